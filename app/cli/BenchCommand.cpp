@@ -1,0 +1,73 @@
+#include <cstdio>
+#include <fstream>
+
+#include <ATen/Parallel.h>
+#include <nlohmann/json.hpp>
+
+#include "app/cli/Commands.h"
+#include "app/cli/ModelArgs.h"
+#include "core/Error.h"
+#include "core/bench/ModelBenchmark.h"
+
+namespace ssmlens::cli {
+
+int runBench(const Args& raw) {
+    const std::vector<OptionSpec> specs = {
+        {"size", "S", "130m (default), 370m, 780m, 1.3b or 2.7b: a published Mamba-2 shape, random weights"},
+        {"lengths", "L,..", "prefill lengths (default 512,2048,8192)"},
+        {"batches", "B,..", "batch sizes (default 1,8)"},
+        {"dtypes", "T,..", "fp32,bf16 (default); fp16 on GPU"},
+        {"device", "D", "cpu (default), cuda or cuda:N"},
+        {"threads", "N", "CPU threads"},
+        {"decode-tokens", "N", "tokens per decode measurement (default 64)"},
+        {"repeats", "N", "timed runs per measurement, median reported (default 3)"},
+        {"warmup", "N", "untimed runs first (default 1)"},
+        {"json", "FILE", "also write the results as JSON"}};
+    CliArgs args(raw, specs);
+    if (args.helpRequested()) {
+        std::printf("%s", helpText("ssmlens-cli bench [--size S] [--lengths ..] [--batches ..] [--dtypes ..] "
+                                   "[--device D] [--json FILE]",
+                                   "Times prefill (logits at every position), the matrix products alone, decode, "
+                                   "and peak GPU memory, on random weights.",
+                                   specs)
+                              .c_str());
+        return 0;
+    }
+    if (args.has("threads")) at::set_num_threads(static_cast<int>(args.getInt("threads", 1)));
+    BenchSettings s;
+    s.size = args.get("size", "130m");
+    auto ints = [&](const char* name, std::vector<int64_t> fallback) {
+        if (!args.has(name)) return fallback;
+        std::vector<int64_t> out;
+        for (const auto& item : splitList(args.get(name))) {
+            try {
+                out.push_back(std::stoll(item));
+            } catch (...) {
+                throw Error(std::string("--") + name + ": \"" + item + "\" is not an integer");
+            }
+            if (out.back() <= 0) throw Error(std::string("--") + name + " values must be positive");
+        }
+        return out;
+    };
+    s.lengths = ints("lengths", s.lengths);
+    s.batches = ints("batches", s.batches);
+    if (args.has("dtypes")) {
+        s.dtypes.clear();
+        for (const auto& d : splitList(args.get("dtypes"))) s.dtypes.push_back(parseDtypeName(d));
+    }
+    s.device = deviceFrom(args);
+    s.decodeTokens = args.getInt("decode-tokens", 64);
+    s.repeats = static_cast<int>(args.getInt("repeats", 3));
+    s.warmup = static_cast<int>(args.getInt("warmup", 1));
+    s.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
+    BenchReport report = runModelBenchmark(s);
+    std::printf("%s", report.table().c_str());
+    if (args.has("json")) {
+        std::ofstream out(args.get("json"));
+        if (!out) throw Error(args.get("json") + ": cannot write");
+        out << report.toJson().dump(2) << "\n";
+    }
+    return 0;
+}
+
+}  // namespace ssmlens::cli

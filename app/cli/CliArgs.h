@@ -1,0 +1,36 @@
+#pragma once
+// A small parser for `ssmlens-cli COMMAND --key value --flag ...`. Each command declares its options so
+// --help is generated and an unknown option is an error, never silently ignored.
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ssmlens::cli {
+
+struct OptionSpec {
+    std::string name;  // without the leading dashes
+    std::string valueName;  // empty for a flag
+    std::string help;
+};
+
+class CliArgs {
+public:
+    // Throws ssmlens::Error for an unknown option or a missing value.
+    CliArgs(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs);
+    bool has(const std::string& name) const { return values_.count(name) != 0; }
+    bool helpRequested() const { return help_; }
+    std::string get(const std::string& name, const std::string& fallback = "") const;
+    std::string required(const std::string& name) const;  // throws "missing --name"
+    long long getInt(const std::string& name, long long fallback) const;
+    double getDouble(const std::string& name, double fallback) const;
+
+private:
+    std::map<std::string, std::string> values_;
+    bool help_ = false;
+};
+
+std::string helpText(const std::string& usage, const std::string& summary, const std::vector<OptionSpec>& specs);
+std::vector<std::string> splitList(const std::string& text, char sep = ',');
+
+}  // namespace ssmlens::cli

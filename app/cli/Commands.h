@@ -1,0 +1,19 @@
+#pragma once
+// The sub-commands of ssmlens-cli. Each takes the arguments after its name, prints its result to stdout,
+// returns the exit code, and throws ssmlens::Error for bad input (main prints it and exits 1).
+#include <string>
+#include <vector>
+
+namespace ssmlens::cli {
+
+using Args = std::vector<std::string>;
+
+int runInfo(const Args& args);
+int runTokenize(const Args& args);
+int runLogits(const Args& args);
+int runGenerate(const Args& args);
+int runScore(const Args& args);
+int runBench(const Args& args);
+int runRandomModel(const Args& args);
+
+}  // namespace ssmlens::cli

@@ -1,0 +1,98 @@
+#include "app/cli/ModelArgs.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
+#include "core/Error.h"
+#include "core/bench/ModelBenchmark.h"
+#include "core/io/NpyFile.h"
+
+namespace fs = std::filesystem;
+
+namespace ssmlens::cli {
+
+std::vector<OptionSpec> modelOptionSpecs() {
+    return {{"model", "DIR", "checkpoint folder (state-spaces or Hugging Face layout); default: the demo model"},
+            {"dtype", "T", "fp32 (default), bf16 or fp16 (GPU only)"},
+            {"device", "D", "cpu (default), cuda or cuda:N"},
+            {"threads", "N", "CPU threads (default: all cores)"}};
+}
+
+std::string defaultModelDir() {
+    std::vector<fs::path> candidates;
+    if (const char* env = std::getenv("SSMLENS_DEMO_MODEL")) candidates.emplace_back(env);
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        candidates.push_back(exe.parent_path() / "../share/ssmlens/demo-model");
+        candidates.push_back(exe.parent_path() / "../../resources/demo-model");
+    }
+#ifdef SSMLENS_SOURCE_DIR
+    candidates.push_back(fs::path(SSMLENS_SOURCE_DIR) / "resources/demo-model");
+#endif
+    for (const auto& c : candidates)
+        if (fs::exists(c / "config.json")) return fs::weakly_canonical(c).string();
+    return "";
+}
+
+std::string modelDirFrom(const CliArgs& args) {
+    if (args.has("model")) return args.get("model");
+    std::string dir = defaultModelDir();
+    if (dir.empty()) throw Error("no --model given and no bundled demo model was found");
+    return dir;
+}
+
+at::Device deviceFrom(const CliArgs& args) {
+    const std::string text = args.get("device", "cpu");
+    at::Device device(at::kCPU);
+    try {
+        device = at::Device(text);
+    } catch (const std::exception&) {
+        throw Error("unknown device \"" + text + "\" (use cpu, cuda or cuda:N)");
+    }
+    if (device.is_cuda() && !at::hasCUDA())
+        throw Error("--device " + text + ": this build of libtorch has no CUDA or no GPU is visible");
+    return device;
+}
+
+Mamba2Model loadModelFrom(const CliArgs& args) {
+    if (args.has("threads")) at::set_num_threads(static_cast<int>(args.getInt("threads", 1)));
+    LoadOptions o;
+    o.dtype = parseDtypeName(args.get("dtype", "fp32"));
+    o.device = deviceFrom(args);
+    return Mamba2Model::load(modelDirFrom(args), o);
+}
+
+std::unique_ptr<Tokenizer> tokenizerFrom(const CliArgs& args) {
+    if (args.has("tokenizer")) return loadTokenizer(args.get("tokenizer"));
+    const std::string dir = modelDirFrom(args);
+    auto tok = loadTokenizerFromModelDir(dir);
+    if (!tok) throw Error(dir + ": no tokenizer.json or tokenizer.model in the model folder (give --tokenizer FILE)");
+    return tok;
+}
+
+std::vector<int64_t> parseIds(const std::string& text) {
+    if (text.size() > 4 && text.substr(text.size() - 4) == ".npy") {
+        at::Tensor t = readNpy(text);
+        if (t.is_floating_point()) throw Error(text + ": ids must be integers (int64 or int32), not floats");
+        t = t.to(at::kLong).flatten().contiguous();
+        return std::vector<int64_t>(t.data_ptr<int64_t>(), t.data_ptr<int64_t>() + t.numel());
+    }
+    std::vector<int64_t> ids;
+    for (const auto& item : splitList(text)) {
+        try {
+            size_t used = 0;
+            ids.push_back(std::stoll(item, &used));
+            if (used != item.size()) throw std::invalid_argument(item);
+        } catch (const std::exception&) {
+            throw Error("--ids: \"" + item + "\" is not an integer (give a comma-separated list or an .npy file)");
+        }
+    }
+    if (ids.empty()) throw Error("--ids is empty");
+    return ids;
+}
+
+}  // namespace ssmlens::cli

@@ -1,0 +1,26 @@
+#pragma once
+// Options every model-using command shares: --model, --dtype, --device, --threads, and how ids are given.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+
+#include "app/cli/CliArgs.h"
+#include "core/model/Mamba2Model.h"
+#include "core/text/Tokenizer.h"
+
+namespace ssmlens::cli {
+
+std::vector<OptionSpec> modelOptionSpecs();  // --model --dtype --device --threads
+// The bundled demo model folder, or "" when none is installed.
+std::string defaultModelDir();
+std::string modelDirFrom(const CliArgs& args);  // --model or the demo model; throws when neither exists
+at::Device deviceFrom(const CliArgs& args);     // throws for cuda without a GPU
+Mamba2Model loadModelFrom(const CliArgs& args);
+// The tokenizer of the model folder, or --tokenizer FILE when given; throws when none is found.
+std::unique_ptr<Tokenizer> tokenizerFrom(const CliArgs& args);
+// "1,2,3" or a path to an .npy of integers.
+std::vector<int64_t> parseIds(const std::string& text);
+
+}  // namespace ssmlens::cli

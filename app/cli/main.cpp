@@ -1,0 +1,64 @@
+// ssmlens-cli: the command-line front end of SSM Lens. Every number the app shows can be reproduced here.
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "app/cli/Commands.h"
+#include "core/Error.h"
+
+namespace {
+
+struct Command {
+    const char* name;
+    const char* summary;
+    std::function<int(const ssmlens::cli::Args&)> run;
+};
+
+const std::vector<Command>& commands() {
+    using namespace ssmlens::cli;
+    static const std::vector<Command> list = {
+        {"info", "model configuration, parameter count, dtype, device", runInfo},
+        {"tokenize", "text to token ids, pieces and character offsets", runTokenize},
+        {"logits", "logits of every position as a float32 .npy [L, V]", runLogits},
+        {"generate", "greedy or sampled continuation, streamed", runGenerate},
+        {"score", "per-token log-probabilities and perplexity of a text", runScore},
+        {"bench", "prefill and decode speed on random weights of a published size", runBench},
+        {"random-model", "write a checkpoint with random weights (trying tools without a download)", runRandomModel},
+    };
+    return list;
+}
+
+void printUsage(FILE* to) {
+    std::fprintf(to, "usage: ssmlens-cli COMMAND [options]   (ssmlens-cli COMMAND --help for its options)\n\n");
+    for (const auto& c : commands()) std::fprintf(to, "  %-10s %s\n", c.name, c.summary);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+        printUsage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const std::string name = argv[1];
+    ssmlens::cli::Args args(argv + 2, argv + argc);
+    for (const auto& c : commands()) {
+        if (name != c.name) continue;
+        try {
+            return c.run(args);
+        } catch (const ssmlens::Error& e) {
+            std::fprintf(stderr, "ssmlens-cli %s: error: %s\n", c.name, e.what());
+        } catch (const std::exception& e) {
+            // libtorch errors carry a C++ backtrace after the first line; the first line is the message.
+            std::string what = e.what();
+            std::fprintf(stderr, "ssmlens-cli %s: error: %s\n", c.name, what.substr(0, what.find('\n')).c_str());
+        }
+        return 1;
+    }
+    std::fprintf(stderr, "ssmlens-cli: unknown command \"%s\"\n\n", name.c_str());
+    printUsage(stderr);
+    return 2;
+}

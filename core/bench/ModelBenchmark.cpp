@@ -1,0 +1,154 @@
+#include "core/bench/ModelBenchmark.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
+#include "core/Error.h"
+#include "core/bench/DeviceTimer.h"
+#include "core/model/Mamba2Model.h"
+
+namespace ssmlens {
+
+std::string dtypeName(at::ScalarType t) {
+    switch (t) {
+        case at::kFloat: return "fp32";
+        case at::kBFloat16: return "bf16";
+        case at::kHalf: return "fp16";
+        default: return c10::toString(t);
+    }
+}
+
+at::ScalarType parseDtypeName(const std::string& n) {
+    if (n == "fp32" || n == "float32") return at::kFloat;
+    if (n == "bf16" || n == "bfloat16") return at::kBFloat16;
+    if (n == "fp16" || n == "float16") return at::kHalf;
+    throw Error("unknown dtype \"" + n + "\" (use fp32, bf16 or fp16)");
+}
+
+namespace {
+
+// The matrix products of one prefill at this shape: in_proj and out_proj of every layer, and the head.
+double matmulOnlyMs(const Mamba2Model& m, int64_t tokens, const BenchSettings& s) {
+    const auto& c = m.config();
+    auto opts = m.weights().embedding.options();
+    at::Tensor u = at::randn({tokens, c.dModel}, opts), y = at::randn({tokens, c.dInner()}, opts);
+    return medianMilliseconds(
+        s.device,
+        [&] {
+            for (const auto& L : m.weights().layers) {
+                at::linear(u, L.inProj);
+                at::linear(y, L.outProj);
+            }
+            at::linear(u, m.weights().lmHead);
+        },
+        s.warmup, s.repeats);
+}
+
+bool isOutOfMemory(const std::exception& e) {
+    const std::string w = e.what();
+    return w.find("out of memory") != std::string::npos || w.find("OutOfMemory") != std::string::npos;
+}
+
+}  // namespace
+
+BenchReport runModelBenchmark(const BenchSettings& s) {
+    Mamba2Config config = namedMamba2Config(s.size);
+    BenchReport report;
+    report.size = s.size;
+    report.device = deviceDescription(s.device);
+    report.config = config.summary();
+    auto say = [&](const std::string& line) {
+        if (s.progress) s.progress(line);
+    };
+    for (at::ScalarType dtype : s.dtypes) {
+        if (dtype == at::kHalf && s.device.is_cpu()) throw Error("fp16 is not available on the CPU; use fp32 or bf16");
+        Mamba2Model model(config, randomMamba2Weights(config, 1, dtype, s.device));
+        for (int64_t batch : s.batches) {
+            for (int64_t length : s.lengths) {
+                PrefillMeasurement r;
+                r.dtype = dtypeName(dtype);
+                r.batch = batch;
+                r.length = length;
+                try {
+                    at::Tensor ids = at::randint(config.vocabSize, {batch, length}, at::kLong).to(s.device);
+                    resetPeakMemory(s.device);
+                    r.ms = medianMilliseconds(s.device, [&] { model.forward(ids); }, s.warmup, s.repeats);
+                    r.peakMemoryMb = peakMemoryBytes(s.device) / 1048576.0;
+                    r.tokensPerSecond = batch * length / (r.ms / 1000.0);
+                    r.matmulMs = matmulOnlyMs(model, batch * length, s);
+                } catch (const std::exception& e) {
+                    if (!isOutOfMemory(e)) throw;
+                    r = PrefillMeasurement{r.dtype, batch, length, 0, 0, 0, 0, "out of memory"};
+                }
+                report.prefill.push_back(r);
+                say("prefill " + r.dtype + " batch " + std::to_string(batch) + " L " + std::to_string(length) + ": " +
+                    (r.error.empty() ? std::to_string(r.ms) + " ms" : r.error));
+            }
+            // Decode: a short prefill, then single-token steps from the cache.
+            DecodeMeasurement d;
+            d.dtype = dtypeName(dtype);
+            d.batch = batch;
+            at::Tensor prompt = at::randint(config.vocabSize, {batch, 16}, at::kLong);
+            InferenceCache cache;
+            ForwardOptions f;
+            f.cache = &cache;
+            f.logitsAt = LogitsAt::None;
+            model.forward(prompt, f);
+            at::Tensor next = at::randint(config.vocabSize, {batch}, at::kLong).to(s.device);
+            const int64_t steps = std::max<int64_t>(1, s.decodeTokens);
+            double total = medianMilliseconds(
+                s.device, [&] { for (int64_t i = 0; i < steps; ++i) model.step(next, cache); }, 0, 1);
+            d.msPerToken = total / steps;
+            d.tokensPerSecond = batch * 1000.0 / d.msPerToken;
+            report.decode.push_back(d);
+            say("decode " + d.dtype + " batch " + std::to_string(batch) + ": " + std::to_string(d.tokensPerSecond) +
+                " tokens/s");
+        }
+    }
+    return report;
+}
+
+nlohmann::json BenchReport::toJson() const {
+    nlohmann::json j = {{"size", size}, {"device", device}, {"config", config}};
+    j["prefill"] = nlohmann::json::array();
+    for (const auto& p : prefill)
+        j["prefill"].push_back({{"dtype", p.dtype}, {"batch", p.batch}, {"length", p.length}, {"ms", p.ms},
+                                {"tokens_per_s", p.tokensPerSecond}, {"matmul_ms", p.matmulMs},
+                                {"peak_mem_mb", p.peakMemoryMb}, {"error", p.error}});
+    j["decode"] = nlohmann::json::array();
+    for (const auto& d : decode)
+        j["decode"].push_back({{"dtype", d.dtype}, {"batch", d.batch}, {"ms_per_token", d.msPerToken},
+                               {"tokens_per_s", d.tokensPerSecond}});
+    return j;
+}
+
+std::string BenchReport::table() const {
+    std::ostringstream o;
+    char line[256];
+    o << "model " << size << " (" << config << ") on " << device << "\n\n";
+    o << "| dtype | batch | length | prefill ms | tokens/s | matmul-only ms | ratio | peak MiB |\n";
+    o << "|---|---|---|---|---|---|---|---|\n";
+    for (const auto& p : prefill) {
+        if (!p.error.empty()) {
+            std::snprintf(line, sizeof line, "| %s | %lld | %lld | %s | | | | |\n", p.dtype.c_str(), (long long)p.batch,
+                          (long long)p.length, p.error.c_str());
+        } else {
+            std::snprintf(line, sizeof line, "| %s | %lld | %lld | %.2f | %.0f | %.2f | %.2f | %.0f |\n",
+                          p.dtype.c_str(), (long long)p.batch, (long long)p.length, p.ms, p.tokensPerSecond,
+                          p.matmulMs, p.matmulMs > 0 ? p.ms / p.matmulMs : 0.0, p.peakMemoryMb);
+        }
+        o << line;
+    }
+    o << "\n| dtype | batch | decode ms/token | tokens/s |\n|---|---|---|---|\n";
+    for (const auto& d : decode) {
+        std::snprintf(line, sizeof line, "| %s | %lld | %.2f | %.1f |\n", d.dtype.c_str(), (long long)d.batch,
+                      d.msPerToken, d.tokensPerSecond);
+        o << line;
+    }
+    return o.str();
+}
+
+}  // namespace ssmlens

@@ -1,0 +1,54 @@
+#include "core/model/Generation.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+
+#include "core/Error.h"
+
+namespace ssmlens {
+
+int64_t sampleToken(const at::Tensor& logitsIn, const SamplingOptions& o, at::Generator& gen) {
+    at::Tensor logits = logitsIn.to(at::kCPU, at::kDouble);
+    if (o.greedy || o.temperature <= 0.0) return logits.argmax().item<int64_t>();
+    logits = logits / o.temperature;
+    const int64_t V = logits.size(0);
+    if (o.topK > 0 && o.topK < V) {
+        at::Tensor kth = std::get<0>(logits.topk(o.topK)).select(0, o.topK - 1);
+        logits = logits.masked_fill(logits < kth, -std::numeric_limits<double>::infinity());
+    }
+    if (o.topP < 1.0) {
+        // Keep the smallest set of most probable tokens whose mass reaches top_p (always at least one).
+        auto sorted = logits.sort(0, /*descending=*/true);
+        at::Tensor probs = at::softmax(std::get<0>(sorted), 0);
+        at::Tensor before = at::cumsum(probs, 0) - probs;  // mass of the tokens ranked above
+        at::Tensor drop = before >= o.topP;
+        at::Tensor dropIds = std::get<1>(sorted).masked_select(drop);
+        logits.index_fill_(0, dropIds, -std::numeric_limits<double>::infinity());
+    }
+    at::Tensor probs = at::softmax(logits, 0);
+    return at::multinomial(probs, 1, false, gen).item<int64_t>();
+}
+
+std::vector<int64_t> generate(const Mamba2Model& model, const std::vector<int64_t>& prompt, const SamplingOptions& o,
+                              const std::function<bool(int64_t)>& onToken, LayerHook* prefillHook) {
+    if (prompt.empty()) throw Error("generation needs a prompt of at least one token");
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(o.seed);
+    InferenceCache cache;
+    ForwardOptions f;
+    f.cache = &cache;
+    f.hook = prefillHook;
+    f.logitsAt = LogitsAt::LastPosition;
+    at::Tensor ids = at::tensor(prompt, at::kLong).view({1, -1});
+    at::Tensor logits = model.forward(ids, f).logits[0];
+    std::vector<int64_t> out;
+    for (int64_t i = 0; i < o.maxNewTokens; ++i) {
+        const int64_t next = sampleToken(logits, o, gen);
+        out.push_back(next);
+        if (onToken && !onToken(next)) break;
+        if (next == o.eosId || i + 1 == o.maxNewTokens) break;
+        logits = model.step(at::tensor(std::vector<int64_t>{next}, at::kLong), cache)[0];
+    }
+    return out;
+}
+
+}  // namespace ssmlens

@@ -1,0 +1,19 @@
+#pragma once
+// Per-layer recurrent state for token-by-token decoding after a prefill.
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+
+namespace ssmlens {
+
+struct LayerState {
+    at::Tensor conv;  // [B, convDim, d_conv - 1]  the last inputs of the causal conv (model dtype)
+    at::Tensor ssm;   // [B, H, P, N] fp32
+};
+
+struct InferenceCache {
+    std::vector<LayerState> layers;
+    bool empty() const { return layers.empty(); }
+};
+
+}  // namespace ssmlens

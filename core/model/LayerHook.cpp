@@ -1,0 +1,13 @@
+#include "core/model/LayerHook.h"
+
+#include <ATen/ATen.h>
+
+namespace ssmlens {
+
+void LayerRecorder::afterLayer(int64_t layer, LayerStreams& s) {
+    if (!layers_.empty() && !layers_.count(layer)) return;
+    records_[layer] = {s.hidden.detach().to(at::kCPU, at::kFloat, false, true),
+                       s.residual.detach().to(at::kCPU, at::kFloat, false, true), s.lengths.clone()};
+}
+
+}  // namespace ssmlens

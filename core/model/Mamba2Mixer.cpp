@@ -1,0 +1,117 @@
+#include "core/model/Mamba2Mixer.h"
+
+#include <cmath>
+
+#include <ATen/ATen.h>
+
+#include "core/model/SsdScan.h"
+
+namespace ssmlens {
+namespace {
+
+struct Projected {
+    at::Tensor z, xBC, dt;
+};
+
+Projected inProjection(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& u) {
+    at::Tensor zxbcdt = w.inProjBias.defined() ? at::linear(u, w.inProj, w.inProjBias) : at::linear(u, w.inProj);
+    auto parts = at::split_with_sizes(zxbcdt, {c.dInner(), c.convDim(), c.nHeads()}, -1);
+    return {parts[0], parts[1], parts[2]};
+}
+
+// softplus(dt + dt_bias), clamped to time_step_limit when it is finite; fp32.
+at::Tensor timeSteps(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& dtRaw) {
+    at::Tensor dt = at::softplus(dtRaw.to(at::kFloat) + w.dtBias);
+    if (c.dtLimitMin > 0.0 || std::isfinite(c.dtLimitMax))
+        dt = at::clamp(dt, c.dtLimitMin, std::isfinite(c.dtLimitMax) ? c.dtLimitMax : 1e30);
+    return dt;
+}
+
+// y * SiLU(z), then RMSNorm over each group of Di/G channels, times mixer.norm.weight. fp32 in, dtype out.
+at::Tensor gatedNorm(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& y, const at::Tensor& z) {
+    at::Tensor g = y * at::silu(z.to(at::kFloat));
+    auto shape = g.sizes().vec();
+    std::vector<int64_t> grouped(shape.begin(), shape.end() - 1);
+    grouped.push_back(c.ngroups);
+    grouped.push_back(c.dInner() / c.ngroups);
+    at::Tensor gg = g.view(grouped);
+    gg = gg * at::rsqrt(gg.pow(2).mean(-1, true) + c.normEps);
+    return (gg.view(shape) * w.gatedNorm.to(at::kFloat)).to(w.gatedNorm.scalar_type());
+}
+
+at::Tensor skipWeight(const Mamba2Config& c, const Mamba2LayerWeights& w) {
+    // D per head [H] or per channel [Di]; returned as [H, P] for broadcasting over x [.., H, P].
+    return c.dHasHdim ? w.d.view({c.nHeads(), c.headdim}) : w.d.view({c.nHeads(), 1});
+}
+
+at::Tensor outProjection(const Mamba2LayerWeights& w, const at::Tensor& y) {
+    return w.outProjBias.defined() ? at::linear(y, w.outProj, w.outProjBias) : at::linear(y, w.outProj);
+}
+
+}  // namespace
+
+at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps) {
+    at::Tensor xf = x.to(at::kFloat);
+    xf = xf * at::rsqrt(xf.pow(2).mean(-1, true) + eps);
+    return (xf * weight.to(at::kFloat)).to(weight.scalar_type());
+}
+
+at::Tensor mixerPrefill(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& u,
+                        const at::Tensor& lengths, ScanMode mode, LayerState* state) {
+    const int64_t B = u.size(0), L = u.size(1), K = c.dConv, H = c.nHeads(), P = c.headdim;
+    const int64_t G = c.ngroups, N = c.dState;
+    Projected p = inProjection(c, w, u);
+
+    // Causal depthwise conv over time, left-padded with K-1 zeros.
+    at::Tensor xBCt = at::constant_pad_nd(p.xBC.transpose(1, 2), {K - 1, 0});  // [B, C, L+K-1]
+    at::Tensor conv = at::conv1d(xBCt, w.convWeight, w.convBias, at::IntArrayRef{1}, at::IntArrayRef{0}, at::IntArrayRef{1}, c.convDim());
+    at::Tensor xBC = at::silu(conv).transpose(1, 2);  // [B, L, C]
+    auto parts = at::split_with_sizes(xBC, {c.dInner(), G * N, G * N}, -1);
+    at::Tensor x = parts[0].to(at::kFloat).reshape({B, L, H, P});
+
+    at::Tensor dt = timeSteps(c, w, p.dt);  // [B, L, H]
+    at::Tensor valid = at::arange(L, at::kLong).unsqueeze(0) < lengths.unsqueeze(1);  // [B, L]
+    if (!valid.all().item<bool>()) dt = dt * valid.to(dt.device(), at::kFloat).unsqueeze(-1);
+
+    SsdInputs in{x, dt, -at::exp(w.aLog), parts[1].to(at::kFloat).reshape({B, L, G, N}),
+                 parts[2].to(at::kFloat).reshape({B, L, G, N}), {}};
+    SsdOutputs out = mode == ScanMode::Chunked ? ssdChunked(in, c.chunkSize) : ssdRecurrent(in);
+    at::Tensor y = out.y + x * skipWeight(c, w);
+    at::Tensor h = outProjection(w, gatedNorm(c, w, y.reshape({B, L, c.dInner()}), p.z));
+
+    if (state) {
+        // The conv state is the last K-1 pre-conv inputs of each sequence: padded positions n .. n+K-2.
+        std::vector<at::Tensor> convStates;
+        auto len = lengths.accessor<int64_t, 1>();
+        for (int64_t b = 0; b < B; ++b) convStates.push_back(xBCt[b].narrow(1, len[b], K - 1));
+        state->conv = at::stack(convStates).contiguous();
+        state->ssm = out.finalState;
+    }
+    return h;
+}
+
+at::Tensor mixerStep(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& u, LayerState& state) {
+    const int64_t B = u.size(0), K = c.dConv, H = c.nHeads(), P = c.headdim, G = c.ngroups, N = c.dState;
+    if (!state.conv.defined()) {
+        state.conv = at::zeros({B, c.convDim(), K - 1}, u.options());
+        state.ssm = at::zeros({B, H, P, N}, u.options().dtype(at::kFloat));
+    }
+    Projected p = inProjection(c, w, u);
+    at::Tensor window = at::cat({state.conv, p.xBC.unsqueeze(-1)}, -1);  // [B, C, K]
+    state.conv = window.narrow(-1, 1, K - 1).contiguous();
+    at::Tensor conv = (window * w.convWeight.squeeze(1)).sum(-1);
+    if (w.convBias.defined()) conv = conv + w.convBias;
+    at::Tensor xBC = at::silu(conv);
+    auto parts = at::split_with_sizes(xBC, {c.dInner(), G * N, G * N}, -1);
+    at::Tensor x = parts[0].to(at::kFloat).view({B, H, P});
+    at::Tensor Bh = parts[1].to(at::kFloat).view({B, G, N}).repeat_interleave(H / G, 1);  // [B,H,N]
+    at::Tensor Ch = parts[2].to(at::kFloat).view({B, G, N}).repeat_interleave(H / G, 1);
+
+    at::Tensor dt = timeSteps(c, w, p.dt);                        // [B, H]
+    at::Tensor dA = at::exp(dt * (-at::exp(w.aLog))).view({B, H, 1, 1});
+    state.ssm = state.ssm * dA + (x * dt.unsqueeze(-1)).unsqueeze(-1) * Bh.unsqueeze(2);
+    at::Tensor y = at::matmul(state.ssm, Ch.unsqueeze(-1)).squeeze(-1) + x * skipWeight(c, w);
+    return outProjection(w, gatedNorm(c, w, y.reshape({B, c.dInner()}), p.z));
+}
+
+}  // namespace ssmlens

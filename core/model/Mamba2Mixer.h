@@ -1,0 +1,26 @@
+#pragma once
+// One Mamba-2 mixer (the block without its residual and norm): in_proj, causal depthwise conv, the SSM,
+// the gated RMSNorm and out_proj. Prefill runs a whole right-padded batch; step advances one token.
+#include <ATen/core/Tensor.h>
+
+#include "core/model/InferenceCache.h"
+#include "core/model/Mamba2Weights.h"
+#include "core/model/ModelConfig.h"
+
+namespace ssmlens {
+
+enum class ScanMode { Chunked, Recurrent };
+
+// u: [B, L, D] normalized input; lengths: [B] int64 CPU. Returns h [B, L, D]. Positions past a sequence's
+// length produce values that must be ignored. When `state` is given it receives the state after each
+// sequence's last valid token.
+at::Tensor mixerPrefill(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& u,
+                        const at::Tensor& lengths, ScanMode mode, LayerState* state);
+
+// u: [B, D]. Advances `state` by one token and returns h [B, D]. An undefined state starts from zeros.
+at::Tensor mixerStep(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& u, LayerState& state);
+
+// x * rsqrt(mean(x^2) + eps) * weight, computed in fp32, returned in weight's dtype.
+at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps);
+
+}  // namespace ssmlens

@@ -1,0 +1,85 @@
+#include "core/model/Mamba2Model.h"
+
+#include <ATen/ATen.h>
+
+#include "core/Error.h"
+
+namespace ssmlens {
+
+Mamba2Model::Mamba2Model(Mamba2Config config, Mamba2Weights weights)
+    : config_(std::move(config)), weights_(std::move(weights)) {
+    if (static_cast<int64_t>(weights_.layers.size()) != config_.nLayer)
+        throw Error("model weights hold " + std::to_string(weights_.layers.size()) + " layers, config says " +
+                    std::to_string(config_.nLayer));
+}
+
+Mamba2Model Mamba2Model::load(const std::string& dir, const LoadOptions& options) {
+    LoadedCheckpoint ckpt = loadCheckpoint(dir, options);
+    return Mamba2Model(std::move(ckpt.config), std::move(ckpt.weights));
+}
+
+void Mamba2Model::checkIds(const at::Tensor& ids) const {
+    if (ids.scalar_type() != at::kLong) throw Error("token ids must be int64");
+    if (ids.numel() == 0) return;
+    const int64_t lo = ids.min().item<int64_t>(), hi = ids.max().item<int64_t>();
+    if (lo < 0 || hi >= vocabRows())
+        throw Error("token id " + std::to_string(lo < 0 ? lo : hi) + " is out of range: the model has " +
+                    std::to_string(vocabRows()) + " embedding rows (valid ids 0.." + std::to_string(vocabRows() - 1) +
+                    ")");
+}
+
+at::Tensor Mamba2Model::head(const at::Tensor& hidden, const at::Tensor& residual) const {
+    at::Tensor r = hidden.to(at::kFloat) + residual;
+    return at::linear(rmsNorm(r, weights_.normF, config_.normEps), weights_.lmHead).to(at::kFloat);
+}
+
+ForwardResult Mamba2Model::forward(const at::Tensor& idsIn, const ForwardOptions& opt) const {
+    if (idsIn.dim() != 2) throw Error("forward expects ids of shape [batch, length]");
+    checkIds(idsIn);
+    const int64_t B = idsIn.size(0), L = idsIn.size(1);
+    at::Tensor ids = idsIn.to(device());
+    LayerStreams s;
+    s.lengths = opt.lengths.defined() ? opt.lengths.to(at::kCPU, at::kLong) : at::full({B}, L, at::kLong);
+    if (s.lengths.size(0) != B || (B > 0 && (s.lengths.min().item<int64_t>() < 1 || s.lengths.max().item<int64_t>() > L)))
+        throw Error("sequence lengths must be between 1 and the padded length " + std::to_string(L));
+    if (opt.cache) opt.cache->layers.assign(config_.nLayer, {});
+
+    // Residual stream in fp32; block 0 receives r = embedding and h = 0.
+    s.residual = at::embedding(weights_.embedding, ids).to(at::kFloat);
+    for (int64_t l = 0; l < config_.nLayer; ++l) {
+        const Mamba2LayerWeights& w = weights_.layers[l];
+        if (l > 0) s.residual = s.hidden.to(at::kFloat) + s.residual;
+        at::Tensor u = rmsNorm(s.residual, w.norm, config_.normEps);
+        s.hidden = mixerPrefill(config_, w, u, s.lengths, opt.scan, opt.cache ? &opt.cache->layers[l] : nullptr);
+        if (opt.hook) opt.hook->afterLayer(l, s);
+    }
+    ForwardResult result;
+    result.lengths = s.lengths;
+    if (opt.logitsAt == LogitsAt::AllPositions) {
+        result.logits = head(s.hidden, s.residual);
+    } else if (opt.logitsAt == LogitsAt::LastPosition) {
+        at::Tensor last = (s.lengths - 1).to(s.hidden.device());
+        auto pick = [&](const at::Tensor& t) {
+            return t.gather(1, last.view({B, 1, 1}).expand({B, 1, t.size(2)})).squeeze(1);
+        };
+        result.logits = head(pick(s.hidden), pick(s.residual));
+    }
+    return result;
+}
+
+at::Tensor Mamba2Model::step(const at::Tensor& idsIn, InferenceCache& cache) const {
+    if (idsIn.dim() != 1) throw Error("step expects ids of shape [batch]");
+    checkIds(idsIn);
+    if (cache.layers.size() != static_cast<size_t>(config_.nLayer)) cache.layers.assign(config_.nLayer, {});
+    at::Tensor ids = idsIn.to(device());
+    at::Tensor residual = at::embedding(weights_.embedding, ids).to(at::kFloat);
+    at::Tensor hidden;
+    for (int64_t l = 0; l < config_.nLayer; ++l) {
+        const Mamba2LayerWeights& w = weights_.layers[l];
+        if (l > 0) residual = hidden.to(at::kFloat) + residual;
+        hidden = mixerStep(config_, w, rmsNorm(residual, w.norm, config_.normEps), cache.layers[l]);
+    }
+    return head(hidden, residual);
+}
+
+}  // namespace ssmlens

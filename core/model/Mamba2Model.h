@@ -1,0 +1,58 @@
+#pragma once
+// Mamba2Model: the whole language model — embedding, the stack of blocks with their residual stream in
+// fp32, the final norm and the output head. Prefill runs a right-padded batch of sequences of different
+// lengths; step() decodes one token per sequence from an InferenceCache.
+#include <string>
+
+#include <ATen/core/Tensor.h>
+
+#include "core/model/Checkpoint.h"
+#include "core/model/InferenceCache.h"
+#include "core/model/LayerHook.h"
+#include "core/model/Mamba2Mixer.h"
+#include "core/model/Mamba2Weights.h"
+#include "core/model/ModelConfig.h"
+
+namespace ssmlens {
+
+enum class LogitsAt { AllPositions, LastPosition, None };
+
+struct ForwardOptions {
+    at::Tensor lengths;               // [B] int64; undefined = every sequence is full length
+    LayerHook* hook = nullptr;        // called after every block
+    ScanMode scan = ScanMode::Chunked;
+    LogitsAt logitsAt = LogitsAt::AllPositions;
+    InferenceCache* cache = nullptr;  // filled with the state after each sequence's last token
+};
+
+struct ForwardResult {
+    at::Tensor logits;   // [B, L', V] fp32 (L' = L unless a hook shortened the sequences), or [B, V] for LastPosition
+    at::Tensor lengths;  // [B] valid positions of each sequence after the last hook
+};
+
+class Mamba2Model {
+public:
+    Mamba2Model(Mamba2Config config, Mamba2Weights weights);
+    static Mamba2Model load(const std::string& dir, const LoadOptions& options = {});
+
+    const Mamba2Config& config() const { return config_; }
+    const Mamba2Weights& weights() const { return weights_; }
+    at::Device device() const { return weights_.embedding.device(); }
+    at::ScalarType dtype() const { return weights_.embedding.scalar_type(); }
+    int64_t vocabRows() const { return weights_.lmHead.size(0); }
+
+    // ids: [B, L] int64 (any device). Throws ssmlens::Error for ids outside [0, vocab rows).
+    ForwardResult forward(const at::Tensor& ids, const ForwardOptions& options = {}) const;
+    // ids: [B]. Returns logits [B, V] fp32 and advances the cache by one token.
+    at::Tensor step(const at::Tensor& ids, InferenceCache& cache) const;
+
+    // Logits from the final streams: RMSNorm_f(h + r) @ lm_head^T.
+    at::Tensor head(const at::Tensor& hidden, const at::Tensor& residual) const;
+
+private:
+    void checkIds(const at::Tensor& ids) const;
+    Mamba2Config config_;
+    Mamba2Weights weights_;
+};
+
+}  // namespace ssmlens

@@ -1,0 +1,88 @@
+#include "core/model/SsdScan.h"
+
+#include <limits>
+
+#include <ATen/ATen.h>
+
+namespace ssmlens {
+
+at::Tensor segmentSum(const at::Tensor& x) {
+    const int64_t T = x.size(-1);
+    auto opts = at::TensorOptions().dtype(at::kBool).device(x.device());
+    at::Tensor strictlyLower = at::tril(at::ones({T, T}, opts), -1);
+    at::Tensor lower = at::tril(at::ones({T, T}, opts), 0);
+    // rows i, columns j: entry x[i] where i > j, then a cumulative sum down the rows.
+    std::vector<int64_t> shape = x.sizes().vec();
+    shape.push_back(T);
+    at::Tensor xx = x.unsqueeze(-1).expand(shape).masked_fill(strictlyLower.logical_not(), 0.0);
+    at::Tensor ss = at::cumsum(xx, -2);
+    return ss.masked_fill(lower.logical_not(), -std::numeric_limits<float>::infinity());
+}
+
+SsdOutputs ssdChunked(const SsdInputs& in, int64_t Q) {
+    const int64_t b = in.x.size(0), L = in.x.size(1), H = in.x.size(2), P = in.x.size(3);
+    const int64_t G = in.B.size(2), N = in.B.size(3), R = H / G;
+    const int64_t c = (L + Q - 1) / Q, pad = c * Q - L;
+    at::Tensor x = in.x, dt = in.dt, Bm = in.B, Cm = in.C;
+    if (pad > 0) {  // zero dt on the padding: no decay, no input, so the final state is exact
+        x = at::constant_pad_nd(x, {0, 0, 0, 0, 0, pad});
+        dt = at::constant_pad_nd(dt, {0, 0, 0, pad});
+        Bm = at::constant_pad_nd(Bm, {0, 0, 0, 0, 0, pad});
+        Cm = at::constant_pad_nd(Cm, {0, 0, 0, 0, 0, pad});
+    }
+    // Layout [b, c, G, R, Q, ...]: heads split into (group, head-in-group) so B and C broadcast over R.
+    x = x.view({b, c, Q, G, R, P}).permute({0, 1, 3, 4, 2, 5});
+    dt = dt.view({b, c, Q, G, R}).permute({0, 1, 3, 4, 2});
+    Bm = Bm.view({b, c, Q, G, N}).permute({0, 1, 3, 2, 4}).unsqueeze(3);  // [b,c,G,1,Q,N]
+    Cm = Cm.view({b, c, Q, G, N}).permute({0, 1, 3, 2, 4}).unsqueeze(3);
+    at::Tensor aDt = dt * in.A.view({G, R, 1});  // [b,c,G,R,Q]
+    at::Tensor aCum = at::cumsum(aDt, -1);
+    at::Tensor xDt = x * dt.unsqueeze(-1);  // [b,c,G,R,Q,P]
+
+    // 1. Within each chunk: y_i = sum_{j<=i} (C_i . B_j) exp(sum_{j<k<=i} aDt_k) dt_j x_j
+    at::Tensor decay = at::exp(segmentSum(aDt));                         // [b,c,G,R,Q,Q]
+    at::Tensor scores = at::matmul(Cm, Bm.transpose(-1, -2)) * decay;    // [b,c,G,R,Q,Q]
+    at::Tensor y = at::matmul(scores, xDt);                              // [b,c,G,R,Q,P]
+
+    // 2. Each chunk's own contribution to the state at its end; decay to the end = exp(sum_{k>j} aDt_k).
+    at::Tensor toEnd = at::exp(at::flip(at::cumsum(at::flip(aDt, {-1}), -1), {-1}) - aDt);
+    at::Tensor chunkStates = at::matmul((xDt * toEnd.unsqueeze(-1)).transpose(-1, -2), Bm);  // [b,c,G,R,P,N]
+
+    // 3. Pass states between chunks: a (c+1) x (c+1) decay matrix over chunk totals, initial state first.
+    at::Tensor init = in.initialState.defined() ? in.initialState.view({b, 1, G, R, P, N})
+                                                : at::zeros({b, 1, G, R, P, N}, x.options());
+    at::Tensor states = at::cat({init, chunkStates}, 1);                          // [b,c+1,G,R,P,N]
+    at::Tensor totals = aCum.select(-1, Q - 1).permute({0, 2, 3, 1});              // [b,G,R,c]
+    totals = at::constant_pad_nd(totals, {1, 0});                                  // [b,G,R,c+1]
+    at::Tensor chunkDecay = at::exp(segmentSum(totals));                           // [b,G,R,c+1,c+1]
+    at::Tensor flat = states.permute({0, 2, 3, 1, 4, 5}).reshape({b, G, R, c + 1, P * N});
+    at::Tensor passed = at::matmul(chunkDecay, flat).view({b, G, R, c + 1, P, N});
+    at::Tensor stateIn = passed.narrow(3, 0, c).permute({0, 3, 1, 2, 4, 5});       // [b,c,G,R,P,N]
+    at::Tensor finalState = passed.select(3, c).reshape({b, H, P, N});
+
+    // 4. The state entering each chunk, read out at every position with its decay since the chunk start.
+    y = y + at::matmul(Cm, stateIn.transpose(-1, -2)) * at::exp(aCum).unsqueeze(-1);
+    y = y.permute({0, 1, 4, 2, 3, 5}).reshape({b, c * Q, H, P});
+    if (pad > 0) y = y.narrow(1, 0, L);
+    return {y.contiguous(), finalState.contiguous()};
+}
+
+SsdOutputs ssdRecurrent(const SsdInputs& in) {
+    const int64_t b = in.x.size(0), L = in.x.size(1), H = in.x.size(2), P = in.x.size(3);
+    const int64_t G = in.B.size(2), N = in.B.size(3);
+    at::Tensor Bh = in.B.repeat_interleave(H / G, 2);  // [b,L,H,N]
+    at::Tensor Ch = in.C.repeat_interleave(H / G, 2);
+    at::Tensor state = in.initialState.defined() ? in.initialState.clone() : at::zeros({b, H, P, N}, in.x.options());
+    std::vector<at::Tensor> ys;
+    ys.reserve(L);
+    for (int64_t t = 0; t < L; ++t) {
+        at::Tensor dtT = in.dt.select(1, t);                                            // [b,H]
+        at::Tensor dA = at::exp(dtT * in.A).view({b, H, 1, 1});
+        at::Tensor xT = in.x.select(1, t) * dtT.unsqueeze(-1);                          // [b,H,P]
+        state = state * dA + xT.unsqueeze(-1) * Bh.select(1, t).unsqueeze(2);          // [b,H,P,N]
+        ys.push_back(at::matmul(state, Ch.select(1, t).unsqueeze(-1)).squeeze(-1));   // [b,H,P]
+    }
+    return {at::stack(ys, 1), state};
+}
+
+}  // namespace ssmlens

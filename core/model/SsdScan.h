@@ -1,0 +1,33 @@
+#pragma once
+// The selective state-space recurrence of Mamba-2, in two forms that must agree to fp32 rounding:
+//   state_h(t) = exp(dt_h(t) * A_h) * state_h(t-1) + dt_h(t) * x_h(t) (outer) B_g(t)     (P x N per head)
+//   y_h(t)     = state_h(t) @ C_g(t)                      head h reads group g = h / (H / G)
+// ssdRecurrent steps through time (the definition); ssdChunked is the state-space-dual form used for
+// prefill: inside a chunk of Q tokens a masked matrix product with the decay kernel, between chunks the
+// states are passed along. The D skip connection is not part of either (the mixer adds it).
+#include <ATen/core/Tensor.h>
+
+namespace ssmlens {
+
+struct SsdInputs {
+    at::Tensor x;             // [B, L, H, P] fp32
+    at::Tensor dt;            // [B, L, H]    fp32, after softplus; 0 on padding keeps the state unchanged
+    at::Tensor A;             // [H]          fp32, negative
+    at::Tensor B;             // [B, L, G, N] fp32
+    at::Tensor C;             // [B, L, G, N] fp32
+    at::Tensor initialState;  // [B, H, P, N] fp32, or undefined for zeros
+};
+
+struct SsdOutputs {
+    at::Tensor y;           // [B, L, H, P] fp32
+    at::Tensor finalState;  // [B, H, P, N] fp32, the state after the last position
+};
+
+SsdOutputs ssdChunked(const SsdInputs& in, int64_t chunkSize);
+SsdOutputs ssdRecurrent(const SsdInputs& in);
+
+// segsum(x)[..., i, j] = x[j+1] + ... + x[i] for i >= j, -inf above the diagonal. Computed as a masked
+// cumulative sum rather than a difference of cumulative sums, which loses precision on long chunks.
+at::Tensor segmentSum(const at::Tensor& x);
+
+}  // namespace ssmlens
