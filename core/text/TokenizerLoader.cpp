@@ -1,0 +1,48 @@
+// loadTokenizer / loadTokenizerFromModelDir (declared in Tokenizer.h): pick the implementation from the
+// file's content, not its name.
+#include "core/Error.h"
+#include "core/text/ByteLevelBpeTokenizer.h"
+#include "core/text/SentencePieceTokenizer.h"
+#include "core/text/Tokenizer.h"
+
+#include <filesystem>
+#include <fstream>
+
+namespace ssmlens {
+namespace {
+
+// A tokenizer.json is a JSON object: its first non-whitespace byte is '{'. A sentencepiece .model is
+// a binary protobuf and starts with field tag 0x0A.
+bool looksLikeJsonObject(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    char c = 0;
+    while (in.get(c))
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return c == '{';
+    return false;
+}
+
+}  // namespace
+
+std::unique_ptr<Tokenizer> loadTokenizer(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) throw Error(path + ": tokenizer file not found");
+    if (std::filesystem::is_directory(path, ec))
+        throw Error(path + ": is a folder, expected tokenizer.json or a sentencepiece .model file");
+    if (looksLikeJsonObject(path)) return ByteLevelBpeTokenizer::fromFile(path);
+    try {
+        return SentencePieceTokenizer::fromFile(path);
+    } catch (const Error& e) {
+        throw Error(std::string(e.what()) + "\n(it is not a tokenizer.json either: it does not start with '{')");
+    }
+}
+
+std::unique_ptr<Tokenizer> loadTokenizerFromModelDir(const std::string& dir) {
+    for (const char* name : {"tokenizer.json", "tokenizer.model"}) {
+        const std::filesystem::path candidate = std::filesystem::path(dir) / name;
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(candidate, ec)) return loadTokenizer(candidate.string());
+    }
+    return nullptr;
+}
+
+}  // namespace ssmlens
