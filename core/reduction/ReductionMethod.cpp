@@ -1,0 +1,101 @@
+#include "core/reduction/ReductionMethod.h"
+
+#include <utility>
+
+#include "core/Error.h"
+
+namespace ssmlens {
+namespace {
+
+template <typename E>
+using NameTable = std::vector<std::pair<E, const char*>>;
+
+const NameTable<ReductionMethod> kMethods = {
+    {ReductionMethod::Utr, "utr"},         {ReductionMethod::UtrToken, "utr-token"},
+    {ReductionMethod::UtrReference, "utr-reference"}, {ReductionMethod::Evit, "evit"},
+    {ReductionMethod::Tome, "tome"},       {ReductionMethod::Pumer, "pumer"},
+    {ReductionMethod::PruneOnly, "prune-only"}, {ReductionMethod::MergeOnly, "merge-only"}};
+const NameTable<ImportanceMetric> kMetrics = {
+    {ImportanceMetric::Clip, "clip"}, {ImportanceMetric::Raw, "raw"}, {ImportanceMetric::L2, "l2"}};
+const NameTable<HiddenStrategy> kHidden = {
+    {HiddenStrategy::Hybrid, "hybrid"}, {HiddenStrategy::Merge, "merge"}, {HiddenStrategy::Prune, "prune"}};
+const NameTable<ResidualStrategy> kResidual = {{ResidualStrategy::Merge, "merge"}, {ResidualStrategy::Prune, "prune"}};
+const NameTable<Granularity> kGranularity = {{Granularity::Channel, "channel"}, {Granularity::Token, "token"}};
+
+template <typename E>
+std::string nameOf(const NameTable<E>& table, E value) {
+    for (const auto& e : table)
+        if (e.first == value) return e.second;
+    return "?";
+}
+
+template <typename E>
+E parse(const NameTable<E>& table, const std::string& name, const char* what) {
+    std::string valid;
+    for (const auto& e : table) {
+        if (name == e.second) return e.first;
+        valid += (valid.empty() ? "" : ", ") + std::string(e.second);
+    }
+    throw Error(std::string("unknown ") + what + " \"" + name + "\" (one of " + valid + ")");
+}
+
+}  // namespace
+
+ReductionRecipe recipeFor(ReductionMethod method, const ReductionOptions& o) {
+    ReductionRecipe r;
+    r.metric = o.metric;
+    switch (method) {
+        case ReductionMethod::Utr:
+        case ReductionMethod::UtrToken:
+            r.hidden = o.hidden;
+            r.residual = o.residual;
+            r.granularity = method == ReductionMethod::UtrToken ? Granularity::Token : o.granularity;
+            break;
+        case ReductionMethod::UtrReference:
+            r.hidden = HiddenStrategy::Hybrid;
+            r.residual = ResidualStrategy::Merge;
+            r.granularity = Granularity::Channel;
+            r.referenceQuirks = true;
+            r.protectPositions = false;
+            break;
+        case ReductionMethod::Evit:
+            r.split = SplitRule::ImportanceOnly;
+            r.hidden = HiddenStrategy::Prune;
+            r.residual = ResidualStrategy::Prune;
+            break;
+        case ReductionMethod::Tome:
+        case ReductionMethod::Pumer:
+            r.split = SplitRule::AlternatePositions;
+            r.clippedFeatures = method == ReductionMethod::Pumer;
+            r.hidden = HiddenStrategy::Merge;
+            r.residual = ResidualStrategy::Merge;
+            break;
+        case ReductionMethod::PruneOnly:
+            r.hidden = HiddenStrategy::Prune;
+            r.residual = ResidualStrategy::Prune;
+            break;
+        case ReductionMethod::MergeOnly:
+            r.hidden = HiddenStrategy::Merge;
+            r.residual = ResidualStrategy::Merge;
+            break;
+    }
+    return r;
+}
+
+std::string methodName(ReductionMethod m) { return nameOf(kMethods, m); }
+ReductionMethod parseMethodName(const std::string& n) { return parse(kMethods, n, "reduction method"); }
+std::vector<std::string> methodNames() {
+    std::vector<std::string> out;
+    for (const auto& e : kMethods) out.push_back(e.second);
+    return out;
+}
+std::string metricName(ImportanceMetric m) { return nameOf(kMetrics, m); }
+ImportanceMetric parseMetricName(const std::string& n) { return parse(kMetrics, n, "importance metric"); }
+std::string hiddenStrategyName(HiddenStrategy s) { return nameOf(kHidden, s); }
+HiddenStrategy parseHiddenStrategyName(const std::string& n) { return parse(kHidden, n, "hidden-state strategy"); }
+std::string residualStrategyName(ResidualStrategy s) { return nameOf(kResidual, s); }
+ResidualStrategy parseResidualStrategyName(const std::string& n) { return parse(kResidual, n, "residual strategy"); }
+std::string granularityName(Granularity g) { return nameOf(kGranularity, g); }
+Granularity parseGranularityName(const std::string& n) { return parse(kGranularity, n, "granularity"); }
+
+}  // namespace ssmlens

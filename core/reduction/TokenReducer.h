@@ -1,0 +1,43 @@
+#pragma once
+// One reduction step on one sequence: the tokens after an anchor layer go in, fewer tokens come out, with
+// both streams (mixer output h and residual r) reduced through one shared index structure.
+// All tensor work stays on the input's device and is vectorized (no per-token loops).
+#include <ATen/core/Tensor.h>
+
+#include "core/reduction/ReductionMethod.h"
+
+namespace ssmlens {
+
+struct ReductionStepInput {
+    at::Tensor hidden;     // [N, D] mixer output (model dtype)
+    at::Tensor residual;   // [N, D] fp32
+    at::Tensor sizes;      // [N] fp32: how many original tokens each token stands for
+    at::Tensor protect;    // [N] bool: never removed (the last token is always protected by the caller)
+    double keepRatio = 1.0;  // q in (0, 1]: keep ceil(q N) tokens, removing at most |A|
+};
+
+// What happened to each input token, for traces; every tensor has length N (input coordinates), on the CPU.
+enum TokenFate : int8_t { FateKept = 0, FateMerged = 1, FatePruned = 2 };
+
+struct ReductionStepResult {
+    at::Tensor hidden, residual, sizes;  // survivors only, in their original order
+    at::Tensor kept;            // [N'] int64: input index of each survivor, ascending
+    at::Tensor importance;      // [N] fp32
+    at::Tensor inB;             // [N] bool: destination set (protected tokens included)
+    at::Tensor match;           // [N] int64: best match in B for tokens of A, -1 otherwise
+    at::Tensor matchCosine;     // [N] fp32: cosine to that match (0 when none)
+    at::Tensor fate;            // [N] int8 TokenFate
+    at::Tensor destination;     // [N] int64: input index merged into, -1 when kept or pruned
+    at::Tensor mergedFraction;  // [N] fp32: share of hidden channels merged (1 = all, 0 = pruned in h)
+};
+
+// Importance of every token from the mixer output h [N, D]: clip = sum max(h, 0), raw = sum h, l2 = |h|.
+at::Tensor tokenImportance(const at::Tensor& hidden, ImportanceMetric metric);
+
+// The number of tokens kept at ratio q: ceil(q N), at least 1, robust to q N landing a rounding error
+// above an integer.
+int64_t keptTokenCount(int64_t n, double keepRatio);
+
+ReductionStepResult reduceTokens(const ReductionStepInput& in, const ReductionRecipe& recipe);
+
+}  // namespace ssmlens
