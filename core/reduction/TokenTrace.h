@@ -1,0 +1,54 @@
+#pragma once
+// TokenTrace: what the views draw for one prompt and one schedule. Every per-token array is indexed by the
+// position in the ORIGINAL prompt, so all layers line up however many tokens a layer still has.
+// The JSON form is documented in docs/trace-format.md.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace ssmlens {
+
+struct SimilarPair {
+    int64_t a = 0, b = 0;  // original positions, a < b
+    float cosine = 0;
+};
+
+struct LayerTrace {
+    int64_t layer = 0;
+    bool anchor = false;
+    double keepRatio = 1.0;
+    int64_t tokensIn = 0, tokensOut = 0;
+    // Per original position. A position that left at an earlier layer has fate -1 (gone) and NaN importance.
+    std::vector<float> importance;
+    std::vector<int8_t> fate;            // -1 gone, 0 kept, 1 merged, 2 pruned (at this layer)
+    std::vector<int64_t> destination;    // merged into this original position (-1 otherwise)
+    std::vector<float> mergedFraction;   // share of hidden channels merged (channel mode)
+    std::vector<int8_t> inB;             // 1 destination set, 0 candidate set, -1 gone / not an anchor
+    std::vector<int64_t> match;          // best match's original position (-1 none)
+    std::vector<float> matchCosine;      // NaN when there is no match
+    std::vector<SimilarPair> similarPairs;  // the most similar pairs among the tokens present (anchors only)
+};
+
+struct NextTokenProbability {
+    int64_t id = 0;
+    std::string piece;
+    float probability = 0;
+};
+
+struct TokenTrace {
+    int64_t length = 0;  // original prompt tokens
+    std::vector<LayerTrace> layers;
+    std::vector<int64_t> survivorPositions;              // own original position of each final token
+    std::vector<std::vector<int64_t>> survivorMembers;   // original positions each final token stands for
+    std::vector<int64_t> prunedAtLayer;                  // per original position: layer it was pruned at, or -1
+    // Filled by the caller that runs dense and reduced models.
+    std::vector<NextTokenProbability> denseTopK, reducedTopK;
+    double klDivergence = std::numeric_limits<double>::quiet_NaN();  // KL(dense || reduced) at the last position
+
+    nlohmann::json toJson() const;
+};
+
+}  // namespace ssmlens

@@ -1,0 +1,123 @@
+// Reduction inside the model: ratio 1 changes nothing, survivors per anchor, provenance, protected
+// positions, batches equal single sequences, and generation after a reduced prefill.
+#include <QtTest/QtTest>
+
+#include <ATen/ATen.h>
+
+#include "core/model/Generation.h"
+#include "core/model/Mamba2Model.h"
+#include "core/reduction/TokenReductionHook.h"
+#include "ModelTestSupport.h"
+
+using namespace ssmlens;
+
+namespace {
+
+ReductionSchedule schedule(ReductionMethod m, std::vector<ScheduleAnchor> anchors) {
+    ReductionSchedule s;
+    s.method = m;
+    s.anchors = std::move(anchors);
+    return s;
+}
+
+const std::vector<ReductionMethod> kMethods = {ReductionMethod::Utr,  ReductionMethod::UtrToken,
+                                               ReductionMethod::Evit, ReductionMethod::Tome,
+                                               ReductionMethod::Pumer, ReductionMethod::PruneOnly,
+                                               ReductionMethod::MergeOnly};
+
+}  // namespace
+
+class TestTokenReductionHook : public QObject {
+    Q_OBJECT
+    Mamba2Config config_ = testing::tinyConfig(2);
+    Mamba2Model model_{config_, randomMamba2Weights(config_, 13)};
+
+private slots:
+    void ratioOneChangesNothing() {
+        at::Tensor ids = testing::randomIds(2, 12, config_.vocabSize, 1);
+        at::Tensor dense = model_.forward(ids).logits;
+        for (ReductionMethod m : kMethods) {
+            TokenReductionHook hook(schedule(m, {{0, 1.0}, {1, 1.0}}));
+            ForwardOptions o;
+            o.hook = &hook;
+            QVERIFY2(at::equal(model_.forward(ids, o).logits, dense), methodName(m).c_str());
+        }
+    }
+
+    void survivorsProvenanceAndProtection() {
+        at::Tensor ids = testing::randomIds(1, 20, config_.vocabSize, 2);
+        for (ReductionMethod m : kMethods) {
+            TokenReductionHook hook(schedule(m, {{0, 0.7}, {1, 0.6}}), {{3, 4}}, /*recordTrace=*/true);
+            ForwardOptions o;
+            o.hook = &hook;
+            ForwardResult r = model_.forward(ids, o);
+            const QString name = methodName(m).c_str();
+            // 20 -> ceil(14) = 14 -> ceil(8.4) = 9 (never more than half at one anchor)
+            QCOMPARE(r.logits.size(1), int64_t(9));
+            const auto& own = hook.survivorPositions(0);
+            QCOMPARE(own.size(), size_t(9));
+            QVERIFY2(std::is_sorted(own.begin(), own.end()), qPrintable(name));
+            QVERIFY2(own.back() == 19, qPrintable(name));  // the last token always survives
+            QVERIFY2(std::count(own.begin(), own.end(), 3) == 1 && std::count(own.begin(), own.end(), 4) == 1,
+                     qPrintable(name));
+            // Every original position is accounted for exactly once: in one survivor's members, or pruned.
+            TokenTrace t = hook.trace(0);
+            std::vector<int> seen(20, 0);
+            for (const auto& members : t.survivorMembers)
+                for (int64_t p : members) seen[p]++;
+            for (int64_t p = 0; p < 20; ++p) seen[p] += t.prunedAtLayer[p] >= 0;
+            QVERIFY2(std::all_of(seen.begin(), seen.end(), [](int c) { return c == 1; }), qPrintable(name));
+            QCOMPARE(t.layers.size(), size_t(config_.nLayer));
+            QCOMPARE(t.layers[0].tokensIn, int64_t(20));
+            QCOMPARE(t.layers[0].tokensOut, int64_t(14));
+            QCOMPARE(t.layers[1].tokensOut, int64_t(9));
+            QVERIFY(t.layers[1].anchor && !t.layers[2].anchor);
+            // Gone tokens are marked gone at later layers.
+            int gone = std::count(t.layers[2].fate.begin(), t.layers[2].fate.end(), int8_t(-1));
+            QCOMPARE(gone, 11);
+        }
+    }
+
+    void batchEqualsSingleSequences() {
+        at::Tensor ids = testing::randomIds(3, 16, config_.vocabSize, 4);
+        const std::vector<int64_t> lens = {16, 11, 6};
+        for (ReductionMethod m : kMethods) {
+            TokenReductionHook batchHook(schedule(m, {{0, 0.6}, {2, 0.8}}));
+            ForwardOptions o;
+            o.hook = &batchHook;
+            o.lengths = at::tensor(lens);
+            ForwardResult batched = model_.forward(ids, o);
+            for (int64_t b = 0; b < 3; ++b) {
+                TokenReductionHook single(schedule(m, {{0, 0.6}, {2, 0.8}}));
+                ForwardOptions so;
+                so.hook = &single;
+                ForwardResult alone = model_.forward(ids[b].narrow(0, 0, lens[b]).unsqueeze(0), so);
+                const int64_t n = alone.logits.size(1);
+                QCOMPARE(batched.lengths[b].item<int64_t>(), n);
+                QCOMPARE(batchHook.survivorPositions(b), single.survivorPositions(0));
+                QVERIFY2(testing::relativeError(batched.logits[b].narrow(0, 0, n), alone.logits[0]) < 1e-5,
+                         methodName(m).c_str());
+            }
+        }
+    }
+
+    void generationAfterReducedPrefill() {
+        std::vector<int64_t> prompt = {3, 7, 1, 9, 4, 4, 2, 8, 5, 6};
+        TokenReductionHook hook(schedule(ReductionMethod::Utr, {{0, 0.5}}));
+        SamplingOptions o;
+        o.maxNewTokens = 5;
+        std::vector<int64_t> out = generate(model_, prompt, o, {}, &hook);
+        QCOMPARE(out.size(), size_t(5));
+        QCOMPARE(hook.survivorPositions(0).size(), size_t(5));
+        // The first new token is the argmax of the reduced prefill's last position.
+        TokenReductionHook again(schedule(ReductionMethod::Utr, {{0, 0.5}}));
+        ForwardOptions f;
+        f.hook = &again;
+        f.logitsAt = LogitsAt::LastPosition;
+        at::Tensor last = model_.forward(at::tensor(prompt).view({1, -1}), f).logits[0];
+        QCOMPARE(last.argmax().item<int64_t>(), out[0]);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestTokenReductionHook)
+#include "test_token_reduction_hook.moc"
