@@ -90,6 +90,20 @@ private slots:
         QCOMPARE(h.nHeads(), int64_t(2));
     }
 
+    void infiniteTimeStepLimitSpellings() {
+        const fs::path d = dir("inf");
+        fs::create_directories(d);
+        const std::string base = R"({"model_type": "mamba2", "hidden_size": 64, "num_hidden_layers": 2, "num_heads": 2,
+                                     "vocab_size": 100, "note": "Infinity in a string stays", "time_step_limit": )";
+        for (const std::string limit : {R"([0.0, {"__float__": "Infinity"}])", "[0.0, Infinity]", R"([0.0, "inf"])"}) {
+            writeText(d / "config.json", base + limit + "}");
+            Mamba2Config c = loadMamba2Config((d / "config.json").string());
+            QVERIFY2(std::isinf(c.dtLimitMax) && c.dtLimitMin == 0.0, limit.c_str());
+        }
+        writeText(d / "config.json", base + "[0.0, \"lots\"]}");
+        QVERIFY(errorOf([&] { loadMamba2Config((d / "config.json").string()); }).find("time_step_limit") != std::string::npos);
+    }
+
     void shardedSafetensors() {
         const fs::path d = dir("sharded");
         fs::create_directories(d);

@@ -15,5 +15,7 @@ int runGenerate(const Args& args);
 int runScore(const Args& args);
 int runBench(const Args& args);
 int runRandomModel(const Args& args);
+int runReduce(const Args& args);
+int runSchedule(const Args& args);
 
 }  // namespace ssmlens::cli

@@ -26,6 +26,8 @@ const std::vector<Command>& commands() {
         {"logits", "logits of every position as a float32 .npy [L, V]", runLogits},
         {"generate", "greedy or sampled continuation, streamed", runGenerate},
         {"score", "per-token log-probabilities and perplexity of a text", runScore},
+        {"reduce", "run a prompt dense and with token reduction; trace, logits, KL", runReduce},
+        {"schedule", "build or check a reduction schedule; tokens per layer and FLOPs", runSchedule},
         {"bench", "prefill and decode speed on random weights of a published size", runBench},
         {"random-model", "write a checkpoint with random weights (trying tools without a download)", runRandomModel},
     };

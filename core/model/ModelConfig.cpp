@@ -28,9 +28,16 @@ int64_t roundUp(int64_t v, int64_t multiple) { return multiple > 0 ? (v + multip
 
 void readDtLimit(const json& value, Mamba2Config& c, const std::string& source) {
     if (!value.is_array() || value.size() != 2) throw Error(source + ": time_step_limit must be a pair [min, max]");
-    auto num = [&](const json& v) {
+    // transformers 5 writes infinity as {"__float__": "Infinity"}; older versions as a bare Infinity, which
+    // loadMamba2Config turns into the string "Infinity" before parsing.
+    auto num = [&](const json& v) -> double {
         if (v.is_number()) return v.get<double>();
-        if (v.is_string() && (v == "inf" || v == "Infinity")) return std::numeric_limits<double>::infinity();
+        const json& text = v.is_object() && v.contains("__float__") ? v["__float__"] : v;
+        if (text.is_string()) {
+            const std::string t = text.get<std::string>();
+            if (t == "inf" || t == "Infinity" || t == "+Infinity") return std::numeric_limits<double>::infinity();
+            if (t == "-inf" || t == "-Infinity") return -std::numeric_limits<double>::infinity();
+        }
         throw Error(source + ": time_step_limit holds " + v.dump() + ", not a number");
     };
     c.dtLimitMin = num(value[0]);
@@ -180,12 +187,44 @@ Mamba2Config parseMamba2Config(const nlohmann::json& j, const std::string& sourc
     return c;
 }
 
+// Python's json module writes Infinity, -Infinity and NaN as bare words, which are not JSON; quote them
+// (outside strings) so the parser accepts the file and the fields that allow them can read them.
+static std::string quoteNonFiniteLiterals(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    bool inString = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char ch = text[i];
+        if (inString) {
+            out.push_back(ch);
+            if (ch == '\\' && i + 1 < text.size()) out.push_back(text[++i]);
+            else if (ch == '"') inString = false;
+            continue;
+        }
+        if (ch == '"') inString = true;
+        bool replaced = false;
+        for (const char* word : {"-Infinity", "Infinity", "NaN"}) {
+            const size_t n = std::char_traits<char>::length(word);
+            if (text.compare(i, n, word) == 0) {
+                out += std::string("\"") + word + "\"";
+                i += n - 1;
+                replaced = true;
+                break;
+            }
+        }
+        if (!replaced) out.push_back(ch);
+    }
+    return out;
+}
+
 Mamba2Config loadMamba2Config(const std::string& configPath) {
     std::ifstream in(configPath);
     if (!in) throw Error(configPath + ": cannot open the model config (missing or unreadable)");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
     json j;
     try {
-        in >> j;
+        j = json::parse(quoteNonFiniteLiterals(buffer.str()));
     } catch (const json::parse_error& e) {
         throw Error(configPath + ": not valid JSON (" + e.what() + ")");
     }

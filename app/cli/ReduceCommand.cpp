@@ -1,0 +1,157 @@
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
+#include "app/cli/Commands.h"
+#include "app/cli/ModelArgs.h"
+#include "app/cli/ScheduleArgs.h"
+#include "core/Error.h"
+#include "core/io/NpyFile.h"
+#include "core/reduction/FlopsModel.h"
+#include "core/reduction/TokenReductionHook.h"
+
+namespace ssmlens::cli {
+
+namespace {
+
+std::vector<NextTokenProbability> topTokens(const at::Tensor& probs, int64_t k, const Tokenizer* tok) {
+    auto top = probs.topk(std::min<int64_t>(k, probs.size(0)));
+    std::vector<NextTokenProbability> out;
+    for (int64_t i = 0; i < std::get<0>(top).size(0); ++i) {
+        const int64_t id = std::get<1>(top)[i].item<int64_t>();
+        out.push_back({id, tok ? tok->decode({id}) : std::to_string(id), std::get<0>(top)[i].item<float>()});
+    }
+    return out;
+}
+
+}  // namespace
+
+int runReduce(const Args& raw) {
+    auto specs = modelOptionSpecs();
+    for (const auto& s : scheduleOptionSpecs()) specs.push_back(s);
+    for (OptionSpec s : std::vector<OptionSpec>{
+             {"text", "T", "prompt text"},
+             {"ids", "IDS", "prompt token ids (comma-separated or .npy) instead of --text"},
+             {"tokenizer", "FILE", "tokenizer file, when the model folder has none"},
+             {"trace", "FILE", "write the token trace (JSON; format in docs/trace-format.md)"},
+             {"out", "FILE.npy", "write float32 logits of the surviving positions [N', V]"},
+             {"top-k", "K", "next-token candidates to compare (default 10)"}})
+        specs.push_back(s);
+    CliArgs args(raw, specs);
+    if (args.helpRequested()) {
+        std::printf("%s", helpText("ssmlens-cli reduce [--model DIR] (--text T | --ids IDS) (--schedule S.json | "
+                                   "--preset P ...) [--trace T.json] [--out logits.npy]",
+                                   "Runs the prompt dense and with token reduction, reports the tokens each anchor "
+                                   "keeps, the next-token distributions and their KL divergence.",
+                                   specs)
+                              .c_str());
+        return 0;
+    }
+    std::unique_ptr<Tokenizer> tok;
+    std::vector<int64_t> prompt;
+    if (args.has("ids")) {
+        prompt = parseIds(args.get("ids"));
+        try {
+            tok = tokenizerFrom(args);
+        } catch (const Error&) {
+        }
+    } else {
+        tok = tokenizerFrom(args);
+        prompt = tok->encode(args.required("text")).ids;
+    }
+    if (prompt.empty()) throw Error("the prompt has no tokens");
+    Mamba2Model model = loadModelFrom(args);
+    ReductionSchedule schedule = scheduleFrom(args, model.config().nLayer);
+    at::Tensor ids = at::tensor(prompt, at::kLong).view({1, -1});
+
+    ForwardOptions denseOpt;
+    denseOpt.logitsAt = LogitsAt::LastPosition;
+    at::Tensor denseLogits = model.forward(ids, denseOpt).logits[0].to(at::kCPU);
+    TokenReductionHook hook(schedule, {}, /*recordTrace=*/true);
+    ForwardOptions redOpt;
+    redOpt.hook = &hook;
+    at::Tensor reduced = model.forward(ids, redOpt).logits[0].to(at::kCPU);  // [N', V]
+
+    TokenTrace trace = hook.trace(0);
+    const int64_t k = args.getInt("top-k", 10);
+    at::Tensor pDense = at::softmax(denseLogits.to(at::kDouble), 0);
+    at::Tensor lastReduced = reduced[reduced.size(0) - 1].to(at::kDouble);
+    at::Tensor pReduced = at::softmax(lastReduced, 0);
+    trace.denseTopK = topTokens(pDense, k, tok.get());
+    trace.reducedTopK = topTokens(pReduced, k, tok.get());
+    trace.klDivergence =
+        (pDense * (at::log_softmax(denseLogits.to(at::kDouble), 0) - at::log_softmax(lastReduced, 0))).sum().item<double>();
+
+    if (args.has("out")) writeNpy(args.get("out"), reduced);
+    if (args.has("trace")) {
+        nlohmann::json j = trace.toJson();
+        j["schedule"] = schedule.toJson();
+        j["prompt_ids"] = prompt;
+        if (tok) {
+            Encoding e = tok->encode(tok->decode(prompt));
+            if (e.ids == prompt) j["prompt_pieces"] = e.pieces;
+        }
+        std::ofstream out(args.get("trace"));
+        if (!out) throw Error(args.get("trace") + ": cannot write");
+        out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    }
+
+    FlopsReport flops = scheduleFlops(model.config(), schedule, static_cast<int64_t>(prompt.size()));
+    std::printf("method %s, %zu anchors, prompt %zu tokens -> %lld after the last anchor\n",
+                methodName(schedule.method).c_str(), schedule.anchors.size(), prompt.size(),
+                static_cast<long long>(reduced.size(0)));
+    std::printf("%6s %8s %10s %10s\n", "layer", "keep q", "tokens in", "tokens out");
+    for (const auto& l : trace.layers)
+        if (l.anchor)
+            std::printf("%6lld %8.3f %10lld %10lld\n", static_cast<long long>(l.layer), l.keepRatio,
+                        static_cast<long long>(l.tokensIn), static_cast<long long>(l.tokensOut));
+    std::printf("token reduction %.1f%%, FLOPs %.3g -> %.3g (%.1f%% less)\n", flops.tokenReductionPercent,
+                flops.denseTotal, flops.reducedTotal, flops.flopsReductionPercent);
+    std::printf("KL(dense || reduced) at the last position: %.6f\n", trace.klDivergence);
+    std::printf("%-4s %-24s %9s   %-24s %9s\n", "rank", "dense", "p", "reduced", "p");
+    for (size_t i = 0; i < trace.denseTopK.size(); ++i) {
+        auto show = [](const NextTokenProbability& t) {
+            return nlohmann::json(t.piece).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        };
+        std::printf("%-4zu %-24s %9.5f   %-24s %9.5f\n", i + 1, show(trace.denseTopK[i]).c_str(),
+                    trace.denseTopK[i].probability, show(trace.reducedTopK[i]).c_str(), trace.reducedTopK[i].probability);
+    }
+    return 0;
+}
+
+int runSchedule(const Args& raw) {
+    auto specs = scheduleOptionSpecs();
+    specs.push_back({"layers", "N", "number of layers of the model (or give --model)"});
+    specs.push_back({"model", "DIR", "take the number of layers from this model's config.json"});
+    specs.push_back({"length", "L", "prompt length for the FLOPs figures (default 2048)"});
+    specs.push_back({"out", "FILE", "write the schedule as JSON"});
+    CliArgs args(raw, specs);
+    if (args.helpRequested()) {
+        std::printf("%s", helpText("ssmlens-cli schedule (--layers N | --model DIR) [--preset P] [--keep-ratio Q] "
+                                   "[--method M] [--out S.json]",
+                                   "Builds or checks a reduction schedule and prints the tokens entering each layer "
+                                   "and the analytic FLOPs, dense against reduced.",
+                                   specs)
+                              .c_str());
+        return 0;
+    }
+    Mamba2Config c;
+    if (args.has("model")) c = loadMamba2Config(args.get("model") + "/config.json");
+    else c.nLayer = args.getInt("layers", 0);
+    if (c.nLayer <= 0) throw Error("give --layers N or --model DIR");
+    ReductionSchedule s = scheduleFrom(args, c.nLayer);
+    const int64_t L = args.getInt("length", 2048);
+    FlopsReport f = scheduleFlops(c, s, L);
+    std::printf("%s\n", s.toJson().dump(2).c_str());
+    std::printf("tokens entering each layer (L = %lld):", static_cast<long long>(L));
+    for (int64_t n : f.tokensEntering) std::printf(" %lld", static_cast<long long>(n));
+    std::printf("\ntoken reduction %.1f%%, FLOPs reduction %.1f%%%s\n", f.tokenReductionPercent,
+                f.flopsReductionPercent, args.has("model") ? "" : " (FLOPs for the default shape; give --model)");
+    if (args.has("out")) s.save(args.get("out"));
+    return 0;
+}
+
+}  // namespace ssmlens::cli

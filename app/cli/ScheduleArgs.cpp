@@ -1,0 +1,39 @@
+#include "app/cli/ScheduleArgs.h"
+
+#include "core/Error.h"
+
+namespace ssmlens::cli {
+
+std::vector<OptionSpec> scheduleOptionSpecs() {
+    return {{"schedule", "FILE", "a reduction schedule (JSON); or build one with the options below"},
+            {"preset", "P", "depth (default: the paper's anchors scaled to the model's depth) or paper (64 layers)"},
+            {"keep-ratio", "Q", "keep ratio at every anchor of the preset (default 0.905)"},
+            {"method", "M", "utr (default), utr-token, utr-reference, evit, tome, pumer, prune-only, merge-only"},
+            {"metric", "X", "importance metric: clip (default), raw, l2"}};
+}
+
+ReductionSchedule scheduleFrom(const CliArgs& args, int64_t nLayer) {
+    ReductionSchedule s;
+    if (args.has("schedule")) {
+        const std::string path = args.get("schedule");
+        s = ReductionSchedule::load(path);
+        s.validate(nLayer, path);
+        return s;
+    }
+    const std::string preset = args.get("preset", "depth");
+    const double q = args.getDouble("keep-ratio", 0.905);
+    if (preset == "paper") {
+        s = paperSchedule64();
+        for (auto& a : s.anchors) a.keepRatio = q;
+    } else if (preset == "depth") {
+        s = depthScaledSchedule(nLayer, q);
+    } else {
+        throw Error("unknown --preset \"" + preset + "\" (depth or paper)");
+    }
+    if (args.has("method")) s.method = parseMethodName(args.get("method"));
+    if (args.has("metric")) s.options.metric = parseMetricName(args.get("metric"));
+    s.validate(nLayer, "--preset " + preset);
+    return s;
+}
+
+}  // namespace ssmlens::cli

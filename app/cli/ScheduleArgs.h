@@ -1,0 +1,14 @@
+#pragma once
+// How a command gets a ReductionSchedule: --schedule FILE, or a preset built from --preset/--keep-ratio/--method.
+#include <vector>
+
+#include "app/cli/CliArgs.h"
+#include "core/reduction/ReductionSchedule.h"
+
+namespace ssmlens::cli {
+
+std::vector<OptionSpec> scheduleOptionSpecs();
+// Validated against nLayer; throws ssmlens::Error naming the file or option.
+ReductionSchedule scheduleFrom(const CliArgs& args, int64_t nLayer);
+
+}  // namespace ssmlens::cli
