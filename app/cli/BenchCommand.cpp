@@ -71,3 +71,47 @@ int runBench(const Args& raw) {
 }
 
 }  // namespace ssmlens::cli
+
+#include "core/bench/ReductionBenchmark.h"
+
+namespace ssmlens::cli {
+
+int runBenchReduce(const Args& raw) {
+    const std::vector<OptionSpec> specs = {
+        {"size", "S", "130m (default) ... 2.7b: a published Mamba-2 shape, random weights"},
+        {"lengths", "L,..", "prompt lengths (default 2048,8192)"},
+        {"batch", "B", "batch size (default 1)"},
+        {"dtype", "T", "bf16 (default) or fp32"},
+        {"device", "D", "cpu (default), cuda or cuda:N"},
+        {"threads", "N", "CPU threads"},
+        {"keep-ratio", "Q", "keep ratio at the depth-scaled anchors (default 0.905)"},
+        {"method", "M", "reduction method (default utr)"},
+        {"repeats", "N", "timed runs, median reported (default 3)"}};
+    CliArgs args(raw, specs);
+    if (args.helpRequested()) {
+        std::printf("%s", helpText("ssmlens-cli bench-reduce [--size S] [--lengths ..] [--device D]",
+                                   "Times the reduction step against a layer, and reduced against dense prefill "
+                                   "(time, peak GPU memory), next to the analytic FLOPs saving.",
+                                   specs)
+                              .c_str());
+        return 0;
+    }
+    if (args.has("threads")) at::set_num_threads(static_cast<int>(args.getInt("threads", 1)));
+    ReductionBenchSettings s;
+    s.size = args.get("size", "130m");
+    if (args.has("lengths")) {
+        s.lengths.clear();
+        for (const auto& item : splitList(args.get("lengths"))) s.lengths.push_back(std::stoll(item));
+    }
+    s.batch = args.getInt("batch", 1);
+    s.dtype = parseDtypeName(args.get("dtype", "bf16"));
+    s.device = deviceFrom(args);
+    s.keepRatio = args.getDouble("keep-ratio", 0.905);
+    s.method = parseMethodName(args.get("method", "utr"));
+    s.repeats = static_cast<int>(args.getInt("repeats", 3));
+    s.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
+    std::printf("%s", runReductionBenchmark(s).table().c_str());
+    return 0;
+}
+
+}  // namespace ssmlens::cli

@@ -14,6 +14,7 @@ int runLogits(const Args& args);
 int runGenerate(const Args& args);
 int runScore(const Args& args);
 int runBench(const Args& args);
+int runBenchReduce(const Args& args);
 int runRandomModel(const Args& args);
 int runReduce(const Args& args);
 int runSchedule(const Args& args);

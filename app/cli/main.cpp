@@ -29,6 +29,7 @@ const std::vector<Command>& commands() {
         {"reduce", "run a prompt dense and with token reduction; trace, logits, KL", runReduce},
         {"schedule", "build or check a reduction schedule; tokens per layer and FLOPs", runSchedule},
         {"bench", "prefill and decode speed on random weights of a published size", runBench},
+        {"bench-reduce", "reduction step share of a layer; reduced vs dense prefill time and memory", runBenchReduce},
         {"random-model", "write a checkpoint with random weights (trying tools without a download)", runRandomModel},
     };
     return list;

@@ -62,28 +62,33 @@ at::Tensor mixerPrefill(const Mamba2Config& c, const Mamba2LayerWeights& w, cons
     const int64_t G = c.ngroups, N = c.dState;
     Projected p = inProjection(c, w, u);
 
-    // Causal depthwise conv over time, left-padded with K-1 zeros.
-    at::Tensor xBCt = at::constant_pad_nd(p.xBC.transpose(1, 2), {K - 1, 0});  // [B, C, L+K-1]
-    at::Tensor conv = at::conv1d(xBCt, w.convWeight, w.convBias, at::IntArrayRef{1}, at::IntArrayRef{0}, at::IntArrayRef{1}, c.convDim());
-    at::Tensor xBC = at::silu(conv).transpose(1, 2);  // [B, L, C]
+    // Causal depthwise conv over time: K-1 zeros on the left (the conv's symmetric padding, right part dropped).
+    at::Tensor xBCt = p.xBC.transpose(1, 2);  // [B, C, L]
+    at::Tensor conv = at::conv1d(xBCt, w.convWeight, w.convBias, at::IntArrayRef{1}, at::IntArrayRef{K - 1},
+                                 at::IntArrayRef{1}, c.convDim())
+                          .narrow(2, 0, L);
+    // One conversion to fp32 for x, B and C together (none at all for an fp32 model).
+    at::Tensor xBC = at::silu(conv).transpose(1, 2).to(at::kFloat);  // [B, L, C]
     auto parts = at::split_with_sizes(xBC, {c.dInner(), G * N, G * N}, -1);
-    at::Tensor x = parts[0].to(at::kFloat).reshape({B, L, H, P});
+    at::Tensor x = parts[0].reshape({B, L, H, P});
 
     at::Tensor dt = timeSteps(c, w, p.dt);  // [B, L, H]
+    // Padding of shorter sequences: dt = 0 there, so the state passes through unchanged (lengths are on the CPU).
     at::Tensor valid = at::arange(L, at::kLong).unsqueeze(0) < lengths.unsqueeze(1);  // [B, L]
     if (!valid.all().item<bool>()) dt = dt * valid.to(dt.device(), at::kFloat).unsqueeze(-1);
 
-    SsdInputs in{x, dt, -at::exp(w.aLog), parts[1].to(at::kFloat).reshape({B, L, G, N}),
-                 parts[2].to(at::kFloat).reshape({B, L, G, N}), {}};
+    SsdInputs in{x, dt, -at::exp(w.aLog), parts[1].reshape({B, L, G, N}), parts[2].reshape({B, L, G, N}), {}};
     SsdOutputs out = mode == ScanMode::Chunked ? ssdChunked(in, c.chunkSize) : ssdRecurrent(in);
     at::Tensor y = out.y + x * skipWeight(c, w);
     at::Tensor h = outProjection(w, gatedNorm(c, w, y.reshape({B, L, c.dInner()}), p.z));
 
     if (state) {
-        // The conv state is the last K-1 pre-conv inputs of each sequence: padded positions n .. n+K-2.
+        // The conv state is the last K-1 pre-conv inputs of each sequence: positions n-K+1 .. n-1, which are
+        // n .. n+K-2 after padding K-1 zeros on the left.
+        at::Tensor padded = at::constant_pad_nd(xBCt, {K - 1, 0});
         std::vector<at::Tensor> convStates;
         auto len = lengths.accessor<int64_t, 1>();
-        for (int64_t b = 0; b < B; ++b) convStates.push_back(xBCt[b].narrow(1, len[b], K - 1));
+        for (int64_t b = 0; b < B; ++b) convStates.push_back(padded[b].narrow(1, len[b], K - 1));
         state->conv = at::stack(convStates).contiguous();
         state->ssm = out.finalState;
     }

@@ -1,22 +1,45 @@
 #include "core/model/SsdScan.h"
 
 #include <limits>
+#include <map>
+#include <mutex>
+#include <string>
 
 #include <ATen/ATen.h>
 
 namespace ssmlens {
 
+namespace {
+
+// Upper-triangle masks of a T x T matrix on a device: (j >= i) and (j > i). Built once per size and device
+// (a prefill asks for the same two sizes in every layer).
+struct TriangleMasks {
+    at::Tensor notStrictlyLower, notLower;
+};
+
+const TriangleMasks& triangleMasks(int64_t T, const at::Device& device) {
+    static std::mutex mutex;
+    static std::map<std::pair<int64_t, std::string>, TriangleMasks> cache;
+    std::lock_guard<std::mutex> lock(mutex);
+    auto key = std::make_pair(T, device.str());
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+        at::Tensor ones = at::ones({T, T}, at::TensorOptions().dtype(at::kBool).device(device));
+        it = cache.emplace(key, TriangleMasks{at::triu(ones, 0), at::triu(ones, 1)}).first;
+    }
+    return it->second;
+}
+
+}  // namespace
+
 at::Tensor segmentSum(const at::Tensor& x) {
     const int64_t T = x.size(-1);
-    auto opts = at::TensorOptions().dtype(at::kBool).device(x.device());
-    at::Tensor strictlyLower = at::tril(at::ones({T, T}, opts), -1);
-    at::Tensor lower = at::tril(at::ones({T, T}, opts), 0);
+    const TriangleMasks& m = triangleMasks(T, x.device());
     // rows i, columns j: entry x[i] where i > j, then a cumulative sum down the rows.
     std::vector<int64_t> shape = x.sizes().vec();
     shape.push_back(T);
-    at::Tensor xx = x.unsqueeze(-1).expand(shape).masked_fill(strictlyLower.logical_not(), 0.0);
-    at::Tensor ss = at::cumsum(xx, -2);
-    return ss.masked_fill(lower.logical_not(), -std::numeric_limits<float>::infinity());
+    at::Tensor ss = at::cumsum(x.unsqueeze(-1).expand(shape).masked_fill(m.notStrictlyLower, 0.0), -2);
+    return ss.masked_fill_(m.notLower, -std::numeric_limits<float>::infinity());
 }
 
 SsdOutputs ssdChunked(const SsdInputs& in, int64_t Q) {
