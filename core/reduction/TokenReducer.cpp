@@ -65,24 +65,27 @@ int64_t keptTokenCount(int64_t n, double q) {
 }
 
 ReductionStepResult reduceTokens(const ReductionStepInput& in, const ReductionRecipe& recipe) {
+    // Written to run without waiting for the GPU: every size below is known on the host in advance (no
+    // nonzero(), no item() on device tensors), and the per-token details come back in one copy at the end.
     const int64_t N = in.hidden.size(0);
     const auto dev = in.hidden.device();
     const auto longOpts = at::TensorOptions().dtype(at::kLong).device(dev);
-    at::Tensor h = in.hidden.to(at::kFloat), r = in.residual.to(at::kFloat), size = in.sizes.to(dev, at::kFloat);
-    at::Tensor prot = recipe.protectPositions ? in.protect.to(dev, at::kBool)
-                                              : at::zeros({N}, longOpts.dtype(at::kBool));
-    const int64_t nProtected = prot.sum().item<int64_t>();
+    at::Tensor protCpu = recipe.protectPositions ? in.protect.to(at::kCPU, at::kBool)
+                                                 : at::zeros({N}, at::TensorOptions().dtype(at::kBool));
+    const int64_t nProtected = protCpu.sum().item<int64_t>();
     const int64_t keep = std::max(keptTokenCount(N, in.keepRatio), nProtected);
+    at::Tensor prot = protCpu.to(dev);
+    at::Tensor h = in.hidden.to(at::kFloat), r = in.residual.to(at::kFloat), size = in.sizes.to(dev, at::kFloat);
 
     ReductionStepResult out;
-    out.importance = tokenImportance(h, recipe.metric);
+    at::Tensor importance = tokenImportance(h, recipe.metric);
     at::Tensor inB = at::zeros({N}, longOpts.dtype(at::kBool));
     at::Tensor match = at::full({N}, -1, longOpts), cosine = at::zeros({N}, h.options());
-    at::Tensor fate = at::zeros({N}, longOpts.dtype(at::kChar)), destination = at::full({N}, -1, longOpts);
+    at::Tensor fate = at::zeros({N}, longOpts), destination = at::full({N}, -1, longOpts);
     at::Tensor mergedFraction = at::zeros({N}, h.options());
     at::Tensor removed = at::empty({0}, longOpts);
     // Protected tokens rank above every other token in importance order.
-    at::Tensor rankKey = at::where(prot, at::full({}, std::numeric_limits<float>::infinity(), h.options()), out.importance);
+    at::Tensor rankKey = at::where(prot, at::full({}, std::numeric_limits<float>::infinity(), h.options()), importance);
 
     if (recipe.split == SplitRule::ImportanceOnly) {
         at::Tensor order = descendingStableOrder(rankKey);
@@ -90,13 +93,18 @@ ReductionStepResult reduceTokens(const ReductionStepInput& in, const ReductionRe
         removed = std::get<0>(at::sort(order.narrow(0, keep, N - keep)));
         fate.index_fill_(0, removed, FatePruned);
     } else {
+        at::Tensor A, B;
         if (recipe.split == SplitRule::ImportanceHalves) {
             const int64_t nB = std::max((N + 1) / 2, nProtected);
-            inB.index_fill_(0, descendingStableOrder(rankKey).narrow(0, 0, nB), true);
-        } else {
-            inB = (at::arange(N, longOpts) % 2 == 1) | prot;
+            at::Tensor order = descendingStableOrder(rankKey);
+            B = std::get<0>(at::sort(order.narrow(0, 0, nB)));
+            A = std::get<0>(at::sort(order.narrow(0, nB, N - nB)));
+        } else {  // alternate positions: decided on the host from positions and protection alone
+            at::Tensor bMask = (at::arange(N, at::kLong) % 2 == 1) | protCpu;
+            B = at::nonzero(bMask).squeeze(1).to(dev);
+            A = at::nonzero(bMask.logical_not()).squeeze(1).to(dev);
         }
-        at::Tensor A = at::nonzero(inB.logical_not()).squeeze(1), B = at::nonzero(inB).squeeze(1);
+        inB.index_fill_(0, B, true);
         const int64_t k = std::min(N - keep, A.size(0));
         if (A.size(0) > 0 && B.size(0) > 0) {
             // Step 3: best match in B by cosine of the (clipped) mixer output.
@@ -125,7 +133,7 @@ ReductionStepResult reduceTokens(const ReductionStepInput& in, const ReductionRe
                     else if (recipe.granularity == Granularity::Channel)
                         chosen = hybridMergeChoice(h.index_select(0, removed), dst, N);
                     else
-                        chosen = hybridMergeChoice(out.importance.index_select(0, removed).unsqueeze(1), dst, N);
+                        chosen = hybridMergeChoice(importance.index_select(0, removed).unsqueeze(1), dst, N);
                     h = weightedMerge(h, size, removed, dst, chosen.to(at::kFloat) * remSize);
                     mergedFraction.index_copy_(0, removed, chosen.to(at::kFloat).mean(1));
                 }
@@ -133,26 +141,33 @@ ReductionStepResult reduceTokens(const ReductionStepInput& in, const ReductionRe
                 at::Tensor merged = recipe.residual == ResidualStrategy::Merge
                                         ? at::ones({k}, longOpts.dtype(at::kBool))
                                         : mergedFraction.index_select(0, removed) > 0;
-                fate.index_copy_(0, removed, at::where(merged, at::full({}, int8_t(FateMerged), fate.options()),
-                                                       at::full({}, int8_t(FatePruned), fate.options())));
+                fate.index_copy_(0, removed, at::where(merged, at::full({}, int64_t(FateMerged), longOpts),
+                                                       at::full({}, int64_t(FatePruned), longOpts)));
                 destination.index_copy_(0, removed, at::where(merged, dst, at::full({}, int64_t(-1), longOpts)));
             }
         }
     }
-    at::Tensor keepMask = at::ones({N}, longOpts.dtype(at::kBool));
-    keepMask.index_fill_(0, removed, false);
-    out.kept = at::nonzero(keepMask).squeeze(1);
-    out.hidden = h.index_select(0, out.kept).to(in.hidden.scalar_type());
-    out.residual = r.index_select(0, out.kept);
-    out.sizes = size.index_select(0, out.kept);
-    out.kept = out.kept.to(at::kCPU);
-    out.importance = out.importance.to(at::kCPU);
-    out.inB = inB.to(at::kCPU);
-    out.match = match.to(at::kCPU);
-    out.matchCosine = cosine.to(at::kCPU);
-    out.fate = fate.to(at::kCPU);
-    out.destination = destination.to(at::kCPU);
-    out.mergedFraction = mergedFraction.to(at::kCPU);
+    // Survivors: the positions not removed, ascending. Their count is known, so no nonzero() is needed.
+    const int64_t nRemoved = removed.size(0);
+    at::Tensor removedMask = at::zeros({N}, longOpts.dtype(at::kBool)).index_fill_(0, removed, true);
+    at::Tensor keptDev = std::get<0>(at::sort(std::get<1>(at::sort(removedMask.to(at::kByte), c10::optional<bool>(true), 0, false))
+                                                  .narrow(0, 0, N - nRemoved)));
+    out.hidden = h.index_select(0, keptDev).to(in.hidden.scalar_type());
+    out.residual = r.index_select(0, keptDev);
+    out.sizes = size.index_select(0, keptDev);
+    // Per-token details for traces and provenance, in one device-to-host copy.
+    at::Tensor details = at::stack({importance.to(at::kDouble), inB.to(at::kDouble), match.to(at::kDouble),
+                                    cosine.to(at::kDouble), fate.to(at::kDouble), destination.to(at::kDouble),
+                                    mergedFraction.to(at::kDouble), removedMask.to(at::kDouble)})
+                             .to(at::kCPU);
+    out.importance = details[0].to(at::kFloat);
+    out.inB = details[1].to(at::kBool);
+    out.match = details[2].to(at::kLong);
+    out.matchCosine = details[3].to(at::kFloat);
+    out.fate = details[4].to(at::kChar);
+    out.destination = details[5].to(at::kLong);
+    out.mergedFraction = details[6].to(at::kFloat);
+    out.kept = at::nonzero(details[7] == 0).squeeze(1);
     return out;
 }
 

@@ -184,6 +184,7 @@ void TokenReductionHook::afterLayer(int64_t layer, LayerStreams& s) {
     // Re-pad the batch to the longest survivor count; padding rows are never read as valid.
     const int64_t maxLen = *std::max_element(newLengths.begin(), newLengths.end());
     auto pad = [&](const std::vector<at::Tensor>& rows) {
+        if (rows.size() == 1) return rows[0].unsqueeze(0);
         std::vector<at::Tensor> padded;
         for (const auto& t : rows) padded.push_back(at::constant_pad_nd(t, {0, 0, 0, maxLen - t.size(0)}));
         return at::stack(padded);
