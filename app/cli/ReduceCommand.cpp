@@ -11,23 +11,10 @@
 #include "core/Error.h"
 #include "core/io/NpyFile.h"
 #include "core/reduction/FlopsModel.h"
-#include "core/reduction/TokenReductionHook.h"
+#include "core/reduction/ReductionRun.h"
 
 namespace ssmlens::cli {
 
-namespace {
-
-std::vector<NextTokenProbability> topTokens(const at::Tensor& probs, int64_t k, const Tokenizer* tok) {
-    auto top = probs.topk(std::min<int64_t>(k, probs.size(0)));
-    std::vector<NextTokenProbability> out;
-    for (int64_t i = 0; i < std::get<0>(top).size(0); ++i) {
-        const int64_t id = std::get<1>(top)[i].item<int64_t>();
-        out.push_back({id, tok ? tok->decode({id}) : std::to_string(id), std::get<0>(top)[i].item<float>()});
-    }
-    return out;
-}
-
-}  // namespace
 
 int runReduce(const Args& raw) {
     auto specs = modelOptionSpecs();
@@ -65,25 +52,9 @@ int runReduce(const Args& raw) {
     if (prompt.empty()) throw Error("the prompt has no tokens");
     Mamba2Model model = loadModelFrom(args);
     ReductionSchedule schedule = scheduleFrom(args, model.config().nLayer);
-    at::Tensor ids = at::tensor(prompt, at::kLong).view({1, -1});
-
-    ForwardOptions denseOpt;
-    denseOpt.logitsAt = LogitsAt::LastPosition;
-    at::Tensor denseLogits = model.forward(ids, denseOpt).logits[0].to(at::kCPU);
-    TokenReductionHook hook(schedule, {}, /*recordTrace=*/true);
-    ForwardOptions redOpt;
-    redOpt.hook = &hook;
-    at::Tensor reduced = model.forward(ids, redOpt).logits[0].to(at::kCPU);  // [N', V]
-
-    TokenTrace trace = hook.trace(0);
-    const int64_t k = args.getInt("top-k", 10);
-    at::Tensor pDense = at::softmax(denseLogits.to(at::kDouble), 0);
-    at::Tensor lastReduced = reduced[reduced.size(0) - 1].to(at::kDouble);
-    at::Tensor pReduced = at::softmax(lastReduced, 0);
-    trace.denseTopK = topTokens(pDense, k, tok.get());
-    trace.reducedTopK = topTokens(pReduced, k, tok.get());
-    trace.klDivergence =
-        (pDense * (at::log_softmax(denseLogits.to(at::kDouble), 0) - at::log_softmax(lastReduced, 0))).sum().item<double>();
+    ReductionRunResult run = runReduction(model, prompt, schedule, tok.get(), args.getInt("top-k", 10));
+    const TokenTrace& trace = run.trace;
+    const at::Tensor& reduced = run.reducedLogits;
 
     if (args.has("out")) writeNpy(args.get("out"), reduced);
     if (args.has("trace")) {
@@ -99,7 +70,7 @@ int runReduce(const Args& raw) {
         out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     }
 
-    FlopsReport flops = scheduleFlops(model.config(), schedule, static_cast<int64_t>(prompt.size()));
+    const FlopsReport& flops = run.flops;
     std::printf("method %s, %zu anchors, prompt %zu tokens -> %lld after the last anchor\n",
                 methodName(schedule.method).c_str(), schedule.anchors.size(), prompt.size(),
                 static_cast<long long>(reduced.size(0)));

@@ -1,0 +1,60 @@
+#include "core/reduction/ReductionRun.h"
+
+#include <chrono>
+
+#include <ATen/ATen.h>
+
+#include "core/Error.h"
+#include "core/bench/DeviceTimer.h"
+#include "core/reduction/TokenReductionHook.h"
+
+namespace ssmlens {
+namespace {
+
+std::vector<NextTokenProbability> topTokens(const at::Tensor& probs, int64_t k, const Tokenizer* tok) {
+    auto top = probs.topk(std::min<int64_t>(k, probs.size(0)));
+    std::vector<NextTokenProbability> out;
+    for (int64_t i = 0; i < std::get<0>(top).size(0); ++i) {
+        const int64_t id = std::get<1>(top)[i].item<int64_t>();
+        out.push_back({id, tok ? tok->decode({id}) : std::to_string(id), std::get<0>(top)[i].item<float>()});
+    }
+    return out;
+}
+
+double millisecondsSince(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+ReductionRunResult runReduction(const Mamba2Model& model, const std::vector<int64_t>& ids,
+                                const ReductionSchedule& schedule, const Tokenizer* tok, int64_t topK) {
+    if (ids.empty()) throw Error("the prompt has no tokens");
+    schedule.validate(model.config().nLayer);
+    at::Tensor input = at::tensor(ids, at::kLong).view({1, -1});
+    ReductionRunResult out;
+
+    auto t0 = std::chrono::steady_clock::now();
+    ForwardOptions dense;
+    dense.logitsAt = LogitsAt::LastPosition;
+    at::Tensor denseLast = model.forward(input, dense).logits[0].to(at::kCPU, at::kDouble);
+    out.denseMs = millisecondsSince(t0);
+
+    t0 = std::chrono::steady_clock::now();
+    TokenReductionHook hook(schedule, {}, /*recordTrace=*/true);
+    ForwardOptions reduced;
+    reduced.hook = &hook;
+    out.reducedLogits = model.forward(input, reduced).logits[0].to(at::kCPU);
+    out.reducedMs = millisecondsSince(t0);
+
+    out.trace = hook.trace(0);
+    at::Tensor reducedLast = out.reducedLogits[out.reducedLogits.size(0) - 1].to(at::kDouble);
+    at::Tensor logPDense = at::log_softmax(denseLast, 0), logPReduced = at::log_softmax(reducedLast, 0);
+    out.trace.denseTopK = topTokens(logPDense.exp(), topK, tok);
+    out.trace.reducedTopK = topTokens(logPReduced.exp(), topK, tok);
+    out.trace.klDivergence = (logPDense.exp() * (logPDense - logPReduced)).sum().item<double>();
+    out.flops = scheduleFlops(model.config(), schedule, static_cast<int64_t>(ids.size()));
+    return out;
+}
+
+}  // namespace ssmlens

@@ -1,0 +1,28 @@
+#pragma once
+// One prompt through the model twice, dense and with a schedule: the trace the views draw, the FLOPs
+// figures, and the next-token distributions at the last position. Shared by `ssmlens-cli reduce` and the
+// app's worker thread, so both show the same numbers.
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+
+#include "core/model/Mamba2Model.h"
+#include "core/reduction/FlopsModel.h"
+#include "core/reduction/ReductionSchedule.h"
+#include "core/reduction/TokenTrace.h"
+#include "core/text/Tokenizer.h"
+
+namespace ssmlens {
+
+struct ReductionRunResult {
+    TokenTrace trace;            // with dense/reduced top-k and KL filled in
+    FlopsReport flops;
+    at::Tensor reducedLogits;    // [N', V] fp32 CPU, rows in the order of trace.survivorPositions
+    double denseMs = 0, reducedMs = 0;
+};
+
+// tokenizer may be null (pieces are then the ids as text). Throws ssmlens::Error for bad input.
+ReductionRunResult runReduction(const Mamba2Model& model, const std::vector<int64_t>& ids,
+                                const ReductionSchedule& schedule, const Tokenizer* tokenizer, int64_t topK = 10);
+
+}  // namespace ssmlens
