@@ -9,6 +9,7 @@
 #include "core/Error.h"
 #include "core/bench/ModelBenchmark.h"
 #include "core/io/NpyFile.h"
+#include "core/runtime/DemoModel.h"
 
 namespace fs = std::filesystem;
 
@@ -19,23 +20,6 @@ std::vector<OptionSpec> modelOptionSpecs() {
             {"dtype", "T", "fp32 (default), bf16 or fp16 (GPU only)"},
             {"device", "D", "cpu (default), cuda or cuda:N"},
             {"threads", "N", "CPU threads (default: all cores)"}};
-}
-
-std::string defaultModelDir() {
-    std::vector<fs::path> candidates;
-    if (const char* env = std::getenv("SSMLENS_DEMO_MODEL")) candidates.emplace_back(env);
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        candidates.push_back(exe.parent_path() / "../share/ssmlens/demo-model");
-        candidates.push_back(exe.parent_path() / "../../resources/demo-model");
-    }
-#ifdef SSMLENS_SOURCE_DIR
-    candidates.push_back(fs::path(SSMLENS_SOURCE_DIR) / "resources/demo-model");
-#endif
-    for (const auto& c : candidates)
-        if (fs::exists(c / "config.json")) return fs::weakly_canonical(c).string();
-    return "";
 }
 
 std::string modelDirFrom(const CliArgs& args) {

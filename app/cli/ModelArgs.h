@@ -13,8 +13,6 @@
 namespace ssmlens::cli {
 
 std::vector<OptionSpec> modelOptionSpecs();  // --model --dtype --device --threads
-// The bundled demo model folder, or "" when none is installed.
-std::string defaultModelDir();
 std::string modelDirFrom(const CliArgs& args);  // --model or the demo model; throws when neither exists
 at::Device deviceFrom(const CliArgs& args);     // throws for cuda without a GPU
 Mamba2Model loadModelFrom(const CliArgs& args);

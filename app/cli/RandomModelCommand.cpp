@@ -12,7 +12,7 @@ namespace ssmlens::cli {
 
 int runRandomModel(const Args& raw) {
     const std::vector<OptionSpec> specs = {
-        {"size", "S", "a published shape (130m ... 2.7b) or \"tiny\" (d_model 64, 2 layers; default)"},
+        {"size", "S", "a published shape (130m ... 2.7b) or \"tiny\" (d_model 64, 8 layers; default)"},
         {"config", "FILE", "a config.json of either layout to take the shape from instead"},
         {"seed", "N", "random seed (default 0)"},
         {"layout", "L", "hf (config.json + model.safetensors, default) or state-spaces (pytorch_model.bin)"},
@@ -31,7 +31,7 @@ int runRandomModel(const Args& raw) {
         c = loadMamba2Config(args.get("config"));
     } else if (args.get("size", "tiny") == "tiny") {
         c.dModel = 64;
-        c.nLayer = 2;
+        c.nLayer = 8;
         c.dState = 16;
         c.headdim = 16;
         c.chunkSize = 16;

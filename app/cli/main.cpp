@@ -30,6 +30,7 @@ const std::vector<Command>& commands() {
         {"schedule", "build or check a reduction schedule; tokens per layer and FLOPs", runSchedule},
         {"bench", "prefill and decode speed on random weights of a published size", runBench},
         {"bench-reduce", "reduction step share of a layer; reduced vs dense prefill time and memory", runBenchReduce},
+        {"train-tokenizer", "train a sentencepiece tokenizer (byte fallback) on text files", runTrainTokenizer},
         {"random-model", "write a checkpoint with random weights (trying tools without a download)", runRandomModel},
     };
     return list;

@@ -1,0 +1,68 @@
+#include "app/gui/ReductionWorker.h"
+
+#include <QRegularExpression>
+
+#include <ATen/ATen.h>
+
+#include "core/Error.h"
+#include "core/bench/ModelBenchmark.h"
+
+namespace ssmlens {
+
+ReductionWorker::ReductionWorker(QObject* parent) : QObject(parent) {}
+ReductionWorker::~ReductionWorker() = default;
+
+void ReductionWorker::loadModel(const QString& folder, const QString& dtype, const QString& device) {
+    try {
+        LoadOptions o;
+        o.dtype = parseDtypeName(dtype.toStdString());
+        o.device = at::Device(device.toStdString());
+        if (o.device.is_cuda() && !at::hasCUDA()) throw Error("no CUDA device is available to this build");
+        auto model = std::make_unique<Mamba2Model>(Mamba2Model::load(folder.toStdString(), o));
+        auto tokenizer = loadTokenizerFromModelDir(folder.toStdString());
+        ModelFacts facts;
+        facts.folder = folder;
+        facts.summary = QString::fromStdString(model->config().summary());
+        facts.dtype = dtype;
+        facts.device = device;
+        facts.layers = static_cast<int>(model->config().nLayer);
+        facts.parameters = model->config().parameterCount();
+        facts.hasTokenizer = tokenizer != nullptr;
+        model_ = std::move(model);
+        tokenizer_ = std::move(tokenizer);
+        Q_EMIT modelLoaded(facts);
+    } catch (const std::exception& e) {
+        std::string what = e.what();
+        Q_EMIT failed(0, QString::fromStdString(what.substr(0, what.find('\n'))));
+    }
+}
+
+void ReductionWorker::run(const ReductionRequest& request) {
+    try {
+        if (!model_) throw Error("no model is loaded");
+        auto response = QSharedPointer<ReductionResponse>::create();
+        response->id = request.id;
+        if (tokenizer_) {
+            Encoding e = tokenizer_->encode(request.prompt.toStdString());
+            response->ids = e.ids;
+            for (const auto& p : e.pieces) response->tokenLabels << QString::fromStdString(p);
+        } else {
+            // No tokenizer in the folder: the prompt is a list of token ids.
+            for (const QString& part : request.prompt.split(QRegularExpression("[,\\s]+"), Qt::SkipEmptyParts)) {
+                bool ok = false;
+                const qint64 id = part.toLongLong(&ok);
+                if (!ok) throw Error("this model folder has no tokenizer: type token ids separated by commas");
+                response->ids.push_back(id);
+                response->tokenLabels << part;
+            }
+        }
+        if (response->ids.empty()) throw Error("the prompt is empty");
+        response->run = runReduction(*model_, response->ids, request.schedule, tokenizer_.get(), 10);
+        Q_EMIT finished(response);
+    } catch (const std::exception& e) {
+        std::string what = e.what();
+        Q_EMIT failed(request.id, QString::fromStdString(what.substr(0, what.find('\n'))));
+    }
+}
+
+}  // namespace ssmlens

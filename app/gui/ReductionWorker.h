@@ -1,0 +1,62 @@
+#pragma once
+// ReductionWorker lives on its own QThread and owns the model: loading a checkpoint and running a prompt
+// dense and reduced never happen on the GUI thread. Results travel back as immutable shared structs.
+#include <QObject>
+#include <QSharedPointer>
+#include <QString>
+#include <QStringList>
+#include <memory>
+
+#include "core/model/Mamba2Model.h"
+#include "core/reduction/ReductionRun.h"
+#include "core/reduction/ReductionSchedule.h"
+#include "core/text/Tokenizer.h"
+
+namespace ssmlens {
+
+struct ModelFacts {
+    QString folder, summary, dtype, device;
+    int layers = 0;
+    qint64 parameters = 0;
+    bool hasTokenizer = false;
+};
+
+struct ReductionRequest {
+    quint64 id = 0;
+    QString prompt;
+    ReductionSchedule schedule;
+};
+
+struct ReductionResponse {
+    quint64 id = 0;
+    ReductionRunResult run;
+    QStringList tokenLabels;  // one per original position
+    std::vector<int64_t> ids;
+};
+
+class ReductionWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit ReductionWorker(QObject* parent = nullptr);
+    ~ReductionWorker() override;
+
+public Q_SLOTS:
+    void loadModel(const QString& folder, const QString& dtype, const QString& device);
+    void run(const ssmlens::ReductionRequest& request);
+
+Q_SIGNALS:
+    void modelLoaded(const ssmlens::ModelFacts& facts);
+    void finished(QSharedPointer<const ssmlens::ReductionResponse> response);
+    // where: what failed (the file, the prompt); message: what is wrong.
+    void failed(quint64 requestId, const QString& message);
+
+private:
+    std::unique_ptr<Mamba2Model> model_;
+    std::unique_ptr<Tokenizer> tokenizer_;
+};
+
+}  // namespace ssmlens
+
+Q_DECLARE_METATYPE(ssmlens::ModelFacts)
+Q_DECLARE_METATYPE(ssmlens::ReductionRequest)
+Q_DECLARE_METATYPE(QSharedPointer<const ssmlens::ReductionResponse>)

@@ -1,0 +1,59 @@
+#include "widgets/TokensPerLayerPlot.h"
+
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+namespace ssmlens {
+
+TokensPerLayerPlot::TokensPerLayerPlot(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(plot_);
+    plot_->plotLayout()->insertRow(0);
+    title_ = new QCPTextElement(plot_, tr("Tokens entering each layer"), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
+    plot_->plotLayout()->addElement(0, 0, title_);
+    dense_ = plot_->addGraph();
+    dense_->setName(tr("dense"));
+    dense_->setPen(QPen(QColor(120, 120, 120), 2, Qt::DashLine));
+    reduced_ = plot_->addGraph();
+    reduced_->setName(tr("with reduction"));
+    reduced_->setPen(QPen(QColor(20, 100, 200), 2.5));
+    reduced_->setLineStyle(QCPGraph::lsStepLeft);
+    anchors_ = plot_->addGraph();
+    anchors_->setName(tr("anchor (reduces after this layer)"));
+    anchors_->setLineStyle(QCPGraph::lsNone);
+    anchors_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssTriangleInverted, QPen(QColor(220, 90, 0)), QBrush(QColor(220, 90, 0)), 9));
+    plot_->legend->setVisible(true);
+    plot_->legend->setBrush(QColor(255, 255, 255, 220));
+    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
+    plot_->xAxis->setLabel(tr("layer"));
+    plot_->yAxis->setLabel(tr("tokens"));
+}
+
+void TokensPerLayerPlot::setData(int promptLength, const std::vector<int64_t>& tokens, const std::vector<int64_t>& anchors,
+                                 double flopsSaving, double tokenReduction) {
+    QVector<double> x, dense, reduced, ax, ay;
+    for (size_t l = 0; l < tokens.size(); ++l) {
+        x << double(l);
+        dense << promptLength;
+        reduced << double(tokens[l]);
+    }
+    for (int64_t a : anchors)
+        if (a >= 0 && a < static_cast<int64_t>(tokens.size())) {
+            ax << double(a);
+            ay << double(tokens[a]);
+        }
+    dense_->setData(x, dense, true);
+    reduced_->setData(x, reduced, true);
+    anchors_->setData(ax, ay, true);
+    title_->setText(tr("Tokens entering each layer: %1% fewer token-layers, %2% fewer FLOPs")
+                        .arg(tokenReduction, 0, 'f', 1)
+                        .arg(flopsSaving, 0, 'f', 1));
+    plot_->xAxis->setRange(-0.5, std::max<double>(1.0, tokens.size() - 0.5));
+    plot_->yAxis->setRange(0, std::max(1, promptLength) * 1.08);
+    plot_->replot();
+}
+
+int TokensPerLayerPlot::reducedPointCount() const { return reduced_->dataCount(); }
+
+}  // namespace ssmlens
