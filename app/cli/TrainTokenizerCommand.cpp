@@ -17,7 +17,7 @@ int runTrainTokenizer(const Args& raw) {
     CliArgs args(raw, specs);
     if (args.helpRequested()) {
         std::printf("%s", helpText("ssmlens-cli train-tokenizer --input FILES --vocab-size N --out DIR/tokenizer.model",
-                                   "Trains a sentencepiece tokenizer with byte fallback (no unknown tokens).", specs)
+                                   "Trains a sentencepiece tokenizer with byte fallback (no unknown tokens). The vocabulary size is an upper bound: a small corpus may give fewer pieces.", specs)
                               .c_str());
         return 0;
     }
@@ -31,7 +31,7 @@ int runTrainTokenizer(const Args& raw) {
     SentencePieceTokenizer::train("--input=" + input + " --model_prefix=" + prefix +
                                   " --vocab_size=" + std::to_string(args.getInt("vocab-size", 8000)) +
                                   " --model_type=" + args.get("model-type", "unigram") +
-                                  " --byte_fallback=true --character_coverage=1.0 --split_digits=true" +
+                                  " --byte_fallback=true --character_coverage=1.0 --split_digits=true --hard_vocab_limit=false" +
                                   " --eos_id=0 --unk_id=1 --bos_id=-1 --pad_id=-1 --minloglevel=2");
     std::fprintf(stderr, "wrote %s\n", out.c_str());
     return 0;

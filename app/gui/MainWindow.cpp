@@ -214,7 +214,11 @@ void MainWindow::showError(quint64 id, const QString& message) {
     }
     lastError_ = message;
     statusBar()->showMessage(message);
-    if (id == 0) QMessageBox::warning(this, tr("SSM Lens"), message);  // loading failed: say so loudly
+    if (id == 0) {  // loading failed: say so loudly, without blocking the event loop
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("SSM Lens"), message, QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
 }
 
 void MainWindow::chooseModelFolder() {

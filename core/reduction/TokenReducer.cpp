@@ -1,5 +1,7 @@
 #include "core/reduction/TokenReducer.h"
 
+#include "core/reduction/ReferenceReduction.h"
+
 #include <cmath>
 #include <limits>
 
@@ -65,6 +67,7 @@ int64_t keptTokenCount(int64_t n, double q) {
 }
 
 ReductionStepResult reduceTokens(const ReductionStepInput& in, const ReductionRecipe& recipe) {
+    if (recipe.referenceQuirks) return reduceTokensLikeReference(in, recipe);
     // Written to run without waiting for the GPU: every size below is known on the host in advance (no
     // nonzero(), no item() on device tensors), and the per-token details come back in one copy at the end.
     const int64_t N = in.hidden.size(0);

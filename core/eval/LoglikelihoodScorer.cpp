@@ -1,0 +1,191 @@
+#include "core/eval/LoglikelihoodScorer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <set>
+
+#include <ATen/ATen.h>
+
+#include "core/Error.h"
+#include "core/model/LayerHook.h"
+#include "core/reduction/TokenReductionHook.h"
+
+namespace ssmlens {
+namespace {
+
+// Runs after every other hook: keeps the streams the head reads after the last block, and the number of
+// tokens each layer hands on (for the measured token reduction).
+class ScoringCapture : public LayerHook {
+public:
+    explicit ScoringCapture(int64_t lastLayer) : last_(lastLayer) {}
+    void afterLayer(int64_t layer, LayerStreams& s) override {
+        lengthsAfter.push_back(s.lengths.to(at::kCPU).clone());
+        if (layer == last_) {
+            hidden = s.hidden;
+            residual = s.residual;
+        }
+    }
+    std::vector<at::Tensor> lengthsAfter;
+    at::Tensor hidden, residual;
+
+private:
+    int64_t last_;
+};
+
+struct ModelInput {
+    std::vector<int64_t> ids;      // what the model reads
+    std::vector<int64_t> targets;  // the continuation tokens
+    int64_t firstScored = 0;       // input position that predicts targets[0]; the span runs to the end
+};
+
+// lm-eval: inp = (context_enc + continuation_enc)[-(max_length + 1):][:-1]
+ModelInput modelInput(const TokenizedRequest& r, int64_t maxLength) {
+    std::vector<int64_t> all = r.context;
+    all.insert(all.end(), r.continuation.begin(), r.continuation.end());
+    if (maxLength > 0 && static_cast<int64_t>(all.size()) > maxLength + 1)
+        all.erase(all.begin(), all.end() - (maxLength + 1));
+    ModelInput in;
+    in.ids.assign(all.begin(), all.end() - 1);
+    in.targets = r.continuation;
+    in.firstScored = static_cast<int64_t>(in.ids.size() - r.continuation.size());
+    return in;
+}
+
+void scoreBatch(const Mamba2Model& model, const std::vector<ModelInput>& inputs, const std::vector<size_t>& batch,
+                const ReductionSchedule* schedule, std::vector<RequestScore>& out) {
+    const int64_t B = static_cast<int64_t>(batch.size());
+    int64_t L = 0;
+    for (size_t i : batch) L = std::max<int64_t>(L, inputs[i].ids.size());
+    at::Tensor ids = at::zeros({B, L}, at::kLong), lengths = at::empty({B}, at::kLong);
+    std::vector<std::set<int64_t>> protect(B);
+    for (int64_t b = 0; b < B; ++b) {
+        const ModelInput& in = inputs[batch[b]];
+        const int64_t n = static_cast<int64_t>(in.ids.size());
+        ids[b].narrow(0, 0, n).copy_(at::tensor(in.ids, at::kLong));
+        lengths[b] = n;
+        if (schedule && schedule->options.protectScoringSpan)
+            for (int64_t p = in.firstScored; p < n; ++p) protect[b].insert(p);  // original coordinates
+    }
+    std::unique_ptr<TokenReductionHook> reduction;
+    HookChain chain;
+    if (schedule) {
+        reduction = std::make_unique<TokenReductionHook>(*schedule, protect);
+        chain.add(reduction.get());
+    }
+    ScoringCapture capture(model.config().nLayer - 1);
+    chain.add(&capture);
+    ForwardOptions fo;
+    fo.lengths = lengths;
+    fo.hook = &chain;
+    fo.logitsAt = LogitsAt::None;  // the head runs below on the scored rows only
+    model.forward(ids, fo);
+
+    // Rows of the final streams that predict each continuation token, found by original position.
+    const int64_t Lout = capture.hidden.size(1), D = capture.hidden.size(2);
+    std::vector<int64_t> rows, targets;
+    std::vector<size_t> rowStart(B, 0);
+    std::vector<bool> scorable(B, true);
+    for (int64_t b = 0; b < B; ++b) {
+        const ModelInput& in = inputs[batch[b]];
+        rowStart[b] = rows.size();
+        std::vector<int64_t> mine;
+        for (size_t j = 0; j < in.targets.size() && scorable[b]; ++j) {
+            const int64_t p = in.firstScored + static_cast<int64_t>(j);
+            int64_t row = p;
+            if (reduction) {
+                const std::vector<int64_t>& own = reduction->survivorPositions(b);
+                auto it = std::lower_bound(own.begin(), own.end(), p);
+                if (it == own.end() || *it != p) scorable[b] = false;  // merged or pruned away
+                row = it - own.begin();
+            }
+            mine.push_back(b * Lout + row);
+        }
+        if (!scorable[b]) continue;
+        rows.insert(rows.end(), mine.begin(), mine.end());
+        targets.insert(targets.end(), in.targets.begin(), in.targets.end());
+    }
+    std::vector<float> picked;
+    std::vector<int64_t> argmax;
+    if (!rows.empty()) {
+        const at::Tensor index = at::tensor(rows, at::kLong).to(capture.hidden.device());
+        at::Tensor logits = model.head(capture.hidden.reshape({-1, D}).index_select(0, index),
+                                       capture.residual.reshape({-1, D}).index_select(0, index));
+        const at::Tensor target = at::tensor(targets, at::kLong).to(logits.device()).view({-1, 1});
+        at::Tensor lp = at::log_softmax(logits, -1).gather(1, target).squeeze(1).to(at::kCPU).contiguous();
+        at::Tensor am = logits.argmax(-1).to(at::kCPU).contiguous();
+        picked.assign(lp.data_ptr<float>(), lp.data_ptr<float>() + lp.numel());
+        argmax.assign(am.data_ptr<int64_t>(), am.data_ptr<int64_t>() + am.numel());
+    }
+
+    const int64_t nLayer = model.config().nLayer;
+    for (int64_t b = 0; b < B; ++b) {
+        const ModelInput& in = inputs[batch[b]];
+        RequestScore& s = out[batch[b]];
+        s.inputTokens = static_cast<int64_t>(in.ids.size());
+        s.scoredTokens = static_cast<int64_t>(in.targets.size());
+        double entering = static_cast<double>(s.inputTokens);  // layer 0 reads every token
+        for (int64_t l = 1; l < nLayer; ++l) entering += capture.lengthsAfter[l - 1][b].item<int64_t>();
+        s.measuredTokenReductionPercent = 100.0 * (1.0 - entering / (static_cast<double>(s.inputTokens) * nLayer));
+        s.scorable = scorable[b];
+        if (!s.scorable) {
+            s.loglikelihood = std::numeric_limits<double>::quiet_NaN();
+            s.greedy = false;
+            continue;
+        }
+        s.loglikelihood = 0;
+        s.greedy = true;
+        for (size_t j = 0; j < in.targets.size(); ++j) {
+            s.loglikelihood += picked[rowStart[b] + j];
+            s.greedy = s.greedy && argmax[rowStart[b] + j] == in.targets[j];
+        }
+    }
+}
+
+}  // namespace
+
+std::vector<RequestScore> scoreLoglikelihoods(const Mamba2Model& model, const std::vector<TokenizedRequest>& requests,
+                                              const ReductionSchedule* schedule, const ScoringOptions& options) {
+    if (schedule) schedule->validate(model.config().nLayer);
+    const int64_t vocab = model.vocabRows();
+    std::vector<RequestScore> out(requests.size());
+    std::vector<ModelInput> inputs(requests.size());
+    std::vector<size_t> order;
+    for (size_t i = 0; i < requests.size(); ++i) {
+        const TokenizedRequest& r = requests[i];
+        if (r.context.empty()) throw Error("request " + std::to_string(i) + " has no context tokens");
+        if (r.continuation.empty()) {
+            // lm-eval: the sum over no tokens is 0 and all() of nothing is true.
+            out[i].greedy = true;
+            continue;
+        }
+        if (options.maxLength > 0 && static_cast<int64_t>(r.continuation.size()) > options.maxLength)
+            throw Error("request " + std::to_string(i) + ": the continuation has " + std::to_string(r.continuation.size()) +
+                        " tokens, more than the window of " + std::to_string(options.maxLength));
+        for (const auto* part : {&r.context, &r.continuation})
+            for (int64_t id : *part)
+                if (id < 0 || id >= vocab)
+                    throw Error("request " + std::to_string(i) + ": token id " + std::to_string(id) +
+                                " is outside the model's vocabulary of " + std::to_string(vocab) +
+                                " (does the tokenizer belong to this model?)");
+        inputs[i] = modelInput(r, options.maxLength);
+        order.push_back(i);
+    }
+    // Longest first, as lm-eval orders its batches; ties keep the request order, so runs are repeatable.
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return inputs[a].ids.size() > inputs[b].ids.size(); });
+    const int64_t total = static_cast<int64_t>(requests.size());
+    int64_t done = total - static_cast<int64_t>(order.size());
+    const size_t batchSize = static_cast<size_t>(std::max<int64_t>(1, options.batchSize));
+    for (size_t start = 0; start < order.size(); start += batchSize) {
+        if (options.cancel && options.cancel->load()) throw EvalCancelled();
+        const std::vector<size_t> batch(order.begin() + start, order.begin() + std::min(order.size(), start + batchSize));
+        scoreBatch(model, inputs, batch, schedule, out);
+        done += static_cast<int64_t>(batch.size());
+        if (options.progress) options.progress(done, total);
+    }
+    return out;
+}
+
+}  // namespace ssmlens

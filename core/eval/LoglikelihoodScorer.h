@@ -1,0 +1,55 @@
+#pragma once
+// Batched loglikelihood scoring of (context, continuation) token requests, dense or with a reduction
+// schedule, as lm-evaluation-harness v0.4 scores them: the model reads (context + continuation) without its
+// last token, left-truncated to maxLength tokens; the loglikelihood is the sum of log-softmax over the
+// positions that predict the continuation tokens, and `greedy` says every one of those tokens is the argmax.
+//
+// Under reduction those positions (the last context position .. the last input position) are protected
+// when schedule.options.protectScoringSpan is set, and each one is found among the survivors by its
+// original position (TokenReductionHook::survivorPositions), never by counting from the end. Without the
+// protection a needed position can be merged or pruned away: that request is then not scorable
+// (scorable = false, loglikelihood NaN); the metrics count its example as wrong and report how many.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <vector>
+
+#include "core/eval/RequestEncoding.h"
+#include "core/model/Mamba2Model.h"
+#include "core/reduction/ReductionSchedule.h"
+
+namespace ssmlens {
+
+struct ScoringOptions {
+    int64_t batchSize = 16;
+    int64_t maxLength = 2048;  // lm-eval's model window (its Mamba wrapper's default); <= 0: no limit
+    // Called after each batch with the requests done so far and the total. Runs on the scoring thread.
+    std::function<void(int64_t done, int64_t total)> progress;
+    // Checked before each batch; when set, scoring stops and throws EvalCancelled.
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+struct RequestScore {
+    double loglikelihood = 0;  // NaN when not scorable
+    bool greedy = false;
+    bool scorable = true;
+    int64_t inputTokens = 0;   // tokens the model read
+    int64_t scoredTokens = 0;  // continuation tokens
+    // 100 * (1 - mean over layers of tokens entering the layer / inputTokens), as counted in the forward
+    // pass (0 when dense).
+    double measuredTokenReductionPercent = 0;
+};
+
+class EvalCancelled : public std::runtime_error {
+public:
+    EvalCancelled() : std::runtime_error("evaluation cancelled") {}
+};
+
+// schedule == nullptr: dense. Requests are batched longest first (right-padded, per-sequence lengths);
+// the results come back in the order of `requests`. Throws ssmlens::Error for a continuation longer
+// than maxLength, EvalCancelled when cancelled.
+std::vector<RequestScore> scoreLoglikelihoods(const Mamba2Model& model, const std::vector<TokenizedRequest>& requests,
+                                              const ReductionSchedule* schedule, const ScoringOptions& options = {});
+
+}  // namespace ssmlens
