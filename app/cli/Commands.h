@@ -19,5 +19,8 @@ int runRandomModel(const Args& args);
 int runTrainTokenizer(const Args& args);
 int runReduce(const Args& args);
 int runSchedule(const Args& args);
+int runEval(const Args& args);
+int runSweep(const Args& args);
+int runMergeResults(const Args& args);
 
 }  // namespace ssmlens::cli

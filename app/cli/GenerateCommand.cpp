@@ -11,10 +11,8 @@ namespace ssmlens::cli {
 
 int runGenerate(const Args& raw) {
     auto specs = modelOptionSpecs();
+    for (const auto& s : promptOptionSpecs()) specs.push_back(s);
     for (OptionSpec s : std::vector<OptionSpec>{
-             {"text", "T", "prompt text (tokenized with the model's tokenizer)"},
-             {"ids", "IDS", "prompt token ids (comma-separated or .npy) instead of --text"},
-             {"tokenizer", "FILE", "tokenizer file, when the model folder has none"},
              {"max-new-tokens", "N", "tokens to generate (default 32)"},
              {"greedy", "", "always take the most likely token (default unless --temperature is given)"},
              {"temperature", "X", "sampling temperature (default 1)"},
@@ -32,19 +30,9 @@ int runGenerate(const Args& raw) {
                               .c_str());
         return 0;
     }
-    std::unique_ptr<Tokenizer> tok;
-    std::vector<int64_t> prompt;
-    if (args.has("ids")) {
-        prompt = parseIds(args.get("ids"));
-        try {
-            tok = tokenizerFrom(args);
-        } catch (const Error&) {
-            // ids without a tokenizer: the ids are still printed, the text is left empty.
-        }
-    } else {
-        tok = tokenizerFrom(args);
-        prompt = tok->encode(args.required("text")).ids;
-    }
+    Prompt input = promptFrom(args);
+    const std::vector<int64_t>& prompt = input.ids;
+    const Tokenizer* tok = input.tokenizer.get();
     Mamba2Model model = loadModelFrom(args);
     SamplingOptions o;
     o.maxNewTokens = args.getInt("max-new-tokens", 32);

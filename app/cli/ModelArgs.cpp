@@ -58,6 +58,31 @@ std::unique_ptr<Tokenizer> tokenizerFrom(const CliArgs& args) {
     return tok;
 }
 
+std::vector<OptionSpec> promptOptionSpecs() {
+    return {{"text", "T", "prompt text (tokenized with the model's tokenizer)"},
+            {"ids", "IDS", "prompt token ids (comma-separated or .npy) instead of --text"},
+            {"tokenizer", "FILE", "tokenizer file, when the model folder has none"}};
+}
+
+Prompt promptFrom(const CliArgs& args) {
+    Prompt p;
+    if (args.has("ids")) {
+        p.ids = parseIds(args.get("ids"));
+        try {
+            p.tokenizer = tokenizerFrom(args);
+        } catch (const Error&) {
+            // ids without a tokenizer: everything works, text is shown as ids.
+        }
+    } else {
+        p.tokenizer = tokenizerFrom(args);
+        Encoding e = p.tokenizer->encode(args.required("text"));
+        p.ids = std::move(e.ids);
+        p.pieces = std::move(e.pieces);
+    }
+    if (p.ids.empty()) throw Error("the prompt has no tokens");
+    return p;
+}
+
 std::vector<int64_t> parseIds(const std::string& text) {
     if (text.size() > 4 && text.substr(text.size() - 4) == ".npy") {
         at::Tensor t = readNpy(text);

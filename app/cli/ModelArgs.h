@@ -18,6 +18,16 @@ at::Device deviceFrom(const CliArgs& args);     // throws for cuda without a GPU
 Mamba2Model loadModelFrom(const CliArgs& args);
 // The tokenizer of the model folder, or --tokenizer FILE when given; throws when none is found.
 std::unique_ptr<Tokenizer> tokenizerFrom(const CliArgs& args);
+std::vector<OptionSpec> promptOptionSpecs();  // --text --ids --tokenizer
+
+struct Prompt {
+    std::vector<int64_t> ids;
+    std::vector<std::string> pieces;       // empty when the ids were given and no tokenizer was found
+    std::unique_ptr<Tokenizer> tokenizer;  // may be null with --ids
+};
+// --ids (a tokenizer is loaded when one is found, for printing text) or --text (a tokenizer is required).
+Prompt promptFrom(const CliArgs& args);
+
 // "1,2,3" or a path to an .npy of integers.
 std::vector<int64_t> parseIds(const std::string& text);
 

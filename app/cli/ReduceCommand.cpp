@@ -19,10 +19,8 @@ namespace ssmlens::cli {
 int runReduce(const Args& raw) {
     auto specs = modelOptionSpecs();
     for (const auto& s : scheduleOptionSpecs()) specs.push_back(s);
+    for (const auto& s : promptOptionSpecs()) specs.push_back(s);
     for (OptionSpec s : std::vector<OptionSpec>{
-             {"text", "T", "prompt text"},
-             {"ids", "IDS", "prompt token ids (comma-separated or .npy) instead of --text"},
-             {"tokenizer", "FILE", "tokenizer file, when the model folder has none"},
              {"trace", "FILE", "write the token trace (JSON; format in docs/trace-format.md)"},
              {"out", "FILE.npy", "write float32 logits of the surviving positions [N', V]"},
              {"top-k", "K", "next-token candidates to compare (default 10)"}})
@@ -37,22 +35,12 @@ int runReduce(const Args& raw) {
                               .c_str());
         return 0;
     }
-    std::unique_ptr<Tokenizer> tok;
-    std::vector<int64_t> prompt;
-    if (args.has("ids")) {
-        prompt = parseIds(args.get("ids"));
-        try {
-            tok = tokenizerFrom(args);
-        } catch (const Error&) {
-        }
-    } else {
-        tok = tokenizerFrom(args);
-        prompt = tok->encode(args.required("text")).ids;
-    }
-    if (prompt.empty()) throw Error("the prompt has no tokens");
+    Prompt input = promptFrom(args);
+    const std::vector<int64_t>& prompt = input.ids;
+    const Tokenizer* tok = input.tokenizer.get();
     Mamba2Model model = loadModelFrom(args);
     ReductionSchedule schedule = scheduleFrom(args, model.config().nLayer);
-    ReductionRunResult run = runReduction(model, prompt, schedule, tok.get(), args.getInt("top-k", 10));
+    ReductionRunResult run = runReduction(model, prompt, schedule, tok, args.getInt("top-k", 10));
     const TokenTrace& trace = run.trace;
     const at::Tensor& reduced = run.reducedLogits;
 

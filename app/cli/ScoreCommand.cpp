@@ -12,9 +12,7 @@ namespace ssmlens::cli {
 
 int runScore(const Args& raw) {
     auto specs = modelOptionSpecs();
-    specs.push_back({"text", "T", "the text to score"});
-    specs.push_back({"ids", "IDS", "token ids instead of --text"});
-    specs.push_back({"tokenizer", "FILE", "tokenizer file, when the model folder has none"});
+    for (const auto& s : promptOptionSpecs()) specs.push_back(s);
     specs.push_back({"json", "", "print JSON"});
     CliArgs args(raw, specs);
     if (args.helpRequested()) {
@@ -25,14 +23,10 @@ int runScore(const Args& raw) {
                               .c_str());
         return 0;
     }
-    std::unique_ptr<Tokenizer> tok;
+    Prompt input = promptFrom(args);
     Encoding enc;
-    if (args.has("ids")) {
-        enc.ids = parseIds(args.get("ids"));
-    } else {
-        tok = tokenizerFrom(args);
-        enc = tok->encode(args.required("text"));
-    }
+    enc.ids = input.ids;
+    enc.pieces = input.pieces;
     if (enc.ids.size() < 2) throw Error("scoring needs at least two tokens (the first one is context only)");
     Mamba2Model model = loadModelFrom(args);
     at::Tensor ids = at::tensor(enc.ids, at::kLong);

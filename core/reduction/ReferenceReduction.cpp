@@ -59,7 +59,6 @@ ReductionStepResult reduceTokensLikeReference(const ReductionStepInput& in, cons
     at::Tensor h = in.hidden.to(at::kFloat), res = in.residual.to(at::kFloat), size = in.sizes.to(dev, at::kFloat);
     const int64_t r = N - referenceKeptTokenCount(N, in.keepRatio);
 
-    ReductionStepResult out;
     at::Tensor importance = tokenImportance(h, recipe.metric);  // reported only: the reference's hybrid and
                                                                 // merge never read its token score
     at::Tensor inB = at::zeros({N}, longOpts.dtype(at::kBool));
@@ -140,26 +139,8 @@ ReductionStepResult reduceTokensLikeReference(const ReductionStepInput& in, cons
     // R5: survivors in their original order (the reference writes every token back at its position before
     // dropping the removed rows; it finds them as all-zero rows, so a surviving row that is exactly zero
     // would break its reshape, where we select by index).
-    const int64_t nRemoved = removed.size(0);
-    at::Tensor removedMask = at::zeros({N}, longOpts.dtype(at::kBool)).index_fill_(0, removed, true);
-    at::Tensor keptDev = std::get<0>(at::sort(std::get<1>(at::sort(removedMask.to(at::kByte), c10::optional<bool>(true), 0, false))
-                                                  .narrow(0, 0, N - nRemoved)));
-    out.hidden = h.index_select(0, keptDev).to(in.hidden.scalar_type());
-    out.residual = res.index_select(0, keptDev);
-    out.sizes = size.index_select(0, keptDev);
-    at::Tensor details = at::stack({importance.to(at::kDouble), inB.to(at::kDouble), match.to(at::kDouble),
-                                    cosine.to(at::kDouble), fate.to(at::kDouble), destination.to(at::kDouble),
-                                    mergedFraction.to(at::kDouble), removedMask.to(at::kDouble)})
-                             .to(at::kCPU);
-    out.importance = details[0].to(at::kFloat);
-    out.inB = details[1].to(at::kBool);
-    out.match = details[2].to(at::kLong);
-    out.matchCosine = details[3].to(at::kFloat);
-    out.fate = details[4].to(at::kChar);
-    out.destination = details[5].to(at::kLong);
-    out.mergedFraction = details[6].to(at::kFloat);
-    out.kept = at::nonzero(details[7] == 0).squeeze(1);
-    return out;
+    return finishReductionStep(h, res, size, in.hidden.scalar_type(), removed,
+                               {importance, inB, match, cosine, fate, destination, mergedFraction});
 }
 
 }  // namespace ssmlens

@@ -80,7 +80,6 @@ ReductionStepResult reduceTokens(const ReductionStepInput& in, const ReductionRe
     at::Tensor prot = protCpu.to(dev);
     at::Tensor h = in.hidden.to(at::kFloat), r = in.residual.to(at::kFloat), size = in.sizes.to(dev, at::kFloat);
 
-    ReductionStepResult out;
     at::Tensor importance = tokenImportance(h, recipe.metric);
     at::Tensor inB = at::zeros({N}, longOpts.dtype(at::kBool));
     at::Tensor match = at::full({N}, -1, longOpts), cosine = at::zeros({N}, h.options());
@@ -150,18 +149,25 @@ ReductionStepResult reduceTokens(const ReductionStepInput& in, const ReductionRe
             }
         }
     }
-    // Survivors: the positions not removed, ascending. Their count is known, so no nonzero() is needed.
-    const int64_t nRemoved = removed.size(0);
-    at::Tensor removedMask = at::zeros({N}, longOpts.dtype(at::kBool)).index_fill_(0, removed, true);
-    at::Tensor keptDev = std::get<0>(at::sort(std::get<1>(at::sort(removedMask.to(at::kByte), c10::optional<bool>(true), 0, false))
-                                                  .narrow(0, 0, N - nRemoved)));
-    out.hidden = h.index_select(0, keptDev).to(in.hidden.scalar_type());
+    return finishReductionStep(h, r, size, in.hidden.scalar_type(), removed,
+                               {importance, inB, match, cosine, fate, destination, mergedFraction});
+}
+
+ReductionStepResult finishReductionStep(const at::Tensor& h, const at::Tensor& r, const at::Tensor& size,
+                                        at::ScalarType hiddenType, const at::Tensor& removed,
+                                        const ReductionStepDetails& d) {
+    const int64_t N = h.size(0), nRemoved = removed.size(0);
+    at::Tensor removedMask = at::zeros({N}, removed.options().dtype(at::kBool)).index_fill_(0, removed, true);
+    // Stable sort of the mask puts the survivors first, in order; their count is known.
+    at::Tensor keptDev = std::get<0>(at::sort(
+        std::get<1>(at::sort(removedMask.to(at::kByte), c10::optional<bool>(true), 0, false)).narrow(0, 0, N - nRemoved)));
+    ReductionStepResult out;
+    out.hidden = h.index_select(0, keptDev).to(hiddenType);
     out.residual = r.index_select(0, keptDev);
     out.sizes = size.index_select(0, keptDev);
-    // Per-token details for traces and provenance, in one device-to-host copy.
-    at::Tensor details = at::stack({importance.to(at::kDouble), inB.to(at::kDouble), match.to(at::kDouble),
-                                    cosine.to(at::kDouble), fate.to(at::kDouble), destination.to(at::kDouble),
-                                    mergedFraction.to(at::kDouble), removedMask.to(at::kDouble)})
+    at::Tensor details = at::stack({d.importance.to(at::kDouble), d.inB.to(at::kDouble), d.match.to(at::kDouble),
+                                    d.matchCosine.to(at::kDouble), d.fate.to(at::kDouble), d.destination.to(at::kDouble),
+                                    d.mergedFraction.to(at::kDouble), removedMask.to(at::kDouble)})
                              .to(at::kCPU);
     out.importance = details[0].to(at::kFloat);
     out.inB = details[1].to(at::kBool);

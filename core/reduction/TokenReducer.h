@@ -40,4 +40,16 @@ int64_t keptTokenCount(int64_t n, double keepRatio);
 
 ReductionStepResult reduceTokens(const ReductionStepInput& in, const ReductionRecipe& recipe);
 
+// The per-token details of a step while they are still on the device (length N each).
+struct ReductionStepDetails {
+    at::Tensor importance, inB, match, matchCosine, fate, destination, mergedFraction;
+};
+
+// The shared end of every reduction step: keeps the rows not in `removed` (ascending, a count known on the
+// host so nothing waits for the GPU), casts the hidden stream back to `hiddenType`, and brings the details
+// to the host in one copy.
+ReductionStepResult finishReductionStep(const at::Tensor& hidden, const at::Tensor& residual, const at::Tensor& sizes,
+                                        at::ScalarType hiddenType, const at::Tensor& removed,
+                                        const ReductionStepDetails& details);
+
 }  // namespace ssmlens
