@@ -64,6 +64,7 @@ void MainWindow::buildUi() {
     prompt_ = new QPlainTextEdit;
     prompt_->setPlaceholderText(tr("Type or paste a prompt"));
     prompt_->setMinimumHeight(120);
+    prompt_->setMaximumHeight(220);
     form->addRow(tr("Prompt:"), prompt_);
     method_ = new QComboBox;
     for (const auto& name : methodNames()) method_->addItem(QString::fromStdString(name));
@@ -82,6 +83,9 @@ void MainWindow::buildUi() {
     topTokens_ = new QTableWidget(0, 4);
     topTokens_->setHorizontalHeaderLabels({tr("dense"), tr("p"), tr("reduced"), tr("p")});
     topTokens_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    topTokens_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    topTokens_->horizontalHeader()->setSectionResizeMode(3, QHeaderView::ResizeToContents);
+    topTokens_->setWordWrap(false);
     topTokens_->verticalHeader()->setVisible(false);
     topTokens_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     form->addRow(tr("Next token:"), topTokens_);
@@ -191,7 +195,7 @@ void MainWindow::showResult(QSharedPointer<const ReductionResponse> response) {
             item->setToolTip(tr("token id %1").arg(p.id));
             return item;
         };
-        auto prob = [](float p) { return new QTableWidgetItem(QString::number(p, 'g', 3)); };
+        auto prob = [](float p) { return new QTableWidgetItem(QString::number(p, p >= 0.01f ? 'f' : 'e', 2)); };
         topTokens_->setItem(i, 0, token(t.denseTopK[i]));
         topTokens_->setItem(i, 1, prob(t.denseTopK[i].probability));
         topTokens_->setItem(i, 2, token(t.reducedTopK[i]));
