@@ -17,8 +17,11 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName("SSM Lens");
     QApplication::setOrganizationName("SSM Lens");
+    // The language follows the system unless SSMLENS_LANGUAGE (e.g. "de", "zh_CN", "en") says otherwise.
+    const QByteArray language = qgetenv("SSMLENS_LANGUAGE");
+    const QLocale locale = language.isEmpty() ? QLocale() : QLocale(QString::fromUtf8(language));
     QTranslator translator;
-    if (translator.load(QLocale(), "ssmlens", "_", ":/i18n")) QApplication::installTranslator(&translator);
+    if (translator.load(locale, "ssmlens", "_", ":/i18n")) QApplication::installTranslator(&translator);
 
     QCommandLineParser cli;
     cli.setApplicationDescription(QApplication::tr("SSM Lens: see what token reduction does inside a Mamba-2 model"));
