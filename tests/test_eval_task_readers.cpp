@@ -163,7 +163,7 @@ private slots:
         VERIFY_CONTAINS(errorOf([&] { readLambada(wrongType); }), "wrong.jsonl:1: field \"text\" should be a string, found number");
         // A file of another task says which one it looks like.
         e = errorOf([&] { readHellaswag(missing); });
-        VERIFY_CONTAINS(e, "missing.jsonl:1: missing field \"ctx_a\"");
+        VERIFY_CONTAINS(e, "missing.jsonl:1: missing field \"activity_label\"");
         VERIFY_CONTAINS(e, "looks like a piqa item");
         VERIFY_CONTAINS(errorOf([&] { readLambada(writeText(dir_, "empty.jsonl", "\n\n")); }), "empty.jsonl: the file has no items");
         VERIFY_CONTAINS(errorOf([&] { readLambada(writeText(dir_, "array.jsonl", "[1, 2]\n")); }),

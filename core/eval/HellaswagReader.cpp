@@ -46,8 +46,9 @@ EvalTaskData readHellaswag(const std::string& path) {
     const std::vector<JsonLine> lines = readJsonLines(path);
     for (size_t i = 0; i < lines.size(); ++i) {
         JsonItem item(path, lines[i], data.task);
-        const std::string ctx = item.string("ctx_a") + " " + python_text::capitalize(item.string("ctx_b"));
-        const std::string query = hellaswagPreprocess(item.string("activity_label") + ": " + ctx);
+        // Fields read one by one, so an error names the first missing one.
+        const std::string label = item.string("activity_label"), ctxA = item.string("ctx_a"), ctxB = item.string("ctx_b");
+        const std::string query = hellaswagPreprocess(label + ": " + ctxA + " " + python_text::capitalize(ctxB));
         const nlohmann::json& endings = item.array("endings");
         if (endings.size() < 2) item.fail("field \"endings\" should hold at least two endings");
         EvalExample e;

@@ -25,7 +25,7 @@ EvalTaskData readPiqa(const std::string& path, const std::string& labelsPath) {
         e.line = lines[i].line;
         if (labelsPath.empty()) {
             if (!item.value().contains("label"))
-                item.fail("no label: expected " + std::string("valid-labels.lst next to the .jsonl, or a \"label\" field"));
+                item.fail("no label: expected valid-labels.lst next to the .jsonl, or a \"label\" field");
             e.gold = item.integer("label");
             if (e.gold != 0 && e.gold != 1) item.fail("label " + std::to_string(e.gold) + " is not 0 or 1");
         } else {
