@@ -59,6 +59,19 @@ private Q_SLOTS:
         QVERIFY2(colours.size() > 50, qPrintable(QString::number(colours.size())));
     }
 
+    void accuracyCheckOnTheBundledSample() {
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::resultShown);
+        QSignalSpy accuracy(&w, &MainWindow::accuracyShown);
+        w.setPrompt("a short prompt");
+        w.setKeepRatio(0.6);
+        w.openModel(model_);
+        QVERIFY2(shown.wait(60000), qPrintable(w.lastError()));
+        w.runAccuracyCheck();  // the first entry: the bundled LAMBADA-style sample
+        QVERIFY2(accuracy.wait(120000), qPrintable(w.lastError()));
+        QVERIFY(w.accuracyBarsShown() >= 1);
+    }
+
     void badFolderIsAMessage() {
         MainWindow w;
         w.openModel(tmp_.filePath("nowhere"));

@@ -26,6 +26,10 @@
         <source>Export the heatmap after the first result, then quit</source>
         <translation>Nach dem ersten Ergebnis die Heatmap exportieren und beenden</translation>
     </message>
+    <message>
+        <source>Run the accuracy check on the first bundled sample after the first result</source>
+        <translation>Nach dem ersten Ergebnis die Genauigkeitsprüfung mit der ersten mitgelieferten Stichprobe ausführen</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -36,6 +40,29 @@
     <message>
         <source>%1: could not be written</source>
         <translation>%1: konnte nicht geschrieben werden</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::AccuracyBars</name>
+    <message>
+        <source>Accuracy: dense and reduced</source>
+        <translation>Genauigkeit: dicht und reduziert</translation>
+    </message>
+    <message>
+        <source>dense</source>
+        <translation>dicht</translation>
+    </message>
+    <message>
+        <source>with reduction</source>
+        <translation>mit Reduktion</translation>
+    </message>
+    <message>
+        <source>accuracy (%)</source>
+        <translation>Genauigkeit (%)</translation>
+    </message>
+    <message>
+        <source>task and metric</source>
+        <translation>Aufgabe und Metrik</translation>
     </message>
 </context>
 <context>
@@ -256,6 +283,81 @@ KL(dicht‖reduziert) = %4</translation>
     <message>
         <source>Load schedule</source>
         <translation>Zeitplan laden</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>%1 (bundled sample)</source>
+        <translation>%1 (mitgelieferte Stichprobe)</translation>
+    </message>
+    <message>
+        <source>Choose a data file…</source>
+        <translation>Datendatei wählen…</translation>
+    </message>
+    <message>
+        <source>Zero-shot task, scored as lm-evaluation-harness does</source>
+        <translation>Zero-Shot-Aufgabe, bewertet wie in lm-evaluation-harness</translation>
+    </message>
+    <message>
+        <source>Task:</source>
+        <translation>Aufgabe:</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>alle</translation>
+    </message>
+    <message>
+        <source>Score only the first N examples (0: all)</source>
+        <translation>Nur die ersten N Beispiele bewerten (0: alle)</translation>
+    </message>
+    <message>
+        <source>Examples:</source>
+        <translation>Beispiele:</translation>
+    </message>
+    <message>
+        <source>Run dense and reduced</source>
+        <translation>Dicht und reduziert ausführen</translation>
+    </message>
+    <message>
+        <source>Ctrl+R</source>
+        <translation>Ctrl+R</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Progress:</source>
+        <translation>Fortschritt:</translation>
+    </message>
+    <message>
+        <source>Open a model first</source>
+        <translation>Zuerst ein Modell öffnen</translation>
+    </message>
+    <message>
+        <source>Choose a task file (lambada_test.jsonl, valid.jsonl, ...)</source>
+        <translation>Aufgabendatei wählen (lambada_test.jsonl, valid.jsonl, …)</translation>
+    </message>
+    <message>
+        <source>Scoring %1…</source>
+        <translation>%1 wird bewertet…</translation>
+    </message>
+    <message>
+        <source>Accuracy, dense and with %1 (q = %2): %3% fewer FLOPs</source>
+        <translation>Genauigkeit, dicht und mit %1 (q = %2): %3% weniger FLOPs</translation>
+    </message>
+    <message>
+        <source>%1: %2 examples; %3 could not be scored under reduction</source>
+        <translation>%1: %2 Beispiele; %3 unter Reduktion nicht bewertbar</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::ReductionWorker</name>
+    <message>
+        <source>accuracy check cancelled</source>
+        <translation>Genauigkeitsprüfung abgebrochen</translation>
     </message>
 </context>
 <context>

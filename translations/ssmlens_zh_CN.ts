@@ -26,6 +26,10 @@
         <source>Export the heatmap after the first result, then quit</source>
         <translation>得到第一个结果后导出热力图并退出</translation>
     </message>
+    <message>
+        <source>Run the accuracy check on the first bundled sample after the first result</source>
+        <translation>得到第一个结果后，用第一个内置样例运行准确率检查</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -36,6 +40,29 @@
     <message>
         <source>%1: could not be written</source>
         <translation>%1：无法写入</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::AccuracyBars</name>
+    <message>
+        <source>Accuracy: dense and reduced</source>
+        <translation>准确率：完整与缩减</translation>
+    </message>
+    <message>
+        <source>dense</source>
+        <translation>完整</translation>
+    </message>
+    <message>
+        <source>with reduction</source>
+        <translation>缩减后</translation>
+    </message>
+    <message>
+        <source>accuracy (%)</source>
+        <translation>准确率（%）</translation>
+    </message>
+    <message>
+        <source>task and metric</source>
+        <translation>任务与指标</translation>
     </message>
 </context>
 <context>
@@ -256,6 +283,81 @@ KL(完整‖缩减) = %4</translation>
     <message>
         <source>Load schedule</source>
         <translation>加载调度</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>%1 (bundled sample)</source>
+        <translation>%1（内置样例）</translation>
+    </message>
+    <message>
+        <source>Choose a data file…</source>
+        <translation>选择数据文件…</translation>
+    </message>
+    <message>
+        <source>Zero-shot task, scored as lm-evaluation-harness does</source>
+        <translation>零样本任务，按 lm-evaluation-harness 的方式评分</translation>
+    </message>
+    <message>
+        <source>Task:</source>
+        <translation>任务：</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Score only the first N examples (0: all)</source>
+        <translation>只评估前 N 个样例（0：全部）</translation>
+    </message>
+    <message>
+        <source>Examples:</source>
+        <translation>样例：</translation>
+    </message>
+    <message>
+        <source>Run dense and reduced</source>
+        <translation>运行完整与缩减</translation>
+    </message>
+    <message>
+        <source>Ctrl+R</source>
+        <translation>Ctrl+R</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Progress:</source>
+        <translation>进度：</translation>
+    </message>
+    <message>
+        <source>Open a model first</source>
+        <translation>请先打开模型</translation>
+    </message>
+    <message>
+        <source>Choose a task file (lambada_test.jsonl, valid.jsonl, ...)</source>
+        <translation>选择任务文件（lambada_test.jsonl、valid.jsonl 等）</translation>
+    </message>
+    <message>
+        <source>Scoring %1…</source>
+        <translation>正在评估 %1…</translation>
+    </message>
+    <message>
+        <source>Accuracy, dense and with %1 (q = %2): %3% fewer FLOPs</source>
+        <translation>准确率，完整与 %1（q = %2）：FLOPs 减少 %3%</translation>
+    </message>
+    <message>
+        <source>%1: %2 examples; %3 could not be scored under reduction</source>
+        <translation>%1：%2 个样例；%3 个在缩减下无法评分</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::ReductionWorker</name>
+    <message>
+        <source>accuracy check cancelled</source>
+        <translation>准确率检查已取消</translation>
     </message>
 </context>
 <context>

@@ -7,7 +7,12 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMessageBox>
+#include <QDockWidget>
+#include <QDir>
 #include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
 #include <QSlider>
 #include <QSplitter>
 #include <QStatusBar>
@@ -18,6 +23,9 @@
 #include <cmath>
 
 #include "core/Error.h"
+#include "core/eval/EvalTask.h"
+#include "core/runtime/DemoModel.h"
+#include "widgets/AccuracyBars.h"
 #include "widgets/ImportanceHeatmap.h"
 #include "widgets/PlotExport.h"
 #include "widgets/TokensPerLayerPlot.h"
@@ -28,11 +36,20 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), worker_(new Reduc
     qRegisterMetaType<ssmlens::ModelFacts>();
     qRegisterMetaType<ssmlens::ReductionRequest>();
     qRegisterMetaType<QSharedPointer<const ssmlens::ReductionResponse>>();
+    qRegisterMetaType<ssmlens::EvalRequest>();
+    qRegisterMetaType<QSharedPointer<const ssmlens::EvalResult>>();
     worker_->moveToThread(&workerThread_);
     connect(&workerThread_, &QThread::finished, worker_, &QObject::deleteLater);
     connect(worker_, &ReductionWorker::modelLoaded, this, &MainWindow::showModel);
     connect(worker_, &ReductionWorker::finished, this, &MainWindow::showResult);
     connect(worker_, &ReductionWorker::failed, this, &MainWindow::showError);
+    connect(worker_, &ReductionWorker::evalFinished, this, &MainWindow::showAccuracy);
+    connect(worker_, &ReductionWorker::evalFailed, this, &MainWindow::accuracyFailed);
+    connect(worker_, &ReductionWorker::evalProgress, this, [this](quint64 id, qint64 done, qint64 total) {
+        if (id != evalId_) return;
+        evalProgress_->setMaximum(int(total));
+        evalProgress_->setValue(int(done));
+    });
     workerThread_.start();
     buildUi();
 }
@@ -102,7 +119,11 @@ void MainWindow::buildUi() {
     main->addWidget(views);
     main->setStretchFactor(1, 3);
     setCentralWidget(main);
-    resize(1400, 900);
+    auto* dock = new QDockWidget(tr("Accuracy"), this);
+    dock->setObjectName("accuracyDock");
+    dock->setWidget(buildAccuracyPanel());
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    resize(1400, 1000);
 
     promptDebounce_ = new QTimer(this);
     promptDebounce_->setSingleShot(true);
@@ -117,6 +138,116 @@ void MainWindow::buildUi() {
     keepRatioLabel_->setText(tr("q = %1 at every anchor").arg(keepRatio_->value() / 100.0, 0, 'f', 2));
     statusBar()->showMessage(tr("Open a model folder to begin"));
 }
+
+QWidget* MainWindow::buildAccuracyPanel() {
+    auto* panel = new QWidget;
+    auto* layout = new QHBoxLayout(panel);
+    auto* controls = new QFormLayout;
+    evalTask_ = new QComboBox;
+    // Bundled sample sets (written by the project) and the user's own files.
+    const QString samples = QString::fromStdString(resourcesDir()) + "/eval-samples";
+    for (const QString& task : {QStringLiteral("lambada_openai"), QStringLiteral("piqa")})
+        if (QDir(samples + "/" + task).exists())
+            evalTask_->addItem(tr("%1 (bundled sample)").arg(task), QStringList{task, samples + "/" + task});
+    evalTask_->addItem(tr("Choose a data file…"), QStringList{});
+    evalTask_->setToolTip(tr("Zero-shot task, scored as lm-evaluation-harness does"));
+    controls->addRow(tr("Task:"), evalTask_);
+    evalLimit_ = new QSpinBox;
+    evalLimit_->setRange(0, 100000);
+    evalLimit_->setSpecialValueText(tr("all"));
+    evalLimit_->setToolTip(tr("Score only the first N examples (0: all)"));
+    controls->addRow(tr("Examples:"), evalLimit_);
+    auto* buttons = new QHBoxLayout;
+    evalRun_ = new QPushButton(tr("Run dense and reduced"));
+    evalRun_->setShortcut(QKeySequence(tr("Ctrl+R")));
+    evalCancel_ = new QPushButton(tr("Cancel"));
+    evalCancel_->setEnabled(false);
+    buttons->addWidget(evalRun_);
+    buttons->addWidget(evalCancel_);
+    controls->addRow(buttons);
+    evalProgress_ = new QProgressBar;
+    evalProgress_->setValue(0);
+    controls->addRow(tr("Progress:"), evalProgress_);
+    evalStatus_ = new QLabel;
+    evalStatus_->setWordWrap(true);
+    controls->addRow(evalStatus_);
+    layout->addLayout(controls, 1);
+    accuracyBars_ = new AccuracyBars;
+    accuracyBars_->setMinimumHeight(220);
+    layout->addWidget(accuracyBars_, 3);
+    connect(evalRun_, &QPushButton::clicked, this, &MainWindow::runAccuracyCheck);
+    connect(evalCancel_, &QPushButton::clicked, this, [this] {
+        if (evalCancelFlag_) evalCancelFlag_->store(true);
+    });
+    return panel;
+}
+
+void MainWindow::runAccuracyCheck() {
+    if (model_.layers == 0) {
+        evalStatus_->setText(tr("Open a model first"));
+        return;
+    }
+    QStringList choice = evalTask_->currentData().toStringList();
+    if (choice.isEmpty()) {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Choose a task file (lambada_test.jsonl, valid.jsonl, ...)"));
+        if (file.isEmpty()) return;
+        const QString name = QFileInfo(file).fileName();
+        const QString task = name.startsWith("lambada") ? "lambada_openai"
+                             : name.startsWith("hellaswag") ? "hellaswag"
+                             : name.startsWith("ARC-Easy") ? "arc_easy"
+                             : name.startsWith("ARC-Challenge") ? "arc_challenge"
+                             : name.startsWith("dev") ? "winogrande" : "piqa";
+        choice = {task, file};
+    }
+    EvalRequest r;
+    r.id = ++evalId_;
+    r.task = choice[0];
+    r.dataPath = choice[1];
+    r.limit = evalLimit_->value();
+    r.schedule = currentSchedule();
+    evalCancelFlag_ = std::make_shared<std::atomic<bool>>(false);
+    r.cancel = evalCancelFlag_;
+    evalRun_->setEnabled(false);
+    evalCancel_->setEnabled(true);
+    evalProgress_->setValue(0);
+    evalStatus_->setText(tr("Scoring %1…").arg(r.task));
+    QMetaObject::invokeMethod(worker_, [w = worker_, r] { w->evaluate(r); }, Qt::QueuedConnection);
+}
+
+void MainWindow::showAccuracy(quint64 id, QSharedPointer<const EvalResult> result) {
+    if (id != evalId_) return;
+    evalRun_->setEnabled(true);
+    evalCancel_->setEnabled(false);
+    evalResults_.erase(std::remove_if(evalResults_.begin(), evalResults_.end(),
+                                      [&](const auto& r) { return r->task == result->task; }),
+                       evalResults_.end());
+    evalResults_.push_back(result);
+    std::vector<AccuracyBar> bars;
+    for (const auto& r : evalResults_)
+        for (const auto& m : r->summary.metrics)
+            if (m.metric != EvalMetric::Perplexity)
+                bars.push_back({QString::fromStdString(r->task + " " + evalMetricName(m.metric)), m.dense, m.reduced});
+    const auto& s = result->summary;
+    accuracyBars_->setData(bars, tr("Accuracy, dense and with %1 (q = %2): %3% fewer FLOPs")
+                                     .arg(QString::fromStdString(methodName(result->schedule.method)))
+                                     .arg(result->schedule.anchors.empty() ? 1.0 : result->schedule.anchors.front().keepRatio, 0, 'f', 2)
+                                     .arg(s.flopsReductionPercent, 0, 'f', 1));
+    evalStatus_->setText(tr("%1: %2 examples; %3 could not be scored under reduction")
+                             .arg(QString::fromStdString(result->task))
+                             .arg(s.examples)
+                             .arg(s.unscorableExamples));
+    Q_EMIT accuracyShown();
+}
+
+void MainWindow::accuracyFailed(quint64 id, const QString& message) {
+    if (id != evalId_) return;
+    evalRun_->setEnabled(true);
+    evalCancel_->setEnabled(false);
+    evalStatus_->setText(message);
+    lastError_ = message;
+}
+
+int MainWindow::accuracyBarsShown() const { return accuracyBars_->barCount(); }
 
 void MainWindow::openModel(const QString& folder) {
     statusBar()->showMessage(tr("Loading %1…").arg(folder));

@@ -10,6 +10,9 @@
 #include "app/gui/ReductionWorker.h"
 
 class QComboBox;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
 class QLabel;
 class QPlainTextEdit;
 class QSlider;
@@ -18,6 +21,7 @@ class QTimer;
 
 namespace ssmlens {
 
+class AccuracyBars;
 class ImportanceHeatmap;
 class TokensPerLayerPlot;
 
@@ -35,8 +39,13 @@ public:
     QString lastError() const { return lastError_; }
     ImportanceHeatmap* heatmap() const { return heatmap_; }
     bool exportHeatmap(const QString& path, int width, int height, QString* error = nullptr);
+    // Accuracy panel: runs the selected bundled sample task (or the chosen file) dense and reduced.
+    void runAccuracyCheck();
+    int accuracyBarsShown() const;
 
 Q_SIGNALS:
+    void accuracyShown();
+
     void resultShown();
 
 private:
@@ -47,6 +56,9 @@ private:
     void showResult(QSharedPointer<const ReductionResponse> response);
     void showError(quint64 id, const QString& message);
     void showModel(const ModelFacts& facts);
+    QWidget* buildAccuracyPanel();
+    void showAccuracy(quint64 id, QSharedPointer<const EvalResult> result);
+    void accuracyFailed(quint64 id, const QString& message);
     void chooseModelFolder();
     void exportHeatmapDialog();
     void saveScheduleDialog();
@@ -72,6 +84,18 @@ private:
     ImportanceHeatmap* heatmap_;
     TokensPerLayerPlot* tokensPlot_;
     QTimer* promptDebounce_;
+
+    // Accuracy panel
+    QComboBox* evalTask_;
+    QSpinBox* evalLimit_;
+    QPushButton* evalRun_;
+    QPushButton* evalCancel_;
+    QProgressBar* evalProgress_;
+    QLabel* evalStatus_;
+    AccuracyBars* accuracyBars_;
+    std::vector<QSharedPointer<const EvalResult>> evalResults_;  // latest per task
+    std::shared_ptr<std::atomic<bool>> evalCancelFlag_;
+    quint64 evalId_ = 0;
 };
 
 }  // namespace ssmlens

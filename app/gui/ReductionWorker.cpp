@@ -6,6 +6,8 @@
 
 #include "core/Error.h"
 #include "core/bench/ModelBenchmark.h"
+#include "core/eval/EvalRun.h"
+#include "core/eval/TaskReaders.h"
 
 namespace ssmlens {
 
@@ -62,6 +64,28 @@ void ReductionWorker::run(const ReductionRequest& request) {
     } catch (const std::exception& e) {
         std::string what = e.what();
         Q_EMIT failed(request.id, QString::fromStdString(what.substr(0, what.find('\n'))));
+    }
+}
+
+void ReductionWorker::evaluate(const EvalRequest& request) {
+    try {
+        if (!model_) throw Error("no model is loaded");
+        if (!tokenizer_) throw Error("accuracy checks need a tokenizer in the model folder");
+        EvalTaskData data = loadEvalTask(request.task.toStdString(), request.dataPath.toStdString());
+        EvalSettings settings;
+        settings.schedule = request.schedule;
+        if (request.limit > 0) settings.selection.limit = request.limit;
+        settings.scoring.cancel = request.cancel.get();
+        const quint64 id = request.id;
+        settings.scoring.progress = [this, id](int64_t done, int64_t total) { Q_EMIT evalProgress(id, done, total); };
+        settings.modelName = "window";
+        auto result = QSharedPointer<EvalResult>::create(runEvaluation(*model_, *tokenizer_, data, settings));
+        Q_EMIT evalFinished(id, result);
+    } catch (const EvalCancelled&) {
+        Q_EMIT evalFailed(request.id, tr("accuracy check cancelled"));
+    } catch (const std::exception& e) {
+        std::string what = e.what();
+        Q_EMIT evalFailed(request.id, QString::fromStdString(what.substr(0, what.find('\n'))));
     }
 }
 

@@ -5,8 +5,10 @@
 #include <QSharedPointer>
 #include <QString>
 #include <QStringList>
+#include <atomic>
 #include <memory>
 
+#include "core/eval/EvalResult.h"
 #include "core/model/Mamba2Model.h"
 #include "core/reduction/ReductionRun.h"
 #include "core/reduction/ReductionSchedule.h"
@@ -34,6 +36,14 @@ struct ReductionResponse {
     std::vector<int64_t> ids;
 };
 
+struct EvalRequest {
+    quint64 id = 0;
+    QString task, dataPath;
+    int limit = 0;  // 0: every example
+    ReductionSchedule schedule;
+    std::shared_ptr<std::atomic<bool>> cancel;  // set from the GUI thread to stop between batches
+};
+
 class ReductionWorker : public QObject {
     Q_OBJECT
 public:
@@ -43,10 +53,14 @@ public:
 public Q_SLOTS:
     void loadModel(const QString& folder, const QString& dtype, const QString& device);
     void run(const ssmlens::ReductionRequest& request);
+    void evaluate(const ssmlens::EvalRequest& request);
 
 Q_SIGNALS:
     void modelLoaded(const ssmlens::ModelFacts& facts);
     void finished(QSharedPointer<const ssmlens::ReductionResponse> response);
+    void evalProgress(quint64 requestId, qint64 done, qint64 total);
+    void evalFinished(quint64 requestId, QSharedPointer<const ssmlens::EvalResult> result);
+    void evalFailed(quint64 requestId, const QString& message);
     // where: what failed (the file, the prompt); message: what is wrong.
     void failed(quint64 requestId, const QString& message);
 
@@ -59,4 +73,6 @@ private:
 
 Q_DECLARE_METATYPE(ssmlens::ModelFacts)
 Q_DECLARE_METATYPE(ssmlens::ReductionRequest)
+Q_DECLARE_METATYPE(ssmlens::EvalRequest)
+Q_DECLARE_METATYPE(QSharedPointer<const ssmlens::EvalResult>)
 Q_DECLARE_METATYPE(QSharedPointer<const ssmlens::ReductionResponse>)

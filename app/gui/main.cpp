@@ -1,6 +1,6 @@
 // ssmlens: the desktop app. Usage: ssmlens [--model DIR] [--prompt TEXT] [--keep-ratio Q]
 //                                          [--screenshot FILE.png] [--export-heatmap FILE]
-// The last two run the app, wait for the first result, save, and quit (for docs and end-to-end tests).
+// The last two run the app, wait for the first result (or accuracy with --run-accuracy), save, and quit.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QLocale>
@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
     QCommandLineOption keep("keep-ratio", QApplication::tr("Keep ratio at every anchor"), "q");
     QCommandLineOption shot("screenshot", QApplication::tr("Save a screenshot of the window after the first result, then quit"), "png");
     QCommandLineOption exportMap("export-heatmap", QApplication::tr("Export the heatmap after the first result, then quit"), "file");
-    cli.addOptions({model, prompt, keep, shot, exportMap});
+    QCommandLineOption accuracy("run-accuracy", QApplication::tr("Run the accuracy check on the first bundled sample after the first result"));
+    cli.addOptions({model, prompt, keep, shot, exportMap, accuracy});
     cli.process(app);
 
     ssmlens::MainWindow window;
@@ -43,8 +44,12 @@ int main(int argc, char** argv) {
     const QString folder = cli.isSet(model) ? cli.value(model) : QString::fromStdString(ssmlens::defaultModelDir());
     if (!folder.isEmpty()) window.openModel(folder);
 
+    if (cli.isSet(accuracy))
+        QObject::connect(&window, &ssmlens::MainWindow::resultShown, &window, &ssmlens::MainWindow::runAccuracyCheck,
+                         Qt::SingleShotConnection);
     if (cli.isSet(shot) || cli.isSet(exportMap)) {
-        QObject::connect(&window, &ssmlens::MainWindow::resultShown, &app, [&] {
+        void (ssmlens::MainWindow::*readySignal)() = cli.isSet(accuracy) ? &ssmlens::MainWindow::accuracyShown : &ssmlens::MainWindow::resultShown;
+        QObject::connect(&window, readySignal, &app, [&] {
             QTimer::singleShot(300, &app, [&] {
                 int code = 0;
                 if (cli.isSet(shot) && !window.grab().save(cli.value(shot))) code = 1;

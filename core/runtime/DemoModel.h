@@ -1,11 +1,14 @@
 #pragma once
-// Where the bundled demo model lives: $SSMLENS_DEMO_MODEL, then <exe>/../share/ssmlens/demo-model,
-// <exe>/../../resources/demo-model (a build tree), then the source tree's resources/demo-model.
+// Where the bundled resources live (the demo model, sample prompts and eval sets):
+// $SSMLENS_RESOURCES, then <exe>/../share/ssmlens, <exe>/../../resources (a build tree), then the source
+// tree's resources/.
 #include <string>
 
 namespace ssmlens {
 
-// The folder, or "" when no demo model is installed.
+// The resources folder, or "" when none is found.
+std::string resourcesDir();
+// The demo model folder (resources/demo-model, or $SSMLENS_DEMO_MODEL), or "" when none is installed.
 std::string defaultModelDir();
 
 }  // namespace ssmlens

@@ -1,0 +1,55 @@
+#include "widgets/AccuracyBars.h"
+
+#include <QVBoxLayout>
+#include <cmath>
+#include <qcustomplot.h>
+
+namespace ssmlens {
+
+AccuracyBars::AccuracyBars(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(plot_);
+    plot_->plotLayout()->insertRow(0);
+    title_ = new QCPTextElement(plot_, tr("Accuracy: dense and reduced"), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
+    plot_->plotLayout()->addElement(0, 0, title_);
+    dense_ = new QCPBars(plot_->xAxis, plot_->yAxis);
+    dense_->setName(tr("dense"));
+    dense_->setPen(Qt::NoPen);
+    dense_->setBrush(QColor(150, 150, 150));
+    reduced_ = new QCPBars(plot_->xAxis, plot_->yAxis);
+    reduced_->setName(tr("with reduction"));
+    reduced_->setPen(Qt::NoPen);
+    reduced_->setBrush(QColor(20, 100, 200));
+    auto* group = new QCPBarsGroup(plot_);
+    dense_->setBarsGroup(group);
+    reduced_->setBarsGroup(group);
+    dense_->setWidth(0.35);
+    reduced_->setWidth(0.35);
+    plot_->legend->setVisible(true);
+    plot_->legend->setBrush(QColor(255, 255, 255, 220));
+    plot_->yAxis->setLabel(tr("accuracy (%)"));
+    plot_->yAxis->setRange(0, 100);
+    plot_->xAxis->setLabel(tr("task and metric"));
+}
+
+void AccuracyBars::setData(const std::vector<AccuracyBar>& bars, const QString& caption) {
+    QVector<double> keys, dense, reduced;
+    QSharedPointer<QCPAxisTickerText> ticks(new QCPAxisTickerText);
+    for (size_t i = 0; i < bars.size(); ++i) {
+        keys << double(i + 1);
+        dense << (std::isfinite(bars[i].dense) ? 100.0 * bars[i].dense : 0.0);
+        reduced << (std::isfinite(bars[i].reduced) ? 100.0 * bars[i].reduced : 0.0);
+        ticks->addTick(double(i + 1), bars[i].label);
+    }
+    dense_->setData(keys, dense, true);
+    reduced_->setData(keys, reduced, true);
+    plot_->xAxis->setTicker(ticks);
+    plot_->xAxis->setRange(0.3, bars.size() + 0.7);
+    title_->setText(caption.isEmpty() ? tr("Accuracy: dense and reduced") : caption);
+    plot_->replot();
+}
+
+int AccuracyBars::barCount() const { return dense_->dataCount(); }
+
+}  // namespace ssmlens

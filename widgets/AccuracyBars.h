@@ -1,0 +1,34 @@
+#pragma once
+// AccuracyBars: dense against reduced accuracy, one pair of bars per (task, metric), in percent, with the
+// reduction figures in the title. Fed with plain numbers.
+#include <QString>
+#include <QWidget>
+#include <vector>
+
+class QCustomPlot;
+class QCPBars;
+class QCPTextElement;
+
+namespace ssmlens {
+
+struct AccuracyBar {
+    QString label;  // e.g. "piqa acc_norm"
+    double dense = 0, reduced = 0;  // fractions in [0, 1]; NaN when absent
+};
+
+class AccuracyBars : public QWidget {
+    Q_OBJECT
+public:
+    explicit AccuracyBars(QWidget* parent = nullptr);
+    void setData(const std::vector<AccuracyBar>& bars, const QString& caption);
+    QCustomPlot* plot() const { return plot_; }
+    int barCount() const;  // pairs drawn
+
+private:
+    QCustomPlot* plot_;
+    QCPBars* dense_;
+    QCPBars* reduced_;
+    QCPTextElement* title_;
+};
+
+}  // namespace ssmlens
