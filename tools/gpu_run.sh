@@ -15,6 +15,11 @@
 # Steps (arguments)
 #   conformance [ARGS...]   tools/conformance.py            -> $OUT/conformance.md
 #                           (ARGS up to the next step name are passed on, e.g. conformance --cases c1,c3)
+#   eval-conformance [ARGS...]  tools/eval_conformance.py check -> $OUT/eval_conformance.md
+#                           (ssmlens-cli eval vs lm-eval v0.4 conventions over transformers' Mamba2; needs the
+#                           GPT-NeoX tokenizer.json and the LAMBADA / PIQA files in .carry/: carry [".carry"])
+#   eval-bench [ARGS...]    tools/eval_conformance.py bench -> $OUT/eval_bench.md
+#                           (examples/s of ssmlens-cli eval, random 130m weights, dense and reduced, bf16/fp32)
 #   bench-hf SIZE           tools/bench_hf.py SIZE          -> $OUT/bench_hf_SIZE.md
 #   bench SIZE              ssmlens-cli bench --size SIZE --device cuda --json $OUT/bench_SIZE.json
 #                           (more CLI arguments through BENCH_ARGS, e.g. BENCH_ARGS="--lengths 512,2048")
@@ -29,6 +34,7 @@
 #   bash tools/gpu_run.sh conformance bench-hf 130m
 #   bash tools/gpu_run.sh bench 2.7b
 #   bash tools/gpu_run.sh --no-build tokenizer-ref tools/tokenizer_reference_inputs.json
+#   bash tools/gpu_run.sh eval-conformance eval-bench --bench-limit 500
 #
 # Environment
 #   OUT             output folder (default ./out)         JOBS        build parallelism (default nproc)
@@ -37,6 +43,7 @@
 #   EXTRA_PREFIX_PATH  ';'-separated prefixes added to CMAKE_PREFIX_PATH (Qt6, nlohmann_json, ...)
 #   EXTRA_CMAKE_ARGS   more cmake configure arguments (word-split)
 #   BENCH_ARGS, BENCH_HF_ARGS, CONFORMANCE_ARGS   more arguments for those steps (word-split)
+#   EVAL_CONFORMANCE_ARGS, EVAL_BENCH_ARGS         likewise for eval-conformance / eval-bench
 #   TOKENIZER       tokenizer.json for tokenizer-ref
 #
 # Outputs in $OUT: gpu_run.log (everything printed), summary.md (steps, rc, seconds), one report per step.
@@ -172,6 +179,20 @@ step_conformance() {
   "$PY" tools/conformance.py "${args[@]}" ${CONFORMANCE_ARGS:-} "$@"
 }
 
+step_eval_conformance() {
+  local args=(check --cli "$CLI" --out "$OUT/eval_conformance.md")
+  if [ -n "${WRITE_JSON:-}" ]; then args+=(--json "$OUT/eval_conformance.json"); fi
+  # shellcheck disable=SC2086
+  "$PY" tools/eval_conformance.py "${args[@]}" ${EVAL_CONFORMANCE_ARGS:-} "$@"
+}
+
+step_eval_bench() {
+  local args=(bench --cli "$CLI" --out "$OUT/eval_bench.md")
+  if [ -n "${WRITE_JSON:-}" ]; then args+=(--json "$OUT/eval_bench.json"); fi
+  # shellcheck disable=SC2086
+  "$PY" tools/eval_conformance.py "${args[@]}" ${EVAL_BENCH_ARGS:-} "$@"
+}
+
 step_bench_hf() {
   local size="$1"
   shift
@@ -218,7 +239,8 @@ usage() {  # the comment block at the top of this file
 }
 
 is_step() {
-  case "$1" in conformance|bench-hf|bench|tokenizer-ref|env-check|build) return 0 ;; *) return 1 ;; esac
+  case "$1" in conformance|eval-conformance|eval-bench|bench-hf|bench|tokenizer-ref|env-check|build) return 0 ;;
+    *) return 1 ;; esac
 }
 
 # ---- parse the steps
@@ -229,11 +251,12 @@ while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
     --no-build) SKIP_BUILD=1; shift ;;
-    conformance)
+    conformance|eval-conformance|eval-bench)
+      kind="$1"
       shift
       extra=""
       while [ $# -gt 0 ] && ! is_step "$1"; do extra+=" $(printf '%q' "$1")"; shift; done
-      STEP_KIND+=(conformance); STEP_ARG+=(""); STEP_EXTRA+=("$extra") ;;
+      STEP_KIND+=("$kind"); STEP_ARG+=(""); STEP_EXTRA+=("$extra") ;;
     bench-hf|bench|tokenizer-ref)
       kind="$1"
       if [ $# -lt 2 ]; then echo "error: $kind needs an argument"; usage; exit 2; fi
@@ -259,7 +282,7 @@ nvidia-smi -L 2>&1 || echo "(nvidia-smi failed)"
 BUILD_OK=1
 needs_build=0
 for k in "${STEP_KIND[@]}"; do
-  case "$k" in conformance|bench-hf|bench|build) needs_build=1 ;; esac
+  case "$k" in conformance|eval-conformance|eval-bench|bench-hf|bench|build) needs_build=1 ;; esac
 done
 if [ -z "$SKIP_BUILD" ] && [ $needs_build -eq 1 ]; then
   run_step build build
@@ -274,7 +297,7 @@ for i in "${!STEP_KIND[@]}"; do
   case "$kind" in
     build) ;;  # done above
     env-check) run_step env-check env_check ;;
-    conformance|bench-hf|bench)
+    conformance|eval-conformance|eval-bench|bench-hf|bench)
       if [ $BUILD_OK -eq 0 ]; then
         echo "skipping $kind $arg: the build failed"
         STEP_NAMES+=("$kind $arg"); STEP_RCS+=(99); STEP_SECS+=(0)
@@ -282,6 +305,8 @@ for i in "${!STEP_KIND[@]}"; do
       fi
       case "$kind" in
         conformance) eval "run_step conformance step_conformance ${STEP_EXTRA[$i]}" ;;
+        eval-conformance) eval "run_step eval-conformance step_eval_conformance ${STEP_EXTRA[$i]}" ;;
+        eval-bench) eval "run_step eval-bench step_eval_bench ${STEP_EXTRA[$i]}" ;;
         bench-hf) run_step "bench-hf $arg" step_bench_hf "$arg" ;;
         bench) run_step "bench $arg" step_bench "$arg" ;;
       esac ;;

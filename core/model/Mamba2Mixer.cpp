@@ -1,10 +1,16 @@
 #include "core/model/Mamba2Mixer.h"
 
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include <ATen/ATen.h>
 
 #include "core/model/SsdScan.h"
+
+#ifdef SSMLENS_FUSED_CUDA
+#include "core/cuda/FusedKernels.h"  // one-kernel versions of the helpers below, for CUDA tensors
+#endif
 
 namespace ssmlens {
 namespace {
@@ -19,12 +25,31 @@ Projected inProjection(const Mamba2Config& c, const Mamba2LayerWeights& w, const
     return {parts[0], parts[1], parts[2]};
 }
 
-// softplus(dt + dt_bias), clamped to time_step_limit when it is finite; fp32.
-at::Tensor timeSteps(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& dtRaw) {
+// {dt, A}: dt = softplus(dt + dt_bias), clamped to time_step_limit when it is finite, fp32; A = -exp(A_log).
+std::pair<at::Tensor, at::Tensor> timeSteps(const Mamba2Config& c, const Mamba2LayerWeights& w,
+                                            const at::Tensor& dtRaw) {
+    const bool clamp = c.dtLimitMin > 0.0 || std::isfinite(c.dtLimitMax);
+    const double hi = std::isfinite(c.dtLimitMax) ? c.dtLimitMax : 1e30;
+#ifdef SSMLENS_FUSED_CUDA
+    if (fused::fusedAvailable(dtRaw)) return fused::timeSteps(dtRaw, w.dtBias, w.aLog, clamp, c.dtLimitMin, hi);
+#endif
     at::Tensor dt = at::softplus(dtRaw.to(at::kFloat) + w.dtBias);
-    if (c.dtLimitMin > 0.0 || std::isfinite(c.dtLimitMax))
-        dt = at::clamp(dt, c.dtLimitMin, std::isfinite(c.dtLimitMax) ? c.dtLimitMax : 1e30);
-    return dt;
+    if (clamp) dt = at::clamp(dt, c.dtLimitMin, hi);
+    return {dt, -at::exp(w.aLog)};
+}
+
+// SiLU of the causal depthwise conv over time, fp32 [B, L, C]: K-1 zeros on the left (the conv's symmetric
+// padding, right part dropped).
+at::Tensor convSilu(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& xBC) {
+#ifdef SSMLENS_FUSED_CUDA
+    if (fused::fusedAvailable(xBC)) return fused::causalConvSilu(xBC, w.convWeight, w.convBias);
+#endif
+    const int64_t L = xBC.size(1), K = c.dConv;
+    at::Tensor conv = at::conv1d(xBC.transpose(1, 2), w.convWeight, w.convBias, at::IntArrayRef{1},
+                                 at::IntArrayRef{K - 1}, at::IntArrayRef{1}, c.convDim())
+                          .narrow(2, 0, L);
+    // One conversion to fp32 for x, B and C together (none at all for an fp32 model).
+    return at::silu(conv).transpose(1, 2).to(at::kFloat);  // [B, L, C]
 }
 
 // y * SiLU(z), then RMSNorm over each group of Di/G channels, times mixer.norm.weight. fp32 in, dtype out.
@@ -44,6 +69,21 @@ at::Tensor skipWeight(const Mamba2Config& c, const Mamba2LayerWeights& w) {
     return c.dHasHdim ? w.d.view({c.nHeads(), c.headdim}) : w.d.view({c.nHeads(), 1});
 }
 
+// y + x * D (the skip term), then gatedNorm; y, x: fp32 [.., H, P], z: [.., Di]. Returns [.., Di].
+at::Tensor skipGatedNorm(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& y, const at::Tensor& x,
+                         const at::Tensor& z) {
+    auto flat = [&](const at::Tensor& t) {
+        std::vector<int64_t> shape(t.sizes().begin(), t.sizes().end() - 2);
+        shape.push_back(c.dInner());
+        return t.reshape(shape);
+    };
+#ifdef SSMLENS_FUSED_CUDA
+    if (fused::fusedAvailable(y))
+        return fused::gatedRmsNorm(flat(y), flat(x), w.d, z, w.gatedNorm, c.ngroups, c.normEps);
+#endif
+    return gatedNorm(c, w, flat(y + x * skipWeight(c, w)), z);
+}
+
 at::Tensor outProjection(const Mamba2LayerWeights& w, const at::Tensor& y) {
     return w.outProjBias.defined() ? at::linear(y, w.outProj, w.outProjBias) : at::linear(y, w.outProj);
 }
@@ -51,6 +91,9 @@ at::Tensor outProjection(const Mamba2LayerWeights& w, const at::Tensor& y) {
 }  // namespace
 
 at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps) {
+#ifdef SSMLENS_FUSED_CUDA
+    if (fused::fusedAvailable(x)) return fused::addRmsNorm({}, x, weight, eps).second;
+#endif
     at::Tensor xf = x.to(at::kFloat);
     xf = xf * at::rsqrt(xf.pow(2).mean(-1, true) + eps);
     return (xf * weight.to(at::kFloat)).to(weight.scalar_type());
@@ -62,32 +105,29 @@ at::Tensor mixerPrefill(const Mamba2Config& c, const Mamba2LayerWeights& w, cons
     const int64_t G = c.ngroups, N = c.dState;
     Projected p = inProjection(c, w, u);
 
-    // Causal depthwise conv over time: K-1 zeros on the left (the conv's symmetric padding, right part dropped).
-    at::Tensor xBCt = p.xBC.transpose(1, 2);  // [B, C, L]
-    at::Tensor conv = at::conv1d(xBCt, w.convWeight, w.convBias, at::IntArrayRef{1}, at::IntArrayRef{K - 1},
-                                 at::IntArrayRef{1}, c.convDim())
-                          .narrow(2, 0, L);
-    // One conversion to fp32 for x, B and C together (none at all for an fp32 model).
-    at::Tensor xBC = at::silu(conv).transpose(1, 2).to(at::kFloat);  // [B, L, C]
+    at::Tensor xBC = convSilu(c, w, p.xBC);  // [B, L, C] fp32
     auto parts = at::split_with_sizes(xBC, {c.dInner(), G * N, G * N}, -1);
     at::Tensor x = parts[0].reshape({B, L, H, P});
 
-    at::Tensor dt = timeSteps(c, w, p.dt);  // [B, L, H]
+    auto [dt, A] = timeSteps(c, w, p.dt);  // [B, L, H], [H]
     // Padding of shorter sequences: dt = 0 there, so the state passes through unchanged (lengths are on the CPU).
-    at::Tensor valid = at::arange(L, at::kLong).unsqueeze(0) < lengths.unsqueeze(1);  // [B, L]
-    if (!valid.all().item<bool>()) dt = dt * valid.to(dt.device(), at::kFloat).unsqueeze(-1);
+    auto len = lengths.accessor<int64_t, 1>();
+    bool padding = false;
+    for (int64_t b = 0; b < B; ++b) padding = padding || len[b] < L;
+    if (padding) {
+        at::Tensor valid = at::arange(L, at::kLong).unsqueeze(0) < lengths.unsqueeze(1);  // [B, L]
+        dt = dt * valid.to(dt.device(), at::kFloat).unsqueeze(-1);
+    }
 
-    SsdInputs in{x, dt, -at::exp(w.aLog), parts[1].reshape({B, L, G, N}), parts[2].reshape({B, L, G, N}), {}};
+    SsdInputs in{x, dt, A, parts[1].reshape({B, L, G, N}), parts[2].reshape({B, L, G, N}), {}};
     SsdOutputs out = mode == ScanMode::Chunked ? ssdChunked(in, c.chunkSize) : ssdRecurrent(in);
-    at::Tensor y = out.y + x * skipWeight(c, w);
-    at::Tensor h = outProjection(w, gatedNorm(c, w, y.reshape({B, L, c.dInner()}), p.z));
+    at::Tensor h = outProjection(w, skipGatedNorm(c, w, out.y, x, p.z));
 
     if (state) {
         // The conv state is the last K-1 pre-conv inputs of each sequence: positions n-K+1 .. n-1, which are
         // n .. n+K-2 after padding K-1 zeros on the left.
-        at::Tensor padded = at::constant_pad_nd(xBCt, {K - 1, 0});
+        at::Tensor padded = at::constant_pad_nd(p.xBC.transpose(1, 2), {K - 1, 0});  // [B, C, L + K - 1]
         std::vector<at::Tensor> convStates;
-        auto len = lengths.accessor<int64_t, 1>();
         for (int64_t b = 0; b < B; ++b) convStates.push_back(padded[b].narrow(1, len[b], K - 1));
         state->conv = at::stack(convStates).contiguous();
         state->ssm = out.finalState;
@@ -112,11 +152,11 @@ at::Tensor mixerStep(const Mamba2Config& c, const Mamba2LayerWeights& w, const a
     at::Tensor Bh = parts[1].to(at::kFloat).view({B, G, N}).repeat_interleave(H / G, 1);  // [B,H,N]
     at::Tensor Ch = parts[2].to(at::kFloat).view({B, G, N}).repeat_interleave(H / G, 1);
 
-    at::Tensor dt = timeSteps(c, w, p.dt);                        // [B, H]
-    at::Tensor dA = at::exp(dt * (-at::exp(w.aLog))).view({B, H, 1, 1});
+    auto [dt, A] = timeSteps(c, w, p.dt);                         // [B, H], [H]
+    at::Tensor dA = at::exp(dt * A).view({B, H, 1, 1});
     state.ssm = state.ssm * dA + (x * dt.unsqueeze(-1)).unsqueeze(-1) * Bh.unsqueeze(2);
-    at::Tensor y = at::matmul(state.ssm, Ch.unsqueeze(-1)).squeeze(-1) + x * skipWeight(c, w);
-    return outProjection(w, gatedNorm(c, w, y.reshape({B, c.dInner()}), p.z));
+    at::Tensor y = at::matmul(state.ssm, Ch.unsqueeze(-1)).squeeze(-1);  // [B, H, P]
+    return outProjection(w, skipGatedNorm(c, w, y, x, p.z));
 }
 
 }  // namespace ssmlens

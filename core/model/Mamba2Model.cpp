@@ -4,7 +4,28 @@
 
 #include "core/Error.h"
 
+#ifdef SSMLENS_FUSED_CUDA
+#include "core/cuda/FusedKernels.h"
+#endif
+
 namespace ssmlens {
+namespace {
+
+// The residual stream update and the norm that follows it: residual = float(hidden) + residual (skipped when
+// hidden is undefined), returns rmsNorm(residual). One fused kernel for CUDA tensors, ATen otherwise.
+at::Tensor addAndNorm(const at::Tensor& hidden, at::Tensor& residual, const at::Tensor& weight, double eps) {
+#ifdef SSMLENS_FUSED_CUDA
+    if (fused::fusedAvailable(residual)) {
+        auto [r, u] = fused::addRmsNorm(hidden, residual, weight, eps);
+        residual = r;
+        return u;
+    }
+#endif
+    if (hidden.defined()) residual = hidden.to(at::kFloat) + residual;
+    return rmsNorm(residual, weight, eps);
+}
+
+}  // namespace
 
 Mamba2Model::Mamba2Model(Mamba2Config config, Mamba2Weights weights)
     : config_(std::move(config)), weights_(std::move(weights)) {
@@ -29,8 +50,8 @@ void Mamba2Model::checkIds(const at::Tensor& ids) const {
 }
 
 at::Tensor Mamba2Model::head(const at::Tensor& hidden, const at::Tensor& residual) const {
-    at::Tensor r = hidden.to(at::kFloat) + residual;
-    return at::linear(rmsNorm(r, weights_.normF, config_.normEps), weights_.lmHead).to(at::kFloat);
+    at::Tensor r = residual;
+    return at::linear(addAndNorm(hidden, r, weights_.normF, config_.normEps), weights_.lmHead).to(at::kFloat);
 }
 
 ForwardResult Mamba2Model::forward(const at::Tensor& idsIn, const ForwardOptions& opt) const {
@@ -48,8 +69,7 @@ ForwardResult Mamba2Model::forward(const at::Tensor& idsIn, const ForwardOptions
     s.residual = at::embedding(weights_.embedding, ids).to(at::kFloat);
     for (int64_t l = 0; l < config_.nLayer; ++l) {
         const Mamba2LayerWeights& w = weights_.layers[l];
-        if (l > 0) s.residual = s.hidden.to(at::kFloat) + s.residual;
-        at::Tensor u = rmsNorm(s.residual, w.norm, config_.normEps);
+        at::Tensor u = addAndNorm(l > 0 ? s.hidden : at::Tensor(), s.residual, w.norm, config_.normEps);
         s.hidden = mixerPrefill(config_, w, u, s.lengths, opt.scan, opt.cache ? &opt.cache->layers[l] : nullptr);
         if (opt.hook) opt.hook->afterLayer(l, s);
     }
@@ -76,8 +96,8 @@ at::Tensor Mamba2Model::step(const at::Tensor& idsIn, InferenceCache& cache) con
     at::Tensor hidden;
     for (int64_t l = 0; l < config_.nLayer; ++l) {
         const Mamba2LayerWeights& w = weights_.layers[l];
-        if (l > 0) residual = hidden.to(at::kFloat) + residual;
-        hidden = mixerStep(config_, w, rmsNorm(residual, w.norm, config_.normEps), cache.layers[l]);
+        at::Tensor u = addAndNorm(l > 0 ? hidden : at::Tensor(), residual, w.norm, config_.normEps);
+        hidden = mixerStep(config_, w, u, cache.layers[l]);
     }
     return head(hidden, residual);
 }

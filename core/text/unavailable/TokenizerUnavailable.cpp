@@ -12,3 +12,13 @@ std::unique_ptr<Tokenizer> loadTokenizer(const std::string& path) {
 std::unique_ptr<Tokenizer> loadTokenizerFromModelDir(const std::string&) { return nullptr; }
 
 }  // namespace ssmlens
+
+#include "core/text/SentencePieceTokenizer.h"
+
+namespace ssmlens {
+
+void SentencePieceTokenizer::train(const std::string&) {
+    throw Error("this build of SSM Lens has no tokenizers (built without Qt): train-tokenizer is unavailable");
+}
+
+}  // namespace ssmlens

@@ -1,0 +1,67 @@
+#pragma once
+// Helpers shared by the fused kernels (core/cuda/*.cu only): dtype dispatch, strided row views, block sums.
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/empty.h>
+#include <ATen/ops/empty_like.h>
+#include <c10/cuda/CUDAException.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+
+namespace ssmlens::fused::detail {
+
+// Calls f(T()) with T the C++ type of a model dtype (fp32, bf16, fp16).
+template <typename F>
+void dispatchModelType(at::ScalarType t, const char* what, F&& f) {
+    switch (t) {
+        case at::kFloat: f(float()); return;
+        case at::kBFloat16: f(c10::BFloat16()); return;
+        case at::kHalf: f(c10::Half()); return;
+        default: TORCH_CHECK(false, what, ": unsupported dtype ", t);
+    }
+}
+
+// Element offsets into a [B, L, C] tensor with any strides ([B, C] is read as [B, 1, C]); row = b * L + l.
+struct RowView {
+    int64_t sb, sl, sc, L;
+    __device__ __forceinline__ int64_t rowBase(int64_t row) const { return (row / L) * sb + (row % L) * sl; }
+    __device__ __forceinline__ int64_t at(int64_t row, int64_t c) const { return rowBase(row) + c * sc; }
+};
+
+inline RowView rowView(const at::Tensor& t, const char* what) {
+    TORCH_CHECK(t.dim() == 2 || t.dim() == 3, what, ": expected [B, C] or [B, L, C], got ", t.sizes());
+    if (t.dim() == 2) return {t.stride(0), 0, t.stride(1), 1};
+    return {t.stride(0), t.stride(1), t.stride(2), std::max<int64_t>(t.size(1), 1)};
+}
+
+inline int64_t rowCount(const at::Tensor& t) { return t.numel() / std::max<int64_t>(t.size(-1), 1); }
+
+// Threads for a block that walks n elements: about 4 per thread, a multiple of 32, at most 512.
+inline int blockThreads(int64_t n) {
+    int64_t t = ((n + 3) / 4 + 31) / 32 * 32;
+    return static_cast<int>(std::min<int64_t>(std::max<int64_t>(t, 32), 512));
+}
+
+// Rounds through T (the model dtype), as storing an ATen result in that dtype does; identity for float.
+template <typename T>
+__device__ __forceinline__ float roundTo(float v) {
+    return static_cast<float>(static_cast<T>(v));
+}
+
+// Sum of v over the block (blockDim.x a multiple of 32, at most 1024); every thread gets the total.
+// Call at most once per kernel (it reuses one shared buffer).
+__device__ __forceinline__ float blockSum(float v) {
+    __shared__ float warpSums[32];
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    if (lane == 0) warpSums[warp] = v;
+    __syncthreads();
+    if (warp == 0) {
+        v = lane < warps ? warpSums[lane] : 0.f;
+        for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+        if (lane == 0) warpSums[0] = v;
+    }
+    __syncthreads();
+    return warpSums[0];
+}
+
+}  // namespace ssmlens::fused::detail

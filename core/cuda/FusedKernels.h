@@ -1,0 +1,42 @@
+#pragma once
+// Fused CUDA kernels for the Mamba-2 forward (core/cuda/*.cu). Built only when SSMLENS_FUSED_CUDA is defined
+// (a libtorch with CUDA and nvcc, see core/CMakeLists.txt); callers in core/model/ keep their ATen code for the
+// CPU and fall back to it when fusedAvailable() is false. Each function replaces a chain of small ATen kernels
+// with one launch on the current CUDA stream and matches the ATen code to within fp32 rounding: it computes in
+// fp32 (sums of squares too) and rounds to the model dtype only where the ATen code does.
+// Tensors of shape [B, L, C] (or [B, C]) may be strided views as long as the last dimension is a plain index
+// (any stride); outputs are new contiguous tensors.
+#include <utility>
+
+#include <ATen/core/Tensor.h>
+
+namespace ssmlens::fused {
+
+// True when the kernels can run for t: t is on a CUDA device, the build has code for that GPU (checked once),
+// and the environment does not say SSMLENS_FUSED_CUDA=0 (a switch for timing the ATen path in the same build).
+bool fusedAvailable(const at::Tensor& t);
+
+// The residual add and block RMSNorm: r = float(hidden) + residual (r = residual when hidden is undefined) and
+// u = r * rsqrt(mean(r^2) + eps) * weight, u in weight's dtype. Returns {r (new fp32 tensor, or residual
+// itself when hidden is undefined), u}. Normalises over the last dimension.
+std::pair<at::Tensor, at::Tensor> addRmsNorm(const at::Tensor& hidden, const at::Tensor& residual,
+                                             const at::Tensor& weight, double eps);
+
+// The mixer's skip term and gated RMSNorm: g = (y + x * d) * silu(float(z)), normalised over each of `groups`
+// groups of channels, times weight; returned in weight's dtype. y, x: fp32 [B, L, Di] (x undefined: no skip);
+// d: fp32 [H] (one per head of Di / H channels) or [Di]; z: [B, L, Di] in the model dtype.
+at::Tensor gatedRmsNorm(const at::Tensor& y, const at::Tensor& x, const at::Tensor& d, const at::Tensor& z,
+                        const at::Tensor& weight, int64_t groups, double eps);
+
+// Time steps and decay rates: dt = softplus(float(dtRaw) + dtBias) as fp32 [.., H] (clamped to [lo, hi] when
+// clamp is set), and A = -exp(aLog) [H]. Returns {dt, A}.
+std::pair<at::Tensor, at::Tensor> timeSteps(const at::Tensor& dtRaw, const at::Tensor& dtBias,
+                                            const at::Tensor& aLog, bool clamp, double lo, double hi);
+
+// The causal depthwise convolution over time with SiLU: xBC [B, L, C] (model dtype), weight [C, 1, K],
+// bias [C] or undefined; out[b, l, c] = silu(bias[c] + sum_k weight[c, k] * xBC[b, l - K + 1 + k, c]) with
+// zeros before the start, as fp32 [B, L, C] contiguous. For bf16 / fp16 the result is rounded to that dtype
+// after the convolution and after the SiLU, as the ATen path (conv1d and silu in the model dtype) does.
+at::Tensor causalConvSilu(const at::Tensor& xBC, const at::Tensor& weight, const at::Tensor& bias);
+
+}  // namespace ssmlens::fused

@@ -1,0 +1,97 @@
+// Fused elementwise parts of the mixer: the time steps (+ decay rates) and the causal depthwise conv + SiLU.
+// One thread per output element; neighbouring threads take neighbouring channels, so reads are coalesced.
+#include "core/cuda/FusedKernels.h"
+
+#include "core/cuda/FusedCommon.cuh"
+
+namespace ssmlens::fused {
+namespace {
+
+using detail::RowView;
+
+// dt[row, h] = softplus(raw[row, h] + bias[h]) (clamped to [lo, hi]); threads h < H also write A[h].
+template <typename t_t>
+__global__ void timeStepsKernel(const t_t* __restrict__ raw, RowView rv, const float* __restrict__ bias,
+                                const float* __restrict__ aLog, float* __restrict__ dt, float* __restrict__ A,
+                                int64_t total, int64_t H, bool clamp, float lo, float hi) {
+    const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (i < H) A[i] = -expf(aLog[i]);
+    if (i >= total) return;
+    const int64_t row = i / H, h = i % H;
+    float v = static_cast<float>(raw[rv.at(row, h)]) + bias[h];
+    v = v > 20.f ? v : log1pf(expf(v));  // at::softplus with beta 1, threshold 20
+    if (clamp) v = v < lo ? lo : (v > hi ? hi : v);
+    dt[i] = v;
+}
+
+// out[row, c] = silu(bias[c] + sum_k w[c, k] * x[row - K + 1 + k, c]), zero input before each sequence's start.
+// Rounded to x_t after the conv and after the SiLU (the ATen path stores both in the model dtype).
+template <typename x_t>
+__global__ void causalConvSiluKernel(const x_t* __restrict__ x, RowView xv, const x_t* __restrict__ w,
+                                     const x_t* __restrict__ bias, float* __restrict__ out, int64_t total, int64_t C,
+                                     int K) {
+    const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (i >= total) return;
+    const int64_t row = i / C, c = i % C, l = row % xv.L;
+    float acc = bias ? static_cast<float>(bias[c]) : 0.f;  // bias first, taps oldest first, as ATen's depthwise conv
+    for (int k = 0; k < K; ++k) {
+        const int64_t back = K - 1 - k;  // steps into the past
+        if (l >= back) acc += static_cast<float>(w[c * K + k]) * static_cast<float>(x[xv.at(row - back, c)]);
+    }
+    acc = detail::roundTo<x_t>(acc);
+    out[i] = detail::roundTo<x_t>(acc / (1.f + expf(-acc)));
+}
+
+constexpr int kThreads = 256;
+
+unsigned blocksFor(int64_t total) { return static_cast<unsigned>((total + kThreads - 1) / kThreads); }
+
+}  // namespace
+
+std::pair<at::Tensor, at::Tensor> timeSteps(const at::Tensor& dtRaw, const at::Tensor& dtBias, const at::Tensor& aLog,
+                                            bool clamp, double lo, double hi) {
+    c10::cuda::CUDAGuard guard(dtRaw.device());
+    at::Tensor bias = dtBias.to(at::kFloat).contiguous(), al = aLog.to(at::kFloat).contiguous();
+    const int64_t H = dtRaw.size(-1), total = dtRaw.numel();
+    TORCH_CHECK(bias.numel() == H && al.numel() == H, "timeSteps: ", H, " heads, dt_bias ", bias.numel(), ", A_log ",
+                al.numel());
+    at::Tensor dt = at::empty(dtRaw.sizes(), dtRaw.options().dtype(at::kFloat));
+    at::Tensor A = at::empty({H}, al.options());
+    if (H == 0) return {dt, A};
+    const RowView rv = detail::rowView(dtRaw, "timeSteps");
+    auto stream = c10::cuda::getCurrentCUDAStream();
+    detail::dispatchModelType(dtRaw.scalar_type(), "timeSteps", [&](auto tag) {
+        using t_t = decltype(tag);
+        timeStepsKernel<t_t><<<blocksFor(std::max(total, H)), kThreads, 0, stream>>>(
+            dtRaw.data_ptr<t_t>(), rv, bias.data_ptr<float>(), al.data_ptr<float>(), dt.data_ptr<float>(),
+            A.data_ptr<float>(), total, H, clamp, static_cast<float>(lo), static_cast<float>(hi));
+        C10_CUDA_KERNEL_LAUNCH_CHECK();
+    });
+    return {dt, A};
+}
+
+at::Tensor causalConvSilu(const at::Tensor& xBC, const at::Tensor& weightIn, const at::Tensor& biasIn) {
+    c10::cuda::CUDAGuard guard(xBC.device());
+    TORCH_CHECK(xBC.dim() == 3, "causalConvSilu: expected [B, L, C], got ", xBC.sizes());
+    const int64_t C = xBC.size(2), total = xBC.numel();
+    at::Tensor w = weightIn.to(xBC.scalar_type()).contiguous();
+    at::Tensor b = biasIn.defined() ? biasIn.to(xBC.scalar_type()).contiguous() : at::Tensor();
+    TORCH_CHECK(w.dim() == 3 && w.size(0) == C && w.size(1) == 1, "causalConvSilu: weight ", w.sizes(), " for ", C,
+                " channels");
+    TORCH_CHECK(!b.defined() || b.numel() == C, "causalConvSilu: bias of ", b.numel(), " for ", C, " channels");
+    const int K = static_cast<int>(w.size(2));
+    at::Tensor out = at::empty(xBC.sizes(), xBC.options().dtype(at::kFloat));
+    if (total == 0) return out;
+    const RowView xv = detail::rowView(xBC, "causalConvSilu");
+    auto stream = c10::cuda::getCurrentCUDAStream();
+    detail::dispatchModelType(xBC.scalar_type(), "causalConvSilu", [&](auto tag) {
+        using x_t = decltype(tag);
+        causalConvSiluKernel<x_t><<<blocksFor(total), kThreads, 0, stream>>>(
+            xBC.data_ptr<x_t>(), xv, w.data_ptr<x_t>(), b.defined() ? b.data_ptr<x_t>() : nullptr,
+            out.data_ptr<float>(), total, C, K);
+        C10_CUDA_KERNEL_LAUNCH_CHECK();
+    });
+    return out;
+}
+
+}  // namespace ssmlens::fused

@@ -1,0 +1,154 @@
+// Fused norms: the residual add + block RMSNorm, and the mixer's skip term + gated group RMSNorm.
+// One block per row (per row and group for the gated norm). Each thread walks its elements twice: once for
+// the sum of squares, once to write; the second pass reads what the first just touched (L1 / L2).
+#include "core/cuda/FusedKernels.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+
+#include "core/cuda/FusedCommon.cuh"
+
+namespace ssmlens::fused {
+namespace {
+
+using detail::RowView;
+
+// r = float(h) + res (res alone without h); rOut = r (when given); out = r * rsqrt(mean(r^2) + eps) * w.
+template <typename h_t, typename w_t>
+__global__ void addRmsNormKernel(const h_t* __restrict__ h, const float* __restrict__ res, float* __restrict__ rOut,
+                                 const w_t* __restrict__ w, w_t* __restrict__ out, int64_t D, float eps) {
+    const int64_t base = static_cast<int64_t>(blockIdx.x) * D;
+    auto r = [&](int64_t i) { return h ? static_cast<float>(h[base + i]) + res[base + i] : res[base + i]; };
+    float ss = 0.f;
+    for (int64_t i = threadIdx.x; i < D; i += blockDim.x) {
+        const float v = r(i);
+        if (rOut) rOut[base + i] = v;
+        ss += v * v;
+    }
+    const float rstd = rsqrtf(detail::blockSum(ss) / static_cast<float>(D) + eps);
+    for (int64_t i = threadIdx.x; i < D; i += blockDim.x)
+        out[base + i] = static_cast<w_t>(__fmul_rn(r(i), rstd) * static_cast<float>(w[i]));
+}
+
+// g = (y + x * d) * silu(z) over one group of channels [c0, c0 + n) of one row; out = g * rstd(g) * w.
+// d holds one value per channel (dPerChannel) or per head of P channels.
+template <typename z_t, typename w_t>
+__global__ void gatedRmsNormKernel(const float* __restrict__ y, RowView yv, const float* __restrict__ x, RowView xv,
+                                   const float* __restrict__ d, bool dPerChannel, int64_t P, const z_t* __restrict__ z,
+                                   RowView zv, const w_t* __restrict__ w, w_t* __restrict__ out, int64_t Di, int64_t n,
+                                   float eps) {
+    const int64_t row = blockIdx.x, c0 = static_cast<int64_t>(blockIdx.y) * n;
+    const int64_t yb = yv.rowBase(row), xb = x ? xv.rowBase(row) : 0, zb = zv.rowBase(row);
+    auto g = [&](int64_t c) {
+        float v = y[yb + c * yv.sc];
+        // __fmul_rn keeps x * d a separate rounding (no fused multiply-add), as in the ATen expression.
+        if (x) v += __fmul_rn(x[xb + c * xv.sc], d[dPerChannel ? c : c / P]);
+        const float zf = static_cast<float>(z[zb + c * zv.sc]);
+        return v * (zf / (1.f + expf(-zf)));
+    };
+    float ss = 0.f;
+    for (int64_t c = c0 + threadIdx.x; c < c0 + n; c += blockDim.x) {
+        const float v = g(c);
+        ss += v * v;
+    }
+    const float rstd = rsqrtf(detail::blockSum(ss) / static_cast<float>(n) + eps);
+    for (int64_t c = c0 + threadIdx.x; c < c0 + n; c += blockDim.x)
+        out[row * Di + c] = static_cast<w_t>(__fmul_rn(g(c), rstd) * static_cast<float>(w[c]));
+}
+
+}  // namespace
+
+bool fusedAvailable(const at::Tensor& t) {
+    if (!t.defined() || !t.is_cuda()) return false;
+    static const bool switchedOff = [] {
+        const char* v = std::getenv("SSMLENS_FUSED_CUDA");
+        return v && std::strcmp(v, "0") == 0;
+    }();
+    if (switchedOff) return false;
+    // Whether this build has code for the device (e.g. built for sm_90 but run on an older GPU): asked once per
+    // device. 0 = not asked yet, 1 = yes, 2 = no.
+    static std::atomic<int> known[64];
+    const int dev = t.device().index() < 0 ? 0 : t.device().index();
+    if (dev >= 64) return false;
+    int k = known[dev].load(std::memory_order_relaxed);
+    if (k == 0) {
+        c10::cuda::CUDAGuard guard(t.device());
+        cudaFuncAttributes attr{};
+        k = cudaFuncGetAttributes(&attr, addRmsNormKernel<float, float>) == cudaSuccess ? 1 : 2;
+        if (k == 2) (void)cudaGetLastError();  // clear the error so that ATen does not report it later
+        known[dev].store(k, std::memory_order_relaxed);
+    }
+    return k == 1;
+}
+
+std::pair<at::Tensor, at::Tensor> addRmsNorm(const at::Tensor& hiddenIn, const at::Tensor& residualIn,
+                                             const at::Tensor& weightIn, double eps) {
+    c10::cuda::CUDAGuard guard(residualIn.device());
+    at::Tensor res = residualIn.to(at::kFloat).contiguous(), w = weightIn.contiguous();
+    at::Tensor h;
+    if (hiddenIn.defined()) {
+        TORCH_CHECK(hiddenIn.sizes() == residualIn.sizes(), "addRmsNorm: hidden ", hiddenIn.sizes(), " vs residual ",
+                    residualIn.sizes());
+        h = hiddenIn.contiguous();
+        if (h.scalar_type() != w.scalar_type()) h = h.to(at::kFloat);  // kernels take h in w's dtype or fp32
+    }
+    const int64_t D = res.size(-1), rows = detail::rowCount(res);
+    TORCH_CHECK(w.numel() == D, "addRmsNorm: weight has ", w.numel(), " entries for rows of ", D);
+    at::Tensor r = h.defined() ? at::empty_like(res) : res;
+    at::Tensor out = at::empty(res.sizes(), res.options().dtype(w.scalar_type()));
+    if (rows == 0 || D == 0) return {r, out};
+    auto stream = c10::cuda::getCurrentCUDAStream();
+    detail::dispatchModelType(w.scalar_type(), "addRmsNorm", [&](auto wTag) {
+        using w_t = decltype(wTag);
+        auto launch = [&](auto hTag) {
+            using h_t = decltype(hTag);
+            addRmsNormKernel<h_t, w_t><<<rows, detail::blockThreads(D), 0, stream>>>(
+                h.defined() ? h.data_ptr<h_t>() : nullptr, res.data_ptr<float>(),
+                h.defined() ? r.data_ptr<float>() : nullptr, w.data_ptr<w_t>(), out.data_ptr<w_t>(), D,
+                static_cast<float>(eps));
+            C10_CUDA_KERNEL_LAUNCH_CHECK();
+        };
+        if (h.defined() && h.scalar_type() == at::kFloat) launch(float());
+        else launch(w_t());  // h in w's dtype, or no h at all
+    });
+    return {r, out};
+}
+
+at::Tensor gatedRmsNorm(const at::Tensor& yIn, const at::Tensor& xIn, const at::Tensor& dIn, const at::Tensor& zIn,
+                        const at::Tensor& weightIn, int64_t groups, double eps) {
+    c10::cuda::CUDAGuard guard(yIn.device());
+    at::Tensor y = yIn.to(at::kFloat), z = zIn, w = weightIn.contiguous();
+    const int64_t Di = y.size(-1), rows = detail::rowCount(y);
+    TORCH_CHECK(z.sizes() == y.sizes(), "gatedRmsNorm: z ", z.sizes(), " vs y ", y.sizes());
+    TORCH_CHECK(groups > 0 && Di % groups == 0 && w.numel() == Di, "gatedRmsNorm: ", Di, " channels, ", groups,
+                " groups, weight of ", w.numel());
+    at::Tensor x, d;
+    if (xIn.defined()) {
+        x = xIn.to(at::kFloat);
+        d = dIn.to(at::kFloat).contiguous();
+        TORCH_CHECK(x.sizes() == y.sizes(), "gatedRmsNorm: x ", x.sizes(), " vs y ", y.sizes());
+        TORCH_CHECK(d.numel() > 0 && Di % d.numel() == 0, "gatedRmsNorm: D has ", d.numel(), " entries for ", Di);
+    }
+    at::Tensor out = at::empty(y.sizes(), y.options().dtype(w.scalar_type()));
+    if (rows == 0 || Di == 0) return out;
+    const RowView yv = detail::rowView(y, "gatedRmsNorm y"), zv = detail::rowView(z, "gatedRmsNorm z");
+    const RowView xv = x.defined() ? detail::rowView(x, "gatedRmsNorm x") : RowView{0, 0, 0, 1};
+    const bool dPerChannel = d.defined() && d.numel() == Di;
+    const int64_t P = d.defined() ? Di / d.numel() : 1, n = Di / groups;
+    auto stream = c10::cuda::getCurrentCUDAStream();
+    detail::dispatchModelType(w.scalar_type(), "gatedRmsNorm", [&](auto wTag) {
+        using w_t = decltype(wTag);
+        detail::dispatchModelType(z.scalar_type(), "gatedRmsNorm", [&](auto zTag) {
+            using z_t = decltype(zTag);
+            gatedRmsNormKernel<z_t, w_t><<<dim3(rows, groups), detail::blockThreads(n), 0, stream>>>(
+                y.data_ptr<float>(), yv, x.defined() ? x.data_ptr<float>() : nullptr, xv,
+                d.defined() ? d.data_ptr<float>() : nullptr, dPerChannel, P, z.data_ptr<z_t>(), zv, w.data_ptr<w_t>(),
+                out.data_ptr<w_t>(), Di, n, static_cast<float>(eps));
+            C10_CUDA_KERNEL_LAUNCH_CHECK();
+        });
+    });
+    return out;
+}
+
+}  // namespace ssmlens::fused
