@@ -1,6 +1,7 @@
 #include "core/reduction/FlopsModel.h"
 
-#include "core/reduction/TokenReducer.h"
+#include <algorithm>
+#include <cmath>
 
 namespace ssmlens {
 
@@ -13,6 +14,11 @@ double mamba2LayerFlopsPerToken(const Mamba2Config& c) {
     const double norm = 5 * Di;
     const double outProj = 2 * Di * D;
     return inProj + conv + ssd + norm + outProj;
+}
+
+int64_t keptTokenCount(int64_t n, double q) {
+    const int64_t kept = static_cast<int64_t>(std::ceil(q * static_cast<double>(n) - 1e-9));
+    return std::max<int64_t>(1, std::min(n, kept));
 }
 
 int64_t tokensAfterAnchor(int64_t n, double q, ReductionMethod method) {

@@ -26,6 +26,9 @@ struct FlopsReport {
 // scoredPositions: positions whose logits are computed (1 for next-token prediction).
 FlopsReport scheduleFlops(const Mamba2Config& config, const ReductionSchedule& schedule, int64_t length,
                           int64_t scoredPositions = 1);
+// The number of tokens kept at ratio q: ceil(q N), at least 1, robust to q N landing a rounding error
+// above an integer.
+int64_t keptTokenCount(int64_t n, double keepRatio);
 // Tokens after one anchor, as scheduleFlops counts them.
 int64_t tokensAfterAnchor(int64_t n, double keepRatio, ReductionMethod method);
 

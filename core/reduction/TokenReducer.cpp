@@ -61,11 +61,6 @@ at::Tensor tokenImportance(const at::Tensor& hidden, ImportanceMetric metric) {
     return h.sum(-1);
 }
 
-int64_t keptTokenCount(int64_t n, double q) {
-    const int64_t kept = static_cast<int64_t>(std::ceil(q * static_cast<double>(n) - 1e-9));
-    return std::max<int64_t>(1, std::min(n, kept));
-}
-
 ReductionStepResult reduceTokens(const ReductionStepInput& in, const ReductionRecipe& recipe) {
     if (recipe.referenceQuirks) return reduceTokensLikeReference(in, recipe);
     // Written to run without waiting for the GPU: every size below is known on the host in advance (no

@@ -4,6 +4,7 @@
 // All tensor work stays on the input's device and is vectorized (no per-token loops).
 #include <ATen/core/Tensor.h>
 
+#include "core/reduction/FlopsModel.h"  // keptTokenCount
 #include "core/reduction/ReductionMethod.h"
 
 namespace ssmlens {
@@ -33,10 +34,6 @@ struct ReductionStepResult {
 
 // Importance of every token from the mixer output h [N, D]: clip = sum max(h, 0), raw = sum h, l2 = |h|.
 at::Tensor tokenImportance(const at::Tensor& hidden, ImportanceMetric metric);
-
-// The number of tokens kept at ratio q: ceil(q N), at least 1, robust to q N landing a rounding error
-// above an integer.
-int64_t keptTokenCount(int64_t n, double keepRatio);
 
 ReductionStepResult reduceTokens(const ReductionStepInput& in, const ReductionRecipe& recipe);
 
