@@ -20,6 +20,10 @@
 #                           GPT-NeoX tokenizer.json and the LAMBADA / PIQA files in .carry/: carry [".carry"])
 #   eval-bench [ARGS...]    tools/eval_conformance.py bench -> $OUT/eval_bench.md
 #                           (examples/s of ssmlens-cli eval, random 130m weights, dense and reduced, bf16/fp32)
+#   train [ARGS...]         ssmlens-cli train on .carry/corpus/{train,heldout}.npy (tools/corpus/, encode-corpus),
+#                           run folder $BUILD_DIR/demo-train (kept while the machine is warm: resumes);
+#                           copies model/config.json, model/model.safetensors, loss.csv -> $OUT/demo-model/
+#                           (ARGS override the defaults, e.g. train --steps 50 --out build-gpu/probe)
 #   bench-hf SIZE           tools/bench_hf.py SIZE          -> $OUT/bench_hf_SIZE.md
 #   bench SIZE              ssmlens-cli bench --size SIZE --device cuda --json $OUT/bench_SIZE.json
 #                           (more CLI arguments through BENCH_ARGS, e.g. BENCH_ARGS="--lengths 512,2048")
@@ -193,6 +197,17 @@ step_eval_bench() {
   "$PY" tools/eval_conformance.py "${args[@]}" ${EVAL_BENCH_ARGS:-} "$@"
 }
 
+step_train() {
+  local run="$BUILD_DIR/demo-train" a
+  local prev=""
+  for a in "$@"; do [ "$prev" = "--out" ] && run="$a"; prev="$a"; done
+  "$CLI" train --train .carry/corpus/train.npy --heldout .carry/corpus/heldout.npy \
+    --tokenizer .carry/corpus/tokenizer.model --vocab 12000 --eos 0 --device cuda --out "$run" "$@"
+  mkdir -p "$OUT/demo-model"
+  cp "$run/model/config.json" "$run/model/model.safetensors" "$run/loss.csv" "$OUT/demo-model/"
+  ls -la "$OUT/demo-model"
+}
+
 step_bench_hf() {
   local size="$1"
   shift
@@ -239,7 +254,7 @@ usage() {  # the comment block at the top of this file
 }
 
 is_step() {
-  case "$1" in conformance|eval-conformance|eval-bench|bench-hf|bench|tokenizer-ref|env-check|build) return 0 ;;
+  case "$1" in conformance|eval-conformance|eval-bench|train|bench-hf|bench|tokenizer-ref|env-check|build) return 0 ;;
     *) return 1 ;; esac
 }
 
@@ -251,7 +266,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
     --no-build) SKIP_BUILD=1; shift ;;
-    conformance|eval-conformance|eval-bench)
+    conformance|eval-conformance|eval-bench|train)
       kind="$1"
       shift
       extra=""
@@ -282,7 +297,7 @@ nvidia-smi -L 2>&1 || echo "(nvidia-smi failed)"
 BUILD_OK=1
 needs_build=0
 for k in "${STEP_KIND[@]}"; do
-  case "$k" in conformance|eval-conformance|eval-bench|bench-hf|bench|build) needs_build=1 ;; esac
+  case "$k" in conformance|eval-conformance|eval-bench|train|bench-hf|bench|build) needs_build=1 ;; esac
 done
 if [ -z "$SKIP_BUILD" ] && [ $needs_build -eq 1 ]; then
   run_step build build
@@ -297,7 +312,7 @@ for i in "${!STEP_KIND[@]}"; do
   case "$kind" in
     build) ;;  # done above
     env-check) run_step env-check env_check ;;
-    conformance|eval-conformance|eval-bench|bench-hf|bench)
+    conformance|eval-conformance|eval-bench|train|bench-hf|bench)
       if [ $BUILD_OK -eq 0 ]; then
         echo "skipping $kind $arg: the build failed"
         STEP_NAMES+=("$kind $arg"); STEP_RCS+=(99); STEP_SECS+=(0)
@@ -307,6 +322,7 @@ for i in "${!STEP_KIND[@]}"; do
         conformance) eval "run_step conformance step_conformance ${STEP_EXTRA[$i]}" ;;
         eval-conformance) eval "run_step eval-conformance step_eval_conformance ${STEP_EXTRA[$i]}" ;;
         eval-bench) eval "run_step eval-bench step_eval_bench ${STEP_EXTRA[$i]}" ;;
+        train) eval "run_step train step_train ${STEP_EXTRA[$i]}" ;;
         bench-hf) run_step "bench-hf $arg" step_bench_hf "$arg" ;;
         bench) run_step "bench $arg" step_bench "$arg" ;;
       esac ;;

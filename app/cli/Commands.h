@@ -22,5 +22,8 @@ int runSchedule(const Args& args);
 int runEval(const Args& args);
 int runSweep(const Args& args);
 int runMergeResults(const Args& args);
+int runEncodeCorpus(const Args& args);
+int runTrain(const Args& args);
+int runPerplexity(const Args& args);
 
 }  // namespace ssmlens::cli

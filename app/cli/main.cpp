@@ -34,6 +34,9 @@ const std::vector<Command>& commands() {
         {"bench", "prefill and decode speed on random weights of a published size", runBench},
         {"bench-reduce", "reduction step share of a layer; reduced vs dense prefill time and memory", runBenchReduce},
         {"train-tokenizer", "train a sentencepiece tokenizer (byte fallback) on text files", runTrainTokenizer},
+        {"encode-corpus", "tokenize text files into one .npy of ids for training", runEncodeCorpus},
+        {"train", "train a Mamba-2 model from scratch (AdamW, cosine, bf16 on GPU; resumable)", runTrain},
+        {"perplexity", "perplexity of a model over windows of a token stream or a text file", runPerplexity},
         {"random-model", "write a checkpoint with random weights (trying tools without a download)", runRandomModel},
     };
     return list;
@@ -41,7 +44,7 @@ const std::vector<Command>& commands() {
 
 void printUsage(FILE* to) {
     std::fprintf(to, "usage: ssmlens-cli COMMAND [options]   (ssmlens-cli COMMAND --help for its options)\n\n");
-    for (const auto& c : commands()) std::fprintf(to, "  %-10s %s\n", c.name, c.summary);
+    for (const auto& c : commands()) std::fprintf(to, "  %-15s %s\n", c.name, c.summary);
 }
 
 }  // namespace

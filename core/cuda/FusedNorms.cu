@@ -3,6 +3,7 @@
 // the sum of squares, once to write; the second pass reads what the first just touched (L1 / L2).
 #include "core/cuda/FusedKernels.h"
 
+#include <ATen/core/grad_mode.h>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -61,6 +62,8 @@ __global__ void gatedRmsNormKernel(const float* __restrict__ y, RowView yv, cons
 
 bool fusedAvailable(const at::Tensor& t) {
     if (!t.defined() || !t.is_cuda()) return false;
+    // The kernels have no backward: while training (activations that require grad) the ATen code runs.
+    if (t.requires_grad() && at::GradMode::is_enabled()) return false;
     static const bool switchedOff = [] {
         const char* v = std::getenv("SSMLENS_FUSED_CUDA");
         return v && std::strcmp(v, "0") == 0;

@@ -20,6 +20,7 @@ std::string descrOf(at::ScalarType t) {
         case at::kDouble: return "<f8";
         case at::kLong: return "<i8";
         case at::kInt: return "<i4";
+        case at::kShort: return "<i2";
         default: throw Error(std::string("cannot write dtype ") + c10::toString(t) + " to .npy");
     }
 }
@@ -29,7 +30,8 @@ at::ScalarType typeOf(const std::string& descr, const std::string& path) {
     if (descr == "<f8") return at::kDouble;
     if (descr == "<i8") return at::kLong;
     if (descr == "<i4") return at::kInt;
-    throw Error(path + ": unsupported .npy dtype '" + descr + "' (use float32, float64, int64 or int32)");
+    if (descr == "<i2") return at::kShort;
+    throw Error(path + ": unsupported .npy dtype '" + descr + "' (use float32, float64, int64, int32 or int16)");
 }
 
 }  // namespace
