@@ -8,6 +8,7 @@
 
 #include "app/cli/Commands.h"
 #include "core/Error.h"
+#include "core/runtime/CrashReport.h"
 #include "core/runtime/ThreadWaitPolicy.h"
 
 namespace {
@@ -51,6 +52,7 @@ void printUsage(FILE* to) {
 
 int main(int argc, char** argv) {
     ssmlens::ensurePassiveThreadWaiting(argv);
+    ssmlens::installCrashReport("ssmlens-cli");
     if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
         printUsage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

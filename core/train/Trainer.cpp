@@ -37,20 +37,34 @@ struct Resumed {
     double elapsed = 0;
 };
 
+const char* const kCheckpointFiles[] = {"config.json", "model.safetensors", "optimizer.safetensors",
+                                        "trainer_state.json"};
+
+// Removes a checkpoint folder file by file. With fs::remove_all here, the GPU build (against PyTorch 2.11's
+// libtorch) died of SIGSEGV at every second checkpoint save, the first that removes a full folder, with no
+// usable backtrace; removing the known files one by one fixed it (2026-11-23, docs/demo-model.md). Our guess
+// is a clash with std::filesystem symbols that libtorch exports; the directory iterator is avoided here.
+void removeCheckpointDir(const fs::path& dir) {
+    std::error_code ec;
+    for (const char* f : kCheckpointFiles) fs::remove(dir / f, ec);
+    fs::remove(dir, ec);
+    if (fs::exists(dir)) throw Error(dir.string() + ": cannot remove (it holds files other than a checkpoint's)");
+}
+
 // Writes into dir.tmp, then swaps it in, so an interrupted save never destroys the last good checkpoint.
 void saveTrainingState(const fs::path& dir, const Mamba2Config& config, const Mamba2Weights& master,
                        const AdamW& optimizer, const Resumed& at) {
     const fs::path tmp = dir.string() + ".tmp", old = dir.string() + ".old";
-    fs::remove_all(tmp);
+    removeCheckpointDir(tmp);
     saveCheckpoint(tmp.string(), config, master, SaveFormat::HuggingFaceSafetensors);
     writeSafetensors((tmp / "optimizer.safetensors").string(), optimizer.state());
     nlohmann::json state = {{"format", "ssmlens-trainer-state"}, {"version", 1}, {"step", at.step},
                             {"tokens", at.tokens}, {"elapsed_seconds", at.elapsed}};
     std::ofstream((tmp / "trainer_state.json").string()) << state.dump(2) << "\n";
-    fs::remove_all(old);
+    removeCheckpointDir(old);
     if (fs::exists(dir)) fs::rename(dir, old);
     fs::rename(tmp, dir);
-    fs::remove_all(old);
+    removeCheckpointDir(old);
 }
 
 // The checkpoint to resume from: dir, or dir.old when a save was interrupted between its two renames.
