@@ -1,24 +1,14 @@
 #!/usr/bin/env bash
-# The run command: installs what is missing, builds, and starts the SSM Lens window.
-# It opens the bundled demo model when one is installed (resources/demo-model). Until the demo model lands,
-# it writes a small random-weight model with a sentencepiece tokenizer trained on this repository's
-# documentation, so every view works (the model's predictions are meaningless until then).
+# The run command: installs what is missing, builds, and starts the SSM Lens window on the bundled demo
+# model (resources/demo-model, docs/demo-model.md). Arguments go to the window (build/bin/ssmlens --help).
+# Without a display it shows the engine through the CLI instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install-deps.sh
 bash tools/build.sh
-cli=build/bin/ssmlens-cli
-if [ -f resources/demo-model/config.json ]; then
-  exec build/bin/ssmlens "$@"
-fi
-model=build/random-demo-model
-if [ ! -f "$model/tokenizer.model" ]; then
-  "$cli" random-model --size tiny --seed 1 --out "$model"
-  cat README.md docs/*.md > build/random-demo-corpus.txt
-  "$cli" train-tokenizer --input build/random-demo-corpus.txt --vocab-size 800 --out "$model/tokenizer.model" 2>/dev/null
-fi
 if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-  echo "run.sh: no display; showing the engine through the CLI instead (ssmlens-cli reduce):"
-  exec "$cli" reduce --model "$model" --text "The quick brown fox jumps over the lazy dog." --preset depth --keep-ratio 0.7
+  echo "run.sh: no display; showing the engine through the CLI instead (ssmlens-cli reduce on the demo model):"
+  exec build/bin/ssmlens-cli reduce --text "In the beginning God created the heaven and the earth. And the earth was without form, and void." \
+    --preset depth --keep-ratio 0.7
 fi
-exec build/bin/ssmlens --model "$model" "$@"
+exec build/bin/ssmlens "$@"

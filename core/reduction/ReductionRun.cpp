@@ -16,7 +16,10 @@ std::vector<NextTokenProbability> topTokens(const at::Tensor& probs, int64_t k, 
     std::vector<NextTokenProbability> out;
     for (int64_t i = 0; i < std::get<0>(top).size(0); ++i) {
         const int64_t id = std::get<1>(top)[i].item<int64_t>();
-        out.push_back({id, tok ? tok->decode({id}) : std::to_string(id), std::get<0>(top)[i].item<float>()});
+        std::string piece = tok ? tok->decode({id}) : std::to_string(id);
+        // Control tokens decode to nothing: name them, so a view never shows an empty candidate.
+        if (piece.empty()) piece = tok && id == tok->eosId() ? "<end of text>" : "<id " + std::to_string(id) + ">";
+        out.push_back({id, piece, std::get<0>(top)[i].item<float>()});
     }
     return out;
 }
