@@ -82,6 +82,11 @@ private slots:
         QCOMPARE(QString::fromStdString(hellaswagPreprocess("stirs [a\nb] it    well.")), QString("stirs [a\nb] it  well."));
         QCOMPARE(QString::fromStdString(python_text::capitalize("SHE pours the WATER")), QString("She pours the water"));
         QCOMPARE(QString::fromStdString(python_text::capitalize("\xC3\xA9" "COLE")), QString::fromUtf8("\xC3\x89" "cole"));
+        // Full case mappings and the final sigma, as Python 3.11 gives them.
+        QCOMPARE(python_text::capitalize("\xC3\x9FX"), std::string("Ssx"));
+        QCOMPARE(python_text::capitalize("\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3 \xCE\x91\xCE\xA3"),
+                 std::string("\xce\x9f\xce\xb4\xce\xbf\xcf\x82 \xce\xb1\xcf\x82"));
+        QCOMPARE(python_text::capitalize("\xC7\x86" "emal"), std::string("\xc7\x85" "emal"));
         QCOMPARE(QString::fromStdString(python_text::strip("\xC2\xA0 x \t\n")), QString("x"));  // NBSP is whitespace
 
         const std::string path = writeText(dir_, "hellaswag_val.jsonl",

@@ -154,6 +154,41 @@ private slots:
         QCOMPARE(tiny_->decode({0xC3}), std::string("\xEF\xBF\xBD"));  // U+FFFD for the lone byte
     }
 
+    void invalidUtf8Input() {
+        // Input that is not UTF-8 is read with one U+FFFD (EF BF BD) per maximal invalid subpart, as if the
+        // text had been decoded lossily first; offsets count those U+FFFD as characters.
+        const Ids replacement = {0xEF, 0xBF, 0xBD};
+        checkEncoding(*tiny_, "a\xFF" "b", {'a', 0xEF, 0xBF, 0xBD, 'b'}, {{0, 1}, {1, 2}, {1, 2}, {1, 2}, {2, 3}});
+        QCOMPARE(tiny_->encode("a\xFF" "b").ids, tiny_->encode("a\xEF\xBF\xBD" "b").ids);
+        QCOMPARE(tiny_->decode(tiny_->encode("a\xFF" "b").ids), std::string("a\xEF\xBF\xBD" "b"));
+        checkEncoding(*tiny_, "\xE2\x82", replacement, {{0, 1}, {0, 1}, {0, 1}});  // truncated: one U+FFFD
+        // A surrogate (ED A0 80) is three invalid bytes: three U+FFFD, one word of other symbols.
+        QCOMPARE(tiny_->encode("\xED\xA0\x80" "z").ids, (Ids{0xEF, 0xBF, 0xBD, 0xEF, 0xBF, 0xBD, 0xEF, 0xBF, 0xBD, 'z'}));
+        QCOMPARE(tiny_->encode("\xED\xA0\x80" "z").offsets.back(), (std::pair<int64_t, int64_t>(3, 4)));
+        // A special token right after an invalid byte is still found.
+        checkEncoding(*tiny_, "\xC3<|endoftext|>", {0xEF, 0xBF, 0xBD, kEndOfText}, {{0, 1}, {0, 1}, {0, 1}, {1, 14}});
+    }
+
+    void singleWordAddedToken() {
+        // single_word = true: found only where Rust regex's \w (Alphabetic, marks, Nd, Pc, the joiners) is
+        // neither just before nor just after. Expected values from HF tokenizers 0.23.2.
+        nlohmann::json j = nlohmann::json::parse(tinyTokenizerJson(false));
+        j["added_tokens"].push_back({{"id", 268}, {"content", "tok"}, {"special", true}, {"normalized", false},
+                                     {"single_word", true}, {"lstrip", false}, {"rstrip", false}});
+        const auto tok = ByteLevelBpeTokenizer::fromJson(j.dump(), "single_word.json");
+        checkEncoding(*tok, "a tok!", {'a', ' ', 268, '!'}, {{0, 1}, {2, 2}, {2, 5}, {5, 6}});
+        checkEncoding(*tok, "_tok", {'_', 't', 'o', 'k'}, {{0, 1}, {1, 2}, {2, 3}, {3, 4}});
+        checkEncoding(*tok, "tok\xCC\xB2", {'t', 'o', 'k', 0xCC, 0xB2}, {{0, 1}, {1, 2}, {2, 3}, {3, 4}, {3, 4}});
+        // Numbers other than digits are not \w: "½" and "²" leave the token whole.
+        checkEncoding(*tok, "\xC2\xBDtok", {0xC2, 0xBD, 268}, {{0, 1}, {0, 1}, {1, 4}});
+        checkEncoding(*tok, "tok\xC2\xB2", {268, 0xC2, 0xB2}, {{0, 3}, {3, 4}, {3, 4}});
+        // The zero width joiner and circled letters (Other_Alphabetic) are.
+        checkEncoding(*tok, "\xE2\x80\x8Dtok", {0xE2, 0x80, 0x8D, 't', 'o', 'k'},
+                      {{0, 1}, {0, 1}, {0, 1}, {1, 2}, {2, 3}, {3, 4}});
+        checkEncoding(*tok, "\xE2\x92\xB6tok", {0xE2, 0x92, 0xB6, 't', 'o', 'k'},
+                      {{0, 1}, {0, 1}, {0, 1}, {1, 2}, {2, 3}, {3, 4}});
+    }
+
     void normalizedAddedTokenAfterNfc() {
         // "café!" with a precomposed é, and with e + U+0301: NFC makes both match the added token.
         checkEncoding(*tiny_, "caf\xC3\xA9!", {kCafe, '!'}, {{0, 4}, {4, 5}});
@@ -260,6 +295,8 @@ private slots:
 
         const std::string paragraph = "def f(x):\n    return x  # two\n\n\tCafé 你好 🙂 <|endoftext|> done.";
         QCOMPARE(tok->decode(tok->encode(paragraph).ids), paragraph);
+        // An invalid byte is read as U+FFFD, which GPT-NeoX has as one token (21478).
+        checkEncoding(*tok, "a\xFF" "b", {66, 21478, 67}, {{0, 1}, {1, 2}, {2, 3}});
     }
 
     void gptNeoxIsFast() {

@@ -31,6 +31,12 @@ AccuracyBars::AccuracyBars(QWidget* parent) : QWidget(parent), plot_(new QCustom
     plot_->yAxis->setLabel(tr("accuracy (%)"));
     plot_->yAxis->setRange(0, 100);
     plot_->xAxis->setLabel(tr("task and metric"));
+    plot_->xAxis->setTicks(false);  // nothing to name until there are results
+    empty_ = new QCPItemText(plot_);
+    empty_->position->setType(QCPItemPosition::ptAxisRectRatio);
+    empty_->position->setCoords(0.5, 0.5);
+    empty_->setText(tr("No results yet: run the accuracy check"));
+    empty_->setColor(QColor(110, 110, 110));
 }
 
 void AccuracyBars::setData(const std::vector<AccuracyBar>& bars, const QString& caption) {
@@ -45,6 +51,8 @@ void AccuracyBars::setData(const std::vector<AccuracyBar>& bars, const QString& 
     dense_->setData(keys, dense, true);
     reduced_->setData(keys, reduced, true);
     plot_->xAxis->setTicker(ticks);
+    plot_->xAxis->setTicks(!bars.empty());
+    empty_->setVisible(bars.empty());
     plot_->xAxis->setRange(0.3, bars.size() + 0.7);
     title_->setText(caption.isEmpty() ? tr("Accuracy: dense and reduced") : caption);
     plot_->replot();

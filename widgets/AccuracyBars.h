@@ -7,6 +7,7 @@
 
 class QCustomPlot;
 class QCPBars;
+class QCPItemText;
 class QCPTextElement;
 
 namespace ssmlens {
@@ -29,6 +30,7 @@ private:
     QCPBars* dense_;
     QCPBars* reduced_;
     QCPTextElement* title_;
+    QCPItemText* empty_;  // "No results yet", while there are none
 };
 
 }  // namespace ssmlens

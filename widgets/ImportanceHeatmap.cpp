@@ -29,7 +29,7 @@ ImportanceHeatmap::ImportanceHeatmap(QWidget* parent) : QWidget(parent), plot_(n
     map_->setInterpolate(false);
     auto* scale = new QCPColorScale(plot_);
     plot_->plotLayout()->addElement(0, 1, scale);
-    scale->axis()->setLabel(tr("importance ÷ layer maximum"));
+    scale->axis()->setLabel(tr("importance / layer max"));
     map_->setColorScale(scale);
     QCPColorGradient gradient(QCPColorGradient::gpThermal);
     gradient.setNanHandling(QCPColorGradient::nhTransparent);
@@ -48,9 +48,17 @@ ImportanceHeatmap::ImportanceHeatmap(QWidget* parent) : QWidget(parent), plot_(n
     pruned_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, QPen(QColor(230, 30, 30), 2.0), Qt::NoBrush, 9));
     merged_->addToLegend();
     pruned_->addToLegend();
+    // The legend goes in a row of its own under the plot, so it never hides cells.
     plot_->legend->setVisible(true);
-    plot_->legend->setBrush(QColor(255, 255, 255, 220));
-    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    plot_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    plot_->legend->setBorderPen(Qt::NoPen);
+    plot_->axisRect()->insetLayout()->take(plot_->legend);
+    auto* legendRow = new QCPLayoutGrid;
+    plot_->plotLayout()->addElement(1, 0, legendRow);
+    legendRow->addElement(0, 0, plot_->legend);
+    legendRow->setMargins(QMargins(0, 0, 0, 4));
+    plot_->plotLayout()->setRowStretchFactor(1, 0.001);
+    plot_->legend->setMargins(QMargins(4, 0, 4, 0));
 
     plot_->xAxis->setLabel(tr("token (position in the prompt)"));
     plot_->yAxis->setLabel(tr("layer"));

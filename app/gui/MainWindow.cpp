@@ -1,57 +1,78 @@
 #include "app/gui/MainWindow.h"
 
-#include <QAction>
 #include <QComboBox>
-#include <QFileDialog>
+#include <QDockWidget>
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMessageBox>
-#include <QDockWidget>
-#include <QDir>
 #include <QPlainTextEdit>
-#include <QProgressBar>
 #include <QPushButton>
-#include <QSpinBox>
-#include <QSlider>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableWidget>
+#include <QTextBrowser>
 #include <QTimer>
-#include <QToolBar>
 #include <QVBoxLayout>
 #include <cmath>
+#include <tuple>
 
+#include "app/gui/AccuracyPanel.h"
+#include "app/gui/AppSettings.h"
+#include "app/gui/Autosaver.h"
+#include "app/gui/ModelPanel.h"
+#include "app/gui/SamplePrompts.h"
 #include "core/Error.h"
-#include "core/eval/EvalTask.h"
-#include "core/runtime/DemoModel.h"
-#include "widgets/AccuracyBars.h"
 #include "widgets/ImportanceHeatmap.h"
 #include "widgets/PlotExport.h"
+#include "widgets/ScheduleEditor.h"
+#include "widgets/SimilarityGraph.h"
+#include "widgets/TokenStrip.h"
 #include "widgets/TokensPerLayerPlot.h"
 
 namespace ssmlens {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), worker_(new ReductionWorker) {
+MainWindow::MainWindow(QWidget* parent, AppSettings* settings, const QString& autosave)
+    : QMainWindow(parent),
+      worker_(new ReductionWorker),
+      ownedSettings_(settings ? nullptr : std::make_unique<AppSettings>()),
+      settings_(settings ? settings : ownedSettings_.get()) {
     qRegisterMetaType<ssmlens::ModelFacts>();
     qRegisterMetaType<ssmlens::ReductionRequest>();
     qRegisterMetaType<QSharedPointer<const ssmlens::ReductionResponse>>();
     qRegisterMetaType<ssmlens::EvalRequest>();
+    qRegisterMetaType<ssmlens::SweepRequest>();
+    qRegisterMetaType<ssmlens::ContinuationRequest>();
     qRegisterMetaType<QSharedPointer<const ssmlens::EvalResult>>();
+    qRegisterMetaType<QSharedPointer<const ssmlens::SweepPoints>>();
     worker_->moveToThread(&workerThread_);
     connect(&workerThread_, &QThread::finished, worker_, &QObject::deleteLater);
     connect(worker_, &ReductionWorker::modelLoaded, this, &MainWindow::showModel);
     connect(worker_, &ReductionWorker::finished, this, &MainWindow::showResult);
     connect(worker_, &ReductionWorker::failed, this, &MainWindow::showError);
-    connect(worker_, &ReductionWorker::evalFinished, this, &MainWindow::showAccuracy);
-    connect(worker_, &ReductionWorker::evalFailed, this, &MainWindow::accuracyFailed);
-    connect(worker_, &ReductionWorker::evalProgress, this, [this](quint64 id, qint64 done, qint64 total) {
-        if (id != evalId_) return;
-        evalProgress_->setMaximum(int(total));
-        evalProgress_->setValue(int(done));
-    });
+    connect(worker_, &ReductionWorker::continuationsReady, this,
+            [this](quint64, const QString& dense, const QString& reduced) {
+                continueButton_->setEnabled(true);
+                continuations_->setHtml(tr("<p><b>Dense:</b> %1</p><p><b>Reduced:</b> %2</p>")
+                                            .arg(dense.toHtmlEscaped(), reduced.toHtmlEscaped()));
+            });
     workerThread_.start();
     buildUi();
+    buildMenus();
+
+    // Autosave: every change the user makes marks the session dirty; the Autosaver writes it a little later.
+    autosave_ = new Autosaver([this] { return currentSession(); }, autosave.isEmpty() ? autosavePath() : autosave, this);
+    connect(autosave_, &Autosaver::saveFailed, this, [this](const QString& m) { statusBar()->showMessage(m, 10000); });
+    connect(prompt_, &QPlainTextEdit::textChanged, autosave_, &Autosaver::markDirty);
+    connect(editor_, &ScheduleEditor::scheduleChanged, autosave_, &Autosaver::markDirty);
+    connect(accuracy_, &AccuracyPanel::resultsChanged, autosave_, &Autosaver::markDirty);
+    connect(graph_, &SimilarityGraph::thresholdChanged, autosave_, &Autosaver::markDirty);
+    modelPanel_->setRecentModels(settings_->recentModels());
+    modelPanel_->setDevice(settings_->device());
+    modelPanel_->setDtype(settings_->dtype());
+    restoreWindowLayout();
 }
 
 MainWindow::~MainWindow() {
@@ -59,44 +80,37 @@ MainWindow::~MainWindow() {
     workerThread_.wait();
 }
 
-void MainWindow::buildUi() {
-    setWindowTitle(tr("SSM Lens"));
-    auto* bar = addToolBar(tr("Main"));
-    bar->setObjectName("mainToolBar");
-    QAction* open = bar->addAction(tr("Open model…"), this, &MainWindow::chooseModelFolder);
-    open->setShortcut(QKeySequence::Open);
-    open->setToolTip(tr("Open a Mamba-2 checkpoint folder (state-spaces or Hugging Face layout)"));
-    QAction* exportAct = bar->addAction(tr("Export heatmap…"), this, &MainWindow::exportHeatmapDialog);
-    exportAct->setShortcut(QKeySequence(tr("Ctrl+E")));
-    exportAct->setToolTip(tr("Save the importance heatmap as PNG, PDF or SVG"));
-    QAction* saveSch = bar->addAction(tr("Save schedule…"), this, &MainWindow::saveScheduleDialog);
-    saveSch->setShortcut(QKeySequence::Save);
-    bar->addAction(tr("Load schedule…"), this, &MainWindow::loadScheduleDialog);
-
-    auto* side = new QWidget;
-    auto* form = new QFormLayout(side);
-    modelLabel_ = new QLabel(tr("No model loaded"));
-    modelLabel_->setWordWrap(true);
-    form->addRow(tr("Model:"), modelLabel_);
+QWidget* MainWindow::buildPromptPanel() {
+    auto* panel = new QWidget;
+    auto* form = new QFormLayout(panel);
+    modelPanel_ = new ModelPanel;
+    form->addRow(modelPanel_);
+    samplePrompts_ = new QComboBox;
+    samplePrompts_->addItem(tr("Sample prompts…"));
+    for (const auto& s : samplePrompts()) samplePrompts_->addItem(s.title, s.text);
+    samplePrompts_->setToolTip(tr("Replace the prompt with a sample"));
+    form->addRow(tr("Prompt:"), samplePrompts_);
     prompt_ = new QPlainTextEdit;
     prompt_->setPlaceholderText(tr("Type or paste a prompt"));
-    prompt_->setMinimumHeight(120);
-    prompt_->setMaximumHeight(220);
-    form->addRow(tr("Prompt:"), prompt_);
-    method_ = new QComboBox;
-    for (const auto& name : methodNames()) method_->addItem(QString::fromStdString(name));
-    method_->setToolTip(tr("Token reduction method (utr: the paper's unified prune-and-merge)"));
-    form->addRow(tr("Method:"), method_);
-    keepRatio_ = new QSlider(Qt::Horizontal);
-    keepRatio_->setRange(30, 100);
-    keepRatio_->setValue(90);
-    keepRatio_->setToolTip(tr("Share of tokens each anchor layer keeps"));
-    keepRatioLabel_ = new QLabel;
-    form->addRow(tr("Keep ratio:"), keepRatio_);
-    form->addRow(QString(), keepRatioLabel_);
-    figuresLabel_ = new QLabel;
-    figuresLabel_->setWordWrap(true);
-    form->addRow(tr("Effect:"), figuresLabel_);
+    prompt_->setMinimumHeight(90);
+    form->addRow(prompt_);
+    connect(samplePrompts_, &QComboBox::activated, this, [this](int i) {
+        if (i > 0) setPrompt(samplePrompts_->itemData(i).toString());
+        samplePrompts_->setCurrentIndex(0);
+    });
+    connect(modelPanel_, &ModelPanel::openRequested, this,
+            [this](const QString& f, const QString& dt, const QString& dev) { openModel(f, dt, dev); });
+    connect(modelPanel_, &ModelPanel::browseRequested, this, &MainWindow::chooseModelFolder);
+    return panel;
+}
+
+QWidget* MainWindow::buildEffectPanel() {
+    auto* panel = new QWidget;
+    auto* layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(0, 0, 0, 0);
+    figures_ = new QLabel;
+    figures_->setWordWrap(true);
+    layout->addWidget(figures_);
     topTokens_ = new QTableWidget(0, 4);
     topTokens_->setHorizontalHeaderLabels({tr("dense"), tr("p"), tr("reduced"), tr("p")});
     topTokens_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
@@ -105,166 +119,99 @@ void MainWindow::buildUi() {
     topTokens_->setWordWrap(false);
     topTokens_->verticalHeader()->setVisible(false);
     topTokens_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    form->addRow(tr("Next token:"), topTokens_);
+    topTokens_->setToolTip(tr("The ten most likely next tokens, dense and with the schedule"));
+    layout->addWidget(topTokens_, 1);
+    continueButton_ = new QPushButton(tr("Generate continuations"));
+    continueButton_->setToolTip(tr("32 greedy tokens from the dense model and after the reduced prefill (Ctrl+G)"));
+    continueButton_->setShortcut(QKeySequence(tr("Ctrl+G")));
+    layout->addWidget(continueButton_);
+    continuations_ = new QTextBrowser;
+    continuations_->setMaximumHeight(110);
+    continuations_->setPlaceholderText(tr("Dense and reduced continuations appear here"));
+    layout->addWidget(continuations_);
+    connect(continueButton_, &QPushButton::clicked, this, &MainWindow::requestContinuations);
+    return panel;
+}
+
+void MainWindow::buildUi() {
+    setWindowTitle(tr("SSM Lens"));
+    auto* left = new QSplitter(Qt::Vertical);
+    left->addWidget(buildPromptPanel());
+    left->addWidget(buildEffectPanel());
+    left->setStretchFactor(0, 2);
+    left->setStretchFactor(1, 3);
 
     heatmap_ = new ImportanceHeatmap;
+    strip_ = new TokenStrip;
+    graph_ = new SimilarityGraph;
     tokensPlot_ = new TokensPerLayerPlot;
+    detailTabs_ = new QTabWidget;
+    detailTabs_->addTab(strip_, tr("Token strip"));
+    detailTabs_->addTab(graph_, tr("Similarity graph"));
+    detailTabs_->addTab(tokensPlot_, tr("Tokens per layer"));
     auto* views = new QSplitter(Qt::Vertical);
     views->addWidget(heatmap_);
-    views->addWidget(tokensPlot_);
-    views->setStretchFactor(0, 3);
-    views->setStretchFactor(1, 2);
+    views->addWidget(detailTabs_);
+    views->setStretchFactor(0, 1);
+    views->setStretchFactor(1, 1);
+
     auto* main = new QSplitter(Qt::Horizontal);
-    main->addWidget(side);
+    main->addWidget(left);
     main->addWidget(views);
+    main->setStretchFactor(0, 1);
     main->setStretchFactor(1, 3);
     setCentralWidget(main);
-    auto* dock = new QDockWidget(tr("Accuracy"), this);
-    dock->setObjectName("accuracyDock");
-    dock->setWidget(buildAccuracyPanel());
-    addDockWidget(Qt::BottomDockWidgetArea, dock);
-    resize(1400, 1000);
+
+    editor_ = new ScheduleEditor;
+    auto* scheduleDock = new QDockWidget(tr("Schedule"), this);
+    scheduleDock->setObjectName("scheduleDock");
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(editor_);
+    scroll->setWidgetResizable(true);
+    scheduleDock->setWidget(scroll);
+    addDockWidget(Qt::RightDockWidgetArea, scheduleDock);
+
+    accuracy_ = new AccuracyPanel(worker_, [this] { return currentSchedule(); });
+    auto* accuracyDock = new QDockWidget(tr("Accuracy"), this);
+    accuracyDock->setObjectName("accuracyDock");
+    accuracyDock->setWidget(accuracy_);
+    addDockWidget(Qt::BottomDockWidgetArea, accuracyDock);
+    connect(accuracy_, &AccuracyPanel::resultsChanged, this, &MainWindow::accuracyShown);
+    connect(accuracy_, &AccuracyPanel::failed, this, [this](const QString& m) { lastError_ = m; });
+    resize(1600, 1000);
+    // The views get most of the height; the docks start compact (the saved layout wins from the second run).
+    resizeDocks({accuracyDock}, {240}, Qt::Vertical);
+    resizeDocks({scheduleDock}, {430}, Qt::Horizontal);
 
     promptDebounce_ = new QTimer(this);
     promptDebounce_->setSingleShot(true);
     promptDebounce_->setInterval(300);
     connect(promptDebounce_, &QTimer::timeout, this, &MainWindow::requestRun);
     connect(prompt_, &QPlainTextEdit::textChanged, promptDebounce_, qOverload<>(&QTimer::start));
-    connect(keepRatio_, &QSlider::valueChanged, this, [this](int v) {
-        keepRatioLabel_->setText(tr("q = %1 at every anchor").arg(v / 100.0, 0, 'f', 2));
-        requestRun();
-    });
-    connect(method_, &QComboBox::currentIndexChanged, this, &MainWindow::requestRun);
-    keepRatioLabel_->setText(tr("q = %1 at every anchor").arg(keepRatio_->value() / 100.0, 0, 'f', 2));
+    connect(editor_, &ScheduleEditor::scheduleChanged, this, &MainWindow::requestRun);
+    connect(heatmap_, &ImportanceHeatmap::cellSelected, this, &MainWindow::selectLayerAndToken);
+    connect(strip_, &TokenStrip::layerSelected, this, [this](int l) { selectLayerAndToken(l, selectedToken_); });
+    connect(strip_, &TokenStrip::tokenSelected, this, [this](int p) { selectLayerAndToken(selectedLayer_, p); });
+    connect(graph_, &SimilarityGraph::tokenSelected, this, [this](int p) { selectLayerAndToken(selectedLayer_, p); });
     statusBar()->showMessage(tr("Open a model folder to begin"));
 }
 
-QWidget* MainWindow::buildAccuracyPanel() {
-    auto* panel = new QWidget;
-    auto* layout = new QHBoxLayout(panel);
-    auto* controls = new QFormLayout;
-    evalTask_ = new QComboBox;
-    // Bundled sample sets (written by the project) and the user's own files.
-    const QString samples = QString::fromStdString(resourcesDir()) + "/eval-samples";
-    for (const QString& task : {QStringLiteral("lambada_openai"), QStringLiteral("piqa")})
-        if (QDir(samples + "/" + task).exists())
-            evalTask_->addItem(tr("%1 (bundled sample)").arg(task), QStringList{task, samples + "/" + task});
-    evalTask_->addItem(tr("Choose a data file…"), QStringList{});
-    evalTask_->setToolTip(tr("Zero-shot task, scored as lm-evaluation-harness does"));
-    controls->addRow(tr("Task:"), evalTask_);
-    evalLimit_ = new QSpinBox;
-    evalLimit_->setRange(0, 100000);
-    evalLimit_->setSpecialValueText(tr("all"));
-    evalLimit_->setToolTip(tr("Score only the first N examples (0: all)"));
-    controls->addRow(tr("Examples:"), evalLimit_);
-    auto* buttons = new QHBoxLayout;
-    evalRun_ = new QPushButton(tr("Run dense and reduced"));
-    evalRun_->setShortcut(QKeySequence(tr("Ctrl+R")));
-    evalCancel_ = new QPushButton(tr("Cancel"));
-    evalCancel_->setEnabled(false);
-    buttons->addWidget(evalRun_);
-    buttons->addWidget(evalCancel_);
-    controls->addRow(buttons);
-    evalProgress_ = new QProgressBar;
-    evalProgress_->setValue(0);
-    controls->addRow(tr("Progress:"), evalProgress_);
-    evalStatus_ = new QLabel;
-    evalStatus_->setWordWrap(true);
-    controls->addRow(evalStatus_);
-    layout->addLayout(controls, 1);
-    accuracyBars_ = new AccuracyBars;
-    accuracyBars_->setMinimumHeight(220);
-    layout->addWidget(accuracyBars_, 3);
-    connect(evalRun_, &QPushButton::clicked, this, &MainWindow::runAccuracyCheck);
-    connect(evalCancel_, &QPushButton::clicked, this, [this] {
-        if (evalCancelFlag_) evalCancelFlag_->store(true);
-    });
-    return panel;
-}
-
-void MainWindow::runAccuracyCheck() {
-    if (model_.layers == 0) {
-        evalStatus_->setText(tr("Open a model first"));
-        return;
-    }
-    QStringList choice = evalTask_->currentData().toStringList();
-    if (choice.isEmpty()) {
-        const QString file = QFileDialog::getOpenFileName(this, tr("Choose a task file (lambada_test.jsonl, valid.jsonl, ...)"));
-        if (file.isEmpty()) return;
-        const QString name = QFileInfo(file).fileName();
-        const QString task = name.startsWith("lambada") ? "lambada_openai"
-                             : name.startsWith("hellaswag") ? "hellaswag"
-                             : name.startsWith("ARC-Easy") ? "arc_easy"
-                             : name.startsWith("ARC-Challenge") ? "arc_challenge"
-                             : name.startsWith("dev") ? "winogrande" : "piqa";
-        choice = {task, file};
-    }
-    EvalRequest r;
-    r.id = ++evalId_;
-    r.task = choice[0];
-    r.dataPath = choice[1];
-    r.limit = evalLimit_->value();
-    r.schedule = currentSchedule();
-    evalCancelFlag_ = std::make_shared<std::atomic<bool>>(false);
-    r.cancel = evalCancelFlag_;
-    evalRun_->setEnabled(false);
-    evalCancel_->setEnabled(true);
-    evalProgress_->setValue(0);
-    evalStatus_->setText(tr("Scoring %1…").arg(r.task));
-    QMetaObject::invokeMethod(worker_, [w = worker_, r] { w->evaluate(r); }, Qt::QueuedConnection);
-}
-
-void MainWindow::showAccuracy(quint64 id, QSharedPointer<const EvalResult> result) {
-    if (id != evalId_) return;
-    evalRun_->setEnabled(true);
-    evalCancel_->setEnabled(false);
-    evalResults_.erase(std::remove_if(evalResults_.begin(), evalResults_.end(),
-                                      [&](const auto& r) { return r->task == result->task; }),
-                       evalResults_.end());
-    evalResults_.push_back(result);
-    std::vector<AccuracyBar> bars;
-    for (const auto& r : evalResults_)
-        for (const auto& m : r->summary.metrics)
-            if (m.metric != EvalMetric::Perplexity)
-                bars.push_back({QString::fromStdString(r->task + " " + evalMetricName(m.metric)), m.dense, m.reduced});
-    const auto& s = result->summary;
-    accuracyBars_->setData(bars, tr("Accuracy, dense and with %1 (q = %2): %3% fewer FLOPs")
-                                     .arg(QString::fromStdString(methodName(result->schedule.method)))
-                                     .arg(result->schedule.anchors.empty() ? 1.0 : result->schedule.anchors.front().keepRatio, 0, 'f', 2)
-                                     .arg(s.flopsReductionPercent, 0, 'f', 1));
-    evalStatus_->setText(tr("%1: %2 examples; %3 could not be scored under reduction")
-                             .arg(QString::fromStdString(result->task))
-                             .arg(s.examples)
-                             .arg(s.unscorableExamples));
-    Q_EMIT accuracyShown();
-}
-
-void MainWindow::accuracyFailed(quint64 id, const QString& message) {
-    if (id != evalId_) return;
-    evalRun_->setEnabled(true);
-    evalCancel_->setEnabled(false);
-    evalStatus_->setText(message);
-    lastError_ = message;
-}
-
-int MainWindow::accuracyBarsShown() const { return accuracyBars_->barCount(); }
-
-void MainWindow::openModel(const QString& folder) {
+void MainWindow::openModel(const QString& folder, const QString& requestedDtype, const QString& requestedDevice) {
+    const QString dtype = requestedDtype.isEmpty() ? modelPanel_->dtype() : requestedDtype;
+    const QString device = requestedDevice.isEmpty() ? modelPanel_->device() : requestedDevice;
     statusBar()->showMessage(tr("Loading %1…").arg(folder));
-    QMetaObject::invokeMethod(worker_, [w = worker_, folder] { w->loadModel(folder, "fp32", "cpu"); },
+    modelPanel_->showLoading(folder);
+    QMetaObject::invokeMethod(worker_, [w = worker_, folder, dtype, device] { w->loadModel(folder, dtype, device); },
                               Qt::QueuedConnection);
 }
 
 void MainWindow::setPrompt(const QString& text) { prompt_->setPlainText(text); }
-void MainWindow::setKeepRatio(double q) { keepRatio_->setValue(static_cast<int>(std::lround(q * 100))); }
-
-ReductionSchedule MainWindow::currentSchedule() const {
-    const double q = keepRatio_->value() / 100.0;
-    ReductionSchedule s = loadedSchedule_ ? *loadedSchedule_ : depthScaledSchedule(std::max(1, model_.layers), q);
-    for (auto& a : s.anchors) a.keepRatio = q;
-    s.method = parseMethodName(method_->currentText().toStdString());
-    return s;
-}
+QString MainWindow::prompt() const { return prompt_->toPlainText(); }
+void MainWindow::setKeepRatio(double q) { editor_->setGlobalKeepRatio(q); }
+ReductionSchedule MainWindow::currentSchedule() const { return editor_->schedule(); }
+void MainWindow::setSchedule(const ReductionSchedule& schedule) { editor_->setSchedule(schedule); }
+void MainWindow::runAccuracyCheck() { accuracy_->runCheck(); }
+int MainWindow::accuracyBarsShown() const { return accuracy_->barCount(); }
 
 void MainWindow::requestRun() {
     if (model_.layers == 0 || prompt_->toPlainText().trimmed().isEmpty()) return;
@@ -284,15 +231,51 @@ void MainWindow::sendToWorker(const ReductionRequest& r) {
     QMetaObject::invokeMethod(worker_, [w = worker_, r] { w->run(r); }, Qt::QueuedConnection);
 }
 
+void MainWindow::requestContinuations() {
+    if (model_.layers == 0 || prompt_->toPlainText().trimmed().isEmpty()) return;
+    ContinuationRequest r;
+    r.id = nextId_++;
+    r.prompt = prompt_->toPlainText();
+    r.schedule = currentSchedule();
+    continueButton_->setEnabled(false);
+    continuations_->setPlainText(tr("Generating…"));
+    QMetaObject::invokeMethod(worker_, [w = worker_, r] { w->continueText(r); }, Qt::QueuedConnection);
+}
+
 void MainWindow::showModel(const ModelFacts& facts) {
     model_ = facts;
-    modelLabel_->setText(tr("%1\n%2\n%3 M parameters, %4 on %5%6")
-                             .arg(facts.folder, facts.summary)
-                             .arg(facts.parameters / 1e6, 0, 'f', 1)
-                             .arg(facts.dtype, facts.device,
-                                  facts.hasTokenizer ? QString() : tr("\nno tokenizer: type token ids")));
+    modelPanel_->showFacts(facts);
+    editor_->setModelConfig(facts.config);  // a new depth lays the anchors out again (depth-scaled)
+    if (pendingSession_) {  // a session being restored: its schedule, now that the depth is known
+        const ReductionSchedule schedule = pendingSession_->schedule;
+        pendingSession_.reset();
+        applySessionSchedule(schedule);
+    }
+    rememberModel(facts.folder);
+    autosave_->markDirty();
+    accuracy_->setModelReady(true);
     statusBar()->showMessage(tr("Model loaded"), 5000);
     requestRun();
+}
+
+void MainWindow::selectLayerAndToken(int layer, int position) {
+    if (!last_) return;
+    const int layers = static_cast<int>(last_->run.trace.layers.size());
+    if (layer < 0 || layer >= layers) {  // default: the first anchor, where something happens
+        layer = 0;
+        for (const auto& l : last_->run.trace.layers)
+            if (l.anchor) {
+                layer = static_cast<int>(l.layer);
+                break;
+            }
+    }
+    selectedLayer_ = layer;
+    selectedToken_ = position;
+    strip_->setLayer(layer);
+    strip_->selectToken(position);
+    graph_->setLayer(layer);
+    graph_->selectToken(position);
+    if (autosave_) autosave_->markDirty();
 }
 
 void MainWindow::showResult(QSharedPointer<const ReductionResponse> response) {
@@ -302,8 +285,18 @@ void MainWindow::showResult(QSharedPointer<const ReductionResponse> response) {
         pending_.reset();
         sendToWorker(next);
     }
+    last_ = response;
     const TokenTrace& t = response->run.trace;
     heatmap_->setTrace(t, response->tokenLabels);
+    strip_->setTrace(t, response->tokenLabels, response->ids);
+    graph_->setTrace(t, response->tokenLabels);
+    if (pendingSelection_) {  // restored from a session
+        std::tie(selectedLayer_, selectedToken_) = *pendingSelection_;
+        pendingSelection_.reset();
+    }
+    if (selectedToken_ >= t.length) selectedToken_ = -1;
+    selectLayerAndToken(selectedLayer_, selectedToken_);
+    editor_->setPromptLength(t.length);
     std::vector<int64_t> entering, anchors;
     for (const auto& l : t.layers) {
         entering.push_back(l.tokensIn);
@@ -311,11 +304,19 @@ void MainWindow::showResult(QSharedPointer<const ReductionResponse> response) {
     }
     tokensPlot_->setData(static_cast<int>(t.length), entering, anchors, response->run.flops.flopsReductionPercent,
                          response->run.flops.tokenReductionPercent);
-    figuresLabel_->setText(tr("%1 → %2 tokens after the last anchor\nFLOPs −%3%\nKL(dense‖reduced) = %4")
-                               .arg(t.length)
-                               .arg(t.survivorPositions.size())
-                               .arg(response->run.flops.flopsReductionPercent, 0, 'f', 1)
-                               .arg(t.klDivergence, 0, 'g', 3));
+    showNextTokens(t, response->run);
+    statusBar()->showMessage(
+        tr("dense %1 ms, reduced %2 ms").arg(response->run.denseMs, 0, 'f', 1).arg(response->run.reducedMs, 0, 'f', 1));
+    ++resultsShown_;
+    Q_EMIT resultShown();
+}
+
+void MainWindow::showNextTokens(const TokenTrace& t, const ReductionRunResult& run) {
+    figures_->setText(tr("<b>%1 → %2 tokens</b> after the last anchor · FLOPs −%3% · KL(dense‖reduced) = %4")
+                          .arg(t.length)
+                          .arg(t.survivorPositions.size())
+                          .arg(run.flops.flopsReductionPercent, 0, 'f', 1)
+                          .arg(t.klDivergence, 0, 'g', 3));
     const int rows = static_cast<int>(std::min(t.denseTopK.size(), t.reducedTopK.size()));
     topTokens_->setRowCount(rows);
     for (int i = 0; i < rows; ++i) {
@@ -332,10 +333,6 @@ void MainWindow::showResult(QSharedPointer<const ReductionResponse> response) {
         topTokens_->setItem(i, 2, token(t.reducedTopK[i]));
         topTokens_->setItem(i, 3, prob(t.reducedTopK[i].probability));
     }
-    statusBar()->showMessage(
-        tr("dense %1 ms, reduced %2 ms").arg(response->run.denseMs, 0, 'f', 1).arg(response->run.reducedMs, 0, 'f', 1));
-    ++resultsShown_;
-    Q_EMIT resultShown();
 }
 
 void MainWindow::showError(quint64 id, const QString& message) {
@@ -346,57 +343,22 @@ void MainWindow::showError(quint64 id, const QString& message) {
             pending_.reset();
             sendToWorker(next);
         }
+        continueButton_->setEnabled(true);
     }
     lastError_ = message;
     statusBar()->showMessage(message);
-    if (id == 0) {  // loading failed: say so loudly, without blocking the event loop
+    if (id == 0) {  // loading failed: say so loudly, without blocking the event loop; the old model stays
+        modelPanel_->showFacts(model_);
         auto* box = new QMessageBox(QMessageBox::Warning, tr("SSM Lens"), message, QMessageBox::Ok, this);
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();
     }
 }
 
-void MainWindow::chooseModelFolder() {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a Mamba-2 checkpoint folder"));
-    if (!dir.isEmpty()) openModel(dir);
-}
-
 bool MainWindow::exportHeatmap(const QString& path, int width, int height, QString* error) {
     const QString e = exportPlot(heatmap_->plot(), path, width, height);
     if (error) *error = e;
     return e.isEmpty();
-}
-
-void MainWindow::exportHeatmapDialog() {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export heatmap"), "heatmap.png",
-                                                      tr("Images (*.png *.pdf *.svg)"));
-    QString error;
-    if (!path.isEmpty() && !exportHeatmap(path, 1600, 1000, &error)) QMessageBox::warning(this, tr("SSM Lens"), error);
-}
-
-void MainWindow::saveScheduleDialog() {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save schedule"), "schedule.json", tr("JSON (*.json)"));
-    if (path.isEmpty()) return;
-    try {
-        currentSchedule().save(path.toStdString());
-    } catch (const Error& e) {
-        QMessageBox::warning(this, tr("SSM Lens"), QString::fromStdString(e.what()));
-    }
-}
-
-void MainWindow::loadScheduleDialog() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Load schedule"), QString(), tr("JSON (*.json)"));
-    if (path.isEmpty()) return;
-    try {
-        ReductionSchedule s = ReductionSchedule::load(path.toStdString());
-        s.validate(model_.layers, path.toStdString());
-        loadedSchedule_ = s;
-        method_->setCurrentText(QString::fromStdString(methodName(s.method)));
-        if (!s.anchors.empty()) setKeepRatio(s.anchors.front().keepRatio);
-        requestRun();
-    } catch (const Error& e) {
-        QMessageBox::warning(this, tr("SSM Lens"), QString::fromStdString(e.what()));
-    }
 }
 
 }  // namespace ssmlens

@@ -1,68 +1,115 @@
 #pragma once
-// The main window: a prompt, a schedule (method and keep ratio), and the views of what reduction does.
-// Every run goes to the ReductionWorker on its thread; while one runs, newer requests replace each other
-// and only the latest is sent next (slider moves coalesce, the GUI thread never waits).
+// The main window: a model, a prompt, a schedule, and the views of what reduction does to that prompt —
+// importance heatmap, token strip, similarity graph, tokens per layer, next-token effect — plus the accuracy
+// panel. Every run goes to the ReductionWorker on its thread; while one runs, newer requests replace each
+// other and only the latest is sent next (slider moves coalesce; the GUI thread never waits).
+// Menus, dialogs, sessions and settings are in MainWindowMenus.cpp.
 #include <QMainWindow>
 #include <QSharedPointer>
 #include <QThread>
+#include <memory>
 #include <optional>
 
 #include "app/gui/ReductionWorker.h"
+#include "app/gui/SessionFile.h"
 
+class QCloseEvent;
 class QComboBox;
-class QProgressBar;
-class QPushButton;
-class QSpinBox;
 class QLabel;
 class QPlainTextEdit;
-class QSlider;
+class QPushButton;
+class QTabWidget;
 class QTableWidget;
+class QTextBrowser;
 class QTimer;
 
 namespace ssmlens {
 
-class AccuracyBars;
+class AccuracyPanel;
+class AppSettings;
+class Autosaver;
 class ImportanceHeatmap;
+class ModelPanel;
+class ScheduleEditor;
+class SimilarityGraph;
+class TokenStrip;
 class TokensPerLayerPlot;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    // settings: where recent models, device, dtype and the window layout are kept (the user's settings when
+    // null); autosave: the crash-recovery file (autosavePath() when empty; tests pass a temporary one).
+    explicit MainWindow(QWidget* parent = nullptr, AppSettings* settings = nullptr,
+                        const QString& autosave = QString());
     ~MainWindow() override;
 
-    void openModel(const QString& folder);
+    // Empty dtype or device: the model panel's choice (the last one used, when this machine has that device).
+    void openModel(const QString& folder, const QString& dtype = QString(), const QString& device = QString());
     void setPrompt(const QString& text);
-    void setKeepRatio(double q);  // moves the slider
-    // For tests and scripted screenshots: the number of results shown so far, and the last error.
+    QString prompt() const;
+    void setKeepRatio(double q);  // every anchor's ratio, through the schedule editor (undoable)
+    ReductionSchedule currentSchedule() const;
+    void setSchedule(const ReductionSchedule& schedule);
+
+    // For tests, benchmarks and scripted screenshots.
     int resultsShown() const { return resultsShown_; }
     QString lastError() const { return lastError_; }
     ImportanceHeatmap* heatmap() const { return heatmap_; }
+    TokenStrip* tokenStrip() const { return strip_; }
+    SimilarityGraph* similarityGraph() const { return graph_; }
+    ScheduleEditor* scheduleEditor() const { return editor_; }
+    AccuracyPanel* accuracyPanel() const { return accuracy_; }
+    const ModelFacts& modelFacts() const { return model_; }
+    int promptTokens() const { return last_ ? static_cast<int>(last_->ids.size()) : 0; }
     bool exportHeatmap(const QString& path, int width, int height, QString* error = nullptr);
-    // Accuracy panel: runs the selected bundled sample task (or the chosen file) dense and reduced.
     void runAccuracyCheck();
     int accuracyBarsShown() const;
+    void selectLayerAndToken(int layer, int position);  // in every view
+
+    // Sessions (MainWindowSession.cpp): everything the user made — model, prompt, schedule, selection,
+    // accuracy results — saved to one file and restored from it. The Autosaver keeps a copy for crashes.
+    Session currentSession() const;
+    void applySession(const Session& session);
+    QString saveSessionTo(const QString& path);  // error message, empty on success
+    bool openSession(const QString& path, QString* error = nullptr);
+    Autosaver* autosaver() const { return autosave_; }
+    void offerCrashRecovery();  // asks to restore the autosave when the last run did not exit cleanly
 
 Q_SIGNALS:
+    void resultShown();   // after the views have the new result
     void accuracyShown();
 
-    void resultShown();
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
     void buildUi();
-    ReductionSchedule currentSchedule() const;
+    void buildMenus();  // MainWindowMenus.cpp
+    QWidget* buildPromptPanel();
+    QWidget* buildEffectPanel();
     void requestRun();
     void sendToWorker(const ReductionRequest& r);
     void showResult(QSharedPointer<const ReductionResponse> response);
     void showError(quint64 id, const QString& message);
     void showModel(const ModelFacts& facts);
-    QWidget* buildAccuracyPanel();
-    void showAccuracy(quint64 id, QSharedPointer<const EvalResult> result);
-    void accuracyFailed(quint64 id, const QString& message);
+    void showNextTokens(const TokenTrace& t, const ReductionRunResult& run);
+    void requestContinuations();
+
+    // MainWindowMenus.cpp
     void chooseModelFolder();
-    void exportHeatmapDialog();
+    void exportFigureDialog();
+    void exportTraceDialog();
+    void exportAccuracyDialog();
     void saveScheduleDialog();
     void loadScheduleDialog();
+    void showAbout();
+    // MainWindowSession.cpp
+    void saveSessionDialog();
+    void openSessionDialog();
+    void rememberModel(const QString& folder);
+    void restoreWindowLayout();
+    void applySessionSchedule(const ReductionSchedule& schedule);
 
     QThread workerThread_;
     ReductionWorker* worker_;
@@ -72,30 +119,32 @@ private:
     quint64 nextId_ = 1;
     int resultsShown_ = 0;
     QString lastError_;
-    std::optional<ReductionSchedule> loadedSchedule_;  // anchors from a file; the slider sets their ratio
+    QSharedPointer<const ReductionResponse> last_;
+    int selectedLayer_ = -1, selectedToken_ = -1;
 
-    QLabel* modelLabel_;
+    ModelPanel* modelPanel_;
     QPlainTextEdit* prompt_;
-    QComboBox* method_;
-    QSlider* keepRatio_;
-    QLabel* keepRatioLabel_;
-    QLabel* figuresLabel_;
+    QComboBox* samplePrompts_;
+    QLabel* figures_;
     QTableWidget* topTokens_;
+    QPushButton* continueButton_;
+    QTextBrowser* continuations_;
     ImportanceHeatmap* heatmap_;
+    QTabWidget* detailTabs_;
+    TokenStrip* strip_;
+    SimilarityGraph* graph_;
     TokensPerLayerPlot* tokensPlot_;
+    ScheduleEditor* editor_;
+    AccuracyPanel* accuracy_;
     QTimer* promptDebounce_;
-
-    // Accuracy panel
-    QComboBox* evalTask_;
-    QSpinBox* evalLimit_;
-    QPushButton* evalRun_;
-    QPushButton* evalCancel_;
-    QProgressBar* evalProgress_;
-    QLabel* evalStatus_;
-    AccuracyBars* accuracyBars_;
-    std::vector<QSharedPointer<const EvalResult>> evalResults_;  // latest per task
-    std::shared_ptr<std::atomic<bool>> evalCancelFlag_;
-    quint64 evalId_ = 0;
+    std::unique_ptr<AppSettings> ownedSettings_;
+    AppSettings* settings_;
+    Autosaver* autosave_ = nullptr;
+    QString sessionPath_;
+    // A session being restored: its schedule waits for the model (whose depth would lay anchors out anew),
+    // its selection for the first result.
+    std::optional<Session> pendingSession_;
+    std::optional<std::pair<int, int>> pendingSelection_;  // layer, token  // the file the session was last saved to or opened from
 };
 
 }  // namespace ssmlens

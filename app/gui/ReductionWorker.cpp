@@ -8,6 +8,8 @@
 #include "core/bench/ModelBenchmark.h"
 #include "core/eval/EvalRun.h"
 #include "core/eval/TaskReaders.h"
+#include "core/model/Generation.h"
+#include "core/reduction/TokenReductionHook.h"
 
 namespace ssmlens {
 
@@ -27,6 +29,7 @@ void ReductionWorker::loadModel(const QString& folder, const QString& dtype, con
         facts.summary = QString::fromStdString(model->config().summary());
         facts.dtype = dtype;
         facts.device = device;
+        facts.config = model->config();
         facts.layers = static_cast<int>(model->config().nLayer);
         facts.parameters = model->config().parameterCount();
         facts.hasTokenizer = tokenizer != nullptr;
@@ -39,25 +42,32 @@ void ReductionWorker::loadModel(const QString& folder, const QString& dtype, con
     }
 }
 
+std::vector<int64_t> ReductionWorker::promptIds(const QString& prompt, QStringList* labels) const {
+    std::vector<int64_t> ids;
+    if (tokenizer_) {
+        Encoding e = tokenizer_->encode(prompt.toStdString());
+        ids = e.ids;
+        if (labels)
+            for (const auto& p : e.pieces) *labels << QString::fromStdString(p);
+        return ids;
+    }
+    // No tokenizer in the folder: the prompt is a list of token ids.
+    for (const QString& part : prompt.split(QRegularExpression("[,\\s]+"), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const qint64 id = part.toLongLong(&ok);
+        if (!ok) throw Error("this model folder has no tokenizer: type token ids separated by commas");
+        ids.push_back(id);
+        if (labels) *labels << part;
+    }
+    return ids;
+}
+
 void ReductionWorker::run(const ReductionRequest& request) {
     try {
         if (!model_) throw Error("no model is loaded");
         auto response = QSharedPointer<ReductionResponse>::create();
         response->id = request.id;
-        if (tokenizer_) {
-            Encoding e = tokenizer_->encode(request.prompt.toStdString());
-            response->ids = e.ids;
-            for (const auto& p : e.pieces) response->tokenLabels << QString::fromStdString(p);
-        } else {
-            // No tokenizer in the folder: the prompt is a list of token ids.
-            for (const QString& part : request.prompt.split(QRegularExpression("[,\\s]+"), Qt::SkipEmptyParts)) {
-                bool ok = false;
-                const qint64 id = part.toLongLong(&ok);
-                if (!ok) throw Error("this model folder has no tokenizer: type token ids separated by commas");
-                response->ids.push_back(id);
-                response->tokenLabels << part;
-            }
-        }
+        response->ids = promptIds(request.prompt, &response->tokenLabels);
         if (response->ids.empty()) throw Error("the prompt is empty");
         response->run = runReduction(*model_, response->ids, request.schedule, tokenizer_.get(), 10);
         Q_EMIT finished(response);
@@ -86,6 +96,52 @@ void ReductionWorker::evaluate(const EvalRequest& request) {
     } catch (const std::exception& e) {
         std::string what = e.what();
         Q_EMIT evalFailed(request.id, QString::fromStdString(what.substr(0, what.find('\n'))));
+    }
+}
+
+void ReductionWorker::sweep(const SweepRequest& request) {
+    try {
+        if (!model_) throw Error("no model is loaded");
+        if (!tokenizer_) throw Error("accuracy checks need a tokenizer in the model folder");
+        std::vector<EvalTaskData> tasks{loadEvalTask(request.task.toStdString(), request.dataPath.toStdString())};
+        SweepSettings settings;
+        settings.methods = {request.method};
+        settings.keepRatios = request.keepRatios;
+        if (request.limit > 0) settings.selection.limit = request.limit;
+        settings.scoring.cancel = request.cancel.get();
+        const quint64 id = request.id;
+        settings.scoring.progress = [this, id](int64_t done, int64_t total) { Q_EMIT evalProgress(id, done, total); };
+        auto points = QSharedPointer<SweepPoints>::create(runSweep(*model_, *tokenizer_, tasks, settings));
+        Q_EMIT sweepFinished(id, points);
+    } catch (const EvalCancelled&) {
+        Q_EMIT evalFailed(request.id, tr("accuracy sweep cancelled"));
+    } catch (const std::exception& e) {
+        std::string what = e.what();
+        Q_EMIT evalFailed(request.id, QString::fromStdString(what.substr(0, what.find('\n'))));
+    }
+}
+
+void ReductionWorker::continueText(const ContinuationRequest& request) {
+    try {
+        if (!model_) throw Error("no model is loaded");
+        const std::vector<int64_t> ids = promptIds(request.prompt, nullptr);
+        if (ids.empty()) throw Error("the prompt is empty");
+        SamplingOptions o;
+        o.maxNewTokens = request.newTokens;
+        o.eosId = model_->config().eosId;
+        auto text = [&](const std::vector<int64_t>& out) {
+            if (tokenizer_) return QString::fromStdString(tokenizer_->decode(out));
+            QStringList parts;
+            for (int64_t id : out) parts << QString::number(id);
+            return parts.join(", ");
+        };
+        const QString dense = text(generate(*model_, ids, o));
+        TokenReductionHook hook(request.schedule);
+        const QString reduced = text(generate(*model_, ids, o, {}, &hook));
+        Q_EMIT continuationsReady(request.id, dense, reduced);
+    } catch (const std::exception& e) {
+        std::string what = e.what();
+        Q_EMIT failed(request.id, QString::fromStdString(what.substr(0, what.find('\n'))));
     }
 }
 

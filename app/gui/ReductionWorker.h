@@ -8,6 +8,7 @@
 #include <atomic>
 #include <memory>
 
+#include "core/eval/AccuracySweep.h"
 #include "core/eval/EvalResult.h"
 #include "core/model/Mamba2Model.h"
 #include "core/reduction/ReductionRun.h"
@@ -18,6 +19,7 @@ namespace ssmlens {
 
 struct ModelFacts {
     QString folder, summary, dtype, device;
+    Mamba2Config config;
     int layers = 0;
     qint64 parameters = 0;
     bool hasTokenizer = false;
@@ -44,6 +46,26 @@ struct EvalRequest {
     std::shared_ptr<std::atomic<bool>> cancel;  // set from the GUI thread to stop between batches
 };
 
+// Accuracy over a grid of keep ratios (depth-scaled schedules of `method`), for the sweep plot.
+struct SweepRequest {
+    quint64 id = 0;
+    QString task, dataPath;
+    int limit = 0;
+    ReductionMethod method = ReductionMethod::Utr;
+    std::vector<double> keepRatios;
+    std::shared_ptr<std::atomic<bool>> cancel;
+};
+
+// Greedy continuations of the prompt by the dense model and after a reduced prefill.
+struct ContinuationRequest {
+    quint64 id = 0;
+    QString prompt;
+    ReductionSchedule schedule;
+    int newTokens = 32;
+};
+
+using SweepPoints = std::vector<SweepPoint>;
+
 class ReductionWorker : public QObject {
     Q_OBJECT
 public:
@@ -54,6 +76,8 @@ public Q_SLOTS:
     void loadModel(const QString& folder, const QString& dtype, const QString& device);
     void run(const ssmlens::ReductionRequest& request);
     void evaluate(const ssmlens::EvalRequest& request);
+    void sweep(const ssmlens::SweepRequest& request);
+    void continueText(const ssmlens::ContinuationRequest& request);
 
 Q_SIGNALS:
     void modelLoaded(const ssmlens::ModelFacts& facts);
@@ -61,10 +85,13 @@ Q_SIGNALS:
     void evalProgress(quint64 requestId, qint64 done, qint64 total);
     void evalFinished(quint64 requestId, QSharedPointer<const ssmlens::EvalResult> result);
     void evalFailed(quint64 requestId, const QString& message);
+    void sweepFinished(quint64 requestId, QSharedPointer<const ssmlens::SweepPoints> points);
+    void continuationsReady(quint64 requestId, const QString& dense, const QString& reduced);
     // where: what failed (the file, the prompt); message: what is wrong.
     void failed(quint64 requestId, const QString& message);
 
 private:
+    std::vector<int64_t> promptIds(const QString& prompt, QStringList* labels) const;
     std::unique_ptr<Mamba2Model> model_;
     std::unique_ptr<Tokenizer> tokenizer_;
 };
@@ -74,5 +101,8 @@ private:
 Q_DECLARE_METATYPE(ssmlens::ModelFacts)
 Q_DECLARE_METATYPE(ssmlens::ReductionRequest)
 Q_DECLARE_METATYPE(ssmlens::EvalRequest)
+Q_DECLARE_METATYPE(ssmlens::SweepRequest)
+Q_DECLARE_METATYPE(ssmlens::ContinuationRequest)
+Q_DECLARE_METATYPE(QSharedPointer<const ssmlens::SweepPoints>)
 Q_DECLARE_METATYPE(QSharedPointer<const ssmlens::EvalResult>)
 Q_DECLARE_METATYPE(QSharedPointer<const ssmlens::ReductionResponse>)

@@ -8,7 +8,10 @@
 #include <QTranslator>
 #include <cstdio>
 
+#include "app/gui/AppSettings.h"
+#include "app/gui/LatencyBenchmark.h"
 #include "app/gui/MainWindow.h"
+#include "app/gui/SamplePrompts.h"
 #include "core/runtime/DemoModel.h"
 #include "core/runtime/ThreadWaitPolicy.h"
 
@@ -17,9 +20,12 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName("SSM Lens");
     QApplication::setOrganizationName("SSM Lens");
-    // The language follows the system unless SSMLENS_LANGUAGE (e.g. "de", "zh_CN", "en") says otherwise.
+    // The language: SSMLENS_LANGUAGE (e.g. "de", "zh_CN", "en") if set, else the one chosen in the settings,
+    // else the system's.
+    ssmlens::AppSettings settings;
     const QByteArray language = qgetenv("SSMLENS_LANGUAGE");
-    const QLocale locale = language.isEmpty() ? QLocale() : QLocale(QString::fromUtf8(language));
+    const QLocale locale = language.isEmpty() ? ssmlens::AppSettings::localeFor(settings.language())
+                                              : QLocale(QString::fromUtf8(language));
     QTranslator translator;
     if (translator.load(locale, "ssmlens", "_", ":/i18n")) QApplication::installTranslator(&translator);
 
@@ -32,18 +38,26 @@ int main(int argc, char** argv) {
     QCommandLineOption shot("screenshot", QApplication::tr("Save a screenshot of the window after the first result, then quit"), "png");
     QCommandLineOption exportMap("export-heatmap", QApplication::tr("Export the heatmap after the first result, then quit"), "file");
     QCommandLineOption accuracy("run-accuracy", QApplication::tr("Run the accuracy check on the first bundled sample after the first result"));
-    cli.addOptions({model, prompt, keep, shot, exportMap, accuracy});
+    QCommandLineOption latency("benchmark-latency",
+                               QApplication::tr("Measure N slider moves (change to redrawn views), print JSON, quit"), "n");
+    cli.addOptions({model, prompt, keep, shot, exportMap, accuracy, latency});
     cli.process(app);
 
-    ssmlens::MainWindow window;
+    ssmlens::MainWindow window(nullptr, &settings);
     window.show();
+    const bool scripted = cli.isSet(latency) || cli.isSet(shot) || cli.isSet(exportMap);
     if (cli.isSet(keep)) window.setKeepRatio(cli.value(keep).toDouble());
-    window.setPrompt(cli.isSet(prompt) ? cli.value(prompt)
-                                       : QStringLiteral("The quick brown fox jumps over the lazy dog because the dog "
-                                                        "was asleep in the warm afternoon sun."));
+    window.setPrompt(cli.isSet(prompt) ? cli.value(prompt) : ssmlens::samplePrompts().front().text);
     const QString folder = cli.isSet(model) ? cli.value(model) : QString::fromStdString(ssmlens::defaultModelDir());
     if (!folder.isEmpty()) window.openModel(folder);
+    // After a crash, offer the autosaved session (not in scripted runs, which must not wait for a click).
+    if (!scripted) QTimer::singleShot(0, &window, &ssmlens::MainWindow::offerCrashRecovery);
 
+    if (cli.isSet(latency)) {
+        auto* bench = new ssmlens::LatencyBenchmark(&window, cli.value(latency).toInt(), &app);
+        QObject::connect(&window, &ssmlens::MainWindow::resultShown, bench, &ssmlens::LatencyBenchmark::start,
+                         Qt::SingleShotConnection);
+    }
     if (cli.isSet(accuracy))
         QObject::connect(&window, &ssmlens::MainWindow::resultShown, &window, &ssmlens::MainWindow::runAccuracyCheck,
                          Qt::SingleShotConnection);

@@ -2,10 +2,7 @@
 
 #include <string_view>
 
-#if __has_include(<QtCore/QString>)
-#include <QtCore/QString>
-#define SSMLENS_EVAL_HAVE_QT 1
-#endif
+#include "core/text/UnicodeTables.h"
 
 namespace ssmlens::python_text {
 namespace {
@@ -75,20 +72,47 @@ std::string rstrip(const std::string& s) {
     return encode(cps.substr(0, e));
 }
 
+namespace {
+
+// Cased and case-ignorable, approximated by general category, for Python's final-sigma rule.
+bool isCased(char32_t c) {
+    using unicode::GeneralCategory;
+    const GeneralCategory g = unicode::generalCategory(c);
+    return g == GeneralCategory::Lu || g == GeneralCategory::Ll || g == GeneralCategory::Lt;
+}
+bool isCaseIgnorable(char32_t c) {
+    using unicode::GeneralCategory;
+    const GeneralCategory g = unicode::generalCategory(c);
+    return c == U'\'' || c == U'.' || c == U':' || c == 0x2019 || g == GeneralCategory::Mn ||
+           g == GeneralCategory::Me || g == GeneralCategory::Cf || g == GeneralCategory::Lm ||
+           g == GeneralCategory::Sk;
+}
+
+// Python lowers U+03A3 to final sigma (U+03C2) after a cased letter when no cased letter follows.
+bool isFinalSigma(const std::u32string& cps, size_t i) {
+    size_t j = i;
+    while (j > 0 && isCaseIgnorable(cps[j - 1])) --j;
+    if (j == 0 || !isCased(cps[j - 1])) return false;
+    size_t k = i + 1;
+    while (k < cps.size() && isCaseIgnorable(cps[k])) ++k;
+    return k == cps.size() || !isCased(cps[k]);
+}
+
+}  // namespace
+
 std::string capitalize(const std::string& s) {
     if (s.empty()) return s;
-#ifdef SSMLENS_EVAL_HAVE_QT
-    std::u32string cps = decode(s);
-    const char32_t first = QChar::toTitleCase(cps[0]);
-    const QString rest = QString::fromStdU32String(cps.substr(1)).toLower();
-    return encode(std::u32string(1, first)) + rest.toStdString();
-#else
-    std::string out = s;
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
-    return out;
-#endif
+    const std::u32string cps = decode(s);
+    std::u32string out;
+    char32_t mapped[3];
+    out.append(mapped, unicode::toTitlecase(cps[0], mapped));
+    for (size_t i = 1; i < cps.size(); ++i) {
+        if (cps[i] == 0x3A3 && isFinalSigma(cps, i))
+            out.push_back(0x3C2);
+        else
+            out.append(mapped, unicode::toLowercase(cps[i], mapped));
+    }
+    return encode(out);
 }
 
 int64_t length(const std::string& s) { return static_cast<int64_t>(decode(s).size()); }

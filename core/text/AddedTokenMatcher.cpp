@@ -1,17 +1,18 @@
 #include "core/text/AddedTokenMatcher.h"
 
-#include <QChar>
+#include "core/text/UnicodeTables.h"
 
 #include <algorithm>
 
 namespace ssmlens {
 namespace {
 
-// Rust regex's \w (HF checks single_word with \w$ and ^\w).
-bool isWordChar(char32_t c) {
-    return QChar::isLetterOrNumber(c) || QChar::isMark(c) ||
-           QChar::category(c) == QChar::Punctuation_Connector;
-}
+// HF checks single_word with the Rust regexes \w$ and ^\w: Alphabetic, marks, decimal digits,
+// connector punctuation and the joiners (not other numbers such as '½').
+bool isWordChar(char32_t c) { return unicode::isWordChar(c); }
+
+// HF's lstrip / rstrip skip Rust's char::is_whitespace, i.e. White_Space.
+bool isSpace(char32_t c) { return unicode::isWhiteSpace(c); }
 
 }  // namespace
 
@@ -53,10 +54,10 @@ std::vector<AddedTokenMatch> AddedTokenMatcher::find(const std::u32string& text)
             if (wordBefore || wordAfter) continue;  // part of a longer word: not this token
         }
         if (token->lstrip) {
-            while (begin > previousEnd && QChar::isSpace(text[begin - 1])) --begin;
+            while (begin > previousEnd && isSpace(text[begin - 1])) --begin;
         }
         if (token->rstrip) {
-            while (end < text.size() && QChar::isSpace(text[end])) ++end;
+            while (end < text.size() && isSpace(text[end])) ++end;
             pos = end;
         }
         matches.push_back({begin, end, token});

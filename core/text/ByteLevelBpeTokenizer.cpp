@@ -5,9 +5,9 @@
 #include "core/text/Gpt2WordSplitter.h"
 #include "core/text/NfcNormalizer.h"
 #include "core/text/TokenizerFile.h"
+#include "core/text/UnicodeTables.h"
 #include "core/text/Utf8.h"
 
-#include <QChar>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -50,8 +50,8 @@ bool isNullOrEmptyString(const json& section, const char* name) {
 }
 
 // Leading and trailing characters that the ByteLevel trim_offsets rule counts as spaces: 'Ġ' (the
-// alphabet's space) and Unicode whitespace.
-bool countsAsSpace(char32_t c) { return c == 0x120 || QChar::isSpace(c); }
+// alphabet's space) and Unicode whitespace (Rust's char::is_whitespace: White_Space).
+bool countsAsSpace(char32_t c) { return c == 0x120 || unicode::isWhiteSpace(c); }
 
 std::pair<size_t, size_t> spaceCounts(const std::u32string& token) {
     size_t lead = 0, trail = 0;

@@ -1,18 +1,13 @@
 #include "core/text/Gpt2WordSplitter.h"
 
-#include <QChar>
+#include "core/text/UnicodeTables.h"
 
 namespace ssmlens {
 namespace {
 
-enum class Kind { Letter, Number, Space, Other };
+using Kind = unicode::CategoryClass;
 
-Kind kindOf(char32_t c) {
-    if (QChar::isLetter(c)) return Kind::Letter;
-    if (QChar::isNumber(c)) return Kind::Number;
-    if (QChar::isSpace(c)) return Kind::Space;
-    return Kind::Other;
-}
+Kind kindOf(char32_t c) { return unicode::generalCategoryClass(c); }
 
 // Length of the contraction ('s 't 're 've 'm 'll 'd) starting at i, or 0.
 size_t contractionAt(std::u32string_view s, size_t i) {

@@ -1,23 +1,14 @@
 #include "core/text/NfcNormalizer.h"
 
-#include <QChar>
-#include <QList>
-#include <QString>
+#include "core/text/UnicodeTables.h"
 
 #include <algorithm>
-#include <unordered_map>
+#include <vector>
 
 namespace ssmlens {
 namespace {
 
-// Hangul syllables decompose and compose arithmetically (Unicode 3.12).
-constexpr char32_t kHangulS = 0xAC00, kHangulL = 0x1100, kHangulV = 0x1161, kHangulT = 0x11A7;
-constexpr char32_t kHangulLCount = 19, kHangulVCount = 21, kHangulTCount = 28;
-constexpr char32_t kHangulSCount = kHangulLCount * kHangulVCount * kHangulTCount;
-
-bool isHangulSyllable(char32_t c) { return c >= kHangulS && c < kHangulS + kHangulSCount; }
-
-int combiningClass(char32_t c) { return c < 0x300 ? 0 : QChar::combiningClass(c); }
+int combiningClass(char32_t c) { return unicode::canonicalCombiningClass(c); }
 
 // A code point paired with HF's "change" marker: 0 = replaces the next source character,
 // +1 = newly inserted, -N = replaces the next source character and swallows N more after it.
@@ -26,19 +17,15 @@ struct Changed {
     int change;
 };
 
+// The full canonical decomposition of c (Hangul syllables included), appended to out.
 void appendCanonicalDecomposition(char32_t c, std::vector<char32_t>& out) {
-    if (isHangulSyllable(c)) {
-        const char32_t s = c - kHangulS;
-        out.push_back(kHangulL + s / (kHangulVCount * kHangulTCount));
-        out.push_back(kHangulV + (s % (kHangulVCount * kHangulTCount)) / kHangulTCount);
-        if (s % kHangulTCount != 0) out.push_back(kHangulT + s % kHangulTCount);
-        return;
-    }
-    if (c < 0xC0 || QChar::decompositionTag(c) != QChar::Canonical) {
+    const unicode::Decomposition d = unicode::canonicalDecomposition(c);
+    if (d.length == 0) {
         out.push_back(c);
         return;
     }
-    for (char32_t part : QChar::decomposition(c).toUcs4()) appendCanonicalDecomposition(part, out);
+    appendCanonicalDecomposition(d.first, out);
+    if (d.length == 2) appendCanonicalDecomposition(d.second, out);
 }
 
 // Canonical decomposition followed by canonical ordering: each run of non-starters is sorted by
@@ -64,36 +51,8 @@ std::vector<Changed> decompose(const std::u32string& text) {
     return out;
 }
 
-// Primary composites: (first, second) -> composed, for every canonical two-character decomposition
-// whose character survives NFC (that test leaves out the composition exclusions). Built on first use.
-const std::unordered_map<uint64_t, char32_t>& primaryComposites() {
-    static const std::unordered_map<uint64_t, char32_t> table = [] {
-        std::unordered_map<uint64_t, char32_t> t;
-        for (char32_t c = 0xC0; c < 0x110000; ++c) {
-            if ((c >= 0xD800 && c < 0xE000) || isHangulSyllable(c)) continue;
-            if (QChar::decompositionTag(c) != QChar::Canonical) continue;
-            const QList<uint> parts = QChar::decomposition(c).toUcs4();
-            if (parts.size() != 2) continue;
-            const QString alone = QString::fromUcs4(&c, 1);
-            if (alone.normalized(QString::NormalizationForm_C) != alone) continue;
-            t.emplace((uint64_t(parts[0]) << 32) | parts[1], c);
-        }
-        return t;
-    }();
-    return table;
-}
-
 // The composed character for (a, b), or 0 when they do not compose.
-char32_t compose(char32_t a, char32_t b) {
-    if (a >= kHangulL && a < kHangulL + kHangulLCount && b >= kHangulV && b < kHangulV + kHangulVCount)
-        return kHangulS + ((a - kHangulL) * kHangulVCount + (b - kHangulV)) * kHangulTCount;
-    if (isHangulSyllable(a) && (a - kHangulS) % kHangulTCount == 0 && b > kHangulT &&
-        b < kHangulT + kHangulTCount)
-        return a + (b - kHangulT);
-    const auto& table = primaryComposites();
-    const auto it = table.find((uint64_t(a) << 32) | b);
-    return it == table.end() ? 0 : it->second;
-}
+char32_t compose(char32_t a, char32_t b) { return unicode::composePair(a, b); }
 
 // Canonical composition of the decomposed stream. A composed character's marker is
 // first.change + second.change - 1, as in HF's alignment-tracking recomposition.
@@ -145,8 +104,23 @@ bool isNfc(const std::u32string& text) {
     // Below U+0300 nothing decomposes into something that recomposes differently and nothing composes
     // with a preceding character, so pure Latin-1 / ASCII text is always NFC.
     if (std::all_of(text.begin(), text.end(), [](char32_t c) { return c < 0x300; })) return true;
-    const QString q = QString::fromUcs4(text.data(), qsizetype(text.size()));
-    return q.normalized(QString::NormalizationForm_C) == q;
+    // The quick check of UAX #15: No when a character never occurs in NFC or the marks are out of
+    // canonical order; Yes when no character is a "maybe"; otherwise only normalizing can tell.
+    bool maybe = false;
+    int lastClass = 0;
+    for (char32_t c : text) {
+        const int cls = combiningClass(c);
+        if (cls != 0 && lastClass > cls) return false;
+        lastClass = cls;
+        const unicode::NfcQuickCheck check = unicode::nfcQuickCheck(c);
+        if (check == unicode::NfcQuickCheck::No) return false;
+        if (check == unicode::NfcQuickCheck::Maybe) maybe = true;
+    }
+    if (!maybe) return true;
+    std::u32string composed;
+    composed.reserve(text.size());
+    for (const Changed& ch : recompose(decompose(text))) composed.push_back(ch.c);
+    return composed == text;
 }
 
 void normalizeNfc(AlignedText& text) {

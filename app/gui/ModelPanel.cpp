@@ -1,0 +1,119 @@
+#include "app/gui/ModelPanel.h"
+
+#include <QComboBox>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenu>
+#include <QPushButton>
+#include <QToolButton>
+
+#include <ATen/Context.h>
+
+#include "core/runtime/DemoModel.h"
+
+namespace ssmlens {
+
+int bytesPerWeight(const QString& dtype) { return dtype == "fp32" ? 4 : 2; }
+
+ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
+    auto* form = new QFormLayout(this);
+    form->setContentsMargins(0, 0, 0, 0);
+    facts_ = new QLabel(tr("No model loaded"));
+    facts_->setWordWrap(true);
+    facts_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    form->addRow(tr("Model:"), facts_);
+
+    device_ = new QComboBox;
+    device_->addItem(tr("CPU"), "cpu");
+    for (size_t i = 0; i < at::getNumGPUs(); ++i) device_->addItem(tr("GPU %1 (CUDA)").arg(i), QString("cuda:%1").arg(i));
+    device_->setToolTip(tr("Where the model runs; changing it reloads the model"));
+    dtype_ = new QComboBox;
+    dtype_->addItem(tr("fp32"), "fp32");
+    dtype_->addItem(tr("bf16"), "bf16");
+    dtype_->addItem(tr("fp16 (GPU only)"), "fp16");
+    dtype_->setToolTip(tr("Weight and compute precision; changing it reloads the model"));
+    auto* choice = new QHBoxLayout;
+    choice->addWidget(device_, 1);
+    choice->addWidget(dtype_, 1);
+    form->addRow(tr("Runs on:"), choice);
+
+    auto* buttons = new QHBoxLayout;
+    auto* browse = new QPushButton(tr("Open folder…"));
+    browse->setToolTip(tr("Open a Mamba-2 checkpoint folder (state-spaces or Hugging Face layout)"));
+    recent_ = new QToolButton;
+    recent_->setText(tr("Recent"));
+    recent_->setPopupMode(QToolButton::InstantPopup);
+    recent_->setMenu(new QMenu(recent_));
+    recent_->setToolTip(tr("Models opened before"));
+    demo_ = new QPushButton(tr("Demo model"));
+    demo_->setToolTip(tr("The small Mamba-2 model bundled with SSM Lens (docs/demo-model.md)"));
+    demo_->setEnabled(!defaultModelDir().empty());
+    buttons->addWidget(browse);
+    buttons->addWidget(recent_);
+    buttons->addWidget(demo_);
+    buttons->addStretch(1);
+    form->addRow(QString(), buttons);
+
+    connect(browse, &QPushButton::clicked, this, &ModelPanel::browseRequested);
+    connect(demo_, &QPushButton::clicked, this, [this] {
+        Q_EMIT openRequested(QString::fromStdString(defaultModelDir()), dtype(), device());
+    });
+    connect(device_, &QComboBox::activated, this, &ModelPanel::reloadWithChoice);
+    connect(dtype_, &QComboBox::activated, this, &ModelPanel::reloadWithChoice);
+    setRecentModels({});
+}
+
+void ModelPanel::reloadWithChoice() {
+    if (!folder_.isEmpty()) Q_EMIT openRequested(folder_, dtype(), device());
+}
+
+QString ModelPanel::dtype() const { return dtype_->currentData().toString(); }
+QString ModelPanel::device() const { return device_->currentData().toString(); }
+
+void ModelPanel::setDevice(const QString& device) {
+    const int i = device_->findData(device);
+    if (i >= 0) device_->setCurrentIndex(i);
+}
+
+void ModelPanel::setDtype(const QString& dtype) {
+    const int i = dtype_->findData(dtype);
+    if (i >= 0) dtype_->setCurrentIndex(i);
+}
+
+QString ModelPanel::factsText() const { return facts_->text(); }
+
+void ModelPanel::showLoading(const QString& folder) { facts_->setText(tr("Loading %1…").arg(folder)); }
+
+void ModelPanel::showFacts(const ModelFacts& f) {
+    if (f.layers == 0) {
+        facts_->setText(tr("No model loaded"));
+        return;
+    }
+    folder_ = f.folder;
+    setDevice(f.device);
+    setDtype(f.dtype);
+    const double memoryMb = static_cast<double>(f.parameters) * bytesPerWeight(f.dtype) / 1e6;
+    // The essentials in the panel; every dimension of the config in the tooltip.
+    facts_->setText(tr("<b>%1</b><br>%2 layers, d_model %3, vocabulary %4<br>%5 M parameters, %6 MB (%7 on %8)%9")
+                        .arg(QFileInfo(f.folder).fileName().toHtmlEscaped())
+                        .arg(f.config.nLayer)
+                        .arg(f.config.dModel)
+                        .arg(f.config.vocabSize)
+                        .arg(f.parameters / 1e6, 0, 'f', 1)
+                        .arg(memoryMb, 0, 'f', 0)
+                        .arg(f.dtype, f.device)
+                        .arg(f.hasTokenizer ? QString() : tr("<br>no tokenizer: type token ids")));
+    facts_->setToolTip(QStringLiteral("%1\n%2").arg(f.folder, f.summary));
+}
+
+void ModelPanel::setRecentModels(const QStringList& folders) {
+    QMenu* menu = recent_->menu();
+    menu->clear();
+    for (const QString& f : folders)
+        menu->addAction(f, this, [this, f] { Q_EMIT openRequested(f, dtype(), device()); });
+    if (folders.isEmpty()) menu->addAction(tr("(none yet)"))->setEnabled(false);
+}
+
+}  // namespace ssmlens

@@ -1,0 +1,49 @@
+#pragma once
+// ModelPanel: which model is open and how to open another — the facts of the loaded model (shape, parameters,
+// weight memory, dtype, device), the device and dtype to load with, the recent model folders, and a button
+// for the bundled demo model. It only asks; the window loads through the worker.
+#include <QStringList>
+#include <QWidget>
+
+#include "app/gui/ReductionWorker.h"
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QToolButton;
+
+namespace ssmlens {
+
+class ModelPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ModelPanel(QWidget* parent = nullptr);
+
+    void showFacts(const ModelFacts& facts);
+    void showLoading(const QString& folder);
+    void setRecentModels(const QStringList& folders);
+    QString dtype() const;   // "fp32", "bf16" or "fp16"
+    QString device() const;  // "cpu" or "cuda:N"
+    void setDevice(const QString& device);
+    void setDtype(const QString& dtype);
+    QString factsText() const;
+
+Q_SIGNALS:
+    void openRequested(const QString& folder, const QString& dtype, const QString& device);
+    void browseRequested();
+
+private:
+    void reloadWithChoice();
+
+    QLabel* facts_;
+    QComboBox* device_;
+    QComboBox* dtype_;
+    QToolButton* recent_;
+    QPushButton* demo_;
+    QString folder_;
+};
+
+// Bytes per weight of a dtype name, for the memory figure.
+int bytesPerWeight(const QString& dtype);
+
+}  // namespace ssmlens

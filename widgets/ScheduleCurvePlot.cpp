@@ -1,0 +1,66 @@
+#include "widgets/ScheduleCurvePlot.h"
+
+#include <QVBoxLayout>
+#include <algorithm>
+#include <qcustomplot.h>
+
+namespace ssmlens {
+
+ScheduleCurvePlot::ScheduleCurvePlot(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(plot_);
+    // Same pens as TokensPerLayerPlot, so the two read alike.
+    dense_ = plot_->addGraph();
+    dense_->setName(tr("dense"));
+    dense_->setPen(QPen(QColor(120, 120, 120), 1.5, Qt::DashLine));
+    reduced_ = plot_->addGraph();
+    reduced_->setName(tr("with schedule"));
+    reduced_->setPen(QPen(QColor(20, 100, 200), 2));
+    reduced_->setLineStyle(QCPGraph::lsStepLeft);
+    anchors_ = plot_->addGraph();
+    anchors_->setName(tr("anchor"));
+    anchors_->setLineStyle(QCPGraph::lsNone);
+    anchors_->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssTriangleInverted, QPen(QColor(220, 90, 0)), QBrush(QColor(220, 90, 0)), 8));
+
+    // The legend as one row above the axes: inside them it would hide the curve in a small plot.
+    plot_->plotLayout()->insertRow(0);
+    plot_->axisRect()->insetLayout()->take(plot_->legend);
+    plot_->plotLayout()->addElement(0, 0, plot_->legend);
+    plot_->plotLayout()->setRowStretchFactor(0, 0.001);
+    plot_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    plot_->legend->setBorderPen(Qt::NoPen);
+    plot_->legend->setMargins(QMargins(4, 5, 4, 0));  // off the top edge
+    plot_->legend->setVisible(true);
+    plot_->xAxis->setLabel(tr("layer"));
+    plot_->yAxis->setLabel(tr("tokens"));
+    setMinimumSize(200, 120);
+}
+
+void ScheduleCurvePlot::setData(int64_t promptLength, const std::vector<int64_t>& tokens,
+                                const std::vector<int64_t>& anchors) {
+    QVector<double> x, dense, reduced, ax, ay;
+    for (size_t l = 0; l < tokens.size(); ++l) {
+        x << double(l);
+        dense << double(promptLength);
+        reduced << double(tokens[l]);
+    }
+    for (int64_t a : anchors)
+        if (a >= 0 && a < static_cast<int64_t>(tokens.size())) {
+            ax << double(a);
+            ay << double(tokens[a]);
+        }
+    dense_->setData(x, dense, true);
+    reduced_->setData(x, reduced, true);
+    anchors_->setData(ax, ay, true);
+    plot_->xAxis->setRange(-0.5, std::max<double>(1.0, tokens.size() - 0.5));
+    plot_->yAxis->setRange(0, std::max<double>(1.0, double(promptLength)) * 1.08);
+    // Queued: a slider drag asks for many redraws; the event loop draws the latest once.
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+int ScheduleCurvePlot::reducedPointCount() const { return reduced_->dataCount(); }
+int ScheduleCurvePlot::anchorPointCount() const { return anchors_->dataCount(); }
+
+}  // namespace ssmlens
