@@ -169,6 +169,54 @@ private Q_SLOTS:
         QVERIFY(w.accuracyBarsShown() >= 1);
     }
 
+    void aTokenizerChosenForAFolderWithout() {
+        // Official checkpoints come without a tokenizer: the weights alone, then the tokenizer file.
+        const QString bare = tmp_.filePath("bare-model");
+        QVERIFY(QDir().mkpath(bare));
+        QVERIFY(QFile::copy(model_ + "/config.json", bare + "/config.json"));
+        QVERIFY(QFile::link(model_ + "/model.safetensors", bare + "/model.safetensors"));
+        MainWindow w(nullptr, settings_.get(), autosave());
+        QSignalSpy shown(&w, &MainWindow::resultShown);
+        w.setPrompt("1, 2, 3, 4, 5, 6, 7, 8");  // without a tokenizer the prompt is token ids
+        w.openModel(bare);
+        QVERIFY2(shown.wait(60000), qPrintable(w.lastError()));
+        QVERIFY(!w.modelFacts().hasTokenizer);
+        QCOMPARE(w.promptTokens(), 8);
+
+        // A file that is no tokenizer: a message naming it, and the window keeps working as before.
+        const QString junk = tmp_.filePath("junk.model");
+        QFile f(junk);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not a tokenizer");
+        f.close();
+        w.setTokenizerFile(junk);
+        QTRY_VERIFY_WITH_TIMEOUT(w.lastError().contains("junk.model"), 30000);
+        QVERIFY(!w.modelFacts().hasTokenizer);
+
+        w.setTokenizerFile(model_ + "/tokenizer.model");
+        QTRY_VERIFY_WITH_TIMEOUT(w.modelFacts().hasTokenizer, 30000);
+        w.setPrompt(kPrompt);
+        QTRY_VERIFY_WITH_TIMEOUT(w.promptTokens() > 20, 60000);
+        QCOMPARE(w.currentSession().tokenizer, model_ + "/tokenizer.model");
+    }
+
+    void theRealAppExportsAHeatmap() {
+        // The ssmlens binary itself, as a user starts it, on the demo model: first result, export, exit 0.
+        const QString png = tmp_.filePath("app-heatmap.png");
+        QProcess app;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("XDG_CONFIG_HOME", tmp_.filePath("config"));  // not the user's settings and autosave
+        env.insert("XDG_DATA_HOME", tmp_.filePath("data"));
+        app.setProcessEnvironment(env);
+        app.start(QString(SSMLENS_BIN_DIR) + "/ssmlens",
+                  {"--model", model_, "--keep-ratio", "0.6", "--prompt", kPrompt, "--export-heatmap", png});
+        QVERIFY(app.waitForFinished(120000));
+        QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
+        const QImage image(png);
+        QCOMPARE(image.size(), QSize(1600, 1000));
+        QVERIFY(colourCount(image) > 50);
+    }
+
     void badFolderIsAMessage() {
         MainWindow w(nullptr, settings_.get(), autosave());
         w.openModel(tmp_.filePath("nowhere"));

@@ -2,6 +2,7 @@
 
 #include <QComboBox>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -25,6 +26,7 @@
 #include "app/gui/ModelPanel.h"
 #include "app/gui/SamplePrompts.h"
 #include "core/Error.h"
+#include "core/text/Tokenizer.h"
 #include "widgets/ImportanceHeatmap.h"
 #include "widgets/PlotExport.h"
 #include "widgets/ScheduleEditor.h"
@@ -101,6 +103,7 @@ QWidget* MainWindow::buildPromptPanel() {
     connect(modelPanel_, &ModelPanel::openRequested, this,
             [this](const QString& f, const QString& dt, const QString& dev) { openModel(f, dt, dev); });
     connect(modelPanel_, &ModelPanel::browseRequested, this, &MainWindow::chooseModelFolder);
+    connect(modelPanel_, &ModelPanel::tokenizerRequested, this, &MainWindow::chooseTokenizerFile);
     return panel;
 }
 
@@ -201,8 +204,15 @@ void MainWindow::openModel(const QString& folder, const QString& requestedDtype,
     const QString device = requestedDevice.isEmpty() ? modelPanel_->device() : requestedDevice;
     statusBar()->showMessage(tr("Loading %1…").arg(folder));
     modelPanel_->showLoading(folder);
-    QMetaObject::invokeMethod(worker_, [w = worker_, folder, dtype, device] { w->loadModel(folder, dtype, device); },
-                              Qt::QueuedConnection);
+    const QString tokenizer = folder == chosenTokenizerFor_ ? chosenTokenizer_ : QString();
+    QMetaObject::invokeMethod(
+        worker_, [w = worker_, folder, dtype, device, tokenizer] { w->loadModel(folder, dtype, device, tokenizer); },
+        Qt::QueuedConnection);
+}
+
+void MainWindow::setTokenizerFile(const QString& path) {
+    // Remembered for reloads only once it loaded (showModel); a broken file is a message and changes nothing.
+    QMetaObject::invokeMethod(worker_, [w = worker_, path] { w->loadTokenizer(path); }, Qt::QueuedConnection);
 }
 
 void MainWindow::setPrompt(const QString& text) { prompt_->setPlainText(text); }
@@ -243,6 +253,11 @@ void MainWindow::requestContinuations() {
 }
 
 void MainWindow::showModel(const ModelFacts& facts) {
+    if (!facts.tokenizer.isEmpty() &&
+        facts.tokenizer != QString::fromStdString(tokenizerFileInModelDir(facts.folder.toStdString()))) {
+        chosenTokenizer_ = facts.tokenizer;  // not the folder's own: the user chose it
+        chosenTokenizerFor_ = facts.folder;
+    }
     model_ = facts;
     modelPanel_->showFacts(facts);
     editor_->setModelConfig(facts.config);  // a new depth lays the anchors out again (depth-scaled)

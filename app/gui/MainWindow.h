@@ -66,6 +66,7 @@ public:
     void runAccuracyCheck();
     int accuracyBarsShown() const;
     void selectLayerAndToken(int layer, int position);  // in every view
+    void setTokenizerFile(const QString& path);  // for the open model (tokenizer.json or sentencepiece .model)
 
     // Sessions (MainWindowSession.cpp): everything the user made — model, prompt, schedule, selection,
     // accuracy results — saved to one file and restored from it. The Autosaver keeps a copy for crashes.
@@ -98,6 +99,7 @@ private:
 
     // MainWindowMenus.cpp
     void chooseModelFolder();
+    void chooseTokenizerFile();
     void exportFigureDialog();
     void exportTraceDialog();
     void exportAccuracyDialog();
@@ -141,6 +143,9 @@ private:
     AppSettings* settings_;
     Autosaver* autosave_ = nullptr;
     QString sessionPath_;
+    // A tokenizer file the user chose for the model in chosenTokenizerFor_ (reloads of that folder, e.g. on
+    // another device, keep it; another folder uses its own).
+    QString chosenTokenizer_, chosenTokenizerFor_;
     // A session being restored: its schedule waits for the model (whose depth would lay anchors out anew),
     // its selection for the first result.
     std::optional<Session> pendingSession_;

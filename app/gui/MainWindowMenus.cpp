@@ -71,6 +71,12 @@ void MainWindow::chooseModelFolder() {
     if (!dir.isEmpty()) openModel(dir);
 }
 
+void MainWindow::chooseTokenizerFile() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Choose a tokenizer"), model_.folder,
+                                                      tr("Tokenizers (tokenizer.json *.json *.model)"));
+    if (!path.isEmpty()) setTokenizerFile(path);
+}
+
 void MainWindow::exportFigureDialog() {
     static FigureChoice last;
     const QStringList names = {tr("Importance heatmap"), tr("Token strip"), tr("Similarity graph"),

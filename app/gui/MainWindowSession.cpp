@@ -20,6 +20,7 @@ Session MainWindow::currentSession() const {
     if (pendingSession_) return *pendingSession_;  // not applied yet: what the user will get back
     Session s;
     s.modelFolder = model_.folder;
+    if (model_.folder == chosenTokenizerFor_) s.tokenizer = chosenTokenizer_;
     s.dtype = model_.dtype.isEmpty() ? settings_->dtype() : model_.dtype;
     s.device = model_.device.isEmpty() ? settings_->device() : model_.device;
     s.prompt = prompt();
@@ -37,13 +38,16 @@ void MainWindow::applySession(const Session& session) {
     accuracy_->setResults(session.results);
     pendingSelection_ = std::make_pair(session.selectedLayer, session.selectedToken);
     const bool sameModel = model_.layers > 0 && QFileInfo(session.modelFolder) == QFileInfo(model_.folder) &&
-                           session.dtype == model_.dtype && session.device == model_.device;
+                           session.dtype == model_.dtype && session.device == model_.device &&
+                           (session.tokenizer.isEmpty() || session.tokenizer == model_.tokenizer);
     if (session.modelFolder.isEmpty() || sameModel) {
         pendingSession_.reset();
         applySessionSchedule(session.schedule);
         requestRun();
         return;
     }
+    chosenTokenizer_ = session.tokenizer;
+    chosenTokenizerFor_ = session.tokenizer.isEmpty() ? QString() : session.modelFolder;
     pendingSession_ = session;  // showModel applies the schedule once the model's depth is known
     openModel(session.modelFolder, session.dtype, session.device);
 }

@@ -53,10 +53,20 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     buttons->addWidget(browse);
     buttons->addWidget(recent_);
     buttons->addWidget(demo_);
+    tokenizer_ = new QPushButton(tr("Tokenizer…"));
+    tokenizer_->setToolTip(tr("Choose the tokenizer file (tokenizer.json or a sentencepiece .model) for the "
+                              "open model: official state-spaces checkpoints come without one and use "
+                              "GPT-NeoX-20B's tokenizer.json"));
+    tokenizer_->setEnabled(false);
     buttons->addStretch(1);
     form->addRow(QString(), buttons);
+    auto* tokenizerRow = new QHBoxLayout;
+    tokenizerRow->addWidget(tokenizer_);
+    tokenizerRow->addStretch(1);
+    form->addRow(QString(), tokenizerRow);
 
     connect(browse, &QPushButton::clicked, this, &ModelPanel::browseRequested);
+    connect(tokenizer_, &QPushButton::clicked, this, &ModelPanel::tokenizerRequested);
     connect(demo_, &QPushButton::clicked, this, [this] {
         Q_EMIT openRequested(QString::fromStdString(defaultModelDir()), dtype(), device());
     });
@@ -104,8 +114,10 @@ void ModelPanel::showFacts(const ModelFacts& f) {
                         .arg(f.parameters / 1e6, 0, 'f', 1)
                         .arg(memoryMb, 0, 'f', 0)
                         .arg(f.dtype, f.device)
-                        .arg(f.hasTokenizer ? QString() : tr("<br>no tokenizer: type token ids")));
-    facts_->setToolTip(QStringLiteral("%1\n%2").arg(f.folder, f.summary));
+                        .arg(f.hasTokenizer ? tr("<br>tokenizer: %1").arg(QFileInfo(f.tokenizer).fileName().toHtmlEscaped())
+                                            : tr("<br>no tokenizer: choose one, or type token ids")));
+    tokenizer_->setEnabled(true);
+    facts_->setToolTip(QStringLiteral("%1\n%2\n%3").arg(f.folder, f.summary, f.tokenizer));
 }
 
 void ModelPanel::setRecentModels(const QStringList& folders) {

@@ -1,7 +1,7 @@
 #pragma once
 // ModelPanel: which model is open and how to open another — the facts of the loaded model (shape, parameters,
-// weight memory, dtype, device), the device and dtype to load with, the recent model folders, and a button
-// for the bundled demo model. It only asks; the window loads through the worker.
+// weight memory, dtype, device, tokenizer), the device and dtype to load with, the recent model folders, a
+// button for the bundled demo model and one to choose a tokenizer file. It only asks; the window loads through the worker.
 #include <QStringList>
 #include <QWidget>
 
@@ -31,6 +31,7 @@ public:
 Q_SIGNALS:
     void openRequested(const QString& folder, const QString& dtype, const QString& device);
     void browseRequested();
+    void tokenizerRequested();  // "Tokenizer…": the window asks for the file
 
 private:
     void reloadWithChoice();
@@ -40,6 +41,7 @@ private:
     QComboBox* dtype_;
     QToolButton* recent_;
     QPushButton* demo_;
+    QPushButton* tokenizer_;
     QString folder_;
 };
 

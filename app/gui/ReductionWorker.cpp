@@ -16,15 +16,25 @@ namespace ssmlens {
 ReductionWorker::ReductionWorker(QObject* parent) : QObject(parent) {}
 ReductionWorker::~ReductionWorker() = default;
 
-void ReductionWorker::loadModel(const QString& folder, const QString& dtype, const QString& device) {
+void ReductionWorker::loadModel(const QString& folder, const QString& dtype, const QString& device,
+                                const QString& tokenizerFile) {
     try {
         LoadOptions o;
         o.dtype = parseDtypeName(dtype.toStdString());
         o.device = at::Device(device.toStdString());
         if (o.device.is_cuda() && !at::hasCUDA()) throw Error("no CUDA device is available to this build");
         auto model = std::make_unique<Mamba2Model>(Mamba2Model::load(folder.toStdString(), o));
-        auto tokenizer = loadTokenizerFromModelDir(folder.toStdString());
+        std::unique_ptr<Tokenizer> tokenizer;
+        QString tokenizerPath;
+        if (!tokenizerFile.isEmpty()) {
+            tokenizer = ssmlens::loadTokenizer(tokenizerFile.toStdString());  // throws with the file's name
+            tokenizerPath = tokenizerFile;
+        } else {
+            tokenizer = loadTokenizerFromModelDir(folder.toStdString());
+            if (tokenizer) tokenizerPath = QString::fromStdString(tokenizerFileInModelDir(folder.toStdString()));
+        }
         ModelFacts facts;
+        facts.tokenizer = tokenizerPath;
         facts.folder = folder;
         facts.summary = QString::fromStdString(model->config().summary());
         facts.dtype = dtype;
@@ -35,7 +45,22 @@ void ReductionWorker::loadModel(const QString& folder, const QString& dtype, con
         facts.hasTokenizer = tokenizer != nullptr;
         model_ = std::move(model);
         tokenizer_ = std::move(tokenizer);
+        facts_ = facts;
         Q_EMIT modelLoaded(facts);
+    } catch (const std::exception& e) {
+        std::string what = e.what();
+        Q_EMIT failed(0, QString::fromStdString(what.substr(0, what.find('\n'))));
+    }
+}
+
+void ReductionWorker::loadTokenizer(const QString& path) {
+    try {
+        if (!model_) throw Error("open a model before choosing its tokenizer");
+        std::unique_ptr<Tokenizer> tokenizer = ssmlens::loadTokenizer(path.toStdString());
+        tokenizer_ = std::move(tokenizer);
+        facts_.tokenizer = path;
+        facts_.hasTokenizer = true;
+        Q_EMIT modelLoaded(facts_);
     } catch (const std::exception& e) {
         std::string what = e.what();
         Q_EMIT failed(0, QString::fromStdString(what.substr(0, what.find('\n'))));

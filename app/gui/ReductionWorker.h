@@ -19,6 +19,7 @@ namespace ssmlens {
 
 struct ModelFacts {
     QString folder, summary, dtype, device;
+    QString tokenizer;  // the tokenizer file in use: the folder's own, or one the user chose; empty: none
     Mamba2Config config;
     int layers = 0;
     qint64 parameters = 0;
@@ -73,7 +74,11 @@ public:
     ~ReductionWorker() override;
 
 public Q_SLOTS:
-    void loadModel(const QString& folder, const QString& dtype, const QString& device);
+    // tokenizer: a tokenizer file (tokenizer.json or a sentencepiece .model) to use instead of the folder's
+    // own; empty: the folder's (official state-spaces checkpoints have none: they use GPT-NeoX-20B's).
+    void loadModel(const QString& folder, const QString& dtype, const QString& device,
+                   const QString& tokenizer = QString());
+    void loadTokenizer(const QString& path);  // for the loaded model; modelLoaded again with the new facts
     void run(const ssmlens::ReductionRequest& request);
     void evaluate(const ssmlens::EvalRequest& request);
     void sweep(const ssmlens::SweepRequest& request);
@@ -94,6 +99,7 @@ private:
     std::vector<int64_t> promptIds(const QString& prompt, QStringList* labels) const;
     std::unique_ptr<Mamba2Model> model_;
     std::unique_ptr<Tokenizer> tokenizer_;
+    ModelFacts facts_;  // of the loaded model
 };
 
 }  // namespace ssmlens

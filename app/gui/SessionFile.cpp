@@ -91,7 +91,8 @@ json sessionToJson(const Session& s) {
         if (r) results.push_back(evalResultToJson(*r));
     return {{"format", kFormat},
             {"version", kVersion},
-            {"model", {{"folder", utf8(s.modelFolder)}, {"dtype", utf8(s.dtype)}, {"device", utf8(s.device)}}},
+            {"model", {{"folder", utf8(s.modelFolder)}, {"dtype", utf8(s.dtype)}, {"device", utf8(s.device)},
+                       {"tokenizer", utf8(s.tokenizer)}}},
             {"prompt", utf8(s.prompt)},
             {"schedule", s.schedule.toJson()},
             {"view",
@@ -125,6 +126,7 @@ std::optional<Session> sessionFromJson(const json& j, const QString& source, QSt
         s.modelFolder = read.text(model, "model.folder", QString());
         s.dtype = read.text(model, "model.dtype", s.dtype);
         s.device = read.text(model, "model.device", s.device);
+        s.tokenizer = read.text(model, "model.tokenizer", QString());
         s.prompt = read.text(j, "prompt", QString());
         s.schedule = ReductionSchedule::fromJson(j["schedule"], utf8(source) + " (schedule)");
         const json& view = read.object(j, "view");

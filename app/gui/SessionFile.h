@@ -29,6 +29,7 @@ inline constexpr char kSessionSuffix[] = ".ssmlens-session";
 struct Session {
     QString modelFolder;  // empty: no model was open
     QString dtype = "fp32", device = "cpu";
+    QString tokenizer;    // a tokenizer file chosen for the model; empty: the model folder's own
     QString prompt;
     ReductionSchedule schedule;
     int selectedLayer = -1, selectedToken = -1;  // -1: nothing selected

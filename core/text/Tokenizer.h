@@ -33,5 +33,7 @@ std::unique_ptr<Tokenizer> loadTokenizer(const std::string& path);
 
 // Looks in a model folder for tokenizer.json, then tokenizer.model; returns nullptr when neither exists.
 std::unique_ptr<Tokenizer> loadTokenizerFromModelDir(const std::string& dir);
+// The file loadTokenizerFromModelDir would open, or "" when there is none.
+std::string tokenizerFileInModelDir(const std::string& dir);
 
 }  // namespace ssmlens

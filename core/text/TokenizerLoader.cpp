@@ -36,13 +36,18 @@ std::unique_ptr<Tokenizer> loadTokenizer(const std::string& path) {
     }
 }
 
-std::unique_ptr<Tokenizer> loadTokenizerFromModelDir(const std::string& dir) {
+std::string tokenizerFileInModelDir(const std::string& dir) {
     for (const char* name : {"tokenizer.json", "tokenizer.model"}) {
         const std::filesystem::path candidate = std::filesystem::path(dir) / name;
         std::error_code ec;
-        if (std::filesystem::is_regular_file(candidate, ec)) return loadTokenizer(candidate.string());
+        if (std::filesystem::is_regular_file(candidate, ec)) return candidate.string();
     }
-    return nullptr;
+    return {};
+}
+
+std::unique_ptr<Tokenizer> loadTokenizerFromModelDir(const std::string& dir) {
+    const std::string file = tokenizerFileInModelDir(dir);
+    return file.empty() ? nullptr : loadTokenizer(file);
 }
 
 }  // namespace ssmlens
