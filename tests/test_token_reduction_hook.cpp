@@ -6,6 +6,7 @@
 
 #include "core/model/Generation.h"
 #include "core/model/Mamba2Model.h"
+#include "core/reduction/ReductionRun.h"
 #include "core/reduction/TokenReductionHook.h"
 #include "ModelTestSupport.h"
 
@@ -116,6 +117,34 @@ private slots:
         f.logitsAt = LogitsAt::LastPosition;
         at::Tensor last = model_.forward(at::tensor(prompt).view({1, -1}), f).logits[0];
         QCOMPARE(last.argmax().item<int64_t>(), out[0]);
+    }
+
+    // runReduction's dense cache (the app's slider moves): same figures as without it, the dense pass skipped
+    // for the same ids only; the last-row-only mode gives the same last row.
+    void runReductionReusesTheDensePassOfTheSamePrompt() {
+        const at::Tensor idsTensor = testing::randomIds(1, 24, config_.vocabSize, 5);
+        const std::vector<int64_t> ids(idsTensor.data_ptr<int64_t>(), idsTensor.data_ptr<int64_t>() + 24);
+        const ReductionSchedule s = schedule(ReductionMethod::Utr, {{0, 0.7}, {1, 0.8}});
+        const ReductionRunResult plain = runReduction(model_, ids, s, nullptr);
+        DenseRunCache cache;
+        ReductionRunOptions o;
+        o.cache = &cache;
+        o.allReducedLogits = false;
+        const ReductionRunResult first = runReduction(model_, ids, s, nullptr, o);
+        QVERIFY(!first.denseFromCache);
+        const ReductionRunResult second = runReduction(model_, ids, s, nullptr, o);
+        QVERIFY(second.denseFromCache);
+        for (const ReductionRunResult* r : {&first, &second}) {
+            QCOMPARE(r->trace.klDivergence, plain.trace.klDivergence);
+            QCOMPARE(r->trace.denseTopK.front().id, plain.trace.denseTopK.front().id);
+            QCOMPARE(r->reducedLogits.size(0), 1);
+            QVERIFY(at::allclose(r->reducedLogits[0], plain.reducedLogits[-1], 1e-6, 1e-6));
+        }
+        std::vector<int64_t> other = ids;
+        other.back() = (other.back() + 1) % config_.vocabSize;
+        const ReductionRunResult changed = runReduction(model_, other, s, nullptr, o);
+        QVERIFY(!changed.denseFromCache);
+        QCOMPARE(cache.ids, other);
     }
 };
 

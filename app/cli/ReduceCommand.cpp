@@ -40,7 +40,9 @@ int runReduce(const Args& raw) {
     const Tokenizer* tok = input.tokenizer.get();
     Mamba2Model model = loadModelFrom(args);
     ReductionSchedule schedule = scheduleFrom(args, model.config().nLayer);
-    ReductionRunResult run = runReduction(model, prompt, schedule, tok, args.getInt("top-k", 10));
+    ReductionRunOptions options;
+    options.topK = args.getInt("top-k", 10);
+    ReductionRunResult run = runReduction(model, prompt, schedule, tok, options);
     const TokenTrace& trace = run.trace;
     const at::Tensor& reduced = run.reducedLogits;
 

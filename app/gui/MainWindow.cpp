@@ -210,6 +210,10 @@ void MainWindow::openModel(const QString& folder, const QString& requestedDtype,
         Qt::QueuedConnection);
 }
 
+void MainWindow::setReuseDensePass(bool reuse) {
+    QMetaObject::invokeMethod(worker_, [w = worker_, reuse] { w->setReuseDensePass(reuse); }, Qt::QueuedConnection);
+}
+
 void MainWindow::setTokenizerFile(const QString& path) {
     // Remembered for reloads only once it loaded (showModel); a broken file is a message and changes nothing.
     QMetaObject::invokeMethod(worker_, [w = worker_, path] { w->loadTokenizer(path); }, Qt::QueuedConnection);
@@ -320,8 +324,12 @@ void MainWindow::showResult(QSharedPointer<const ReductionResponse> response) {
     tokensPlot_->setData(static_cast<int>(t.length), entering, anchors, response->run.flops.flopsReductionPercent,
                          response->run.flops.tokenReductionPercent);
     showNextTokens(t, response->run);
-    statusBar()->showMessage(
-        tr("dense %1 ms, reduced %2 ms").arg(response->run.denseMs, 0, 'f', 1).arg(response->run.reducedMs, 0, 'f', 1));
+    statusBar()->showMessage(response->run.denseFromCache
+                                 ? tr("reduced pass %1 ms (dense pass of this prompt reused)")
+                                       .arg(response->run.reducedMs, 0, 'f', 1)
+                                 : tr("dense %1 ms, reduced %2 ms")
+                                       .arg(response->run.denseMs, 0, 'f', 1)
+                                       .arg(response->run.reducedMs, 0, 'f', 1));
     ++resultsShown_;
     Q_EMIT resultShown();
 }

@@ -66,7 +66,8 @@ public:
     void runAccuracyCheck();
     int accuracyBarsShown() const;
     void selectLayerAndToken(int layer, int position);  // in every view
-    void setTokenizerFile(const QString& path);  // for the open model (tokenizer.json or sentencepiece .model)
+    void setTokenizerFile(const QString& path);
+    void setReuseDensePass(bool reuse);  // the worker's dense-pass cache (on by default; for the benchmark)  // for the open model (tokenizer.json or sentencepiece .model)
 
     // Sessions (MainWindowSession.cpp): everything the user made — model, prompt, schedule, selection,
     // accuracy results — saved to one file and restored from it. The Autosaver keeps a copy for crashes.

@@ -1,6 +1,7 @@
 // MainWindow's menus and the dialogs behind them: open a model, export figures / trace / schedule /
 // accuracy results, import a schedule, undo and redo schedule edits, the About box.
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -14,6 +15,7 @@
 
 #include "app/gui/AboutDialog.h"
 #include "app/gui/AccuracyPanel.h"
+#include "app/gui/AppSettings.h"
 #include "app/gui/ExportFigureDialog.h"
 #include "app/gui/MainWindow.h"
 #include "core/Error.h"
@@ -61,6 +63,25 @@ void MainWindow::buildMenus() {
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    // The language: the system's or a fixed one, stored in the settings; Qt applies it at the next start.
+    QMenu* language = view->addMenu(tr("&Language"));
+    auto* languages = new QActionGroup(language);
+    const QStringList names = {tr("System default"), QStringLiteral("English"), QStringLiteral("Deutsch"),
+                               QStringLiteral("简体中文")};
+    const QStringList codes = AppSettings::languages();
+    for (int i = 0; i < codes.size() && i < names.size(); ++i) {
+        QAction* a = language->addAction(names[i]);
+        a->setCheckable(true);
+        a->setChecked(settings_->language() == codes[i]);
+        languages->addAction(a);
+        connect(a, &QAction::triggered, this, [this, code = codes[i]] {
+            if (code == settings_->language()) return;
+            settings_->setLanguage(code);
+            settings_->sync();
+            QMessageBox::information(this, tr("SSM Lens"), tr("The language changes when SSM Lens starts again."));
+        });
+    }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About SSM Lens"), this, &MainWindow::showAbout);

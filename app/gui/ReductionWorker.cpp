@@ -46,6 +46,7 @@ void ReductionWorker::loadModel(const QString& folder, const QString& dtype, con
         model_ = std::move(model);
         tokenizer_ = std::move(tokenizer);
         facts_ = facts;
+        denseCache_.reset();
         Q_EMIT modelLoaded(facts);
     } catch (const std::exception& e) {
         std::string what = e.what();
@@ -58,6 +59,7 @@ void ReductionWorker::loadTokenizer(const QString& path) {
         if (!model_) throw Error("open a model before choosing its tokenizer");
         std::unique_ptr<Tokenizer> tokenizer = ssmlens::loadTokenizer(path.toStdString());
         tokenizer_ = std::move(tokenizer);
+        denseCache_.reset();
         facts_.tokenizer = path;
         facts_.hasTokenizer = true;
         Q_EMIT modelLoaded(facts_);
@@ -94,7 +96,10 @@ void ReductionWorker::run(const ReductionRequest& request) {
         response->id = request.id;
         response->ids = promptIds(request.prompt, &response->tokenLabels);
         if (response->ids.empty()) throw Error("the prompt is empty");
-        response->run = runReduction(*model_, response->ids, request.schedule, tokenizer_.get(), 10);
+        ReductionRunOptions options;
+        options.allReducedLogits = false;  // the views show the next token only
+        options.cache = reuseDensePass_ ? &denseCache_ : nullptr;  // a slider move reruns the reduced pass only
+        response->run = runReduction(*model_, response->ids, request.schedule, tokenizer_.get(), options);
         Q_EMIT finished(response);
     } catch (const std::exception& e) {
         std::string what = e.what();

@@ -78,7 +78,9 @@ public Q_SLOTS:
     // own; empty: the folder's (official state-spaces checkpoints have none: they use GPT-NeoX-20B's).
     void loadModel(const QString& folder, const QString& dtype, const QString& device,
                    const QString& tokenizer = QString());
-    void loadTokenizer(const QString& path);  // for the loaded model; modelLoaded again with the new facts
+    void loadTokenizer(const QString& path);
+    // On by default; the latency benchmark turns it off to measure what a move costs without it.
+    void setReuseDensePass(bool reuse) { reuseDensePass_ = reuse; }  // for the loaded model; modelLoaded again with the new facts
     void run(const ssmlens::ReductionRequest& request);
     void evaluate(const ssmlens::EvalRequest& request);
     void sweep(const ssmlens::SweepRequest& request);
@@ -100,6 +102,8 @@ private:
     std::unique_ptr<Mamba2Model> model_;
     std::unique_ptr<Tokenizer> tokenizer_;
     ModelFacts facts_;  // of the loaded model
+    bool reuseDensePass_ = true;
+    DenseRunCache denseCache_;  // the dense pass of the last prompt (reset with the model and tokenizer)
 };
 
 }  // namespace ssmlens

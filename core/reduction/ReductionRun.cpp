@@ -31,23 +31,37 @@ double millisecondsSince(std::chrono::steady_clock::time_point t0) {
 }  // namespace
 
 ReductionRunResult runReduction(const Mamba2Model& model, const std::vector<int64_t>& ids,
-                                const ReductionSchedule& schedule, const Tokenizer* tok, int64_t topK) {
+                                const ReductionSchedule& schedule, const Tokenizer* tok,
+                                const ReductionRunOptions& options) {
+    const int64_t topK = options.topK;
     if (ids.empty()) throw Error("the prompt has no tokens");
     schedule.validate(model.config().nLayer);
     at::Tensor input = at::tensor(ids, at::kLong).view({1, -1});
     ReductionRunResult out;
 
     auto t0 = std::chrono::steady_clock::now();
-    ForwardOptions dense;
-    dense.logitsAt = LogitsAt::LastPosition;
-    at::Tensor denseLast = model.forward(input, dense).logits[0].to(at::kCPU, at::kDouble);
-    out.denseMs = millisecondsSince(t0);
+    at::Tensor denseLast;
+    if (options.cache && options.cache->lastLogits.defined() && options.cache->ids == ids) {
+        denseLast = options.cache->lastLogits;
+        out.denseFromCache = true;
+    } else {
+        ForwardOptions dense;
+        dense.logitsAt = LogitsAt::LastPosition;
+        denseLast = model.forward(input, dense).logits[0].to(at::kCPU, at::kDouble);
+        out.denseMs = millisecondsSince(t0);
+        if (options.cache) {
+            options.cache->ids = ids;
+            options.cache->lastLogits = denseLast;
+        }
+    }
 
     t0 = std::chrono::steady_clock::now();
     TokenReductionHook hook(schedule, {}, /*recordTrace=*/true);
     ForwardOptions reduced;
     reduced.hook = &hook;
+    if (!options.allReducedLogits) reduced.logitsAt = LogitsAt::LastPosition;
     out.reducedLogits = model.forward(input, reduced).logits[0].to(at::kCPU);
+    if (!options.allReducedLogits) out.reducedLogits = out.reducedLogits.unsqueeze(0);
     out.reducedMs = millisecondsSince(t0);
 
     out.trace = hook.trace(0);

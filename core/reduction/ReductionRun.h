@@ -17,12 +17,30 @@ namespace ssmlens {
 struct ReductionRunResult {
     TokenTrace trace;            // with dense/reduced top-k and KL filled in
     FlopsReport flops;
-    at::Tensor reducedLogits;    // [N', V] fp32 CPU, rows in the order of trace.survivorPositions
+    at::Tensor reducedLogits;    // [N', V] fp32 CPU, rows in the order of trace.survivorPositions ([1, V]: the
+                                 // last one only, when options.allReducedLogits is false)
+    bool denseFromCache = false;
     double denseMs = 0, reducedMs = 0;
+};
+
+// The dense pass depends on the prompt only: a caller that reruns one prompt with many schedules (the app,
+// on every slider move) keeps one of these, and the dense pass runs only when the ids change. Reset it when
+// the model changes.
+struct DenseRunCache {
+    std::vector<int64_t> ids;
+    at::Tensor lastLogits;  // [V] fp64 CPU, at the last position
+    void reset() { *this = DenseRunCache(); }
+};
+
+struct ReductionRunOptions {
+    int64_t topK = 10;
+    bool allReducedLogits = true;    // false: reducedLogits holds only the last row (what the views need)
+    DenseRunCache* cache = nullptr;  // optional, see above; denseMs is 0 when it was used
 };
 
 // tokenizer may be null (pieces are then the ids as text). Throws ssmlens::Error for bad input.
 ReductionRunResult runReduction(const Mamba2Model& model, const std::vector<int64_t>& ids,
-                                const ReductionSchedule& schedule, const Tokenizer* tokenizer, int64_t topK = 10);
+                                const ReductionSchedule& schedule, const Tokenizer* tokenizer,
+                                const ReductionRunOptions& options = {});
 
 }  // namespace ssmlens
