@@ -12,6 +12,7 @@
 #include "app/gui/MainWindow.h"
 #include "core/runtime/DemoModel.h"
 #include "widgets/ImportanceHeatmap.h"
+#include "widgets/PromptTokenChips.h"
 #include "widgets/ScheduleEditor.h"
 #include "widgets/ScheduleRatioControl.h"
 #include "widgets/SimilarityGraph.h"
@@ -62,6 +63,10 @@ private Q_SLOTS:
         QVERIFY2(shown.wait(60000), qPrintable(w.lastError()));
         QCOMPARE(w.modelFacts().layers, 16);  // docs/demo-model.md
         QVERIFY(w.promptTokens() > 20);
+        // The prompt's tokens as chips; a click on one selects that token in the other views.
+        QCOMPARE(w.promptChips()->tokenCount(), w.promptTokens());
+        QTest::mouseClick(w.promptChips(), Qt::LeftButton, {}, w.promptChips()->chipRect(5).center());
+        QCOMPARE(w.currentSession().selectedToken, 5);
         // Ratio 1: nothing removed at any layer.
         for (int layer = 0; layer < w.modelFacts().layers; ++layer) QCOMPARE(w.heatmap()->markerCount(layer), 0);
         QVERIFY(settings_->recentModels().contains(QFileInfo(model_).absoluteFilePath()) ||

@@ -30,6 +30,10 @@
         <source>Run the accuracy check on the first bundled sample after the first result</source>
         <translation>Nach dem ersten Ergebnis die Genauigkeitsprüfung mit der ersten mitgelieferten Stichprobe ausführen</translation>
     </message>
+    <message>
+        <source>Measure N slider moves (change to redrawn views), print JSON, quit</source>
+        <translation>N Reglerbewegungen messen (von der Änderung bis zu den neu gezeichneten Ansichten), JSON ausgeben, beenden</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -40,6 +44,64 @@
     <message>
         <source>%1: could not be written</source>
         <translation>%1: konnte nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>%1: invalid size %2 x %3 at %4 dpi</source>
+        <translation>%1: ungültige Größe %2 x %3 bei %4 dpi</translation>
+    </message>
+</context>
+<context>
+    <name>SamplePrompts</name>
+    <message>
+        <source>Genesis (King James Bible)</source>
+        <translation>Genesis (King-James-Bibel)</translation>
+    </message>
+    <message>
+        <source>A dictionary definition</source>
+        <translation>Eine Wörterbuchdefinition</translation>
+    </message>
+    <message>
+        <source>Linux documentation</source>
+        <translation>Linux-Dokumentation</translation>
+    </message>
+    <message>
+        <source>A repeated name (long)</source>
+        <translation>Ein wiederholter Name (lang)</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::AboutDialog</name>
+    <message>
+        <source>CPU threads: %1</source>
+        <translation>CPU-Threads: %1</translation>
+    </message>
+    <message>
+        <source>CUDA: no GPU available</source>
+        <translation>CUDA: keine GPU verfügbar</translation>
+    </message>
+    <message>
+        <source>CUDA GPU %1: %2</source>
+        <translation>CUDA-GPU %1: %2</translation>
+    </message>
+    <message>
+        <source>See what token reduction does inside a Mamba-2 language model.</source>
+        <translation>Sehen, was Token-Reduktion in einem Mamba-2-Sprachmodell bewirkt.</translation>
+    </message>
+    <message>
+        <source>Qt %1 (built with %2)&lt;br&gt;libtorch %3</source>
+        <translation>Qt %1 (erstellt mit %2)&lt;br&gt;libtorch %3</translation>
+    </message>
+    <message>
+        <source>Built around the methods of Zhan et al., “Rethinking Token Reduction for State Space Models”, EMNLP 2024.</source>
+        <translation>Aufgebaut auf den Verfahren von Zhan et al., „Rethinking Token Reduction for State Space Models“, EMNLP 2024.</translation>
+    </message>
+    <message>
+        <source>Qt is used under the GNU LGPL v3, libtorch under the PyTorch BSD-style licence.</source>
+        <translation>Qt wird unter der GNU LGPL v3 verwendet, libtorch unter der BSD-artigen Lizenz von PyTorch.</translation>
+    </message>
+    <message>
+        <source>About SSM Lens</source>
+        <translation>Über SSM Lens</translation>
     </message>
 </context>
 <context>
@@ -64,6 +126,178 @@
         <source>task and metric</source>
         <translation>Aufgabe und Metrik</translation>
     </message>
+    <message>
+        <source>No results yet: run the accuracy check</source>
+        <translation>Noch keine Ergebnisse: die Genauigkeitsprüfung ausführen</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::AccuracyPanel</name>
+    <message>
+        <source>%1 (demo held-out set)</source>
+        <translation>%1 (Held-out-Set des Demo-Modells)</translation>
+    </message>
+    <message>
+        <source>%1 (tiny bundled sample)</source>
+        <translation>%1 (kleine mitgelieferte Stichprobe)</translation>
+    </message>
+    <message>
+        <source>Choose a data file…</source>
+        <translation>Datendatei wählen…</translation>
+    </message>
+    <message>
+        <source>Zero-shot task, scored as lm-evaluation-harness v0.4 does</source>
+        <translation>Zero-Shot-Aufgabe, bewertet wie in lm-evaluation-harness v0.4</translation>
+    </message>
+    <message>
+        <source>Task:</source>
+        <translation>Aufgabe:</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>alle</translation>
+    </message>
+    <message>
+        <source>Score only the first N examples (0: all)</source>
+        <translation>Nur die ersten N Beispiele bewerten (0: alle)</translation>
+    </message>
+    <message>
+        <source>Examples:</source>
+        <translation>Beispiele:</translation>
+    </message>
+    <message>
+        <source>Run dense and reduced</source>
+        <translation>Dicht und reduziert ausführen</translation>
+    </message>
+    <message>
+        <source>Ctrl+R</source>
+        <translation>Ctrl+R</translation>
+    </message>
+    <message>
+        <source>Score the task with the dense model and with the current schedule (Ctrl+R)</source>
+        <translation>Die Aufgabe mit dem dichten Modell und mit dem aktuellen Zeitplan bewerten (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>Sweep</source>
+        <translation>Sweep</translation>
+    </message>
+    <message>
+        <source>Score keep ratios 1.0 to 0.5 (depth-scaled schedules of the current method) for the accuracy-against-FLOPs plot</source>
+        <translation>Behaltquoten 1.0 bis 0.5 bewerten (tiefenskalierte Zeitpläne des aktuellen Verfahrens), für das Diagramm Genauigkeit gegen FLOPs</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Progress:</source>
+        <translation>Fortschritt:</translation>
+    </message>
+    <message>
+        <source>Dense vs reduced</source>
+        <translation>Dicht vs. reduziert</translation>
+    </message>
+    <message>
+        <source>Accuracy vs FLOPs</source>
+        <translation>Genauigkeit vs. FLOPs</translation>
+    </message>
+    <message>
+        <source>Open a model first</source>
+        <translation>Zuerst ein Modell öffnen</translation>
+    </message>
+    <message>
+        <source>Choose a task file (lambada_test.jsonl, hellaswag_val.jsonl, valid.jsonl, ARC-*.jsonl, dev.jsonl)</source>
+        <translation>Aufgabendatei wählen (lambada_test.jsonl, hellaswag_val.jsonl, valid.jsonl, ARC-*.jsonl, dev.jsonl)</translation>
+    </message>
+    <message>
+        <source>%1: the task is not clear from the file name; rename it as distributed (e.g. lambada_test.jsonl)</source>
+        <translation>%1: Die Aufgabe geht aus dem Dateinamen nicht hervor; die Datei wie im Original benennen (z. B. lambada_test.jsonl)</translation>
+    </message>
+    <message>
+        <source>Scoring %1…</source>
+        <translation>%1 wird bewertet…</translation>
+    </message>
+    <message>
+        <source>Sweeping %1 over keep ratios 1.0 to 0.5…</source>
+        <translation>Sweep von %1 über die Behaltquoten 1.0 bis 0.5…</translation>
+    </message>
+    <message>
+        <source>%1: %2 examples; %3 could not be scored under reduction</source>
+        <translation>%1: %2 Beispiele; %3 unter Reduktion nicht bewertbar</translation>
+    </message>
+    <message>
+        <source>Accuracy, dense and with %1 (%2 anchors): %3% fewer FLOPs</source>
+        <translation>Genauigkeit, dicht und mit %1 (%2 Anker): %3% weniger FLOPs</translation>
+    </message>
+    <message>
+        <source>Sweep done: %1 keep ratios</source>
+        <translation>Sweep abgeschlossen: %1 Behaltquoten</translation>
+    </message>
+    <message>
+        <source>%1: cannot write (%2)</source>
+        <translation>%1: kann nicht geschrieben werden (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::AccuracySweepPlot</name>
+    <message>
+        <source>Accuracy against FLOPs reduction (depth-scaled schedules)</source>
+        <translation>Genauigkeit gegen FLOPs-Einsparung (tiefenskalierte Zeitpläne)</translation>
+    </message>
+    <message>
+        <source>FLOPs reduction (%)</source>
+        <translation>FLOPs-Einsparung (%)</translation>
+    </message>
+    <message>
+        <source>accuracy (%)</source>
+        <translation>Genauigkeit (%)</translation>
+    </message>
+    <message>
+        <source>current schedule (%1)</source>
+        <translation>aktueller Zeitplan (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::Autosaver</name>
+    <message>
+        <source>%1: cannot autosave (%2)</source>
+        <translation>%1: automatisches Speichern fehlgeschlagen (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::ExportFigureDialog</name>
+    <message>
+        <source>Export figure</source>
+        <translation>Abbildung exportieren</translation>
+    </message>
+    <message>
+        <source>View:</source>
+        <translation>Ansicht:</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Width:</source>
+        <translation>Breite:</translation>
+    </message>
+    <message>
+        <source>Height:</source>
+        <translation>Höhe:</translation>
+    </message>
+    <message>
+        <source>Resolution: a PNG at 192 dpi has twice the pixels of one at 96 dpi, with the same layout</source>
+        <translation>Auflösung: Ein PNG mit 192 dpi hat doppelt so viele Pixel wie eines mit 96 dpi, bei gleichem Layout</translation>
+    </message>
+    <message>
+        <source>DPI:</source>
+        <translation>DPI:</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::ImportanceHeatmap</name>
@@ -82,10 +316,6 @@
     <message>
         <source>gone (removed earlier)</source>
         <translation>nicht mehr vorhanden (früher entfernt)</translation>
-    </message>
-    <message>
-        <source>importance ÷ layer maximum</source>
-        <translation>Wichtigkeit ÷ Maximum der Schicht</translation>
     </message>
     <message>
         <source>merged at this layer</source>
@@ -123,6 +353,10 @@
         <source>best match: token %1, cosine %2</source>
         <translation>ähnlichstes Token: %1, Kosinus %2</translation>
     </message>
+    <message>
+        <source>importance / layer max</source>
+        <translation>Wichtigkeit / Maximum der Schicht</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::MainWindow</name>
@@ -131,44 +365,12 @@
         <translation>SSM Lens</translation>
     </message>
     <message>
-        <source>Main</source>
-        <translation>Haupt</translation>
-    </message>
-    <message>
-        <source>Open model…</source>
-        <translation>Modell öffnen…</translation>
-    </message>
-    <message>
         <source>Open a Mamba-2 checkpoint folder (state-spaces or Hugging Face layout)</source>
         <translation>Einen Mamba-2-Checkpoint-Ordner öffnen (Layout von state-spaces oder Hugging Face)</translation>
     </message>
     <message>
-        <source>Export heatmap…</source>
-        <translation>Heatmap exportieren…</translation>
-    </message>
-    <message>
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
-    </message>
-    <message>
-        <source>Save the importance heatmap as PNG, PDF or SVG</source>
-        <translation>Die Wichtigkeits-Heatmap als PNG, PDF oder SVG speichern</translation>
-    </message>
-    <message>
-        <source>Save schedule…</source>
-        <translation>Zeitplan speichern…</translation>
-    </message>
-    <message>
-        <source>Load schedule…</source>
-        <translation>Zeitplan laden…</translation>
-    </message>
-    <message>
-        <source>No model loaded</source>
-        <translation>Kein Modell geladen</translation>
-    </message>
-    <message>
-        <source>Model:</source>
-        <translation>Modell:</translation>
     </message>
     <message>
         <source>Type or paste a prompt</source>
@@ -177,26 +379,6 @@
     <message>
         <source>Prompt:</source>
         <translation>Prompt:</translation>
-    </message>
-    <message>
-        <source>Token reduction method (utr: the paper's unified prune-and-merge)</source>
-        <translation>Verfahren der Token-Reduktion (utr: das vereinte Entfernen und Verschmelzen aus dem Paper)</translation>
-    </message>
-    <message>
-        <source>Method:</source>
-        <translation>Verfahren:</translation>
-    </message>
-    <message>
-        <source>Share of tokens each anchor layer keeps</source>
-        <translation>Anteil der Tokens, den jede Ankerschicht behält</translation>
-    </message>
-    <message>
-        <source>Keep ratio:</source>
-        <translation>Behaltquote:</translation>
-    </message>
-    <message>
-        <source>Effect:</source>
-        <translation>Wirkung:</translation>
     </message>
     <message>
         <source>dense</source>
@@ -211,14 +393,6 @@
         <translation>reduziert</translation>
     </message>
     <message>
-        <source>Next token:</source>
-        <translation>Nächstes Token:</translation>
-    </message>
-    <message>
-        <source>q = %1 at every anchor</source>
-        <translation>q = %1 an jedem Anker</translation>
-    </message>
-    <message>
         <source>Open a model folder to begin</source>
         <translation>Zum Beginnen einen Modellordner öffnen</translation>
     </message>
@@ -227,30 +401,8 @@
         <translation>%1 wird geladen…</translation>
     </message>
     <message>
-        <source>%1
-%2
-%3 M parameters, %4 on %5%6</source>
-        <translation>%1
-%2
-%3 Mio. Parameter, %4 auf %5%6</translation>
-    </message>
-    <message>
-        <source>
-no tokenizer: type token ids</source>
-        <translation>
-kein Tokenizer: Token-IDs eingeben</translation>
-    </message>
-    <message>
         <source>Model loaded</source>
         <translation>Modell geladen</translation>
-    </message>
-    <message>
-        <source>%1 → %2 tokens after the last anchor
-FLOPs −%3%
-KL(dense‖reduced) = %4</source>
-        <translation>%1 → %2 Tokens nach dem letzten Anker
-FLOPs −%3%
-KL(dicht‖reduziert) = %4</translation>
     </message>
     <message>
         <source>token id %1</source>
@@ -265,10 +417,6 @@ KL(dicht‖reduziert) = %4</translation>
         <translation>Einen Mamba-2-Checkpoint-Ordner öffnen</translation>
     </message>
     <message>
-        <source>Export heatmap</source>
-        <translation>Heatmap exportieren</translation>
-    </message>
-    <message>
         <source>Images (*.png *.pdf *.svg)</source>
         <translation>Bilder (*.png *.pdf *.svg)</translation>
     </message>
@@ -281,76 +429,350 @@ KL(dicht‖reduziert) = %4</translation>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <source>Load schedule</source>
-        <translation>Zeitplan laden</translation>
-    </message>
-    <message>
         <source>Accuracy</source>
         <translation>Genauigkeit</translation>
     </message>
     <message>
-        <source>%1 (bundled sample)</source>
-        <translation>%1 (mitgelieferte Stichprobe)</translation>
+        <source>&lt;p&gt;&lt;b&gt;Dense:&lt;/b&gt; %1&lt;/p&gt;&lt;p&gt;&lt;b&gt;Reduced:&lt;/b&gt; %2&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;Dicht:&lt;/b&gt; %1&lt;/p&gt;&lt;p&gt;&lt;b&gt;Reduziert:&lt;/b&gt; %2&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>Choose a data file…</source>
-        <translation>Datendatei wählen…</translation>
+        <source>Sample prompts…</source>
+        <translation>Beispiel-Prompts…</translation>
     </message>
     <message>
-        <source>Zero-shot task, scored as lm-evaluation-harness does</source>
-        <translation>Zero-Shot-Aufgabe, bewertet wie in lm-evaluation-harness</translation>
+        <source>Replace the prompt with a sample</source>
+        <translation>Den Prompt durch ein Beispiel ersetzen</translation>
     </message>
     <message>
-        <source>Task:</source>
-        <translation>Aufgabe:</translation>
+        <source>The ten most likely next tokens, dense and with the schedule</source>
+        <translation>Die zehn wahrscheinlichsten nächsten Tokens, dicht und mit dem Zeitplan</translation>
     </message>
     <message>
-        <source>all</source>
-        <translation>alle</translation>
+        <source>Generate continuations</source>
+        <translation>Fortsetzungen erzeugen</translation>
     </message>
     <message>
-        <source>Score only the first N examples (0: all)</source>
-        <translation>Nur die ersten N Beispiele bewerten (0: alle)</translation>
+        <source>32 greedy tokens from the dense model and after the reduced prefill (Ctrl+G)</source>
+        <translation>32 Greedy-Tokens vom dichten Modell und nach dem reduzierten Prefill (Ctrl+G)</translation>
     </message>
     <message>
-        <source>Examples:</source>
-        <translation>Beispiele:</translation>
+        <source>Ctrl+G</source>
+        <translation>Ctrl+G</translation>
     </message>
     <message>
-        <source>Run dense and reduced</source>
-        <translation>Dicht und reduziert ausführen</translation>
+        <source>Dense and reduced continuations appear here</source>
+        <translation>Hier erscheinen die dichte und die reduzierte Fortsetzung</translation>
     </message>
     <message>
-        <source>Ctrl+R</source>
-        <translation>Ctrl+R</translation>
+        <source>Token strip</source>
+        <translation>Token-Streifen</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
+        <source>Similarity graph</source>
+        <translation>Ähnlichkeitsgraph</translation>
     </message>
     <message>
-        <source>Progress:</source>
-        <translation>Fortschritt:</translation>
+        <source>Tokens per layer</source>
+        <translation>Tokens je Schicht</translation>
     </message>
     <message>
-        <source>Open a model first</source>
-        <translation>Zuerst ein Modell öffnen</translation>
+        <source>Schedule</source>
+        <translation>Zeitplan</translation>
     </message>
     <message>
-        <source>Choose a task file (lambada_test.jsonl, valid.jsonl, ...)</source>
-        <translation>Aufgabendatei wählen (lambada_test.jsonl, valid.jsonl, …)</translation>
+        <source>Generating…</source>
+        <translation>Wird erzeugt…</translation>
     </message>
     <message>
-        <source>Scoring %1…</source>
-        <translation>%1 wird bewertet…</translation>
+        <source>reduced pass %1 ms (dense pass of this prompt reused)</source>
+        <translation>reduzierter Durchlauf %1 ms (dichter Durchlauf dieses Prompts wiederverwendet)</translation>
     </message>
     <message>
-        <source>Accuracy, dense and with %1 (q = %2): %3% fewer FLOPs</source>
-        <translation>Genauigkeit, dicht und mit %1 (q = %2): %3% weniger FLOPs</translation>
+        <source>&lt;b&gt;%1 → %2 tokens&lt;/b&gt; after the last anchor · FLOPs −%3% · KL(dense‖reduced) = %4</source>
+        <translation>&lt;b&gt;%1 → %2 Tokens&lt;/b&gt; nach dem letzten Anker · FLOPs −%3% · KL(dicht‖reduziert) = %4</translation>
     </message>
     <message>
-        <source>%1: %2 examples; %3 could not be scored under reduction</source>
-        <translation>%1: %2 Beispiele; %3 unter Reduktion nicht bewertbar</translation>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Open model…</source>
+        <translation>&amp;Modell öffnen…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+O</source>
+        <translation>Ctrl+Shift+O</translation>
+    </message>
+    <message>
+        <source>&amp;Export figure…</source>
+        <translation>Abbildung &amp;exportieren…</translation>
+    </message>
+    <message>
+        <source>Export &amp;trace (JSON)…</source>
+        <translation>&amp;Trace exportieren (JSON)…</translation>
+    </message>
+    <message>
+        <source>Export &amp;accuracy results (CSV)…</source>
+        <translation>&amp;Genauigkeitsergebnisse exportieren (CSV)…</translation>
+    </message>
+    <message>
+        <source>&amp;Save schedule…</source>
+        <translation>&amp;Zeitplan speichern…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+S</source>
+        <translation>Ctrl+Shift+S</translation>
+    </message>
+    <message>
+        <source>&amp;Import schedule…</source>
+        <translation>Zeitplan &amp;importieren…</translation>
+    </message>
+    <message>
+        <source>Ctrl+I</source>
+        <translation>Ctrl+I</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <source>&amp;Undo schedule edit</source>
+        <translation>&amp;Rückgängig (Zeitplan)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo schedule edit</source>
+        <translation>&amp;Wiederherstellen (Zeitplan)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Systemstandard</translation>
+    </message>
+    <message>
+        <source>The language changes when SSM Lens starts again.</source>
+        <translation>Die Sprache ändert sich beim nächsten Start von SSM Lens.</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About SSM Lens</source>
+        <translation>&amp;Über SSM Lens</translation>
+    </message>
+    <message>
+        <source>Choose a tokenizer</source>
+        <translation>Tokenizer wählen</translation>
+    </message>
+    <message>
+        <source>Tokenizers (tokenizer.json *.json *.model)</source>
+        <translation>Tokenizer (tokenizer.json *.json *.model)</translation>
+    </message>
+    <message>
+        <source>Importance heatmap</source>
+        <translation>Wichtigkeits-Heatmap</translation>
+    </message>
+    <message>
+        <source>Accuracy bars</source>
+        <translation>Genauigkeitsbalken</translation>
+    </message>
+    <message>
+        <source>Accuracy vs FLOPs</source>
+        <translation>Genauigkeit vs. FLOPs</translation>
+    </message>
+    <message>
+        <source>Export %1</source>
+        <translation>%1 exportieren</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <source>Run a prompt first: the trace is what the views show.</source>
+        <translation>Zuerst einen Prompt ausführen: Die Ansichten zeigen dessen Trace.</translation>
+    </message>
+    <message>
+        <source>Export trace</source>
+        <translation>Trace exportieren</translation>
+    </message>
+    <message>
+        <source>%1: cannot write (%2)</source>
+        <translation>%1: kann nicht geschrieben werden (%2)</translation>
+    </message>
+    <message>
+        <source>Export accuracy results</source>
+        <translation>Genauigkeitsergebnisse exportieren</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Import schedule</source>
+        <translation>Zeitplan importieren</translation>
+    </message>
+    <message>
+        <source>Import %1</source>
+        <translation>%1 importieren</translation>
+    </message>
+    <message>
+        <source>The session's schedule does not fit this model: %1</source>
+        <translation>Der Zeitplan der Sitzung passt nicht zu diesem Modell: %1</translation>
+    </message>
+    <message>
+        <source>Save session</source>
+        <translation>Sitzung speichern</translation>
+    </message>
+    <message>
+        <source>Open session</source>
+        <translation>Sitzung öffnen</translation>
+    </message>
+    <message>
+        <source>SSM Lens did not exit cleanly last time. Restore the session it was working on (model, prompt, schedule, accuracy results)?</source>
+        <translation>SSM Lens wurde beim letzten Mal nicht ordnungsgemäß beendet. Die damals geöffnete Sitzung wiederherstellen (Modell, Prompt, Zeitplan, Genauigkeitsergebnisse)?</translation>
+    </message>
+    <message>
+        <source>Open sessio&amp;n…</source>
+        <translation>&amp;Sitzung öffnen…</translation>
+    </message>
+    <message>
+        <source>Sa&amp;ve session…</source>
+        <translation>Sitzung s&amp;peichern…</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::ModelPanel</name>
+    <message>
+        <source>No model loaded</source>
+        <translation>Kein Modell geladen</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>Modell:</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>GPU %1 (CUDA)</source>
+        <translation>GPU %1 (CUDA)</translation>
+    </message>
+    <message>
+        <source>Where the model runs; changing it reloads the model</source>
+        <translation>Wo das Modell läuft; eine Änderung lädt das Modell neu</translation>
+    </message>
+    <message>
+        <source>fp32</source>
+        <translation>fp32</translation>
+    </message>
+    <message>
+        <source>bf16</source>
+        <translation>bf16</translation>
+    </message>
+    <message>
+        <source>fp16 (GPU only)</source>
+        <translation>fp16 (nur GPU)</translation>
+    </message>
+    <message>
+        <source>Weight and compute precision; changing it reloads the model</source>
+        <translation>Präzision der Gewichte und der Berechnung; eine Änderung lädt das Modell neu</translation>
+    </message>
+    <message>
+        <source>Runs on:</source>
+        <translation>Läuft auf:</translation>
+    </message>
+    <message>
+        <source>Open folder…</source>
+        <translation>Ordner öffnen…</translation>
+    </message>
+    <message>
+        <source>Open a Mamba-2 checkpoint folder (state-spaces or Hugging Face layout)</source>
+        <translation>Einen Mamba-2-Checkpoint-Ordner öffnen (Layout von state-spaces oder Hugging Face)</translation>
+    </message>
+    <message>
+        <source>Recent</source>
+        <translation>Zuletzt verwendet</translation>
+    </message>
+    <message>
+        <source>Models opened before</source>
+        <translation>Zuvor geöffnete Modelle</translation>
+    </message>
+    <message>
+        <source>Demo model</source>
+        <translation>Demo-Modell</translation>
+    </message>
+    <message>
+        <source>The small Mamba-2 model bundled with SSM Lens (docs/demo-model.md)</source>
+        <translation>Das kleine, mit SSM Lens mitgelieferte Mamba-2-Modell (docs/demo-model.md)</translation>
+    </message>
+    <message>
+        <source>Tokenizer…</source>
+        <translation>Tokenizer…</translation>
+    </message>
+    <message>
+        <source>Choose the tokenizer file (tokenizer.json or a sentencepiece .model) for the open model: official state-spaces checkpoints come without one and use GPT-NeoX-20B's tokenizer.json</source>
+        <translation>Die Tokenizer-Datei (tokenizer.json oder eine sentencepiece-.model-Datei) für das geöffnete Modell wählen: Offizielle state-spaces-Checkpoints enthalten keine und verwenden die tokenizer.json von GPT-NeoX-20B</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>%1 wird geladen…</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 layers, d_model %3, vocabulary %4&lt;br&gt;%5 M parameters, %6 MB (%7 on %8)%9</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 Schichten, d_model %3, Vokabular %4&lt;br&gt;%5 Mio. Parameter, %6 MB (%7 auf %8)%9</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;tokenizer: %1</source>
+        <translation>&lt;br&gt;Tokenizer: %1</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;no tokenizer: choose one, or type token ids</source>
+        <translation>&lt;br&gt;kein Tokenizer: einen wählen oder Token-IDs eingeben</translation>
+    </message>
+    <message>
+        <source>(none yet)</source>
+        <translation>(noch keine)</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::PromptTokenChips</name>
+    <message>
+        <source>&lt;id %1&gt;</source>
+        <translation>&lt;id %1&gt;</translation>
+    </message>
+    <message>
+        <source>token %1: id %2, “%3”, characters %4–%5</source>
+        <translation>Token %1: ID %2, „%3“, Zeichen %4–%5</translation>
+    </message>
+    <message>
+        <source>token %1: id %2, “%3”</source>
+        <translation>Token %1: ID %2, „%3“</translation>
+    </message>
+    <message>
+        <source>No tokens</source>
+        <translation>Keine Tokens</translation>
+    </message>
+    <message>
+        <source>1 token</source>
+        <translation>1 Token</translation>
+    </message>
+    <message>
+        <source>%1 tokens</source>
+        <translation>%1 Tokens</translation>
     </message>
 </context>
 <context>
@@ -358,6 +780,684 @@ KL(dicht‖reduziert) = %4</translation>
     <message>
         <source>accuracy check cancelled</source>
         <translation>Genauigkeitsprüfung abgebrochen</translation>
+    </message>
+    <message>
+        <source>accuracy sweep cancelled</source>
+        <translation>Genauigkeits-Sweep abgebrochen</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::ScheduleCurvePlot</name>
+    <message>
+        <source>dense</source>
+        <translation>dicht</translation>
+    </message>
+    <message>
+        <source>with schedule</source>
+        <translation>mit Zeitplan</translation>
+    </message>
+    <message>
+        <source>anchor</source>
+        <translation>Anker</translation>
+    </message>
+    <message>
+        <source>layer</source>
+        <translation>Schicht</translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation>Tokens</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::ScheduleEditor</name>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+        <source>Undo the last schedule edit</source>
+        <translation>Die letzte Zeitplanänderung rückgängig machen</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Redo the schedule edit just undone</source>
+        <translation>Die eben rückgängig gemachte Zeitplanänderung wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Add anchor at layer %1</source>
+        <translation>Anker in Schicht %1 hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove anchor at layer %1</source>
+        <translation>Anker in Schicht %1 entfernen</translation>
+    </message>
+    <message>
+        <source>Set every keep ratio to %1</source>
+        <translation>Alle Behaltquoten auf %1 setzen</translation>
+    </message>
+    <message>
+        <source>Set keep ratio at layer %1 to %2</source>
+        <translation>Behaltquote in Schicht %1 auf %2 setzen</translation>
+    </message>
+    <message>
+        <source>Method %1</source>
+        <translation>Verfahren %1</translation>
+    </message>
+    <message>
+        <source>Change reduction options</source>
+        <translation>Reduktionsoptionen ändern</translation>
+    </message>
+    <message>
+        <source>Preset: none (dense)</source>
+        <translation>Voreinstellung: keine (dicht)</translation>
+    </message>
+    <message>
+        <source>Preset: paper (64 layers)</source>
+        <translation>Voreinstellung: Paper (64 Schichten)</translation>
+    </message>
+    <message>
+        <source>Preset: depth-scaled</source>
+        <translation>Voreinstellung: tiefenskaliert</translation>
+    </message>
+    <message>
+        <source>FLOPs −%1 %, tokens −%2 %</source>
+        <translation>FLOPs −%1 %, Tokens −%2 %</translation>
+    </message>
+    <message>
+        <source>unified prune and merge, chosen per channel (the paper)</source>
+        <translation>vereintes Entfernen und Verschmelzen, pro Kanal gewählt (das Paper)</translation>
+    </message>
+    <message>
+        <source>unified prune and merge, chosen per token</source>
+        <translation>vereintes Entfernen und Verschmelzen, pro Token gewählt</translation>
+    </message>
+    <message>
+        <source>the authors' reference code, quirks included (comparison only)</source>
+        <translation>der Referenzcode der Autoren, samt Eigenheiten (nur zum Vergleich)</translation>
+    </message>
+    <message>
+        <source>EViT-style: prune the least important tokens</source>
+        <translation>wie EViT: die unwichtigsten Tokens entfernen</translation>
+    </message>
+    <message>
+        <source>ToMe-style: merge across alternate positions</source>
+        <translation>wie ToMe: über abwechselnde Positionen hinweg verschmelzen</translation>
+    </message>
+    <message>
+        <source>PuMer-style: ToMe matching on clipped features, merge only</source>
+        <translation>wie PuMer: ToMe-Zuordnung auf beschnittenen Merkmalen, nur Verschmelzen</translation>
+    </message>
+    <message>
+        <source>unified split and matching, every removed token pruned</source>
+        <translation>vereinte Aufteilung und Zuordnung, jedes wegfallende Token wird entfernt</translation>
+    </message>
+    <message>
+        <source>unified split and matching, every removed token merged</source>
+        <translation>vereinte Aufteilung und Zuordnung, jedes wegfallende Token wird verschmolzen</translation>
+    </message>
+    <message>
+        <source>unified (the paper)</source>
+        <translation>vereint (das Paper)</translation>
+    </message>
+    <message>
+        <source>unified, per token</source>
+        <translation>vereint, pro Token</translation>
+    </message>
+    <message>
+        <source>authors' code</source>
+        <translation>Code der Autoren</translation>
+    </message>
+    <message>
+        <source>EViT pruning</source>
+        <translation>Entfernen nach EViT</translation>
+    </message>
+    <message>
+        <source>ToMe merging</source>
+        <translation>Verschmelzen nach ToMe</translation>
+    </message>
+    <message>
+        <source>PuMer merging</source>
+        <translation>Verschmelzen nach PuMer</translation>
+    </message>
+    <message>
+        <source>unified split, prune</source>
+        <translation>vereinte Aufteilung, entfernen</translation>
+    </message>
+    <message>
+        <source>unified split, merge</source>
+        <translation>vereinte Aufteilung, verschmelzen</translation>
+    </message>
+    <message>
+        <source>Anchors</source>
+        <translation>Anker</translation>
+    </message>
+    <message>
+        <source>&amp;All anchors:</source>
+        <translation>&amp;Alle Anker:</translation>
+    </message>
+    <message>
+        <source>Keep ratio q for every anchor: moving it sets all anchors to q. New anchors and the depth-scaled preset also get q. An anchor keeps ceil(q·N) of its N tokens (at most half go at one anchor).</source>
+        <translation>Behaltquote q für jeden Anker: Verschieben setzt alle Anker auf q. Neue Anker und die tiefenskalierte Voreinstellung erhalten ebenfalls q. Ein Anker behält ceil(q·N) seiner N Tokens (an einem Anker fällt höchstens die Hälfte weg).</translation>
+    </message>
+    <message>
+        <source>Keep ratio of all anchors</source>
+        <translation>Behaltquote aller Anker</translation>
+    </message>
+    <message>
+        <source>Layers (click to add or remove an anchor):</source>
+        <translation>Schichten (klicken, um einen Anker hinzuzufügen oder zu entfernen):</translation>
+    </message>
+    <message>
+        <source>One tick per layer; triangles mark anchors. Click a layer, or use the arrow keys and Space, to add or remove an anchor.</source>
+        <translation>Ein Strich je Schicht; Dreiecke markieren Anker. Eine Schicht anklicken oder Pfeiltasten und Leertaste verwenden, um einen Anker hinzuzufügen oder zu entfernen.</translation>
+    </message>
+    <message>
+        <source>No anchors: every layer sees every token (dense).</source>
+        <translation>Keine Anker: Jede Schicht sieht jedes Token (dicht).</translation>
+    </message>
+    <message>
+        <source>Effect</source>
+        <translation>Wirkung</translation>
+    </message>
+    <message>
+        <source>Analytic FLOPs of the forward pass (layers and head) and the mean share of tokens removed per layer, against the dense model</source>
+        <translation>Analytische FLOPs des Vorwärtsdurchlaufs (Schichten und Head) und mittlerer Anteil der je Schicht entfernten Tokens, verglichen mit dem dichten Modell</translation>
+    </message>
+    <message>
+        <source>Tokens entering each layer, dense (dashed) and with this schedule</source>
+        <translation>Tokens, die in jede Schicht eingehen, dicht (gestrichelt) und mit diesem Zeitplan</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Verfahren</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>&amp;Method:</source>
+        <translation>&amp;Verfahren:</translation>
+    </message>
+    <message>
+        <source>Show or hide the options of the method</source>
+        <translation>Die Optionen des Verfahrens ein- oder ausblenden</translation>
+    </message>
+    <message>
+        <source>clip — sum of max(h, 0)</source>
+        <translation>clip — Summe von max(h, 0)</translation>
+    </message>
+    <message>
+        <source>raw — plain sum of h</source>
+        <translation>raw — einfache Summe von h</translation>
+    </message>
+    <message>
+        <source>l2 — L2 norm of h</source>
+        <translation>l2 — L2-Norm von h</translation>
+    </message>
+    <message>
+        <source>How a token's importance is scored from the mixer output h</source>
+        <translation>Wie die Wichtigkeit eines Tokens aus der Mixer-Ausgabe h berechnet wird</translation>
+    </message>
+    <message>
+        <source>&amp;Importance:</source>
+        <translation>W&amp;ichtigkeit:</translation>
+    </message>
+    <message>
+        <source>hybrid — merge some, prune the rest</source>
+        <translation>hybrid — einige verschmelzen, den Rest entfernen</translation>
+    </message>
+    <message>
+        <source>merge</source>
+        <translation>verschmelzen</translation>
+    </message>
+    <message>
+        <source>prune</source>
+        <translation>entfernen</translation>
+    </message>
+    <message>
+        <source>&amp;Hidden stream:</source>
+        <translation>&amp;Hidden-Stream:</translation>
+    </message>
+    <message>
+        <source>&amp;Residual stream:</source>
+        <translation>Resi&amp;dual-Stream:</translation>
+    </message>
+    <message>
+        <source>channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>token</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>Hybrid &amp;choice per:</source>
+        <translation>Hybride &amp;Entscheidung pro:</translation>
+    </message>
+    <message>
+        <source>&amp;Protect scored positions</source>
+        <translation>Bewertete &amp;Positionen schützen</translation>
+    </message>
+    <message>
+        <source>Preset:</source>
+        <translation>Voreinstellung:</translation>
+    </message>
+    <message>
+        <source>None (dense)</source>
+        <translation>Keine (dicht)</translation>
+    </message>
+    <message>
+        <source>Remove every anchor: no token reduction</source>
+        <translation>Alle Anker entfernen: keine Token-Reduktion</translation>
+    </message>
+    <message>
+        <source>Paper (64 layers)</source>
+        <translation>Paper (64 Schichten)</translation>
+    </message>
+    <message>
+        <source>Depth-scaled</source>
+        <translation>Tiefenskaliert</translation>
+    </message>
+    <message>
+        <source>La&amp;yer:</source>
+        <translation>&amp;Schicht:</translation>
+    </message>
+    <message>
+        <source>Layer for a new anchor: tokens are reduced after this layer</source>
+        <translation>Schicht für einen neuen Anker: Tokens werden nach dieser Schicht reduziert</translation>
+    </message>
+    <message>
+        <source>Add a&amp;nchor</source>
+        <translation>A&amp;nker hinzufügen</translation>
+    </message>
+    <message>
+        <source>Layer %1</source>
+        <translation>Schicht %1</translation>
+    </message>
+    <message>
+        <source>Share of its tokens that layer %1 keeps (q); the rest are pruned or merged</source>
+        <translation>Anteil ihrer Tokens, den Schicht %1 behält (q); der Rest wird entfernt oder verschmolzen</translation>
+    </message>
+    <message>
+        <source>Keep ratio at layer %1</source>
+        <translation>Behaltquote in Schicht %1</translation>
+    </message>
+    <message>
+        <source>Remove the anchor at layer %1</source>
+        <translation>Den Anker in Schicht %1 entfernen</translation>
+    </message>
+    <message>
+        <source>How the tokens to remove are chosen and what happens to them. Now: %1</source>
+        <translation>Wie die wegfallenden Tokens gewählt werden und was mit ihnen geschieht. Aktuell: %1</translation>
+    </message>
+    <message>
+        <source>Anchors differ; moving this sets them all.</source>
+        <translation>Die Anker unterscheiden sich; Verschieben setzt sie alle.</translation>
+    </message>
+    <message>
+        <source>The paper's setting for 64-layer models: anchors at layers 12, 17, …, 42 with q = 0.905, method utr with clip / hybrid / merge</source>
+        <translation>Die Einstellung des Papers für Modelle mit 64 Schichten: Anker in den Schichten 12, 17, …, 42 mit q = 0.905, Verfahren utr mit clip / hybrid / merge</translation>
+    </message>
+    <message>
+        <source>Only for 64-layer models (this one has %1 layers). Depth-scaled puts the paper's anchors at the same relative depths.</source>
+        <translation>Nur für Modelle mit 64 Schichten (dieses hat %1 Schichten). „Tiefenskaliert“ setzt die Anker des Papers in dieselben relativen Tiefen.</translation>
+    </message>
+    <message>
+        <source>Seven anchors evenly spaced from 19% to 66% of the %1 layers (fewer for shallow models), each with the global keep ratio; method and options stay</source>
+        <translation>Sieben Anker, gleichmäßig verteilt von 19 % bis 66 % der %1 Schichten (weniger bei flachen Modellen), jeder mit der globalen Behaltquote; Verfahren und Optionen bleiben</translation>
+    </message>
+    <message>
+        <source>Layer %1 is already an anchor</source>
+        <translation>Schicht %1 ist bereits ein Anker</translation>
+    </message>
+    <message>
+        <source>Add an anchor at layer %1 with the global keep ratio</source>
+        <translation>Einen Anker in Schicht %1 mit der globalen Behaltquote hinzufügen</translation>
+    </message>
+    <message>
+        <source> (fixed by the method %1)</source>
+        <translation> (durch das Verfahren %1 festgelegt)</translation>
+    </message>
+    <message>
+        <source>What a removed token does to the mixer-output stream</source>
+        <translation>Was mit einem wegfallenden Token im Stream der Mixer-Ausgabe geschieht</translation>
+    </message>
+    <message>
+        <source>What a removed token does to the residual stream</source>
+        <translation>Was mit einem wegfallenden Token im Residual-Stream geschieht</translation>
+    </message>
+    <message>
+        <source>Whether the hybrid strategy chooses merge or prune per channel or per token</source>
+        <translation>Ob die hybride Strategie pro Kanal oder pro Token zwischen Verschmelzen und Entfernen wählt</translation>
+    </message>
+    <message>
+        <source>protected</source>
+        <translation>geschützt</translation>
+    </message>
+    <message>
+        <source>Options: %1</source>
+        <translation>Optionen: %1</translation>
+    </message>
+    <message>
+        <source>Never remove the positions that predict a scored continuation (accuracy runs); the last token is always kept</source>
+        <translation>Positionen, die eine bewertete Fortsetzung vorhersagen, nie entfernen (Genauigkeitsläufe); das letzte Token wird immer behalten</translation>
+    </message>
+    <message>
+        <source>Analytic count for this %1-token prompt; no model run.</source>
+        <translation>Analytische Zählung für diesen Prompt mit %1 Tokens; ohne Modelllauf.</translation>
+    </message>
+    <message>
+        <source>Analytic count for a %1-token prompt (no prompt yet); no model run.</source>
+        <translation>Analytische Zählung für einen Prompt mit %1 Tokens (noch kein Prompt); ohne Modelllauf.</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::ScheduleLayerStrip</name>
+    <message>
+        <source>Layers</source>
+        <translation>Schichten</translation>
+    </message>
+    <message>
+        <source>One tick per layer; anchors are marked. Left and Right move the cursor, Space or Enter adds or removes an anchor.</source>
+        <translation>Ein Strich je Schicht; Anker sind markiert. Links und Rechts bewegen den Cursor, Leertaste oder Eingabe fügt einen Anker hinzu oder entfernt ihn.</translation>
+    </message>
+    <message>
+        <source>Layer %1: click to add an anchor (tokens are reduced after this layer)</source>
+        <translation>Schicht %1: klicken, um einen Anker hinzuzufügen (Tokens werden nach dieser Schicht reduziert)</translation>
+    </message>
+    <message>
+        <source>Layer %1: anchor, keeps %2 of its tokens; click to remove it</source>
+        <translation>Schicht %1: Anker, behält den Anteil %2 ihrer Tokens; klicken, um ihn zu entfernen</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>Kein Modell</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::SessionFile</name>
+    <message>
+        <source>%1: "%2" must be %3</source>
+        <translation>%1: „%2“ muss %3 sein</translation>
+    </message>
+    <message>
+        <source>an object</source>
+        <translation>ein Objekt</translation>
+    </message>
+    <message>
+        <source>a list</source>
+        <translation>eine Liste</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>an integer, -1 or more</source>
+        <translation>eine ganze Zahl, -1 oder größer</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>eine Zahl</translation>
+    </message>
+    <message>
+        <source>SSM Lens sessions (*%1)</source>
+        <translation>SSM-Lens-Sitzungen (*%1)</translation>
+    </message>
+    <message>
+        <source>%1: not an SSM Lens session (no "format": "%2")</source>
+        <translation>%1: keine SSM-Lens-Sitzung (kein "format": "%2")</translation>
+    </message>
+    <message>
+        <source>%1: session version %2 is not supported (this build reads %3)</source>
+        <translation>%1: Sitzungsversion %2 wird nicht unterstützt (dieser Build liest %3)</translation>
+    </message>
+    <message>
+        <source>%1: the session has no schedule</source>
+        <translation>%1: Die Sitzung enthält keinen Zeitplan</translation>
+    </message>
+    <message>
+        <source>%1: malformed session (%2)</source>
+        <translation>%1: fehlerhafte Sitzung (%2)</translation>
+    </message>
+    <message>
+        <source>%1: cannot write the session (%2)</source>
+        <translation>%1: Sitzung kann nicht geschrieben werden (%2)</translation>
+    </message>
+    <message>
+        <source>%1: cannot write (%2)</source>
+        <translation>%1: kann nicht geschrieben werden (%2)</translation>
+    </message>
+    <message>
+        <source>%1: no such file</source>
+        <translation>%1: Datei nicht gefunden</translation>
+    </message>
+    <message>
+        <source>%1: cannot read (%2)</source>
+        <translation>%1: kann nicht gelesen werden (%2)</translation>
+    </message>
+    <message>
+        <source>%1: not a JSON file (%2)</source>
+        <translation>%1: keine JSON-Datei (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::SimilarityGraph</name>
+    <message>
+        <source>Minimum cosine:</source>
+        <translation>Minimaler Kosinus:</translation>
+    </message>
+    <message>
+        <source>Hide edges whose cosine similarity is below this value (merges always stay)</source>
+        <translation>Kanten ausblenden, deren Kosinus-Ähnlichkeit unter diesem Wert liegt (Verschmelzungen bleiben immer sichtbar)</translation>
+    </message>
+    <message>
+        <source>%1 of %2 edges shown</source>
+        <translation>%1 von %2 Kanten angezeigt</translation>
+    </message>
+    <message>
+        <source>No trace yet: run a prompt with a reduction schedule to see which tokens are alike.</source>
+        <translation>Noch kein Trace: einen Prompt mit einem Reduktionszeitplan ausführen, um zu sehen, welche Tokens sich ähneln.</translation>
+    </message>
+    <message>
+        <source>Layer %1 has no A/B split to draw.</source>
+        <translation>Schicht %1 hat keine A/B-Aufteilung zum Zeichnen.</translation>
+    </message>
+    <message>
+        <source>Layer %1 does not reduce tokens, so it has no A/B split and no matches to draw.</source>
+        <translation>Schicht %1 reduziert keine Tokens; daher gibt es keine A/B-Aufteilung und keine Zuordnungen zum Zeichnen.</translation>
+    </message>
+    <message>
+        <source>This schedule has no anchor layers.</source>
+        <translation>Dieser Zeitplan hat keine Ankerschichten.</translation>
+    </message>
+    <message>
+        <source>Anchor layers: %1</source>
+        <translation>Ankerschichten: %1</translation>
+    </message>
+    <message>
+        <source>token %1 "%2"</source>
+        <translation>Token %1 „%2“</translation>
+    </message>
+    <message>
+        <source>token %1</source>
+        <translation>Token %1</translation>
+    </message>
+    <message>
+        <source>set A (candidate)</source>
+        <translation>Menge A (Kandidat)</translation>
+    </message>
+    <message>
+        <source>set B (destination)</source>
+        <translation>Menge B (Ziel)</translation>
+    </message>
+    <message>
+        <source>into token %1</source>
+        <translation>in Token %1</translation>
+    </message>
+    <message>
+        <source>importance %1</source>
+        <translation>Wichtigkeit %1</translation>
+    </message>
+    <message>
+        <source>best match: token %1, cosine %2</source>
+        <translation>ähnlichstes Token: %1, Kosinus %2</translation>
+    </message>
+    <message>
+        <source>merged</source>
+        <translation>verschmolzen</translation>
+    </message>
+    <message>
+        <source>best match</source>
+        <translation>beste Übereinstimmung</translation>
+    </message>
+    <message>
+        <source>similar pair</source>
+        <translation>ähnliches Paar</translation>
+    </message>
+    <message>
+        <source>%1 and %2: %3</source>
+        <translation>%1 und %2: %3</translation>
+    </message>
+    <message>
+        <source>cosine %1</source>
+        <translation>Kosinus %1</translation>
+    </message>
+    <message>
+        <source>Token similarity</source>
+        <translation>Token-Ähnlichkeit</translation>
+    </message>
+    <message>
+        <source>Token similarity at layer %1</source>
+        <translation>Token-Ähnlichkeit in Schicht %1</translation>
+    </message>
+    <message>
+        <source>The reduction step splits the %1 tokens into candidates (A) and destinations (B); each A token is matched to its most similar B token. %2 merged, %3 pruned. Shown: edges with cosine at least %4 (%5 of %6); merges always.</source>
+        <translation>Der Reduktionsschritt teilt die %1 Tokens in Kandidaten (A) und Ziele (B); jedes A-Token wird seinem ähnlichsten B-Token zugeordnet. %2 verschmolzen, %3 entfernt. Angezeigt: Kanten mit Kosinus von mindestens %4 (%5 von %6); Verschmelzungen immer.</translation>
+    </message>
+    <message>
+        <source>merged into (arrow)</source>
+        <translation>verschmolzen in (Pfeil)</translation>
+    </message>
+    <message>
+        <source>best match of an A token</source>
+        <translation>beste Übereinstimmung eines A-Tokens</translation>
+    </message>
+    <message>
+        <source>edges of the selected token</source>
+        <translation>Kanten des ausgewählten Tokens</translation>
+    </message>
+    <message>
+        <source>cosine</source>
+        <translation>Kosinus</translation>
+    </message>
+    <message>
+        <source>A: candidates (%1)</source>
+        <translation>A: Kandidaten (%1)</translation>
+    </message>
+    <message>
+        <source>B: destinations (%1)</source>
+        <translation>B: Ziele (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::TokenStrip</name>
+    <message>
+        <source>layer %1, %2: %3</source>
+        <translation>Schicht %1, %2: %3</translation>
+    </message>
+    <message>
+        <source>kept</source>
+        <translation>behalten</translation>
+    </message>
+    <message>
+        <source>merged</source>
+        <translation>verschmolzen</translation>
+    </message>
+    <message>
+        <source>pruned</source>
+        <translation>entfernt</translation>
+    </message>
+    <message>
+        <source>gone (removed earlier)</source>
+        <translation>nicht mehr vorhanden (früher entfernt)</translation>
+    </message>
+    <message>
+        <source>token %1 "%2"</source>
+        <translation>Token %1 „%2“</translation>
+    </message>
+    <message>
+        <source>token %1</source>
+        <translation>Token %1</translation>
+    </message>
+    <message>
+        <source>Token fates</source>
+        <translation>Verbleib der Tokens</translation>
+    </message>
+    <message>
+        <source>Token fates at layer %1</source>
+        <translation>Verbleib der Tokens in Schicht %1</translation>
+    </message>
+    <message>
+        <source>No trace yet: run a prompt with a reduction schedule to see what happens to each token.</source>
+        <translation>Noch kein Trace: einen Prompt mit einem Reduktionszeitplan ausführen, um zu sehen, was mit jedem Token geschieht.</translation>
+    </message>
+    <message>
+        <source>Layer %1 does not reduce tokens: %2 tokens pass through; %3 of the prompt's %4 tokens left at earlier layers.</source>
+        <translation>Schicht %1 reduziert keine Tokens: %2 Tokens laufen durch; %3 der %4 Tokens des Prompts sind in früheren Schichten weggefallen.</translation>
+    </message>
+    <message>
+        <source>Anchor layer (keep ratio %1): %2 tokens in, %3 out; %4 merged, %5 pruned. Arrows point from each merged token to the token it joined.</source>
+        <translation>Ankerschicht (Behaltquote %1): %2 Tokens hinein, %3 heraus; %4 verschmolzen, %5 entfernt. Pfeile zeigen von jedem verschmolzenen Token auf das Token, in das es eingegangen ist.</translation>
+    </message>
+    <message>
+        <source>kept, receives merged tokens</source>
+        <translation>behalten, nimmt verschmolzene Tokens auf</translation>
+    </message>
+    <message>
+        <source>merged (arrow: into which token)</source>
+        <translation>verschmolzen (Pfeil: in welches Token)</translation>
+    </message>
+    <message>
+        <source>When each token leaves: a row per layer (top to bottom), a column per prompt token. Anchor layers in bold; click a row to show that layer.</source>
+        <translation>Wann jedes Token wegfällt: eine Zeile je Schicht (von oben nach unten), eine Spalte je Prompt-Token. Ankerschichten fett; eine Zeile anklicken, um diese Schicht anzuzeigen.</translation>
+    </message>
+    <message>
+        <source>(id %1)</source>
+        <translation>(ID %1)</translation>
+    </message>
+    <message>
+        <source>layer %1: %2</source>
+        <translation>Schicht %1: %2</translation>
+    </message>
+    <message>
+        <source>into %1</source>
+        <translation>in %1</translation>
+    </message>
+    <message>
+        <source>(%1% of channels)</source>
+        <translation>(%1% der Kanäle)</translation>
+    </message>
+    <message>
+        <source>receives tokens %1</source>
+        <translation>nimmt Tokens %1 auf</translation>
+    </message>
+    <message>
+        <source>importance %1</source>
+        <translation>Wichtigkeit %1</translation>
+    </message>
+    <message>
+        <source>%1 at layer %2</source>
+        <translation>%1 in Schicht %2</translation>
+    </message>
+    <message>
+        <source>reaches the output</source>
+        <translation>erreicht die Ausgabe</translation>
     </message>
 </context>
 <context>

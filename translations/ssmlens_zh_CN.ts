@@ -30,6 +30,10 @@
         <source>Run the accuracy check on the first bundled sample after the first result</source>
         <translation>得到第一个结果后，用第一个内置样例运行准确率检查</translation>
     </message>
+    <message>
+        <source>Measure N slider moves (change to redrawn views), print JSON, quit</source>
+        <translation>测量 N 次滑块移动（从更改到视图重绘完成），输出 JSON 后退出</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -40,6 +44,64 @@
     <message>
         <source>%1: could not be written</source>
         <translation>%1：无法写入</translation>
+    </message>
+    <message>
+        <source>%1: invalid size %2 x %3 at %4 dpi</source>
+        <translation>%1：无效尺寸 %2 x %3（%4 dpi）</translation>
+    </message>
+</context>
+<context>
+    <name>SamplePrompts</name>
+    <message>
+        <source>Genesis (King James Bible)</source>
+        <translation>创世记（英王钦定本圣经）</translation>
+    </message>
+    <message>
+        <source>A dictionary definition</source>
+        <translation>词典释义</translation>
+    </message>
+    <message>
+        <source>Linux documentation</source>
+        <translation>Linux 文档</translation>
+    </message>
+    <message>
+        <source>A repeated name (long)</source>
+        <translation>反复出现的名字（长）</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::AboutDialog</name>
+    <message>
+        <source>CPU threads: %1</source>
+        <translation>CPU 线程：%1</translation>
+    </message>
+    <message>
+        <source>CUDA: no GPU available</source>
+        <translation>CUDA：无可用 GPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU %1: %2</source>
+        <translation>CUDA GPU %1：%2</translation>
+    </message>
+    <message>
+        <source>See what token reduction does inside a Mamba-2 language model.</source>
+        <translation>查看词元缩减在 Mamba-2 语言模型内部的作用。</translation>
+    </message>
+    <message>
+        <source>Qt %1 (built with %2)&lt;br&gt;libtorch %3</source>
+        <translation>Qt %1（使用 %2 构建）&lt;br&gt;libtorch %3</translation>
+    </message>
+    <message>
+        <source>Built around the methods of Zhan et al., “Rethinking Token Reduction for State Space Models”, EMNLP 2024.</source>
+        <translation>基于 Zhan 等人的方法：“Rethinking Token Reduction for State Space Models”，EMNLP 2024。</translation>
+    </message>
+    <message>
+        <source>Qt is used under the GNU LGPL v3, libtorch under the PyTorch BSD-style licence.</source>
+        <translation>Qt 依据 GNU LGPL v3 使用，libtorch 依据 PyTorch 的 BSD 风格许可证使用。</translation>
+    </message>
+    <message>
+        <source>About SSM Lens</source>
+        <translation>关于 SSM Lens</translation>
     </message>
 </context>
 <context>
@@ -64,6 +126,178 @@
         <source>task and metric</source>
         <translation>任务与指标</translation>
     </message>
+    <message>
+        <source>No results yet: run the accuracy check</source>
+        <translation>尚无结果：请运行准确率检查</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::AccuracyPanel</name>
+    <message>
+        <source>%1 (demo held-out set)</source>
+        <translation>%1（演示模型留出集）</translation>
+    </message>
+    <message>
+        <source>%1 (tiny bundled sample)</source>
+        <translation>%1（小型内置样例）</translation>
+    </message>
+    <message>
+        <source>Choose a data file…</source>
+        <translation>选择数据文件…</translation>
+    </message>
+    <message>
+        <source>Zero-shot task, scored as lm-evaluation-harness v0.4 does</source>
+        <translation>零样本任务，按 lm-evaluation-harness v0.4 的方式评分</translation>
+    </message>
+    <message>
+        <source>Task:</source>
+        <translation>任务：</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Score only the first N examples (0: all)</source>
+        <translation>只评估前 N 个样例（0：全部）</translation>
+    </message>
+    <message>
+        <source>Examples:</source>
+        <translation>样例：</translation>
+    </message>
+    <message>
+        <source>Run dense and reduced</source>
+        <translation>运行完整与缩减</translation>
+    </message>
+    <message>
+        <source>Ctrl+R</source>
+        <translation>Ctrl+R</translation>
+    </message>
+    <message>
+        <source>Score the task with the dense model and with the current schedule (Ctrl+R)</source>
+        <translation>分别用完整模型和当前调度评估该任务（Ctrl+R）</translation>
+    </message>
+    <message>
+        <source>Sweep</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>Score keep ratios 1.0 to 0.5 (depth-scaled schedules of the current method) for the accuracy-against-FLOPs plot</source>
+        <translation>评估保留比例 1.0 到 0.5（当前方法的按深度缩放调度），用于绘制准确率–FLOPs 图</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Progress:</source>
+        <translation>进度：</translation>
+    </message>
+    <message>
+        <source>Dense vs reduced</source>
+        <translation>完整与缩减</translation>
+    </message>
+    <message>
+        <source>Accuracy vs FLOPs</source>
+        <translation>准确率与 FLOPs</translation>
+    </message>
+    <message>
+        <source>Open a model first</source>
+        <translation>请先打开模型</translation>
+    </message>
+    <message>
+        <source>Choose a task file (lambada_test.jsonl, hellaswag_val.jsonl, valid.jsonl, ARC-*.jsonl, dev.jsonl)</source>
+        <translation>选择任务文件（lambada_test.jsonl、hellaswag_val.jsonl、valid.jsonl、ARC-*.jsonl、dev.jsonl）</translation>
+    </message>
+    <message>
+        <source>%1: the task is not clear from the file name; rename it as distributed (e.g. lambada_test.jsonl)</source>
+        <translation>%1：无法从文件名判断任务；请按原始发布时的文件名重命名（例如 lambada_test.jsonl）</translation>
+    </message>
+    <message>
+        <source>Scoring %1…</source>
+        <translation>正在评估 %1…</translation>
+    </message>
+    <message>
+        <source>Sweeping %1 over keep ratios 1.0 to 0.5…</source>
+        <translation>正在以保留比例 1.0 到 0.5 扫描 %1…</translation>
+    </message>
+    <message>
+        <source>%1: %2 examples; %3 could not be scored under reduction</source>
+        <translation>%1：%2 个样例；%3 个在缩减下无法评分</translation>
+    </message>
+    <message>
+        <source>Accuracy, dense and with %1 (%2 anchors): %3% fewer FLOPs</source>
+        <translation>准确率，完整与 %1（%2 个锚点）：FLOPs 减少 %3%</translation>
+    </message>
+    <message>
+        <source>Sweep done: %1 keep ratios</source>
+        <translation>扫描完成：%1 个保留比例</translation>
+    </message>
+    <message>
+        <source>%1: cannot write (%2)</source>
+        <translation>%1：无法写入（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::AccuracySweepPlot</name>
+    <message>
+        <source>Accuracy against FLOPs reduction (depth-scaled schedules)</source>
+        <translation>准确率与 FLOPs 减少量（按深度缩放的调度）</translation>
+    </message>
+    <message>
+        <source>FLOPs reduction (%)</source>
+        <translation>FLOPs 减少量（%）</translation>
+    </message>
+    <message>
+        <source>accuracy (%)</source>
+        <translation>准确率（%）</translation>
+    </message>
+    <message>
+        <source>current schedule (%1)</source>
+        <translation>当前调度（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::Autosaver</name>
+    <message>
+        <source>%1: cannot autosave (%2)</source>
+        <translation>%1：无法自动保存（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::ExportFigureDialog</name>
+    <message>
+        <source>Export figure</source>
+        <translation>导出图表</translation>
+    </message>
+    <message>
+        <source>View:</source>
+        <translation>视图：</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Width:</source>
+        <translation>宽度：</translation>
+    </message>
+    <message>
+        <source>Height:</source>
+        <translation>高度：</translation>
+    </message>
+    <message>
+        <source>Resolution: a PNG at 192 dpi has twice the pixels of one at 96 dpi, with the same layout</source>
+        <translation>分辨率：192 dpi 的 PNG 与 96 dpi 的布局相同，像素则是其两倍</translation>
+    </message>
+    <message>
+        <source>DPI:</source>
+        <translation>DPI：</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::ImportanceHeatmap</name>
@@ -82,10 +316,6 @@
     <message>
         <source>gone (removed earlier)</source>
         <translation>已不存在（在更早的层被移除）</translation>
-    </message>
-    <message>
-        <source>importance ÷ layer maximum</source>
-        <translation>重要性 ÷ 该层最大值</translation>
     </message>
     <message>
         <source>merged at this layer</source>
@@ -123,6 +353,10 @@
         <source>best match: token %1, cosine %2</source>
         <translation>最佳匹配：词元 %1，余弦 %2</translation>
     </message>
+    <message>
+        <source>importance / layer max</source>
+        <translation>重要性 / 该层最大值</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::MainWindow</name>
@@ -131,44 +365,12 @@
         <translation>SSM Lens</translation>
     </message>
     <message>
-        <source>Main</source>
-        <translation>主工具栏</translation>
-    </message>
-    <message>
-        <source>Open model…</source>
-        <translation>打开模型…</translation>
-    </message>
-    <message>
         <source>Open a Mamba-2 checkpoint folder (state-spaces or Hugging Face layout)</source>
         <translation>打开 Mamba-2 检查点文件夹（state-spaces 或 Hugging Face 布局）</translation>
     </message>
     <message>
-        <source>Export heatmap…</source>
-        <translation>导出热力图…</translation>
-    </message>
-    <message>
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
-    </message>
-    <message>
-        <source>Save the importance heatmap as PNG, PDF or SVG</source>
-        <translation>将重要性热力图保存为 PNG、PDF 或 SVG</translation>
-    </message>
-    <message>
-        <source>Save schedule…</source>
-        <translation>保存调度…</translation>
-    </message>
-    <message>
-        <source>Load schedule…</source>
-        <translation>加载调度…</translation>
-    </message>
-    <message>
-        <source>No model loaded</source>
-        <translation>未加载模型</translation>
-    </message>
-    <message>
-        <source>Model:</source>
-        <translation>模型：</translation>
     </message>
     <message>
         <source>Type or paste a prompt</source>
@@ -177,26 +379,6 @@
     <message>
         <source>Prompt:</source>
         <translation>提示：</translation>
-    </message>
-    <message>
-        <source>Token reduction method (utr: the paper's unified prune-and-merge)</source>
-        <translation>词元缩减方法（utr：论文中统一的剪除与合并）</translation>
-    </message>
-    <message>
-        <source>Method:</source>
-        <translation>方法：</translation>
-    </message>
-    <message>
-        <source>Share of tokens each anchor layer keeps</source>
-        <translation>每个锚点层保留的词元比例</translation>
-    </message>
-    <message>
-        <source>Keep ratio:</source>
-        <translation>保留比例：</translation>
-    </message>
-    <message>
-        <source>Effect:</source>
-        <translation>效果：</translation>
     </message>
     <message>
         <source>dense</source>
@@ -211,14 +393,6 @@
         <translation>缩减后</translation>
     </message>
     <message>
-        <source>Next token:</source>
-        <translation>下一个词元：</translation>
-    </message>
-    <message>
-        <source>q = %1 at every anchor</source>
-        <translation>每个锚点 q = %1</translation>
-    </message>
-    <message>
         <source>Open a model folder to begin</source>
         <translation>打开一个模型文件夹以开始</translation>
     </message>
@@ -227,30 +401,8 @@
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <source>%1
-%2
-%3 M parameters, %4 on %5%6</source>
-        <translation>%1
-%2
-%3 M 参数，%4，运行于 %5%6</translation>
-    </message>
-    <message>
-        <source>
-no tokenizer: type token ids</source>
-        <translation>
-无分词器：请输入词元 ID</translation>
-    </message>
-    <message>
         <source>Model loaded</source>
         <translation>模型已加载</translation>
-    </message>
-    <message>
-        <source>%1 → %2 tokens after the last anchor
-FLOPs −%3%
-KL(dense‖reduced) = %4</source>
-        <translation>最后一个锚点后 %1 → %2 个词元
-FLOPs −%3%
-KL(完整‖缩减) = %4</translation>
     </message>
     <message>
         <source>token id %1</source>
@@ -265,10 +417,6 @@ KL(完整‖缩减) = %4</translation>
         <translation>打开 Mamba-2 检查点文件夹</translation>
     </message>
     <message>
-        <source>Export heatmap</source>
-        <translation>导出热力图</translation>
-    </message>
-    <message>
         <source>Images (*.png *.pdf *.svg)</source>
         <translation>图像 (*.png *.pdf *.svg)</translation>
     </message>
@@ -281,76 +429,350 @@ KL(完整‖缩减) = %4</translation>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <source>Load schedule</source>
-        <translation>加载调度</translation>
-    </message>
-    <message>
         <source>Accuracy</source>
         <translation>准确率</translation>
     </message>
     <message>
-        <source>%1 (bundled sample)</source>
-        <translation>%1（内置样例）</translation>
+        <source>&lt;p&gt;&lt;b&gt;Dense:&lt;/b&gt; %1&lt;/p&gt;&lt;p&gt;&lt;b&gt;Reduced:&lt;/b&gt; %2&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;完整：&lt;/b&gt;%1&lt;/p&gt;&lt;p&gt;&lt;b&gt;缩减：&lt;/b&gt;%2&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>Choose a data file…</source>
-        <translation>选择数据文件…</translation>
+        <source>Sample prompts…</source>
+        <translation>示例提示…</translation>
     </message>
     <message>
-        <source>Zero-shot task, scored as lm-evaluation-harness does</source>
-        <translation>零样本任务，按 lm-evaluation-harness 的方式评分</translation>
+        <source>Replace the prompt with a sample</source>
+        <translation>用示例替换当前提示</translation>
     </message>
     <message>
-        <source>Task:</source>
-        <translation>任务：</translation>
+        <source>The ten most likely next tokens, dense and with the schedule</source>
+        <translation>最可能的十个下一个词元：完整模型与应用调度后</translation>
     </message>
     <message>
-        <source>all</source>
-        <translation>全部</translation>
+        <source>Generate continuations</source>
+        <translation>生成续写</translation>
     </message>
     <message>
-        <source>Score only the first N examples (0: all)</source>
-        <translation>只评估前 N 个样例（0：全部）</translation>
+        <source>32 greedy tokens from the dense model and after the reduced prefill (Ctrl+G)</source>
+        <translation>由完整模型、以及在缩减预填充之后，各贪心生成 32 个词元（Ctrl+G）</translation>
     </message>
     <message>
-        <source>Examples:</source>
-        <translation>样例：</translation>
+        <source>Ctrl+G</source>
+        <translation>Ctrl+G</translation>
     </message>
     <message>
-        <source>Run dense and reduced</source>
-        <translation>运行完整与缩减</translation>
+        <source>Dense and reduced continuations appear here</source>
+        <translation>完整与缩减的续写显示在此处</translation>
     </message>
     <message>
-        <source>Ctrl+R</source>
-        <translation>Ctrl+R</translation>
+        <source>Token strip</source>
+        <translation>词元条带</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
+        <source>Similarity graph</source>
+        <translation>相似度图</translation>
     </message>
     <message>
-        <source>Progress:</source>
-        <translation>进度：</translation>
+        <source>Tokens per layer</source>
+        <translation>每层词元数</translation>
     </message>
     <message>
-        <source>Open a model first</source>
-        <translation>请先打开模型</translation>
+        <source>Schedule</source>
+        <translation>调度</translation>
     </message>
     <message>
-        <source>Choose a task file (lambada_test.jsonl, valid.jsonl, ...)</source>
-        <translation>选择任务文件（lambada_test.jsonl、valid.jsonl 等）</translation>
+        <source>Generating…</source>
+        <translation>正在生成…</translation>
     </message>
     <message>
-        <source>Scoring %1…</source>
-        <translation>正在评估 %1…</translation>
+        <source>reduced pass %1 ms (dense pass of this prompt reused)</source>
+        <translation>缩减前向 %1 ms（复用了此提示的完整前向）</translation>
     </message>
     <message>
-        <source>Accuracy, dense and with %1 (q = %2): %3% fewer FLOPs</source>
-        <translation>准确率，完整与 %1（q = %2）：FLOPs 减少 %3%</translation>
+        <source>&lt;b&gt;%1 → %2 tokens&lt;/b&gt; after the last anchor · FLOPs −%3% · KL(dense‖reduced) = %4</source>
+        <translation>最后一个锚点后 &lt;b&gt;%1 → %2 个词元&lt;/b&gt; · FLOPs −%3% · KL(完整‖缩减) = %4</translation>
     </message>
     <message>
-        <source>%1: %2 examples; %3 could not be scored under reduction</source>
-        <translation>%1：%2 个样例；%3 个在缩减下无法评分</translation>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Open model…</source>
+        <translation>打开模型(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+O</source>
+        <translation>Ctrl+Shift+O</translation>
+    </message>
+    <message>
+        <source>&amp;Export figure…</source>
+        <translation>导出图表(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Export &amp;trace (JSON)…</source>
+        <translation>导出追踪数据 (JSON)(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Export &amp;accuracy results (CSV)…</source>
+        <translation>导出准确率结果 (CSV)(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Save schedule…</source>
+        <translation>保存调度(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+S</source>
+        <translation>Ctrl+Shift+S</translation>
+    </message>
+    <message>
+        <source>&amp;Import schedule…</source>
+        <translation>导入调度(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+I</source>
+        <translation>Ctrl+I</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo schedule edit</source>
+        <translation>撤销调度编辑(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo schedule edit</source>
+        <translation>重做调度编辑(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>系统默认</translation>
+    </message>
+    <message>
+        <source>The language changes when SSM Lens starts again.</source>
+        <translation>语言将在 SSM Lens 下次启动时生效。</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About SSM Lens</source>
+        <translation>关于 SSM Lens(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Choose a tokenizer</source>
+        <translation>选择分词器</translation>
+    </message>
+    <message>
+        <source>Tokenizers (tokenizer.json *.json *.model)</source>
+        <translation>分词器 (tokenizer.json *.json *.model)</translation>
+    </message>
+    <message>
+        <source>Importance heatmap</source>
+        <translation>重要性热力图</translation>
+    </message>
+    <message>
+        <source>Accuracy bars</source>
+        <translation>准确率柱状图</translation>
+    </message>
+    <message>
+        <source>Accuracy vs FLOPs</source>
+        <translation>准确率与 FLOPs</translation>
+    </message>
+    <message>
+        <source>Export %1</source>
+        <translation>导出%1</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>Run a prompt first: the trace is what the views show.</source>
+        <translation>请先运行一个提示：各视图显示的正是其追踪数据。</translation>
+    </message>
+    <message>
+        <source>Export trace</source>
+        <translation>导出追踪数据</translation>
+    </message>
+    <message>
+        <source>%1: cannot write (%2)</source>
+        <translation>%1：无法写入（%2）</translation>
+    </message>
+    <message>
+        <source>Export accuracy results</source>
+        <translation>导出准确率结果</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Import schedule</source>
+        <translation>导入调度</translation>
+    </message>
+    <message>
+        <source>Import %1</source>
+        <translation>导入 %1</translation>
+    </message>
+    <message>
+        <source>The session's schedule does not fit this model: %1</source>
+        <translation>会话中的调度与此模型不匹配：%1</translation>
+    </message>
+    <message>
+        <source>Save session</source>
+        <translation>保存会话</translation>
+    </message>
+    <message>
+        <source>Open session</source>
+        <translation>打开会话</translation>
+    </message>
+    <message>
+        <source>SSM Lens did not exit cleanly last time. Restore the session it was working on (model, prompt, schedule, accuracy results)?</source>
+        <translation>SSM Lens 上次未正常退出。是否恢复当时正在处理的会话（模型、提示、调度、准确率结果）？</translation>
+    </message>
+    <message>
+        <source>Open sessio&amp;n…</source>
+        <translation>打开会话(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Sa&amp;ve session…</source>
+        <translation>保存会话(&amp;V)…</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::ModelPanel</name>
+    <message>
+        <source>No model loaded</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>GPU %1 (CUDA)</source>
+        <translation>GPU %1（CUDA）</translation>
+    </message>
+    <message>
+        <source>Where the model runs; changing it reloads the model</source>
+        <translation>模型的运行设备；更改后将重新加载模型</translation>
+    </message>
+    <message>
+        <source>fp32</source>
+        <translation>fp32</translation>
+    </message>
+    <message>
+        <source>bf16</source>
+        <translation>bf16</translation>
+    </message>
+    <message>
+        <source>fp16 (GPU only)</source>
+        <translation>fp16（仅限 GPU）</translation>
+    </message>
+    <message>
+        <source>Weight and compute precision; changing it reloads the model</source>
+        <translation>权重与计算精度；更改后将重新加载模型</translation>
+    </message>
+    <message>
+        <source>Runs on:</source>
+        <translation>运行于：</translation>
+    </message>
+    <message>
+        <source>Open folder…</source>
+        <translation>打开文件夹…</translation>
+    </message>
+    <message>
+        <source>Open a Mamba-2 checkpoint folder (state-spaces or Hugging Face layout)</source>
+        <translation>打开 Mamba-2 检查点文件夹（state-spaces 或 Hugging Face 布局）</translation>
+    </message>
+    <message>
+        <source>Recent</source>
+        <translation>最近打开</translation>
+    </message>
+    <message>
+        <source>Models opened before</source>
+        <translation>之前打开过的模型</translation>
+    </message>
+    <message>
+        <source>Demo model</source>
+        <translation>演示模型</translation>
+    </message>
+    <message>
+        <source>The small Mamba-2 model bundled with SSM Lens (docs/demo-model.md)</source>
+        <translation>SSM Lens 内置的小型 Mamba-2 模型（docs/demo-model.md）</translation>
+    </message>
+    <message>
+        <source>Tokenizer…</source>
+        <translation>分词器…</translation>
+    </message>
+    <message>
+        <source>Choose the tokenizer file (tokenizer.json or a sentencepiece .model) for the open model: official state-spaces checkpoints come without one and use GPT-NeoX-20B's tokenizer.json</source>
+        <translation>为当前打开的模型选择分词器文件（tokenizer.json 或 sentencepiece .model）：官方 state-spaces 检查点不附带分词器，使用的是 GPT-NeoX-20B 的 tokenizer.json</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>正在加载 %1…</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 layers, d_model %3, vocabulary %4&lt;br&gt;%5 M parameters, %6 MB (%7 on %8)%9</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 层，d_model %3，词表 %4&lt;br&gt;%5 M 参数，%6 MB（%7，运行于 %8）%9</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;tokenizer: %1</source>
+        <translation>&lt;br&gt;分词器：%1</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;no tokenizer: choose one, or type token ids</source>
+        <translation>&lt;br&gt;无分词器：请选择一个，或输入词元 ID</translation>
+    </message>
+    <message>
+        <source>(none yet)</source>
+        <translation>（暂无）</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::PromptTokenChips</name>
+    <message>
+        <source>&lt;id %1&gt;</source>
+        <translation>&lt;id %1&gt;</translation>
+    </message>
+    <message>
+        <source>token %1: id %2, “%3”, characters %4–%5</source>
+        <translation>词元 %1：ID %2，“%3”，字符 %4–%5</translation>
+    </message>
+    <message>
+        <source>token %1: id %2, “%3”</source>
+        <translation>词元 %1：ID %2，“%3”</translation>
+    </message>
+    <message>
+        <source>No tokens</source>
+        <translation>无词元</translation>
+    </message>
+    <message>
+        <source>1 token</source>
+        <translation>1 个词元</translation>
+    </message>
+    <message>
+        <source>%1 tokens</source>
+        <translation>%1 个词元</translation>
     </message>
 </context>
 <context>
@@ -358,6 +780,684 @@ KL(完整‖缩减) = %4</translation>
     <message>
         <source>accuracy check cancelled</source>
         <translation>准确率检查已取消</translation>
+    </message>
+    <message>
+        <source>accuracy sweep cancelled</source>
+        <translation>准确率扫描已取消</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::ScheduleCurvePlot</name>
+    <message>
+        <source>dense</source>
+        <translation>完整</translation>
+    </message>
+    <message>
+        <source>with schedule</source>
+        <translation>应用调度</translation>
+    </message>
+    <message>
+        <source>anchor</source>
+        <translation>锚点</translation>
+    </message>
+    <message>
+        <source>layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation>词元</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::ScheduleEditor</name>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Undo the last schedule edit</source>
+        <translation>撤销上一次调度编辑</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Redo the schedule edit just undone</source>
+        <translation>重做刚刚撤销的调度编辑</translation>
+    </message>
+    <message>
+        <source>Add anchor at layer %1</source>
+        <translation>在第 %1 层添加锚点</translation>
+    </message>
+    <message>
+        <source>Remove anchor at layer %1</source>
+        <translation>移除第 %1 层的锚点</translation>
+    </message>
+    <message>
+        <source>Set every keep ratio to %1</source>
+        <translation>将所有保留比例设为 %1</translation>
+    </message>
+    <message>
+        <source>Set keep ratio at layer %1 to %2</source>
+        <translation>将第 %1 层的保留比例设为 %2</translation>
+    </message>
+    <message>
+        <source>Method %1</source>
+        <translation>方法 %1</translation>
+    </message>
+    <message>
+        <source>Change reduction options</source>
+        <translation>更改缩减选项</translation>
+    </message>
+    <message>
+        <source>Preset: none (dense)</source>
+        <translation>预设：无（完整）</translation>
+    </message>
+    <message>
+        <source>Preset: paper (64 layers)</source>
+        <translation>预设：论文（64 层）</translation>
+    </message>
+    <message>
+        <source>Preset: depth-scaled</source>
+        <translation>预设：按深度缩放</translation>
+    </message>
+    <message>
+        <source>FLOPs −%1 %, tokens −%2 %</source>
+        <translation>FLOPs −%1 %，词元 −%2 %</translation>
+    </message>
+    <message>
+        <source>unified prune and merge, chosen per channel (the paper)</source>
+        <translation>统一的剪除与合并，按通道选择（论文方法）</translation>
+    </message>
+    <message>
+        <source>unified prune and merge, chosen per token</source>
+        <translation>统一的剪除与合并，按词元选择</translation>
+    </message>
+    <message>
+        <source>the authors' reference code, quirks included (comparison only)</source>
+        <translation>作者的参考代码，保留其特殊行为（仅供对比）</translation>
+    </message>
+    <message>
+        <source>EViT-style: prune the least important tokens</source>
+        <translation>EViT 式：剪除最不重要的词元</translation>
+    </message>
+    <message>
+        <source>ToMe-style: merge across alternate positions</source>
+        <translation>ToMe 式：在交替位置之间合并</translation>
+    </message>
+    <message>
+        <source>PuMer-style: ToMe matching on clipped features, merge only</source>
+        <translation>PuMer 式：在截断后的特征上进行 ToMe 匹配，仅合并</translation>
+    </message>
+    <message>
+        <source>unified split and matching, every removed token pruned</source>
+        <translation>统一的划分与匹配，移除的词元全部剪除</translation>
+    </message>
+    <message>
+        <source>unified split and matching, every removed token merged</source>
+        <translation>统一的划分与匹配，移除的词元全部合并</translation>
+    </message>
+    <message>
+        <source>unified (the paper)</source>
+        <translation>统一（论文方法）</translation>
+    </message>
+    <message>
+        <source>unified, per token</source>
+        <translation>统一，按词元</translation>
+    </message>
+    <message>
+        <source>authors' code</source>
+        <translation>作者代码</translation>
+    </message>
+    <message>
+        <source>EViT pruning</source>
+        <translation>EViT 剪除</translation>
+    </message>
+    <message>
+        <source>ToMe merging</source>
+        <translation>ToMe 合并</translation>
+    </message>
+    <message>
+        <source>PuMer merging</source>
+        <translation>PuMer 合并</translation>
+    </message>
+    <message>
+        <source>unified split, prune</source>
+        <translation>统一划分，剪除</translation>
+    </message>
+    <message>
+        <source>unified split, merge</source>
+        <translation>统一划分，合并</translation>
+    </message>
+    <message>
+        <source>Anchors</source>
+        <translation>锚点</translation>
+    </message>
+    <message>
+        <source>&amp;All anchors:</source>
+        <translation>全部锚点(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Keep ratio q for every anchor: moving it sets all anchors to q. New anchors and the depth-scaled preset also get q. An anchor keeps ceil(q·N) of its N tokens (at most half go at one anchor).</source>
+        <translation>所有锚点的保留比例 q：拖动它会将所有锚点设为 q。新锚点和“按深度缩放”预设也使用 q。锚点保留其 N 个词元中的 ceil(q·N) 个（单个锚点最多移除一半）。</translation>
+    </message>
+    <message>
+        <source>Keep ratio of all anchors</source>
+        <translation>所有锚点的保留比例</translation>
+    </message>
+    <message>
+        <source>Layers (click to add or remove an anchor):</source>
+        <translation>层（点击以添加或移除锚点）：</translation>
+    </message>
+    <message>
+        <source>One tick per layer; triangles mark anchors. Click a layer, or use the arrow keys and Space, to add or remove an anchor.</source>
+        <translation>每层一个刻度；三角形标记锚点。点击某一层，或使用方向键和空格键，以添加或移除锚点。</translation>
+    </message>
+    <message>
+        <source>No anchors: every layer sees every token (dense).</source>
+        <translation>无锚点：每一层都处理全部词元（完整）。</translation>
+    </message>
+    <message>
+        <source>Effect</source>
+        <translation>效果</translation>
+    </message>
+    <message>
+        <source>Analytic FLOPs of the forward pass (layers and head) and the mean share of tokens removed per layer, against the dense model</source>
+        <translation>前向传播（各层与输出头）的解析 FLOPs，以及每层被移除词元的平均比例，均相对于完整模型</translation>
+    </message>
+    <message>
+        <source>Tokens entering each layer, dense (dashed) and with this schedule</source>
+        <translation>进入各层的词元数：完整（虚线）与应用此调度后</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>&amp;Method:</source>
+        <translation>方法(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Show or hide the options of the method</source>
+        <translation>显示或隐藏该方法的选项</translation>
+    </message>
+    <message>
+        <source>clip — sum of max(h, 0)</source>
+        <translation>clip — max(h, 0) 之和</translation>
+    </message>
+    <message>
+        <source>raw — plain sum of h</source>
+        <translation>raw — h 的直接求和</translation>
+    </message>
+    <message>
+        <source>l2 — L2 norm of h</source>
+        <translation>l2 — h 的 L2 范数</translation>
+    </message>
+    <message>
+        <source>How a token's importance is scored from the mixer output h</source>
+        <translation>如何根据混合器输出 h 计算词元的重要性</translation>
+    </message>
+    <message>
+        <source>&amp;Importance:</source>
+        <translation>重要性(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>hybrid — merge some, prune the rest</source>
+        <translation>hybrid — 合并一部分，剪除其余</translation>
+    </message>
+    <message>
+        <source>merge</source>
+        <translation>合并</translation>
+    </message>
+    <message>
+        <source>prune</source>
+        <translation>剪除</translation>
+    </message>
+    <message>
+        <source>&amp;Hidden stream:</source>
+        <translation>隐藏流(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>&amp;Residual stream:</source>
+        <translation>残差流(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>channel</source>
+        <translation>通道</translation>
+    </message>
+    <message>
+        <source>token</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>Hybrid &amp;choice per:</source>
+        <translation>混合选择粒度(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>&amp;Protect scored positions</source>
+        <translation>保护评分位置(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Preset:</source>
+        <translation>预设：</translation>
+    </message>
+    <message>
+        <source>None (dense)</source>
+        <translation>无（完整）</translation>
+    </message>
+    <message>
+        <source>Remove every anchor: no token reduction</source>
+        <translation>移除所有锚点：不进行词元缩减</translation>
+    </message>
+    <message>
+        <source>Paper (64 layers)</source>
+        <translation>论文（64 层）</translation>
+    </message>
+    <message>
+        <source>Depth-scaled</source>
+        <translation>按深度缩放</translation>
+    </message>
+    <message>
+        <source>La&amp;yer:</source>
+        <translation>层(&amp;Y)：</translation>
+    </message>
+    <message>
+        <source>Layer for a new anchor: tokens are reduced after this layer</source>
+        <translation>新锚点所在的层：词元在此层之后缩减</translation>
+    </message>
+    <message>
+        <source>Add a&amp;nchor</source>
+        <translation>添加锚点(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Layer %1</source>
+        <translation>第 %1 层</translation>
+    </message>
+    <message>
+        <source>Share of its tokens that layer %1 keeps (q); the rest are pruned or merged</source>
+        <translation>第 %1 层保留的词元比例（q）；其余词元被剪除或合并</translation>
+    </message>
+    <message>
+        <source>Keep ratio at layer %1</source>
+        <translation>第 %1 层的保留比例</translation>
+    </message>
+    <message>
+        <source>Remove the anchor at layer %1</source>
+        <translation>移除第 %1 层的锚点</translation>
+    </message>
+    <message>
+        <source>How the tokens to remove are chosen and what happens to them. Now: %1</source>
+        <translation>如何选择要移除的词元，以及如何处理它们。当前：%1</translation>
+    </message>
+    <message>
+        <source>Anchors differ; moving this sets them all.</source>
+        <translation>各锚点的值不同；拖动此滑块会将它们全部统一设置。</translation>
+    </message>
+    <message>
+        <source>The paper's setting for 64-layer models: anchors at layers 12, 17, …, 42 with q = 0.905, method utr with clip / hybrid / merge</source>
+        <translation>论文针对 64 层模型的设置：锚点位于第 12、17、…、42 层，q = 0.905，方法 utr，选项 clip / hybrid / merge</translation>
+    </message>
+    <message>
+        <source>Only for 64-layer models (this one has %1 layers). Depth-scaled puts the paper's anchors at the same relative depths.</source>
+        <translation>仅适用于 64 层模型（此模型有 %1 层）。“按深度缩放”会把论文的锚点放在相同的相对深度。</translation>
+    </message>
+    <message>
+        <source>Seven anchors evenly spaced from 19% to 66% of the %1 layers (fewer for shallow models), each with the global keep ratio; method and options stay</source>
+        <translation>在 %1 层的 19% 到 66% 之间均匀放置七个锚点（浅层模型会更少），每个锚点使用全局保留比例；方法和选项保持不变</translation>
+    </message>
+    <message>
+        <source>Layer %1 is already an anchor</source>
+        <translation>第 %1 层已是锚点</translation>
+    </message>
+    <message>
+        <source>Add an anchor at layer %1 with the global keep ratio</source>
+        <translation>在第 %1 层添加一个使用全局保留比例的锚点</translation>
+    </message>
+    <message>
+        <source> (fixed by the method %1)</source>
+        <translation>（由方法 %1 固定）</translation>
+    </message>
+    <message>
+        <source>What a removed token does to the mixer-output stream</source>
+        <translation>被移除的词元在混合器输出流中如何处理</translation>
+    </message>
+    <message>
+        <source>What a removed token does to the residual stream</source>
+        <translation>被移除的词元在残差流中如何处理</translation>
+    </message>
+    <message>
+        <source>Whether the hybrid strategy chooses merge or prune per channel or per token</source>
+        <translation>混合策略是按通道还是按词元在合并与剪除之间选择</translation>
+    </message>
+    <message>
+        <source>protected</source>
+        <translation>已保护</translation>
+    </message>
+    <message>
+        <source>Options: %1</source>
+        <translation>选项：%1</translation>
+    </message>
+    <message>
+        <source>Never remove the positions that predict a scored continuation (accuracy runs); the last token is always kept</source>
+        <translation>从不移除用于预测被评分续写的位置（准确率评估时）；最后一个词元始终保留</translation>
+    </message>
+    <message>
+        <source>Analytic count for this %1-token prompt; no model run.</source>
+        <translation>针对当前 %1 个词元的提示的解析计算；未运行模型。</translation>
+    </message>
+    <message>
+        <source>Analytic count for a %1-token prompt (no prompt yet); no model run.</source>
+        <translation>针对 %1 个词元的提示的解析计算（尚无提示）；未运行模型。</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::ScheduleLayerStrip</name>
+    <message>
+        <source>Layers</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>One tick per layer; anchors are marked. Left and Right move the cursor, Space or Enter adds or removes an anchor.</source>
+        <translation>每层一个刻度；锚点已标出。左右方向键移动光标，空格键或回车键添加或移除锚点。</translation>
+    </message>
+    <message>
+        <source>Layer %1: click to add an anchor (tokens are reduced after this layer)</source>
+        <translation>第 %1 层：点击以添加锚点（词元在此层之后缩减）</translation>
+    </message>
+    <message>
+        <source>Layer %1: anchor, keeps %2 of its tokens; click to remove it</source>
+        <translation>第 %1 层：锚点，保留其词元的 %2；点击以移除</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>无模型</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::SessionFile</name>
+    <message>
+        <source>%1: "%2" must be %3</source>
+        <translation>%1：“%2”必须是%3</translation>
+    </message>
+    <message>
+        <source>an object</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>a list</source>
+        <translation>列表</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>an integer, -1 or more</source>
+        <translation>不小于 -1 的整数</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>数字</translation>
+    </message>
+    <message>
+        <source>SSM Lens sessions (*%1)</source>
+        <translation>SSM Lens 会话 (*%1)</translation>
+    </message>
+    <message>
+        <source>%1: not an SSM Lens session (no "format": "%2")</source>
+        <translation>%1：不是 SSM Lens 会话（缺少 "format": "%2"）</translation>
+    </message>
+    <message>
+        <source>%1: session version %2 is not supported (this build reads %3)</source>
+        <translation>%1：不支持会话版本 %2（此版本可读取 %3）</translation>
+    </message>
+    <message>
+        <source>%1: the session has no schedule</source>
+        <translation>%1：会话中没有调度</translation>
+    </message>
+    <message>
+        <source>%1: malformed session (%2)</source>
+        <translation>%1：会话格式错误（%2）</translation>
+    </message>
+    <message>
+        <source>%1: cannot write the session (%2)</source>
+        <translation>%1：无法写入会话（%2）</translation>
+    </message>
+    <message>
+        <source>%1: cannot write (%2)</source>
+        <translation>%1：无法写入（%2）</translation>
+    </message>
+    <message>
+        <source>%1: no such file</source>
+        <translation>%1：文件不存在</translation>
+    </message>
+    <message>
+        <source>%1: cannot read (%2)</source>
+        <translation>%1：无法读取（%2）</translation>
+    </message>
+    <message>
+        <source>%1: not a JSON file (%2)</source>
+        <translation>%1：不是 JSON 文件（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::SimilarityGraph</name>
+    <message>
+        <source>Minimum cosine:</source>
+        <translation>最小余弦：</translation>
+    </message>
+    <message>
+        <source>Hide edges whose cosine similarity is below this value (merges always stay)</source>
+        <translation>隐藏余弦相似度低于此值的边（合并边始终显示）</translation>
+    </message>
+    <message>
+        <source>%1 of %2 edges shown</source>
+        <translation>显示 %1 / %2 条边</translation>
+    </message>
+    <message>
+        <source>No trace yet: run a prompt with a reduction schedule to see which tokens are alike.</source>
+        <translation>尚无追踪数据：请用缩减调度运行一个提示，以查看哪些词元彼此相似。</translation>
+    </message>
+    <message>
+        <source>Layer %1 has no A/B split to draw.</source>
+        <translation>第 %1 层没有可绘制的 A/B 划分。</translation>
+    </message>
+    <message>
+        <source>Layer %1 does not reduce tokens, so it has no A/B split and no matches to draw.</source>
+        <translation>第 %1 层不缩减词元，因此没有可绘制的 A/B 划分和匹配。</translation>
+    </message>
+    <message>
+        <source>This schedule has no anchor layers.</source>
+        <translation>此调度没有锚点层。</translation>
+    </message>
+    <message>
+        <source>Anchor layers: %1</source>
+        <translation>锚点层：%1</translation>
+    </message>
+    <message>
+        <source>token %1 "%2"</source>
+        <translation>词元 %1 “%2”</translation>
+    </message>
+    <message>
+        <source>token %1</source>
+        <translation>词元 %1</translation>
+    </message>
+    <message>
+        <source>set A (candidate)</source>
+        <translation>集合 A（候选）</translation>
+    </message>
+    <message>
+        <source>set B (destination)</source>
+        <translation>集合 B（目标）</translation>
+    </message>
+    <message>
+        <source>into token %1</source>
+        <translation>并入词元 %1</translation>
+    </message>
+    <message>
+        <source>importance %1</source>
+        <translation>重要性 %1</translation>
+    </message>
+    <message>
+        <source>best match: token %1, cosine %2</source>
+        <translation>最佳匹配：词元 %1，余弦 %2</translation>
+    </message>
+    <message>
+        <source>merged</source>
+        <translation>已合并</translation>
+    </message>
+    <message>
+        <source>best match</source>
+        <translation>最佳匹配</translation>
+    </message>
+    <message>
+        <source>similar pair</source>
+        <translation>相似对</translation>
+    </message>
+    <message>
+        <source>%1 and %2: %3</source>
+        <translation>%1 与 %2：%3</translation>
+    </message>
+    <message>
+        <source>cosine %1</source>
+        <translation>余弦 %1</translation>
+    </message>
+    <message>
+        <source>Token similarity</source>
+        <translation>词元相似度</translation>
+    </message>
+    <message>
+        <source>Token similarity at layer %1</source>
+        <translation>第 %1 层的词元相似度</translation>
+    </message>
+    <message>
+        <source>The reduction step splits the %1 tokens into candidates (A) and destinations (B); each A token is matched to its most similar B token. %2 merged, %3 pruned. Shown: edges with cosine at least %4 (%5 of %6); merges always.</source>
+        <translation>缩减步骤将 %1 个词元划分为候选（A）和目标（B）；每个 A 词元与其最相似的 B 词元匹配。合并 %2 个，剪除 %3 个。显示：余弦不低于 %4 的边（%6 条中的 %5 条）；合并边始终显示。</translation>
+    </message>
+    <message>
+        <source>merged into (arrow)</source>
+        <translation>合并至（箭头）</translation>
+    </message>
+    <message>
+        <source>best match of an A token</source>
+        <translation>A 词元的最佳匹配</translation>
+    </message>
+    <message>
+        <source>edges of the selected token</source>
+        <translation>所选词元的边</translation>
+    </message>
+    <message>
+        <source>cosine</source>
+        <translation>余弦</translation>
+    </message>
+    <message>
+        <source>A: candidates (%1)</source>
+        <translation>A：候选（%1）</translation>
+    </message>
+    <message>
+        <source>B: destinations (%1)</source>
+        <translation>B：目标（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::TokenStrip</name>
+    <message>
+        <source>layer %1, %2: %3</source>
+        <translation>第 %1 层，%2：%3</translation>
+    </message>
+    <message>
+        <source>kept</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <source>merged</source>
+        <translation>已合并</translation>
+    </message>
+    <message>
+        <source>pruned</source>
+        <translation>已剪除</translation>
+    </message>
+    <message>
+        <source>gone (removed earlier)</source>
+        <translation>已不存在（在更早的层被移除）</translation>
+    </message>
+    <message>
+        <source>token %1 "%2"</source>
+        <translation>词元 %1 “%2”</translation>
+    </message>
+    <message>
+        <source>token %1</source>
+        <translation>词元 %1</translation>
+    </message>
+    <message>
+        <source>Token fates</source>
+        <translation>词元去向</translation>
+    </message>
+    <message>
+        <source>Token fates at layer %1</source>
+        <translation>第 %1 层的词元去向</translation>
+    </message>
+    <message>
+        <source>No trace yet: run a prompt with a reduction schedule to see what happens to each token.</source>
+        <translation>尚无追踪数据：请用缩减调度运行一个提示，以查看每个词元的去向。</translation>
+    </message>
+    <message>
+        <source>Layer %1 does not reduce tokens: %2 tokens pass through; %3 of the prompt's %4 tokens left at earlier layers.</source>
+        <translation>第 %1 层不缩减词元：%2 个词元直接通过；提示的 %4 个词元中有 %3 个已在更早的层离开。</translation>
+    </message>
+    <message>
+        <source>Anchor layer (keep ratio %1): %2 tokens in, %3 out; %4 merged, %5 pruned. Arrows point from each merged token to the token it joined.</source>
+        <translation>锚点层（保留比例 %1）：输入 %2 个词元，输出 %3 个；合并 %4 个，剪除 %5 个。箭头从每个被合并的词元指向它所并入的词元。</translation>
+    </message>
+    <message>
+        <source>kept, receives merged tokens</source>
+        <translation>保留，并接收被合并的词元</translation>
+    </message>
+    <message>
+        <source>merged (arrow: into which token)</source>
+        <translation>已合并（箭头：并入哪个词元）</translation>
+    </message>
+    <message>
+        <source>When each token leaves: a row per layer (top to bottom), a column per prompt token. Anchor layers in bold; click a row to show that layer.</source>
+        <translation>每个词元何时离开：每层一行（自上而下），每个提示词元一列。锚点层以粗体显示；点击某一行以显示该层。</translation>
+    </message>
+    <message>
+        <source>(id %1)</source>
+        <translation>（ID %1）</translation>
+    </message>
+    <message>
+        <source>layer %1: %2</source>
+        <translation>第 %1 层：%2</translation>
+    </message>
+    <message>
+        <source>into %1</source>
+        <translation>并入%1</translation>
+    </message>
+    <message>
+        <source>(%1% of channels)</source>
+        <translation>（%1% 的通道）</translation>
+    </message>
+    <message>
+        <source>receives tokens %1</source>
+        <translation>接收词元 %1</translation>
+    </message>
+    <message>
+        <source>importance %1</source>
+        <translation>重要性 %1</translation>
+    </message>
+    <message>
+        <source>%1 at layer %2</source>
+        <translation>第 %2 层%1</translation>
+    </message>
+    <message>
+        <source>reaches the output</source>
+        <translation>到达输出</translation>
     </message>
 </context>
 <context>

@@ -48,6 +48,15 @@ void AccuracyBars::setData(const std::vector<AccuracyBar>& bars, const QString& 
         reduced << (std::isfinite(bars[i].reduced) ? 100.0 * bars[i].reduced : 0.0);
         ticks->addTick(double(i + 1), bars[i].label);
     }
+    for (QCPItemText* t : values_) plot_->removeItem(t);
+    values_.clear();
+    for (size_t i = 0; i < bars.size(); ++i) {  // the numbers, so nobody has to read them off the axis
+        auto* t = new QCPItemText(plot_);
+        t->position->setCoords(keys[int(i)], std::max(dense[int(i)], reduced[int(i)]) + 2);
+        t->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+        t->setText(tr("%1 → %2").arg(dense[int(i)], 0, 'f', 1).arg(reduced[int(i)], 0, 'f', 1));
+        values_.push_back(t);
+    }
     dense_->setData(keys, dense, true);
     reduced_->setData(keys, reduced, true);
     plot_->xAxis->setTicker(ticks);

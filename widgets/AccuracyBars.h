@@ -31,6 +31,7 @@ private:
     QCPBars* reduced_;
     QCPTextElement* title_;
     QCPItemText* empty_;  // "No results yet", while there are none
+    std::vector<QCPItemText*> values_;  // the two figures above each pair of bars
 };
 
 }  // namespace ssmlens

@@ -29,6 +29,7 @@
 #include "core/text/Tokenizer.h"
 #include "widgets/ImportanceHeatmap.h"
 #include "widgets/PlotExport.h"
+#include "widgets/PromptTokenChips.h"
 #include "widgets/ScheduleEditor.h"
 #include "widgets/SimilarityGraph.h"
 #include "widgets/TokenStrip.h"
@@ -96,6 +97,17 @@ QWidget* MainWindow::buildPromptPanel() {
     prompt_->setPlaceholderText(tr("Type or paste a prompt"));
     prompt_->setMinimumHeight(90);
     form->addRow(prompt_);
+    // The prompt as the model sees it: one chip per token (id and piece on hover); a click selects the token.
+    chips_ = new PromptTokenChips;
+    auto* chipsScroll = new QScrollArea;
+    chipsScroll->setWidget(chips_);
+    chipsScroll->setWidgetResizable(true);
+    chipsScroll->setFrameShape(QFrame::NoFrame);
+    chipsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    chipsScroll->setMinimumHeight(70);
+    chipsScroll->setMaximumHeight(150);
+    form->addRow(chipsScroll);
+    connect(chips_, &PromptTokenChips::tokenClicked, this, [this](int p) { selectLayerAndToken(selectedLayer_, p); });
     connect(samplePrompts_, &QComboBox::activated, this, [this](int i) {
         if (i > 0) setPrompt(samplePrompts_->itemData(i).toString());
         samplePrompts_->setCurrentIndex(0);
@@ -294,6 +306,7 @@ void MainWindow::selectLayerAndToken(int layer, int position) {
     strip_->selectToken(position);
     graph_->setLayer(layer);
     graph_->selectToken(position);
+    chips_->setHighlightedToken(position);
     if (autosave_) autosave_->markDirty();
 }
 
@@ -308,6 +321,7 @@ void MainWindow::showResult(QSharedPointer<const ReductionResponse> response) {
     const TokenTrace& t = response->run.trace;
     heatmap_->setTrace(t, response->tokenLabels);
     strip_->setTrace(t, response->tokenLabels, response->ids);
+    chips_->setTokens(response->ids, response->tokenLabels);
     graph_->setTrace(t, response->tokenLabels);
     if (pendingSelection_) {  // restored from a session
         std::tie(selectedLayer_, selectedToken_) = *pendingSelection_;

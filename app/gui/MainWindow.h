@@ -30,6 +30,7 @@ class AppSettings;
 class Autosaver;
 class ImportanceHeatmap;
 class ModelPanel;
+class PromptTokenChips;
 class ScheduleEditor;
 class SimilarityGraph;
 class TokenStrip;
@@ -57,6 +58,7 @@ public:
     QString lastError() const { return lastError_; }
     ImportanceHeatmap* heatmap() const { return heatmap_; }
     TokenStrip* tokenStrip() const { return strip_; }
+    PromptTokenChips* promptChips() const { return chips_; }
     SimilarityGraph* similarityGraph() const { return graph_; }
     ScheduleEditor* scheduleEditor() const { return editor_; }
     AccuracyPanel* accuracyPanel() const { return accuracy_; }
@@ -127,6 +129,7 @@ private:
 
     ModelPanel* modelPanel_;
     QPlainTextEdit* prompt_;
+    PromptTokenChips* chips_;
     QComboBox* samplePrompts_;
     QLabel* figures_;
     QTableWidget* topTokens_;

@@ -35,9 +35,9 @@ void MainWindow::buildMenus() {
     QAction* open = file->addAction(tr("&Open model…"), this, &MainWindow::chooseModelFolder);
     open->setShortcut(QKeySequence::Open);
     open->setToolTip(tr("Open a Mamba-2 checkpoint folder (state-spaces or Hugging Face layout)"));
-    QAction* openSession = file->addAction(tr("Open &session…"), this, &MainWindow::openSessionDialog);
+    QAction* openSession = file->addAction(tr("Open sessio&n…"), this, &MainWindow::openSessionDialog);
     openSession->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
-    QAction* saveSession = file->addAction(tr("Save s&ession…"), this, &MainWindow::saveSessionDialog);
+    QAction* saveSession = file->addAction(tr("Sa&ve session…"), this, &MainWindow::saveSessionDialog);
     saveSession->setShortcut(QKeySequence::Save);
     file->addSeparator();
     QAction* exportFigure = file->addAction(tr("&Export figure…"), this, &MainWindow::exportFigureDialog);
