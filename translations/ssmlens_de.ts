@@ -355,7 +355,7 @@
     </message>
     <message>
         <source>importance / layer max</source>
-        <translation>Wichtigkeit / Maximum der Schicht</translation>
+        <translation>Wichtigkeit / Schicht-Max.</translation>
     </message>
 </context>
 <context>
@@ -732,10 +732,6 @@
         <translation>%1 wird geladen…</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 layers, d_model %3, vocabulary %4&lt;br&gt;%5 M parameters, %6 MB (%7 on %8)%9</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 Schichten, d_model %3, Vokabular %4&lt;br&gt;%5 Mio. Parameter, %6 MB (%7 auf %8)%9</translation>
-    </message>
-    <message>
         <source>&lt;br&gt;tokenizer: %1</source>
         <translation>&lt;br&gt;Tokenizer: %1</translation>
     </message>
@@ -746,6 +742,10 @@
     <message>
         <source>(none yet)</source>
         <translation>(noch keine)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 layers, d_model %3, vocab %4&lt;br&gt;%5 M parameters, %6 MB (%7 on %8)%9</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 Schichten, d_model %3, Vokabular %4&lt;br&gt;%5 Mio. Parameter, %6 MB (%7 auf %8)%9</translation>
     </message>
 </context>
 <context>

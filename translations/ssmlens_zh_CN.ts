@@ -732,10 +732,6 @@
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 layers, d_model %3, vocabulary %4&lt;br&gt;%5 M parameters, %6 MB (%7 on %8)%9</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 层，d_model %3，词表 %4&lt;br&gt;%5 M 参数，%6 MB（%7，运行于 %8）%9</translation>
-    </message>
-    <message>
         <source>&lt;br&gt;tokenizer: %1</source>
         <translation>&lt;br&gt;分词器：%1</translation>
     </message>
@@ -746,6 +742,10 @@
     <message>
         <source>(none yet)</source>
         <translation>（暂无）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 layers, d_model %3, vocab %4&lt;br&gt;%5 M parameters, %6 MB (%7 on %8)%9</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 层，d_model %3，词表 %4&lt;br&gt;%5 M 参数，%6 MB（%7，运行于 %8）%9</translation>
     </message>
 </context>
 <context>

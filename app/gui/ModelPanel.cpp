@@ -22,6 +22,7 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     form->setContentsMargins(0, 0, 0, 0);
     facts_ = new QLabel(tr("No model loaded"));
     facts_->setWordWrap(true);
+    facts_->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);  // never clipped: the panel grows
     facts_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     form->addRow(tr("Model:"), facts_);
 
@@ -106,7 +107,7 @@ void ModelPanel::showFacts(const ModelFacts& f) {
     setDtype(f.dtype);
     const double memoryMb = static_cast<double>(f.parameters) * bytesPerWeight(f.dtype) / 1e6;
     // The essentials in the panel; every dimension of the config in the tooltip.
-    facts_->setText(tr("<b>%1</b><br>%2 layers, d_model %3, vocabulary %4<br>%5 M parameters, %6 MB (%7 on %8)%9")
+    facts_->setText(tr("<b>%1</b><br>%2 layers, d_model %3, vocab %4<br>%5 M parameters, %6 MB (%7 on %8)%9")
                         .arg(QFileInfo(f.folder).fileName().toHtmlEscaped())
                         .arg(f.config.nLayer)
                         .arg(f.config.dModel)

@@ -153,7 +153,7 @@ DE = {
     "Resolution: a PNG at 192 dpi has twice the pixels of one at 96 dpi, with the same layout":
         "Auflösung: Ein PNG mit 192 dpi hat doppelt so viele Pixel wie eines mit 96 dpi, bei gleichem Layout",
     "DPI:": "DPI:",
-    "importance / layer max": "Wichtigkeit / Maximum der Schicht",
+    "importance / layer max": "Wichtigkeit / Schicht-Max.",
     "<p><b>Dense:</b> %1</p><p><b>Reduced:</b> %2</p>": "<p><b>Dicht:</b> %1</p><p><b>Reduziert:</b> %2</p>",
     "Sample prompts…": "Beispiel-Prompts…",
     "Replace the prompt with a sample": "Den Prompt durch ein Beispiel ersetzen",
@@ -227,7 +227,7 @@ DE = {
     "Tokenizer…": "Tokenizer…",
     "Choose the tokenizer file (tokenizer.json or a sentencepiece .model) for the open model: official state-spaces checkpoints come without one and use GPT-NeoX-20B's tokenizer.json":
         "Die Tokenizer-Datei (tokenizer.json oder eine sentencepiece-.model-Datei) für das geöffnete Modell wählen: Offizielle state-spaces-Checkpoints enthalten keine und verwenden die tokenizer.json von GPT-NeoX-20B",
-    "<b>%1</b><br>%2 layers, d_model %3, vocabulary %4<br>%5 M parameters, %6 MB (%7 on %8)%9":
+    "<b>%1</b><br>%2 layers, d_model %3, vocab %4<br>%5 M parameters, %6 MB (%7 on %8)%9":
         "<b>%1</b><br>%2 Schichten, d_model %3, Vokabular %4<br>%5 Mio. Parameter, %6 MB (%7 auf %8)%9",
     "<br>tokenizer: %1": "<br>Tokenizer: %1",
     "<br>no tokenizer: choose one, or type token ids": "<br>kein Tokenizer: einen wählen oder Token-IDs eingeben",
@@ -624,7 +624,7 @@ ZH = {
     "Tokenizer…": "分词器…",
     "Choose the tokenizer file (tokenizer.json or a sentencepiece .model) for the open model: official state-spaces checkpoints come without one and use GPT-NeoX-20B's tokenizer.json":
         "为当前打开的模型选择分词器文件（tokenizer.json 或 sentencepiece .model）：官方 state-spaces 检查点不附带分词器，使用的是 GPT-NeoX-20B 的 tokenizer.json",
-    "<b>%1</b><br>%2 layers, d_model %3, vocabulary %4<br>%5 M parameters, %6 MB (%7 on %8)%9":
+    "<b>%1</b><br>%2 layers, d_model %3, vocab %4<br>%5 M parameters, %6 MB (%7 on %8)%9":
         "<b>%1</b><br>%2 层，d_model %3，词表 %4<br>%5 M 参数，%6 MB（%7，运行于 %8）%9",
     "<br>tokenizer: %1": "<br>分词器：%1",
     "<br>no tokenizer: choose one, or type token ids": "<br>无分词器：请选择一个，或输入词元 ID",
