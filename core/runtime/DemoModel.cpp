@@ -6,6 +6,11 @@
 
 namespace fs = std::filesystem;
 
+// Where `cmake --install` puts the resources, relative to the installed executable (core/CMakeLists.txt).
+#ifndef SSMLENS_RESOURCES_INSTALL_RELDIR
+#define SSMLENS_RESOURCES_INSTALL_RELDIR "../share/ssmlens"
+#endif
+
 namespace ssmlens {
 
 std::string resourcesDir() {
@@ -15,6 +20,8 @@ std::string resourcesDir() {
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
     if (!ec) {
         candidates.push_back(exe.parent_path() / "../share/ssmlens");
+        if (fs::path(SSMLENS_RESOURCES_INSTALL_RELDIR) != "../share/ssmlens")
+            candidates.push_back(exe.parent_path() / SSMLENS_RESOURCES_INSTALL_RELDIR);
         candidates.push_back(exe.parent_path() / "../../resources");
     }
 #ifdef SSMLENS_SOURCE_DIR

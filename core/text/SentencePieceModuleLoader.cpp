@@ -12,6 +12,11 @@
 #ifndef SSMLENS_SENTENCEPIECE_MODULE_BUILD_PATH
 #define SSMLENS_SENTENCEPIECE_MODULE_BUILD_PATH ""
 #endif
+// Where `cmake --install` puts the module, relative to the installed executable (core/CMakeLists.txt),
+// e.g. "../lib/ssmlens" or "../lib/x86_64-linux-gnu/ssmlens".
+#ifndef SSMLENS_SENTENCEPIECE_MODULE_INSTALL_RELDIR
+#define SSMLENS_SENTENCEPIECE_MODULE_INSTALL_RELDIR "../lib/ssmlens"
+#endif
 
 namespace ssmlens {
 namespace {
@@ -30,6 +35,8 @@ std::vector<std::string> candidatePaths() {
     if (const std::string dir = executableDir(); !dir.empty()) {
         paths.push_back(dir + "/" + kModuleFile);
         paths.push_back(dir + "/../lib/ssmlens/" + kModuleFile);
+        const std::string installed = dir + "/" + SSMLENS_SENTENCEPIECE_MODULE_INSTALL_RELDIR + "/" + kModuleFile;
+        if (installed != paths.back()) paths.push_back(installed);
     }
     if (*SSMLENS_SENTENCEPIECE_MODULE_BUILD_PATH) paths.emplace_back(SSMLENS_SENTENCEPIECE_MODULE_BUILD_PATH);
     return paths;
