@@ -3,6 +3,7 @@
 // The last two run the app, wait for the first result (or accuracy with --run-accuracy), save, and quit.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QLocale>
 #include <QTimer>
 #include <QTranslator>
@@ -20,6 +21,8 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName("SSM Lens");
     QApplication::setOrganizationName("SSM Lens");
+    QApplication::setWindowIcon(QIcon(":/icons/ssmlens.svg"));
+    QGuiApplication::setDesktopFileName("ssmlens");  // matches packaging/ssmlens.desktop
     // The language: SSMLENS_LANGUAGE (e.g. "de", "zh_CN", "en") if set, else the one chosen in the settings,
     // else the system's.
     ssmlens::AppSettings settings;
