@@ -4,25 +4,21 @@
 #include <algorithm>
 #include <qcustomplot.h>
 
+#include "widgets/TokenCurveStyle.h"
+
 namespace ssmlens {
 
 ScheduleCurvePlot::ScheduleCurvePlot(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(plot_);
-    // Same pens as TokensPerLayerPlot, so the two read alike.
     dense_ = plot_->addGraph();
     dense_->setName(tr("dense"));
-    dense_->setPen(QPen(QColor(120, 120, 120), 1.5, Qt::DashLine));
     reduced_ = plot_->addGraph();
     reduced_->setName(tr("with schedule"));
-    reduced_->setPen(QPen(QColor(20, 100, 200), 2));
-    reduced_->setLineStyle(QCPGraph::lsStepLeft);
     anchors_ = plot_->addGraph();
     anchors_->setName(tr("anchor"));
-    anchors_->setLineStyle(QCPGraph::lsNone);
-    anchors_->setScatterStyle(
-        QCPScatterStyle(QCPScatterStyle::ssTriangleInverted, QPen(QColor(220, 90, 0)), QBrush(QColor(220, 90, 0)), 8));
+    styleTokenCurves(dense_, reduced_, anchors_);  // as TokensPerLayerPlot
 
     // The legend as one row above the axes: inside them it would hide the curve in a small plot.
     plot_->plotLayout()->insertRow(0);

@@ -3,6 +3,8 @@
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
+#include "widgets/TokenCurveStyle.h"
+
 namespace ssmlens {
 
 TokensPerLayerPlot::TokensPerLayerPlot(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
@@ -14,15 +16,11 @@ TokensPerLayerPlot::TokensPerLayerPlot(QWidget* parent) : QWidget(parent), plot_
     plot_->plotLayout()->addElement(0, 0, title_);
     dense_ = plot_->addGraph();
     dense_->setName(tr("dense"));
-    dense_->setPen(QPen(QColor(120, 120, 120), 2, Qt::DashLine));
     reduced_ = plot_->addGraph();
     reduced_->setName(tr("with reduction"));
-    reduced_->setPen(QPen(QColor(20, 100, 200), 2.5));
-    reduced_->setLineStyle(QCPGraph::lsStepLeft);
     anchors_ = plot_->addGraph();
     anchors_->setName(tr("anchor (reduces after this layer)"));
-    anchors_->setLineStyle(QCPGraph::lsNone);
-    anchors_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssTriangleInverted, QPen(QColor(220, 90, 0)), QBrush(QColor(220, 90, 0)), 9));
+    styleTokenCurves(dense_, reduced_, anchors_, 1.25);  // as ScheduleCurvePlot, drawn a little thicker
     plot_->legend->setVisible(true);
     plot_->legend->setBrush(QColor(255, 255, 255, 220));
     plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
