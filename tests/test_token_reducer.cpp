@@ -1,5 +1,6 @@
 // One reduction step, checked by hand on crafted tensors for every method, and its invariants on random
 // ones: ceil(qN) survivors (at most half removed), order kept, protected positions kept, q = 1 changes nothing.
+// The batched step (reduceTokensBatch, what the model hook runs) against reduceTokens sequence by sequence.
 #include <QtTest/QtTest>
 
 #include <ATen/ATen.h>
@@ -166,6 +167,91 @@ private slots:
                     if (q == 1.0) {
                         QVERIFY2(at::equal(r.hidden, in.hidden) && at::equal(r.residual, in.residual), qPrintable(where));
                     }
+                }
+            }
+        }
+    }
+
+    // reduceTokensBatch on a padded batch of sequences of different lengths selects exactly what
+    // reduceTokens selects on each sequence alone, and its values agree to fp32 rounding (bit for bit on the
+    // CPU when written; batched GPU kernels may round differently); padding rows
+    // (filled with large values here) take part in nothing and come out as zero rows.
+    void batchEqualsSequenceBySequence() {
+        at::manual_seed(11);
+        const std::vector<int64_t> lengths = {40, 1, 2, 9, 33, 40, 17};
+        const int64_t B = int64_t(lengths.size()), M = 40, D = 16;
+        for (ReductionMethod m : {ReductionMethod::Utr, ReductionMethod::UtrToken, ReductionMethod::UtrReference,
+                                  ReductionMethod::Evit, ReductionMethod::Tome, ReductionMethod::Pumer,
+                                  ReductionMethod::PruneOnly, ReductionMethod::MergeOnly}) {
+            for (bool bf16 : {false, true}) {
+                for (double q : {0.3, 0.7, 0.905, 1.0}) {
+                    BatchReductionInput in;
+                    in.hidden = at::randn({B, M, D});
+                    in.residual = at::randn({B, M, D});
+                    in.sizes = at::randint(1, 4, {B, M}).to(at::kFloat);
+                    in.protect = at::rand({B, M}) < 0.1;
+                    for (int64_t b = 0; b < B; ++b) {
+                        const int64_t n = lengths[b];
+                        in.protect[b][n - 1] = true;
+                        if (n < M) {
+                            in.hidden[b].narrow(0, n, M - n).fill_(1e3);
+                            in.residual[b].narrow(0, n, M - n).fill_(-1e3);
+                            in.sizes[b].narrow(0, n, M - n).fill_(0);
+                            in.protect[b].narrow(0, n, M - n).fill_(false);
+                        }
+                        in.protectedCount.push_back(in.protect[b].sum().item<int64_t>());
+                    }
+                    if (bf16) in.hidden = in.hidden.to(at::kBFloat16);
+                    in.lengths = lengths;
+                    in.keepRatio = q;
+                    const ReductionRecipe recipe = recipeFor(m, {});
+                    const BatchReductionResult r = reduceTokensBatch(in, recipe);
+                    const QString where = QString("%1 q=%2 bf16=%3").arg(methodName(m).c_str()).arg(q).arg(bf16);
+                    QCOMPARE(int64_t(r.lengths.size()), B);
+                    QCOMPARE(r.hidden.scalar_type(), in.hidden.scalar_type());
+                    bool changed = false;
+                    for (int64_t b = 0; b < B; ++b) {
+                        const int64_t n = lengths[b];
+                        const QString at = where + QString(" sequence %1").arg(b);
+                        ReductionStepInput one;
+                        one.hidden = in.hidden[b].narrow(0, 0, n);
+                        one.residual = in.residual[b].narrow(0, 0, n);
+                        one.sizes = in.sizes[b].narrow(0, 0, n);
+                        one.protect = in.protect[b].narrow(0, 0, n);
+                        one.keepRatio = q;
+                        const ReductionStepResult s = reduceTokens(one, recipe);
+                        const int64_t k = s.kept.size(0);
+                        changed = changed || k != n;
+                        QVERIFY2(r.lengths[b] == k, qPrintable(at));
+                        QVERIFY2(at::equal(r.kept[b].narrow(0, 0, k), s.kept), qPrintable(at));
+                        auto close = [](const at::Tensor& a, const at::Tensor& e) {
+                            return a.sizes() == e.sizes() &&
+                                   at::allclose(a.to(at::kFloat), e.to(at::kFloat), 1e-5, 1e-6, /*equal_nan=*/true);
+                        };
+                        QVERIFY2(close(r.hidden[b].narrow(0, 0, k), s.hidden), qPrintable(at));
+                        QVERIFY2(close(r.residual[b].narrow(0, 0, k), s.residual), qPrintable(at));
+                        QVERIFY2(close(r.sizes[b].narrow(0, 0, k), s.sizes), qPrintable(at));
+                        if (r.changed) {
+                            QVERIFY2(at::equal(r.protect[b].narrow(0, 0, k), one.protect.index_select(0, s.kept)),
+                                     qPrintable(at));
+                            const int64_t M2 = r.hidden.size(1);
+                            QVERIFY2(r.hidden[b].narrow(0, k, M2 - k).abs().sum().item<double>() == 0 &&
+                                         r.residual[b].narrow(0, k, M2 - k).abs().sum().item<double>() == 0 &&
+                                         !r.protect[b].narrow(0, k, M2 - k).any().item<bool>(),
+                                     qPrintable(at));
+                        }
+                        const ReductionStepDetails& d = r.details;
+                        QVERIFY2(close(d.importance[b].narrow(0, 0, n), s.importance), qPrintable(at));
+                        QVERIFY2(close(d.matchCosine[b].narrow(0, 0, n), s.matchCosine), qPrintable(at));
+                        QVERIFY2(close(d.mergedFraction[b].narrow(0, 0, n), s.mergedFraction), qPrintable(at));
+                        QVERIFY2(at::equal(d.inB[b].narrow(0, 0, n), s.inB), qPrintable(at));
+                        QVERIFY2(at::equal(d.match[b].narrow(0, 0, n), s.match), qPrintable(at));
+                        QVERIFY2(at::equal(d.fate[b].narrow(0, 0, n), s.fate.to(at::kLong)), qPrintable(at));
+                        QVERIFY2(at::equal(d.destination[b].narrow(0, 0, n), s.destination), qPrintable(at));
+                    }
+                    QVERIFY2(r.changed == changed, qPrintable(where));
+                    if (!r.changed)
+                        QVERIFY2(r.hidden.is_same(in.hidden) && r.residual.is_same(in.residual), qPrintable(where));
                 }
             }
         }

@@ -1,6 +1,10 @@
 // Reduction inside the model: ratio 1 changes nothing, survivors per anchor, provenance, protected
-// positions, batches equal single sequences, and generation after a reduced prefill.
+// positions, batches equal single sequences (survivors, provenance and traces), and generation after a
+// reduced prefill.
 #include <QtTest/QtTest>
+
+#include <cmath>
+#include <set>
 
 #include <ATen/ATen.h>
 
@@ -80,26 +84,55 @@ private slots:
     }
 
     void batchEqualsSingleSequences() {
-        at::Tensor ids = testing::randomIds(3, 16, config_.vocabSize, 4);
-        const std::vector<int64_t> lens = {16, 11, 6};
-        for (ReductionMethod m : kMethods) {
-            TokenReductionHook batchHook(schedule(m, {{0, 0.6}, {2, 0.8}}));
-            ForwardOptions o;
-            o.hook = &batchHook;
-            o.lengths = at::tensor(lens);
-            ForwardResult batched = model_.forward(ids, o);
-            for (int64_t b = 0; b < 3; ++b) {
-                TokenReductionHook single(schedule(m, {{0, 0.6}, {2, 0.8}}));
-                ForwardOptions so;
-                so.hook = &single;
-                ForwardResult alone = model_.forward(ids[b].narrow(0, 0, lens[b]).unsqueeze(0), so);
-                const int64_t n = alone.logits.size(1);
-                QCOMPARE(batched.lengths[b].item<int64_t>(), n);
-                QCOMPARE(batchHook.survivorPositions(b), single.survivorPositions(0));
-                QVERIFY2(testing::relativeError(batched.logits[b].narrow(0, 0, n), alone.logits[0]) < 1e-5,
-                         methodName(m).c_str());
+        at::Tensor ids = testing::randomIds(4, 16, config_.vocabSize, 4);
+        const std::vector<int64_t> lens = {16, 11, 6, 2};
+        // Protected positions per sequence (some past the sequence's end, which protect nothing).
+        const std::vector<std::set<int64_t>> protect = {{2, 3}, {}, {0, 9}, {1}};
+        std::vector<ReductionMethod> methods = kMethods;
+        methods.push_back(ReductionMethod::UtrReference);
+        for (ReductionMethod m : methods)
+            for (bool withTrace : {false, true}) {
+                const QString name = QString("%1 trace=%2").arg(methodName(m).c_str()).arg(withTrace);
+                TokenReductionHook batchHook(schedule(m, {{0, 0.6}, {2, 0.8}}), protect, withTrace);
+                ForwardOptions o;
+                o.hook = &batchHook;
+                o.lengths = at::tensor(lens);
+                ForwardResult batched = model_.forward(ids, o);
+                for (int64_t b = 0; b < 4; ++b) {
+                    TokenReductionHook single(schedule(m, {{0, 0.6}, {2, 0.8}}), {protect[b]}, withTrace);
+                    ForwardOptions so;
+                    so.hook = &single;
+                    ForwardResult alone = model_.forward(ids[b].narrow(0, 0, lens[b]).unsqueeze(0), so);
+                    const int64_t n = alone.logits.size(1);
+                    QCOMPARE(batched.lengths[b].item<int64_t>(), n);
+                    QCOMPARE(batchHook.survivorPositions(b), single.survivorPositions(0));
+                    QCOMPARE(batchHook.survivorMembers(b), single.survivorMembers(0));
+                    QVERIFY2(testing::relativeError(batched.logits[b].narrow(0, 0, n), alone.logits[0]) < 1e-5,
+                             qPrintable(name));
+                    if (!withTrace) continue;
+                    const TokenTrace tb = batchHook.trace(b), ts = single.trace(0);
+                    QCOMPARE(tb.prunedAtLayer, ts.prunedAtLayer);
+                    QCOMPARE(tb.layers.size(), ts.layers.size());
+                    for (size_t l = 0; l < tb.layers.size(); ++l) {
+                        const LayerTrace &x = tb.layers[l], &y = ts.layers[l];
+                        QVERIFY2(x.anchor == y.anchor && x.tokensIn == y.tokensIn && x.tokensOut == y.tokensOut,
+                                 qPrintable(name));
+                        QVERIFY2(x.fate == y.fate && x.destination == y.destination && x.inB == y.inB && x.match == y.match,
+                                 qPrintable(name));
+                        QCOMPARE(x.similarPairs.size(), y.similarPairs.size());
+                        auto close = [](const std::vector<float>& p, const std::vector<float>& q) {
+                            if (p.size() != q.size()) return false;
+                            for (size_t i = 0; i < p.size(); ++i)
+                                if (!(std::isnan(p[i]) && std::isnan(q[i])) && std::abs(p[i] - q[i]) > 1e-5f * std::max(1.0f, std::abs(q[i])))
+                                    return false;
+                            return true;
+                        };
+                        QVERIFY2(close(x.importance, y.importance) && close(x.matchCosine, y.matchCosine) &&
+                                     close(x.mergedFraction, y.mergedFraction),
+                                 qPrintable(name));
+                    }
+                }
             }
-        }
     }
 
     void generationAfterReducedPrefill() {

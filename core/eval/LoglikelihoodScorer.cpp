@@ -21,13 +21,16 @@ class ScoringCapture : public LayerHook {
 public:
     explicit ScoringCapture(int64_t lastLayer) : last_(lastLayer) {}
     void afterLayer(int64_t layer, LayerStreams& s) override {
-        lengthsAfter.push_back(s.lengths.to(at::kCPU).clone());
+        auto len = s.lengths.accessor<int64_t, 1>();  // on the CPU (LayerStreams)
+        std::vector<int64_t> after(len.size(0));
+        for (int64_t b = 0; b < len.size(0); ++b) after[b] = len[b];
+        lengthsAfter.push_back(std::move(after));
         if (layer == last_) {
             hidden = s.hidden;
             residual = s.residual;
         }
     }
-    std::vector<at::Tensor> lengthsAfter;
+    std::vector<std::vector<int64_t>> lengthsAfter;  // [layer][sequence]
     at::Tensor hidden, residual;
 
 private:
@@ -126,7 +129,7 @@ void scoreBatch(const Mamba2Model& model, const std::vector<ModelInput>& inputs,
         s.inputTokens = static_cast<int64_t>(in.ids.size());
         s.scoredTokens = static_cast<int64_t>(in.targets.size());
         double entering = static_cast<double>(s.inputTokens);  // layer 0 reads every token
-        for (int64_t l = 1; l < nLayer; ++l) entering += capture.lengthsAfter[l - 1][b].item<int64_t>();
+        for (int64_t l = 1; l < nLayer; ++l) entering += static_cast<double>(capture.lengthsAfter[l - 1][b]);
         s.measuredTokenReductionPercent = 100.0 * (1.0 - entering / (static_cast<double>(s.inputTokens) * nLayer));
         s.scorable = scorable[b];
         if (!s.scorable) {

@@ -2,8 +2,11 @@
 
 #include "core/reduction/ReferenceReduction.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
+#include <vector>
 
 #include <ATen/ATen.h>
 
@@ -21,7 +24,8 @@ at::Tensor descendingStableOrder(const at::Tensor& key) {
 // (j = 1) is merged. Returns chosen [k, C] bool.
 at::Tensor hybridMergeChoice(const at::Tensor& values, const at::Tensor& dst, int64_t n) {
     const int64_t k = values.size(0), C = values.size(1);
-    at::Tensor counts = at::bincount(dst, {}, n);                // [N]
+    // counts by index_add, not bincount: CUDA's bincount reads dst.max() back to the host (a sync).
+    at::Tensor counts = at::zeros({n}, dst.options()).index_add_(0, dst, at::ones_like(dst));  // [N]
     at::Tensor groupStart = at::cumsum(counts, 0) - counts;      // first slot of each destination's group
     at::Tensor j = counts.index_select(0, dst);                  // [k] tokens sharing my destination
     at::Tensor limit = at::where(j == 1, at::ones_like(j), at::floor_divide(j, 2));
@@ -38,14 +42,24 @@ at::Tensor hybridMergeChoice(const at::Tensor& values, const at::Tensor& dst, in
     return at::zeros({k, C}, values.options().dtype(at::kBool)).scatter_(0, row, chosenSorted);
 }
 
+// base[dst[i]] += rows[i], in a fixed order. index_put_ with accumulate sorts the indices stably on CUDA and
+// adds each destination's rows in index order; index_add_ there uses unordered atomics once there are more
+// than a few indices (a batch has hundreds), so two runs could round fp32 sums differently and flip a near
+// tie at a later anchor. On the CPU both add in index order, so the results there are unchanged.
+at::Tensor addRowsInOrder(at::Tensor base, const at::Tensor& dst, const at::Tensor& rows) {
+    c10::List<c10::optional<at::Tensor>> index;
+    index.push_back(dst);
+    return base.index_put_(index, rows, /*accumulate=*/true);
+}
+
 // Size-weighted merge of removed rows into their destinations; `weight` [k, 1] or [k, D] zero where a
 // removed token does not take part (pruned in that channel).
 at::Tensor weightedMerge(const at::Tensor& x, const at::Tensor& size, const at::Tensor& rem, const at::Tensor& dst,
                          const at::Tensor& weight) {
     at::Tensor num = x * size.unsqueeze(1);
-    num.index_add_(0, dst, x.index_select(0, rem) * weight);
+    addRowsInOrder(num, dst, x.index_select(0, rem) * weight);
     at::Tensor den = size.unsqueeze(1).expand({x.size(0), weight.size(1)}).clone();
-    den.index_add_(0, dst, weight);
+    addRowsInOrder(den, dst, weight);
     return num / den;
 }
 
@@ -121,7 +135,7 @@ ReductionStepResult reduceTokens(const ReductionStepInput& in, const ReductionRe
                 at::Tensor newSize = size;
                 if (recipe.residual == ResidualStrategy::Merge) {
                     r = weightedMerge(r, size, removed, dst, remSize);
-                    newSize = size.index_add(0, dst, remSize.squeeze(1));
+                    newSize = addRowsInOrder(size.clone(), dst, remSize.squeeze(1));
                 }
                 if (recipe.hidden != HiddenStrategy::Prune) {
                     at::Tensor chosen;
@@ -172,6 +186,297 @@ ReductionStepResult finishReductionStep(const at::Tensor& h, const at::Tensor& r
     out.destination = details[5].to(at::kLong);
     out.mergedFraction = details[6].to(at::kFloat);
     out.kept = at::nonzero(details[7] == 0).squeeze(1);
+    return out;
+}
+
+namespace {
+
+// A host vector as an int64 tensor on `dev`. For CUDA it goes through pinned memory without blocking: a
+// plain copy from pageable memory would wait for everything queued on the device.
+at::Tensor hostToDevice(const std::vector<int64_t>& v, at::Device dev) {
+    at::Tensor t = at::tensor(v, at::kLong);
+    if (dev.is_cpu()) return t;
+    if (dev.is_cuda()) return t.pin_memory().to(dev, /*non_blocking=*/true);
+    return t.to(dev);
+}
+
+// Marks the first count[b] entries of each row's stable descending order of `key` [B, M] (ties to the
+// lower row), as a [B, M] bool mask in row coordinates.
+at::Tensor firstInDescendingOrder(const at::Tensor& key, const at::Tensor& count) {
+    const int64_t M = key.size(1);
+    at::Tensor order = std::get<1>(at::sort(key, /*stable=*/true, /*dim=*/1, /*descending=*/true));
+    at::Tensor flag = at::arange(M, order.options()).unsqueeze(0) < count.unsqueeze(1);  // in sorted order
+    return at::zeros_like(flag).scatter_(1, order, flag);
+}
+
+// The rows of each sequence where `mask` [B, M] is true, ascending, as a [B, width] list; entries past
+// count[b] hold M (no row). A stable sort finds them, since the counts are known on the host.
+at::Tensor rowList(const at::Tensor& mask, const at::Tensor& count, int64_t width) {
+    const int64_t M = mask.size(1);
+    at::Tensor rows = std::get<1>(at::sort(mask.to(at::kByte), /*stable=*/true, /*dim=*/1, /*descending=*/true))
+                          .narrow(1, 0, width);
+    const at::Tensor listed = at::arange(width, rows.options()).unsqueeze(0) < count.unsqueeze(1);
+    return at::where(listed, rows, at::full({}, M, rows.options()));
+}
+
+// Step 3 for every sequence: each token of A (listed in aRows [B, nA]) gets its best match among the
+// tokens of B (bRows [B, nB]) by the cosine of the rows of g [B, M, D] (norm [B, M, 1]: their norms). Returns
+// the cosine and the matched row, [B, nA] each; entries for unlisted A slots are meaningless. As in
+// reduceTokens, the similarity is the matrix f[A] f[B]^T, the best match the first maximal column (the
+// lower position); the matrices are formed a group of sequences at a time to bound memory.
+std::pair<at::Tensor, at::Tensor> bestMatches(const at::Tensor& g, const at::Tensor& norm, const at::Tensor& aRows,
+                                              const at::Tensor& bRows) {
+    const int64_t B = g.size(0), M = g.size(1), D = g.size(2), nA = aRows.size(1), nB = bRows.size(1);
+    // Normalised features f = g / norm, formed for the listed rows only (the same elementwise division).
+    // Unlisted slots read the sequence's last row: their results are masked (B) or dropped (A).
+    const at::Tensor gFlat = g.reshape({B * M, D}), normFlat = norm.reshape({B * M, 1});
+    const at::Tensor base = at::arange(B, aRows.options()).unsqueeze(1) * M;
+    auto features = [&](const at::Tensor& rows, int64_t width) {
+        const at::Tensor index = (rows.clamp_max(M - 1) + base).reshape(-1);
+        return (gFlat.index_select(0, index) / normFlat.index_select(0, index)).view({B, width, D});
+    };
+    const at::Tensor fA = features(aRows, nA), fB = features(bRows, nB);
+    constexpr int64_t kMaxSimilarityElements = int64_t(1) << 26;  // 256 MiB of fp32 per group
+    const int64_t group = std::max<int64_t>(1, kMaxSimilarityElements / std::max<int64_t>(1, nA * nB));
+    const at::Tensor unlistedB = (bRows == M).unsqueeze(1);  // [B, 1, nB]
+    std::vector<at::Tensor> values, indices;
+    for (int64_t b0 = 0; b0 < B; b0 += group) {
+        const int64_t count = std::min(group, B - b0);
+        at::Tensor sim = at::bmm(fA.narrow(0, b0, count), fB.narrow(0, b0, count).transpose(1, 2))
+                             .masked_fill_(unlistedB.narrow(0, b0, count), -std::numeric_limits<float>::infinity());
+        auto best = sim.max(2);
+        values.push_back(std::get<0>(best));
+        indices.push_back(std::get<1>(best));
+    }
+    const at::Tensor value = values.size() == 1 ? values[0] : at::cat(values);
+    const at::Tensor index = indices.size() == 1 ? indices[0] : at::cat(indices);
+    return {value, bRows.gather(1, index)};
+}
+
+// reduceTokens on every sequence, the results laid out as a batch (one sequence, or UtrReference). The
+// per-token details and `kept` stay on the host, where reduceTokens returns them.
+BatchReductionResult reduceTokensBySequence(const BatchReductionInput& in, const ReductionRecipe& recipe) {
+    const int64_t B = in.hidden.size(0), M = in.hidden.size(1);
+    std::vector<ReductionStepResult> steps(B);
+    BatchReductionResult out;
+    out.lengths.resize(B);
+    for (int64_t b = 0; b < B; ++b) {
+        const int64_t n = in.lengths[b];
+        ReductionStepInput s;
+        s.hidden = in.hidden[b].narrow(0, 0, n);
+        s.residual = in.residual[b].narrow(0, 0, n);
+        s.sizes = in.sizes[b].narrow(0, 0, n);
+        s.protect = in.protect[b].narrow(0, 0, n);
+        s.keepRatio = in.keepRatio;
+        steps[b] = reduceTokens(s, recipe);
+        out.lengths[b] = steps[b].kept.size(0);
+        out.changed = out.changed || out.lengths[b] != n;
+    }
+    auto padded = [&](const at::Tensor& t, int64_t length, double fill = 0) {
+        return length == t.size(0) ? t : at::constant_pad_nd(t, {0, length - t.size(0)}, fill);
+    };
+    auto detail = [&](at::Tensor ReductionStepResult::*field, at::ScalarType type) {
+        std::vector<at::Tensor> rows;
+        for (int64_t b = 0; b < B; ++b) rows.push_back(padded((steps[b].*field).to(type), M));
+        return at::stack(rows);
+    };
+    out.details = {detail(&ReductionStepResult::importance, at::kFloat),
+                   detail(&ReductionStepResult::inB, at::kByte).to(at::kBool),
+                   detail(&ReductionStepResult::match, at::kLong),
+                   detail(&ReductionStepResult::matchCosine, at::kFloat),
+                   detail(&ReductionStepResult::fate, at::kLong),
+                   detail(&ReductionStepResult::destination, at::kLong),
+                   detail(&ReductionStepResult::mergedFraction, at::kFloat)};
+    if (!out.changed) {
+        out.hidden = in.hidden;
+        out.residual = in.residual;
+        out.sizes = in.sizes;
+        out.protect = in.protect;
+        out.kept = at::arange(M, at::kLong).unsqueeze(0).expand({B, M});
+        return out;
+    }
+    const int64_t M2 = *std::max_element(out.lengths.begin(), out.lengths.end());
+    std::vector<at::Tensor> hs, rs, ss, ps, ks;
+    for (int64_t b = 0; b < B; ++b) {
+        const ReductionStepResult& r = steps[b];
+        const int64_t pad = M2 - out.lengths[b];
+        auto rows = [&](const at::Tensor& x) { return pad ? at::constant_pad_nd(x, {0, 0, 0, pad}) : x; };
+        hs.push_back(rows(r.hidden));
+        rs.push_back(rows(r.residual));
+        ss.push_back(padded(r.sizes, M2, 1.0));
+        const at::Tensor p = in.protect[b].index_select(0, r.kept.to(in.protect.device()));
+        ps.push_back(padded(p.to(at::kByte), M2).to(at::kBool));
+        ks.push_back(padded(r.kept, M2));
+    }
+    auto batch = [](const std::vector<at::Tensor>& rows) { return rows.size() == 1 ? rows[0].unsqueeze(0) : at::stack(rows); };
+    out.hidden = batch(hs);
+    out.residual = batch(rs);
+    out.sizes = batch(ss);
+    out.protect = batch(ps);
+    out.kept = batch(ks);
+    return out;
+}
+
+}  // namespace
+
+BatchReductionResult reduceTokensBatch(const BatchReductionInput& in, const ReductionRecipe& recipe) {
+    // One sequence: reduceTokens itself (fewer kernels than the batch's bookkeeping); UtrReference: its
+    // own code, sequence by sequence.
+    if (recipe.referenceQuirks || in.hidden.size(0) == 1) return reduceTokensBySequence(in, recipe);
+    // reduceTokens for every sequence at once; the comments name its steps. Rows past a sequence's length
+    // take part in no choice: they rank last, are neither in A nor in B, and are never a destination.
+    const int64_t B = in.hidden.size(0), M = in.hidden.size(1), D = in.hidden.size(2);
+    const auto dev = in.hidden.device();
+    const auto longOpts = at::TensorOptions().dtype(at::kLong).device(dev);
+    const float inf = std::numeric_limits<float>::infinity();
+    const at::Tensor pos = at::arange(M, longOpts).unsqueeze(0);  // [1, M]
+    const at::Tensor protectIn = in.protect.to(dev, at::kBool);
+    const at::Tensor prot = recipe.protectPositions ? protectIn : at::zeros_like(protectIn);
+
+    // Host: per sequence, the tokens kept, the sizes of B and A, and the tokens removed.
+    std::vector<int64_t> keep(B), nB(B), nA(B), removeCount(B), outLengths(B);
+    for (int64_t b = 0; b < B; ++b) {
+        const int64_t n = in.lengths[b], nProtected = recipe.protectPositions ? in.protectedCount[b] : 0;
+        keep[b] = std::max(keptTokenCount(n, in.keepRatio), nProtected);
+        nB[b] = std::max((n + 1) / 2, nProtected);
+        nA[b] = n - nB[b];
+    }
+    at::Tensor valid, inB;  // [B, M] bool
+    if (recipe.split == SplitRule::AlternatePositions) {
+        // B = odd positions and protected ones: |A| depends on where the protected tokens are now, which
+        // only the device knows; read back once per step.
+        valid = pos < hostToDevice(in.lengths, dev).unsqueeze(1);
+        inB = valid & ((pos % 2 == 1) | prot);
+        const at::Tensor aCount = (valid & inB.logical_not()).sum(1).to(at::kCPU, at::kLong).contiguous();
+        for (int64_t b = 0; b < B; ++b) {
+            nA[b] = aCount.data_ptr<int64_t>()[b];
+            nB[b] = in.lengths[b] - nA[b];
+        }
+    }
+    bool anyMatching = false;
+    int64_t totalRemoved = 0;
+    for (int64_t b = 0; b < B; ++b) {
+        const bool matching = recipe.split != SplitRule::ImportanceOnly && nA[b] > 0 && nB[b] > 0;
+        anyMatching = anyMatching || matching;
+        if (recipe.split == SplitRule::ImportanceOnly) removeCount[b] = in.lengths[b] - keep[b];
+        else removeCount[b] = matching ? std::min(in.lengths[b] - keep[b], nA[b]) : 0;
+        outLengths[b] = in.lengths[b] - removeCount[b];
+        totalRemoved += removeCount[b];
+    }
+    // Every count to the device in one copy.
+    std::vector<int64_t> packed;
+    for (const std::vector<int64_t>* v : std::initializer_list<const std::vector<int64_t>*>{
+             &in.lengths, &keep, &nB, &nA, &removeCount, &outLengths})
+        packed.insert(packed.end(), v->begin(), v->end());
+    const at::Tensor counts = hostToDevice(packed, dev).view({6, B});
+    const at::Tensor lengthDev = counts[0], keepDev = counts[1], nBDev = counts[2], nADev = counts[3],
+                     removeDev = counts[4], outLengthDev = counts[5];
+    if (!valid.defined()) valid = pos < lengthDev.unsqueeze(1);
+
+    at::Tensor h = in.hidden.to(at::kFloat), r = in.residual.to(at::kFloat), size = in.sizes.to(dev, at::kFloat);
+    // relu(h) once for the clip importance and the clipped features (tokenImportance computes the same).
+    at::Tensor clipped;
+    if (recipe.metric == ImportanceMetric::Clip || (recipe.clippedFeatures && recipe.split != SplitRule::ImportanceOnly))
+        clipped = at::relu(h);
+    at::Tensor importance = recipe.metric == ImportanceMetric::Clip ? clipped.sum(-1) : tokenImportance(h, recipe.metric);
+    at::Tensor match = at::full({B, M}, -1, longOpts), cosine = at::zeros({B, M}, h.options());
+    at::Tensor fate = at::zeros({B, M}, longOpts), destination = at::full({B, M}, -1, longOpts);
+    at::Tensor mergedFraction = at::zeros({B, M}, h.options());
+    at::Tensor removedMask = at::zeros_like(valid);
+    // Protected tokens rank above every other token in importance order; padding below all.
+    auto rankKey = [&] { return importance.masked_fill(prot, inf).masked_fill_(valid.logical_not(), -inf); };
+
+    if (recipe.split == SplitRule::ImportanceOnly) {
+        inB = firstInDescendingOrder(rankKey(), keepDev) & valid;
+        removedMask = valid & inB.logical_not();
+        fate.masked_fill_(removedMask, int64_t(FatePruned));
+    } else {
+        if (recipe.split == SplitRule::ImportanceHalves) inB = firstInDescendingOrder(rankKey(), nBDev) & valid;
+        if (anyMatching) {
+            // Step 3: best match in B by cosine of the (clipped) mixer output.
+            const at::Tensor isA = valid & inB.logical_not();
+            const at::Tensor g = recipe.clippedFeatures ? clipped : h;
+            const at::Tensor aRows = rowList(isA, nADev, *std::max_element(nA.begin(), nA.end()));
+            const at::Tensor bRows = rowList(inB, nBDev, *std::max_element(nB.begin(), nB.end()));
+            auto [sigmaA, bestA] = bestMatches(g, g.norm(2, -1, true).clamp_min(1e-12), aRows, bRows);
+            // Back to row coordinates; unlisted slots land in a spare column M.
+            const at::Tensor sigma = at::zeros({B, M + 1}, h.options()).scatter_(1, aRows, sigmaA).narrow(1, 0, M);
+            const at::Tensor bestB = at::zeros({B, M + 1}, longOpts).scatter_(1, aRows, bestA).narrow(1, 0, M);
+            const at::Tensor hasMatch = isA & inB.any(1, /*keepdim=*/true);
+            match = at::where(hasMatch, bestB, match);
+            cosine = at::where(hasMatch, sigma, cosine);
+            if (totalRemoved > 0) {
+                // Step 4: the k most similar tokens of A go; ties to the lower position.
+                removedMask = firstInDescendingOrder(sigma.masked_fill(hasMatch.logical_not(), -inf), removeDev) & hasMatch;
+                // The removed tokens as one list of flat rows (b * M + i), ascending: sequence by sequence,
+                // each in the order reduceTokens lists them. Their count is known, so a stable sort finds them.
+                const at::Tensor removed =
+                    std::get<1>(at::sort(removedMask.reshape(-1).to(at::kByte), /*stable=*/true, 0, /*descending=*/true))
+                        .narrow(0, 0, totalRemoved);
+                const at::Tensor dstLocal = bestB.reshape(-1).index_select(0, removed);
+                const at::Tensor dst = at::floor_divide(removed, M) * M + dstLocal;
+                at::Tensor hF = h.reshape({B * M, D}), rF = r.reshape({B * M, D}), sizeF = size.reshape(-1);
+                // reduceTokens merges only in sequences that remove tokens: the others keep their rows as
+                // they are, where x size / size need not round back to x. Merging with size 1 there does
+                // (x * 1 / 1 is exact).
+                const at::Tensor mergeSize = sizeF.masked_fill((removeDev == 0).unsqueeze(1).expand({B, M}).reshape(-1), 1.0);
+                at::Tensor mergedF = mergedFraction.view(-1);
+                at::Tensor remSize = sizeF.index_select(0, removed).unsqueeze(1);
+                // Step 5: residual stream, then mixer output.
+                at::Tensor newSize = sizeF;
+                if (recipe.residual == ResidualStrategy::Merge) {
+                    rF = weightedMerge(rF, mergeSize, removed, dst, remSize);
+                    newSize = addRowsInOrder(sizeF.clone(), dst, remSize.squeeze(1));
+                }
+                if (recipe.hidden != HiddenStrategy::Prune) {
+                    at::Tensor chosen;
+                    if (recipe.hidden == HiddenStrategy::Merge)
+                        chosen = at::ones({totalRemoved, 1}, h.options().dtype(at::kBool));
+                    else if (recipe.granularity == Granularity::Channel)
+                        chosen = hybridMergeChoice(hF.index_select(0, removed), dst, B * M);
+                    else
+                        chosen = hybridMergeChoice(importance.reshape(-1).index_select(0, removed).unsqueeze(1), dst, B * M);
+                    hF = weightedMerge(hF, mergeSize, removed, dst, chosen.to(at::kFloat) * remSize);
+                    mergedF.index_copy_(0, removed, chosen.to(at::kFloat).mean(1));
+                }
+                h = hF.view({B, M, D});
+                r = rF.view({B, M, D});
+                size = newSize.view({B, M});
+                const at::Tensor merged = recipe.residual == ResidualStrategy::Merge
+                                              ? at::ones({totalRemoved}, longOpts.dtype(at::kBool))
+                                              : mergedF.index_select(0, removed) > 0;
+                fate.view(-1).index_copy_(
+                    0, removed, at::full({totalRemoved}, int64_t(FatePruned), longOpts).masked_fill_(merged, int64_t(FateMerged)));
+                destination.view(-1).index_copy_(0, removed, dstLocal.masked_fill(merged.logical_not(), -1));
+            }
+        }
+    }
+
+    BatchReductionResult out;
+    out.details = {importance, inB, match, cosine, fate, destination, mergedFraction};
+    out.lengths = outLengths;
+    out.changed = totalRemoved > 0;
+    if (!out.changed) {
+        out.hidden = in.hidden;
+        out.residual = in.residual;
+        out.sizes = in.sizes;
+        out.protect = in.protect;
+        out.kept = pos.expand({B, M});
+        return out;
+    }
+    // Survivors of each row first, in order (a stable sort of the keep flags), then zero padding.
+    const int64_t M2 = *std::max_element(outLengths.begin(), outLengths.end());
+    const at::Tensor keepFlag = (valid & removedMask.logical_not()).to(at::kByte);
+    out.kept = std::get<1>(at::sort(keepFlag, /*stable=*/true, /*dim=*/1, /*descending=*/true)).narrow(1, 0, M2);
+    const at::Tensor padding = at::arange(M2, longOpts).unsqueeze(0) >= outLengthDev.unsqueeze(1);
+    const at::Tensor flat = (out.kept + at::arange(B, longOpts).unsqueeze(1) * M).reshape(-1);
+    auto rows = [&](const at::Tensor& x) {
+        return x.reshape({B * M, D}).index_select(0, flat).view({B, M2, D}).masked_fill_(padding.unsqueeze(2), 0);
+    };
+    out.hidden = rows(h).to(in.hidden.scalar_type());
+    out.residual = rows(r);
+    out.sizes = size.reshape(-1).index_select(0, flat).view({B, M2}).masked_fill_(padding, 1.0);
+    out.protect = protectIn.reshape(-1).index_select(0, flat).view({B, M2}).masked_fill_(padding, false);
     return out;
 }
 

@@ -49,4 +49,37 @@ ReductionStepResult finishReductionStep(const at::Tensor& hidden, const at::Tens
                                         at::ScalarType hiddenType, const at::Tensor& removed,
                                         const ReductionStepDetails& details);
 
+// The same step on a whole right-padded batch at once (what the model hook runs). Sequence for sequence it
+// selects, merges and prunes exactly what reduceTokens selects on that sequence alone (the tests compare
+// them); only the floating-point rounding of batched kernels may differ. One set of kernel launches serves
+// the batch, and nothing waits for the device: every count follows on the host from the lengths and the
+// protected counts. Exceptions: the alternate-position split (ToMe, PuMer) copies its candidate counts to
+// the host once per step; a batch of one sequence runs reduceTokens itself (fewer kernels than the
+// batch's bookkeeping), and UtrReference runs reduceTokensLikeReference sequence by sequence; these two
+// leave `kept` and the details on the host.
+struct BatchReductionInput {
+    at::Tensor hidden;    // [B, M, D] mixer output (model dtype); rows at and after lengths[b] are padding
+    at::Tensor residual;  // [B, M, D] fp32
+    at::Tensor sizes;     // [B, M] fp32
+    at::Tensor protect;   // [B, M] bool, false on padding rows (on the streams' device; for one sequence
+                          // the host saves reduceTokens a copy)
+    std::vector<int64_t> lengths;         // [B] valid rows of each sequence (>= 1)
+    std::vector<int64_t> protectedCount;  // [B] true rows of protect per sequence (kept on the host)
+    double keepRatio = 1.0;
+};
+
+struct BatchReductionResult {
+    bool changed = false;                // false: nothing was removed and the streams below are the inputs
+    at::Tensor hidden, residual;         // [B, M', D] survivors in order, zero rows after each sequence's end
+    at::Tensor sizes;                    // [B, M'] (1 on padding rows)
+    at::Tensor protect;                  // [B, M'] the input protection, carried to the survivors
+    at::Tensor kept;                     // [B, M'] int64 input row of each survivor (padding rows: any row)
+    std::vector<int64_t> lengths;        // [B] survivors of each sequence; M' is their maximum
+    ReductionStepDetails details;        // [B, M] each, as reduceTokens reports them per sequence (fate and
+                                         // destination int64; padding rows undefined); on the device, or
+                                         // on the host where reduceTokens ran (see above)
+};
+
+BatchReductionResult reduceTokensBatch(const BatchReductionInput& in, const ReductionRecipe& recipe);
+
 }  // namespace ssmlens

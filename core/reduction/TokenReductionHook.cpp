@@ -52,13 +52,17 @@ TokenReductionHook::TokenReductionHook(ReductionSchedule schedule, std::vector<s
       recordTrace_(recordTrace) {}
 
 void TokenReductionHook::start(const LayerStreams& s) {
-    const int64_t B = s.hidden.size(0);
+    const int64_t B = s.hidden.size(0), M = s.hidden.size(1);
     seqs_.assign(B, {});
+    pending_.clear();
+    protectedCount_.assign(B, 0);
+    // The protection as one [B, M] mask, made on the host once per forward pass and copied in one go.
+    at::Tensor protect = at::zeros({B, M}, at::kBool);
+    auto pr = protect.accessor<bool, 2>();
     auto len = s.lengths.accessor<int64_t, 1>();
     for (int64_t b = 0; b < B; ++b) {
         SequenceState& q = seqs_[b];
         const int64_t n = len[b];
-        q.sizes = at::ones({n}, s.residual.options());
         q.own.resize(n);
         q.members.resize(n);
         for (int64_t i = 0; i < n; ++i) {
@@ -67,7 +71,19 @@ void TokenReductionHook::start(const LayerStreams& s) {
         }
         q.prunedAt.assign(n, -1);
         q.trace.length = n;
+        if (b < static_cast<int64_t>(protected_.size()))
+            for (int64_t p : protected_[b])
+                if (p >= 0 && p < n) pr[b][p] = true;
+        // The last token: protected tokens are never removed and survivors keep their order, so the
+        // original last token stays the last one at every anchor.
+        pr[b][n - 1] = true;
+        for (int64_t i = 0; i < n; ++i) protectedCount_[b] += pr[b][i];
     }
+    // One sequence runs reduceTokens, which reads the protection on the host; a batch reads it on the device.
+    const at::Device dev = s.residual.device();
+    if (B == 1 || dev.is_cpu()) protect_ = protect;
+    else protect_ = dev.is_cuda() ? protect.pin_memory().to(dev, /*non_blocking=*/true) : protect.to(dev);
+    sizes_ = at::ones({B, M}, s.residual.options());
 }
 
 LayerTrace TokenReductionHook::blankLayerTrace(const SequenceState& seq, int64_t layer, int64_t n) const {
@@ -86,116 +102,144 @@ LayerTrace TokenReductionHook::blankLayerTrace(const SequenceState& seq, int64_t
     return lt;
 }
 
-void TokenReductionHook::recordPresent(SequenceState& seq, LayerTrace& lt, const at::Tensor& importance) const {
-    std::vector<float> imp = toVector<float>(importance);
-    for (size_t i = 0; i < seq.own.size(); ++i) {
-        lt.importance[seq.own[i]] = imp[i];
-        lt.fate[seq.own[i]] = FateKept;
-    }
-}
-
 void TokenReductionHook::afterLayer(int64_t layer, LayerStreams& s) {
     if (seqs_.empty() || layer == 0) start(s);
     bool anchor = false;
     for (const auto& a : schedule_.anchors) anchor = anchor || a.layer == layer;
-    const int64_t B = s.hidden.size(0);
-    auto len = s.lengths.accessor<int64_t, 1>();
-
     if (!anchor) {
-        if (!recordTrace_) return;
-        for (int64_t b = 0; b < B; ++b) {
-            SequenceState& q = seqs_[b];
-            LayerTrace lt = blankLayerTrace(q, layer, len[b]);
-            recordPresent(q, lt, tokenImportance(s.hidden[b].narrow(0, 0, len[b]), recipe_.metric));
-            q.trace.layers.push_back(std::move(lt));
-        }
+        if (recordTrace_) recordLayer(layer, s);
         return;
     }
+    const int64_t B = s.hidden.size(0);
+    auto len = s.lengths.accessor<int64_t, 1>();
+    BatchReductionInput in;
+    in.hidden = s.hidden;
+    in.residual = s.residual;
+    in.sizes = sizes_;
+    in.protect = protect_;
+    in.lengths.resize(B);
+    for (int64_t b = 0; b < B; ++b) in.lengths[b] = len[b];
+    in.protectedCount = protectedCount_;
+    in.keepRatio = schedule_.keepRatioAt(layer);
+    BatchReductionResult r = reduceTokensBatch(in, recipe_);
+    if (recordTrace_) recordAnchor(layer, s, in.lengths, r);
+    if (!r.changed) return;
+    pending_.push_back({layer, r.details.fate, r.details.destination, r.kept, in.lengths, r.lengths});
+    if (recordTrace_) resolve();  // the next layer's trace reads the provenance
+    // Padding rows (zero) are never read as valid.
+    s.hidden = r.hidden;
+    s.residual = r.residual;
+    s.lengths = at::tensor(r.lengths, at::kLong);
+    sizes_ = r.sizes;
+    protect_ = r.protect;
+}
 
-    const double q = schedule_.keepRatioAt(layer);
-    std::vector<at::Tensor> hs, rs;
-    std::vector<int64_t> newLengths(B);
-    for (int64_t b = 0; b < B; ++b) {
-        SequenceState& seq = seqs_[b];
-        const int64_t n = len[b];
-        ReductionStepInput in;
-        in.hidden = s.hidden[b].narrow(0, 0, n);
-        in.residual = s.residual[b].narrow(0, 0, n);
-        in.sizes = seq.sizes;
-        std::vector<int64_t> protect(n, 0);
-        protect[n - 1] = 1;
-        if (b < static_cast<int64_t>(protected_.size()))
-            for (int64_t i = 0; i < n; ++i) protect[i] = protect[i] || protected_[b].count(seq.own[i]);
-        in.protect = at::tensor(protect, at::kLong).to(at::kBool);
-        in.keepRatio = q;
-        ReductionStepResult r = reduceTokens(in, recipe_);
-
-        if (recordTrace_) {
-            LayerTrace lt = blankLayerTrace(seq, layer, n);
-            lt.anchor = true;
-            std::vector<float> imp = toVector<float>(r.importance), mf = toVector<float>(r.mergedFraction),
-                               cosv = toVector<float>(r.matchCosine);
-            std::vector<int8_t> fate = toVector<int8_t>(r.fate);
-            std::vector<int64_t> dest = toVector<int64_t>(r.destination), match = toVector<int64_t>(r.match);
-            std::vector<uint8_t> inB = toVector<uint8_t>(r.inB.to(at::kByte));
-            for (int64_t i = 0; i < n; ++i) {
-                const int64_t p = seq.own[i];
-                lt.importance[p] = imp[i];
-                lt.fate[p] = fate[i];
-                lt.destination[p] = dest[i] >= 0 ? seq.own[dest[i]] : -1;
-                lt.mergedFraction[p] = mf[i];
-                lt.inB[p] = static_cast<int8_t>(inB[i]);
-                lt.match[p] = match[i] >= 0 ? seq.own[match[i]] : -1;
-                lt.matchCosine[p] = match[i] >= 0 ? cosv[i] : kNaN;
-            }
-            lt.tokensOut = r.kept.size(0);
-            for (SimilarPair pr : mostSimilarPairs(in.hidden, recipe_.clippedFeatures, 3)) {
-                pr.a = seq.own[pr.a];
-                pr.b = seq.own[pr.b];
-                lt.similarPairs.push_back(pr);
-            }
-            seq.trace.layers.push_back(std::move(lt));
+void TokenReductionHook::resolve() const {
+    if (pending_.empty()) return;
+    // Provenance: merged tokens hand their members to the destination; pruned ones are recorded. Every
+    // pending anchor comes to the host in one copy.
+    std::vector<at::Tensor> parts;
+    bool oneDevice = true;
+    for (const AnchorRecord& a : pending_)
+        for (const at::Tensor* t : {&a.fate, &a.destination, &a.kept}) {
+            parts.push_back(t->reshape(-1).to(at::kLong));
+            oneDevice = oneDevice && parts.back().device() == parts.front().device();
         }
-
-        // Provenance: merged tokens hand their members to the destination; pruned ones are recorded.
-        std::vector<int8_t> fate = toVector<int8_t>(r.fate);
-        std::vector<int64_t> dest = toVector<int64_t>(r.destination), kept = toVector<int64_t>(r.kept);
-        for (int64_t i = 0; i < n; ++i) {
-            if (fate[i] == FateMerged) {
-                auto& to = seq.members[dest[i]];
-                to.insert(to.end(), seq.members[i].begin(), seq.members[i].end());
-            } else if (fate[i] == FatePruned) {
-                for (int64_t p : seq.members[i]) seq.prunedAt[p] = layer;
+    if (!oneDevice)
+        for (at::Tensor& t : parts) t = t.to(at::kCPU);
+    const at::Tensor host = at::cat(parts).to(at::kCPU).contiguous();
+    const int64_t* p = host.data_ptr<int64_t>();
+    for (const AnchorRecord& a : pending_) {
+        const int64_t B = a.fate.size(0), M = a.fate.size(1), M2 = a.kept.size(1);
+        const int64_t* fate = p;
+        const int64_t* dest = fate + B * M;
+        const int64_t* kept = dest + B * M;
+        p = kept + B * M2;
+        for (int64_t b = 0; b < B; ++b) {
+            SequenceState& seq = seqs_[b];
+            for (int64_t i = 0; i < a.lengthsIn[b]; ++i) {
+                const int64_t f = fate[b * M + i];
+                if (f == FateMerged) {
+                    auto& to = seq.members[dest[b * M + i]];
+                    to.insert(to.end(), seq.members[i].begin(), seq.members[i].end());
+                } else if (f == FatePruned) {
+                    for (int64_t q : seq.members[i]) seq.prunedAt[q] = a.layer;
+                }
             }
+            std::vector<int64_t> own;
+            std::vector<std::vector<int64_t>> members;
+            own.reserve(a.lengthsOut[b]);
+            members.reserve(a.lengthsOut[b]);
+            for (int64_t j = 0; j < a.lengthsOut[b]; ++j) {
+                const int64_t i = kept[b * M2 + j];
+                own.push_back(seq.own[i]);
+                members.push_back(std::move(seq.members[i]));
+            }
+            seq.own = std::move(own);
+            seq.members = std::move(members);
         }
-        std::vector<int64_t> own;
-        std::vector<std::vector<int64_t>> members;
-        for (int64_t i : kept) {
-            own.push_back(seq.own[i]);
-            members.push_back(std::move(seq.members[i]));
-        }
-        seq.own = std::move(own);
-        seq.members = std::move(members);
-        seq.sizes = r.sizes;
-        newLengths[b] = r.kept.size(0);
-        hs.push_back(r.hidden);
-        rs.push_back(r.residual);
     }
-    // Re-pad the batch to the longest survivor count; padding rows are never read as valid.
-    const int64_t maxLen = *std::max_element(newLengths.begin(), newLengths.end());
-    auto pad = [&](const std::vector<at::Tensor>& rows) {
-        if (rows.size() == 1) return rows[0].unsqueeze(0);
-        std::vector<at::Tensor> padded;
-        for (const auto& t : rows) padded.push_back(at::constant_pad_nd(t, {0, 0, 0, maxLen - t.size(0)}));
-        return at::stack(padded);
-    };
-    s.hidden = pad(hs);
-    s.residual = pad(rs);
-    s.lengths = at::tensor(newLengths, at::kLong);
+    pending_.clear();
+}
+
+const TokenReductionHook::SequenceState& TokenReductionHook::resolved(size_t sequence) const {
+    resolve();
+    return seqs_.at(sequence);
+}
+
+void TokenReductionHook::recordLayer(int64_t layer, const LayerStreams& s) {
+    resolve();
+    const at::Tensor imp = tokenImportance(s.hidden, recipe_.metric).to(at::kCPU).contiguous();  // [B, M]
+    auto a = imp.accessor<float, 2>();
+    for (size_t b = 0; b < seqs_.size(); ++b) {
+        SequenceState& q = seqs_[b];
+        LayerTrace lt = blankLayerTrace(q, layer, static_cast<int64_t>(q.own.size()));
+        for (size_t i = 0; i < q.own.size(); ++i) {
+            lt.importance[q.own[i]] = a[b][i];
+            lt.fate[q.own[i]] = FateKept;
+        }
+        q.trace.layers.push_back(std::move(lt));
+    }
+}
+
+void TokenReductionHook::recordAnchor(int64_t layer, const LayerStreams& s, const std::vector<int64_t>& lengths,
+                                      const BatchReductionResult& r) {
+    resolve();
+    const ReductionStepDetails& d = r.details;
+    const at::Tensor host = at::stack({d.importance.to(at::kDouble), d.inB.to(at::kDouble), d.match.to(at::kDouble),
+                                       d.matchCosine.to(at::kDouble), d.fate.to(at::kDouble),
+                                       d.destination.to(at::kDouble), d.mergedFraction.to(at::kDouble)})
+                                .to(at::kCPU)
+                                .contiguous();  // [7, B, M]
+    auto a = host.accessor<double, 3>();
+    for (size_t b = 0; b < seqs_.size(); ++b) {
+        SequenceState& seq = seqs_[b];
+        const int64_t n = lengths[b];
+        LayerTrace lt = blankLayerTrace(seq, layer, n);
+        lt.anchor = true;
+        for (int64_t i = 0; i < n; ++i) {
+            const int64_t p = seq.own[i];
+            const int64_t dest = static_cast<int64_t>(a[5][b][i]), match = static_cast<int64_t>(a[2][b][i]);
+            lt.importance[p] = static_cast<float>(a[0][b][i]);
+            lt.fate[p] = static_cast<int8_t>(a[4][b][i]);
+            lt.destination[p] = dest >= 0 ? seq.own[dest] : -1;
+            lt.mergedFraction[p] = static_cast<float>(a[6][b][i]);
+            lt.inB[p] = static_cast<int8_t>(a[1][b][i]);
+            lt.match[p] = match >= 0 ? seq.own[match] : -1;
+            lt.matchCosine[p] = match >= 0 ? static_cast<float>(a[3][b][i]) : kNaN;
+        }
+        lt.tokensOut = r.lengths[b];
+        for (SimilarPair pr : mostSimilarPairs(s.hidden[b].narrow(0, 0, n), recipe_.clippedFeatures, 3)) {
+            pr.a = seq.own[pr.a];
+            pr.b = seq.own[pr.b];
+            lt.similarPairs.push_back(pr);
+        }
+        seq.trace.layers.push_back(std::move(lt));
+    }
 }
 
 TokenTrace TokenReductionHook::trace(size_t sequence) const {
-    const SequenceState& q = seqs_.at(sequence);
+    const SequenceState& q = resolved(sequence);
     TokenTrace t = q.trace;
     t.survivorPositions = q.own;
     t.survivorMembers = q.members;
