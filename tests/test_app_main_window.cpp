@@ -202,6 +202,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(w.modelFacts().hasTokenizer, 30000);
         w.setPrompt(kPrompt);
         QTRY_VERIFY_WITH_TIMEOUT(w.promptTokens() > 20, 60000);
+        QCOMPARE(w.promptChips()->tokenCount(), w.promptTokens());  // a new prompt lays the chips out anew
         QCOMPARE(w.currentSession().tokenizer, model_ + "/tokenizer.model");
     }
 

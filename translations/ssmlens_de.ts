@@ -302,22 +302,6 @@
 <context>
     <name>ssmlens::ImportanceHeatmap</name>
     <message>
-        <source>kept</source>
-        <translation>behalten</translation>
-    </message>
-    <message>
-        <source>merged</source>
-        <translation>verschmolzen</translation>
-    </message>
-    <message>
-        <source>pruned</source>
-        <translation>entfernt</translation>
-    </message>
-    <message>
-        <source>gone (removed earlier)</source>
-        <translation>nicht mehr vorhanden (früher entfernt)</translation>
-    </message>
-    <message>
         <source>merged at this layer</source>
         <translation>in dieser Schicht verschmolzen</translation>
     </message>

@@ -302,22 +302,6 @@
 <context>
     <name>ssmlens::ImportanceHeatmap</name>
     <message>
-        <source>kept</source>
-        <translation>保留</translation>
-    </message>
-    <message>
-        <source>merged</source>
-        <translation>已合并</translation>
-    </message>
-    <message>
-        <source>pruned</source>
-        <translation>已剪除</translation>
-    </message>
-    <message>
-        <source>gone (removed earlier)</source>
-        <translation>已不存在（在更早的层被移除）</translation>
-    </message>
-    <message>
         <source>merged at this layer</source>
         <translation>在此层合并</translation>
     </message>

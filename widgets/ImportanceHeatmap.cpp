@@ -6,19 +6,9 @@
 #include <cmath>
 #include <qcustomplot.h>
 
+#include "widgets/TokenStrip.h"  // fateName: one wording of a token's fate in every view
+
 namespace ssmlens {
-namespace {
-
-QString fateText(int8_t fate) {
-    switch (fate) {
-        case 0: return ImportanceHeatmap::tr("kept");
-        case 1: return ImportanceHeatmap::tr("merged");
-        case 2: return ImportanceHeatmap::tr("pruned");
-        default: return ImportanceHeatmap::tr("gone (removed earlier)");
-    }
-}
-
-}  // namespace
 
 ImportanceHeatmap::ImportanceHeatmap(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
     auto* layout = new QVBoxLayout(this);
@@ -160,7 +150,7 @@ QString ImportanceHeatmap::describeCell(int layer, int p) const {
     QString token = p < labels_.size() ? QStringLiteral("\"%1\"").arg(labels_[p]) : QString::number(p);
     QString text = tr("layer %1, token %2 %3").arg(layer).arg(p).arg(token);
     if (std::isfinite(lt.importance[p])) text += "\n" + tr("importance %1").arg(lt.importance[p], 0, 'g', 4);
-    text += "\n" + fateText(lt.fate[p]);
+    text += "\n" + TokenStrip::fateName(lt.fate[p]);
     if (lt.fate[p] == 1 && lt.destination[p] >= 0) {
         text += " " + tr("into token %1").arg(lt.destination[p]);
         if (std::isfinite(lt.mergedFraction[p]))

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <qcustomplot.h>
 
-#include "widgets/TokenCurveStyle.h"
+#include "widgets/TokenCurves.h"
 
 namespace ssmlens {
 
@@ -36,20 +36,7 @@ ScheduleCurvePlot::ScheduleCurvePlot(QWidget* parent) : QWidget(parent), plot_(n
 
 void ScheduleCurvePlot::setData(int64_t promptLength, const std::vector<int64_t>& tokens,
                                 const std::vector<int64_t>& anchors) {
-    QVector<double> x, dense, reduced, ax, ay;
-    for (size_t l = 0; l < tokens.size(); ++l) {
-        x << double(l);
-        dense << double(promptLength);
-        reduced << double(tokens[l]);
-    }
-    for (int64_t a : anchors)
-        if (a >= 0 && a < static_cast<int64_t>(tokens.size())) {
-            ax << double(a);
-            ay << double(tokens[a]);
-        }
-    dense_->setData(x, dense, true);
-    reduced_->setData(x, reduced, true);
-    anchors_->setData(ax, ay, true);
+    setTokenCurves(dense_, reduced_, anchors_, promptLength, tokens, anchors);
     plot_->xAxis->setRange(-0.5, std::max<double>(1.0, tokens.size() - 0.5));
     plot_->yAxis->setRange(0, std::max<double>(1.0, double(promptLength)) * 1.08);
     // Queued: a slider drag asks for many redraws; the event loop draws the latest once.

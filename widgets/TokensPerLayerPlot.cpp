@@ -3,7 +3,7 @@
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
-#include "widgets/TokenCurveStyle.h"
+#include "widgets/TokenCurves.h"
 
 namespace ssmlens {
 
@@ -30,20 +30,7 @@ TokensPerLayerPlot::TokensPerLayerPlot(QWidget* parent) : QWidget(parent), plot_
 
 void TokensPerLayerPlot::setData(int promptLength, const std::vector<int64_t>& tokens, const std::vector<int64_t>& anchors,
                                  double flopsSaving, double tokenReduction) {
-    QVector<double> x, dense, reduced, ax, ay;
-    for (size_t l = 0; l < tokens.size(); ++l) {
-        x << double(l);
-        dense << promptLength;
-        reduced << double(tokens[l]);
-    }
-    for (int64_t a : anchors)
-        if (a >= 0 && a < static_cast<int64_t>(tokens.size())) {
-            ax << double(a);
-            ay << double(tokens[a]);
-        }
-    dense_->setData(x, dense, true);
-    reduced_->setData(x, reduced, true);
-    anchors_->setData(ax, ay, true);
+    setTokenCurves(dense_, reduced_, anchors_, promptLength, tokens, anchors);
     title_->setText(tr("Tokens entering each layer: %1% fewer token-layers, %2% fewer FLOPs")
                         .arg(tokenReduction, 0, 'f', 1)
                         .arg(flopsSaving, 0, 'f', 1));

@@ -300,6 +300,7 @@ void MainWindow::selectLayerAndToken(int layer, int position) {
                 break;
             }
     }
+    const bool changed = layer != selectedLayer_ || position != selectedToken_;
     selectedLayer_ = layer;
     selectedToken_ = position;
     strip_->setLayer(layer);
@@ -307,7 +308,7 @@ void MainWindow::selectLayerAndToken(int layer, int position) {
     graph_->setLayer(layer);
     graph_->selectToken(position);
     chips_->setHighlightedToken(position);
-    if (autosave_) autosave_->markDirty();
+    if (changed && autosave_) autosave_->markDirty();  // a result re-applying the same selection saves nothing
 }
 
 void MainWindow::showResult(QSharedPointer<const ReductionResponse> response) {
@@ -317,11 +318,13 @@ void MainWindow::showResult(QSharedPointer<const ReductionResponse> response) {
         pending_.reset();
         sendToWorker(next);
     }
+    // The chips show the prompt, which a slider move does not change: lay them out only for a new prompt.
+    if (!last_ || response->ids != last_->ids || response->tokenLabels != last_->tokenLabels)
+        chips_->setTokens(response->ids, response->tokenLabels);
     last_ = response;
     const TokenTrace& t = response->run.trace;
     heatmap_->setTrace(t, response->tokenLabels);
     strip_->setTrace(t, response->tokenLabels, response->ids);
-    chips_->setTokens(response->ids, response->tokenLabels);
     graph_->setTrace(t, response->tokenLabels);
     if (pendingSelection_) {  // restored from a session
         std::tie(selectedLayer_, selectedToken_) = *pendingSelection_;

@@ -13,6 +13,16 @@
 
 namespace ssmlens {
 
+namespace {
+
+// The first line of an error: the views and the status bar show one line; details stay in the exception.
+QString firstLine(const std::exception& e) {
+    const std::string what = e.what();
+    return QString::fromStdString(what.substr(0, what.find('\n')));
+}
+
+}  // namespace
+
 ReductionWorker::ReductionWorker(QObject* parent) : QObject(parent) {}
 ReductionWorker::~ReductionWorker() = default;
 
@@ -49,8 +59,7 @@ void ReductionWorker::loadModel(const QString& folder, const QString& dtype, con
         denseCache_.reset();
         Q_EMIT modelLoaded(facts);
     } catch (const std::exception& e) {
-        std::string what = e.what();
-        Q_EMIT failed(0, QString::fromStdString(what.substr(0, what.find('\n'))));
+        Q_EMIT failed(0, firstLine(e));
     }
 }
 
@@ -64,8 +73,7 @@ void ReductionWorker::loadTokenizer(const QString& path) {
         facts_.hasTokenizer = true;
         Q_EMIT modelLoaded(facts_);
     } catch (const std::exception& e) {
-        std::string what = e.what();
-        Q_EMIT failed(0, QString::fromStdString(what.substr(0, what.find('\n'))));
+        Q_EMIT failed(0, firstLine(e));
     }
 }
 
@@ -102,8 +110,7 @@ void ReductionWorker::run(const ReductionRequest& request) {
         response->run = runReduction(*model_, response->ids, request.schedule, tokenizer_.get(), options);
         Q_EMIT finished(response);
     } catch (const std::exception& e) {
-        std::string what = e.what();
-        Q_EMIT failed(request.id, QString::fromStdString(what.substr(0, what.find('\n'))));
+        Q_EMIT failed(request.id, firstLine(e));
     }
 }
 
@@ -124,8 +131,7 @@ void ReductionWorker::evaluate(const EvalRequest& request) {
     } catch (const EvalCancelled&) {
         Q_EMIT evalFailed(request.id, tr("accuracy check cancelled"));
     } catch (const std::exception& e) {
-        std::string what = e.what();
-        Q_EMIT evalFailed(request.id, QString::fromStdString(what.substr(0, what.find('\n'))));
+        Q_EMIT evalFailed(request.id, firstLine(e));
     }
 }
 
@@ -146,8 +152,7 @@ void ReductionWorker::sweep(const SweepRequest& request) {
     } catch (const EvalCancelled&) {
         Q_EMIT evalFailed(request.id, tr("accuracy sweep cancelled"));
     } catch (const std::exception& e) {
-        std::string what = e.what();
-        Q_EMIT evalFailed(request.id, QString::fromStdString(what.substr(0, what.find('\n'))));
+        Q_EMIT evalFailed(request.id, firstLine(e));
     }
 }
 
@@ -170,8 +175,7 @@ void ReductionWorker::continueText(const ContinuationRequest& request) {
         const QString reduced = text(generate(*model_, ids, o, {}, &hook));
         Q_EMIT continuationsReady(request.id, dense, reduced);
     } catch (const std::exception& e) {
-        std::string what = e.what();
-        Q_EMIT failed(request.id, QString::fromStdString(what.substr(0, what.find('\n'))));
+        Q_EMIT failed(request.id, firstLine(e));
     }
 }
 
