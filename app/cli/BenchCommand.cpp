@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -111,6 +112,45 @@ int runBenchReduce(const Args& raw) {
     s.repeats = static_cast<int>(args.getInt("repeats", 3));
     s.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
     std::printf("%s", runReductionBenchmark(s).table().c_str());
+    return 0;
+}
+
+}  // namespace ssmlens::cli
+
+#include "core/bench/SsdKernelCheck.h"
+
+namespace ssmlens::cli {
+
+int runBenchSsd(const Args& raw) {
+    const std::vector<OptionSpec> specs = {
+        {"device", "D", "cuda (default) or cuda:N"},
+        {"dtype", "T", "operand dtype of the tensor-core scan: bf16 (default) or fp16"},
+        {"tolerance", "X", "largest accepted max |fused - ATen| / max |ATen| (default 1e-2 bf16, 2e-3 fp16)"},
+        {"repeats", "N", "timed runs per case, median reported (default 5)"},
+        {"checks-only", "", "skip the timed layer shapes"}};
+    CliArgs args(raw, specs);
+    if (args.helpRequested()) {
+        std::printf("%s", helpText("ssmlens-cli bench-ssd [--device cuda] [--dtype bf16|fp16]",
+                                   "Checks the tensor-core prefill scan against the ATen chunked scan on random "
+                                   "inputs and times both on the layer shapes of the 130m and 2.7b models. Exits "
+                                   "1 when a case differs by more than the tolerance.",
+                                   specs)
+                              .c_str());
+        return 0;
+    }
+    SsdCheckSettings s;
+    s.device = args.has("device") ? deviceFrom(args) : at::Device(at::kCUDA);
+    s.operandType = parseDtypeName(args.get("dtype", "bf16"));
+    s.tolerance = args.getDouble("tolerance", 0);
+    s.repeats = static_cast<int>(args.getInt("repeats", 5));
+    s.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
+    std::vector<SsdCase> cases = defaultSsdCases();
+    if (args.has("checks-only"))
+        cases.erase(std::remove_if(cases.begin(), cases.end(), [](const SsdCase& c) { return c.timed; }), cases.end());
+    const auto results = runSsdKernelCheck(s, cases);
+    std::printf("%s", ssdCheckTable(results, s).c_str());
+    for (const auto& r : results)
+        if (!r.passed) return 1;
     return 0;
 }
 

@@ -15,6 +15,7 @@ int runGenerate(const Args& args);
 int runScore(const Args& args);
 int runBench(const Args& args);
 int runBenchReduce(const Args& args);
+int runBenchSsd(const Args& args);
 int runRandomModel(const Args& args);
 int runTrainTokenizer(const Args& args);
 int runReduce(const Args& args);

@@ -40,4 +40,17 @@ std::pair<at::Tensor, at::Tensor> timeSteps(const at::Tensor& dtRaw, const at::T
 // after the convolution and after the SiLU, as the ATen path (conv1d and silu in the model dtype) does.
 at::Tensor causalConvSilu(const at::Tensor& xBC, const at::Tensor& weight, const at::Tensor& bias);
 
+// Whether ssdChunkedTensorCores takes heads of `headdim` channels and states of `dState`: both multiples of
+// 16, headdim <= 128, dState <= 256, headdim * dState <= 16384 (every published Mamba-2: 64 x 128).
+bool ssdTensorCoreShapeSupported(int64_t headdim, int64_t dState);
+
+// The chunked SSD of core/model/SsdScan.h (same inputs, same outputs: {y [B, L, H, P], final state
+// [B, H, P, N]}, fp32) with its matrix products on tensor cores: the operands are rounded to operandType
+// (bf16, or fp16 when it is kHalf), products accumulate in fp32, decays are fp32. For bf16 / fp16 models,
+// whose x, B and C already carry that precision. Four launches (core/cuda/FusedSsd.cu says which).
+std::pair<at::Tensor, at::Tensor> ssdChunkedTensorCores(const at::Tensor& x, const at::Tensor& dt,
+                                                        const at::Tensor& A, const at::Tensor& B,
+                                                        const at::Tensor& C, const at::Tensor& initialState,
+                                                        at::ScalarType operandType);
+
 }  // namespace ssmlens::fused

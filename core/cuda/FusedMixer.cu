@@ -42,6 +42,43 @@ __global__ void causalConvSiluKernel(const x_t* __restrict__ x, RowView xv, cons
     out[i] = detail::roundTo<x_t>(acc / (1.f + expf(-acc)));
 }
 
+// The common case K = 4 (every published Mamba-2): one thread per channel and run of kConvRows positions, the
+// three inputs before the current one kept in registers as the run slides along, so each input is read about
+// once and no index needs a division. Same sums in the same order as the kernel above (a zero input adds +0).
+constexpr int kConvRows = 16;
+constexpr int kConvThreads = 128;
+
+template <typename x_t>
+__global__ void causalConv4SiluKernel(const x_t* __restrict__ x, int64_t sb, int64_t sl, int64_t sc,
+                                      const x_t* __restrict__ w, const x_t* __restrict__ bias,
+                                      float* __restrict__ out, int64_t L, int64_t C) {
+    const int64_t c = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (c >= C) return;
+    const int64_t l0 = static_cast<int64_t>(blockIdx.y) * kConvRows, b = blockIdx.z;
+    const x_t* xc = x + b * sb + c * sc;
+    const float w0 = static_cast<float>(w[c * 4]), w1 = static_cast<float>(w[c * 4 + 1]);
+    const float w2 = static_cast<float>(w[c * 4 + 2]), w3 = static_cast<float>(w[c * 4 + 3]);
+    const float b0 = bias ? static_cast<float>(bias[c]) : 0.f;
+    float x0 = l0 >= 3 ? static_cast<float>(xc[(l0 - 3) * sl]) : 0.f;
+    float x1 = l0 >= 2 ? static_cast<float>(xc[(l0 - 2) * sl]) : 0.f;
+    float x2 = l0 >= 1 ? static_cast<float>(xc[(l0 - 1) * sl]) : 0.f;
+    const int64_t end = l0 + kConvRows < L ? l0 + kConvRows : L;
+    float* o = out + b * L * C + c;
+    for (int64_t l = l0; l < end; ++l) {
+        const float x3 = static_cast<float>(xc[l * sl]);
+        float acc = b0;
+        acc += w0 * x0;
+        acc += w1 * x1;
+        acc += w2 * x2;
+        acc += w3 * x3;
+        acc = detail::roundTo<x_t>(acc);
+        o[l * C] = detail::roundTo<x_t>(acc / (1.f + expf(-acc)));
+        x0 = x1;
+        x1 = x2;
+        x2 = x3;
+    }
+}
+
 constexpr int kThreads = 256;
 
 unsigned blocksFor(int64_t total) { return static_cast<unsigned>((total + kThreads - 1) / kThreads); }
@@ -86,6 +123,16 @@ at::Tensor causalConvSilu(const at::Tensor& xBC, const at::Tensor& weightIn, con
     auto stream = c10::cuda::getCurrentCUDAStream();
     detail::dispatchModelType(xBC.scalar_type(), "causalConvSilu", [&](auto tag) {
         using x_t = decltype(tag);
+        if (K == 4 && xBC.dim() == 3) {
+            const dim3 grid(static_cast<unsigned>((C + kConvThreads - 1) / kConvThreads),
+                            static_cast<unsigned>((xBC.size(1) + kConvRows - 1) / kConvRows),
+                            static_cast<unsigned>(xBC.size(0)));
+            causalConv4SiluKernel<x_t><<<grid, kConvThreads, 0, stream>>>(
+                xBC.data_ptr<x_t>(), xBC.stride(0), xBC.stride(1), xBC.stride(2), w.data_ptr<x_t>(),
+                b.defined() ? b.data_ptr<x_t>() : nullptr, out.data_ptr<float>(), xBC.size(1), C);
+            C10_CUDA_KERNEL_LAUNCH_CHECK();
+            return;
+        }
         causalConvSiluKernel<x_t><<<blocksFor(total), kThreads, 0, stream>>>(
             xBC.data_ptr<x_t>(), xv, w.data_ptr<x_t>(), b.defined() ? b.data_ptr<x_t>() : nullptr,
             out.data_ptr<float>(), total, C, K);

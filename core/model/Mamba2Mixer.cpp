@@ -99,8 +99,17 @@ at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps) {
     return (xf * weight.to(at::kFloat)).to(weight.scalar_type());
 }
 
+at::Tensor paddingMask(const at::Tensor& lengths, int64_t L, const at::Device& device) {
+    auto len = lengths.accessor<int64_t, 1>();
+    bool padding = false;
+    for (int64_t b = 0; b < lengths.size(0); ++b) padding = padding || len[b] < L;
+    if (!padding) return {};
+    at::Tensor valid = at::arange(L, at::kLong).unsqueeze(0) < lengths.unsqueeze(1);  // [B, L]
+    return valid.to(at::kFloat).to(device);
+}
+
 at::Tensor mixerPrefill(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& u,
-                        const at::Tensor& lengths, ScanMode mode, LayerState* state) {
+                        const at::Tensor& lengths, ScanMode mode, LayerState* state, const at::Tensor& validMask) {
     const int64_t B = u.size(0), L = u.size(1), K = c.dConv, H = c.nHeads(), P = c.headdim;
     const int64_t G = c.ngroups, N = c.dState;
     Projected p = inProjection(c, w, u);
@@ -110,23 +119,20 @@ at::Tensor mixerPrefill(const Mamba2Config& c, const Mamba2LayerWeights& w, cons
     at::Tensor x = parts[0].reshape({B, L, H, P});
 
     auto [dt, A] = timeSteps(c, w, p.dt);  // [B, L, H], [H]
-    // Padding of shorter sequences: dt = 0 there, so the state passes through unchanged (lengths are on the CPU).
-    auto len = lengths.accessor<int64_t, 1>();
-    bool padding = false;
-    for (int64_t b = 0; b < B; ++b) padding = padding || len[b] < L;
-    if (padding) {
-        at::Tensor valid = at::arange(L, at::kLong).unsqueeze(0) < lengths.unsqueeze(1);  // [B, L]
-        dt = dt * valid.to(dt.device(), at::kFloat).unsqueeze(-1);
-    }
+    // Padding of shorter sequences: dt = 0 there, so the state passes through unchanged.
+    const at::Tensor valid = validMask.defined() ? validMask : paddingMask(lengths, L, dt.device());
+    if (valid.defined()) dt = dt * valid.unsqueeze(-1);
 
     SsdInputs in{x, dt, A, parts[1].reshape({B, L, G, N}), parts[2].reshape({B, L, G, N}), {}};
-    SsdOutputs out = mode == ScanMode::Chunked ? ssdChunked(in, c.chunkSize) : ssdRecurrent(in);
+    SsdOutputs out = mode == ScanMode::Chunked ? ssdPrefill(in, c.chunkSize, w.inProj.scalar_type())
+                                                 : ssdRecurrent(in);
     at::Tensor h = outProjection(w, skipGatedNorm(c, w, out.y, x, p.z));
 
     if (state) {
         // The conv state is the last K-1 pre-conv inputs of each sequence: positions n-K+1 .. n-1, which are
         // n .. n+K-2 after padding K-1 zeros on the left.
         at::Tensor padded = at::constant_pad_nd(p.xBC.transpose(1, 2), {K - 1, 0});  // [B, C, L + K - 1]
+        auto len = lengths.accessor<int64_t, 1>();
         std::vector<at::Tensor> convStates;
         for (int64_t b = 0; b < B; ++b) convStates.push_back(padded[b].narrow(1, len[b], K - 1));
         state->conv = at::stack(convStates).contiguous();

@@ -1,11 +1,16 @@
 #include "core/model/SsdScan.h"
 
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <mutex>
 #include <string>
 
 #include <ATen/ATen.h>
+
+#ifdef SSMLENS_FUSED_CUDA
+#include "core/cuda/FusedKernels.h"
+#endif
 
 namespace ssmlens {
 
@@ -106,6 +111,31 @@ SsdOutputs ssdRecurrent(const SsdInputs& in) {
         ys.push_back(at::matmul(state, Ch.select(1, t).unsqueeze(-1)).squeeze(-1));   // [b,H,P]
     }
     return {at::stack(ys, 1), state};
+}
+
+bool ssdPrefillUsesTensorCores(const SsdInputs& in, at::ScalarType modelType) {
+#ifdef SSMLENS_FUSED_CUDA
+    static const bool switchedOff = [] {
+        const char* v = std::getenv("SSMLENS_FUSED_SSD");
+        return v && std::string(v) == "0";
+    }();
+    return !switchedOff && (modelType == at::kBFloat16 || modelType == at::kHalf) && fused::fusedAvailable(in.x) &&
+           fused::ssdTensorCoreShapeSupported(in.x.size(3), in.B.size(3)) && in.x.size(2) % in.B.size(2) == 0;
+#else
+    (void)in;
+    (void)modelType;
+    return false;
+#endif
+}
+
+SsdOutputs ssdPrefill(const SsdInputs& in, int64_t chunkSize, at::ScalarType modelType) {
+#ifdef SSMLENS_FUSED_CUDA
+    if (ssdPrefillUsesTensorCores(in, modelType)) {
+        auto [y, finalState] = fused::ssdChunkedTensorCores(in.x, in.dt, in.A, in.B, in.C, in.initialState, modelType);
+        return {y, finalState};
+    }
+#endif
+    return ssdChunked(in, chunkSize);
 }
 
 }  // namespace ssmlens

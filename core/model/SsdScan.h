@@ -26,6 +26,14 @@ struct SsdOutputs {
 SsdOutputs ssdChunked(const SsdInputs& in, int64_t chunkSize);
 SsdOutputs ssdRecurrent(const SsdInputs& in);
 
+// The prefill scan of a model whose weights are in modelType: for bf16 / fp16 models on a CUDA device (with
+// the fused kernels built, see core/cuda/FusedKernels.h), the tensor-core kernels of core/cuda/FusedSsd.cu,
+// which round the products' operands to that dtype and accumulate in fp32; otherwise ssdChunked. The
+// environment variable SSMLENS_FUSED_SSD=0 keeps ssdChunked (to time both in one build).
+SsdOutputs ssdPrefill(const SsdInputs& in, int64_t chunkSize, at::ScalarType modelType);
+// Whether ssdPrefill would take the tensor-core kernels for these inputs.
+bool ssdPrefillUsesTensorCores(const SsdInputs& in, at::ScalarType modelType);
+
 // segsum(x)[..., i, j] = x[j+1] + ... + x[i] for i >= j, -inf above the diagonal. Computed as a masked
 // cumulative sum rather than a difference of cumulative sums, which loses precision on long chunks.
 at::Tensor segmentSum(const at::Tensor& x);

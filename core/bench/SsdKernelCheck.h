@@ -1,0 +1,44 @@
+#pragma once
+// `ssmlens-cli bench-ssd`: the prefill scan alone, the tensor-core kernels (core/cuda/FusedSsd.cu) against
+// the ATen chunked scan (core/model/SsdScan.cpp) on the same random inputs, side by side: the largest
+// difference relative to the largest output (y and the final state) and the time of each. Accuracy cases cover
+// odd lengths, several groups, batches, an initial state and every supported head / state size; timing cases
+// are the layer shapes of the published 130m and 2.7b models.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <c10/core/Device.h>
+#include <c10/core/ScalarType.h>
+
+namespace ssmlens {
+
+struct SsdCase {
+    std::string name;
+    int64_t batch, length, heads, headdim, groups, dState;
+    bool initialState = false;
+    bool timed = false;  // a published layer shape: timed, not only checked
+};
+
+struct SsdCaseResult {
+    SsdCase shape;
+    double yRelError = 0, stateRelError = 0;  // max |fused - aten| / max |aten|
+    double atenMs = 0, fusedMs = 0;           // 0 when not timed
+    bool passed = false;
+};
+
+struct SsdCheckSettings {
+    c10::Device device = c10::kCPU;
+    c10::ScalarType operandType = c10::kBFloat16;  // bf16 or fp16
+    double tolerance = 0;                          // 0: the default for the dtype
+    int repeats = 5;
+    std::function<void(const std::string&)> progress;
+};
+
+std::vector<SsdCase> defaultSsdCases();
+// Throws ssmlens::Error when the build or the device has no tensor-core kernels.
+std::vector<SsdCaseResult> runSsdKernelCheck(const SsdCheckSettings& settings, const std::vector<SsdCase>& cases);
+std::string ssdCheckTable(const std::vector<SsdCaseResult>& results, const SsdCheckSettings& settings);
+double defaultSsdTolerance(c10::ScalarType operandType);
+
+}  // namespace ssmlens

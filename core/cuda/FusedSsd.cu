@@ -1,0 +1,469 @@
+// The chunked SSD (core/model/SsdScan.h) on tensor cores, for bf16 / fp16 models: four launches per layer
+// instead of ~40 ATen kernels, and no per-head [Q x Q] decay matrices in device memory.
+//
+//   1. chunkStateKernel, one block per (chunk, head, sequence): the cumulative log-decay aCum inside the chunk
+//      (an inclusive scan of dt * A) and the chunk's own contribution to the state at its end,
+//      S_c = sum_j exp(aCum_end - aCum_j) dt_j x_j (outer) B_j, a [P x Q] x [Q x N] product.
+//   2. statePassingKernel, one thread per state element: S_in(c) = exp(aCum_end(c-1)) S_in(c-1) + S_{c-1},
+//      in place over the chunk states, and the final state.
+//   3. chunkScoresKernel, one block per (64 rows of a chunk, group, sequence): the scores C_i . B_j of every
+//      pair in the chunk with j <= i (by tiles of 64 x 64), shared by all heads of the group.
+//   4. chunkScanKernel, one block per (64 rows of a chunk, head, sequence):
+//      y_i = sum_{j <= i in the chunk} (C_i . B_j) exp(aCum_i - aCum_j) dt_j x_j + exp(aCum_i) C_i . S_in(c).
+//
+// The operands of the matrix products are rounded to the model dtype (as the model's x, B and C already are,
+// and as the reference Triton kernels of state-spaces/mamba do with scores and states); every product
+// accumulates in fp32, every decay is computed in fp32 and is at most 1 (aCum only decreases). The chunk
+// length is this file's own (kChunk): the result does not depend on it beyond rounding.
+#include "core/cuda/FusedKernels.h"
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <mma.h>
+
+#include <ATen/ops/zeros.h>
+
+#include "core/cuda/FusedCommon.cuh"
+
+namespace ssmlens::fused {
+namespace {
+
+namespace wmma = nvcuda::wmma;
+
+constexpr int kChunk = 256;    // positions per chunk (state passing granularity)
+constexpr int kTile = 64;      // positions per tile: the rows of every product in the scan kernel
+constexpr int kThreads = 256;  // 8 warps per block
+constexpr int kWarps = kThreads / 32;
+constexpr int kPad16 = 8;      // extra elements per 16-bit row in shared memory (bank conflicts)
+constexpr int kPad32 = 4;      // extra elements per fp32 row
+constexpr int kMaxStateFrags = 8;  // 16x16 accumulator tiles per warp for a [P x N] state: P * N <= 16384
+constexpr int kMaxOutFrags = 4;    // ... for a [64 x P] output tile: P <= 128
+
+__host__ __device__ constexpr int64_t roundUp128(int64_t bytes) { return (bytes + 127) / 128 * 128; }
+
+template <typename T> __device__ __forceinline__ T toMma(float v);
+template <> __device__ __forceinline__ __nv_bfloat16 toMma<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
+template <> __device__ __forceinline__ __half toMma<__half>(float v) { return __float2half_rn(v); }
+
+// Four values rounded to mma_t, stored as one 8-byte word (p 8-byte aligned).
+template <typename mma_t> __device__ __forceinline__ void store4(mma_t* p, float4 v);
+template <> __device__ __forceinline__ void store4<__nv_bfloat16>(__nv_bfloat16* p, float4 v) {
+    __nv_bfloat162 lo = __floats2bfloat162_rn(v.x, v.y), hi = __floats2bfloat162_rn(v.z, v.w);
+    uint2 u;
+    u.x = *reinterpret_cast<unsigned*>(&lo);
+    u.y = *reinterpret_cast<unsigned*>(&hi);
+    *reinterpret_cast<uint2*>(p) = u;
+}
+template <> __device__ __forceinline__ void store4<__half>(__half* p, float4 v) {
+    __half2 lo = __floats2half2_rn(v.x, v.y), hi = __floats2half2_rn(v.z, v.w);
+    uint2 u;
+    u.x = *reinterpret_cast<unsigned*>(&lo);
+    u.y = *reinterpret_cast<unsigned*>(&hi);
+    *reinterpret_cast<uint2*>(p) = u;
+}
+
+// Sizes and element strides. x: [b, L, H * P], B and C: [b, L, G * N] (rows may be strided, each row's
+// channels contiguous, rows and the start 16-byte aligned); dt: [b, L, H] with any strides.
+struct SsdShape {
+    int64_t L;
+    int H, P, G, N, chunks;
+    int64_t xsb, xsl, bsb, bsl, csb, csl, dsb, dsl, dsh;
+};
+
+// Copies `rows` rows of `cols` fp32 values (row r at src + r * stride; cols a multiple of 4) into shared memory
+// as mma_t rows of length ld, each row times scale(r); rows at and after `valid` become zeros (past the end of
+// the sequence). 16-byte loads, neighbouring threads on neighbouring columns.
+template <typename mma_t, typename Scale>
+__device__ __forceinline__ void stageRows(mma_t* dst, int ld, const float* src, int64_t stride, int rows, int cols,
+                                          int64_t valid, Scale scale) {
+    const int cols4 = cols / 4;
+    for (int i = threadIdx.x; i < rows * cols4; i += kThreads) {
+        const int r = i / cols4, c = (i - r * cols4) * 4;
+        float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
+        if (r < valid) {
+            v = __ldg(reinterpret_cast<const float4*>(src + r * stride + c));
+            const float f = scale(r);
+            v.x *= f;
+            v.y *= f;
+            v.z *= f;
+            v.w *= f;
+        }
+        store4<mma_t>(dst + r * ld + c, v);
+    }
+}
+
+struct NoScale {
+    __device__ __forceinline__ float operator()(int) const { return 1.f; }
+};
+
+// Inclusive prefix sum of v over the block's threads (kThreads of them); uses 32 floats of `scratch`.
+__device__ float blockInclusiveScan(float v, float* scratch) {
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    for (int o = 1; o < 32; o <<= 1) {
+        const float n = __shfl_up_sync(0xffffffffu, v, o);
+        if (lane >= o) v += n;
+    }
+    if (lane == 31) scratch[warp] = v;
+    __syncthreads();
+    if (warp == 0) {
+        float w = lane < kWarps ? scratch[lane] : 0.f;
+        for (int o = 1; o < 32; o <<= 1) {
+            const float n = __shfl_up_sync(0xffffffffu, w, o);
+            if (lane >= o) w += n;
+        }
+        if (lane < kWarps) scratch[lane] = w;
+    }
+    __syncthreads();
+    return warp > 0 ? v + scratch[warp - 1] : v;
+}
+
+template <typename mma_t>
+__global__ void __launch_bounds__(kThreads) chunkStateKernel(const float* __restrict__ x, const float* __restrict__ Bm,
+                                                             const float* __restrict__ dt, const float* __restrict__ A,
+                                                             SsdShape s, float* __restrict__ aCumOut,
+                                                             float* __restrict__ totals, float* __restrict__ states) {
+    extern __shared__ __align__(128) unsigned char smem[];
+    const int ci = blockIdx.x, h = blockIdx.y, bi = blockIdx.z, t = threadIdx.x, warp = t >> 5;
+    const int P = s.P, N = s.N, g = h / (s.H / s.G);
+    const int ldx = P + kPad16, ldb = N + kPad16;
+    float* weight = reinterpret_cast<float*>(smem);  // [kChunk] exp(aCum_end - aCum_j) dt_j
+    float* scratch = weight + kChunk;                // [32]
+    mma_t* Xs = reinterpret_cast<mma_t*>(smem + roundUp128((kChunk + 32) * sizeof(float)));  // [kTile][ldx]
+    mma_t* Bs = Xs + kTile * ldx;                                                          // [kTile][ldb]
+
+    const int64_t pos0 = static_cast<int64_t>(ci) * kChunk;
+    float d = 0.f;
+    if (pos0 + t < s.L) d = dt[bi * s.dsb + (pos0 + t) * s.dsl + h * s.dsh];
+    const float cum = blockInclusiveScan(d * A[h], scratch);  // kThreads == kChunk: one position per thread
+    const int64_t row = (static_cast<int64_t>(bi) * s.H + h) * s.chunks + ci;
+    aCumOut[row * kChunk + t] = cum;
+    if (t == kChunk - 1) scratch[31] = cum;  // the scan itself uses scratch[0 .. kWarps)
+    __syncthreads();
+    const float total = scratch[31];
+    weight[t] = d * expf(total - cum);
+    if (t == 0) totals[row] = total;
+    __syncthreads();
+
+    const int fragsN = N / 16, nFrags = (P / 16) * fragsN;
+    wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc[kMaxStateFrags];
+#pragma unroll
+    for (int i = 0; i < kMaxStateFrags; ++i) wmma::fill_fragment(acc[i], 0.f);
+
+    for (int k0 = 0; k0 < kChunk && pos0 + k0 < s.L; k0 += kTile) {
+        const int64_t pos = pos0 + k0, valid = s.L - pos;
+        stageRows<mma_t>(Xs, ldx, x + bi * s.xsb + pos * s.xsl + h * P, s.xsl, kTile, P, valid,
+                         [&](int r) { return weight[k0 + r]; });
+        stageRows<mma_t>(Bs, ldb, Bm + bi * s.bsb + pos * s.bsl + g * N, s.bsl, kTile, N, valid, NoScale{});
+        __syncthreads();
+        // state[p][n] += sum_r Xs[r][p] Bs[r][n]: Xs read as the column-major [P x kTile] matrix X^T.
+#pragma unroll
+        for (int i = 0; i < kMaxStateFrags; ++i) {
+            const int f = warp + i * kWarps;
+            if (f >= nFrags) break;
+            const int pi = f / fragsN, ni = f % fragsN;
+#pragma unroll
+            for (int kk = 0; kk < kTile; kk += 16) {
+                wmma::fragment<wmma::matrix_a, 16, 16, 16, mma_t, wmma::col_major> fa;
+                wmma::fragment<wmma::matrix_b, 16, 16, 16, mma_t, wmma::row_major> fb;
+                wmma::load_matrix_sync(fa, Xs + kk * ldx + pi * 16, ldx);
+                wmma::load_matrix_sync(fb, Bs + kk * ldb + ni * 16, ldb);
+                wmma::mma_sync(acc[i], fa, fb, acc[i]);
+            }
+        }
+        __syncthreads();
+    }
+    float* out = states + ((static_cast<int64_t>(bi) * s.chunks + ci) * s.H + h) * P * N;
+#pragma unroll
+    for (int i = 0; i < kMaxStateFrags; ++i) {
+        const int f = warp + i * kWarps;
+        if (f >= nFrags) break;
+        wmma::store_matrix_sync(out + (f / fragsN) * 16 * N + (f % fragsN) * 16, acc[i], N, wmma::mem_row_major);
+    }
+}
+
+constexpr int kTilesPerChunk = kChunk / kTile;
+
+// Offset (floats) of the [kTile x kTile] block of C . B scores for output tile mt and source tile kt of a chunk
+// and group: scores are shared by every head of the group, so they are computed once per group.
+__device__ __forceinline__ int64_t scoreTile(const SsdShape& s, int bi, int ci, int g, int mt, int kt) {
+    return ((((static_cast<int64_t>(bi) * s.chunks + ci) * s.G + g) * kTilesPerChunk + mt) * kTilesPerChunk + kt) *
+           (kTile * kTile);
+}
+
+// scores[i][j] = C_i . B_j for the source tiles kt <= mt of one output tile (rows past the end: zeros).
+template <typename mma_t>
+__global__ void __launch_bounds__(kThreads) chunkScoresKernel(const float* __restrict__ Bm,
+                                                              const float* __restrict__ Cm, SsdShape s,
+                                                              float* __restrict__ scores) {
+    extern __shared__ __align__(128) unsigned char smem[];
+    const int ci = blockIdx.x / kTilesPerChunk, mt = blockIdx.x % kTilesPerChunk;
+    const int g = blockIdx.y, bi = blockIdx.z, warp = threadIdx.x >> 5, N = s.N, ldc = N + kPad16;
+    const int64_t chunkPos = static_cast<int64_t>(ci) * kChunk, mPos = chunkPos + mt * kTile;
+    if (mPos >= s.L) return;  // the whole tile is past the end (the same for every thread)
+    mma_t* Cs = reinterpret_cast<mma_t*>(smem);  // [kTile][ldc]
+    mma_t* Bs = Cs + kTile * ldc;                 // [kTile][ldc]
+    stageRows<mma_t>(Cs, ldc, Cm + bi * s.csb + mPos * s.csl + g * N, s.csl, kTile, N, s.L - mPos, NoScale{});
+    for (int kt = 0; kt <= mt; ++kt) {
+        const int64_t kPos = chunkPos + kt * kTile;
+        stageRows<mma_t>(Bs, ldc, Bm + bi * s.bsb + kPos * s.bsl + g * N, s.bsl, kTile, N, s.L - kPos, NoScale{});
+        __syncthreads();
+        float* out = scores + scoreTile(s, bi, ci, g, mt, kt);
+#pragma unroll
+        for (int i = 0; i < 2; ++i) {  // 16 tiles of 16 x 16, two per warp; B read as the column-major B^T
+            const int f = warp + i * kWarps, mi = f / 4, ki = f % 4;
+            wmma::fragment<wmma::accumulator, 16, 16, 16, float> sc;
+            wmma::fill_fragment(sc, 0.f);
+            for (int kk = 0; kk < N; kk += 16) {
+                wmma::fragment<wmma::matrix_a, 16, 16, 16, mma_t, wmma::row_major> fa;
+                wmma::fragment<wmma::matrix_b, 16, 16, 16, mma_t, wmma::col_major> fb;
+                wmma::load_matrix_sync(fa, Cs + mi * 16 * ldc + kk, ldc);
+                wmma::load_matrix_sync(fb, Bs + ki * 16 * ldc + kk, ldc);
+                wmma::mma_sync(sc, fa, fb, sc);
+            }
+            wmma::store_matrix_sync(out + mi * 16 * kTile + ki * 16, sc, kTile, wmma::mem_row_major);
+        }
+        __syncthreads();
+    }
+}
+
+// In place: states[c] (the chunk's own contribution) becomes the state entering chunk c.
+__global__ void statePassingKernel(float* __restrict__ states, const float* __restrict__ totals,
+                                   const float* __restrict__ init, float* __restrict__ finalState, SsdShape s) {
+    const int64_t PN = static_cast<int64_t>(s.P) * s.N;
+    const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (e >= PN) return;
+    const int h = blockIdx.y, bi = blockIdx.z;
+    const int64_t head = static_cast<int64_t>(bi) * s.H + h;
+    float v = init ? init[head * PN + e] : 0.f;
+    for (int c = 0; c < s.chunks; ++c) {
+        float* p = states + ((static_cast<int64_t>(bi) * s.chunks + c) * s.H + h) * PN + e;
+        const float own = *p;
+        *p = v;
+        v = expf(totals[head * s.chunks + c]) * v + own;
+    }
+    finalState[head * PN + e] = v;
+}
+
+struct ScanSmem {  // byte offsets of the scan kernel's shared buffers
+    int64_t cs, ks, xs, yf, sh, total;
+    __host__ __device__ ScanSmem(int P, int N, int elem) {
+        const int64_t ldc = N + kPad16, ldx = P + kPad16;
+        cs = roundUp128(3 * kTile * sizeof(float));
+        ks = cs + roundUp128(kTile * ldc * elem);
+        xs = ks + roundUp128(P * ldc * elem);
+        yf = xs + roundUp128(kTile * ldx * elem);
+        sh = yf + roundUp128(kTile * (P + kPad32) * sizeof(float));
+        total = sh + roundUp128(kTile * (kTile + kPad16) * elem);
+    }
+};
+
+template <typename mma_t>
+__global__ void __launch_bounds__(kThreads) chunkScanKernel(const float* __restrict__ x, const float* __restrict__ Cm,
+                                                            const float* __restrict__ dt,
+                                                            const float* __restrict__ aCumIn,
+                                                            const float* __restrict__ scores,
+                                                            const float* __restrict__ statesIn, SsdShape s,
+                                                            float* __restrict__ y) {
+    extern __shared__ __align__(128) unsigned char smem[];
+    const int ci = blockIdx.x / kTilesPerChunk, mt = blockIdx.x % kTilesPerChunk;
+    const int h = blockIdx.y, bi = blockIdx.z, t = threadIdx.x, warp = t >> 5;
+    const int P = s.P, N = s.N, g = h / (s.H / s.G);
+    const int64_t chunkPos = static_cast<int64_t>(ci) * kChunk, mPos = chunkPos + mt * kTile;
+    if (mPos >= s.L) return;  // the whole tile is past the end (the same for every thread)
+    const int ldc = N + kPad16, ldx = P + kPad16, ldh = kTile + kPad16, ldy = P + kPad32;
+    const ScanSmem off(P, N, sizeof(mma_t));
+    float* aM = reinterpret_cast<float*>(smem);  // aCum of the output rows
+    float* aK = aM + kTile;                      // aCum of the tile's source positions
+    float* dK = aK + kTile;                      // dt of the source positions
+    mma_t* Cs = reinterpret_cast<mma_t*>(smem + off.cs);  // [kTile][ldc] exp(aCum_i) C_i
+    mma_t* Ks = reinterpret_cast<mma_t*>(smem + off.ks);  // [P][ldc] the state entering the chunk
+    mma_t* Xs = reinterpret_cast<mma_t*>(smem + off.xs);  // [kTile][ldx] x rows of the source positions
+    float* Yf = reinterpret_cast<float*>(smem + off.yf);  // [kTile][ldy] the output tile
+    mma_t* Sh = reinterpret_cast<mma_t*>(smem + off.sh);  // [kTile][ldh] decayed, masked scores
+
+    const float* aChunk = aCumIn + ((static_cast<int64_t>(bi) * s.H + h) * s.chunks + ci) * kChunk;
+    if (t < kTile) aM[t] = aChunk[mt * kTile + t];
+    const int fragsP = P / 16, nOut = 4 * fragsP;  // the [kTile x P] output in 16x16 tiles
+    wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc[kMaxOutFrags];
+#pragma unroll
+    for (int i = 0; i < kMaxOutFrags; ++i) wmma::fill_fragment(acc[i], 0.f);
+
+    for (int kt = 0; kt <= mt; ++kt) {
+        const int64_t kPos = chunkPos + kt * kTile;
+        __syncthreads();  // the previous tile's readers are done with Sh, Xs, aK, dK
+        if (t < kTile) {
+            aK[t] = aChunk[kt * kTile + t];
+            dK[t] = kPos + t < s.L ? dt[bi * s.dsb + (kPos + t) * s.dsl + h * s.dsh] : 0.f;
+        }
+        __syncthreads();
+        // Scores times the decay exp(aCum_i - aCum_j) and dt_j; zero above the diagonal of the diagonal tile.
+        const float* sc = scores + scoreTile(s, bi, ci, g, mt, kt);
+        for (int i = t; i < kTile * kTile / 4; i += kThreads) {
+            const int r = i / (kTile / 4), k = (i % (kTile / 4)) * 4;
+            const float4 v = __ldg(reinterpret_cast<const float4*>(sc + r * kTile + k));
+            const float vs[4] = {v.x, v.y, v.z, v.w};
+            float o[4];
+#pragma unroll
+            for (int j = 0; j < 4; ++j)
+                o[j] = (kt < mt || k + j <= r) ? vs[j] * expf(aM[r] - aK[k + j]) * dK[k + j] : 0.f;
+            store4<mma_t>(Sh + r * ldh + k, make_float4(o[0], o[1], o[2], o[3]));
+        }
+        stageRows<mma_t>(Xs, ldx, x + bi * s.xsb + kPos * s.xsl + h * P, s.xsl, kTile, P, s.L - kPos, NoScale{});
+        __syncthreads();
+        // y += scores [64 x 64] x [64 x P]
+#pragma unroll
+        for (int i = 0; i < kMaxOutFrags; ++i) {
+            const int f = warp + i * kWarps;
+            if (f >= nOut) break;
+            const int mi = f / fragsP, pi = f % fragsP;
+#pragma unroll
+            for (int kk = 0; kk < kTile; kk += 16) {
+                wmma::fragment<wmma::matrix_a, 16, 16, 16, mma_t, wmma::row_major> fa;
+                wmma::fragment<wmma::matrix_b, 16, 16, 16, mma_t, wmma::row_major> fb;
+                wmma::load_matrix_sync(fa, Sh + mi * 16 * ldh + kk, ldh);
+                wmma::load_matrix_sync(fb, Xs + kk * ldx + pi * 16, ldx);
+                wmma::mma_sync(acc[i], fa, fb, acc[i]);
+            }
+        }
+    }
+    // The state entering the chunk, read out at each row with its decay since the chunk start:
+    // y_i += (exp(aCum_i) C_i) . S_in, S_in read as the column-major [N x P] S^T.
+    stageRows<mma_t>(Cs, ldc, Cm + bi * s.csb + mPos * s.csl + g * N, s.csl, kTile, N, s.L - mPos,
+                     [&](int r) { return expf(aM[r]); });
+    const float* sIn = statesIn + ((static_cast<int64_t>(bi) * s.chunks + ci) * s.H + h) * P * N;
+    stageRows<mma_t>(Ks, ldc, sIn, N, P, N, P, NoScale{});
+    __syncthreads();
+#pragma unroll
+    for (int i = 0; i < kMaxOutFrags; ++i) {
+        const int f = warp + i * kWarps;
+        if (f >= nOut) break;
+        const int mi = f / fragsP, pi = f % fragsP;
+        for (int kk = 0; kk < N; kk += 16) {
+            wmma::fragment<wmma::matrix_a, 16, 16, 16, mma_t, wmma::row_major> fa;
+            wmma::fragment<wmma::matrix_b, 16, 16, 16, mma_t, wmma::col_major> fb;
+            wmma::load_matrix_sync(fa, Cs + mi * 16 * ldc + kk, ldc);
+            wmma::load_matrix_sync(fb, Ks + pi * 16 * ldc + kk, ldc);
+            wmma::mma_sync(acc[i], fa, fb, acc[i]);
+        }
+        wmma::store_matrix_sync(Yf + mi * 16 * ldy + pi * 16, acc[i], ldy, wmma::mem_row_major);
+    }
+    __syncthreads();
+    const int P4 = P / 4;
+    for (int i = t; i < kTile * P4; i += kThreads) {
+        const int r = i / P4, p = (i - r * P4) * 4;
+        if (mPos + r < s.L) {
+            const float* src = Yf + r * ldy + p;
+            *reinterpret_cast<float4*>(y + ((bi * s.L + mPos + r) * s.H + h) * P + p) =
+                make_float4(src[0], src[1], src[2], src[3]);
+        }
+    }
+}
+
+// t itself when each position's channels (the last `inner` dimensions) are one contiguous run and every row
+// starts 16 bytes aligned (the kernels read 4 floats at a time), else a contiguous copy.
+at::Tensor rowsContiguous(const at::Tensor& t, int inner) {
+    int64_t expect = 1;
+    bool ok = reinterpret_cast<uintptr_t>(t.data_ptr()) % 16 == 0;
+    for (int d = t.dim() - 1; d >= t.dim() - inner; --d) {
+        ok = ok && (t.size(d) == 1 || t.stride(d) == expect);
+        expect *= t.size(d);
+    }
+    for (int d = 0; d < t.dim() - inner; ++d) ok = ok && (t.size(d) == 1 || t.stride(d) % 4 == 0);
+    return ok ? t : t.contiguous();
+}
+
+template <typename mma_t>
+void launchSsd(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, const at::Tensor& Bm,
+               const at::Tensor& Cm, const at::Tensor& init, const SsdShape& s, int64_t batch, at::Tensor& y,
+               at::Tensor& finalState) {
+    auto opts = x.options().dtype(at::kFloat);
+    at::Tensor aCum = at::empty({batch, s.H, s.chunks, kChunk}, opts);
+    at::Tensor totals = at::empty({batch, s.H, s.chunks}, opts);  // aCum at the end of each chunk
+    at::Tensor states = at::empty({batch, s.chunks, s.H, s.P, s.N}, opts);
+    auto stream = c10::cuda::getCurrentCUDAStream();
+
+    at::Tensor scores = at::empty({batch, s.chunks, s.G, kTilesPerChunk, kTilesPerChunk, kTile, kTile}, opts);
+
+    const int stateSmem = static_cast<int>(roundUp128((kChunk + 32) * sizeof(float)) +
+                                           kTile * (s.P + kPad16 + s.N + kPad16) * sizeof(mma_t));
+    const int scoresSmem = static_cast<int>(2 * kTile * (s.N + kPad16) * sizeof(mma_t));
+    const int scanSmem = static_cast<int>(ScanSmem(s.P, s.N, sizeof(mma_t)).total);
+    static bool raised = [] {  // allow more than 48 KB of dynamic shared memory (the limit is per function)
+        cudaFuncSetAttribute(chunkStateKernel<mma_t>, cudaFuncAttributeMaxDynamicSharedMemorySize, 200 * 1024);
+        cudaFuncSetAttribute(chunkScoresKernel<mma_t>, cudaFuncAttributeMaxDynamicSharedMemorySize, 200 * 1024);
+        cudaFuncSetAttribute(chunkScanKernel<mma_t>, cudaFuncAttributeMaxDynamicSharedMemorySize, 200 * 1024);
+        return true;
+    }();
+    (void)raised;
+
+    chunkStateKernel<mma_t><<<dim3(s.chunks, s.H, batch), kThreads, stateSmem, stream>>>(
+        x.data_ptr<float>(), Bm.data_ptr<float>(), dt.data_ptr<float>(), A.data_ptr<float>(), s,
+        aCum.data_ptr<float>(), totals.data_ptr<float>(), states.data_ptr<float>());
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    chunkScoresKernel<mma_t><<<dim3(s.chunks * kTilesPerChunk, s.G, batch), kThreads, scoresSmem, stream>>>(
+        Bm.data_ptr<float>(), Cm.data_ptr<float>(), s, scores.data_ptr<float>());
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    const int64_t PN = static_cast<int64_t>(s.P) * s.N;
+    statePassingKernel<<<dim3((PN + 255) / 256, s.H, batch), 256, 0, stream>>>(
+        states.data_ptr<float>(), totals.data_ptr<float>(), init.defined() ? init.data_ptr<float>() : nullptr,
+        finalState.data_ptr<float>(), s);
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    chunkScanKernel<mma_t><<<dim3(s.chunks * kTilesPerChunk, s.H, batch), kThreads, scanSmem, stream>>>(
+        x.data_ptr<float>(), Cm.data_ptr<float>(), dt.data_ptr<float>(), aCum.data_ptr<float>(),
+        scores.data_ptr<float>(), states.data_ptr<float>(), s, y.data_ptr<float>());
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+}
+
+}  // namespace
+
+bool ssdTensorCoreShapeSupported(int64_t headdim, int64_t dState) {
+    return headdim > 0 && dState > 0 && headdim % 16 == 0 && dState % 16 == 0 && headdim <= 16 * kMaxOutFrags * 2 &&
+           dState <= 256 && headdim * dState <= 256 * kWarps * kMaxStateFrags;
+}
+
+std::pair<at::Tensor, at::Tensor> ssdChunkedTensorCores(const at::Tensor& xIn, const at::Tensor& dtIn,
+                                                        const at::Tensor& AIn, const at::Tensor& BIn,
+                                                        const at::Tensor& CIn, const at::Tensor& initIn,
+                                                        at::ScalarType operandType) {
+    c10::cuda::CUDAGuard guard(xIn.device());
+    TORCH_CHECK(xIn.dim() == 4 && BIn.dim() == 4 && CIn.dim() == 4 && dtIn.dim() == 3,
+                "ssdChunkedTensorCores: expected x [B, L, H, P], dt [B, L, H], B and C [B, L, G, N]");
+    const int64_t batch = xIn.size(0), L = xIn.size(1), H = xIn.size(2), P = xIn.size(3);
+    const int64_t G = BIn.size(2), N = BIn.size(3);
+    TORCH_CHECK(ssdTensorCoreShapeSupported(P, N) && H % G == 0, "ssdChunkedTensorCores: unsupported shape P=", P,
+                " N=", N, " H=", H, " G=", G);
+    TORCH_CHECK(xIn.scalar_type() == at::kFloat && dtIn.scalar_type() == at::kFloat &&
+                    BIn.scalar_type() == at::kFloat && CIn.scalar_type() == at::kFloat,
+                "ssdChunkedTensorCores: x, dt, B and C must be fp32");
+    const at::Tensor x = rowsContiguous(xIn, 2), Bm = rowsContiguous(BIn, 2), Cm = rowsContiguous(CIn, 2);
+    const at::Tensor A = AIn.to(at::kFloat).contiguous();
+    const at::Tensor init = initIn.defined() ? initIn.to(at::kFloat).contiguous() : at::Tensor();
+    SsdShape s{L,
+               static_cast<int>(H),
+               static_cast<int>(P),
+               static_cast<int>(G),
+               static_cast<int>(N),
+               static_cast<int>((L + kChunk - 1) / kChunk),
+               x.stride(0),
+               x.stride(1),
+               Bm.stride(0),
+               Bm.stride(1),
+               Cm.stride(0),
+               Cm.stride(1),
+               dtIn.stride(0),
+               dtIn.stride(1),
+               dtIn.stride(2)};
+    at::Tensor y = at::empty({batch, L, H, P}, x.options());
+    at::Tensor finalState = at::empty({batch, H, P, N}, x.options());
+    if (batch == 0 || L == 0) {
+        finalState = init.defined() ? init.clone() : at::zeros({batch, H, P, N}, x.options());
+        return {y, finalState};
+    }
+    if (operandType == at::kHalf)
+        launchSsd<__half>(x, dtIn, A, Bm, Cm, init, s, batch, y, finalState);
+    else
+        launchSsd<__nv_bfloat16>(x, dtIn, A, Bm, Cm, init, s, batch, y, finalState);
+    return {y, finalState};
+}
+
+}  // namespace ssmlens::fused
