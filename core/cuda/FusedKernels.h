@@ -41,7 +41,7 @@ std::pair<at::Tensor, at::Tensor> timeSteps(const at::Tensor& dtRaw, const at::T
 at::Tensor causalConvSilu(const at::Tensor& xBC, const at::Tensor& weight, const at::Tensor& bias);
 
 // Whether ssdChunkedTensorCores takes heads of `headdim` channels and states of `dState`: both multiples of
-// 16, headdim <= 128, dState <= 256, headdim * dState <= 16384 (every published Mamba-2: 64 x 128).
+// 16, headdim <= 128, dState <= 256 (every published Mamba-2: 64 x 128).
 bool ssdTensorCoreShapeSupported(int64_t headdim, int64_t dState);
 
 // The chunked SSD of core/model/SsdScan.h (same inputs, same outputs: {y [B, L, H, P], final state

@@ -1,7 +1,7 @@
 // The chunked SSD (core/model/SsdScan.h) on tensor cores, for bf16 / fp16 models: four launches per layer
 // instead of ~40 ATen kernels, and no per-head [Q x Q] decay matrices in device memory.
 //
-//   1. chunkStateKernel, one block per (chunk, head, sequence): the cumulative log-decay aCum inside the chunk
+//   1. chunkStateKernel, one block per (chunk, head, 64 state columns, sequence): the cumulative log-decay aCum inside the chunk
 //      (an inclusive scan of dt * A) and the chunk's own contribution to the state at its end,
 //      S_c = sum_j exp(aCum_end - aCum_j) dt_j x_j (outer) B_j, a [P x Q] x [Q x N] product.
 //   2. statePassingKernel, one thread per state element: S_in(c) = exp(aCum_end(c-1)) S_in(c-1) + S_{c-1},
@@ -30,14 +30,16 @@ namespace {
 
 namespace wmma = nvcuda::wmma;
 
-constexpr int kChunk = 256;    // positions per chunk (state passing granularity)
+constexpr int kChunk = 128;    // positions per chunk (state passing granularity), at most kThreads
 constexpr int kTile = 64;      // positions per tile: the rows of every product in the scan kernel
 constexpr int kThreads = 256;  // 8 warps per block
 constexpr int kWarps = kThreads / 32;
 constexpr int kPad16 = 8;      // extra elements per 16-bit row in shared memory (bank conflicts)
 constexpr int kPad32 = 4;      // extra elements per fp32 row
-constexpr int kMaxStateFrags = 8;  // 16x16 accumulator tiles per warp for a [P x N] state: P * N <= 16384
+constexpr int kStateSlice = 64;   // state columns (of N) per block of the chunk-state kernel
+constexpr int kMaxStateFrags = 4;  // 16x16 accumulator tiles per warp for a [P x kStateSlice] slice: P <= 128
 constexpr int kMaxOutFrags = 4;    // ... for a [64 x P] output tile: P <= 128
+static_assert(kChunk <= kThreads && kChunk % kTile == 0, "a chunk is whole tiles, one position per thread");
 
 __host__ __device__ constexpr int64_t roundUp128(int64_t bytes) { return (bytes + 127) / 128 * 128; }
 
@@ -117,15 +119,19 @@ __device__ float blockInclusiveScan(float v, float* scratch) {
     return warp > 0 ? v + scratch[warp - 1] : v;
 }
 
+// One block per (chunk, head and slice of kStateSlice state columns, sequence); slice 0 also writes aCum.
 template <typename mma_t>
 __global__ void __launch_bounds__(kThreads) chunkStateKernel(const float* __restrict__ x, const float* __restrict__ Bm,
                                                              const float* __restrict__ dt, const float* __restrict__ A,
                                                              SsdShape s, float* __restrict__ aCumOut,
                                                              float* __restrict__ totals, float* __restrict__ states) {
     extern __shared__ __align__(128) unsigned char smem[];
-    const int ci = blockIdx.x, h = blockIdx.y, bi = blockIdx.z, t = threadIdx.x, warp = t >> 5;
-    const int P = s.P, N = s.N, g = h / (s.H / s.G);
-    const int ldx = P + kPad16, ldb = N + kPad16;
+    const int slices = (s.N + kStateSlice - 1) / kStateSlice;
+    const int ci = blockIdx.x, h = blockIdx.y / slices, slice = blockIdx.y % slices, bi = blockIdx.z;
+    const int t = threadIdx.x, warp = t >> 5;
+    const int P = s.P, N = s.N, g = h / (s.H / s.G), n0 = slice * kStateSlice;
+    const int ns = N - n0 < kStateSlice ? N - n0 : kStateSlice;  // columns of this slice, a multiple of 16
+    const int ldx = P + kPad16, ldb = kStateSlice + kPad16;
     float* weight = reinterpret_cast<float*>(smem);  // [kChunk] exp(aCum_end - aCum_j) dt_j
     float* scratch = weight + kChunk;                // [32]
     mma_t* Xs = reinterpret_cast<mma_t*>(smem + roundUp128((kChunk + 32) * sizeof(float)));  // [kTile][ldx]
@@ -133,18 +139,18 @@ __global__ void __launch_bounds__(kThreads) chunkStateKernel(const float* __rest
 
     const int64_t pos0 = static_cast<int64_t>(ci) * kChunk;
     float d = 0.f;
-    if (pos0 + t < s.L) d = dt[bi * s.dsb + (pos0 + t) * s.dsl + h * s.dsh];
-    const float cum = blockInclusiveScan(d * A[h], scratch);  // kThreads == kChunk: one position per thread
+    if (t < kChunk && pos0 + t < s.L) d = dt[bi * s.dsb + (pos0 + t) * s.dsl + h * s.dsh];
+    const float cum = blockInclusiveScan(d * A[h], scratch);  // threads past kChunk add zeros at the end
     const int64_t row = (static_cast<int64_t>(bi) * s.H + h) * s.chunks + ci;
-    aCumOut[row * kChunk + t] = cum;
+    if (slice == 0 && t < kChunk) aCumOut[row * kChunk + t] = cum;
     if (t == kChunk - 1) scratch[31] = cum;  // the scan itself uses scratch[0 .. kWarps)
     __syncthreads();
     const float total = scratch[31];
-    weight[t] = d * expf(total - cum);
-    if (t == 0) totals[row] = total;
+    if (t < kChunk) weight[t] = d * expf(total - cum);
+    if (slice == 0 && t == 0) totals[row] = total;
     __syncthreads();
 
-    const int fragsN = N / 16, nFrags = (P / 16) * fragsN;
+    const int fragsN = ns / 16, nFrags = (P / 16) * fragsN;
     wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc[kMaxStateFrags];
 #pragma unroll
     for (int i = 0; i < kMaxStateFrags; ++i) wmma::fill_fragment(acc[i], 0.f);
@@ -153,7 +159,7 @@ __global__ void __launch_bounds__(kThreads) chunkStateKernel(const float* __rest
         const int64_t pos = pos0 + k0, valid = s.L - pos;
         stageRows<mma_t>(Xs, ldx, x + bi * s.xsb + pos * s.xsl + h * P, s.xsl, kTile, P, valid,
                          [&](int r) { return weight[k0 + r]; });
-        stageRows<mma_t>(Bs, ldb, Bm + bi * s.bsb + pos * s.bsl + g * N, s.bsl, kTile, N, valid, NoScale{});
+        stageRows<mma_t>(Bs, ldb, Bm + bi * s.bsb + pos * s.bsl + g * N + n0, s.bsl, kTile, ns, valid, NoScale{});
         __syncthreads();
         // state[p][n] += sum_r Xs[r][p] Bs[r][n]: Xs read as the column-major [P x kTile] matrix X^T.
 #pragma unroll
@@ -172,7 +178,7 @@ __global__ void __launch_bounds__(kThreads) chunkStateKernel(const float* __rest
         }
         __syncthreads();
     }
-    float* out = states + ((static_cast<int64_t>(bi) * s.chunks + ci) * s.H + h) * P * N;
+    float* out = states + ((static_cast<int64_t>(bi) * s.chunks + ci) * s.H + h) * P * N + n0;
 #pragma unroll
     for (int i = 0; i < kMaxStateFrags; ++i) {
         const int f = warp + i * kWarps;
@@ -226,20 +232,35 @@ __global__ void __launch_bounds__(kThreads) chunkScoresKernel(const float* __res
     }
 }
 
-// In place: states[c] (the chunk's own contribution) becomes the state entering chunk c.
+// In place: states[c] (the chunk's own contribution) becomes the state entering chunk c. Loads kPassBatch
+// chunks at a time before the sequential part, so that their latencies overlap.
+constexpr int kPassBatch = 8;
+
 __global__ void statePassingKernel(float* __restrict__ states, const float* __restrict__ totals,
                                    const float* __restrict__ init, float* __restrict__ finalState, SsdShape s) {
     const int64_t PN = static_cast<int64_t>(s.P) * s.N;
     const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (e >= PN) return;
     const int h = blockIdx.y, bi = blockIdx.z;
-    const int64_t head = static_cast<int64_t>(bi) * s.H + h;
+    const int64_t head = static_cast<int64_t>(bi) * s.H + h, chunkStride = static_cast<int64_t>(s.H) * PN;
+    float* base = states + (static_cast<int64_t>(bi) * s.chunks * s.H + h) * PN + e;
     float v = init ? init[head * PN + e] : 0.f;
-    for (int c = 0; c < s.chunks; ++c) {
-        float* p = states + ((static_cast<int64_t>(bi) * s.chunks + c) * s.H + h) * PN + e;
-        const float own = *p;
-        *p = v;
-        v = expf(totals[head * s.chunks + c]) * v + own;
+    for (int c0 = 0; c0 < s.chunks; c0 += kPassBatch) {
+        float own[kPassBatch], decay[kPassBatch];
+#pragma unroll
+        for (int j = 0; j < kPassBatch; ++j) {
+            if (c0 + j < s.chunks) {
+                own[j] = base[(c0 + j) * chunkStride];
+                decay[j] = expf(totals[head * s.chunks + c0 + j]);
+            }
+        }
+#pragma unroll
+        for (int j = 0; j < kPassBatch; ++j) {
+            if (c0 + j < s.chunks) {
+                base[(c0 + j) * chunkStride] = v;
+                v = decay[j] * v + own[j];
+            }
+        }
     }
     finalState[head * PN + e] = v;
 }
@@ -385,7 +406,7 @@ void launchSsd(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
     at::Tensor scores = at::empty({batch, s.chunks, s.G, kTilesPerChunk, kTilesPerChunk, kTile, kTile}, opts);
 
     const int stateSmem = static_cast<int>(roundUp128((kChunk + 32) * sizeof(float)) +
-                                           kTile * (s.P + kPad16 + s.N + kPad16) * sizeof(mma_t));
+                                           kTile * (s.P + kPad16 + kStateSlice + kPad16) * sizeof(mma_t));
     const int scoresSmem = static_cast<int>(2 * kTile * (s.N + kPad16) * sizeof(mma_t));
     const int scanSmem = static_cast<int>(ScanSmem(s.P, s.N, sizeof(mma_t)).total);
     static bool raised = [] {  // allow more than 48 KB of dynamic shared memory (the limit is per function)
@@ -396,7 +417,8 @@ void launchSsd(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
     }();
     (void)raised;
 
-    chunkStateKernel<mma_t><<<dim3(s.chunks, s.H, batch), kThreads, stateSmem, stream>>>(
+    const int slices = (s.N + kStateSlice - 1) / kStateSlice;
+    chunkStateKernel<mma_t><<<dim3(s.chunks, s.H * slices, batch), kThreads, stateSmem, stream>>>(
         x.data_ptr<float>(), Bm.data_ptr<float>(), dt.data_ptr<float>(), A.data_ptr<float>(), s,
         aCum.data_ptr<float>(), totals.data_ptr<float>(), states.data_ptr<float>());
     C10_CUDA_KERNEL_LAUNCH_CHECK();
@@ -417,8 +439,10 @@ void launchSsd(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
 }  // namespace
 
 bool ssdTensorCoreShapeSupported(int64_t headdim, int64_t dState) {
-    return headdim > 0 && dState > 0 && headdim % 16 == 0 && dState % 16 == 0 && headdim <= 16 * kMaxOutFrags * 2 &&
-           dState <= 256 && headdim * dState <= 256 * kWarps * kMaxStateFrags;
+    // Output tiles of the scan: 4 x headdim/16 per block, at most kMaxOutFrags per warp; state slices likewise.
+    return headdim > 0 && dState > 0 && headdim % 16 == 0 && dState % 16 == 0 &&
+           4 * (headdim / 16) <= kWarps * kMaxOutFrags && (headdim / 16) * (kStateSlice / 16) <= kWarps * kMaxStateFrags &&
+           dState <= 256;
 }
 
 std::pair<at::Tensor, at::Tensor> ssdChunkedTensorCores(const at::Tensor& xIn, const at::Tensor& dtIn,
