@@ -48,9 +48,11 @@ bool ssdTensorCoreShapeSupported(int64_t headdim, int64_t dState);
 // [B, H, P, N]}, fp32) with its matrix products on tensor cores: the operands are rounded to operandType
 // (bf16, or fp16 when it is kHalf), products accumulate in fp32, decays are fp32. For bf16 / fp16 models,
 // whose x, B and C already carry that precision. Four launches (core/cuda/FusedSsd.cu says which).
+// chunkLength: positions per chunk of the kernels (64, 128 or 256; 0: the default, 128), which changes only
+// the rounding; `ssmlens-cli bench-ssd` times each.
 std::pair<at::Tensor, at::Tensor> ssdChunkedTensorCores(const at::Tensor& x, const at::Tensor& dt,
                                                         const at::Tensor& A, const at::Tensor& B,
                                                         const at::Tensor& C, const at::Tensor& initialState,
-                                                        at::ScalarType operandType);
+                                                        at::ScalarType operandType, int64_t chunkLength = 0);
 
 }  // namespace ssmlens::fused

@@ -14,7 +14,8 @@
 // The operands of the matrix products are rounded to the model dtype (as the model's x, B and C already are,
 // and as the reference Triton kernels of state-spaces/mamba do with scores and states); every product
 // accumulates in fp32, every decay is computed in fp32 and is at most 1 (aCum only decreases). The chunk
-// length is this file's own (kChunk): the result does not depend on it beyond rounding.
+// length is the kernels' own (SsdShape::Q, not the model's chunk_size): the result does not depend on it beyond
+// rounding.
 #include "core/cuda/FusedKernels.h"
 
 #include <cuda_bf16.h>
@@ -30,22 +31,18 @@ namespace {
 
 namespace wmma = nvcuda::wmma;
 
-constexpr int kChunk = 128;    // positions per chunk (state passing granularity), at most kThreads
 constexpr int kTile = 64;      // positions per tile: the rows of every product in the scan kernel
 constexpr int kThreads = 256;  // 8 warps per block
+constexpr int kMaxChunk = kThreads;  // positions per chunk (SsdShape::Q): 64, 128 or 256, one per thread
+constexpr int kDefaultChunk = 128;
 constexpr int kWarps = kThreads / 32;
 constexpr int kPad16 = 8;      // extra elements per 16-bit row in shared memory (bank conflicts)
 constexpr int kPad32 = 4;      // extra elements per fp32 row
 constexpr int kStateSlice = 64;   // state columns (of N) per block of the chunk-state kernel
 constexpr int kMaxStateFrags = 4;  // 16x16 accumulator tiles per warp for a [P x kStateSlice] slice: P <= 128
 constexpr int kMaxOutFrags = 4;    // ... for a [64 x P] output tile: P <= 128
-static_assert(kChunk <= kThreads && kChunk % kTile == 0, "a chunk is whole tiles, one position per thread");
 
 __host__ __device__ constexpr int64_t roundUp128(int64_t bytes) { return (bytes + 127) / 128 * 128; }
-
-template <typename T> __device__ __forceinline__ T toMma(float v);
-template <> __device__ __forceinline__ __nv_bfloat16 toMma<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
-template <> __device__ __forceinline__ __half toMma<__half>(float v) { return __float2half_rn(v); }
 
 // Four values rounded to mma_t, stored as one 8-byte word (p 8-byte aligned).
 template <typename mma_t> __device__ __forceinline__ void store4(mma_t* p, float4 v);
@@ -69,6 +66,7 @@ template <> __device__ __forceinline__ void store4<__half>(__half* p, float4 v) 
 struct SsdShape {
     int64_t L;
     int H, P, G, N, chunks;
+    int Q;  // positions per chunk, a multiple of kTile, at most kMaxChunk
     int64_t xsb, xsl, bsb, bsl, csb, csl, dsb, dsl, dsh;
 };
 
@@ -132,21 +130,22 @@ __global__ void __launch_bounds__(kThreads) chunkStateKernel(const float* __rest
     const int P = s.P, N = s.N, g = h / (s.H / s.G), n0 = slice * kStateSlice;
     const int ns = N - n0 < kStateSlice ? N - n0 : kStateSlice;  // columns of this slice, a multiple of 16
     const int ldx = P + kPad16, ldb = kStateSlice + kPad16;
-    float* weight = reinterpret_cast<float*>(smem);  // [kChunk] exp(aCum_end - aCum_j) dt_j
-    float* scratch = weight + kChunk;                // [32]
-    mma_t* Xs = reinterpret_cast<mma_t*>(smem + roundUp128((kChunk + 32) * sizeof(float)));  // [kTile][ldx]
+    float* weight = reinterpret_cast<float*>(smem);  // [Q] exp(aCum_end - aCum_j) dt_j
+    float* scratch = weight + kMaxChunk;             // [32]
+    mma_t* Xs = reinterpret_cast<mma_t*>(smem + roundUp128((kMaxChunk + 32) * sizeof(float)));  // [kTile][ldx]
     mma_t* Bs = Xs + kTile * ldx;                                                          // [kTile][ldb]
 
-    const int64_t pos0 = static_cast<int64_t>(ci) * kChunk;
+    const int Q = s.Q;
+    const int64_t pos0 = static_cast<int64_t>(ci) * Q;
     float d = 0.f;
-    if (t < kChunk && pos0 + t < s.L) d = dt[bi * s.dsb + (pos0 + t) * s.dsl + h * s.dsh];
-    const float cum = blockInclusiveScan(d * A[h], scratch);  // threads past kChunk add zeros at the end
+    if (t < Q && pos0 + t < s.L) d = dt[bi * s.dsb + (pos0 + t) * s.dsl + h * s.dsh];
+    const float cum = blockInclusiveScan(d * A[h], scratch);  // threads past Q add zeros at the end
     const int64_t row = (static_cast<int64_t>(bi) * s.H + h) * s.chunks + ci;
-    if (slice == 0 && t < kChunk) aCumOut[row * kChunk + t] = cum;
-    if (t == kChunk - 1) scratch[31] = cum;  // the scan itself uses scratch[0 .. kWarps)
+    if (slice == 0 && t < Q) aCumOut[row * Q + t] = cum;
+    if (t == Q - 1) scratch[31] = cum;  // the scan itself uses scratch[0 .. kWarps)
     __syncthreads();
     const float total = scratch[31];
-    if (t < kChunk) weight[t] = d * expf(total - cum);
+    if (t < Q) weight[t] = d * expf(total - cum);
     if (slice == 0 && t == 0) totals[row] = total;
     __syncthreads();
 
@@ -155,7 +154,7 @@ __global__ void __launch_bounds__(kThreads) chunkStateKernel(const float* __rest
 #pragma unroll
     for (int i = 0; i < kMaxStateFrags; ++i) wmma::fill_fragment(acc[i], 0.f);
 
-    for (int k0 = 0; k0 < kChunk && pos0 + k0 < s.L; k0 += kTile) {
+    for (int k0 = 0; k0 < Q && pos0 + k0 < s.L; k0 += kTile) {
         const int64_t pos = pos0 + k0, valid = s.L - pos;
         stageRows<mma_t>(Xs, ldx, x + bi * s.xsb + pos * s.xsl + h * P, s.xsl, kTile, P, valid,
                          [&](int r) { return weight[k0 + r]; });
@@ -187,12 +186,12 @@ __global__ void __launch_bounds__(kThreads) chunkStateKernel(const float* __rest
     }
 }
 
-constexpr int kTilesPerChunk = kChunk / kTile;
 
 // Offset (floats) of the [kTile x kTile] block of C . B scores for output tile mt and source tile kt of a chunk
 // and group: scores are shared by every head of the group, so they are computed once per group.
 __device__ __forceinline__ int64_t scoreTile(const SsdShape& s, int bi, int ci, int g, int mt, int kt) {
-    return ((((static_cast<int64_t>(bi) * s.chunks + ci) * s.G + g) * kTilesPerChunk + mt) * kTilesPerChunk + kt) *
+    const int tiles = s.Q / kTile;
+    return ((((static_cast<int64_t>(bi) * s.chunks + ci) * s.G + g) * tiles + mt) * tiles + kt) *
            (kTile * kTile);
 }
 
@@ -202,9 +201,9 @@ __global__ void __launch_bounds__(kThreads) chunkScoresKernel(const float* __res
                                                               const float* __restrict__ Cm, SsdShape s,
                                                               float* __restrict__ scores) {
     extern __shared__ __align__(128) unsigned char smem[];
-    const int ci = blockIdx.x / kTilesPerChunk, mt = blockIdx.x % kTilesPerChunk;
+    const int tiles = s.Q / kTile, ci = blockIdx.x / tiles, mt = blockIdx.x % tiles;
     const int g = blockIdx.y, bi = blockIdx.z, warp = threadIdx.x >> 5, N = s.N, ldc = N + kPad16;
-    const int64_t chunkPos = static_cast<int64_t>(ci) * kChunk, mPos = chunkPos + mt * kTile;
+    const int64_t chunkPos = static_cast<int64_t>(ci) * s.Q, mPos = chunkPos + mt * kTile;
     if (mPos >= s.L) return;  // the whole tile is past the end (the same for every thread)
     mma_t* Cs = reinterpret_cast<mma_t*>(smem);  // [kTile][ldc]
     mma_t* Bs = Cs + kTile * ldc;                 // [kTile][ldc]
@@ -286,10 +285,10 @@ __global__ void __launch_bounds__(kThreads) chunkScanKernel(const float* __restr
                                                             const float* __restrict__ statesIn, SsdShape s,
                                                             float* __restrict__ y) {
     extern __shared__ __align__(128) unsigned char smem[];
-    const int ci = blockIdx.x / kTilesPerChunk, mt = blockIdx.x % kTilesPerChunk;
+    const int tiles = s.Q / kTile, ci = blockIdx.x / tiles, mt = blockIdx.x % tiles;
     const int h = blockIdx.y, bi = blockIdx.z, t = threadIdx.x, warp = t >> 5;
     const int P = s.P, N = s.N, g = h / (s.H / s.G);
-    const int64_t chunkPos = static_cast<int64_t>(ci) * kChunk, mPos = chunkPos + mt * kTile;
+    const int64_t chunkPos = static_cast<int64_t>(ci) * s.Q, mPos = chunkPos + mt * kTile;
     if (mPos >= s.L) return;  // the whole tile is past the end (the same for every thread)
     const int ldc = N + kPad16, ldx = P + kPad16, ldh = kTile + kPad16, ldy = P + kPad32;
     const ScanSmem off(P, N, sizeof(mma_t));
@@ -302,7 +301,7 @@ __global__ void __launch_bounds__(kThreads) chunkScanKernel(const float* __restr
     float* Yf = reinterpret_cast<float*>(smem + off.yf);  // [kTile][ldy] the output tile
     mma_t* Sh = reinterpret_cast<mma_t*>(smem + off.sh);  // [kTile][ldh] decayed, masked scores
 
-    const float* aChunk = aCumIn + ((static_cast<int64_t>(bi) * s.H + h) * s.chunks + ci) * kChunk;
+    const float* aChunk = aCumIn + ((static_cast<int64_t>(bi) * s.H + h) * s.chunks + ci) * s.Q;
     if (t < kTile) aM[t] = aChunk[mt * kTile + t];
     const int fragsP = P / 16, nOut = 4 * fragsP;  // the [kTile x P] output in 16x16 tiles
     wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc[kMaxOutFrags];
@@ -398,14 +397,15 @@ void launchSsd(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
                const at::Tensor& Cm, const at::Tensor& init, const SsdShape& s, int64_t batch, at::Tensor& y,
                at::Tensor& finalState) {
     auto opts = x.options().dtype(at::kFloat);
-    at::Tensor aCum = at::empty({batch, s.H, s.chunks, kChunk}, opts);
+    at::Tensor aCum = at::empty({batch, s.H, s.chunks, s.Q}, opts);
     at::Tensor totals = at::empty({batch, s.H, s.chunks}, opts);  // aCum at the end of each chunk
     at::Tensor states = at::empty({batch, s.chunks, s.H, s.P, s.N}, opts);
     auto stream = c10::cuda::getCurrentCUDAStream();
 
-    at::Tensor scores = at::empty({batch, s.chunks, s.G, kTilesPerChunk, kTilesPerChunk, kTile, kTile}, opts);
+    const int tiles = s.Q / kTile;
+    at::Tensor scores = at::empty({batch, s.chunks, s.G, tiles, tiles, kTile, kTile}, opts);
 
-    const int stateSmem = static_cast<int>(roundUp128((kChunk + 32) * sizeof(float)) +
+    const int stateSmem = static_cast<int>(roundUp128((kMaxChunk + 32) * sizeof(float)) +
                                            kTile * (s.P + kPad16 + kStateSlice + kPad16) * sizeof(mma_t));
     const int scoresSmem = static_cast<int>(2 * kTile * (s.N + kPad16) * sizeof(mma_t));
     const int scanSmem = static_cast<int>(ScanSmem(s.P, s.N, sizeof(mma_t)).total);
@@ -422,7 +422,7 @@ void launchSsd(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
         x.data_ptr<float>(), Bm.data_ptr<float>(), dt.data_ptr<float>(), A.data_ptr<float>(), s,
         aCum.data_ptr<float>(), totals.data_ptr<float>(), states.data_ptr<float>());
     C10_CUDA_KERNEL_LAUNCH_CHECK();
-    chunkScoresKernel<mma_t><<<dim3(s.chunks * kTilesPerChunk, s.G, batch), kThreads, scoresSmem, stream>>>(
+    chunkScoresKernel<mma_t><<<dim3(s.chunks * tiles, s.G, batch), kThreads, scoresSmem, stream>>>(
         Bm.data_ptr<float>(), Cm.data_ptr<float>(), s, scores.data_ptr<float>());
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     const int64_t PN = static_cast<int64_t>(s.P) * s.N;
@@ -430,7 +430,7 @@ void launchSsd(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
         states.data_ptr<float>(), totals.data_ptr<float>(), init.defined() ? init.data_ptr<float>() : nullptr,
         finalState.data_ptr<float>(), s);
     C10_CUDA_KERNEL_LAUNCH_CHECK();
-    chunkScanKernel<mma_t><<<dim3(s.chunks * kTilesPerChunk, s.H, batch), kThreads, scanSmem, stream>>>(
+    chunkScanKernel<mma_t><<<dim3(s.chunks * tiles, s.H, batch), kThreads, scanSmem, stream>>>(
         x.data_ptr<float>(), Cm.data_ptr<float>(), dt.data_ptr<float>(), aCum.data_ptr<float>(),
         scores.data_ptr<float>(), states.data_ptr<float>(), s, y.data_ptr<float>());
     C10_CUDA_KERNEL_LAUNCH_CHECK();
@@ -448,8 +448,10 @@ bool ssdTensorCoreShapeSupported(int64_t headdim, int64_t dState) {
 std::pair<at::Tensor, at::Tensor> ssdChunkedTensorCores(const at::Tensor& xIn, const at::Tensor& dtIn,
                                                         const at::Tensor& AIn, const at::Tensor& BIn,
                                                         const at::Tensor& CIn, const at::Tensor& initIn,
-                                                        at::ScalarType operandType) {
+                                                        at::ScalarType operandType, int64_t chunkLength) {
     c10::cuda::CUDAGuard guard(xIn.device());
+    const int64_t Q = chunkLength > 0 ? chunkLength : kDefaultChunk;
+    TORCH_CHECK(Q % kTile == 0 && Q <= kMaxChunk, "ssdChunkedTensorCores: chunk length ", Q, " is not 64, 128 or 256");
     TORCH_CHECK(xIn.dim() == 4 && BIn.dim() == 4 && CIn.dim() == 4 && dtIn.dim() == 3,
                 "ssdChunkedTensorCores: expected x [B, L, H, P], dt [B, L, H], B and C [B, L, G, N]");
     const int64_t batch = xIn.size(0), L = xIn.size(1), H = xIn.size(2), P = xIn.size(3);
@@ -467,7 +469,8 @@ std::pair<at::Tensor, at::Tensor> ssdChunkedTensorCores(const at::Tensor& xIn, c
                static_cast<int>(P),
                static_cast<int>(G),
                static_cast<int>(N),
-               static_cast<int>((L + kChunk - 1) / kChunk),
+               static_cast<int>((L + Q - 1) / Q),
+               static_cast<int>(Q),
                x.stride(0),
                x.stride(1),
                Bm.stride(0),

@@ -128,12 +128,15 @@ bool ssdPrefillUsesTensorCores(const SsdInputs& in, at::ScalarType modelType) {
 #endif
 }
 
-SsdOutputs ssdPrefill(const SsdInputs& in, int64_t chunkSize, at::ScalarType modelType) {
+SsdOutputs ssdPrefill(const SsdInputs& in, int64_t chunkSize, at::ScalarType modelType, int64_t kernelChunk) {
 #ifdef SSMLENS_FUSED_CUDA
     if (ssdPrefillUsesTensorCores(in, modelType)) {
-        auto [y, finalState] = fused::ssdChunkedTensorCores(in.x, in.dt, in.A, in.B, in.C, in.initialState, modelType);
+        auto [y, finalState] = fused::ssdChunkedTensorCores(in.x, in.dt, in.A, in.B, in.C, in.initialState, modelType,
+                                                              kernelChunk);
         return {y, finalState};
     }
+#else
+    (void)kernelChunk;
 #endif
     return ssdChunked(in, chunkSize);
 }

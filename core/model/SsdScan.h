@@ -30,7 +30,8 @@ SsdOutputs ssdRecurrent(const SsdInputs& in);
 // the fused kernels built, see core/cuda/FusedKernels.h), the tensor-core kernels of core/cuda/FusedSsd.cu,
 // which round the products' operands to that dtype and accumulate in fp32; otherwise ssdChunked. The
 // environment variable SSMLENS_FUSED_SSD=0 keeps ssdChunked (to time both in one build).
-SsdOutputs ssdPrefill(const SsdInputs& in, int64_t chunkSize, at::ScalarType modelType);
+// kernelChunk: the tensor-core kernels' own chunk length (64, 128, 256; 0 = their default), for tuning.
+SsdOutputs ssdPrefill(const SsdInputs& in, int64_t chunkSize, at::ScalarType modelType, int64_t kernelChunk = 0);
 // Whether ssdPrefill would take the tensor-core kernels for these inputs.
 bool ssdPrefillUsesTensorCores(const SsdInputs& in, at::ScalarType modelType);
 
