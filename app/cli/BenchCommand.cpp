@@ -127,7 +127,8 @@ int runBenchSsd(const Args& raw) {
         {"dtype", "T", "operand dtype of the tensor-core scan: bf16 (default) or fp16"},
         {"tolerance", "X", "largest accepted max |fused - ATen| / max |ATen| (default 1e-2 bf16, 2e-3 fp16)"},
         {"repeats", "N", "timed runs per case, median reported (default 5)"},
-        {"checks-only", "", "skip the timed layer shapes"}};
+        {"checks-only", "", "skip the timed layer shapes"},
+        {"cases", "TEXT", "only the cases whose name contains TEXT (e.g. \"130m\")"}};
     CliArgs args(raw, specs);
     if (args.helpRequested()) {
         std::printf("%s", helpText("ssmlens-cli bench-ssd [--device cuda] [--dtype bf16|fp16]",
@@ -145,6 +146,13 @@ int runBenchSsd(const Args& raw) {
     s.repeats = static_cast<int>(args.getInt("repeats", 5));
     s.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
     std::vector<SsdCase> cases = defaultSsdCases();
+    if (args.has("cases")) {
+        const std::string text = args.get("cases");
+        cases.erase(std::remove_if(cases.begin(), cases.end(),
+                                   [&](const SsdCase& c) { return c.name.find(text) == std::string::npos; }),
+                    cases.end());
+        if (cases.empty()) throw Error("--cases: no case name contains \"" + text + "\"");
+    }
     if (args.has("checks-only"))
         cases.erase(std::remove_if(cases.begin(), cases.end(), [](const SsdCase& c) { return c.timed; }), cases.end());
     const auto results = runSsdKernelCheck(s, cases);

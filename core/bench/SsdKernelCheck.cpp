@@ -46,6 +46,7 @@ std::vector<SsdCase> defaultSsdCases() {
         {"P128 N128", 1, 256, 2, 128, 1, 128},
         {"N256, odd length", 1, 513, 4, 64, 1, 256, true},
         {"130m layer L2048", 1, 2048, 24, 64, 1, 128, false, true},
+        {"130m layer L2048 b8", 8, 2048, 24, 64, 1, 128, false, true},
         {"130m layer L8192 b8", 8, 8192, 24, 64, 1, 128, false, true},
         {"2.7b layer L2048", 1, 2048, 80, 64, 1, 128, false, true},
         {"2.7b layer L8192", 1, 8192, 80, 64, 1, 128, false, true},

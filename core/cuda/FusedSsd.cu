@@ -4,8 +4,8 @@
 //   1. chunkStateKernel, one block per (chunk, head, 64 state columns, sequence): the cumulative log-decay aCum inside the chunk
 //      (an inclusive scan of dt * A) and the chunk's own contribution to the state at its end,
 //      S_c = sum_j exp(aCum_end - aCum_j) dt_j x_j (outer) B_j, a [P x Q] x [Q x N] product.
-//   2. statePassingKernel, one thread per state element: S_in(c) = exp(aCum_end(c-1)) S_in(c-1) + S_{c-1},
-//      in place over the chunk states, and the final state.
+//   2. statePassingKernel, one thread per state element: S_in(c) = exp(aCum_end(c-1)) S_in(c-1) + S_{c-1}
+//      in fp32, stored rounded to the operand type for the scan, and the final state in fp32.
 //   3. chunkScoresKernel, one block per (64 rows of a chunk, group, sequence): the scores C_i . B_j of every
 //      pair in the chunk with j <= i (by tiles of 64 x 64), shared by all heads of the group.
 //   4. chunkScanKernel, one block per (64 rows of a chunk, head, sequence):
@@ -21,6 +21,8 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <mma.h>
+
+#include <type_traits>
 
 #include <ATen/ops/zeros.h>
 
@@ -43,6 +45,10 @@ constexpr int kMaxStateFrags = 4;  // 16x16 accumulator tiles per warp for a [P 
 constexpr int kMaxOutFrags = 4;    // ... for a [64 x P] output tile: P <= 128
 
 __host__ __device__ constexpr int64_t roundUp128(int64_t bytes) { return (bytes + 127) / 128 * 128; }
+
+template <typename T> __device__ __forceinline__ T toMma(float v);
+template <> __device__ __forceinline__ __nv_bfloat16 toMma<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
+template <> __device__ __forceinline__ __half toMma<__half>(float v) { return __float2half_rn(v); }
 
 // Four values rounded to mma_t, stored as one 8-byte word (p 8-byte aligned).
 template <typename mma_t> __device__ __forceinline__ void store4(mma_t* p, float4 v);
@@ -77,6 +83,7 @@ template <typename mma_t, typename Scale>
 __device__ __forceinline__ void stageRows(mma_t* dst, int ld, const float* src, int64_t stride, int rows, int cols,
                                           int64_t valid, Scale scale) {
     const int cols4 = cols / 4;
+#pragma unroll 4  // several loads in flight per thread: the loop is latency-bound
     for (int i = threadIdx.x; i < rows * cols4; i += kThreads) {
         const int r = i / cols4, c = (i - r * cols4) * 4;
         float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
@@ -231,32 +238,37 @@ __global__ void __launch_bounds__(kThreads) chunkScoresKernel(const float* __res
     }
 }
 
-// In place: states[c] (the chunk's own contribution) becomes the state entering chunk c. Loads kPassBatch
-// chunks at a time before the sequential part, so that their latencies overlap.
+// stateIn[c] = the state entering chunk c, from the chunks' own contributions `states` (fp32), rounded to mma_t
+// (the scan kernel's operand type). Loads kPassBatch chunks at a time before the sequential part, so that
+// their latencies overlap. The sum itself runs in fp32.
 constexpr int kPassBatch = 8;
 
-__global__ void statePassingKernel(float* __restrict__ states, const float* __restrict__ totals,
-                                   const float* __restrict__ init, float* __restrict__ finalState, SsdShape s) {
+template <typename mma_t>
+__global__ void statePassingKernel(const float* __restrict__ states, const float* __restrict__ totals,
+                                   const float* __restrict__ init, mma_t* __restrict__ stateIn,
+                                   float* __restrict__ finalState, SsdShape s) {
     const int64_t PN = static_cast<int64_t>(s.P) * s.N;
     const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (e >= PN) return;
     const int h = blockIdx.y, bi = blockIdx.z;
     const int64_t head = static_cast<int64_t>(bi) * s.H + h, chunkStride = static_cast<int64_t>(s.H) * PN;
-    float* base = states + (static_cast<int64_t>(bi) * s.chunks * s.H + h) * PN + e;
+    const int64_t first = (static_cast<int64_t>(bi) * s.chunks * s.H + h) * PN + e;
+    const float* own0 = states + first;
+    mma_t* in0 = stateIn + first;
     float v = init ? init[head * PN + e] : 0.f;
     for (int c0 = 0; c0 < s.chunks; c0 += kPassBatch) {
         float own[kPassBatch], decay[kPassBatch];
 #pragma unroll
         for (int j = 0; j < kPassBatch; ++j) {
             if (c0 + j < s.chunks) {
-                own[j] = base[(c0 + j) * chunkStride];
+                own[j] = own0[(c0 + j) * chunkStride];
                 decay[j] = expf(totals[head * s.chunks + c0 + j]);
             }
         }
 #pragma unroll
         for (int j = 0; j < kPassBatch; ++j) {
             if (c0 + j < s.chunks) {
-                base[(c0 + j) * chunkStride] = v;
+                in0[(c0 + j) * chunkStride] = toMma<mma_t>(v);
                 v = decay[j] * v + own[j];
             }
         }
@@ -264,16 +276,21 @@ __global__ void statePassingKernel(float* __restrict__ states, const float* __re
     finalState[head * PN + e] = v;
 }
 
-struct ScanSmem {  // byte offsets of the scan kernel's shared buffers
-    int64_t cs, ks, xs, yf, sh, total;
+// Byte offsets of the scan kernel's shared buffers. The loop over source tiles uses Xs and Sh; the read-out of
+// the entering state uses Cs and Ks, and the output tile Yf then takes the place of Xs and Sh (fewer bytes per
+// block, more blocks per multiprocessor).
+struct ScanSmem {
+    int64_t xs, sh, yf, cs, ks, total;
     __host__ __device__ ScanSmem(int P, int N, int elem) {
         const int64_t ldc = N + kPad16, ldx = P + kPad16;
-        cs = roundUp128(3 * kTile * sizeof(float));
+        xs = roundUp128(3 * kTile * sizeof(float));
+        sh = xs + roundUp128(kTile * ldx * elem);
+        yf = xs;
+        const int64_t loopEnd = sh + roundUp128(kTile * (kTile + kPad16) * elem);
+        const int64_t yEnd = yf + roundUp128(kTile * (P + kPad32) * sizeof(float));
+        cs = loopEnd > yEnd ? loopEnd : yEnd;
         ks = cs + roundUp128(kTile * ldc * elem);
-        xs = ks + roundUp128(P * ldc * elem);
-        yf = xs + roundUp128(kTile * ldx * elem);
-        sh = yf + roundUp128(kTile * (P + kPad32) * sizeof(float));
-        total = sh + roundUp128(kTile * (kTile + kPad16) * elem);
+        total = ks + roundUp128(P * ldc * elem);
     }
 };
 
@@ -282,7 +299,7 @@ __global__ void __launch_bounds__(kThreads) chunkScanKernel(const float* __restr
                                                             const float* __restrict__ dt,
                                                             const float* __restrict__ aCumIn,
                                                             const float* __restrict__ scores,
-                                                            const float* __restrict__ statesIn, SsdShape s,
+                                                            const mma_t* __restrict__ statesIn, SsdShape s,
                                                             float* __restrict__ y) {
     extern __shared__ __align__(128) unsigned char smem[];
     const int tiles = s.Q / kTile, ci = blockIdx.x / tiles, mt = blockIdx.x % tiles;
@@ -318,6 +335,7 @@ __global__ void __launch_bounds__(kThreads) chunkScanKernel(const float* __restr
         __syncthreads();
         // Scores times the decay exp(aCum_i - aCum_j) and dt_j; zero above the diagonal of the diagonal tile.
         const float* sc = scores + scoreTile(s, bi, ci, g, mt, kt);
+#pragma unroll
         for (int i = t; i < kTile * kTile / 4; i += kThreads) {
             const int r = i / (kTile / 4), k = (i % (kTile / 4)) * 4;
             const float4 v = __ldg(reinterpret_cast<const float4*>(sc + r * kTile + k));
@@ -350,8 +368,11 @@ __global__ void __launch_bounds__(kThreads) chunkScanKernel(const float* __restr
     // y_i += (exp(aCum_i) C_i) . S_in, S_in read as the column-major [N x P] S^T.
     stageRows<mma_t>(Cs, ldc, Cm + bi * s.csb + mPos * s.csl + g * N, s.csl, kTile, N, s.L - mPos,
                      [&](int r) { return expf(aM[r]); });
-    const float* sIn = statesIn + ((static_cast<int64_t>(bi) * s.chunks + ci) * s.H + h) * P * N;
-    stageRows<mma_t>(Ks, ldc, sIn, N, P, N, P, NoScale{});
+    const mma_t* sIn = statesIn + ((static_cast<int64_t>(bi) * s.chunks + ci) * s.H + h) * P * N;
+    for (int i = t; i < P * N / 8; i += kThreads) {  // 8 values (16 bytes) at a time, already rounded
+        const int r = i / (N / 8), c = (i - r * (N / 8)) * 8;
+        *reinterpret_cast<uint4*>(Ks + r * ldc + c) = __ldg(reinterpret_cast<const uint4*>(sIn + r * N + c));
+    }
     __syncthreads();
 #pragma unroll
     for (int i = 0; i < kMaxOutFrags; ++i) {
@@ -399,7 +420,9 @@ void launchSsd(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
     auto opts = x.options().dtype(at::kFloat);
     at::Tensor aCum = at::empty({batch, s.H, s.chunks, s.Q}, opts);
     at::Tensor totals = at::empty({batch, s.H, s.chunks}, opts);  // aCum at the end of each chunk
-    at::Tensor states = at::empty({batch, s.chunks, s.H, s.P, s.N}, opts);
+    at::Tensor states = at::empty({batch, s.chunks, s.H, s.P, s.N}, opts);  // each chunk's own contribution
+    at::Tensor stateIn = at::empty({batch, s.chunks, s.H, s.P, s.N},
+                                   opts.dtype(std::is_same_v<mma_t, __half> ? at::kHalf : at::kBFloat16));
     auto stream = c10::cuda::getCurrentCUDAStream();
 
     const int tiles = s.Q / kTile;
@@ -426,13 +449,14 @@ void launchSsd(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
         Bm.data_ptr<float>(), Cm.data_ptr<float>(), s, scores.data_ptr<float>());
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     const int64_t PN = static_cast<int64_t>(s.P) * s.N;
-    statePassingKernel<<<dim3((PN + 255) / 256, s.H, batch), 256, 0, stream>>>(
+    mma_t* stateInPtr = reinterpret_cast<mma_t*>(stateIn.data_ptr());
+    statePassingKernel<mma_t><<<dim3((PN + 255) / 256, s.H, batch), 256, 0, stream>>>(
         states.data_ptr<float>(), totals.data_ptr<float>(), init.defined() ? init.data_ptr<float>() : nullptr,
-        finalState.data_ptr<float>(), s);
+        stateInPtr, finalState.data_ptr<float>(), s);
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     chunkScanKernel<mma_t><<<dim3(s.chunks * tiles, s.H, batch), kThreads, scanSmem, stream>>>(
         x.data_ptr<float>(), Cm.data_ptr<float>(), dt.data_ptr<float>(), aCum.data_ptr<float>(),
-        scores.data_ptr<float>(), states.data_ptr<float>(), s, y.data_ptr<float>());
+        scores.data_ptr<float>(), stateInPtr, s, y.data_ptr<float>());
     C10_CUDA_KERNEL_LAUNCH_CHECK();
 }
 
