@@ -176,9 +176,11 @@ private slots:
     // reduceTokens selects on each sequence alone, and its values agree to fp32 rounding (bit for bit on the
     // CPU when written; batched GPU kernels may round differently); padding rows
     // (filled with large values here) take part in nothing and come out as zero rows.
+    // Also a batch of one sequence through the batch code, which is what runs for one sequence on a GPU.
     void batchEqualsSequenceBySequence() {
         at::manual_seed(11);
-        const std::vector<int64_t> lengths = {40, 1, 2, 9, 33, 40, 17};
+        const std::vector<std::vector<int64_t>> batches = {{40, 1, 2, 9, 33, 40, 17}, {40}, {23}};
+        for (const std::vector<int64_t>& lengths : batches) {
         const int64_t B = int64_t(lengths.size()), M = 40, D = 16;
         for (ReductionMethod m : {ReductionMethod::Utr, ReductionMethod::UtrToken, ReductionMethod::UtrReference,
                                   ReductionMethod::Evit, ReductionMethod::Tome, ReductionMethod::Pumer,
@@ -204,9 +206,11 @@ private slots:
                     if (bf16) in.hidden = in.hidden.to(at::kBFloat16);
                     in.lengths = lengths;
                     in.keepRatio = q;
+                    in.batchCodeForOneSequence = B == 1;
                     const ReductionRecipe recipe = recipeFor(m, {});
                     const BatchReductionResult r = reduceTokensBatch(in, recipe);
-                    const QString where = QString("%1 q=%2 bf16=%3").arg(methodName(m).c_str()).arg(q).arg(bf16);
+                    const QString where =
+                        QString("%1 q=%2 bf16=%3 B=%4").arg(methodName(m).c_str()).arg(q).arg(bf16).arg(B);
                     QCOMPARE(int64_t(r.lengths.size()), B);
                     QCOMPARE(r.hidden.scalar_type(), in.hidden.scalar_type());
                     bool changed = false;
@@ -254,6 +258,7 @@ private slots:
                         QVERIFY2(r.hidden.is_same(in.hidden) && r.residual.is_same(in.residual), qPrintable(where));
                 }
             }
+        }
         }
     }
 };

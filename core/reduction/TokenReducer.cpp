@@ -320,9 +320,10 @@ BatchReductionResult reduceTokensBySequence(const BatchReductionInput& in, const
 }  // namespace
 
 BatchReductionResult reduceTokensBatch(const BatchReductionInput& in, const ReductionRecipe& recipe) {
-    // One sequence: reduceTokens itself (fewer kernels than the batch's bookkeeping); UtrReference: its
-    // own code, sequence by sequence.
-    if (recipe.referenceQuirks || in.hidden.size(0) == 1) return reduceTokensBySequence(in, recipe);
+    // One sequence on the CPU: reduceTokens itself (fewer operators than the batch's bookkeeping; on a GPU
+    // the batch code runs, as it never waits for the device); UtrReference: its own code, sequence by sequence.
+    const bool oneOnHost = in.hidden.size(0) == 1 && in.hidden.device().is_cpu() && !in.batchCodeForOneSequence;
+    if (recipe.referenceQuirks || oneOnHost) return reduceTokensBySequence(in, recipe);
     // reduceTokens for every sequence at once; the comments name its steps. Rows past a sequence's length
     // take part in no choice: they rank last, are neither in A nor in B, and are never a destination.
     const int64_t B = in.hidden.size(0), M = in.hidden.size(1), D = in.hidden.size(2);

@@ -54,8 +54,8 @@ ReductionStepResult finishReductionStep(const at::Tensor& hidden, const at::Tens
 // them); only the floating-point rounding of batched kernels may differ. One set of kernel launches serves
 // the batch, and nothing waits for the device: every count follows on the host from the lengths and the
 // protected counts. Exceptions: the alternate-position split (ToMe, PuMer) copies its candidate counts to
-// the host once per step; a batch of one sequence runs reduceTokens itself (fewer kernels than the
-// batch's bookkeeping), and UtrReference runs reduceTokensLikeReference sequence by sequence; these two
+// the host once per step; a batch of one sequence on the CPU runs reduceTokens itself (fewer operators than
+// the batch's bookkeeping), and UtrReference runs reduceTokensLikeReference sequence by sequence; these two
 // leave `kept` and the details on the host.
 struct BatchReductionInput {
     at::Tensor hidden;    // [B, M, D] mixer output (model dtype); rows at and after lengths[b] are padding
@@ -66,6 +66,11 @@ struct BatchReductionInput {
     std::vector<int64_t> lengths;         // [B] valid rows of each sequence (>= 1)
     std::vector<int64_t> protectedCount;  // [B] true rows of protect per sequence (kept on the host)
     double keepRatio = 1.0;
+    // A batch of one sequence on the CPU runs reduceTokens (fewer operators); on a GPU it runs the batch code,
+    // which never waits for the device (reduceTokens copies the per-token details to the host at the end), so
+    // the host can queue the later layers while the device is still busy. True: the batch code on the CPU too
+    // (the tests compare it with reduceTokens).
+    bool batchCodeForOneSequence = false;
 };
 
 struct BatchReductionResult {

@@ -79,9 +79,10 @@ void TokenReductionHook::start(const LayerStreams& s) {
         pr[b][n - 1] = true;
         for (int64_t i = 0; i < n; ++i) protectedCount_[b] += pr[b][i];
     }
-    // One sequence runs reduceTokens, which reads the protection on the host; a batch reads it on the device.
+    // The protection on the streams' device (reduceTokensBatch reads it there; on the CPU one sequence runs
+    // reduceTokens, which reads it on the host), copied without waiting for the device.
     const at::Device dev = s.residual.device();
-    if (B == 1 || dev.is_cpu()) protect_ = protect;
+    if (dev.is_cpu()) protect_ = protect;
     else protect_ = dev.is_cuda() ? protect.pin_memory().to(dev, /*non_blocking=*/true) : protect.to(dev);
     sizes_ = at::ones({B, M}, s.residual.options());
 }
