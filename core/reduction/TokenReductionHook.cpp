@@ -5,6 +5,7 @@
 #include <map>
 
 #include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
 
 namespace ssmlens {
 namespace {
@@ -122,7 +123,13 @@ void TokenReductionHook::afterLayer(int64_t layer, LayerStreams& s) {
     for (int64_t b = 0; b < B; ++b) in.lengths[b] = len[b];
     in.protectedCount = protectedCount_;
     in.keepRatio = schedule_.keepRatioAt(layer);
-    BatchReductionResult r = reduceTokensBatch(in, recipe_);
+    BatchReductionResult r;
+    {
+        // No autograd bookkeeping for the step's ~200 small operators (they are host-bound on a GPU). The
+        // results are inference tensors: later code only reads them (or updates them inside this guard).
+        c10::InferenceMode inferenceOnly;
+        r = reduceTokensBatch(in, recipe_);
+    }
     if (recordTrace_) recordAnchor(layer, s, in.lengths, r);
     if (!r.changed) return;
     pending_.push_back({layer, r.details.fate, r.details.destination, r.kept, in.lengths, r.lengths});
