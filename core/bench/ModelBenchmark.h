@@ -26,7 +26,7 @@ struct BenchSettings {
 struct PrefillMeasurement {
     std::string dtype;
     int64_t batch = 0, length = 0;
-    double ms = 0, tokensPerSecond = 0, matmulMs = 0, peakMemoryMb = 0;
+    double ms = 0, msFp32Logits = 0, tokensPerSecond = 0, matmulMs = 0, peakMemoryMb = 0;  // ms: model-dtype logits
     std::string error;  // e.g. out of memory; the other fields are then 0
 };
 

@@ -47,7 +47,7 @@ bool ssdTensorCoreShapeSupported(int64_t headdim, int64_t dState);
 // The chunked SSD of core/model/SsdScan.h (same inputs, same outputs: {y [B, L, H, P], final state
 // [B, H, P, N]}, fp32) with its matrix products on tensor cores: the operands are rounded to operandType
 // (bf16, or fp16 when it is kHalf), products accumulate in fp32, decays are fp32. For bf16 / fp16 models,
-// whose x, B and C already carry that precision. Four launches (core/cuda/FusedSsd.cu says which).
+// whose x, B and C already carry that precision. Three launches (core/cuda/FusedSsd.cu says which).
 // chunkLength: positions per chunk of the kernels (64, 128 or 256; 0: the default, 128), which changes only
 // the rounding; `ssmlens-cli bench-ssd` times each.
 std::pair<at::Tensor, at::Tensor> ssdChunkedTensorCores(const at::Tensor& x, const at::Tensor& dt,

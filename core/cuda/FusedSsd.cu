@@ -1,14 +1,15 @@
-// The chunked SSD (core/model/SsdScan.h) on tensor cores, for bf16 / fp16 models: four launches per layer
+// The chunked SSD (core/model/SsdScan.h) on tensor cores, for bf16 / fp16 models: three launches per layer
 // instead of ~40 ATen kernels, and no per-head [Q x Q] decay matrices in device memory.
 //
-//   1. chunkStateKernel, one block per (chunk, head, 64 state columns, sequence): the cumulative log-decay aCum inside the chunk
-//      (an inclusive scan of dt * A) and the chunk's own contribution to the state at its end,
-//      S_c = sum_j exp(aCum_end - aCum_j) dt_j x_j (outer) B_j, a [P x Q] x [Q x N] product.
+//   1. chunkStateAndScoresKernel, two kinds of blocks in one launch:
+//      chunkStateBlock, one per (chunk, head, 64 state columns, sequence): the cumulative log-decay aCum inside
+//      the chunk (an inclusive scan of dt * A) and the chunk's own contribution to the state at its end,
+//      S_c = sum_j exp(aCum_end - aCum_j) dt_j x_j (outer) B_j, a [P x Q] x [Q x N] product;
+//      chunkScoresBlock, one per (64 rows of a chunk, group, sequence): the scores C_i . B_j of every pair in
+//      the chunk with j <= i (by tiles of 64 x 64), shared by all heads of the group.
 //   2. statePassingKernel, one thread per state element: S_in(c) = exp(aCum_end(c-1)) S_in(c-1) + S_{c-1}
 //      in fp32, stored rounded to the operand type for the scan, and the final state in fp32.
-//   3. chunkScoresKernel, one block per (64 rows of a chunk, group, sequence): the scores C_i . B_j of every
-//      pair in the chunk with j <= i (by tiles of 64 x 64), shared by all heads of the group.
-//   4. chunkScanKernel, one block per (64 rows of a chunk, head, sequence):
+//   3. chunkScanKernel, one block per (64 rows of a chunk, head, sequence):
 //      y_i = sum_{j <= i in the chunk} (C_i . B_j) exp(aCum_i - aCum_j) dt_j x_j + exp(aCum_i) C_i . S_in(c).
 //
 // The operands of the matrix products are rounded to the model dtype (as the model's x, B and C already are,
@@ -22,6 +23,7 @@
 #include <cuda_fp16.h>
 #include <mma.h>
 
+#include <algorithm>
 #include <type_traits>
 
 #include <ATen/ops/zeros.h>
@@ -126,13 +128,13 @@ __device__ float blockInclusiveScan(float v, float* scratch) {
 
 // One block per (chunk, head and slice of kStateSlice state columns, sequence); slice 0 also writes aCum.
 template <typename mma_t>
-__global__ void __launch_bounds__(kThreads) chunkStateKernel(const float* __restrict__ x, const float* __restrict__ Bm,
-                                                             const float* __restrict__ dt, const float* __restrict__ A,
-                                                             SsdShape s, float* __restrict__ aCumOut,
-                                                             float* __restrict__ totals, float* __restrict__ states) {
+__device__ void chunkStateBlock(const float* __restrict__ x, const float* __restrict__ Bm, const float* __restrict__ dt,
+                                const float* __restrict__ A, const SsdShape& s, float* __restrict__ aCumOut,
+                                float* __restrict__ totals, float* __restrict__ states, int ci, int headSlice,
+                                int bi) {
     extern __shared__ __align__(128) unsigned char smem[];
     const int slices = (s.N + kStateSlice - 1) / kStateSlice;
-    const int ci = blockIdx.x, h = blockIdx.y / slices, slice = blockIdx.y % slices, bi = blockIdx.z;
+    const int h = headSlice / slices, slice = headSlice % slices;
     const int t = threadIdx.x, warp = t >> 5;
     const int P = s.P, N = s.N, g = h / (s.H / s.G), n0 = slice * kStateSlice;
     const int ns = N - n0 < kStateSlice ? N - n0 : kStateSlice;  // columns of this slice, a multiple of 16
@@ -204,12 +206,11 @@ __device__ __forceinline__ int64_t scoreTile(const SsdShape& s, int bi, int ci, 
 
 // scores[i][j] = C_i . B_j for the source tiles kt <= mt of one output tile (rows past the end: zeros).
 template <typename mma_t>
-__global__ void __launch_bounds__(kThreads) chunkScoresKernel(const float* __restrict__ Bm,
-                                                              const float* __restrict__ Cm, SsdShape s,
-                                                              float* __restrict__ scores) {
+__device__ void chunkScoresBlock(const float* __restrict__ Bm, const float* __restrict__ Cm, const SsdShape& s,
+                                 float* __restrict__ scores, int chunkTile, int g, int bi) {
     extern __shared__ __align__(128) unsigned char smem[];
-    const int tiles = s.Q / kTile, ci = blockIdx.x / tiles, mt = blockIdx.x % tiles;
-    const int g = blockIdx.y, bi = blockIdx.z, warp = threadIdx.x >> 5, N = s.N, ldc = N + kPad16;
+    const int tiles = s.Q / kTile, ci = chunkTile / tiles, mt = chunkTile % tiles;
+    const int warp = threadIdx.x >> 5, N = s.N, ldc = N + kPad16;
     const int64_t chunkPos = static_cast<int64_t>(ci) * s.Q, mPos = chunkPos + mt * kTile;
     if (mPos >= s.L) return;  // the whole tile is past the end (the same for every thread)
     mma_t* Cs = reinterpret_cast<mma_t*>(smem);  // [kTile][ldc]
@@ -235,6 +236,25 @@ __global__ void __launch_bounds__(kThreads) chunkScoresKernel(const float* __res
             wmma::store_matrix_sync(out + mi * 16 * kTile + ki * 16, sc, kTile, wmma::mem_row_major);
         }
         __syncthreads();
+    }
+}
+
+// Steps 1 and 3 in one launch (they are independent): the first stateBlocks blocks compute chunk states, the
+// others scores, so that the two fill the device together.
+template <typename mma_t>
+__global__ void __launch_bounds__(kThreads) chunkStateAndScoresKernel(
+    const float* __restrict__ x, const float* __restrict__ Bm, const float* __restrict__ Cm,
+    const float* __restrict__ dt, const float* __restrict__ A, SsdShape s, float* __restrict__ aCumOut,
+    float* __restrict__ totals, float* __restrict__ states, float* __restrict__ scores, int stateBlocks) {
+    const int block = blockIdx.x;
+    if (block < stateBlocks) {
+        const int headSlices = s.H * ((s.N + kStateSlice - 1) / kStateSlice);
+        const int ci = block % s.chunks, rest = block / s.chunks;
+        chunkStateBlock<mma_t>(x, Bm, dt, A, s, aCumOut, totals, states, ci, rest % headSlices, rest / headSlices);
+    } else {
+        const int chunkTiles = s.chunks * (s.Q / kTile), b = block - stateBlocks;
+        const int ct = b % chunkTiles, rest = b / chunkTiles;
+        chunkScoresBlock<mma_t>(Bm, Cm, s, scores, ct, rest % s.G, rest / s.G);
     }
 }
 
@@ -433,20 +453,22 @@ void launchSsd(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
     const int scoresSmem = static_cast<int>(2 * kTile * (s.N + kPad16) * sizeof(mma_t));
     const int scanSmem = static_cast<int>(ScanSmem(s.P, s.N, sizeof(mma_t)).total);
     static bool raised = [] {  // allow more than 48 KB of dynamic shared memory (the limit is per function)
-        cudaFuncSetAttribute(chunkStateKernel<mma_t>, cudaFuncAttributeMaxDynamicSharedMemorySize, 200 * 1024);
-        cudaFuncSetAttribute(chunkScoresKernel<mma_t>, cudaFuncAttributeMaxDynamicSharedMemorySize, 200 * 1024);
+        cudaFuncSetAttribute(chunkStateAndScoresKernel<mma_t>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                             200 * 1024);
         cudaFuncSetAttribute(chunkScanKernel<mma_t>, cudaFuncAttributeMaxDynamicSharedMemorySize, 200 * 1024);
         return true;
     }();
     (void)raised;
 
     const int slices = (s.N + kStateSlice - 1) / kStateSlice;
-    chunkStateKernel<mma_t><<<dim3(s.chunks, s.H * slices, batch), kThreads, stateSmem, stream>>>(
-        x.data_ptr<float>(), Bm.data_ptr<float>(), dt.data_ptr<float>(), A.data_ptr<float>(), s,
-        aCum.data_ptr<float>(), totals.data_ptr<float>(), states.data_ptr<float>());
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
-    chunkScoresKernel<mma_t><<<dim3(s.chunks * tiles, s.G, batch), kThreads, scoresSmem, stream>>>(
-        Bm.data_ptr<float>(), Cm.data_ptr<float>(), s, scores.data_ptr<float>());
+    const int64_t stateBlocks = static_cast<int64_t>(s.chunks) * s.H * slices * batch;
+    const int64_t scoreBlocks = static_cast<int64_t>(s.chunks) * tiles * s.G * batch;
+    TORCH_CHECK(stateBlocks + scoreBlocks < (int64_t(1) << 31), "ssdChunkedTensorCores: too many blocks");
+    chunkStateAndScoresKernel<mma_t><<<static_cast<unsigned>(stateBlocks + scoreBlocks), kThreads,
+                                       std::max(stateSmem, scoresSmem), stream>>>(
+        x.data_ptr<float>(), Bm.data_ptr<float>(), Cm.data_ptr<float>(), dt.data_ptr<float>(), A.data_ptr<float>(), s,
+        aCum.data_ptr<float>(), totals.data_ptr<float>(), states.data_ptr<float>(), scores.data_ptr<float>(),
+        static_cast<int>(stateBlocks));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     const int64_t PN = static_cast<int64_t>(s.P) * s.N;
     mma_t* stateInPtr = reinterpret_cast<mma_t*>(stateIn.data_ptr());

@@ -49,9 +49,10 @@ void Mamba2Model::checkIds(const at::Tensor& ids) const {
                     ")");
 }
 
-at::Tensor Mamba2Model::head(const at::Tensor& hidden, const at::Tensor& residual) const {
+at::Tensor Mamba2Model::head(const at::Tensor& hidden, const at::Tensor& residual, bool modelDtype) const {
     at::Tensor r = residual;
-    return at::linear(addAndNorm(hidden, r, weights_.normF, config_.normEps), weights_.lmHead).to(at::kFloat);
+    at::Tensor logits = at::linear(addAndNorm(hidden, r, weights_.normF, config_.normEps), weights_.lmHead);
+    return modelDtype ? logits : logits.to(at::kFloat);
 }
 
 ForwardResult Mamba2Model::forward(const at::Tensor& idsIn, const ForwardOptions& opt) const {
@@ -85,13 +86,13 @@ ForwardResult Mamba2Model::forward(const at::Tensor& idsIn, const ForwardOptions
     ForwardResult result;
     result.lengths = s.lengths;
     if (opt.logitsAt == LogitsAt::AllPositions) {
-        result.logits = head(s.hidden, s.residual);
+        result.logits = head(s.hidden, s.residual, opt.logitsInModelDtype);
     } else if (opt.logitsAt == LogitsAt::LastPosition) {
         at::Tensor last = (s.lengths - 1).to(s.hidden.device());
         auto pick = [&](const at::Tensor& t) {
             return t.gather(1, last.view({B, 1, 1}).expand({B, 1, t.size(2)})).squeeze(1);
         };
-        result.logits = head(pick(s.hidden), pick(s.residual));
+        result.logits = head(pick(s.hidden), pick(s.residual), opt.logitsInModelDtype);
     }
     return result;
 }

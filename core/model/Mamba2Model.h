@@ -23,10 +23,14 @@ struct ForwardOptions {
     ScanMode scan = ScanMode::Chunked;
     LogitsAt logitsAt = LogitsAt::AllPositions;
     InferenceCache* cache = nullptr;  // filled with the state after each sequence's last token
+    // Logits as the head computes them, in the model dtype (as transformers returns them), instead of fp32:
+    // for a bf16 model at every position, the fp32 copy is a large part of the forward pass.
+    bool logitsInModelDtype = false;
 };
 
 struct ForwardResult {
-    at::Tensor logits;   // [B, L', V] fp32 (L' = L unless a hook shortened the sequences), or [B, V] for LastPosition
+    at::Tensor logits;   // [B, L', V] fp32 (L' = L unless a hook shortened the sequences), or [B, V] for LastPosition;
+                         // in the model dtype with ForwardOptions::logitsInModelDtype
     at::Tensor lengths;  // [B] valid positions of each sequence after the last hook
 };
 
@@ -46,8 +50,8 @@ public:
     // ids: [B]. Returns logits [B, V] fp32 and advances the cache by one token.
     at::Tensor step(const at::Tensor& ids, InferenceCache& cache) const;
 
-    // Logits from the final streams: RMSNorm_f(h + r) @ lm_head^T.
-    at::Tensor head(const at::Tensor& hidden, const at::Tensor& residual) const;
+    // Logits from the final streams: RMSNorm_f(h + r) @ lm_head^T, fp32 (or in the model dtype).
+    at::Tensor head(const at::Tensor& hidden, const at::Tensor& residual, bool modelDtype = false) const;
 
 private:
     void checkIds(const at::Tensor& ids) const;
