@@ -105,6 +105,24 @@ struct NoScale {
     __device__ __forceinline__ float operator()(int) const { return 1.f; }
 };
 
+using Accumulator = wmma::fragment<wmma::accumulator, 16, 16, 16, float>;
+
+// acc += A [16 x K] * B [K x 16], both in shared memory: a points at A's first element, laid out row- or
+// column-major with row length lda (likewise b, ldb); K a multiple of 16.
+template <typename mma_t, typename LayoutA, typename LayoutB>
+__device__ __forceinline__ void multiplyAccumulate(Accumulator& acc, const mma_t* a, int lda, const mma_t* b, int ldb,
+                                                   int K) {
+    constexpr bool aRows = std::is_same_v<LayoutA, wmma::row_major>, bRows = std::is_same_v<LayoutB, wmma::row_major>;
+#pragma unroll 4
+    for (int kk = 0; kk < K; kk += 16) {
+        wmma::fragment<wmma::matrix_a, 16, 16, 16, mma_t, LayoutA> fa;
+        wmma::fragment<wmma::matrix_b, 16, 16, 16, mma_t, LayoutB> fb;
+        wmma::load_matrix_sync(fa, a + (aRows ? kk : kk * lda), lda);
+        wmma::load_matrix_sync(fb, b + (bRows ? kk * ldb : kk), ldb);
+        wmma::mma_sync(acc, fa, fb, acc);
+    }
+}
+
 // Inclusive prefix sum of v over the block's threads (kThreads of them); uses 32 floats of `scratch`.
 __device__ float blockInclusiveScan(float v, float* scratch) {
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
@@ -159,7 +177,7 @@ __device__ void chunkStateBlock(const float* __restrict__ x, const float* __rest
     __syncthreads();
 
     const int fragsN = ns / 16, nFrags = (P / 16) * fragsN;
-    wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc[kMaxStateFrags];
+    Accumulator acc[kMaxStateFrags];
 #pragma unroll
     for (int i = 0; i < kMaxStateFrags; ++i) wmma::fill_fragment(acc[i], 0.f);
 
@@ -175,14 +193,8 @@ __device__ void chunkStateBlock(const float* __restrict__ x, const float* __rest
             const int f = warp + i * kWarps;
             if (f >= nFrags) break;
             const int pi = f / fragsN, ni = f % fragsN;
-#pragma unroll
-            for (int kk = 0; kk < kTile; kk += 16) {
-                wmma::fragment<wmma::matrix_a, 16, 16, 16, mma_t, wmma::col_major> fa;
-                wmma::fragment<wmma::matrix_b, 16, 16, 16, mma_t, wmma::row_major> fb;
-                wmma::load_matrix_sync(fa, Xs + kk * ldx + pi * 16, ldx);
-                wmma::load_matrix_sync(fb, Bs + kk * ldb + ni * 16, ldb);
-                wmma::mma_sync(acc[i], fa, fb, acc[i]);
-            }
+            multiplyAccumulate<mma_t, wmma::col_major, wmma::row_major>(acc[i], Xs + pi * 16, ldx, Bs + ni * 16, ldb,
+                                                                         kTile);
         }
         __syncthreads();
     }
@@ -224,15 +236,10 @@ __device__ void chunkScoresBlock(const float* __restrict__ Bm, const float* __re
 #pragma unroll
         for (int i = 0; i < 2; ++i) {  // 16 tiles of 16 x 16, two per warp; B read as the column-major B^T
             const int f = warp + i * kWarps, mi = f / 4, ki = f % 4;
-            wmma::fragment<wmma::accumulator, 16, 16, 16, float> sc;
+            Accumulator sc;
             wmma::fill_fragment(sc, 0.f);
-            for (int kk = 0; kk < N; kk += 16) {
-                wmma::fragment<wmma::matrix_a, 16, 16, 16, mma_t, wmma::row_major> fa;
-                wmma::fragment<wmma::matrix_b, 16, 16, 16, mma_t, wmma::col_major> fb;
-                wmma::load_matrix_sync(fa, Cs + mi * 16 * ldc + kk, ldc);
-                wmma::load_matrix_sync(fb, Bs + ki * 16 * ldc + kk, ldc);
-                wmma::mma_sync(sc, fa, fb, sc);
-            }
+            multiplyAccumulate<mma_t, wmma::row_major, wmma::col_major>(sc, Cs + mi * 16 * ldc, ldc, Bs + ki * 16 * ldc,
+                                                                         ldc, N);
             wmma::store_matrix_sync(out + mi * 16 * kTile + ki * 16, sc, kTile, wmma::mem_row_major);
         }
         __syncthreads();
@@ -341,7 +348,7 @@ __global__ void __launch_bounds__(kThreads) chunkScanKernel(const float* __restr
     const float* aChunk = aCumIn + ((static_cast<int64_t>(bi) * s.H + h) * s.chunks + ci) * s.Q;
     if (t < kTile) aM[t] = aChunk[mt * kTile + t];
     const int fragsP = P / 16, nOut = 4 * fragsP;  // the [kTile x P] output in 16x16 tiles
-    wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc[kMaxOutFrags];
+    Accumulator acc[kMaxOutFrags];
 #pragma unroll
     for (int i = 0; i < kMaxOutFrags; ++i) wmma::fill_fragment(acc[i], 0.f);
 
@@ -374,14 +381,8 @@ __global__ void __launch_bounds__(kThreads) chunkScanKernel(const float* __restr
             const int f = warp + i * kWarps;
             if (f >= nOut) break;
             const int mi = f / fragsP, pi = f % fragsP;
-#pragma unroll
-            for (int kk = 0; kk < kTile; kk += 16) {
-                wmma::fragment<wmma::matrix_a, 16, 16, 16, mma_t, wmma::row_major> fa;
-                wmma::fragment<wmma::matrix_b, 16, 16, 16, mma_t, wmma::row_major> fb;
-                wmma::load_matrix_sync(fa, Sh + mi * 16 * ldh + kk, ldh);
-                wmma::load_matrix_sync(fb, Xs + kk * ldx + pi * 16, ldx);
-                wmma::mma_sync(acc[i], fa, fb, acc[i]);
-            }
+            multiplyAccumulate<mma_t, wmma::row_major, wmma::row_major>(acc[i], Sh + mi * 16 * ldh, ldh, Xs + pi * 16, ldx,
+                                                                         kTile);
         }
     }
     // The state entering the chunk, read out at each row with its decay since the chunk start:
@@ -399,13 +400,8 @@ __global__ void __launch_bounds__(kThreads) chunkScanKernel(const float* __restr
         const int f = warp + i * kWarps;
         if (f >= nOut) break;
         const int mi = f / fragsP, pi = f % fragsP;
-        for (int kk = 0; kk < N; kk += 16) {
-            wmma::fragment<wmma::matrix_a, 16, 16, 16, mma_t, wmma::row_major> fa;
-            wmma::fragment<wmma::matrix_b, 16, 16, 16, mma_t, wmma::col_major> fb;
-            wmma::load_matrix_sync(fa, Cs + mi * 16 * ldc + kk, ldc);
-            wmma::load_matrix_sync(fb, Ks + pi * 16 * ldc + kk, ldc);
-            wmma::mma_sync(acc[i], fa, fb, acc[i]);
-        }
+        multiplyAccumulate<mma_t, wmma::row_major, wmma::col_major>(acc[i], Cs + mi * 16 * ldc, ldc, Ks + pi * 16 * ldc,
+                                                                     ldc, N);
         wmma::store_matrix_sync(Yf + mi * 16 * ldy + pi * 16, acc[i], ldy, wmma::mem_row_major);
     }
     __syncthreads();
