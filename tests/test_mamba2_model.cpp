@@ -5,6 +5,7 @@
 #include <ATen/ATen.h>
 
 #include "core/Error.h"
+#include "core/model/Mamba2Mixer.h"
 #include "core/model/Mamba2Model.h"
 #include "ModelTestSupport.h"
 
@@ -167,6 +168,31 @@ private slots:
         at::Tensor b = Mamba2Model(c, w16).forward(ids).logits;
         QCOMPARE(b.scalar_type(), at::kFloat);
         QVERIFY(relativeError(b, a) < 5e-2);
+    }
+
+    // logitsInModelDtype returns the head's own output: the fp32 default is exactly its conversion.
+    void logitsInModelDtypeAreTheHeadOutput() {
+        Mamba2Config c = testing::tinyConfig();
+        Mamba2Model m(c, randomMamba2Weights(c, 4, at::kBFloat16));
+        at::Tensor ids = testing::randomIds(2, 7, c.vocabSize, 9);
+        ForwardOptions asHead;
+        asHead.logitsInModelDtype = true;
+        at::Tensor raw = m.forward(ids, asHead).logits;
+        QCOMPARE(raw.scalar_type(), at::kBFloat16);
+        QVERIFY(at::equal(raw.to(at::kFloat), m.forward(ids).logits));
+        asHead.logitsAt = LogitsAt::LastPosition;
+        QCOMPARE(m.forward(ids, asHead).logits.scalar_type(), at::kBFloat16);
+    }
+
+    // The padding mask the model makes once per forward pass: 1 before each sequence's length, 0 after;
+    // undefined when no sequence is padded.
+    void paddingMaskMarksValidPositions() {
+        const at::Tensor mask = paddingMask(at::tensor(std::vector<int64_t>{3, 5}), 5, at::kCPU);
+        QVERIFY(mask.defined());
+        QCOMPARE(mask.scalar_type(), at::kFloat);
+        const at::Tensor expected = at::tensor(std::vector<float>{1, 1, 1, 0, 0, 1, 1, 1, 1, 1}).view({2, 5});
+        QVERIFY(at::equal(mask, expected));
+        QVERIFY(!paddingMask(at::tensor(std::vector<int64_t>{4, 4}), 4, at::kCPU).defined());
     }
 };
 
