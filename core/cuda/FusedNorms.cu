@@ -1,6 +1,8 @@
 // Fused norms: the residual add + block RMSNorm, and the mixer's skip term + gated group RMSNorm.
 // One block per row (per row and group for the gated norm). Each thread walks its elements twice: once for
-// the sum of squares, once to write; the second pass reads what the first just touched (L1 / L2).
+// the sum of squares, once to write. Its first kCached elements are kept in registers between the two passes
+// (the first pass's loads are then all independent, and the second reads nothing again); any further ones
+// are computed again. The sums run in the same order either way.
 #include "core/cuda/FusedKernels.h"
 
 #include <ATen/core/grad_mode.h>
@@ -15,46 +17,76 @@ namespace {
 
 using detail::RowView;
 
+constexpr int kCached = 8;  // elements per thread kept in registers between the two passes
+
 // r = float(h) + res (res alone without h); rOut = r (when given); out = r * rsqrt(mean(r^2) + eps) * w.
 template <typename h_t, typename w_t>
 __global__ void addRmsNormKernel(const h_t* __restrict__ h, const float* __restrict__ res, float* __restrict__ rOut,
                                  const w_t* __restrict__ w, w_t* __restrict__ out, int64_t D, float eps) {
     const int64_t base = static_cast<int64_t>(blockIdx.x) * D;
+    const int step = blockDim.x;
     auto r = [&](int64_t i) { return h ? static_cast<float>(h[base + i]) + res[base + i] : res[base + i]; };
+    float kept[kCached];
     float ss = 0.f;
-    for (int64_t i = threadIdx.x; i < D; i += blockDim.x) {
+#pragma unroll
+    for (int k = 0; k < kCached; ++k) {
+        const int64_t i = threadIdx.x + static_cast<int64_t>(k) * step;
+        kept[k] = i < D ? r(i) : 0.f;
+        if (i < D && rOut) rOut[base + i] = kept[k];
+        ss += kept[k] * kept[k];
+    }
+    for (int64_t i = threadIdx.x + static_cast<int64_t>(kCached) * step; i < D; i += step) {
         const float v = r(i);
         if (rOut) rOut[base + i] = v;
         ss += v * v;
     }
     const float rstd = rsqrtf(detail::blockSum(ss) / static_cast<float>(D) + eps);
-    for (int64_t i = threadIdx.x; i < D; i += blockDim.x)
+#pragma unroll
+    for (int k = 0; k < kCached; ++k) {
+        const int64_t i = threadIdx.x + static_cast<int64_t>(k) * step;
+        if (i < D) out[base + i] = static_cast<w_t>(__fmul_rn(kept[k], rstd) * static_cast<float>(w[i]));
+    }
+    for (int64_t i = threadIdx.x + static_cast<int64_t>(kCached) * step; i < D; i += step)
         out[base + i] = static_cast<w_t>(__fmul_rn(r(i), rstd) * static_cast<float>(w[i]));
 }
 
 // g = (y + x * d) * silu(z) over one group of channels [c0, c0 + n) of one row; out = g * rstd(g) * w.
-// d holds one value per channel (dPerChannel) or per head of P channels.
+// d holds one value per channel (dPerChannel) or per head of P channels. Channel indices are 32-bit
+// (the launcher checks Di < 2^31): the per-head index c / P is then a cheap division.
 template <typename z_t, typename w_t>
 __global__ void gatedRmsNormKernel(const float* __restrict__ y, RowView yv, const float* __restrict__ x, RowView xv,
-                                   const float* __restrict__ d, bool dPerChannel, int64_t P, const z_t* __restrict__ z,
-                                   RowView zv, const w_t* __restrict__ w, w_t* __restrict__ out, int64_t Di, int64_t n,
+                                   const float* __restrict__ d, bool dPerChannel, int P, const z_t* __restrict__ z,
+                                   RowView zv, const w_t* __restrict__ w, w_t* __restrict__ out, int64_t Di, int n,
                                    float eps) {
-    const int64_t row = blockIdx.x, c0 = static_cast<int64_t>(blockIdx.y) * n;
+    const int64_t row = blockIdx.x;
+    const int c0 = blockIdx.y * n, end = c0 + n, step = blockDim.x;
     const int64_t yb = yv.rowBase(row), xb = x ? xv.rowBase(row) : 0, zb = zv.rowBase(row);
-    auto g = [&](int64_t c) {
+    auto g = [&](int c) {
         float v = y[yb + c * yv.sc];
         // __fmul_rn keeps x * d a separate rounding (no fused multiply-add), as in the ATen expression.
         if (x) v += __fmul_rn(x[xb + c * xv.sc], d[dPerChannel ? c : c / P]);
         const float zf = static_cast<float>(z[zb + c * zv.sc]);
         return v * (zf / (1.f + expf(-zf)));
     };
+    float kept[kCached];
     float ss = 0.f;
-    for (int64_t c = c0 + threadIdx.x; c < c0 + n; c += blockDim.x) {
+#pragma unroll
+    for (int k = 0; k < kCached; ++k) {
+        const int c = c0 + threadIdx.x + k * step;
+        kept[k] = c < end ? g(c) : 0.f;
+        ss += kept[k] * kept[k];
+    }
+    for (int c = c0 + threadIdx.x + kCached * step; c < end; c += step) {
         const float v = g(c);
         ss += v * v;
     }
     const float rstd = rsqrtf(detail::blockSum(ss) / static_cast<float>(n) + eps);
-    for (int64_t c = c0 + threadIdx.x; c < c0 + n; c += blockDim.x)
+#pragma unroll
+    for (int k = 0; k < kCached; ++k) {
+        const int c = c0 + threadIdx.x + k * step;
+        if (c < end) out[row * Di + c] = static_cast<w_t>(__fmul_rn(kept[k], rstd) * static_cast<float>(w[c]));
+    }
+    for (int c = c0 + threadIdx.x + kCached * step; c < end; c += step)
         out[row * Di + c] = static_cast<w_t>(__fmul_rn(g(c), rstd) * static_cast<float>(w[c]));
 }
 
@@ -138,7 +170,8 @@ at::Tensor gatedRmsNorm(const at::Tensor& yIn, const at::Tensor& xIn, const at::
     const RowView yv = detail::rowView(y, "gatedRmsNorm y"), zv = detail::rowView(z, "gatedRmsNorm z");
     const RowView xv = x.defined() ? detail::rowView(x, "gatedRmsNorm x") : RowView{0, 0, 0, 1};
     const bool dPerChannel = d.defined() && d.numel() == Di;
-    const int64_t P = d.defined() ? Di / d.numel() : 1, n = Di / groups;
+    TORCH_CHECK(Di < (int64_t(1) << 31), "gatedRmsNorm: ", Di, " channels");
+    const int P = static_cast<int>(d.defined() ? Di / d.numel() : 1), n = static_cast<int>(Di / groups);
     auto stream = c10::cuda::getCurrentCUDAStream();
     detail::dispatchModelType(w.scalar_type(), "gatedRmsNorm", [&](auto wTag) {
         using w_t = decltype(wTag);
