@@ -24,6 +24,7 @@ H
 cat >"$stubs/c10/cuda/CUDAException.h" <<'H'
 #pragma once
 #define C10_CUDA_KERNEL_LAUNCH_CHECK() do {} while (0)
+#define C10_CUDA_CHECK(expr) do { (void)(expr); } while (0)
 H
 for f in core/cuda/*.cu; do
   echo "nvcc $f"

@@ -429,6 +429,15 @@ at::Tensor rowsContiguous(const at::Tensor& t, int inner) {
     return ok ? t : t.contiguous();
 }
 
+// A block of `kernel` may use `bytes` of dynamic shared memory on the current device: above the default 48 KB
+// this must be asked for (per function and device; the call is cheap, so it is made at every launch). A GPU
+// with less shared memory per block than asked gets a clear error here instead of a failed launch.
+template <typename Kernel>
+void allowSharedMemory(Kernel kernel, int bytes) {
+    if (bytes <= 48 * 1024) return;
+    C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes));
+}
+
 template <typename mma_t>
 void launchSsd(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, const at::Tensor& Bm,
                const at::Tensor& Cm, const at::Tensor& init, const SsdShape& s, int64_t batch, at::Tensor& y,
@@ -448,20 +457,16 @@ void launchSsd(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
                                            kTile * (s.P + kPad16 + kStateSlice + kPad16) * sizeof(mma_t));
     const int scoresSmem = static_cast<int>(2 * kTile * (s.N + kPad16) * sizeof(mma_t));
     const int scanSmem = static_cast<int>(ScanSmem(s.P, s.N, sizeof(mma_t)).total);
-    static bool raised = [] {  // allow more than 48 KB of dynamic shared memory (the limit is per function)
-        cudaFuncSetAttribute(chunkStateAndScoresKernel<mma_t>, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                             200 * 1024);
-        cudaFuncSetAttribute(chunkScanKernel<mma_t>, cudaFuncAttributeMaxDynamicSharedMemorySize, 200 * 1024);
-        return true;
-    }();
-    (void)raised;
+    const int firstSmem = std::max(stateSmem, scoresSmem);
+    allowSharedMemory(chunkStateAndScoresKernel<mma_t>, firstSmem);
+    allowSharedMemory(chunkScanKernel<mma_t>, scanSmem);
 
     const int slices = (s.N + kStateSlice - 1) / kStateSlice;
     const int64_t stateBlocks = static_cast<int64_t>(s.chunks) * s.H * slices * batch;
     const int64_t scoreBlocks = static_cast<int64_t>(s.chunks) * tiles * s.G * batch;
     TORCH_CHECK(stateBlocks + scoreBlocks < (int64_t(1) << 31), "ssdChunkedTensorCores: too many blocks");
     chunkStateAndScoresKernel<mma_t><<<static_cast<unsigned>(stateBlocks + scoreBlocks), kThreads,
-                                       std::max(stateSmem, scoresSmem), stream>>>(
+                                       firstSmem, stream>>>(
         x.data_ptr<float>(), Bm.data_ptr<float>(), Cm.data_ptr<float>(), dt.data_ptr<float>(), A.data_ptr<float>(), s,
         aCum.data_ptr<float>(), totals.data_ptr<float>(), states.data_ptr<float>(), scores.data_ptr<float>(),
         static_cast<int>(stateBlocks));
