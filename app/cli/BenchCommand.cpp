@@ -140,7 +140,7 @@ int runBenchSsd(const Args& raw) {
         return 0;
     }
     SsdCheckSettings s;
-    s.device = args.has("device") ? deviceFrom(args) : at::Device(at::kCUDA);
+    s.device = deviceFrom(args, "cuda");
     s.operandType = parseDtypeName(args.get("dtype", "bf16"));
     s.tolerance = args.getDouble("tolerance", 0);
     s.repeats = static_cast<int>(args.getInt("repeats", 5));

@@ -29,8 +29,8 @@ std::string modelDirFrom(const CliArgs& args) {
     return dir;
 }
 
-at::Device deviceFrom(const CliArgs& args) {
-    const std::string text = args.get("device", "cpu");
+at::Device deviceFrom(const CliArgs& args, const std::string& fallback) {
+    const std::string text = args.get("device", fallback);
     at::Device device(at::kCPU);
     try {
         device = at::Device(text);

@@ -14,7 +14,8 @@ namespace ssmlens::cli {
 
 std::vector<OptionSpec> modelOptionSpecs();  // --model --dtype --device --threads
 std::string modelDirFrom(const CliArgs& args);  // --model or the demo model; throws when neither exists
-at::Device deviceFrom(const CliArgs& args);     // throws for cuda without a GPU
+at::Device deviceFrom(const CliArgs& args, const std::string& fallback = "cpu");  // --device or fallback; throws
+                                                                                 // for cuda without a GPU
 Mamba2Model loadModelFrom(const CliArgs& args);
 // The tokenizer of the model folder, or --tokenizer FILE when given; throws when none is found.
 std::unique_ptr<Tokenizer> tokenizerFrom(const CliArgs& args);

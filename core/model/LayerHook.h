@@ -16,7 +16,8 @@ namespace ssmlens {
 struct LayerStreams {
     at::Tensor hidden;
     at::Tensor residual;
-    at::Tensor lengths;  // [B] int64 on CPU: valid tokens of each right-padded sequence
+    at::Tensor lengths;  // [B] int64 on CPU: valid tokens of each right-padded sequence; a hook that changes
+                         // them assigns a new tensor (the model keys its padding mask on this one)
 };
 
 class LayerHook {

@@ -120,8 +120,7 @@ at::Tensor mixerPrefill(const Mamba2Config& c, const Mamba2LayerWeights& w, cons
 
     auto [dt, A] = timeSteps(c, w, p.dt);  // [B, L, H], [H]
     // Padding of shorter sequences: dt = 0 there, so the state passes through unchanged.
-    const at::Tensor valid = validMask.defined() ? validMask : paddingMask(lengths, L, dt.device());
-    if (valid.defined()) dt = dt * valid.unsqueeze(-1);
+    if (validMask.defined()) dt = dt * validMask.unsqueeze(-1);
 
     SsdInputs in{x, dt, A, parts[1].reshape({B, L, G, N}), parts[2].reshape({B, L, G, N}), {}};
     SsdOutputs out = mode == ScanMode::Chunked ? ssdPrefill(in, c.chunkSize, w.inProj.scalar_type())

@@ -13,12 +13,11 @@ enum class ScanMode { Chunked, Recurrent };
 
 // u: [B, L, D] normalized input; lengths: [B] int64 CPU. Returns h [B, L, D]. Positions past a sequence's
 // length produce values that must be ignored. When `state` is given it receives the state after each
-// sequence's last valid token. validMask: [B, L] fp32 on u's device, 1 before each sequence's length and 0
-// after (paddingMask below), or undefined when no sequence is padded; the model makes it once for all layers,
-// since building it here would copy from the host (and wait for the device) in every layer.
+// sequence's last valid token. validMask: paddingMask(lengths, L, u's device), [B, L] fp32, or undefined when
+// no sequence is padded; the model makes it once for all layers, since making it here would copy from the
+// host (and wait for the device) in every layer.
 at::Tensor mixerPrefill(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& u,
-                        const at::Tensor& lengths, ScanMode mode, LayerState* state,
-                        const at::Tensor& validMask = {});
+                        const at::Tensor& lengths, ScanMode mode, LayerState* state, const at::Tensor& validMask);
 
 // The validMask of mixerPrefill for lengths [B] (CPU) and padded length L on `device`; undefined when every
 // sequence is L long.

@@ -68,20 +68,21 @@ ForwardResult Mamba2Model::forward(const at::Tensor& idsIn, const ForwardOptions
 
     // Residual stream in fp32; block 0 receives r = embedding and h = 0.
     s.residual = at::embedding(weights_.embedding, ids).to(at::kFloat);
-    // The padding mask on the device, made again only when a hook has changed the lengths (compared by value:
-    // a hook may assign new lengths or write into the old tensor).
-    at::Tensor maskLengths, mask;
-    int64_t maskL = -1;
+    // The padding mask on the device, made once and again only after a hook has given new lengths
+    // (LayerStreams::lengths), not in every layer (it is copied from the host).
+    at::Tensor maskLengths = s.lengths, mask = paddingMask(s.lengths, L, ids.device());
+    int64_t maskL = L;
     for (int64_t l = 0; l < config_.nLayer; ++l) {
         const Mamba2LayerWeights& w = weights_.layers[l];
         at::Tensor u = addAndNorm(l > 0 ? s.hidden : at::Tensor(), s.residual, w.norm, config_.normEps);
-        if (maskL != u.size(1) || !maskLengths.equal(s.lengths)) {
-            maskLengths = s.lengths.clone();
-            maskL = u.size(1);
-            mask = paddingMask(s.lengths, maskL, u.device());
-        }
         s.hidden = mixerPrefill(config_, w, u, s.lengths, opt.scan, opt.cache ? &opt.cache->layers[l] : nullptr, mask);
-        if (opt.hook) opt.hook->afterLayer(l, s);
+        if (!opt.hook) continue;
+        opt.hook->afterLayer(l, s);
+        if (!s.lengths.is_same(maskLengths) || s.hidden.size(1) != maskL) {
+            maskLengths = s.lengths;
+            maskL = s.hidden.size(1);
+            mask = paddingMask(s.lengths, maskL, ids.device());
+        }
     }
     ForwardResult result;
     result.lengths = s.lengths;

@@ -63,6 +63,39 @@ at::Tensor weightedMerge(const at::Tensor& x, const at::Tensor& size, const at::
     return num / den;
 }
 
+// Step 5 (docs/token-reduction.md) on flat streams [n, D]: the removed rows go into their destinations
+// dst. The residual is merged with the sizes as weights (when the recipe merges it) and the sizes add up;
+// the mixer output is merged in all channels, none, or the ones the hybrid rule picks (per channel, or per
+// token by importance). weightSize weights the destinations' own rows. Returns the new streams and sizes and,
+// per removed token, the share of mixer-output channels merged (undefined when the recipe prunes h).
+struct MergedRows {
+    at::Tensor hidden, residual, sizes, mergedShare;
+};
+
+MergedRows mergeRemovedRows(const at::Tensor& h, const at::Tensor& r, const at::Tensor& size,
+                            const at::Tensor& weightSize, const at::Tensor& importance, const at::Tensor& removed,
+                            const at::Tensor& dst, const ReductionRecipe& recipe) {
+    const int64_t n = h.size(0), k = removed.size(0);
+    MergedRows out{h, r, size, {}};
+    const at::Tensor remSize = size.index_select(0, removed).unsqueeze(1);
+    if (recipe.residual == ResidualStrategy::Merge) {
+        out.residual = weightedMerge(r, weightSize, removed, dst, remSize);
+        out.sizes = addRowsInOrder(size.clone(), dst, remSize.squeeze(1));
+    }
+    if (recipe.hidden != HiddenStrategy::Prune) {
+        at::Tensor chosen;
+        if (recipe.hidden == HiddenStrategy::Merge)
+            chosen = at::ones({k, 1}, h.options().dtype(at::kBool));
+        else if (recipe.granularity == Granularity::Channel)
+            chosen = hybridMergeChoice(h.index_select(0, removed), dst, n);
+        else
+            chosen = hybridMergeChoice(importance.index_select(0, removed).unsqueeze(1), dst, n);
+        out.hidden = weightedMerge(h, weightSize, removed, dst, chosen.to(at::kFloat) * remSize);
+        out.mergedShare = chosen.to(at::kFloat).mean(1);
+    }
+    return out;
+}
+
 }  // namespace
 
 at::Tensor tokenImportance(const at::Tensor& hidden, ImportanceMetric metric) {
@@ -130,25 +163,11 @@ ReductionStepResult reduceTokens(const ReductionStepInput& in, const ReductionRe
                 at::Tensor pick = std::get<0>(at::sort(descendingStableOrder(sigma).narrow(0, 0, k)));
                 removed = A.index_select(0, pick);
                 at::Tensor dst = bestB.index_select(0, pick);
-                at::Tensor remSize = size.index_select(0, removed).unsqueeze(1);
-                // Step 5: residual stream, then mixer output.
-                at::Tensor newSize = size;
-                if (recipe.residual == ResidualStrategy::Merge) {
-                    r = weightedMerge(r, size, removed, dst, remSize);
-                    newSize = addRowsInOrder(size.clone(), dst, remSize.squeeze(1));
-                }
-                if (recipe.hidden != HiddenStrategy::Prune) {
-                    at::Tensor chosen;
-                    if (recipe.hidden == HiddenStrategy::Merge)
-                        chosen = at::ones({k, 1}, h.options().dtype(at::kBool));
-                    else if (recipe.granularity == Granularity::Channel)
-                        chosen = hybridMergeChoice(h.index_select(0, removed), dst, N);
-                    else
-                        chosen = hybridMergeChoice(importance.index_select(0, removed).unsqueeze(1), dst, N);
-                    h = weightedMerge(h, size, removed, dst, chosen.to(at::kFloat) * remSize);
-                    mergedFraction.index_copy_(0, removed, chosen.to(at::kFloat).mean(1));
-                }
-                size = newSize;
+                MergedRows m = mergeRemovedRows(h, r, size, size, importance, removed, dst, recipe);
+                h = m.hidden;
+                r = m.residual;
+                size = m.sizes;
+                if (recipe.hidden != HiddenStrategy::Prune) mergedFraction.index_copy_(0, removed, m.mergedShare);
                 at::Tensor merged = recipe.residual == ResidualStrategy::Merge
                                         ? at::ones({k}, longOpts.dtype(at::kBool))
                                         : mergedFraction.index_select(0, removed) > 0;
@@ -422,27 +441,11 @@ BatchReductionResult reduceTokensBatch(const BatchReductionInput& in, const Redu
                 // (x * 1 / 1 is exact).
                 const at::Tensor mergeSize = sizeF.masked_fill((removeDev == 0).unsqueeze(1).expand({B, M}).reshape(-1), 1.0);
                 at::Tensor mergedF = mergedFraction.view(-1);
-                at::Tensor remSize = sizeF.index_select(0, removed).unsqueeze(1);
-                // Step 5: residual stream, then mixer output.
-                at::Tensor newSize = sizeF;
-                if (recipe.residual == ResidualStrategy::Merge) {
-                    rF = weightedMerge(rF, mergeSize, removed, dst, remSize);
-                    newSize = addRowsInOrder(sizeF.clone(), dst, remSize.squeeze(1));
-                }
-                if (recipe.hidden != HiddenStrategy::Prune) {
-                    at::Tensor chosen;
-                    if (recipe.hidden == HiddenStrategy::Merge)
-                        chosen = at::ones({totalRemoved, 1}, h.options().dtype(at::kBool));
-                    else if (recipe.granularity == Granularity::Channel)
-                        chosen = hybridMergeChoice(hF.index_select(0, removed), dst, B * M);
-                    else
-                        chosen = hybridMergeChoice(importance.reshape(-1).index_select(0, removed).unsqueeze(1), dst, B * M);
-                    hF = weightedMerge(hF, mergeSize, removed, dst, chosen.to(at::kFloat) * remSize);
-                    mergedF.index_copy_(0, removed, chosen.to(at::kFloat).mean(1));
-                }
-                h = hF.view({B, M, D});
-                r = rF.view({B, M, D});
-                size = newSize.view({B, M});
+                MergedRows m = mergeRemovedRows(hF, rF, sizeF, mergeSize, importance.reshape(-1), removed, dst, recipe);
+                if (recipe.hidden != HiddenStrategy::Prune) mergedF.index_copy_(0, removed, m.mergedShare);
+                h = m.hidden.view({B, M, D});
+                r = m.residual.view({B, M, D});
+                size = m.sizes.view({B, M});
                 const at::Tensor merged = recipe.residual == ResidualStrategy::Merge
                                               ? at::ones({totalRemoved}, longOpts.dtype(at::kBool))
                                               : mergedF.index_select(0, removed) > 0;
