@@ -2,6 +2,8 @@
 # Compiles core/cuda/*.cu with nvcc on a machine without a CUDA libtorch (e.g. the 2-core development machine:
 # Debian's CPU libtorch headers plus stand-ins for the three c10/cuda headers the kernels use), to catch
 # compile errors before a run on the GPU machine. Nothing is linked or run.
+#   bash tools/check_cuda_syntax.sh [FILE.cu ...]      (default: every core/cuda/*.cu)
+#   NVCC_FLAGS="-Xptxas -v" bash tools/check_cuda_syntax.sh core/cuda/ReductionMatch.cu   (registers, spills)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NVCC="${NVCC:-/usr/local/cuda/bin/nvcc}"
@@ -26,8 +28,10 @@ cat >"$stubs/c10/cuda/CUDAException.h" <<'H'
 #define C10_CUDA_KERNEL_LAUNCH_CHECK() do {} while (0)
 #define C10_CUDA_CHECK(expr) do { (void)(expr); } while (0)
 H
-for f in core/cuda/*.cu; do
+files=("$@")
+[ ${#files[@]} -gt 0 ] || files=(core/cuda/*.cu)
+for f in "${files[@]}"; do
   echo "nvcc $f"
   "$NVCC" -std=c++17 -arch=sm_90 --expt-relaxed-constexpr -D__CUDA_NO_HALF_OPERATORS__ -D__CUDA_NO_HALF_CONVERSIONS__ \
-    -D__CUDA_NO_BFLOAT16_CONVERSIONS__ -D__CUDA_NO_HALF2_OPERATORS__ -I"$stubs" -I. -c "$f" -o /dev/null
+    -D__CUDA_NO_BFLOAT16_CONVERSIONS__ -D__CUDA_NO_HALF2_OPERATORS__ ${NVCC_FLAGS:-} -I"$stubs" -I. -c "$f" -o /dev/null
 done

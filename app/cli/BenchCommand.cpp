@@ -163,3 +163,44 @@ int runBenchSsd(const Args& raw) {
 }
 
 }  // namespace ssmlens::cli
+
+#include "core/bench/ReductionKernelCheck.h"
+
+namespace ssmlens::cli {
+
+int runCheckReduce(const Args& raw) {
+    const std::vector<OptionSpec> specs = {
+        {"device", "D", "cuda (default) or cuda:N"},
+        {"repeats", "N", "timed runs per timed case, median reported (default 10)"},
+        {"cases", "TEXT", "only the cases whose name contains TEXT (e.g. \"timed\" or \"hub\")"}};
+    CliArgs args(raw, specs);
+    if (args.helpRequested()) {
+        std::printf("%s", helpText("ssmlens-cli check-reduce [--device cuda] [--cases TEXT]",
+                                   "Runs the token-reduction step on the CUDA kernels and on ATen with the same "
+                                   "inputs, for every method, option, dtype and several batch shapes and inputs, "
+                                   "and compares the choices and the output streams; times one step at published "
+                                   "layer shapes both ways. Exits 1 when a case fails.",
+                                   specs)
+                              .c_str());
+        return 0;
+    }
+    ReductionCheckSettings s;
+    s.device = deviceFrom(args, "cuda");
+    s.repeats = static_cast<int>(args.getInt("repeats", 10));
+    s.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
+    std::vector<ReductionCheckCase> cases = defaultReductionCheckCases();
+    if (args.has("cases")) {
+        const std::string text = args.get("cases");
+        cases.erase(std::remove_if(cases.begin(), cases.end(),
+                                   [&](const ReductionCheckCase& c) { return c.name.find(text) == std::string::npos; }),
+                    cases.end());
+        if (cases.empty()) throw Error("--cases: no case name contains \"" + text + "\"");
+    }
+    const auto results = runReductionKernelCheck(s, cases);
+    std::printf("%s", reductionCheckTable(results, s).c_str());
+    for (const auto& r : results)
+        if (!r.passed) return 1;
+    return 0;
+}
+
+}  // namespace ssmlens::cli

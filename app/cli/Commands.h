@@ -16,6 +16,7 @@ int runScore(const Args& args);
 int runBench(const Args& args);
 int runBenchReduce(const Args& args);
 int runBenchSsd(const Args& args);
+int runCheckReduce(const Args& args);
 int runRandomModel(const Args& args);
 int runTrainTokenizer(const Args& args);
 int runReduce(const Args& args);

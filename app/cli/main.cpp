@@ -35,6 +35,8 @@ const std::vector<Command>& commands() {
         {"bench", "prefill and decode speed on random weights of a published size", runBench},
         {"bench-reduce", "reduction step share of a layer; reduced vs dense prefill time and memory", runBenchReduce},
         {"bench-ssd", "tensor-core prefill scan against the ATen scan: differences and times (GPU)", runBenchSsd},
+        {"check-reduce", "reduction step on the CUDA kernels against the ATen step: choices, values, times (GPU)",
+         runCheckReduce},
         {"train-tokenizer", "train a sentencepiece tokenizer (byte fallback) on text files", runTrainTokenizer},
         {"encode-corpus", "tokenize text files into one .npy of ids for training", runEncodeCorpus},
         {"train", "train a Mamba-2 model from scratch (AdamW, cosine, bf16 on GPU; resumable)", runTrain},

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -11,6 +12,7 @@
 
 #ifdef SSMLENS_TORCH_HAS_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAStream.h>
 #include <cuda_runtime_api.h>
 #endif
 
@@ -63,6 +65,57 @@ std::string deviceDescription(const c10::Device& device) {
     }
 #endif
     return device.is_cuda() ? "CUDA" : "CPU, " + std::to_string(at::get_num_threads()) + " threads";
+}
+
+RegionTimer::RegionTimer(const c10::Device& device) : device_(device) {}
+
+RegionTimer::~RegionTimer() {
+#ifdef SSMLENS_TORCH_HAS_CUDA
+    for (void* e : events_) cudaEventDestroy(static_cast<cudaEvent_t>(e));
+#endif
+}
+
+void RegionTimer::begin() {
+#ifdef SSMLENS_TORCH_HAS_CUDA
+    if (device_.is_cuda()) {
+        cudaEvent_t e = nullptr;
+        if (cudaEventCreate(&e) != cudaSuccess) throw std::runtime_error("RegionTimer: cudaEventCreate failed");
+        cudaEventRecord(e, c10::cuda::getCurrentCUDAStream(device_.index()));
+        events_.push_back(e);
+        return;
+    }
+#endif
+    cpuStart_ = std::chrono::steady_clock::now();
+}
+
+void RegionTimer::end() {
+    ++regions_;
+#ifdef SSMLENS_TORCH_HAS_CUDA
+    if (device_.is_cuda()) {
+        cudaEvent_t e = nullptr;
+        if (cudaEventCreate(&e) != cudaSuccess) throw std::runtime_error("RegionTimer: cudaEventCreate failed");
+        cudaEventRecord(e, c10::cuda::getCurrentCUDAStream(device_.index()));
+        events_.push_back(e);
+        return;
+    }
+#endif
+    cpuMs_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - cpuStart_).count();
+}
+
+double RegionTimer::totalMilliseconds() {
+    double ms = cpuMs_;
+#ifdef SSMLENS_TORCH_HAS_CUDA
+    if (device_.is_cuda()) {
+        synchronizeDevice(device_);
+        for (size_t i = 0; i + 1 < events_.size(); i += 2) {
+            float part = 0;
+            if (cudaEventElapsedTime(&part, static_cast<cudaEvent_t>(events_[i]), static_cast<cudaEvent_t>(events_[i + 1])) ==
+                cudaSuccess)
+                ms += part;
+        }
+    }
+#endif
+    return ms;
 }
 
 }  // namespace ssmlens

@@ -1,6 +1,5 @@
 #include "core/bench/ReductionBenchmark.h"
 
-#include <chrono>
 #include <cstdio>
 #include <sstream>
 
@@ -10,30 +9,33 @@
 #include "core/bench/ModelBenchmark.h"
 #include "core/model/Mamba2Model.h"
 #include "core/reduction/FlopsModel.h"
+#include "core/reduction/TokenReducer.h"
 #include "core/reduction/TokenReductionHook.h"
 
 namespace ssmlens {
 namespace {
 
-// Times the hook's work at anchor layers, with the device synchronized on both sides.
+// Times the hook's work at anchor layers: with device events around it (nothing waits), or, when `synced`, with
+// the device synchronized on both sides and the wall clock.
 class TimedReductionHook : public TokenReductionHook {
 public:
-    TimedReductionHook(const ReductionSchedule& s, at::Device device) : TokenReductionHook(s), schedule_(s), device_(device) {}
+    TimedReductionHook(const ReductionSchedule& s, at::Device device, bool synced)
+        : TokenReductionHook(s), schedule_(s), device_(device), synced_(synced), timer_(device) {}
     void afterLayer(int64_t layer, LayerStreams& streams) override {
         if (schedule_.keepRatioAt(layer) >= 1.0) return TokenReductionHook::afterLayer(layer, streams);
-        synchronizeDevice(device_);
-        auto t0 = std::chrono::steady_clock::now();
+        if (synced_) synchronizeDevice(device_);
+        timer_.begin();
         TokenReductionHook::afterLayer(layer, streams);
-        synchronizeDevice(device_);
-        totalMs += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-        ++steps;
+        if (synced_) synchronizeDevice(device_);
+        timer_.end();
     }
-    double totalMs = 0;
-    int64_t steps = 0;
+    double meanStepMs() { return timer_.regions() ? timer_.totalMilliseconds() / timer_.regions() : 0; }
 
 private:
     ReductionSchedule schedule_;
     at::Device device_;
+    bool synced_;
+    RegionTimer timer_;
 };
 
 }  // namespace
@@ -50,6 +52,7 @@ ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
     std::ostringstream anchors;
     for (const auto& a : schedule.anchors) anchors << (anchors.tellp() ? "," : "") << a.layer;
     report.schedule = "anchors " + anchors.str() + ", q " + std::to_string(s.keepRatio);
+    const bool sideBySide = reductionKernelsBuilt() && s.device.is_cuda();
     ForwardOptions dense;
     dense.logitsAt = LogitsAt::LastPosition;  // next-token prediction: the head runs on one position
     for (int64_t L : s.lengths) {
@@ -59,19 +62,35 @@ ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
         resetPeakMemory(s.device);
         row.denseMs = medianMilliseconds(s.device, [&] { model.forward(ids, dense); }, s.warmup, s.repeats);
         row.denseMemoryMb = peakMemoryBytes(s.device) / 1048576.0;
-        ForwardOptions reduced = dense;
-        TokenReductionHook hook(schedule);
-        reduced.hook = &hook;
-        resetPeakMemory(s.device);
-        row.reducedMs = medianMilliseconds(s.device, [&] { model.forward(ids, reduced); }, s.warmup, s.repeats);
-        row.reducedMemoryMb = peakMemoryBytes(s.device) / 1048576.0;
-        TimedReductionHook timed(schedule, s.device);
-        ForwardOptions timedOpt = dense;
-        timedOpt.hook = &timed;
-        for (int i = 0; i < s.repeats; ++i) model.forward(ids, timedOpt);
-        row.stepMs = timed.steps ? timed.totalMs / timed.steps : 0;
+        // Reduced prefill and the step inside it, with the kernels and (side by side) with the ATen step.
+        for (bool kernels : {true, false}) {
+            if (!kernels && !sideBySide) break;
+            setReductionKernelsEnabled(kernels);
+            ForwardOptions reduced = dense;
+            TokenReductionHook hook(schedule);
+            reduced.hook = &hook;
+            resetPeakMemory(s.device);
+            const double ms = medianMilliseconds(s.device, [&] { model.forward(ids, reduced); }, s.warmup, s.repeats);
+            if (kernels) row.reducedMemoryMb = peakMemoryBytes(s.device) / 1048576.0;
+            TimedReductionHook timed(schedule, s.device, false);
+            ForwardOptions timedOpt = dense;
+            timedOpt.hook = &timed;
+            for (int i = 0; i < s.repeats; ++i) model.forward(ids, timedOpt);
+            (kernels ? row.reducedMs : row.reducedAtenMs) = ms;
+            (kernels ? row.stepMs : row.stepAtenMs) = timed.meanStepMs();
+            if (kernels) {
+                TimedReductionHook synced(schedule, s.device, true);
+                timedOpt.hook = &synced;
+                for (int i = 0; i < s.repeats; ++i) model.forward(ids, timedOpt);
+                row.stepSyncedMs = synced.meanStepMs();
+            }
+        }
+        setReductionKernelsEnabled(true);
         row.layerMs = row.denseMs / config.nLayer;
         row.stepSharePercent = 100.0 * row.stepMs / row.layerMs;
+        const double half = static_cast<double>(L / 2), otherHalf = static_cast<double>(L - L / 2);
+        row.matchingFlopsPercent = 100.0 * 2.0 * half * otherHalf * static_cast<double>(config.dModel) /
+                                   (static_cast<double>(L) * mamba2LayerFlopsPerToken(config));
         FlopsReport f = scheduleFlops(config, schedule, L);
         row.flopsSavingPercent = f.flopsReductionPercent;
         row.tokenReductionPercent = f.tokenReductionPercent;
@@ -85,14 +104,18 @@ ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
 std::string ReductionBenchReport::table() const {
     std::ostringstream o;
     o << "model " << size << ", " << dtype << ", " << device << "; method " << method << ", " << schedule << "\n\n";
-    o << "| L | dense ms | reduced ms | speedup | step ms | layer ms | step share | dense MiB | reduced MiB | memory saving | "
-         "analytic FLOPs saving | token reduction |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
-    char line[512];
+    o << "| L | dense ms | reduced ms | speedup | reduced ms, ATen step | step ms | step ms, ATen | step ms, synced | "
+         "layer ms | step share | matching / layer FLOPs | dense MiB | reduced MiB | memory saving | "
+         "analytic FLOPs saving | token reduction |\n"
+         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    char line[640];
     for (const auto& r : rows) {
         std::snprintf(line, sizeof line,
-                      "| %lld | %.2f | %.2f | %.2fx | %.3f | %.3f | %.1f%% | %.0f | %.0f | %.1f%% | %.1f%% | %.1f%% |\n",
-                      (long long)r.length, r.denseMs, r.reducedMs, r.denseMs / r.reducedMs, r.stepMs, r.layerMs,
-                      r.stepSharePercent, r.denseMemoryMb, r.reducedMemoryMb,
+                      "| %lld | %.2f | %.2f | %.2fx | %.2f | %.3f | %.3f | %.3f | %.3f | %.1f%% | %.1f%% | %.0f | %.0f | "
+                      "%.1f%% | %.1f%% | %.1f%% |\n",
+                      (long long)r.length, r.denseMs, r.reducedMs, r.denseMs / r.reducedMs, r.reducedAtenMs, r.stepMs,
+                      r.stepAtenMs, r.stepSyncedMs, r.layerMs, r.stepSharePercent, r.matchingFlopsPercent,
+                      r.denseMemoryMb, r.reducedMemoryMb,
                       r.denseMemoryMb > 0 ? 100.0 * (1 - r.reducedMemoryMb / r.denseMemoryMb) : 0.0,
                       r.flopsSavingPercent, r.tokenReductionPercent);
         o << line;

@@ -26,10 +26,15 @@ struct ReductionBenchSettings {
 
 struct ReductionBenchRow {
     int64_t length = 0;
-    double denseMs = 0, reducedMs = 0;
-    double stepMs = 0;        // mean time of one reduction step (all sequences of the batch)
+    double denseMs = 0, reducedMs = 0;  // prefill, dense and reduced (the step on the GPU kernels where built)
+    double reducedAtenMs = 0;           // reduced with the ATen step (0 when the build has no kernels)
+    double stepMs = 0;        // device time of one reduction step inside the forward pass (all sequences of the
+                              // batch; CUDA events, nothing synchronized: what the step costs the pipeline)
+    double stepAtenMs = 0;    // the same for the ATen step (0 when the build has no kernels)
+    double stepSyncedMs = 0;  // one step with the device synchronized on both sides (wall clock, launch latency in)
     double layerMs = 0;       // dense prefill time / layers
     double stepSharePercent = 0;  // stepMs / layerMs
+    double matchingFlopsPercent = 0;  // the cosine products of the first anchor, as a share of one layer's FLOPs
     double denseMemoryMb = 0, reducedMemoryMb = 0;
     double flopsSavingPercent = 0, tokenReductionPercent = 0;
 };

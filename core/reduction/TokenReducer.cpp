@@ -3,12 +3,19 @@
 #include "core/reduction/ReferenceReduction.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <utility>
 #include <vector>
 
 #include <ATen/ATen.h>
+
+#ifdef SSMLENS_FUSED_CUDA
+#include "core/cuda/FusedReduction.h"
+#endif
 
 namespace ssmlens {
 namespace {
@@ -336,7 +343,54 @@ BatchReductionResult reduceTokensBySequence(const BatchReductionInput& in, const
     return out;
 }
 
+#ifdef SSMLENS_FUSED_CUDA
+// The step on the GPU kernels (core/cuda/FusedReduction.h), laid out as the ATen code lays out its result.
+BatchReductionResult stepWithKernels(const BatchReductionInput& in, const ReductionRecipe& recipe,
+                                     const fused::ReductionCounts& counts, const at::Tensor& protect) {
+    fused::ReductionKernelResult k =
+        fused::reduceTokensWithKernels(in.hidden, in.residual, in.sizes, protect, counts, recipe);
+    BatchReductionResult out;
+    out.details = {k.importance, k.inB, k.match, k.matchCosine, k.fate, k.destination, k.mergedFraction};
+    out.lengths = counts.outLengths;
+    out.changed = k.hidden.defined();
+    if (!out.changed) {
+        out.hidden = in.hidden;
+        out.residual = in.residual;
+        out.sizes = in.sizes;
+        out.protect = in.protect;
+        out.kept = at::arange(in.hidden.size(1), at::TensorOptions().dtype(at::kLong).device(in.hidden.device()))
+                       .unsqueeze(0)
+                       .expand({in.hidden.size(0), in.hidden.size(1)});
+        return out;
+    }
+    out.hidden = k.hidden;
+    out.residual = k.residual;
+    out.sizes = k.sizes;
+    out.protect = k.protect;
+    out.kept = k.kept;
+    return out;
+}
+#endif
+
+std::atomic<bool>& kernelsSwitch() {
+    static std::atomic<bool> on{[] {
+        const char* v = std::getenv("SSMLENS_FUSED_REDUCTION");
+        return !(v && std::strcmp(v, "0") == 0);
+    }()};
+    return on;
+}
+
 }  // namespace
+
+bool reductionKernelsBuilt() {
+#ifdef SSMLENS_FUSED_CUDA
+    return true;
+#else
+    return false;
+#endif
+}
+void setReductionKernelsEnabled(bool enabled) { kernelsSwitch().store(enabled); }
+bool reductionKernelsEnabled() { return kernelsSwitch().load(); }
 
 BatchReductionResult reduceTokensBatch(const BatchReductionInput& in, const ReductionRecipe& recipe) {
     // One sequence on the CPU: reduceTokens itself (fewer operators than the batch's bookkeeping; on a GPU
@@ -349,9 +403,12 @@ BatchReductionResult reduceTokensBatch(const BatchReductionInput& in, const Redu
     const auto dev = in.hidden.device();
     const auto longOpts = at::TensorOptions().dtype(at::kLong).device(dev);
     const float inf = std::numeric_limits<float>::infinity();
-    const at::Tensor pos = at::arange(M, longOpts).unsqueeze(0);  // [1, M]
     const at::Tensor protectIn = in.protect.to(dev, at::kBool);
-    const at::Tensor prot = recipe.protectPositions ? protectIn : at::zeros_like(protectIn);
+    at::Tensor pos, prot;  // [1, M] positions; the protection the choices use (made when needed)
+    auto positionsAndProtection = [&] {
+        pos = at::arange(M, longOpts).unsqueeze(0);
+        prot = recipe.protectPositions ? protectIn : at::zeros_like(protectIn);
+    };
 
     // Host: per sequence, the tokens kept, the sizes of B and A, and the tokens removed.
     std::vector<int64_t> keep(B), nB(B), nA(B), removeCount(B), outLengths(B);
@@ -365,6 +422,7 @@ BatchReductionResult reduceTokensBatch(const BatchReductionInput& in, const Redu
     if (recipe.split == SplitRule::AlternatePositions) {
         // B = odd positions and protected ones: |A| depends on where the protected tokens are now, which
         // only the device knows; read back once per step.
+        positionsAndProtection();
         valid = pos < hostToDevice(in.lengths, dev).unsqueeze(1);
         inB = valid & ((pos % 2 == 1) | prot);
         const at::Tensor aCount = (valid & inB.logical_not()).sum(1).to(at::kCPU, at::kLong).contiguous();
@@ -389,6 +447,11 @@ BatchReductionResult reduceTokensBatch(const BatchReductionInput& in, const Redu
              &in.lengths, &keep, &nB, &nA, &removeCount, &outLengths})
         packed.insert(packed.end(), v->begin(), v->end());
     const at::Tensor counts = hostToDevice(packed, dev).view({6, B});
+#ifdef SSMLENS_FUSED_CUDA
+    if (reductionKernelsEnabled() && fused::fusedReductionSupported(in.hidden, recipe))
+        return stepWithKernels(in, recipe, {in.lengths, keep, nB, nA, removeCount, outLengths, counts}, protectIn);
+#endif
+    if (!pos.defined()) positionsAndProtection();
     const at::Tensor lengthDev = counts[0], keepDev = counts[1], nBDev = counts[2], nADev = counts[3],
                      removeDev = counts[4], outLengthDev = counts[5];
     if (!valid.defined()) valid = pos < lengthDev.unsqueeze(1);

@@ -87,4 +87,11 @@ struct BatchReductionResult {
 
 BatchReductionResult reduceTokensBatch(const BatchReductionInput& in, const ReductionRecipe& recipe);
 
+// On a GPU, reduceTokensBatch runs the step as a few CUDA kernels (core/cuda/FusedReduction.h) where the build
+// has them, for every method but utr-reference. A process-wide switch (on by default; SSMLENS_FUSED_REDUCTION=0
+// in the environment turns it off) lets benchmarks and checks run the ATen step and the kernels side by side.
+bool reductionKernelsBuilt();
+void setReductionKernelsEnabled(bool enabled);
+bool reductionKernelsEnabled();
+
 }  // namespace ssmlens

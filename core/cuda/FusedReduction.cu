@@ -1,0 +1,171 @@
+// The token-reduction step on the GPU (FusedReduction.h): buffers, then the kernels of
+// ReductionSelect.cu, ReductionMatch.cu and ReductionMerge.cu in order. Nothing here waits for the device:
+// every size is known on the host (ReductionCounts).
+#include "core/cuda/FusedReduction.h"
+
+#include <algorithm>
+
+#include <ATen/ops/empty.h>
+#include <c10/cuda/CUDAGuard.h>
+
+#include "core/cuda/FusedKernels.h"
+#include "core/cuda/ReductionKernels.cuh"
+
+namespace ssmlens::fused {
+namespace {
+
+using namespace reduction;
+
+StepRecipe stepRecipe(const ReductionRecipe& r) {
+    StepRecipe s;
+    s.split = r.split == SplitRule::ImportanceHalves     ? Split::ImportanceHalves
+              : r.split == SplitRule::AlternatePositions ? Split::AlternatePositions
+                                                         : Split::ImportanceOnly;
+    s.metric = r.metric == ImportanceMetric::Clip ? Metric::Clip : r.metric == ImportanceMetric::Raw ? Metric::Raw : Metric::L2;
+    s.hidden = r.hidden == HiddenStrategy::Hybrid ? HiddenMerge::Hybrid
+               : r.hidden == HiddenStrategy::Merge ? HiddenMerge::Merge
+                                                   : HiddenMerge::Prune;
+    s.channelChoice = r.granularity == Granularity::Channel;
+    s.mergeResidual = r.residual == ResidualStrategy::Merge;
+    s.clippedFeatures = r.clippedFeatures;
+    s.protectPositions = r.protectPositions;
+    return s;
+}
+
+int maxOf(const std::vector<int64_t>& v) { return v.empty() ? 0 : static_cast<int>(*std::max_element(v.begin(), v.end())); }
+
+// Consecutive pieces of one allocation: fewer allocator calls per step (each costs host time).
+class Arena {
+public:
+    Arena(at::ScalarType type, at::Device device) : type_(type), device_(device) {}
+    int64_t reserve(int64_t n) {
+        const int64_t at = size_;
+        size_ += (n + 15) / 16 * 16;  // keep every piece 64-byte aligned for 4-byte types
+        return at;
+    }
+    void allocate() { storage_ = at::empty({std::max<int64_t>(size_, 1)}, at::TensorOptions().dtype(type_).device(device_)); }
+    at::Tensor piece(int64_t at, int64_t n) const { return storage_.narrow(0, at, n); }
+    template <typename T>
+    T* pointer(int64_t at) const {
+        return reinterpret_cast<T*>(static_cast<char*>(storage_.data_ptr()) + at * storage_.element_size());
+    }
+
+private:
+    at::ScalarType type_;
+    at::Device device_;
+    int64_t size_ = 0;
+    at::Tensor storage_;
+};
+
+}  // namespace
+
+bool fusedReductionSupported(const at::Tensor& hidden, const ReductionRecipe& recipe) {
+    if (recipe.referenceQuirks || !fusedAvailable(hidden) || hidden.dim() != 3) return false;
+    const auto t = hidden.scalar_type();
+    return (t == at::kFloat || t == at::kBFloat16 || t == at::kHalf) && hidden.size(2) % 8 == 0 &&
+           hidden.size(1) < (int64_t(1) << 31) / 2;
+}
+
+ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const at::Tensor& residualIn,
+                                              const at::Tensor& sizesIn, const at::Tensor& protectIn,
+                                              const ReductionCounts& counts, const ReductionRecipe& recipe) {
+    c10::cuda::CUDAGuard guard(hiddenIn.device());
+    const at::Tensor h = hiddenIn.contiguous(), r = residualIn.to(at::kFloat).contiguous();
+    const at::Tensor sizes = sizesIn.to(at::kFloat).contiguous(), protect = protectIn.to(at::kBool).contiguous();
+    const int64_t B = h.size(0), M = h.size(1), D = h.size(2);
+    TORCH_CHECK(r.sizes() == h.sizes() && sizes.size(0) == B && sizes.size(1) == M && protect.sizes() == sizes.sizes(),
+                "token reduction kernels: streams of different shapes");
+    TORCH_CHECK(reinterpret_cast<uintptr_t>(h.data_ptr()) % 16 == 0 && reinterpret_cast<uintptr_t>(r.data_ptr()) % 16 == 0,
+                "token reduction kernels: streams not 16-byte aligned");
+    const StepRecipe rc = stepRecipe(recipe);
+    int64_t totalRemoved = 0;
+    bool anyMatching = false;
+    for (int64_t b = 0; b < B; ++b) {
+        totalRemoved += counts.removeCount[b];
+        anyMatching = anyMatching || (counts.nA[b] > 0 && counts.nB[b] > 0);
+    }
+    anyMatching = anyMatching && rc.split != Split::ImportanceOnly;
+
+    StepShape s;
+    s.B = static_cast<int>(B);
+    s.M = static_cast<int>(M);
+    s.D = static_cast<int>(D);
+    s.M2 = maxOf(counts.outLengths);
+    s.nAmax = rc.split == Split::ImportanceOnly ? 0 : maxOf(counts.nA);
+    s.nBmax = rc.split == Split::ImportanceOnly ? 0 : maxOf(counts.nB);
+    s.kmax = rc.split == Split::ImportanceOnly ? 0 : maxOf(counts.removeCount);
+    s.counts = counts.onDevice.data_ptr<int64_t>();
+    const int64_t rowsIn = B * M, rowsOut = B * s.M2;
+
+    // Four allocations: 32-bit ints, floats, 64-bit ints and bytes.
+    Arena ints(at::kInt, h.device()), floats(at::kFloat, h.device()), longs(at::kLong, h.device()),
+        bytes(at::kBool, h.device());
+    const int64_t oRankKey = ints.reserve(rowsIn), oRankImp = ints.reserve(rowsIn), oASlot = ints.reserve(rowsIn),
+                  oGroupCount = ints.reserve(rowsIn), oGroupEnd = ints.reserve(rowsIn),
+                  oAList = ints.reserve(B * s.nAmax), oBList = ints.reserve(B * s.nBmax),
+                  oRankRem = ints.reserve(B * s.nAmax), oRemoved = ints.reserve(B * s.kmax),
+                  oMembers = ints.reserve(B * s.kmax), oMergedCount = ints.reserve(B * s.kmax);
+    const int64_t oImportance = floats.reserve(rowsIn), oInvNorm = floats.reserve(rowsIn),
+                  oCosine = floats.reserve(rowsIn), oMergedFraction = floats.reserve(rowsIn),
+                  oSizesOut = floats.reserve(rowsOut);
+    const int64_t oBest = longs.reserve(rowsIn), oMatch = longs.reserve(rowsIn), oFate = longs.reserve(rowsIn),
+                  oDestination = longs.reserve(rowsIn), oKept = longs.reserve(rowsOut);
+    const bool channelChoice = rc.hidden == HiddenMerge::Hybrid && rc.channelChoice;
+    const int64_t oInB = bytes.reserve(rowsIn), oProtectOut = bytes.reserve(rowsOut),
+                  oChosen = bytes.reserve(B * s.kmax * (channelChoice ? D : 1));
+    for (Arena* a : {&ints, &floats, &longs, &bytes}) a->allocate();
+
+    StepBuffers buf;
+    buf.rankKey = ints.pointer<uint32_t>(oRankKey);
+    buf.rankImportance = ints.pointer<int>(oRankImp);
+    buf.aSlot = ints.pointer<int>(oASlot);
+    buf.groupCount = ints.pointer<int>(oGroupCount);
+    buf.groupEnd = ints.pointer<int>(oGroupEnd);
+    buf.aList = ints.pointer<int>(oAList);
+    buf.bList = ints.pointer<int>(oBList);
+    buf.rankRemoval = ints.pointer<int>(oRankRem);
+    buf.removedList = ints.pointer<int>(oRemoved);
+    buf.memberList = ints.pointer<int>(oMembers);
+    buf.mergedCount = ints.pointer<int>(oMergedCount);
+    buf.importance = floats.pointer<float>(oImportance);
+    buf.invNorm = floats.pointer<float>(oInvNorm);
+    buf.cosine = floats.pointer<float>(oCosine);
+    buf.mergedFraction = floats.pointer<float>(oMergedFraction);
+    buf.best = longs.pointer<unsigned long long>(oBest);
+    buf.match = longs.pointer<int64_t>(oMatch);
+    buf.fate = longs.pointer<int64_t>(oFate);
+    buf.destination = longs.pointer<int64_t>(oDestination);
+    buf.kept = longs.pointer<int64_t>(oKept);
+    buf.inB = bytes.pointer<bool>(oInB);
+    buf.chosen = bytes.pointer<uint8_t>(oChosen);
+
+    const bool* prot = protect.data_ptr<bool>();
+    launchRowStats(h, prot, s, rc, anyMatching, buf);
+    if (rc.split != Split::AlternatePositions) launchRankByImportance(s, buf);
+    launchSplit(prot, s, rc, buf);
+    if (rc.split != Split::ImportanceOnly) {
+        if (anyMatching) launchBestMatch(h, s, rc, buf);
+        if (totalRemoved > 0) launchRankByCosine(s, buf);
+        launchFinalize(s, rc, buf);
+        if (totalRemoved > 0) launchMergeChoice(h, s, rc, buf);
+    }
+
+    ReductionKernelResult out;
+    out.importance = floats.piece(oImportance, rowsIn).view({B, M});
+    out.inB = bytes.piece(oInB, rowsIn).view({B, M});
+    out.match = longs.piece(oMatch, rowsIn).view({B, M});
+    out.matchCosine = floats.piece(oCosine, rowsIn).view({B, M});
+    out.fate = longs.piece(oFate, rowsIn).view({B, M});
+    out.destination = longs.piece(oDestination, rowsIn).view({B, M});
+    out.mergedFraction = floats.piece(oMergedFraction, rowsIn).view({B, M});
+    if (totalRemoved == 0) return out;
+    out.hidden = at::empty({B, s.M2, D}, h.options());
+    out.residual = at::empty({B, s.M2, D}, r.options());
+    out.sizes = floats.piece(oSizesOut, rowsOut).view({B, s.M2});
+    out.protect = bytes.piece(oProtectOut, rowsOut).view({B, s.M2});
+    out.kept = longs.piece(oKept, rowsOut).view({B, s.M2});
+    launchMergeCompact(h, r, sizes.data_ptr<float>(), prot, s, rc, buf, out.hidden, out.residual, out.sizes, out.protect);
+    return out;
+}
+
+}  // namespace ssmlens::fused

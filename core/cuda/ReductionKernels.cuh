@@ -1,0 +1,179 @@
+#pragma once
+// Shared by the token-reduction kernels (core/cuda/Reduction*.cu, driven by FusedReduction.cu): the shape of
+// one step, its device buffers, order-preserving keys, and block-wide scans. See FusedReduction.h for what the
+// step computes; the comments here say how the pieces fit.
+//
+// Positions and orders. Every choice of the step ranks tokens by a key, largest first, ties to the lower
+// position (as the ATen code's stable descending sorts do). Keys are fp32 values mapped to uint32 so that the
+// integer order is the float order (orderedKey), which makes every ranking a strict total order with the
+// position as tie break: "rank < count" then marks exactly `count` tokens, whatever the data (NaN included).
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+
+#include <cstdint>
+
+#include <ATen/core/Tensor.h>
+#include <c10/util/Exception.h>
+
+namespace ssmlens::fused::reduction {
+
+// Per sequence b of B, rows b * M + i (i < M). Sizes known on the host.
+struct StepShape {
+    int B = 0, M = 0, D = 0;
+    int M2 = 0;     // rows per sequence after the step (the largest outLength)
+    int nAmax = 0;  // widths of the per-sequence lists: A, B, removed tokens
+    int nBmax = 0;
+    int kmax = 0;
+    const int64_t* counts = nullptr;  // [6, B] on the device: lengths, keep, nB, nA, removeCount, outLengths
+    __device__ __forceinline__ int length(int b) const { return static_cast<int>(counts[b]); }
+    __device__ __forceinline__ int keep(int b) const { return static_cast<int>(counts[B + b]); }
+    __device__ __forceinline__ int nB(int b) const { return static_cast<int>(counts[2 * B + b]); }
+    __device__ __forceinline__ int nA(int b) const { return static_cast<int>(counts[3 * B + b]); }
+    __device__ __forceinline__ int removeCount(int b) const { return static_cast<int>(counts[4 * B + b]); }
+    __device__ __forceinline__ int outLength(int b) const { return static_cast<int>(counts[5 * B + b]); }
+};
+
+// What the recipe asks of the kernels (ReductionRecipe, as plain values).
+enum class Split : int { ImportanceHalves, AlternatePositions, ImportanceOnly };
+enum class Metric : int { Clip, Raw, L2 };
+enum class HiddenMerge : int { Hybrid, Merge, Prune };
+struct StepRecipe {
+    Split split = Split::ImportanceHalves;
+    Metric metric = Metric::Clip;
+    HiddenMerge hidden = HiddenMerge::Hybrid;
+    bool channelChoice = true;   // hybrid per channel (else per token, by importance)
+    bool mergeResidual = true;   // residual: merge (else prune)
+    bool clippedFeatures = true;
+    bool protectPositions = true;
+};
+
+// Device buffers of one step (FusedReduction.cu allocates them). Per row: [B * M]; lists: [B * width].
+struct StepBuffers {
+    // rowStats: importance (also a detail output), 1 / max(|features|, 1e-12), the ranking key
+    float* importance = nullptr;
+    float* invNorm = nullptr;
+    uint32_t* rankKey = nullptr;
+    int* rankImportance = nullptr;  // rank of each row by importance (protected first); zeroed by rowStats
+    unsigned long long* best = nullptr;  // per A row: packed (cosine, position of the best B); zeroed by rowStats
+    int* aSlot = nullptr;      // per row: its slot in the A list, -1 when not in A
+    int* aList = nullptr;      // [B * nAmax] rows of A, ascending
+    int* bList = nullptr;      // [B * nBmax] rows of B, ascending
+    int* rankRemoval = nullptr;  // [B * nAmax] rank of each A slot by cosine; zeroed by rowStats
+    int* removedList = nullptr;  // [B * kmax] removed rows, ascending
+    int* groupCount = nullptr;   // per row: removed tokens merged into it (j)
+    int* groupEnd = nullptr;     // per row: end of its members in memberList (the members are [end - j, end))
+    int* memberList = nullptr;   // [B * kmax] removed rows grouped by destination, each group ascending
+    int* mergedCount = nullptr;  // [B * kmax] per member slot: channels (or 1 for the token) merged; zeroed
+    uint8_t* chosen = nullptr;   // [B * kmax * D] per member slot and channel: merged (1) or pruned (0)
+    // Detail outputs [B * M] (padding rows: whatever is convenient)
+    bool* inB = nullptr;
+    int64_t* match = nullptr;
+    float* cosine = nullptr;
+    int64_t* fate = nullptr;
+    int64_t* destination = nullptr;
+    float* mergedFraction = nullptr;
+    // Survivors: [B * M2] input row of each output row (padding rows: 0)
+    int64_t* kept = nullptr;
+};
+
+constexpr int64_t kFateKept = 0, kFateMerged = 1, kFatePruned = 2;  // TokenFate (TokenReducer.h)
+
+// fp32 -> uint32 with the same order (-0 and +0 made equal first, as float comparison has them).
+__device__ __forceinline__ uint32_t orderedKey(float f) {
+    if (f == 0.f) f = 0.f;
+    const uint32_t u = __float_as_uint(f);
+    return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+}
+__device__ __forceinline__ float fromOrderedKey(uint32_t k) {
+    return __uint_as_float((k & 0x80000000u) ? (k & 0x7fffffffu) : ~k);
+}
+
+// The best match of an A row as one 64-bit word whose unsigned maximum is the largest cosine, ties to the lower
+// position of the B token: atomicMax over candidates is then exact and order-independent. 0 = no candidate.
+__device__ __forceinline__ unsigned long long packBest(float cosine, int position) {
+    return (static_cast<unsigned long long>(orderedKey(cosine)) << 32) | (0xffffffffu - static_cast<uint32_t>(position));
+}
+__device__ __forceinline__ float bestCosine(unsigned long long p) { return fromOrderedKey(static_cast<uint32_t>(p >> 32)); }
+__device__ __forceinline__ int bestPosition(unsigned long long p) {
+    return static_cast<int>(0xffffffffu - static_cast<uint32_t>(p & 0xffffffffu));
+}
+
+// Model dtypes as CUDA types, to and from fp32 (round to nearest even, as ATen's casts).
+__device__ __forceinline__ float toFloat(float v) { return v; }
+__device__ __forceinline__ float toFloat(__nv_bfloat16 v) { return __bfloat162float(v); }
+__device__ __forceinline__ float toFloat(__half v) { return __half2float(v); }
+template <typename T> __device__ __forceinline__ T fromFloat(float v);
+template <> __device__ __forceinline__ float fromFloat<float>(float v) { return v; }
+template <> __device__ __forceinline__ __nv_bfloat16 fromFloat<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
+template <> __device__ __forceinline__ __half fromFloat<__half>(float v) { return __float2half_rn(v); }
+
+// Calls f(T()) with T the CUDA type of a model dtype.
+template <typename F>
+void dispatchCudaType(at::ScalarType t, F&& f) {
+    switch (t) {
+        case at::kFloat: f(float()); return;
+        case at::kBFloat16: f(__nv_bfloat16()); return;
+        case at::kHalf: f(__half()); return;
+        default: TORCH_CHECK(false, "token reduction kernels: unsupported dtype ", t);
+    }
+}
+
+// Exclusive prefix sum of v over the block (blockDim.x a multiple of 32, at most 1024); *total gets the sum.
+// `scratch`: 32 ints of shared memory. Every thread of the block must call it.
+__device__ __forceinline__ int blockExclusiveScan(int v, int* scratch, int* total) {
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+    int inclusive = v;
+    for (int o = 1; o < 32; o <<= 1) {
+        const int n = __shfl_up_sync(0xffffffffu, inclusive, o);
+        if (lane >= o) inclusive += n;
+    }
+    if (lane == 31) scratch[warp] = inclusive;
+    __syncthreads();
+    if (warp == 0) {
+        int w = lane < warps ? scratch[lane] : 0;
+        for (int o = 1; o < 32; o <<= 1) {
+            const int n = __shfl_up_sync(0xffffffffu, w, o);
+            if (lane >= o) w += n;
+        }
+        scratch[lane] = w;  // inclusive sums of the warps
+    }
+    __syncthreads();
+    const int before = warp > 0 ? scratch[warp - 1] : 0;
+    *total = scratch[warps - 1];
+    __syncthreads();  // scratch may be reused right after
+    return before + inclusive - v;
+}
+
+// Stable partition of the rows [0, n) by flag(i), by the whole block: onTrue(i, t) for the t-th row (in order)
+// with the flag, onFalse(i, f) for the f-th without. Each thread takes one contiguous run of rows and evaluates
+// flag twice per row (it must be a pure function). Returns the number of rows with the flag.
+template <typename Flag, typename OnTrue, typename OnFalse>
+__device__ int stablePartition(int n, Flag flag, OnTrue onTrue, OnFalse onFalse, int* scratch) {
+    const int per = (n + blockDim.x - 1) / blockDim.x;
+    const int lo = min(n, static_cast<int>(threadIdx.x) * per), hi = min(n, lo + per);
+    int count = 0;
+    for (int i = lo; i < hi; ++i) count += flag(i) ? 1 : 0;
+    int total = 0;
+    int t = blockExclusiveScan(count, scratch, &total);
+    int f = lo - t;
+    for (int i = lo; i < hi; ++i) {
+        if (flag(i)) onTrue(i, t++);
+        else onFalse(i, f++);
+    }
+    return total;
+}
+
+// Launchers (one per kernel; each on the current stream, its error checked).
+void launchRowStats(const at::Tensor& hidden, const bool* protect, const StepShape& s, const StepRecipe& r,
+                    bool needNorms, const StepBuffers& buf);
+void launchRankByImportance(const StepShape& s, const StepBuffers& buf);
+void launchSplit(const bool* protect, const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
+void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
+void launchRankByCosine(const StepShape& s, const StepBuffers& buf);
+void launchFinalize(const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
+void launchMergeChoice(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
+void launchMergeCompact(const at::Tensor& hidden, const at::Tensor& residual, const float* sizes, const bool* protect,
+                        const StepShape& s, const StepRecipe& r, const StepBuffers& buf, at::Tensor& hiddenOut,
+                        at::Tensor& residualOut, at::Tensor& sizesOut, at::Tensor& protectOut);
+
+}  // namespace ssmlens::fused::reduction

@@ -1,0 +1,304 @@
+// Step 3 of the token reduction (FusedReduction.h): for every token a of A its best match in B by cosine,
+// cos(a, b) = (g_a . g_b) / (|g_a| |g_b|) with g the (clipped) mixer output, as one blocked matrix product
+// that keeps only each row's maximum. Each block computes a BM x BN tile of dot products for one sequence,
+// scales them by the two inverse norms, finds each row's best column in the tile (the first one on ties:
+// the B list is ascending, so that is the lower position) and merges it into the row's packed best match with
+// a 64-bit atomicMax (FusedReduction's packBest: exact and independent of the order of the blocks). The
+// cosine matrix itself never reaches device memory.
+//
+// bf16 / fp16: tensor cores (wmma 16x16x16, fp32 accumulation), operand tiles brought in by cp.async, two
+// stages deep; the clipping max(g, 0) is applied in shared memory. fp32: a plain fp32 product (no TF32),
+// 4 x 4 outputs per thread.
+#include "core/cuda/ReductionKernels.cuh"
+
+#include <mma.h>
+
+#include <type_traits>
+
+#include <c10/cuda/CUDAException.h>
+#include <c10/cuda/CUDAStream.h>
+
+namespace ssmlens::fused::reduction {
+namespace {
+
+namespace wmma = nvcuda::wmma;
+
+constexpr int kThreads = 256;  // 8 warps
+__device__ __forceinline__ float negInf() { return __uint_as_float(0xff800000u); }
+
+__device__ __forceinline__ void cpAsync16(void* smem, const void* gmem, int srcBytes) {
+    const unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(smem));
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(s), "l"(gmem), "r"(srcBytes));
+}
+__device__ __forceinline__ void cpAsyncCommit() { asm volatile("cp.async.commit_group;\n" ::); }
+template <int Pending>
+__device__ __forceinline__ void cpAsyncWait() {
+    asm volatile("cp.async.wait_group %0;\n" ::"n"(Pending));
+}
+
+// max(v, 0) on 8 packed 16-bit values of a bf16 / fp16 type: both keep the sign in the top bit.
+__device__ __forceinline__ void clip8(uint4* p) {
+    uint4 u = *p;
+    unsigned* w = reinterpret_cast<unsigned*>(&u);
+#pragma unroll
+    for (int k = 0; k < 4; ++k) {
+        const unsigned lo = (w[k] & 0x8000u) ? 0u : (w[k] & 0xffffu);
+        const unsigned hi = (w[k] & 0x80000000u) ? 0u : (w[k] & 0xffff0000u);
+        w[k] = lo | hi;
+    }
+    *p = u;
+}
+
+// A candidate (value, column) is better than the current one when its value is larger, or equal with a lower
+// column; an empty candidate has column -1.
+__device__ __forceinline__ void keepBetter(float& v, int& c, float v2, int c2) {
+    if (c2 < 0) return;
+    if (c < 0 || v2 > v || (v2 == v && c2 < c)) {
+        v = v2;
+        c = c2;
+    }
+}
+
+// Rows and columns of one block's tile: the feature offsets of its A and B tokens (-1 past the lists' ends),
+// their inverse norms and the B tokens' positions.
+template <int BM, int BN>
+struct TileRows {
+    int64_t offA[BM], offB[BN];
+    float invA[BM], invB[BN];
+    int posB[BN];
+};
+
+template <int BM, int BN>
+__device__ __forceinline__ void loadTileRows(TileRows<BM, BN>& t, const StepShape& s, const StepBuffers& buf, int b,
+                                             int a0, int c0, int nA, int nB) {
+    const int64_t base = static_cast<int64_t>(b) * s.M;
+    for (int q = threadIdx.x; q < BM; q += blockDim.x) {
+        const int e = a0 + q;
+        const int row = e < nA ? buf.aList[static_cast<int64_t>(b) * s.nAmax + e] : -1;
+        t.offA[q] = row >= 0 ? (base + row) * s.D : -1;
+        t.invA[q] = row >= 0 ? buf.invNorm[base + row] : 0.f;
+    }
+    for (int q = threadIdx.x; q < BN; q += blockDim.x) {
+        const int e = c0 + q;
+        const int row = e < nB ? buf.bList[static_cast<int64_t>(b) * s.nBmax + e] : -1;
+        t.offB[q] = row >= 0 ? (base + row) * s.D : -1;
+        t.invB[q] = row >= 0 ? buf.invNorm[base + row] : 0.f;
+        t.posB[q] = row;
+    }
+}
+
+template <typename T, int BM, int BN>
+__global__ void __launch_bounds__(kThreads)
+    bestMatchTensorCoreKernel(const T* __restrict__ h, StepShape s, bool clipped, StepBuffers buf) {
+    constexpr int BK = 32, LDS = BK + 8;  // 16 extra bytes per smem row against bank conflicts
+    constexpr int WM = BM / 2, WN = BN / 4, FM = WM / 16, FN = WN / 16;  // 2 x 4 warps
+    constexpr int CH = BK * sizeof(T) / 16;  // 16-byte chunks per tile row
+    static_assert(FM >= 1 && FN >= 1 && BM % 32 == 0 && BN % 64 == 0, "tile shape");
+    const int b = blockIdx.z, nA = s.nA(b), nB = s.nB(b);
+    const int a0 = blockIdx.x * BM, c0 = blockIdx.y * BN;
+    if (a0 >= nA || c0 >= nB) return;
+
+    __shared__ __align__(128) T As[2][BM * LDS];
+    __shared__ __align__(128) T Bs[2][BN * LDS];
+    __shared__ TileRows<BM, BN> rows;
+    loadTileRows(rows, s, buf, b, a0, c0, nA, nB);
+    __syncthreads();
+
+    const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
+    const int wm = warp / 4, wn = warp % 4;
+    auto load = [&](int stage, int k0) {
+        for (int c = tid; c < (BM + BN) * CH; c += kThreads) {
+            const bool isA = c < BM * CH;
+            const int q = isA ? c : c - BM * CH, r = q / CH, part = q % CH, col = k0 + part * 8;
+            const int64_t off = isA ? rows.offA[r] : rows.offB[r];
+            T* dst = (isA ? As[stage] : Bs[stage]) + r * LDS + part * 8;
+            const bool ok = off >= 0 && col < s.D;  // past the end: zeros (D is a multiple of 8)
+            cpAsync16(dst, ok ? h + off + col : h, ok ? 16 : 0);
+        }
+        cpAsyncCommit();
+    };
+    auto clipStage = [&](int stage) {  // each thread clips the chunks it brought in itself
+        for (int c = tid; c < (BM + BN) * CH; c += kThreads) {
+            const bool isA = c < BM * CH;
+            const int q = isA ? c : c - BM * CH, r = q / CH, part = q % CH;
+            clip8(reinterpret_cast<uint4*>((isA ? As[stage] : Bs[stage]) + r * LDS + part * 8));
+        }
+    };
+
+    wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc[FM][FN];
+#pragma unroll
+    for (int i = 0; i < FM; ++i)
+#pragma unroll
+        for (int j = 0; j < FN; ++j) wmma::fill_fragment(acc[i][j], 0.f);
+
+    const int KT = (s.D + BK - 1) / BK;
+    load(0, 0);
+    for (int kt = 0; kt < KT; ++kt) {
+        if (kt + 1 < KT) {
+            load((kt + 1) & 1, (kt + 1) * BK);
+            cpAsyncWait<1>();
+        } else {
+            cpAsyncWait<0>();
+        }
+        if (clipped) clipStage(kt & 1);
+        __syncthreads();
+        const T* At = As[kt & 1];
+        const T* Bt = Bs[kt & 1];
+#pragma unroll
+        for (int kk = 0; kk < BK; kk += 16) {
+            wmma::fragment<wmma::matrix_a, 16, 16, 16, T, wmma::row_major> fa[FM];
+            wmma::fragment<wmma::matrix_b, 16, 16, 16, T, wmma::col_major> fb[FN];
+#pragma unroll
+            for (int i = 0; i < FM; ++i) wmma::load_matrix_sync(fa[i], At + (wm * WM + i * 16) * LDS + kk, LDS);
+#pragma unroll
+            for (int j = 0; j < FN; ++j) wmma::load_matrix_sync(fb[j], Bt + (wn * WN + j * 16) * LDS + kk, LDS);
+#pragma unroll
+            for (int i = 0; i < FM; ++i)
+#pragma unroll
+                for (int j = 0; j < FN; ++j) wmma::mma_sync(acc[i][j], fa[i], fb[j], acc[i][j]);
+        }
+        __syncthreads();
+    }
+
+    // Row maxima: each 16 x 16 accumulator goes through a per-warp scratch tile; lane l scans row l % 16,
+    // columns (l / 16) * 8 .. + 8. The operand buffers are free now.
+    constexpr int LDF = 20;
+    static_assert(sizeof(As) >= kThreads / 32 * 16 * LDF * sizeof(float), "scratch fits in As");
+    static_assert(sizeof(Bs) >= BM * 4 * (sizeof(float) + sizeof(int)), "partials fit in Bs");
+    float* scratch = reinterpret_cast<float*>(&As[0][0]) + warp * 16 * LDF;
+    float* partV = reinterpret_cast<float*>(&Bs[0][0]);  // [BM][4] per warp column
+    int* partC = reinterpret_cast<int*>(partV + BM * 4);
+    const int r16 = lane & 15, half = lane >> 4;
+#pragma unroll
+    for (int i = 0; i < FM; ++i) {
+        const int rowInTile = wm * WM + i * 16 + r16;
+        const float invA = rows.invA[rowInTile];
+        float v = negInf();
+        int col = -1;
+#pragma unroll
+        for (int j = 0; j < FN; ++j) {
+            wmma::store_matrix_sync(scratch, acc[i][j], LDF, wmma::mem_row_major);
+            __syncwarp();
+#pragma unroll
+            for (int q = 0; q < 8; ++q) {
+                const int colInTile = wn * WN + j * 16 + half * 8 + q;
+                if (c0 + colInTile < nB)
+                    keepBetter(v, col, scratch[r16 * LDF + half * 8 + q] * rows.invB[colInTile] * invA, colInTile);
+            }
+            __syncwarp();
+        }
+        keepBetter(v, col, __shfl_xor_sync(0xffffffffu, v, 16), __shfl_xor_sync(0xffffffffu, col, 16));
+        if (half == 0) {
+            partV[rowInTile * 4 + wn] = v;
+            partC[rowInTile * 4 + wn] = col;
+        }
+    }
+    __syncthreads();
+    for (int q = tid; q < BM; q += kThreads) {
+        if (a0 + q >= nA) continue;
+        float v = negInf();
+        int col = -1;
+        for (int w = 0; w < 4; ++w) keepBetter(v, col, partV[q * 4 + w], partC[q * 4 + w]);
+        if (col < 0) continue;
+        const int64_t aRow = static_cast<int64_t>(b) * s.M + buf.aList[static_cast<int64_t>(b) * s.nAmax + a0 + q];
+        atomicMax(&buf.best[aRow], packBest(v, rows.posB[col]));
+    }
+}
+
+// fp32 models: 64 x 64 tiles, k steps of 16, each of the 256 threads owns 4 rows x 4 columns.
+__global__ void __launch_bounds__(kThreads)
+    bestMatchFp32Kernel(const float* __restrict__ h, StepShape s, bool clipped, StepBuffers buf) {
+    constexpr int BM = 64, BN = 64, BK = 16;
+    const int b = blockIdx.z, nA = s.nA(b), nB = s.nB(b);
+    const int a0 = blockIdx.x * BM, c0 = blockIdx.y * BN;
+    if (a0 >= nA || c0 >= nB) return;
+    __shared__ __align__(16) float As[BK][BM + 4];
+    __shared__ __align__(16) float Bs[BK][BN + 4];
+    __shared__ TileRows<BM, BN> rows;
+    loadTileRows(rows, s, buf, b, a0, c0, nA, nB);
+    __syncthreads();
+    const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
+    float acc[4][4] = {};
+    for (int k0 = 0; k0 < s.D; k0 += BK) {
+        {
+            const int r = tid / 4, q = tid % 4, col = k0 + q * 4;  // one float4 of A and one of B per thread
+            float4 va = make_float4(0.f, 0.f, 0.f, 0.f), vb = va;
+            if (rows.offA[r] >= 0 && col < s.D) va = __ldg(reinterpret_cast<const float4*>(h + rows.offA[r] + col));
+            if (rows.offB[r] >= 0 && col < s.D) vb = __ldg(reinterpret_cast<const float4*>(h + rows.offB[r] + col));
+            if (clipped) {
+                va = make_float4(fmaxf(va.x, 0.f), fmaxf(va.y, 0.f), fmaxf(va.z, 0.f), fmaxf(va.w, 0.f));
+                vb = make_float4(fmaxf(vb.x, 0.f), fmaxf(vb.y, 0.f), fmaxf(vb.z, 0.f), fmaxf(vb.w, 0.f));
+            }
+            As[q * 4 + 0][r] = va.x;
+            As[q * 4 + 1][r] = va.y;
+            As[q * 4 + 2][r] = va.z;
+            As[q * 4 + 3][r] = va.w;
+            Bs[q * 4 + 0][r] = vb.x;
+            Bs[q * 4 + 1][r] = vb.y;
+            Bs[q * 4 + 2][r] = vb.z;
+            Bs[q * 4 + 3][r] = vb.w;
+        }
+        __syncthreads();
+#pragma unroll
+        for (int kk = 0; kk < BK; ++kk) {
+            const float4 a = *reinterpret_cast<const float4*>(&As[kk][ty * 4]);
+            const float4 c = *reinterpret_cast<const float4*>(&Bs[kk][tx * 4]);
+            const float av[4] = {a.x, a.y, a.z, a.w}, cv[4] = {c.x, c.y, c.z, c.w};
+#pragma unroll
+            for (int i = 0; i < 4; ++i)
+#pragma unroll
+                for (int j = 0; j < 4; ++j) acc[i][j] = fmaf(av[i], cv[j], acc[i][j]);
+        }
+        __syncthreads();
+    }
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+        const int rowInTile = ty * 4 + i;
+        float v = negInf();
+        int col = -1;
+#pragma unroll
+        for (int j = 0; j < 4; ++j) {
+            const int colInTile = tx * 4 + j;
+            if (c0 + colInTile < nB) keepBetter(v, col, acc[i][j] * rows.invB[colInTile] * rows.invA[rowInTile], colInTile);
+        }
+        // The 16 threads of one row group are 16 consecutive lanes.
+        for (int o = 8; o > 0; o >>= 1)
+            keepBetter(v, col, __shfl_xor_sync(0xffffffffu, v, o), __shfl_xor_sync(0xffffffffu, col, o));
+        if (tx == 0 && col >= 0 && a0 + rowInTile < nA) {
+            const int64_t aRow =
+                static_cast<int64_t>(b) * s.M + buf.aList[static_cast<int64_t>(b) * s.nAmax + a0 + rowInTile];
+            atomicMax(&buf.best[aRow], packBest(v, rows.posB[col]));
+        }
+    }
+}
+
+}  // namespace
+
+void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf) {
+    if (s.nAmax == 0 || s.nBmax == 0) return;
+    auto stream = c10::cuda::getCurrentCUDAStream();
+    if (hidden.scalar_type() == at::kFloat) {
+        const dim3 grid((s.nAmax + 63) / 64, (s.nBmax + 63) / 64, s.B);
+        bestMatchFp32Kernel<<<grid, kThreads, 0, stream>>>(hidden.data_ptr<float>(), s, r.clippedFeatures, buf);
+        C10_CUDA_KERNEL_LAUNCH_CHECK();
+        return;
+    }
+    dispatchCudaType(hidden.scalar_type(), [&](auto tag) {
+        using T = decltype(tag);
+        if constexpr (!std::is_same_v<T, float>) {
+            const T* h = reinterpret_cast<const T*>(hidden.data_ptr());
+            // Large tiles when there are enough of them to fill the GPU twice over, else small ones.
+            const int64_t bigTiles = static_cast<int64_t>((s.nAmax + 127) / 128) * ((s.nBmax + 127) / 128) * s.B;
+            if (bigTiles >= 264) {
+                const dim3 grid((s.nAmax + 127) / 128, (s.nBmax + 127) / 128, s.B);
+                bestMatchTensorCoreKernel<T, 128, 128><<<grid, kThreads, 0, stream>>>(h, s, r.clippedFeatures, buf);
+            } else {
+                const dim3 grid((s.nAmax + 63) / 64, (s.nBmax + 63) / 64, s.B);
+                bestMatchTensorCoreKernel<T, 64, 64><<<grid, kThreads, 0, stream>>>(h, s, r.clippedFeatures, buf);
+            }
+            C10_CUDA_KERNEL_LAUNCH_CHECK();
+        }
+    });
+}
+
+}  // namespace ssmlens::fused::reduction

@@ -1,0 +1,262 @@
+// Step 5 of the token reduction (FusedReduction.h): the hybrid prune/merge choice, then one pass that merges
+// the removed rows into their destinations and compacts both streams to the survivors.
+//
+//   channelChoiceKernel  one block per (removed token, 256 channels): in each channel, is the token among the
+//                        floor(j/2) largest of the j tokens merged into its destination (ties to the lower
+//                        position; a lone match, j = 1, is merged)? Counted against the other members, so the
+//                        work is j^2 per group and channel, spread over the whole grid.
+//   tokenChoiceKernel    the same choice per token, by importance (granularity "token").
+//   mergeCompactKernel   one block per output row: the survivor's row, with its group's members added in
+//                        position order, written to its new place; padding rows zeroed. The sums are the ATen
+//                        code's own fp32 operations in its order (no fused multiply-add), so a merged row is
+//                        bit-identical to the ATen step's whenever the choices are the same.
+#include "core/cuda/ReductionKernels.cuh"
+
+#include <algorithm>
+
+#include <c10/cuda/CUDAException.h>
+#include <c10/cuda/CUDAStream.h>
+
+namespace ssmlens::fused::reduction {
+namespace {
+
+constexpr int kChoiceThreads = 256;
+
+// The members of the group that removed token e (a slot of the member list) belongs to.
+struct Group {
+    int start, end, limit;
+};
+__device__ __forceinline__ Group groupOf(const StepShape& s, const StepBuffers& buf, int b, int token) {
+    const int64_t base = static_cast<int64_t>(b) * s.M;
+    const int dst = bestPosition(buf.best[base + token]);
+    const int j = buf.groupCount[base + dst], end = buf.groupEnd[base + dst];
+    // Rounding rule (docs/token-reduction.md, step 5): floor(j/2) of the j tokens are merged, a lone one too.
+    return {end - j, end, j == 1 ? 1 : j / 2};
+}
+
+template <typename T>
+__global__ void __launch_bounds__(kChoiceThreads)
+    channelChoiceKernel(const T* __restrict__ h, StepShape s, StepBuffers buf) {
+    const int b = blockIdx.z, e = blockIdx.x;
+    if (e >= s.removeCount(b)) return;
+    const int64_t base = static_cast<int64_t>(b) * s.M;
+    const int* members = buf.memberList + static_cast<int64_t>(b) * s.kmax;
+    const int a = members[e];
+    const Group g = groupOf(s, buf, b, a);
+    const int d = blockIdx.y * kChoiceThreads + threadIdx.x;
+    int chosen = 0;
+    if (d < s.D) {
+        if (g.end - g.start == 1) {
+            chosen = 1;
+        } else {
+            const float v = toFloat(h[(base + a) * s.D + d]);
+            int above = 0;
+            for (int q = g.start; q < g.end && above < g.limit; ++q) {
+                const int other = members[q];
+                const float w = toFloat(h[(base + other) * s.D + d]);
+                above += (w > v) || (w == v && other < a);
+            }
+            chosen = above < g.limit;
+        }
+        buf.chosen[(static_cast<int64_t>(b) * s.kmax + e) * s.D + d] = static_cast<uint8_t>(chosen);
+    }
+    // Channels merged for this token, summed over the block.
+    const int inWarp = __popc(__ballot_sync(0xffffffffu, chosen));
+    if ((threadIdx.x & 31) == 0 && inWarp) atomicAdd(&buf.mergedCount[static_cast<int64_t>(b) * s.kmax + e], inWarp);
+}
+
+__global__ void __launch_bounds__(kChoiceThreads) tokenChoiceKernel(StepShape s, StepBuffers buf) {
+    const int b = blockIdx.y, e = blockIdx.x * kChoiceThreads + threadIdx.x;
+    if (e >= s.removeCount(b)) return;
+    const int64_t base = static_cast<int64_t>(b) * s.M;
+    const int* members = buf.memberList + static_cast<int64_t>(b) * s.kmax;
+    const int a = members[e];
+    const Group g = groupOf(s, buf, b, a);
+    const float v = buf.importance[base + a];
+    int above = 0;
+    for (int q = g.start; q < g.end; ++q) {
+        const int other = members[q];
+        const float w = buf.importance[base + other];
+        above += (w > v) || (w == v && other < a);
+    }
+    const int chosen = g.end - g.start == 1 || above < g.limit;
+    buf.chosen[static_cast<int64_t>(b) * s.kmax + e] = static_cast<uint8_t>(chosen);
+    buf.mergedCount[static_cast<int64_t>(b) * s.kmax + e] = chosen;
+}
+
+// 8 consecutive channels as fp32, and back (round to nearest even for 16-bit types).
+template <typename T>
+__device__ __forceinline__ void load8(const T* p, float* v) {
+    if constexpr (sizeof(T) == 4) {
+        const float4 x = __ldg(reinterpret_cast<const float4*>(p)), y = __ldg(reinterpret_cast<const float4*>(p) + 1);
+        v[0] = x.x, v[1] = x.y, v[2] = x.z, v[3] = x.w, v[4] = y.x, v[5] = y.y, v[6] = y.z, v[7] = y.w;
+    } else {
+        const uint4 u = __ldg(reinterpret_cast<const uint4*>(p));
+        const T* t = reinterpret_cast<const T*>(&u);
+#pragma unroll
+        for (int k = 0; k < 8; ++k) v[k] = toFloat(t[k]);
+    }
+}
+template <typename T>
+__device__ __forceinline__ void store8(T* p, const float* v) {
+    if constexpr (sizeof(T) == 4) {
+        reinterpret_cast<float4*>(p)[0] = make_float4(v[0], v[1], v[2], v[3]);
+        reinterpret_cast<float4*>(p)[1] = make_float4(v[4], v[5], v[6], v[7]);
+    } else {
+        uint4 u;
+        T* t = reinterpret_cast<T*>(&u);
+#pragma unroll
+        for (int k = 0; k < 8; ++k) t[k] = fromFloat<T>(v[k]);
+        *reinterpret_cast<uint4*>(p) = u;
+    }
+}
+
+template <typename T>
+__global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restrict__ r, const float* __restrict__ sizes,
+                                   const bool* __restrict__ protect, StepShape s, StepRecipe rc, bool merges,
+                                   StepBuffers buf, T* __restrict__ hOut, float* __restrict__ rOut,
+                                   float* __restrict__ sizeOut, bool* __restrict__ protectOut) {
+    const int b = blockIdx.y, t = blockIdx.x, D = s.D;
+    const int64_t outRow = static_cast<int64_t>(b) * s.M2 + t;
+    if (t >= s.outLength(b)) {  // padding
+        const float zero[8] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
+        for (int c = threadIdx.x * 8; c < D; c += blockDim.x * 8) {
+            store8(hOut + outRow * D + c, zero);
+            store8(rOut + outRow * D + c, zero);
+        }
+        if (threadIdx.x == 0) {
+            sizeOut[outRow] = 1.f;
+            protectOut[outRow] = false;
+        }
+        return;
+    }
+    const int64_t base = static_cast<int64_t>(b) * s.M;
+    const int i = static_cast<int>(buf.kept[outRow]);
+    const int64_t row = base + i;
+    // Sequences that remove nothing keep their rows as they are (the ATen code merges there with size 1, which
+    // is exact); in the others every row goes through the weighted average, as in the ATen code.
+    const bool active = merges && s.removeCount(b) > 0;
+    const bool mergeHidden = active && rc.hidden != HiddenMerge::Prune, mergeResidual = active && rc.mergeResidual;
+    const int j = active ? buf.groupCount[row] : 0;
+    const int end = j ? buf.groupEnd[row] : 0, start = end - j;
+    const int* members = buf.memberList + static_cast<int64_t>(b) * s.kmax;
+    const uint8_t* chosen = buf.chosen + static_cast<int64_t>(b) * s.kmax * (rc.channelChoice ? D : 1);
+    const float own = sizes[row];
+    float total = own;  // own size plus the members', summed in order
+    for (int q = start; q < end; ++q) total = __fadd_rn(total, sizes[base + members[q]]);
+    if (threadIdx.x == 0) {
+        sizeOut[outRow] = mergeResidual ? total : own;
+        protectOut[outRow] = protect[row];
+    }
+    for (int c = threadIdx.x * 8; c < D; c += blockDim.x * 8) {
+        float x[8];
+        load8(r + row * D + c, x);
+        if (mergeResidual) {
+            float num[8];
+#pragma unroll
+            for (int k = 0; k < 8; ++k) num[k] = __fmul_rn(x[k], own);
+            for (int q = start; q < end; ++q) {
+                const int64_t other = base + members[q];
+                const float w = sizes[other];
+                float y[8];
+                load8(r + other * D + c, y);
+#pragma unroll
+                for (int k = 0; k < 8; ++k) num[k] = __fadd_rn(num[k], __fmul_rn(y[k], w));
+            }
+#pragma unroll
+            for (int k = 0; k < 8; ++k) x[k] = __fdiv_rn(num[k], total);
+        }
+        store8(rOut + outRow * D + c, x);
+
+        load8(h + row * D + c, x);
+        if (mergeHidden) {
+            float num[8], den[8];
+#pragma unroll
+            for (int k = 0; k < 8; ++k) {
+                num[k] = __fmul_rn(x[k], own);
+                den[k] = own;
+            }
+            for (int q = start; q < end; ++q) {
+                const int64_t other = base + members[q];
+                const float size = sizes[other];
+                float y[8], w[8];
+                load8(h + other * D + c, y);
+                if (rc.hidden == HiddenMerge::Merge) {
+#pragma unroll
+                    for (int k = 0; k < 8; ++k) w[k] = size;
+                } else if (rc.channelChoice) {
+                    const uint2 bits = *reinterpret_cast<const uint2*>(chosen + static_cast<int64_t>(q) * D + c);
+                    const uint8_t* pick = reinterpret_cast<const uint8_t*>(&bits);
+#pragma unroll
+                    for (int k = 0; k < 8; ++k) w[k] = pick[k] ? size : 0.f;
+                } else {
+                    const float v = chosen[q] ? size : 0.f;
+#pragma unroll
+                    for (int k = 0; k < 8; ++k) w[k] = v;
+                }
+#pragma unroll
+                for (int k = 0; k < 8; ++k) {
+                    num[k] = __fadd_rn(num[k], __fmul_rn(y[k], w[k]));
+                    den[k] = __fadd_rn(den[k], w[k]);
+                }
+            }
+#pragma unroll
+            for (int k = 0; k < 8; ++k) x[k] = __fdiv_rn(num[k], den[k]);
+        }
+        store8(hOut + outRow * D + c, x);
+    }
+    // The members' fates, now that the share of their channels merged is known.
+    if (!mergeHidden) return;
+    for (int q = start + threadIdx.x; q < end; q += blockDim.x) {
+        const int a = members[q];
+        const float share = rc.hidden == HiddenMerge::Merge
+                                ? 1.f
+                                : static_cast<float>(buf.mergedCount[static_cast<int64_t>(b) * s.kmax + q]) /
+                                      static_cast<float>(rc.channelChoice ? D : 1);
+        const bool merged = rc.mergeResidual || share > 0.f;
+        buf.mergedFraction[base + a] = share;
+        buf.fate[base + a] = merged ? kFateMerged : kFatePruned;
+        buf.destination[base + a] = merged ? i : -1;
+    }
+}
+
+}  // namespace
+
+void launchMergeChoice(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf) {
+    if (s.kmax == 0 || r.hidden != HiddenMerge::Hybrid) return;
+    auto stream = c10::cuda::getCurrentCUDAStream();
+    if (!r.channelChoice) {
+        tokenChoiceKernel<<<dim3((s.kmax + kChoiceThreads - 1) / kChoiceThreads, s.B), kChoiceThreads, 0, stream>>>(s,
+                                                                                                                buf);
+        C10_CUDA_KERNEL_LAUNCH_CHECK();
+        return;
+    }
+    TORCH_CHECK(s.B <= 65535, "token reduction kernels: at most 65535 sequences per batch");
+    dispatchCudaType(hidden.scalar_type(), [&](auto tag) {
+        using T = decltype(tag);
+        const dim3 grid(s.kmax, (s.D + kChoiceThreads - 1) / kChoiceThreads, s.B);
+        channelChoiceKernel<T><<<grid, kChoiceThreads, 0, stream>>>(reinterpret_cast<const T*>(hidden.data_ptr()), s, buf);
+        C10_CUDA_KERNEL_LAUNCH_CHECK();
+    });
+}
+
+void launchMergeCompact(const at::Tensor& hidden, const at::Tensor& residual, const float* sizes, const bool* protect,
+                        const StepShape& s, const StepRecipe& r, const StepBuffers& buf, at::Tensor& hiddenOut,
+                        at::Tensor& residualOut, at::Tensor& sizesOut, at::Tensor& protectOut) {
+    if (s.M2 == 0) return;
+    TORCH_CHECK(s.B <= 65535, "token reduction kernels: at most 65535 sequences per batch");
+    // The EViT split and prune-only merge nothing: survivors are copied.
+    const bool merges = r.split != Split::ImportanceOnly && (r.mergeResidual || r.hidden != HiddenMerge::Prune);
+    const int threads = static_cast<int>(std::min<int64_t>(256, std::max<int64_t>(32, (s.D / 8 + 31) / 32 * 32)));
+    auto stream = c10::cuda::getCurrentCUDAStream();
+    dispatchCudaType(hidden.scalar_type(), [&](auto tag) {
+        using T = decltype(tag);
+        mergeCompactKernel<T><<<dim3(s.M2, s.B), threads, 0, stream>>>(
+            reinterpret_cast<const T*>(hidden.data_ptr()), residual.data_ptr<float>(), sizes, protect, s, r, merges, buf,
+            reinterpret_cast<T*>(hiddenOut.data_ptr()), residualOut.data_ptr<float>(), sizesOut.data_ptr<float>(),
+            protectOut.data_ptr<bool>());
+        C10_CUDA_KERNEL_LAUNCH_CHECK();
+    });
+}
+
+}  // namespace ssmlens::fused::reduction

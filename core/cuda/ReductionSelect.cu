@@ -1,0 +1,287 @@
+// The choosing half of the token-reduction step (FusedReduction.h): which tokens are in B, which go, and where
+// they go, as ranks counted in parallel instead of sorts.
+//
+//   rowStatsKernel     one warp per row: importance, 1 / |features|, the ranking key; zeroes the accumulators
+//   rankCountKernel    rank of every token in a list by key (largest first, ties to the lower position):
+//                      blocks of 256 tokens x 256 others, counts added with integer atomics (exact)
+//   splitKernel        one block per sequence: B = rank < |B| (or the alternate-position rule), the A and B
+//                      lists in order; for EViT the survivors directly
+//   finalizeKernel     one block per sequence: the removed tokens (rank by cosine < count), survivors, the
+//                      per-token details, and the removed tokens grouped by destination in position order
+#include "core/cuda/ReductionKernels.cuh"
+
+#include <c10/cuda/CUDAException.h>
+#include <c10/cuda/CUDAStream.h>
+
+namespace ssmlens::fused::reduction {
+namespace {
+
+constexpr int kStatsRowsPerBlock = 8;  // one warp per row
+constexpr int kRankTile = 256;
+constexpr int kSequenceThreads = 1024;  // block per sequence
+
+__device__ __forceinline__ float warpSum(float v) {
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+
+// 16 bytes of the row as fp32 values (V = 8 for 16-bit types, 4 for fp32).
+template <typename T>
+__device__ __forceinline__ void load16(const T* p, float* out) {
+    const uint4 u = __ldg(reinterpret_cast<const uint4*>(p));
+    const T* v = reinterpret_cast<const T*>(&u);
+#pragma unroll
+    for (int k = 0; k < 16 / static_cast<int>(sizeof(T)); ++k) out[k] = toFloat(v[k]);
+}
+
+template <typename T>
+__global__ void __launch_bounds__(kStatsRowsPerBlock * 32)
+    rowStatsKernel(const T* __restrict__ h, const bool* __restrict__ protect, StepShape s, StepRecipe r, bool needNorms,
+                   StepBuffers buf) {
+    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    const int64_t row = static_cast<int64_t>(blockIdx.x) * kStatsRowsPerBlock + warp;
+    if (row >= static_cast<int64_t>(s.B) * s.M) return;
+    const int b = static_cast<int>(row / s.M), i = static_cast<int>(row % s.M);
+    if (lane == 0) {
+        // The accumulators the later kernels add into, zeroed here rather than by separate memsets.
+        buf.rankImportance[row] = 0;
+        buf.best[row] = 0ull;
+        if (i < s.nAmax) buf.rankRemoval[static_cast<int64_t>(b) * s.nAmax + i] = 0;
+        if (i < s.kmax) buf.mergedCount[static_cast<int64_t>(b) * s.kmax + i] = 0;
+    }
+    if (i >= s.length(b)) {
+        if (lane == 0) {
+            buf.importance[row] = 0.f;
+            buf.invNorm[row] = 1.f;
+            buf.rankKey[row] = 0u;
+        }
+        return;
+    }
+    constexpr int V = 16 / sizeof(T);
+    const T* x = h + row * s.D;
+    float sum = 0.f, sumClip = 0.f, sq = 0.f, sqClip = 0.f;
+    for (int c = lane * V; c < s.D; c += 32 * V) {
+        float v[V];
+        load16(x + c, v);
+#pragma unroll
+        for (int k = 0; k < V; ++k) {
+            const float p = fmaxf(v[k], 0.f);
+            sum += v[k];
+            sumClip += p;
+            sq += v[k] * v[k];
+            sqClip += p * p;
+        }
+    }
+    sum = warpSum(sum);
+    sumClip = warpSum(sumClip);
+    sq = warpSum(sq);
+    sqClip = warpSum(sqClip);
+    if (lane != 0) return;
+    const float importance = r.metric == Metric::Clip ? sumClip : r.metric == Metric::Raw ? sum : sqrtf(sq);
+    buf.importance[row] = importance;
+    if (needNorms) buf.invNorm[row] = 1.f / fmaxf(sqrtf(r.clippedFeatures ? sqClip : sq), 1e-12f);
+    // Protected tokens rank above every other token.
+    const bool prot = r.protectPositions && protect[row];
+    buf.rankKey[row] = orderedKey(prot ? __uint_as_float(0x7f800000u) : importance);
+}
+
+// rank[b][e] += #{e' in this block's range of the list: key(e') > key(e), or equal and e' < e}. The list of
+// sequence b holds n tokens (n = its length, or |A| for the A list); key(e) reads the token's row through the
+// list (or e itself when there is none). FromBest: the key is the cosine half of the packed best match.
+template <bool FromBest>
+__global__ void __launch_bounds__(kRankTile)
+    rankCountKernel(const uint32_t* __restrict__ keys, const unsigned long long* __restrict__ best,
+                    const int* __restrict__ list, int width, StepShape s, bool aList, int* __restrict__ rank) {
+    const int b = blockIdx.z;
+    if (aList && s.removeCount(b) == 0) return;  // nobody is removed: the cosine ranks are not needed
+    const int n = aList ? s.nA(b) : s.length(b);
+    const int i0 = blockIdx.x * kRankTile, j0 = blockIdx.y * kRankTile;
+    if (i0 >= n || j0 >= n) return;
+    const int64_t base = static_cast<int64_t>(b) * s.M;
+    auto keyOf = [&](int e) -> uint32_t {
+        const int64_t row = base + (list ? list[static_cast<int64_t>(b) * width + e] : e);
+        return FromBest ? static_cast<uint32_t>(best[row] >> 32) : keys[row];
+    };
+    __shared__ uint32_t others[kRankTile];
+    const int jn = min(kRankTile, n - j0);
+    if (static_cast<int>(threadIdx.x) < jn) others[threadIdx.x] = keyOf(j0 + threadIdx.x);
+    __syncthreads();
+    const int i = i0 + threadIdx.x;
+    if (i >= n) return;
+    const uint32_t mine = keyOf(i);
+    int count = 0;
+    for (int jj = 0; jj < jn; ++jj) {
+        const uint32_t k = others[jj];
+        count += (k > mine) | ((k == mine) & (j0 + jj < i));
+    }
+    if (count) atomicAdd(&rank[static_cast<int64_t>(b) * width + i], count);
+}
+
+__global__ void __launch_bounds__(kSequenceThreads)
+    splitKernel(const bool* __restrict__ protect, StepShape s, StepRecipe r, StepBuffers buf) {
+    __shared__ int scratch[32];
+    const int b = blockIdx.x, n = s.length(b);
+    const int64_t base = static_cast<int64_t>(b) * s.M;
+    auto inB = [&](int i) -> bool {
+        if (r.split == Split::AlternatePositions) return (i & 1) || (r.protectPositions && protect[base + i]);
+        return buf.rankImportance[base + i] < (r.split == Split::ImportanceOnly ? s.keep(b) : s.nB(b));
+    };
+    for (int i = threadIdx.x; i < s.M; i += blockDim.x) buf.inB[base + i] = i < n && inB(i);
+    if (r.split == Split::ImportanceOnly) {
+        // EViT: the kept tokens are B; everything else is pruned, nothing is matched.
+        int64_t* kept = buf.kept + static_cast<int64_t>(b) * s.M2;
+        stablePartition(
+            n, inB,
+            [&](int i, int t) {
+                if (t < s.M2) kept[t] = i;
+                buf.fate[base + i] = kFateKept;
+            },
+            [&](int i, int) { buf.fate[base + i] = kFatePruned; }, scratch);
+        for (int i = threadIdx.x; i < n; i += blockDim.x) {
+            buf.match[base + i] = -1;
+            buf.cosine[base + i] = 0.f;
+            buf.destination[base + i] = -1;
+            buf.mergedFraction[base + i] = 0.f;
+        }
+        for (int t = s.outLength(b) + threadIdx.x; t < s.M2; t += blockDim.x) kept[t] = 0;
+        return;
+    }
+    int* aList = buf.aList + static_cast<int64_t>(b) * s.nAmax;
+    int* bList = buf.bList + static_cast<int64_t>(b) * s.nBmax;
+    stablePartition(
+        n, inB,
+        [&](int i, int t) {
+            if (t < s.nBmax) bList[t] = i;
+            buf.aSlot[base + i] = -1;
+        },
+        [&](int i, int f) {
+            if (f < s.nAmax) aList[f] = i;
+            buf.aSlot[base + i] = f;
+        },
+        scratch);
+}
+
+__global__ void __launch_bounds__(kSequenceThreads) finalizeKernel(StepShape s, StepRecipe r, StepBuffers buf) {
+    __shared__ int scratch[32];
+    __shared__ int chunkDst[kSequenceThreads];
+    const int b = blockIdx.x, n = s.length(b), k = s.removeCount(b), nB = s.nB(b);
+    const int64_t base = static_cast<int64_t>(b) * s.M;
+    const int* rankRemoval = buf.rankRemoval + static_cast<int64_t>(b) * s.nAmax;
+    int* removedList = buf.removedList + static_cast<int64_t>(b) * s.kmax;
+    int* members = buf.memberList + static_cast<int64_t>(b) * s.kmax;
+    int64_t* kept = buf.kept + static_cast<int64_t>(b) * s.M2;
+    for (int i = threadIdx.x; i < n; i += blockDim.x) buf.groupCount[base + i] = 0;
+    __syncthreads();
+    // Step 4: the k tokens of A with the most similar match go.
+    auto removed = [&](int i) {
+        const int e = buf.aSlot[base + i];
+        return k > 0 && e >= 0 && rankRemoval[e] < k;
+    };
+    for (int i = threadIdx.x; i < n; i += blockDim.x) {
+        const bool hasMatch = buf.aSlot[base + i] >= 0 && nB > 0;
+        const unsigned long long p = hasMatch ? buf.best[base + i] : 0ull;
+        buf.match[base + i] = hasMatch ? bestPosition(p) : -1;
+        buf.cosine[base + i] = hasMatch ? bestCosine(p) : 0.f;
+        if (!removed(i)) {
+            buf.fate[base + i] = kFateKept;
+            buf.destination[base + i] = -1;
+            buf.mergedFraction[base + i] = 0.f;
+            continue;
+        }
+        const int dst = bestPosition(p);
+        atomicAdd(&buf.groupCount[base + dst], 1);
+        if (r.hidden == HiddenMerge::Prune) {
+            // Nothing of h is merged, so the fate follows from the residual strategy alone; otherwise the
+            // merge kernel, which knows the channel choice, writes it.
+            buf.mergedFraction[base + i] = 0.f;
+            buf.fate[base + i] = r.mergeResidual ? kFateMerged : kFatePruned;
+            buf.destination[base + i] = r.mergeResidual ? dst : -1;
+        }
+    }
+    stablePartition(
+        n, [&](int i) { return !removed(i); },
+        [&](int i, int t) {
+            if (t < s.M2) kept[t] = i;
+        },
+        [&](int i, int f) {
+            if (f < s.kmax) removedList[f] = i;
+        },
+        scratch);
+    for (int t = s.outLength(b) + threadIdx.x; t < s.M2; t += blockDim.x) kept[t] = 0;
+    __syncthreads();  // the group counts (this block's atomics) and the removed list are complete
+    if (k == 0) return;
+    // Where each destination's members start: an exclusive prefix sum of the group counts over the rows.
+    {
+        const int per = (n + blockDim.x - 1) / blockDim.x;
+        const int lo = min(n, static_cast<int>(threadIdx.x) * per), hi = min(n, lo + per);
+        int sum = 0;
+        for (int i = lo; i < hi; ++i) sum += buf.groupCount[base + i];
+        int total = 0;
+        int run = blockExclusiveScan(sum, scratch, &total);
+        for (int i = lo; i < hi; ++i) {
+            buf.groupEnd[base + i] = run;
+            run += buf.groupCount[base + i];
+        }
+    }
+    __syncthreads();
+    // The removed tokens into their groups, in position order within each group: chunks of the (ascending)
+    // removed list in order; inside a chunk a token's slot counts the earlier tokens with its destination.
+    // groupEnd serves as the cursor and ends at each group's end.
+    for (int c0 = 0; c0 < k; c0 += blockDim.x) {
+        const int e = c0 + threadIdx.x;
+        const int a = e < k ? removedList[e] : -1;
+        const int dst = e < k ? bestPosition(buf.best[base + a]) : -1;
+        chunkDst[threadIdx.x] = dst;
+        __syncthreads();
+        if (e < k) {
+            int earlier = 0;
+            for (int t = 0; t < static_cast<int>(threadIdx.x); ++t) earlier += chunkDst[t] == dst;
+            members[buf.groupEnd[base + dst] + earlier] = a;
+        }
+        __syncthreads();
+        if (e < k) atomicAdd(&buf.groupEnd[base + dst], 1);
+        __syncthreads();
+    }
+}
+
+}  // namespace
+
+void launchRowStats(const at::Tensor& hidden, const bool* protect, const StepShape& s, const StepRecipe& r,
+                    bool needNorms, const StepBuffers& buf) {
+    const int64_t rows = static_cast<int64_t>(s.B) * s.M;
+    const int64_t blocks = (rows + kStatsRowsPerBlock - 1) / kStatsRowsPerBlock;
+    auto stream = c10::cuda::getCurrentCUDAStream();
+    dispatchCudaType(hidden.scalar_type(), [&](auto tag) {
+        using T = decltype(tag);
+        rowStatsKernel<T><<<static_cast<unsigned>(blocks), kStatsRowsPerBlock * 32, 0, stream>>>(
+            reinterpret_cast<const T*>(hidden.data_ptr()), protect, s, r, needNorms, buf);
+        C10_CUDA_KERNEL_LAUNCH_CHECK();
+    });
+}
+
+void launchRankByImportance(const StepShape& s, const StepBuffers& buf) {
+    const unsigned tiles = (s.M + kRankTile - 1) / kRankTile;
+    rankCountKernel<false><<<dim3(tiles, tiles, s.B), kRankTile, 0, c10::cuda::getCurrentCUDAStream()>>>(
+        buf.rankKey, nullptr, nullptr, s.M, s, false, buf.rankImportance);
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+}
+
+void launchRankByCosine(const StepShape& s, const StepBuffers& buf) {
+    if (s.nAmax == 0) return;
+    const unsigned tiles = (s.nAmax + kRankTile - 1) / kRankTile;
+    rankCountKernel<true><<<dim3(tiles, tiles, s.B), kRankTile, 0, c10::cuda::getCurrentCUDAStream()>>>(
+        nullptr, buf.best, buf.aList, s.nAmax, s, true, buf.rankRemoval);
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+}
+
+void launchSplit(const bool* protect, const StepShape& s, const StepRecipe& r, const StepBuffers& buf) {
+    splitKernel<<<s.B, kSequenceThreads, 0, c10::cuda::getCurrentCUDAStream()>>>(protect, s, r, buf);
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+}
+
+void launchFinalize(const StepShape& s, const StepRecipe& r, const StepBuffers& buf) {
+    finalizeKernel<<<s.B, kSequenceThreads, 0, c10::cuda::getCurrentCUDAStream()>>>(s, r, buf);
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+}
+
+}  // namespace ssmlens::fused::reduction

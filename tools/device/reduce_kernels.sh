@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Device run (tools/device/reduce_kernels.sh [profile], from the repo root; no carry needed): builds core + CLI,
+# then, in one run on the same machine:
+#   check_reduce.md   ssmlens-cli check-reduce: the reduction step on the CUDA kernels against the ATen step
+#                     (choices, streams, details; every method, option, dtype; timed anchor steps both ways)
+#   bench_reduce.md   ssmlens-cli bench-reduce for 130m, 1.3b and 2.7b at L = 2048, 8192 (bf16): the step's
+#                     device time in the forward pass with the kernels and with the ATen step, side by side
+#   ncu_reduce.md     (with the argument `profile`) time per kernel of the timed check cases at D 2560, from
+#                     Nsight Compute's gpu__time_duration
+# Progress in $OUT/reduce_kernels.log.
+set -uo pipefail
+export JOBS=16 PYTHONUNBUFFERED=1
+log=$OUT/reduce_kernels.log
+step() { echo "[$(date -u +%T)] $*" >>"$log"; }
+step build
+(OUT=/tmp/build-out bash tools/gpu_run.sh build >/tmp/build.log 2>&1) || { tail -60 /tmp/build.log >>"$log"; exit 1; }
+CLI=build-gpu/bin/ssmlens-cli
+nvidia-smi -L >>"$log" 2>&1
+step check-reduce
+timeout 300 $CLI check-reduce >"$OUT/check_reduce.md" 2>"$OUT/check_reduce.log" || step "check-reduce FAILED (rc $?)"
+step bench-reduce
+for size in 130m 1.3b 2.7b; do
+  echo "## $size" >>"$OUT/bench_reduce.md"
+  timeout 240 $CLI bench-reduce --size $size --lengths 2048,8192 --dtype bf16 --device cuda >>"$OUT/bench_reduce.md" 2>>"$log" \
+    || step "bench-reduce $size FAILED"
+done
+if [ "${1:-}" = profile ] && command -v ncu >/dev/null; then
+  step ncu
+  timeout 300 ncu --clock-control none --metrics gpu__time_duration.sum --csv --print-units base \
+    $CLI check-reduce --cases "D 2560 (timed)" --repeats 2 >/tmp/ncu.csv 2>>"$log"
+  python3 - /tmp/ncu.csv >"$OUT/ncu_reduce.md" <<'PY'
+import csv, sys, collections
+rows = [r for r in csv.reader(l for l in open(sys.argv[1]) if l.startswith('"'))]
+head, body = rows[0], rows[1:]
+ki, vi = head.index("Kernel Name"), head.index("Metric Value")
+tot = collections.defaultdict(float); cnt = collections.Counter()
+for r in body:
+    try: v = float(r[vi].replace(",", ""))
+    except ValueError: continue
+    k = r[ki].split("(")[0][:80]
+    tot[k] += v; cnt[k] += 1
+all_ns = sum(tot.values())
+print("| kernel | launches | mean us | total us | share |\n|---|---|---|---|---|")
+for k, v in sorted(tot.items(), key=lambda kv: -kv[1])[:40]:
+    print("| %s | %d | %.1f | %.1f | %.1f%% |" % (k.replace("|", "/"), cnt[k], v / 1e3 / cnt[k], v / 1e3, 100 * v / all_ns))
+PY
+fi
+step done
