@@ -55,13 +55,24 @@ BatchReductionInput makeInputs(const ReductionCheckCase& c, const c10::Device& d
 
 at::Tensor host(const at::Tensor& t) { return t.to(at::kCPU).contiguous(); }
 
-// Whether the count-th and (count+1)-th largest keys are within fp32 rounding of each other (so that two
-// correct implementations may order them either way).
-bool nearTieAtThreshold(std::vector<float> keys, int64_t count) {
+// Whether `chosen` (the kernels' choice of `count` of the keys, the ATen step's keys) is a correct choice of the
+// largest `count` up to fp32 rounding: the keys at the threshold are within rounding of each other (two correct
+// implementations may order them either way), and every chosen key is at least, every other at most, the
+// threshold within rounding.
+bool validUpToRounding(const std::vector<float>& keys, const std::vector<bool>& chosen, int64_t count) {
     if (count <= 0 || count >= static_cast<int64_t>(keys.size())) return false;
-    std::sort(keys.begin(), keys.end(), std::greater<float>());
-    const float a = keys[count - 1], b = keys[count];
-    return std::isfinite(a) && std::isfinite(b) && std::fabs(a - b) <= 1e-5f * (std::fabs(a) + std::fabs(b)) + 1e-6f;
+    std::vector<float> sorted = keys;
+    std::sort(sorted.begin(), sorted.end(), std::greater<float>());
+    const float a = sorted[count - 1], b = sorted[count];
+    auto tol = [](float x, float y) { return 1e-5f * (std::fabs(x) + std::fabs(y)) + 1e-6f; };
+    if (!std::isfinite(a) || !std::isfinite(b) || std::fabs(a - b) > tol(a, b)) return false;
+    int64_t n = 0;
+    for (size_t i = 0; i < keys.size(); ++i) {
+        n += chosen[i];
+        if (chosen[i] && keys[i] < a - tol(a, keys[i])) return false;
+        if (!chosen[i] && keys[i] > a + tol(a, keys[i])) return false;
+    }
+    return n == count;
 }
 
 double maxRelDiff(const at::Tensor& got, const at::Tensor& ref) {
@@ -105,6 +116,7 @@ Comparison compareChoices(const BatchReductionInput& in, const ReductionRecipe& 
     for (size_t b = 0; b < in.lengths.size(); ++b) {
         const int64_t n = in.lengths[b];
         std::vector<float> importanceKeys, cosineKeys;
+        std::vector<bool> gotInB, gotRemoved;  // the kernels' choices, for the keys above
         int64_t inBCount = 0, removedCount = 0;
         bool splitDiffers = false, matchDiffers = false, matchNearTie = true, fateDiffers = false;
         for (int64_t i = 0; i < n; ++i) {
@@ -116,7 +128,11 @@ Comparison compareChoices(const BatchReductionInput& in, const ReductionRecipe& 
                                          ? std::numeric_limits<float>::infinity()
                                          : imp);
             const int64_t rm = rMatch.data_ptr<int64_t>()[at], gm = gMatch.data_ptr<int64_t>()[at];
-            if (rm >= 0) cosineKeys.push_back(rCos.data_ptr<float>()[at]);
+            gotInB.push_back(gInB.data_ptr<uint8_t>()[at] != 0);
+            if (rm >= 0) {
+                cosineKeys.push_back(rCos.data_ptr<float>()[at]);
+                gotRemoved.push_back(gFate.data_ptr<int64_t>()[at] != 0);
+            }
             removedCount += rFate.data_ptr<int64_t>()[at] != 0;
             splitDiffers = splitDiffers || rb != (gInB.data_ptr<uint8_t>()[at] != 0);
             if (rm != gm) {
@@ -149,13 +165,13 @@ Comparison compareChoices(const BatchReductionInput& in, const ReductionRecipe& 
         c.decisionsEqual = false;
         const std::string seq = "sequence " + std::to_string(b);
         if (splitDiffers) {
-            c.nearTie = recipe.split != SplitRule::AlternatePositions && nearTieAtThreshold(importanceKeys, inBCount);
+            c.nearTie = recipe.split != SplitRule::AlternatePositions && validUpToRounding(importanceKeys, gotInB, inBCount);
             c.problem = seq + ": the set B differs" + (c.nearTie ? " (importances at the threshold within rounding)" : "");
         } else if (matchDiffers) {
             c.nearTie = matchNearTie;
             c.problem = std::string(matchWhere) + (c.nearTie ? " (equal cosines within rounding)" : "");
         } else {
-            c.nearTie = nearTieAtThreshold(cosineKeys, removedCount);
+            c.nearTie = validUpToRounding(cosineKeys, gotRemoved, removedCount);
             c.problem = std::string(fateWhere) + (c.nearTie ? " (cosines at the removal threshold within rounding)" : "");
         }
         if (!c.nearTie) return c;

@@ -111,7 +111,7 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
     const int64_t oBest = longs.reserve(rowsIn), oMatch = longs.reserve(rowsIn), oFate = longs.reserve(rowsIn),
                   oDestination = longs.reserve(rowsIn), oKept = longs.reserve(rowsOut);
     const bool channelChoice = rc.hidden == HiddenMerge::Hybrid && rc.channelChoice;
-    const int64_t oInB = bytes.reserve(rowsIn), oProtectOut = bytes.reserve(rowsOut),
+    const int64_t oInB = bytes.reserve(rowsIn), oRemovedFlag = bytes.reserve(rowsIn), oProtectOut = bytes.reserve(rowsOut),
                   oChosen = bytes.reserve(B * s.kmax * (channelChoice ? D : 1));
     for (Arena* a : {&ints, &floats, &longs, &bytes}) a->allocate();
 
@@ -137,6 +137,7 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
     buf.destination = longs.pointer<int64_t>(oDestination);
     buf.kept = longs.pointer<int64_t>(oKept);
     buf.inB = bytes.pointer<bool>(oInB);
+    buf.removed = bytes.pointer<uint8_t>(oRemovedFlag);
     buf.chosen = bytes.pointer<uint8_t>(oChosen);
 
     const bool* prot = protect.data_ptr<bool>();
@@ -146,6 +147,7 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
     if (rc.split != Split::ImportanceOnly) {
         if (anyMatching) launchBestMatch(h, s, rc, buf);
         if (totalRemoved > 0) launchRankByCosine(s, buf);
+        launchRemoval(s, rc, buf);
         launchFinalize(s, rc, buf);
         if (totalRemoved > 0) launchMergeChoice(h, s, rc, buf);
     }

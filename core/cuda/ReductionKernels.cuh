@@ -60,7 +60,8 @@ struct StepBuffers {
     int* bList = nullptr;      // [B * nBmax] rows of B, ascending
     int* rankRemoval = nullptr;  // [B * nAmax] rank of each A slot by cosine; zeroed by rowStats
     int* removedList = nullptr;  // [B * kmax] removed rows, ascending
-    int* groupCount = nullptr;   // per row: removed tokens merged into it (j)
+    uint8_t* removed = nullptr;  // per row: removed at this step (removalKernel)
+    int* groupCount = nullptr;   // per row: removed tokens merged into it (j); zeroed by rowStats
     int* groupEnd = nullptr;     // per row: end of its members in memberList (the members are [end - j, end))
     int* memberList = nullptr;   // [B * kmax] removed rows grouped by destination, each group ascending
     int* mergedCount = nullptr;  // [B * kmax] per member slot: channels (or 1 for the token) merged; zeroed
@@ -144,23 +145,38 @@ __device__ __forceinline__ int blockExclusiveScan(int v, int* scratch, int* tota
     return before + inclusive - v;
 }
 
-// Stable partition of the rows [0, n) by flag(i), by the whole block: onTrue(i, t) for the t-th row (in order)
-// with the flag, onFalse(i, f) for the f-th without. Each thread takes one contiguous run of rows and evaluates
-// flag twice per row (it must be a pure function). Returns the number of rows with the flag.
+// Stable partition of the rows [0, n) by flag(i), by the whole block, a tile of blockDim.x rows at a time (loads
+// coalesced, one block scan per tile): onTrue(i, t) for the t-th row (in order) with the flag, onFalse(i, f) for
+// the f-th without. Returns the number of rows with the flag.
 template <typename Flag, typename OnTrue, typename OnFalse>
 __device__ int stablePartition(int n, Flag flag, OnTrue onTrue, OnFalse onFalse, int* scratch) {
-    const int per = (n + blockDim.x - 1) / blockDim.x;
-    const int lo = min(n, static_cast<int>(threadIdx.x) * per), hi = min(n, lo + per);
-    int count = 0;
-    for (int i = lo; i < hi; ++i) count += flag(i) ? 1 : 0;
-    int total = 0;
-    int t = blockExclusiveScan(count, scratch, &total);
-    int f = lo - t;
-    for (int i = lo; i < hi; ++i) {
-        if (flag(i)) onTrue(i, t++);
-        else onFalse(i, f++);
+    int before = 0;  // rows with the flag in earlier tiles
+    for (int c0 = 0; c0 < n; c0 += blockDim.x) {
+        const int i = c0 + static_cast<int>(threadIdx.x);
+        const bool f = i < n && flag(i);
+        int total = 0;
+        const int t = blockExclusiveScan(f ? 1 : 0, scratch, &total);
+        if (i < n) {
+            if (f) onTrue(i, before + t);
+            else onFalse(i, i - before - t);
+        }
+        before += total;
     }
-    return total;
+    return before;
+}
+
+// Exclusive prefix sums of value(i) over the rows [0, n), a tile at a time: out(i, sum of the values before i).
+template <typename Value, typename Out>
+__device__ void blockPrefixSums(int n, Value value, Out out, int* scratch) {
+    int before = 0;
+    for (int c0 = 0; c0 < n; c0 += blockDim.x) {
+        const int i = c0 + static_cast<int>(threadIdx.x);
+        const int v = i < n ? value(i) : 0;
+        int total = 0;
+        const int t = blockExclusiveScan(v, scratch, &total);
+        if (i < n) out(i, before + t);
+        before += total;
+    }
 }
 
 // Launchers (one per kernel; each on the current stream, its error checked).
@@ -170,6 +186,7 @@ void launchRankByImportance(const StepShape& s, const StepBuffers& buf);
 void launchSplit(const bool* protect, const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
 void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
 void launchRankByCosine(const StepShape& s, const StepBuffers& buf);
+void launchRemoval(const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
 void launchFinalize(const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
 void launchMergeChoice(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
 void launchMergeCompact(const at::Tensor& hidden, const at::Tensor& residual, const float* sizes, const bool* protect,

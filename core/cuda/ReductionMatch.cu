@@ -6,7 +6,7 @@
 // a 64-bit atomicMax (FusedReduction's packBest: exact and independent of the order of the blocks). The
 // cosine matrix itself never reaches device memory.
 //
-// bf16 / fp16: tensor cores (wmma 16x16x16, fp32 accumulation), operand tiles brought in by cp.async, two
+// bf16 / fp16: tensor cores (wmma 16x16x16, fp32 accumulation), operand tiles brought in by cp.async, four
 // stages deep; the clipping max(g, 0) is applied in shared memory. fp32: a plain fp32 product (no TF32),
 // 4 x 4 outputs per thread.
 #include "core/cuda/ReductionKernels.cuh"
@@ -23,7 +23,7 @@ namespace {
 
 namespace wmma = nvcuda::wmma;
 
-constexpr int kThreads = 256;  // 8 warps
+constexpr int kThreads = 256;  // 8 warps (fp32 kernel)
 __device__ __forceinline__ float negInf() { return __uint_as_float(0xff800000u); }
 
 __device__ __forceinline__ void cpAsync16(void* smem, const void* gmem, int srcBytes) {
@@ -87,41 +87,65 @@ __device__ __forceinline__ void loadTileRows(TileRows<BM, BN>& t, const StepShap
     }
 }
 
-template <typename T, int BM, int BN>
-__global__ void __launch_bounds__(kThreads)
+// One tile configuration of the tensor-core kernel: BM x BN outputs per block, WARPS_M x WARPS_N warps, k steps
+// of BK channels, STAGES operand tiles in flight (cp.async groups).
+template <int BM_, int BN_, int WARPS_M_, int WARPS_N_, int STAGES_>
+struct TileConfig {
+    static constexpr int BM = BM_, BN = BN_, WARPS_M = WARPS_M_, WARPS_N = WARPS_N_, STAGES = STAGES_;
+    static constexpr int BK = 32, LDS = BK + 8;  // 16 extra bytes per smem row against bank conflicts
+    static constexpr int THREADS = 32 * WARPS_M * WARPS_N;
+    static constexpr int LDF = 20;  // fp32 scratch row length for the epilogue
+    template <typename T>
+    static constexpr int operandBytes() {
+        return STAGES * (BM + BN) * LDS * static_cast<int>(sizeof(T));
+    }
+    static constexpr int epilogueBytes() {
+        return WARPS_M * WARPS_N * 16 * LDF * 4 + BM * WARPS_N * 8;
+    }
+    template <typename T>
+    static constexpr int smemBytes() {
+        return operandBytes<T>() > epilogueBytes() ? operandBytes<T>() : epilogueBytes();
+    }
+};
+using BigTiles = TileConfig<128, 128, 2, 4, 4>;    // 256 threads, 80 KB: two blocks per multiprocessor
+using SmallTiles = TileConfig<64, 64, 2, 2, 4>;    // 128 threads, 40 KB, for short sequences
+
+template <typename T, typename C>
+__global__ void __launch_bounds__(C::THREADS, 2)
     bestMatchTensorCoreKernel(const T* __restrict__ h, StepShape s, bool clipped, StepBuffers buf) {
-    constexpr int BK = 32, LDS = BK + 8;  // 16 extra bytes per smem row against bank conflicts
-    constexpr int WM = BM / 2, WN = BN / 4, FM = WM / 16, FN = WN / 16;  // 2 x 4 warps
+    constexpr int BM = C::BM, BN = C::BN, BK = C::BK, LDS = C::LDS, STAGES = C::STAGES, THREADS = C::THREADS;
+    constexpr int WM = BM / C::WARPS_M, WN = BN / C::WARPS_N, FM = WM / 16, FN = WN / 16;
     constexpr int CH = BK * sizeof(T) / 16;  // 16-byte chunks per tile row
-    static_assert(FM >= 1 && FN >= 1 && BM % 32 == 0 && BN % 64 == 0, "tile shape");
+    static_assert(FM >= 1 && FN >= 1 && WM % 16 == 0 && WN % 16 == 0, "tile shape");
     const int b = blockIdx.z, nA = s.nA(b), nB = s.nB(b);
     const int a0 = blockIdx.x * BM, c0 = blockIdx.y * BN;
     if (a0 >= nA || c0 >= nB) return;
 
-    __shared__ __align__(128) T As[2][BM * LDS];
-    __shared__ __align__(128) T Bs[2][BN * LDS];
+    extern __shared__ __align__(128) unsigned char smem[];
+    T* operands = reinterpret_cast<T*>(smem);  // STAGES x (A tile [BM][LDS], then B tile [BN][LDS])
     __shared__ TileRows<BM, BN> rows;
     loadTileRows(rows, s, buf, b, a0, c0, nA, nB);
     __syncthreads();
 
     const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
-    const int wm = warp / 4, wn = warp % 4;
+    const int wm = warp / C::WARPS_N, wn = warp % C::WARPS_N;
+    auto stageA = [&](int stage) { return operands + stage * (BM + BN) * LDS; };
+    auto stageB = [&](int stage) { return operands + stage * (BM + BN) * LDS + BM * LDS; };
     auto load = [&](int stage, int k0) {
-        for (int c = tid; c < (BM + BN) * CH; c += kThreads) {
+        for (int c = tid; c < (BM + BN) * CH; c += THREADS) {
             const bool isA = c < BM * CH;
             const int q = isA ? c : c - BM * CH, r = q / CH, part = q % CH, col = k0 + part * 8;
             const int64_t off = isA ? rows.offA[r] : rows.offB[r];
-            T* dst = (isA ? As[stage] : Bs[stage]) + r * LDS + part * 8;
+            T* dst = (isA ? stageA(stage) : stageB(stage)) + r * LDS + part * 8;
             const bool ok = off >= 0 && col < s.D;  // past the end: zeros (D is a multiple of 8)
             cpAsync16(dst, ok ? h + off + col : h, ok ? 16 : 0);
         }
-        cpAsyncCommit();
     };
     auto clipStage = [&](int stage) {  // each thread clips the chunks it brought in itself
-        for (int c = tid; c < (BM + BN) * CH; c += kThreads) {
+        for (int c = tid; c < (BM + BN) * CH; c += THREADS) {
             const bool isA = c < BM * CH;
             const int q = isA ? c : c - BM * CH, r = q / CH, part = q % CH;
-            clip8(reinterpret_cast<uint4*>((isA ? As[stage] : Bs[stage]) + r * LDS + part * 8));
+            clip8(reinterpret_cast<uint4*>((isA ? stageA(stage) : stageB(stage)) + r * LDS + part * 8));
         }
     };
 
@@ -131,19 +155,23 @@ __global__ void __launch_bounds__(kThreads)
 #pragma unroll
         for (int j = 0; j < FN; ++j) wmma::fill_fragment(acc[i][j], 0.f);
 
+    // Multistage pipeline: tiles kt + 1 .. kt + STAGES - 1 are in flight while tile kt is multiplied. Every
+    // iteration commits one group (empty past the end), so "all but the newest STAGES - 2" is always tile kt.
     const int KT = (s.D + BK - 1) / BK;
-    load(0, 0);
+#pragma unroll
+    for (int st = 0; st < STAGES - 1; ++st) {
+        if (st < KT) load(st, st * BK);
+        cpAsyncCommit();
+    }
     for (int kt = 0; kt < KT; ++kt) {
-        if (kt + 1 < KT) {
-            load((kt + 1) & 1, (kt + 1) * BK);
-            cpAsyncWait<1>();
-        } else {
-            cpAsyncWait<0>();
-        }
-        if (clipped) clipStage(kt & 1);
-        __syncthreads();
-        const T* At = As[kt & 1];
-        const T* Bt = Bs[kt & 1];
+        cpAsyncWait<STAGES - 2>();
+        if (clipped) clipStage(kt % STAGES);
+        __syncthreads();  // tile kt is in for everyone, and everyone is done with tile kt - 1
+        const int next = kt + STAGES - 1;
+        if (next < KT) load(next % STAGES, next * BK);
+        cpAsyncCommit();
+        const T* At = stageA(kt % STAGES);
+        const T* Bt = stageB(kt % STAGES);
 #pragma unroll
         for (int kk = 0; kk < BK; kk += 16) {
             wmma::fragment<wmma::matrix_a, 16, 16, 16, T, wmma::row_major> fa[FM];
@@ -157,17 +185,16 @@ __global__ void __launch_bounds__(kThreads)
 #pragma unroll
                 for (int j = 0; j < FN; ++j) wmma::mma_sync(acc[i][j], fa[i], fb[j], acc[i][j]);
         }
-        __syncthreads();
     }
+    cpAsyncWait<0>();
+    __syncthreads();  // the operand buffers are free for the epilogue
 
     // Row maxima: each 16 x 16 accumulator goes through a per-warp scratch tile; lane l scans row l % 16,
-    // columns (l / 16) * 8 .. + 8. The operand buffers are free now.
-    constexpr int LDF = 20;
-    static_assert(sizeof(As) >= kThreads / 32 * 16 * LDF * sizeof(float), "scratch fits in As");
-    static_assert(sizeof(Bs) >= BM * 4 * (sizeof(float) + sizeof(int)), "partials fit in Bs");
-    float* scratch = reinterpret_cast<float*>(&As[0][0]) + warp * 16 * LDF;
-    float* partV = reinterpret_cast<float*>(&Bs[0][0]);  // [BM][4] per warp column
-    int* partC = reinterpret_cast<int*>(partV + BM * 4);
+    // columns (l / 16) * 8 .. + 8.
+    constexpr int LDF = C::LDF;
+    float* scratch = reinterpret_cast<float*>(smem) + warp * 16 * LDF;
+    float* partV = reinterpret_cast<float*>(smem) + C::WARPS_M * C::WARPS_N * 16 * LDF;  // [BM][WARPS_N]
+    int* partC = reinterpret_cast<int*>(partV + BM * C::WARPS_N);
     const int r16 = lane & 15, half = lane >> 4;
 #pragma unroll
     for (int i = 0; i < FM; ++i) {
@@ -189,20 +216,31 @@ __global__ void __launch_bounds__(kThreads)
         }
         keepBetter(v, col, __shfl_xor_sync(0xffffffffu, v, 16), __shfl_xor_sync(0xffffffffu, col, 16));
         if (half == 0) {
-            partV[rowInTile * 4 + wn] = v;
-            partC[rowInTile * 4 + wn] = col;
+            partV[rowInTile * C::WARPS_N + wn] = v;
+            partC[rowInTile * C::WARPS_N + wn] = col;
         }
     }
     __syncthreads();
-    for (int q = tid; q < BM; q += kThreads) {
+    for (int q = tid; q < BM; q += THREADS) {
         if (a0 + q >= nA) continue;
         float v = negInf();
         int col = -1;
-        for (int w = 0; w < 4; ++w) keepBetter(v, col, partV[q * 4 + w], partC[q * 4 + w]);
+        for (int w = 0; w < C::WARPS_N; ++w) keepBetter(v, col, partV[q * C::WARPS_N + w], partC[q * C::WARPS_N + w]);
         if (col < 0) continue;
         const int64_t aRow = static_cast<int64_t>(b) * s.M + buf.aList[static_cast<int64_t>(b) * s.nAmax + a0 + q];
         atomicMax(&buf.best[aRow], packBest(v, rows.posB[col]));
     }
+}
+
+template <typename T, typename C>
+void launchTensorCore(const T* h, const StepShape& s, bool clipped, const StepBuffers& buf, cudaStream_t stream) {
+    constexpr int bytes = C::template smemBytes<T>();
+    auto kernel = bestMatchTensorCoreKernel<T, C>;
+    // Above 48 KB of dynamic shared memory a kernel must ask (per device; cheap, so asked at every launch).
+    if (bytes > 48 * 1024) C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes));
+    const dim3 grid((s.nAmax + C::BM - 1) / C::BM, (s.nBmax + C::BN - 1) / C::BN, s.B);
+    kernel<<<grid, C::THREADS, bytes, stream>>>(h, s, clipped, buf);
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
 }
 
 // fp32 models: 64 x 64 tiles, k steps of 16, each of the 256 threads owns 4 rows x 4 columns.
@@ -289,14 +327,8 @@ void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRec
             const T* h = reinterpret_cast<const T*>(hidden.data_ptr());
             // Large tiles when there are enough of them to fill the GPU twice over, else small ones.
             const int64_t bigTiles = static_cast<int64_t>((s.nAmax + 127) / 128) * ((s.nBmax + 127) / 128) * s.B;
-            if (bigTiles >= 264) {
-                const dim3 grid((s.nAmax + 127) / 128, (s.nBmax + 127) / 128, s.B);
-                bestMatchTensorCoreKernel<T, 128, 128><<<grid, kThreads, 0, stream>>>(h, s, r.clippedFeatures, buf);
-            } else {
-                const dim3 grid((s.nAmax + 63) / 64, (s.nBmax + 63) / 64, s.B);
-                bestMatchTensorCoreKernel<T, 64, 64><<<grid, kThreads, 0, stream>>>(h, s, r.clippedFeatures, buf);
-            }
-            C10_CUDA_KERNEL_LAUNCH_CHECK();
+            if (bigTiles >= 264) launchTensorCore<T, BigTiles>(h, s, r.clippedFeatures, buf, stream);
+            else launchTensorCore<T, SmallTiles>(h, s, r.clippedFeatures, buf, stream);
         }
     });
 }

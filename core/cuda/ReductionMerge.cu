@@ -133,11 +133,11 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
     const int64_t base = static_cast<int64_t>(b) * s.M;
     const int i = static_cast<int>(buf.kept[outRow]);
     const int64_t row = base + i;
-    // Sequences that remove nothing keep their rows as they are (the ATen code merges there with size 1, which
-    // is exact); in the others every row goes through the weighted average, as in the ATen code.
+    // Rows that receive no removed token are copied as they are (as in the ATen code); destinations go through
+    // the weighted average.
     const bool active = merges && s.removeCount(b) > 0;
-    const bool mergeHidden = active && rc.hidden != HiddenMerge::Prune, mergeResidual = active && rc.mergeResidual;
     const int j = active ? buf.groupCount[row] : 0;
+    const bool mergeHidden = j > 0 && rc.hidden != HiddenMerge::Prune, mergeResidual = j > 0 && rc.mergeResidual;
     const int end = j ? buf.groupEnd[row] : 0, start = end - j;
     const int* members = buf.memberList + static_cast<int64_t>(b) * s.kmax;
     const uint8_t* chosen = buf.chosen + static_cast<int64_t>(b) * s.kmax * (rc.channelChoice ? D : 1);
@@ -147,6 +147,16 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
     if (threadIdx.x == 0) {
         sizeOut[outRow] = mergeResidual ? total : own;
         protectOut[outRow] = protect[row];
+    }
+    if (j == 0) {  // most rows: a copy, both loads in flight before the stores
+        for (int c = threadIdx.x * 8; c < D; c += blockDim.x * 8) {
+            float x[8], y[8];
+            load8(r + row * D + c, x);
+            load8(h + row * D + c, y);
+            store8(rOut + outRow * D + c, x);
+            store8(hOut + outRow * D + c, y);
+        }
+        return;
     }
     for (int c = threadIdx.x * 8; c < D; c += blockDim.x * 8) {
         float x[8];
@@ -247,7 +257,7 @@ void launchMergeCompact(const at::Tensor& hidden, const at::Tensor& residual, co
     TORCH_CHECK(s.B <= 65535, "token reduction kernels: at most 65535 sequences per batch");
     // The EViT split and prune-only merge nothing: survivors are copied.
     const bool merges = r.split != Split::ImportanceOnly && (r.mergeResidual || r.hidden != HiddenMerge::Prune);
-    const int threads = static_cast<int>(std::min<int64_t>(256, std::max<int64_t>(32, (s.D / 8 + 31) / 32 * 32)));
+    const int threads = static_cast<int>(std::min<int64_t>(512, std::max<int64_t>(32, (s.D / 8 + 31) / 32 * 32)));
     auto stream = c10::cuda::getCurrentCUDAStream();
     dispatchCudaType(hidden.scalar_type(), [&](auto tag) {
         using T = decltype(tag);

@@ -6,8 +6,10 @@
 //                      blocks of 256 tokens x 256 others, counts added with integer atomics (exact)
 //   splitKernel        one block per sequence: B = rank < |B| (or the alternate-position rule), the A and B
 //                      lists in order; for EViT the survivors directly
-//   finalizeKernel     one block per sequence: the removed tokens (rank by cosine < count), survivors, the
-//                      per-token details, and the removed tokens grouped by destination in position order
+//   removalKernel      one thread per row: removed or not (rank by cosine < count), the per-token details,
+//                      group sizes
+//   finalizeKernel     one block per sequence: survivors and removed tokens in order, and the removed tokens
+//                      grouped by destination in position order
 #include "core/cuda/ReductionKernels.cuh"
 
 #include <c10/cuda/CUDAException.h>
@@ -46,6 +48,7 @@ __global__ void __launch_bounds__(kStatsRowsPerBlock * 32)
         // The accumulators the later kernels add into, zeroed here rather than by separate memsets.
         buf.rankImportance[row] = 0;
         buf.best[row] = 0ull;
+        buf.groupCount[row] = 0;
         if (i < s.nAmax) buf.rankRemoval[static_cast<int64_t>(b) * s.nAmax + i] = 0;
         if (i < s.kmax) buf.mergedCount[static_cast<int64_t>(b) * s.kmax + i] = 0;
     }
@@ -161,45 +164,52 @@ __global__ void __launch_bounds__(kSequenceThreads)
         scratch);
 }
 
-__global__ void __launch_bounds__(kSequenceThreads) finalizeKernel(StepShape s, StepRecipe r, StepBuffers buf) {
+// Step 4 for every row at once: the k tokens of A with the most similar match go (rank by cosine < k). Writes
+// the per-token details, the removed flags and each destination's group size.
+__global__ void __launch_bounds__(256) removalKernel(StepShape s, StepRecipe r, StepBuffers buf) {
+    const int64_t row = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (row >= static_cast<int64_t>(s.B) * s.M) return;
+    const int b = static_cast<int>(row / s.M), i = static_cast<int>(row % s.M);
+    if (i >= s.length(b)) {
+        buf.removed[row] = 0;
+        return;
+    }
+    const int k = s.removeCount(b), e = buf.aSlot[row];
+    const bool hasMatch = e >= 0 && s.nB(b) > 0;
+    const unsigned long long p = hasMatch ? buf.best[row] : 0ull;
+    buf.match[row] = hasMatch ? bestPosition(p) : -1;
+    buf.cosine[row] = hasMatch ? bestCosine(p) : 0.f;
+    const bool removed = k > 0 && hasMatch && buf.rankRemoval[static_cast<int64_t>(b) * s.nAmax + e] < k;
+    buf.removed[row] = removed;
+    if (!removed) {
+        buf.fate[row] = kFateKept;
+        buf.destination[row] = -1;
+        buf.mergedFraction[row] = 0.f;
+        return;
+    }
+    const int dst = bestPosition(p);
+    atomicAdd(&buf.groupCount[static_cast<int64_t>(b) * s.M + dst], 1);
+    if (r.hidden == HiddenMerge::Prune) {
+        // Nothing of h is merged, so the fate follows from the residual strategy alone; otherwise the merge
+        // kernel, which knows the channel choice, writes it.
+        buf.mergedFraction[row] = 0.f;
+        buf.fate[row] = r.mergeResidual ? kFateMerged : kFatePruned;
+        buf.destination[row] = r.mergeResidual ? dst : -1;
+    }
+}
+
+// One block per sequence: survivors and removed tokens in order, where each destination's members start, and
+// the removed tokens grouped by destination (position order within each group).
+__global__ void __launch_bounds__(kSequenceThreads) finalizeKernel(StepShape s, StepBuffers buf) {
     __shared__ int scratch[32];
     __shared__ int chunkDst[kSequenceThreads];
-    const int b = blockIdx.x, n = s.length(b), k = s.removeCount(b), nB = s.nB(b);
+    const int b = blockIdx.x, n = s.length(b), k = s.removeCount(b);
     const int64_t base = static_cast<int64_t>(b) * s.M;
-    const int* rankRemoval = buf.rankRemoval + static_cast<int64_t>(b) * s.nAmax;
     int* removedList = buf.removedList + static_cast<int64_t>(b) * s.kmax;
     int* members = buf.memberList + static_cast<int64_t>(b) * s.kmax;
     int64_t* kept = buf.kept + static_cast<int64_t>(b) * s.M2;
-    for (int i = threadIdx.x; i < n; i += blockDim.x) buf.groupCount[base + i] = 0;
-    __syncthreads();
-    // Step 4: the k tokens of A with the most similar match go.
-    auto removed = [&](int i) {
-        const int e = buf.aSlot[base + i];
-        return k > 0 && e >= 0 && rankRemoval[e] < k;
-    };
-    for (int i = threadIdx.x; i < n; i += blockDim.x) {
-        const bool hasMatch = buf.aSlot[base + i] >= 0 && nB > 0;
-        const unsigned long long p = hasMatch ? buf.best[base + i] : 0ull;
-        buf.match[base + i] = hasMatch ? bestPosition(p) : -1;
-        buf.cosine[base + i] = hasMatch ? bestCosine(p) : 0.f;
-        if (!removed(i)) {
-            buf.fate[base + i] = kFateKept;
-            buf.destination[base + i] = -1;
-            buf.mergedFraction[base + i] = 0.f;
-            continue;
-        }
-        const int dst = bestPosition(p);
-        atomicAdd(&buf.groupCount[base + dst], 1);
-        if (r.hidden == HiddenMerge::Prune) {
-            // Nothing of h is merged, so the fate follows from the residual strategy alone; otherwise the
-            // merge kernel, which knows the channel choice, writes it.
-            buf.mergedFraction[base + i] = 0.f;
-            buf.fate[base + i] = r.mergeResidual ? kFateMerged : kFatePruned;
-            buf.destination[base + i] = r.mergeResidual ? dst : -1;
-        }
-    }
     stablePartition(
-        n, [&](int i) { return !removed(i); },
+        n, [&](int i) { return buf.removed[base + i] == 0; },
         [&](int i, int t) {
             if (t < s.M2) kept[t] = i;
         },
@@ -208,25 +218,15 @@ __global__ void __launch_bounds__(kSequenceThreads) finalizeKernel(StepShape s, 
         },
         scratch);
     for (int t = s.outLength(b) + threadIdx.x; t < s.M2; t += blockDim.x) kept[t] = 0;
-    __syncthreads();  // the group counts (this block's atomics) and the removed list are complete
     if (k == 0) return;
-    // Where each destination's members start: an exclusive prefix sum of the group counts over the rows.
-    {
-        const int per = (n + blockDim.x - 1) / blockDim.x;
-        const int lo = min(n, static_cast<int>(threadIdx.x) * per), hi = min(n, lo + per);
-        int sum = 0;
-        for (int i = lo; i < hi; ++i) sum += buf.groupCount[base + i];
-        int total = 0;
-        int run = blockExclusiveScan(sum, scratch, &total);
-        for (int i = lo; i < hi; ++i) {
-            buf.groupEnd[base + i] = run;
-            run += buf.groupCount[base + i];
-        }
-    }
-    __syncthreads();
-    // The removed tokens into their groups, in position order within each group: chunks of the (ascending)
-    // removed list in order; inside a chunk a token's slot counts the earlier tokens with its destination.
-    // groupEnd serves as the cursor and ends at each group's end.
+    // Where each destination's members start: an exclusive prefix sum of the group sizes over the rows.
+    blockPrefixSums(
+        n, [&](int i) { return buf.groupCount[base + i]; }, [&](int i, int start) { buf.groupEnd[base + i] = start; },
+        scratch);
+    __syncthreads();  // the removed list and the group starts are complete
+    // The removed tokens into their groups: chunks of the (ascending) removed list in order; inside a chunk a
+    // token's slot counts the earlier tokens of the chunk with its destination. groupEnd serves as the cursor
+    // and ends at each group's end.
     for (int c0 = 0; c0 < k; c0 += blockDim.x) {
         const int e = c0 + threadIdx.x;
         const int a = e < k ? removedList[e] : -1;
@@ -234,8 +234,10 @@ __global__ void __launch_bounds__(kSequenceThreads) finalizeKernel(StepShape s, 
         chunkDst[threadIdx.x] = dst;
         __syncthreads();
         if (e < k) {
-            int earlier = 0;
-            for (int t = 0; t < static_cast<int>(threadIdx.x); ++t) earlier += chunkDst[t] == dst;
+            // Earlier lanes of my warp by a match mask, earlier warps from shared memory.
+            const unsigned same = __match_any_sync(__activemask(), dst);
+            int earlier = __popc(same & ((1u << (threadIdx.x & 31)) - 1u));
+            for (int t = 0; t < static_cast<int>(threadIdx.x & ~31u); ++t) earlier += chunkDst[t] == dst;
             members[buf.groupEnd[base + dst] + earlier] = a;
         }
         __syncthreads();
@@ -279,8 +281,14 @@ void launchSplit(const bool* protect, const StepShape& s, const StepRecipe& r, c
     C10_CUDA_KERNEL_LAUNCH_CHECK();
 }
 
-void launchFinalize(const StepShape& s, const StepRecipe& r, const StepBuffers& buf) {
-    finalizeKernel<<<s.B, kSequenceThreads, 0, c10::cuda::getCurrentCUDAStream()>>>(s, r, buf);
+void launchRemoval(const StepShape& s, const StepRecipe& r, const StepBuffers& buf) {
+    const int64_t rows = static_cast<int64_t>(s.B) * s.M;
+    removalKernel<<<static_cast<unsigned>((rows + 255) / 256), 256, 0, c10::cuda::getCurrentCUDAStream()>>>(s, r, buf);
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+}
+
+void launchFinalize(const StepShape& s, const StepRecipe&, const StepBuffers& buf) {
+    finalizeKernel<<<s.B, kSequenceThreads, 0, c10::cuda::getCurrentCUDAStream()>>>(s, buf);
     C10_CUDA_KERNEL_LAUNCH_CHECK();
 }
 

@@ -105,6 +105,9 @@ at::Tensor paddingMask(const at::Tensor& lengths, int64_t L, const at::Device& d
     for (int64_t b = 0; b < lengths.size(0); ++b) padding = padding || len[b] < L;
     if (!padding) return {};
     at::Tensor valid = at::arange(L, at::kLong).unsqueeze(0) < lengths.unsqueeze(1);  // [B, L]
+    // On a GPU through pinned memory without blocking: a plain copy would wait for all work queued so far (after
+    // a reduction step, the whole forward pass up to it).
+    if (device.is_cuda()) return valid.to(at::kFloat).pin_memory().to(device, /*non_blocking=*/true);
     return valid.to(at::kFloat).to(device);
 }
 

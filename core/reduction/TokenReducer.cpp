@@ -60,33 +60,36 @@ at::Tensor addRowsInOrder(at::Tensor base, const at::Tensor& dst, const at::Tens
 }
 
 // Size-weighted merge of removed rows into their destinations; `weight` [k, 1] or [k, D] zero where a
-// removed token does not take part (pruned in that channel).
+// removed token does not take part (pruned in that channel). Rows that receive nothing stay as they are
+// (bit for bit: x * size / size need not round back to x); `isDestination` [n, 1] marks the others.
 at::Tensor weightedMerge(const at::Tensor& x, const at::Tensor& size, const at::Tensor& rem, const at::Tensor& dst,
-                         const at::Tensor& weight) {
+                         const at::Tensor& weight, const at::Tensor& isDestination) {
     at::Tensor num = x * size.unsqueeze(1);
     addRowsInOrder(num, dst, x.index_select(0, rem) * weight);
     at::Tensor den = size.unsqueeze(1).expand({x.size(0), weight.size(1)}).clone();
     addRowsInOrder(den, dst, weight);
-    return num / den;
+    return at::where(isDestination, num / den, x);
 }
 
 // Step 5 (docs/token-reduction.md) on flat streams [n, D]: the removed rows go into their destinations
 // dst. The residual is merged with the sizes as weights (when the recipe merges it) and the sizes add up;
 // the mixer output is merged in all channels, none, or the ones the hybrid rule picks (per channel, or per
-// token by importance). weightSize weights the destinations' own rows. Returns the new streams and sizes and,
+// token by importance); rows that receive nothing are left as they are. Returns the new streams and sizes and,
 // per removed token, the share of mixer-output channels merged (undefined when the recipe prunes h).
 struct MergedRows {
     at::Tensor hidden, residual, sizes, mergedShare;
 };
 
 MergedRows mergeRemovedRows(const at::Tensor& h, const at::Tensor& r, const at::Tensor& size,
-                            const at::Tensor& weightSize, const at::Tensor& importance, const at::Tensor& removed,
+                            const at::Tensor& importance, const at::Tensor& removed,
                             const at::Tensor& dst, const ReductionRecipe& recipe) {
     const int64_t n = h.size(0), k = removed.size(0);
     MergedRows out{h, r, size, {}};
     const at::Tensor remSize = size.index_select(0, removed).unsqueeze(1);
+    const at::Tensor isDestination =
+        at::zeros({n, 1}, dst.options().dtype(at::kBool)).index_fill_(0, dst, true);
     if (recipe.residual == ResidualStrategy::Merge) {
-        out.residual = weightedMerge(r, weightSize, removed, dst, remSize);
+        out.residual = weightedMerge(r, size, removed, dst, remSize, isDestination);
         out.sizes = addRowsInOrder(size.clone(), dst, remSize.squeeze(1));
     }
     if (recipe.hidden != HiddenStrategy::Prune) {
@@ -97,7 +100,7 @@ MergedRows mergeRemovedRows(const at::Tensor& h, const at::Tensor& r, const at::
             chosen = hybridMergeChoice(h.index_select(0, removed), dst, n);
         else
             chosen = hybridMergeChoice(importance.index_select(0, removed).unsqueeze(1), dst, n);
-        out.hidden = weightedMerge(h, weightSize, removed, dst, chosen.to(at::kFloat) * remSize);
+        out.hidden = weightedMerge(h, size, removed, dst, chosen.to(at::kFloat) * remSize, isDestination);
         out.mergedShare = chosen.to(at::kFloat).mean(1);
     }
     return out;
@@ -170,7 +173,7 @@ ReductionStepResult reduceTokens(const ReductionStepInput& in, const ReductionRe
                 at::Tensor pick = std::get<0>(at::sort(descendingStableOrder(sigma).narrow(0, 0, k)));
                 removed = A.index_select(0, pick);
                 at::Tensor dst = bestB.index_select(0, pick);
-                MergedRows m = mergeRemovedRows(h, r, size, size, importance, removed, dst, recipe);
+                MergedRows m = mergeRemovedRows(h, r, size, importance, removed, dst, recipe);
                 h = m.hidden;
                 r = m.residual;
                 size = m.sizes;
@@ -499,12 +502,8 @@ BatchReductionResult reduceTokensBatch(const BatchReductionInput& in, const Redu
                 const at::Tensor dstLocal = bestB.reshape(-1).index_select(0, removed);
                 const at::Tensor dst = at::floor_divide(removed, M) * M + dstLocal;
                 at::Tensor hF = h.reshape({B * M, D}), rF = r.reshape({B * M, D}), sizeF = size.reshape(-1);
-                // reduceTokens merges only in sequences that remove tokens: the others keep their rows as
-                // they are, where x size / size need not round back to x. Merging with size 1 there does
-                // (x * 1 / 1 is exact).
-                const at::Tensor mergeSize = sizeF.masked_fill((removeDev == 0).unsqueeze(1).expand({B, M}).reshape(-1), 1.0);
                 at::Tensor mergedF = mergedFraction.view(-1);
-                MergedRows m = mergeRemovedRows(hF, rF, sizeF, mergeSize, importance.reshape(-1), removed, dst, recipe);
+                MergedRows m = mergeRemovedRows(hF, rF, sizeF, importance.reshape(-1), removed, dst, recipe);
                 if (recipe.hidden != HiddenStrategy::Prune) mergedF.index_copy_(0, removed, m.mergedShare);
                 h = m.hidden.view({B, M, D});
                 r = m.residual.view({B, M, D});

@@ -5,7 +5,7 @@
 #                     (choices, streams, details; every method, option, dtype; timed anchor steps both ways)
 #   bench_reduce.md   ssmlens-cli bench-reduce for 130m, 1.3b and 2.7b at L = 2048, 8192 (bf16): the step's
 #                     device time in the forward pass with the kernels and with the ATen step, side by side
-#   ncu_reduce.md     (with the argument `profile`) time per kernel of the timed check cases at D 2560, from
+#   ncu_reduce.md     (with the argument `profile`) time per kernel of one step at three layer shapes, from
 #                     Nsight Compute's gpu__time_duration
 # Progress in $OUT/reduce_kernels.log.
 set -uo pipefail
@@ -25,10 +25,12 @@ for size in 130m 1.3b 2.7b; do
     || step "bench-reduce $size FAILED"
 done
 if [ "${1:-}" = profile ] && command -v ncu >/dev/null; then
-  step ncu
-  timeout 300 ncu --clock-control none --metrics gpu__time_duration.sum --csv --print-units base \
-    $CLI check-reduce --cases "D 2560 (timed)" --repeats 2 >/tmp/ncu.csv 2>>"$log"
-  python3 - /tmp/ncu.csv >"$OUT/ncu_reduce.md" <<'PY'
+  for shape in "L 2048, D 2560" "L 8192, D 2560" "L 2048, D 768"; do
+    step "ncu $shape"
+    echo "## $shape (one step on the kernels; times from runs of the check, mean per launch)" >>"$OUT/ncu_reduce.md"
+    timeout 200 ncu --clock-control none -k regex:ssmlens --metrics gpu__time_duration.sum --csv --print-units base \
+      $CLI check-reduce --cases "$shape (timed)" --repeats 1 >/tmp/ncu.csv 2>>"$log"
+    python3 - /tmp/ncu.csv >>"$OUT/ncu_reduce.md" <<'PY'
 import csv, sys, collections
 rows = [r for r in csv.reader(l for l in open(sys.argv[1]) if l.startswith('"'))]
 head, body = rows[0], rows[1:]
@@ -39,10 +41,11 @@ for r in body:
     except ValueError: continue
     k = r[ki].split("(")[0][:80]
     tot[k] += v; cnt[k] += 1
-all_ns = sum(tot.values())
-print("| kernel | launches | mean us | total us | share |\n|---|---|---|---|---|")
-for k, v in sorted(tot.items(), key=lambda kv: -kv[1])[:40]:
-    print("| %s | %d | %.1f | %.1f | %.1f%% |" % (k.replace("|", "/"), cnt[k], v / 1e3 / cnt[k], v / 1e3, 100 * v / all_ns))
+print("| kernel | launches | mean us |\n|---|---|---|")
+for k, v in sorted(tot.items(), key=lambda kv: -kv[1] / cnt[kv[0]]):
+    print("| %s | %d | %.1f |" % (k.replace("|", "/"), cnt[k], v / 1e3 / cnt[k]))
+print("| sum of the means | | %.1f |\n" % sum(v / 1e3 / cnt[k] for k, v in tot.items()))
 PY
+  done
 fi
 step done
