@@ -100,10 +100,10 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
     // Four allocations: 32-bit ints, floats, 64-bit ints and bytes.
     Arena ints(at::kInt, h.device()), floats(at::kFloat, h.device()), longs(at::kLong, h.device()),
         bytes(at::kBool, h.device());
-    const int64_t oRankKey = ints.reserve(rowsIn), oRankImp = ints.reserve(rowsIn), oASlot = ints.reserve(rowsIn),
+    const int64_t oRankKey = ints.reserve(rowsIn), oASlot = ints.reserve(rowsIn),
                   oGroupCount = ints.reserve(rowsIn), oGroupEnd = ints.reserve(rowsIn),
                   oAList = ints.reserve(B * s.nAmax), oBList = ints.reserve(B * s.nBmax),
-                  oRankRem = ints.reserve(B * s.nAmax), oRemoved = ints.reserve(B * s.kmax),
+                  oRemoved = ints.reserve(B * s.kmax),
                   oMembers = ints.reserve(B * s.kmax), oMergedCount = ints.reserve(B * s.kmax);
     const int64_t oImportance = floats.reserve(rowsIn), oInvNorm = floats.reserve(rowsIn),
                   oCosine = floats.reserve(rowsIn), oMergedFraction = floats.reserve(rowsIn),
@@ -117,13 +117,11 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
 
     StepBuffers buf;
     buf.rankKey = ints.pointer<uint32_t>(oRankKey);
-    buf.rankImportance = ints.pointer<int>(oRankImp);
     buf.aSlot = ints.pointer<int>(oASlot);
     buf.groupCount = ints.pointer<int>(oGroupCount);
     buf.groupEnd = ints.pointer<int>(oGroupEnd);
     buf.aList = ints.pointer<int>(oAList);
     buf.bList = ints.pointer<int>(oBList);
-    buf.rankRemoval = ints.pointer<int>(oRankRem);
     buf.removedList = ints.pointer<int>(oRemoved);
     buf.memberList = ints.pointer<int>(oMembers);
     buf.mergedCount = ints.pointer<int>(oMergedCount);
@@ -142,12 +140,9 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
 
     const bool* prot = protect.data_ptr<bool>();
     launchRowStats(h, prot, s, rc, anyMatching, buf);
-    if (rc.split != Split::AlternatePositions) launchRankByImportance(s, buf);
     launchSplit(prot, s, rc, buf);
     if (rc.split != Split::ImportanceOnly) {
         if (anyMatching) launchBestMatch(h, s, rc, buf);
-        if (totalRemoved > 0) launchRankByCosine(s, buf);
-        launchRemoval(s, rc, buf);
         launchFinalize(s, rc, buf);
         if (totalRemoved > 0) launchMergeChoice(h, s, rc, buf);
     }

@@ -53,14 +53,12 @@ struct StepBuffers {
     float* importance = nullptr;
     float* invNorm = nullptr;
     uint32_t* rankKey = nullptr;
-    int* rankImportance = nullptr;  // rank of each row by importance (protected first); zeroed by rowStats
     unsigned long long* best = nullptr;  // per A row: packed (cosine, position of the best B); zeroed by rowStats
     int* aSlot = nullptr;      // per row: its slot in the A list, -1 when not in A
     int* aList = nullptr;      // [B * nAmax] rows of A, ascending
     int* bList = nullptr;      // [B * nBmax] rows of B, ascending
-    int* rankRemoval = nullptr;  // [B * nAmax] rank of each A slot by cosine; zeroed by rowStats
     int* removedList = nullptr;  // [B * kmax] removed rows, ascending
-    uint8_t* removed = nullptr;  // per row: removed at this step (removalKernel)
+    uint8_t* removed = nullptr;  // per row: removed at this step
     int* groupCount = nullptr;   // per row: removed tokens merged into it (j); zeroed by rowStats
     int* groupEnd = nullptr;     // per row: end of its members in memberList (the members are [end - j, end))
     int* memberList = nullptr;   // [B * kmax] removed rows grouped by destination, each group ascending
@@ -179,14 +177,75 @@ __device__ void blockPrefixSums(int n, Value value, Out out, int* scratch) {
     }
 }
 
+// Marks the `count` largest of the keys key(i), i < n (ties to the lower i), by the whole block: mark(i, flag)
+// once for every i. The count-th largest key T comes from a radix select over 8-bit digits (four passes over
+// the keys, which the caller should keep in shared memory); the marked keys are those above T, and the first
+// of those equal to T (in order) until the count is reached. hist: 258 ints, scratch: 32 ints, both shared.
+template <typename Key, typename Mark>
+__device__ void blockTopCount(int n, int count, Key key, Mark mark, int* hist, int* scratch) {
+    if (count <= 0 || count >= n) {
+        for (int i = threadIdx.x; i < n; i += blockDim.x) mark(i, count > 0);
+        return;
+    }
+    uint32_t prefix = 0u, mask = 0u;
+    int remaining = count;  // keys still to take among those matching the prefix
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        for (int t = threadIdx.x; t < 256; t += blockDim.x) hist[t] = 0;
+        __syncthreads();
+        for (int i = threadIdx.x; i < n; i += blockDim.x) {
+            const uint32_t k = key(i);
+            if ((k & mask) == prefix) atomicAdd(&hist[(k >> shift) & 255u], 1);
+        }
+        __syncthreads();
+        if (threadIdx.x < 32) {  // lane l looks at digits 255 - 8l down to 248 - 8l
+            const int lane = threadIdx.x;
+            int c[8], sum = 0;
+#pragma unroll
+            for (int u = 0; u < 8; ++u) {
+                c[u] = hist[255 - (8 * lane + u)];
+                sum += c[u];
+            }
+            int inclusive = sum;
+            for (int o = 1; o < 32; o <<= 1) {
+                const int v = __shfl_up_sync(0xffffffffu, inclusive, o);
+                if (lane >= o) inclusive += v;
+            }
+            int run = inclusive - sum;  // keys with a larger digit
+            if (run < remaining && remaining <= inclusive) {
+#pragma unroll
+                for (int u = 0; u < 8; ++u) {
+                    if (run + c[u] >= remaining) {
+                        hist[256] = 255 - (8 * lane + u);
+                        hist[257] = run;
+                        break;
+                    }
+                    run += c[u];
+                }
+            }
+        }
+        __syncthreads();
+        prefix |= static_cast<uint32_t>(hist[256]) << shift;
+        mask |= 0xffu << shift;
+        remaining -= hist[257];
+        __syncthreads();  // hist is cleared next round
+    }
+    int equalBefore = 0;
+    for (int c0 = 0; c0 < n; c0 += blockDim.x) {
+        const int i = c0 + static_cast<int>(threadIdx.x);
+        const uint32_t k = i < n ? key(i) : 0u;
+        const bool equal = i < n && k == prefix;
+        int total = 0;
+        const int e = blockExclusiveScan(equal ? 1 : 0, scratch, &total);
+        if (i < n) mark(i, k > prefix || (equal && equalBefore + e < remaining));
+        equalBefore += total;
+    }
+}
+
 // Launchers (one per kernel; each on the current stream, its error checked).
 void launchRowStats(const at::Tensor& hidden, const bool* protect, const StepShape& s, const StepRecipe& r,
                     bool needNorms, const StepBuffers& buf);
-void launchRankByImportance(const StepShape& s, const StepBuffers& buf);
 void launchSplit(const bool* protect, const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
 void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
-void launchRankByCosine(const StepShape& s, const StepBuffers& buf);
-void launchRemoval(const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
 void launchFinalize(const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
 void launchMergeChoice(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
 void launchMergeCompact(const at::Tensor& hidden, const at::Tensor& residual, const float* sizes, const bool* protect,

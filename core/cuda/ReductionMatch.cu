@@ -6,12 +6,11 @@
 // a 64-bit atomicMax (FusedReduction's packBest: exact and independent of the order of the blocks). The
 // cosine matrix itself never reaches device memory.
 //
-// bf16 / fp16: tensor cores (wmma 16x16x16, fp32 accumulation), operand tiles brought in by cp.async, four
-// stages deep; the clipping max(g, 0) is applied in shared memory. fp32: a plain fp32 product (no TF32),
+// bf16 / fp16: tensor cores (ldmatrix + mma.sync m16n8k16, fp32 accumulation), operand tiles brought in by
+// cp.async, four stages deep; the clipping max(g, 0) is applied in shared memory, the row maxima are taken from
+// the accumulator registers. fp32: a plain fp32 product (no TF32),
 // 4 x 4 outputs per thread.
 #include "core/cuda/ReductionKernels.cuh"
-
-#include <mma.h>
 
 #include <type_traits>
 
@@ -20,8 +19,6 @@
 
 namespace ssmlens::fused::reduction {
 namespace {
-
-namespace wmma = nvcuda::wmma;
 
 constexpr int kThreads = 256;  // 8 warps (fp32 kernel)
 __device__ __forceinline__ float negInf() { return __uint_as_float(0xff800000u); }
@@ -34,6 +31,33 @@ __device__ __forceinline__ void cpAsyncCommit() { asm volatile("cp.async.commit_
 template <int Pending>
 __device__ __forceinline__ void cpAsyncWait() {
     asm volatile("cp.async.wait_group %0;\n" ::"n"(Pending));
+}
+
+// Four 8 x 8 matrices of 16-bit values from shared memory, one row address per lane (lanes 8m .. 8m + 7 give
+// the rows of matrix m), into the mma fragment registers.
+__device__ __forceinline__ void ldmatrixX4(unsigned (&r)[4], const void* p) {
+    const unsigned a = static_cast<unsigned>(__cvta_generic_to_shared(p));
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];\n"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+                 : "r"(a));
+}
+
+// d += A (16 x 16, row-major fragment) * B (16 x 8, column-major fragment), fp32 accumulation.
+template <typename T>
+__device__ __forceinline__ void mma16816(float (&d)[4], const unsigned (&a)[4], unsigned b0, unsigned b1) {
+    if constexpr (std::is_same_v<T, __nv_bfloat16>) {
+        asm volatile(
+            "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
+            "{%0, %1, %2, %3};\n"
+            : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+            : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+    } else {
+        asm volatile(
+            "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
+            "{%0, %1, %2, %3};\n"
+            : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+            : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+    }
 }
 
 // max(v, 0) on 8 packed 16-bit values of a bf16 / fp16 type: both keep the sign in the top bit.
@@ -94,13 +118,12 @@ struct TileConfig {
     static constexpr int BM = BM_, BN = BN_, WARPS_M = WARPS_M_, WARPS_N = WARPS_N_, STAGES = STAGES_;
     static constexpr int BK = 32, LDS = BK + 8;  // 16 extra bytes per smem row against bank conflicts
     static constexpr int THREADS = 32 * WARPS_M * WARPS_N;
-    static constexpr int LDF = 20;  // fp32 scratch row length for the epilogue
     template <typename T>
     static constexpr int operandBytes() {
         return STAGES * (BM + BN) * LDS * static_cast<int>(sizeof(T));
     }
     static constexpr int epilogueBytes() {
-        return WARPS_M * WARPS_N * 16 * LDF * 4 + BM * WARPS_N * 8;
+        return BM * WARPS_N * 8;
     }
     template <typename T>
     static constexpr int smemBytes() {
@@ -114,9 +137,9 @@ template <typename T, typename C>
 __global__ void __launch_bounds__(C::THREADS, 2)
     bestMatchTensorCoreKernel(const T* __restrict__ h, StepShape s, bool clipped, StepBuffers buf) {
     constexpr int BM = C::BM, BN = C::BN, BK = C::BK, LDS = C::LDS, STAGES = C::STAGES, THREADS = C::THREADS;
-    constexpr int WM = BM / C::WARPS_M, WN = BN / C::WARPS_N, FM = WM / 16, FN = WN / 16;
+    constexpr int WM = BM / C::WARPS_M, WN = BN / C::WARPS_N, FM = WM / 16, FN8 = WN / 8;
     constexpr int CH = BK * sizeof(T) / 16;  // 16-byte chunks per tile row
-    static_assert(FM >= 1 && FN >= 1 && WM % 16 == 0 && WN % 16 == 0, "tile shape");
+    static_assert(FM >= 1 && FN8 >= 2 && WM % 16 == 0 && WN % 16 == 0, "tile shape");
     const int b = blockIdx.z, nA = s.nA(b), nB = s.nB(b);
     const int a0 = blockIdx.x * BM, c0 = blockIdx.y * BN;
     if (a0 >= nA || c0 >= nB) return;
@@ -149,11 +172,15 @@ __global__ void __launch_bounds__(C::THREADS, 2)
         }
     };
 
-    wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc[FM][FN];
+    // Accumulators of the warp's WM x WN outputs as m16n8 tiles: acc[i][j][0..1] at row g, columns 2q, 2q + 1
+    // of tile (i, j), acc[i][j][2..3] at row g + 8 (g = lane / 4, q = lane % 4: the mma.m16n8k16 layout).
+    float acc[FM][FN8][4];
 #pragma unroll
     for (int i = 0; i < FM; ++i)
 #pragma unroll
-        for (int j = 0; j < FN; ++j) wmma::fill_fragment(acc[i][j], 0.f);
+        for (int j = 0; j < FN8; ++j)
+#pragma unroll
+            for (int v = 0; v < 4; ++v) acc[i][j][v] = 0.f;
 
     // Multistage pipeline: tiles kt + 1 .. kt + STAGES - 1 are in flight while tile kt is multiplied. Every
     // iteration commits one group (empty past the end), so "all but the newest STAGES - 2" is always tile kt.
@@ -163,6 +190,10 @@ __global__ void __launch_bounds__(C::THREADS, 2)
         if (st < KT) load(st, st * BK);
         cpAsyncCommit();
     }
+    // ldmatrix addresses of this lane inside a 16 x 16 tile: A as rows (lane % 16) at k 0 / 8; B as n rows
+    // (lane % 8) + 8 (lane / 16) at k 8 ((lane / 8) % 2).
+    const int aRow = lane & 15, aCol = (lane >> 4) * 8;
+    const int bRow = (lane & 7) + (lane >> 4) * 8, bCol = ((lane >> 3) & 1) * 8;
     for (int kt = 0; kt < KT; ++kt) {
         cpAsyncWait<STAGES - 2>();
         if (clipped) clipStage(kt % STAGES);
@@ -174,61 +205,61 @@ __global__ void __launch_bounds__(C::THREADS, 2)
         const T* Bt = stageB(kt % STAGES);
 #pragma unroll
         for (int kk = 0; kk < BK; kk += 16) {
-            wmma::fragment<wmma::matrix_a, 16, 16, 16, T, wmma::row_major> fa[FM];
-            wmma::fragment<wmma::matrix_b, 16, 16, 16, T, wmma::col_major> fb[FN];
+            unsigned af[FM][4], bf[FN8 / 2][4];
 #pragma unroll
-            for (int i = 0; i < FM; ++i) wmma::load_matrix_sync(fa[i], At + (wm * WM + i * 16) * LDS + kk, LDS);
+            for (int i = 0; i < FM; ++i) ldmatrixX4(af[i], At + (wm * WM + i * 16 + aRow) * LDS + kk + aCol);
 #pragma unroll
-            for (int j = 0; j < FN; ++j) wmma::load_matrix_sync(fb[j], Bt + (wn * WN + j * 16) * LDS + kk, LDS);
+            for (int j = 0; j < FN8 / 2; ++j) ldmatrixX4(bf[j], Bt + (wn * WN + j * 16 + bRow) * LDS + kk + bCol);
 #pragma unroll
             for (int i = 0; i < FM; ++i)
 #pragma unroll
-                for (int j = 0; j < FN; ++j) wmma::mma_sync(acc[i][j], fa[i], fb[j], acc[i][j]);
+                for (int j = 0; j < FN8; ++j)
+                    mma16816<T>(acc[i][j], af[i], bf[j / 2][(j % 2) * 2], bf[j / 2][(j % 2) * 2 + 1]);
         }
     }
     cpAsyncWait<0>();
     __syncthreads();  // the operand buffers are free for the epilogue
 
-    // Row maxima: each 16 x 16 accumulator goes through a per-warp scratch tile; lane l scans row l % 16,
-    // columns (l / 16) * 8 .. + 8.
-    constexpr int LDF = C::LDF;
-    float* scratch = reinterpret_cast<float*>(smem) + warp * 16 * LDF;
-    float* partV = reinterpret_cast<float*>(smem) + C::WARPS_M * C::WARPS_N * 16 * LDF;  // [BM][WARPS_N]
+    // Row maxima in registers: each thread scans its columns of rows g and g + 8 of every m16 tile, then the
+    // four threads of a quad (the same rows) combine; the warps across the tile's columns combine through
+    // shared memory.
+    float* partV = reinterpret_cast<float*>(smem);  // [BM][WARPS_N]
     int* partC = reinterpret_cast<int*>(partV + BM * C::WARPS_N);
-    const int r16 = lane & 15, half = lane >> 4;
+    const int g = lane >> 2, q = lane & 3;
 #pragma unroll
     for (int i = 0; i < FM; ++i) {
-        const int rowInTile = wm * WM + i * 16 + r16;
-        const float invA = rows.invA[rowInTile];
-        float v = negInf();
-        int col = -1;
 #pragma unroll
-        for (int j = 0; j < FN; ++j) {
-            wmma::store_matrix_sync(scratch, acc[i][j], LDF, wmma::mem_row_major);
-            __syncwarp();
+        for (int half = 0; half < 2; ++half) {
+            const int rowInTile = wm * WM + i * 16 + g + half * 8;
+            const float invA = rows.invA[rowInTile];
+            float v = negInf();
+            int col = -1;
 #pragma unroll
-            for (int q = 0; q < 8; ++q) {
-                const int colInTile = wn * WN + j * 16 + half * 8 + q;
-                if (c0 + colInTile < nB)
-                    keepBetter(v, col, scratch[r16 * LDF + half * 8 + q] * rows.invB[colInTile] * invA, colInTile);
+            for (int j = 0; j < FN8; ++j)
+#pragma unroll
+                for (int c = 0; c < 2; ++c) {
+                    const int colInTile = wn * WN + j * 8 + 2 * q + c;
+                    if (c0 + colInTile < nB)
+                        keepBetter(v, col, acc[i][j][half * 2 + c] * rows.invB[colInTile] * invA, colInTile);
+                }
+#pragma unroll
+            for (int o = 1; o < 4; o <<= 1)
+                keepBetter(v, col, __shfl_xor_sync(0xffffffffu, v, o), __shfl_xor_sync(0xffffffffu, col, o));
+            if (q == 0) {
+                partV[rowInTile * C::WARPS_N + wn] = v;
+                partC[rowInTile * C::WARPS_N + wn] = col;
             }
-            __syncwarp();
-        }
-        keepBetter(v, col, __shfl_xor_sync(0xffffffffu, v, 16), __shfl_xor_sync(0xffffffffu, col, 16));
-        if (half == 0) {
-            partV[rowInTile * C::WARPS_N + wn] = v;
-            partC[rowInTile * C::WARPS_N + wn] = col;
         }
     }
     __syncthreads();
-    for (int q = tid; q < BM; q += THREADS) {
-        if (a0 + q >= nA) continue;
+    for (int r = tid; r < BM; r += THREADS) {
+        if (a0 + r >= nA) continue;
         float v = negInf();
         int col = -1;
-        for (int w = 0; w < C::WARPS_N; ++w) keepBetter(v, col, partV[q * C::WARPS_N + w], partC[q * C::WARPS_N + w]);
+        for (int w = 0; w < C::WARPS_N; ++w) keepBetter(v, col, partV[r * C::WARPS_N + w], partC[r * C::WARPS_N + w]);
         if (col < 0) continue;
-        const int64_t aRow = static_cast<int64_t>(b) * s.M + buf.aList[static_cast<int64_t>(b) * s.nAmax + a0 + q];
-        atomicMax(&buf.best[aRow], packBest(v, rows.posB[col]));
+        const int64_t aRowIndex = static_cast<int64_t>(b) * s.M + buf.aList[static_cast<int64_t>(b) * s.nAmax + a0 + r];
+        atomicMax(&buf.best[aRowIndex], packBest(v, rows.posB[col]));
     }
 }
 

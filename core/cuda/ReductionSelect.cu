@@ -1,16 +1,16 @@
 // The choosing half of the token-reduction step (FusedReduction.h): which tokens are in B, which go, and where
-// they go, as ranks counted in parallel instead of sorts.
+// they go, without sorts.
 //
 //   rowStatsKernel     one warp per row: importance, 1 / |features|, the ranking key; zeroes the accumulators
-//   rankCountKernel    rank of every token in a list by key (largest first, ties to the lower position):
-//                      blocks of 256 tokens x 256 others, counts added with integer atomics (exact)
-//   splitKernel        one block per sequence: B = rank < |B| (or the alternate-position rule), the A and B
-//                      lists in order; for EViT the survivors directly
-//   removalKernel      one thread per row: removed or not (rank by cosine < count), the per-token details,
-//                      group sizes
-//   finalizeKernel     one block per sequence: survivors and removed tokens in order, and the removed tokens
-//                      grouped by destination in position order
+//   splitKernel        one block per sequence: B = the |B| largest ranking keys (a radix select in shared
+//                      memory), or the alternate-position rule; the A and B lists in order; for EViT the
+//                      survivors directly
+//   finalizeKernel     one block per sequence: the removed tokens (the k largest cosines of A, the same
+//                      select), survivors, per-token details, and the removed tokens grouped by destination in
+//                      position order
 #include "core/cuda/ReductionKernels.cuh"
+
+#include <algorithm>
 
 #include <c10/cuda/CUDAException.h>
 #include <c10/cuda/CUDAStream.h>
@@ -19,7 +19,7 @@ namespace ssmlens::fused::reduction {
 namespace {
 
 constexpr int kStatsRowsPerBlock = 8;  // one warp per row
-constexpr int kRankTile = 256;
+constexpr int kKeyCacheBytes = 40 * 1024;  // with the static buffers, under the default 48 KB per block
 constexpr int kSequenceThreads = 1024;  // block per sequence
 
 __device__ __forceinline__ float warpSum(float v) {
@@ -46,10 +46,8 @@ __global__ void __launch_bounds__(kStatsRowsPerBlock * 32)
     const int b = static_cast<int>(row / s.M), i = static_cast<int>(row % s.M);
     if (lane == 0) {
         // The accumulators the later kernels add into, zeroed here rather than by separate memsets.
-        buf.rankImportance[row] = 0;
         buf.best[row] = 0ull;
         buf.groupCount[row] = 0;
-        if (i < s.nAmax) buf.rankRemoval[static_cast<int64_t>(b) * s.nAmax + i] = 0;
         if (i < s.kmax) buf.mergedCount[static_cast<int64_t>(b) * s.kmax + i] = 0;
     }
     if (i >= s.length(b)) {
@@ -88,48 +86,45 @@ __global__ void __launch_bounds__(kStatsRowsPerBlock * 32)
     buf.rankKey[row] = orderedKey(prot ? __uint_as_float(0x7f800000u) : importance);
 }
 
-// rank[b][e] += #{e' in this block's range of the list: key(e') > key(e), or equal and e' < e}. The list of
-// sequence b holds n tokens (n = its length, or |A| for the A list); key(e) reads the token's row through the
-// list (or e itself when there is none). FromBest: the key is the cosine half of the packed best match.
-template <bool FromBest>
-__global__ void __launch_bounds__(kRankTile)
-    rankCountKernel(const uint32_t* __restrict__ keys, const unsigned long long* __restrict__ best,
-                    const int* __restrict__ list, int width, StepShape s, bool aList, int* __restrict__ rank) {
-    const int b = blockIdx.z;
-    if (aList && s.removeCount(b) == 0) return;  // nobody is removed: the cosine ranks are not needed
-    const int n = aList ? s.nA(b) : s.length(b);
-    const int i0 = blockIdx.x * kRankTile, j0 = blockIdx.y * kRankTile;
-    if (i0 >= n || j0 >= n) return;
-    const int64_t base = static_cast<int64_t>(b) * s.M;
-    auto keyOf = [&](int e) -> uint32_t {
-        const int64_t row = base + (list ? list[static_cast<int64_t>(b) * width + e] : e);
-        return FromBest ? static_cast<uint32_t>(best[row] >> 32) : keys[row];
-    };
-    __shared__ uint32_t others[kRankTile];
-    const int jn = min(kRankTile, n - j0);
-    if (static_cast<int>(threadIdx.x) < jn) others[threadIdx.x] = keyOf(j0 + threadIdx.x);
+// Keys of the rows [0, n) of a sequence, in shared memory when they fit (`capacity` entries), else read again.
+template <typename Load>
+struct KeyCache {
+    uint32_t* cache;
+    bool cached;
+    Load load;
+    __device__ uint32_t operator()(int i) const { return cached ? cache[i] : load(i); }
+};
+template <typename Load>
+__device__ KeyCache<Load> cacheKeys(int n, int capacity, uint32_t* cache, Load load) {
+    const bool cached = n <= capacity;
+    if (cached)
+        for (int i = threadIdx.x; i < n; i += blockDim.x) cache[i] = load(i);
     __syncthreads();
-    const int i = i0 + threadIdx.x;
-    if (i >= n) return;
-    const uint32_t mine = keyOf(i);
-    int count = 0;
-    for (int jj = 0; jj < jn; ++jj) {
-        const uint32_t k = others[jj];
-        count += (k > mine) | ((k == mine) & (j0 + jj < i));
-    }
-    if (count) atomicAdd(&rank[static_cast<int64_t>(b) * width + i], count);
+    return {cache, cached, load};
 }
 
 __global__ void __launch_bounds__(kSequenceThreads)
-    splitKernel(const bool* __restrict__ protect, StepShape s, StepRecipe r, StepBuffers buf) {
-    __shared__ int scratch[32];
+    splitKernel(const bool* __restrict__ protect, StepShape s, StepRecipe r, StepBuffers buf, int cacheCapacity) {
+    extern __shared__ uint32_t keyCache[];
+    __shared__ int scratch[32], hist[258];
     const int b = blockIdx.x, n = s.length(b);
     const int64_t base = static_cast<int64_t>(b) * s.M;
-    auto inB = [&](int i) -> bool {
-        if (r.split == Split::AlternatePositions) return (i & 1) || (r.protectPositions && protect[base + i]);
-        return buf.rankImportance[base + i] < (r.split == Split::ImportanceOnly ? s.keep(b) : s.nB(b));
-    };
-    for (int i = threadIdx.x; i < s.M; i += blockDim.x) buf.inB[base + i] = i < n && inB(i);
+    for (int i = threadIdx.x; i < s.M; i += blockDim.x) {
+        buf.removed[base + i] = 0;
+        if (i >= n) buf.inB[base + i] = false;
+    }
+    if (r.split == Split::AlternatePositions) {
+        for (int i = threadIdx.x; i < n; i += blockDim.x)
+            buf.inB[base + i] = (i & 1) || (r.protectPositions && protect[base + i]);
+    } else {
+        // B (or EViT's survivors): the |B| (keep) largest keys, protected tokens first, ties to the lower position.
+        const auto key = cacheKeys(n, cacheCapacity, keyCache, [&](int i) { return buf.rankKey[base + i]; });
+        blockTopCount(
+            n, r.split == Split::ImportanceOnly ? s.keep(b) : s.nB(b), key,
+            [&](int i, bool f) { buf.inB[base + i] = f; }, hist, scratch);
+    }
+    __syncthreads();
+    auto inB = [&](int i) { return buf.inB[base + i]; };
     if (r.split == Split::ImportanceOnly) {
         // EViT: the kept tokens are B; everything else is pruned, nothing is matched.
         int64_t* kept = buf.kept + static_cast<int64_t>(b) * s.M2;
@@ -164,50 +159,53 @@ __global__ void __launch_bounds__(kSequenceThreads)
         scratch);
 }
 
-// Step 4 for every row at once: the k tokens of A with the most similar match go (rank by cosine < k). Writes
-// the per-token details, the removed flags and each destination's group size.
-__global__ void __launch_bounds__(256) removalKernel(StepShape s, StepRecipe r, StepBuffers buf) {
-    const int64_t row = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-    if (row >= static_cast<int64_t>(s.B) * s.M) return;
-    const int b = static_cast<int>(row / s.M), i = static_cast<int>(row % s.M);
-    if (i >= s.length(b)) {
-        buf.removed[row] = 0;
-        return;
-    }
-    const int k = s.removeCount(b), e = buf.aSlot[row];
-    const bool hasMatch = e >= 0 && s.nB(b) > 0;
-    const unsigned long long p = hasMatch ? buf.best[row] : 0ull;
-    buf.match[row] = hasMatch ? bestPosition(p) : -1;
-    buf.cosine[row] = hasMatch ? bestCosine(p) : 0.f;
-    const bool removed = k > 0 && hasMatch && buf.rankRemoval[static_cast<int64_t>(b) * s.nAmax + e] < k;
-    buf.removed[row] = removed;
-    if (!removed) {
-        buf.fate[row] = kFateKept;
-        buf.destination[row] = -1;
-        buf.mergedFraction[row] = 0.f;
-        return;
-    }
-    const int dst = bestPosition(p);
-    atomicAdd(&buf.groupCount[static_cast<int64_t>(b) * s.M + dst], 1);
-    if (r.hidden == HiddenMerge::Prune) {
-        // Nothing of h is merged, so the fate follows from the residual strategy alone; otherwise the merge
-        // kernel, which knows the channel choice, writes it.
-        buf.mergedFraction[row] = 0.f;
-        buf.fate[row] = r.mergeResidual ? kFateMerged : kFatePruned;
-        buf.destination[row] = r.mergeResidual ? dst : -1;
-    }
-}
-
-// One block per sequence: survivors and removed tokens in order, where each destination's members start, and
-// the removed tokens grouped by destination (position order within each group).
-__global__ void __launch_bounds__(kSequenceThreads) finalizeKernel(StepShape s, StepBuffers buf) {
-    __shared__ int scratch[32];
+// One block per sequence. Step 4: the k tokens of A with the most similar match go (the k largest cosines,
+// ties to the lower position). Then the per-token details, survivors and removed tokens in order, where each
+// destination's members start, and the removed tokens grouped by destination (position order in each group).
+__global__ void __launch_bounds__(kSequenceThreads)
+    finalizeKernel(StepShape s, StepRecipe r, StepBuffers buf, int cacheCapacity) {
+    extern __shared__ uint32_t keyCache[];
+    __shared__ int scratch[32], hist[258];
     __shared__ int chunkDst[kSequenceThreads];
-    const int b = blockIdx.x, n = s.length(b), k = s.removeCount(b);
+    const int b = blockIdx.x, n = s.length(b), k = s.removeCount(b), nA = s.nA(b), nB = s.nB(b);
     const int64_t base = static_cast<int64_t>(b) * s.M;
+    const int* aList = buf.aList + static_cast<int64_t>(b) * s.nAmax;
     int* removedList = buf.removedList + static_cast<int64_t>(b) * s.kmax;
     int* members = buf.memberList + static_cast<int64_t>(b) * s.kmax;
     int64_t* kept = buf.kept + static_cast<int64_t>(b) * s.M2;
+    if (k > 0) {
+        const auto key = cacheKeys(nA, cacheCapacity, keyCache,
+                                   [&](int e) { return static_cast<uint32_t>(buf.best[base + aList[e]] >> 32); });
+        blockTopCount(
+            nA, k, key,
+            [&](int e, bool f) {
+                if (f) buf.removed[base + aList[e]] = 1;
+            },
+            hist, scratch);
+        __syncthreads();  // the removed flags (zero elsewhere, from the split kernel) are complete
+    }
+    for (int i = threadIdx.x; i < n; i += blockDim.x) {
+        const int64_t row = base + i;
+        const bool hasMatch = buf.aSlot[row] >= 0 && nB > 0;
+        const unsigned long long p = hasMatch ? buf.best[row] : 0ull;
+        buf.match[row] = hasMatch ? bestPosition(p) : -1;
+        buf.cosine[row] = hasMatch ? bestCosine(p) : 0.f;
+        if (!buf.removed[row]) {
+            buf.fate[row] = kFateKept;
+            buf.destination[row] = -1;
+            buf.mergedFraction[row] = 0.f;
+            continue;
+        }
+        const int dst = bestPosition(p);
+        atomicAdd(&buf.groupCount[base + dst], 1);
+        if (r.hidden == HiddenMerge::Prune) {
+            // Nothing of h is merged, so the fate follows from the residual strategy alone; otherwise the merge
+            // kernel, which knows the channel choice, writes it.
+            buf.mergedFraction[row] = 0.f;
+            buf.fate[row] = r.mergeResidual ? kFateMerged : kFatePruned;
+            buf.destination[row] = r.mergeResidual ? dst : -1;
+        }
+    }
     stablePartition(
         n, [&](int i) { return buf.removed[base + i] == 0; },
         [&](int i, int t) {
@@ -219,6 +217,7 @@ __global__ void __launch_bounds__(kSequenceThreads) finalizeKernel(StepShape s, 
         scratch);
     for (int t = s.outLength(b) + threadIdx.x; t < s.M2; t += blockDim.x) kept[t] = 0;
     if (k == 0) return;
+    __syncthreads();  // the group sizes (this block's atomics) are complete
     // Where each destination's members start: an exclusive prefix sum of the group sizes over the rows.
     blockPrefixSums(
         n, [&](int i) { return buf.groupCount[base + i]; }, [&](int i, int start) { buf.groupEnd[base + i] = start; },
@@ -261,34 +260,18 @@ void launchRowStats(const at::Tensor& hidden, const bool* protect, const StepSha
     });
 }
 
-void launchRankByImportance(const StepShape& s, const StepBuffers& buf) {
-    const unsigned tiles = (s.M + kRankTile - 1) / kRankTile;
-    rankCountKernel<false><<<dim3(tiles, tiles, s.B), kRankTile, 0, c10::cuda::getCurrentCUDAStream()>>>(
-        buf.rankKey, nullptr, nullptr, s.M, s, false, buf.rankImportance);
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
-}
-
-void launchRankByCosine(const StepShape& s, const StepBuffers& buf) {
-    if (s.nAmax == 0) return;
-    const unsigned tiles = (s.nAmax + kRankTile - 1) / kRankTile;
-    rankCountKernel<true><<<dim3(tiles, tiles, s.B), kRankTile, 0, c10::cuda::getCurrentCUDAStream()>>>(
-        nullptr, buf.best, buf.aList, s.nAmax, s, true, buf.rankRemoval);
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
-}
+// Dynamic shared memory for the keys of the longest list, up to kKeyCacheBytes (beyond, keys are read again).
+static int keyCacheBytes(int longest) { return static_cast<int>(std::min<int64_t>(longest, kKeyCacheBytes / 4) * 4); }
 
 void launchSplit(const bool* protect, const StepShape& s, const StepRecipe& r, const StepBuffers& buf) {
-    splitKernel<<<s.B, kSequenceThreads, 0, c10::cuda::getCurrentCUDAStream()>>>(protect, s, r, buf);
+    const int bytes = r.split == Split::AlternatePositions ? 0 : keyCacheBytes(s.M);
+    splitKernel<<<s.B, kSequenceThreads, bytes, c10::cuda::getCurrentCUDAStream()>>>(protect, s, r, buf, bytes / 4);
     C10_CUDA_KERNEL_LAUNCH_CHECK();
 }
 
-void launchRemoval(const StepShape& s, const StepRecipe& r, const StepBuffers& buf) {
-    const int64_t rows = static_cast<int64_t>(s.B) * s.M;
-    removalKernel<<<static_cast<unsigned>((rows + 255) / 256), 256, 0, c10::cuda::getCurrentCUDAStream()>>>(s, r, buf);
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
-}
-
-void launchFinalize(const StepShape& s, const StepRecipe&, const StepBuffers& buf) {
-    finalizeKernel<<<s.B, kSequenceThreads, 0, c10::cuda::getCurrentCUDAStream()>>>(s, buf);
+void launchFinalize(const StepShape& s, const StepRecipe& r, const StepBuffers& buf) {
+    const int bytes = keyCacheBytes(s.nAmax);
+    finalizeKernel<<<s.B, kSequenceThreads, bytes, c10::cuda::getCurrentCUDAStream()>>>(s, r, buf, bytes / 4);
     C10_CUDA_KERNEL_LAUNCH_CHECK();
 }
 

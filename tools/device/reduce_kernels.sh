@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Device run (tools/device/reduce_kernels.sh [profile], from the repo root; no carry needed): builds core + CLI,
+# Device run (tools/device/reduce_kernels.sh [profile | profile-only], from the repo root; no carry needed): builds core + CLI,
 # then, in one run on the same machine:
 #   check_reduce.md   ssmlens-cli check-reduce: the reduction step on the CUDA kernels against the ATen step
 #                     (choices, streams, details; every method, option, dtype; timed anchor steps both ways)
@@ -16,6 +16,7 @@ step build
 (OUT=/tmp/build-out bash tools/gpu_run.sh build >/tmp/build.log 2>&1) || { tail -60 /tmp/build.log >>"$log"; exit 1; }
 CLI=build-gpu/bin/ssmlens-cli
 nvidia-smi -L >>"$log" 2>&1
+if [ "${1:-}" != profile-only ]; then
 step check-reduce
 timeout 300 $CLI check-reduce >"$OUT/check_reduce.md" 2>"$OUT/check_reduce.log" || step "check-reduce FAILED (rc $?)"
 step bench-reduce
@@ -24,11 +25,12 @@ for size in 130m 1.3b 2.7b; do
   timeout 240 $CLI bench-reduce --size $size --lengths 2048,8192 --dtype bf16 --device cuda >>"$OUT/bench_reduce.md" 2>>"$log" \
     || step "bench-reduce $size FAILED"
 done
-if [ "${1:-}" = profile ] && command -v ncu >/dev/null; then
+fi
+if [ "${1:-}" = profile ] || [ "${1:-}" = profile-only ] && command -v ncu >/dev/null; then
   for shape in "L 2048, D 2560" "L 8192, D 2560" "L 2048, D 768"; do
     step "ncu $shape"
     echo "## $shape (one step on the kernels; times from runs of the check, mean per launch)" >>"$OUT/ncu_reduce.md"
-    timeout 200 ncu --clock-control none -k regex:ssmlens --metrics gpu__time_duration.sum --csv --print-units base \
+    timeout 200 ncu --clock-control none -k "regex:rowStats|rankCount|split|bestMatch|removal|finalize|Choice|mergeCompact" --metrics gpu__time_duration.sum --csv --print-units base \
       $CLI check-reduce --cases "$shape (timed)" --repeats 1 >/tmp/ncu.csv 2>>"$log"
     python3 - /tmp/ncu.csv >>"$OUT/ncu_reduce.md" <<'PY'
 import csv, sys, collections
