@@ -11,8 +11,20 @@
 #include "core/bench/DeviceTimer.h"
 #include "core/reduction/TokenReducer.h"
 
+#ifdef SSMLENS_FUSED_CUDA
+#include "core/cuda/FusedReduction.h"
+#endif
+
 namespace ssmlens {
 namespace {
+
+void productsOnCublas(bool on) {
+#ifdef SSMLENS_FUSED_CUDA
+    fused::setBestMatchOnCublas(on);
+#else
+    (void)on;
+#endif
+}
 
 // Inputs of one step as the hook builds them: padding rows hold junk (a step that read them would differ).
 BatchReductionInput makeInputs(const ReductionCheckCase& c, const c10::Device& device) {
@@ -187,6 +199,7 @@ ReductionCheckResult checkCase(const ReductionCheckCase& c, const ReductionCheck
     setReductionKernelsEnabled(false);
     const BatchReductionResult ref = reduceTokensBatch(in, recipe);
     setReductionKernelsEnabled(true);
+    productsOnCublas(!c.ownProducts);
     poisonFreeMemory(s.device);
     const BatchReductionResult got = reduceTokensBatch(in, recipe);
     const Comparison cmp = compareChoices(in, recipe, ref, got);
@@ -217,13 +230,16 @@ ReductionCheckResult checkCase(const ReductionCheckCase& c, const ReductionCheck
         if (!r.passed && r.problem.empty()) r.problem = "values differ";
     }
     if (c.timed) {
-        for (bool kernels : {false, true}) {
-            setReductionKernelsEnabled(kernels);
-            const double ms = medianMilliseconds(s.device, [&] { (void)reduceTokensBatch(in, recipe); }, 2, s.repeats);
-            (kernels ? r.kernelMs : r.atenMs) = ms;
-        }
+        auto time = [&] { return medianMilliseconds(s.device, [&] { (void)reduceTokensBatch(in, recipe); }, 2, s.repeats); };
+        setReductionKernelsEnabled(false);
+        r.atenMs = time();
         setReductionKernelsEnabled(true);
+        productsOnCublas(true);
+        r.kernelMs = time();
+        productsOnCublas(false);
+        r.kernelOwnProductsMs = time();
     }
+    productsOnCublas(true);
     return r;
 }
 
@@ -280,6 +296,14 @@ std::vector<ReductionCheckCase> defaultReductionCheckCases() {
                              ", q " + std::to_string(sh.keepRatio).substr(0, 5) + ", " + input;
                     cases.push_back(c);
                 }
+    // The same accuracy cases with the hand-written best-match products instead of cuBLAS.
+    const size_t accuracyCases = cases.size();
+    for (size_t i = 0; i < accuracyCases; ++i) {
+        ReductionCheckCase c = cases[i];
+        c.ownProducts = true;
+        c.name += ", own products";
+        cases.push_back(c);
+    }
     // One anchor step at the shapes of published sizes (d_model 768, 2048, 2560), the paper's ratio.
     for (int64_t D : {768, 2048, 2560})
         for (int64_t L : {2048, 8192}) {
@@ -331,14 +355,15 @@ std::string reductionCheckTable(const std::vector<ReductionCheckResult>& results
                   "%.2e (relative), cosine %.2e, merged fraction %.2e.\n\n",
                   passed, results.size(), nearTies, hidden, residual, importance, cosine, fraction);
     t += line;
-    t += "| case | result | hidden | residual | importance | cosine | ATen ms | kernels ms | speedup |\n"
-         "|---|---|---|---|---|---|---|---|---|\n";
+    t += "| case | result | hidden | residual | importance | cosine | ATen ms | kernels ms | speedup | kernels ms, own "
+         "products |\n|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& r : results) {
         if (r.passed && !r.nearTie && !r.c.timed) continue;  // the summary above covers the plain passes
-        std::string timing = "- | - | -";
+        std::string timing = "- | - | - | -";
         if (r.c.timed) {
-            char tm[120];
-            std::snprintf(tm, sizeof tm, "%.3f | %.3f | %.1fx", r.atenMs, r.kernelMs, r.atenMs / r.kernelMs);
+            char tm[160];
+            std::snprintf(tm, sizeof tm, "%.3f | %.3f | %.1fx | %.3f", r.atenMs, r.kernelMs, r.atenMs / r.kernelMs,
+                          r.kernelOwnProductsMs);
             timing = tm;
         }
         std::snprintf(line, sizeof line, "| %s | %s | %.1e | %.1e | %.1e | %.1e | %s |\n", r.c.name.c_str(),

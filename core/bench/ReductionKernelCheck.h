@@ -31,6 +31,7 @@ struct ReductionCheckCase {
     double keepRatio = 0.905;
     std::string input = "random";  // random, hub, ties
     bool timed = false;
+    bool ownProducts = false;  // the best-match products on the hand-written kernels instead of cuBLAS
 };
 
 struct ReductionCheckResult {
@@ -39,7 +40,8 @@ struct ReductionCheckResult {
     std::string problem;              // why it failed, or where the near tie was
     double hiddenDiff = 0, residualDiff = 0;  // max |kernels - ATen| / max |ATen| of the output streams
     double importanceDiff = 0, cosineDiff = 0, fractionDiff = 0;  // of the details, max abs (importance relative)
-    double atenMs = 0, kernelMs = 0;  // device time of one step (timed cases)
+    double atenMs = 0, kernelMs = 0;  // wall time of one step, synchronized (timed cases)
+    double kernelOwnProductsMs = 0;   // the same with the hand-written product kernels
 };
 
 struct ReductionCheckSettings {

@@ -59,6 +59,8 @@ private:
 
 }  // namespace
 
+void setBestMatchOnCublas(bool on) { reduction::setBestMatchOnCublas(on); }
+
 bool fusedReductionSupported(const at::Tensor& hidden, const ReductionRecipe& recipe) {
     if (recipe.referenceQuirks || !fusedAvailable(hidden) || hidden.dim() != 3) return false;
     const auto t = hidden.scalar_type();

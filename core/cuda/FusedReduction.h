@@ -42,6 +42,10 @@ struct ReductionKernelResult {
 // bf16, fp16), D a multiple of 8, any recipe but the reference-quirks one.
 bool fusedReductionSupported(const at::Tensor& hidden, const ReductionRecipe& recipe);
 
+// The best-match products on cuBLAS where it is reachable (default), or on the hand-written kernels
+// (core/cuda/ReductionMatch.cu); process-wide, so that checks and benchmarks can run both.
+void setBestMatchOnCublas(bool on);
+
 // hidden [B, M, D] (model dtype), residual [B, M, D] fp32, sizes [B, M] fp32, protect [B, M] bool (the
 // caller's protection: carried to the survivors, and used for the choices when the recipe protects positions).
 // Rows at and after lengths[b] are padding.

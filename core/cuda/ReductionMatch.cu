@@ -1,4 +1,6 @@
-// Step 3 of the token reduction (FusedReduction.h): for every token a of A its best match in B by cosine,
+// Step 3 of the token reduction (FusedReduction.h): for every token a of A its best match in B by cosine.
+// Where cuBLAS is reachable the products run there (bestMatchOnCublas, below); otherwise, or when switched off
+// (setBestMatchOnCublas), the kernels of this file compute
 // cos(a, b) = (g_a . g_b) / (|g_a| |g_b|) with g the (clipped) mixer output, as one blocked matrix product
 // that keeps only each row's maximum. Each block computes a BM x BN tile of dot products for one sequence,
 // scales them by the two inverse norms, finds each row's best column in the tile (the first one on ties:
@@ -12,7 +14,13 @@
 // 4 x 4 outputs per thread.
 #include "core/cuda/ReductionKernels.cuh"
 
+#include "core/cuda/CublasProducts.h"
+
+#include <algorithm>
+#include <atomic>
 #include <type_traits>
+
+#include <ATen/ops/empty.h>
 
 #include <c10/cuda/CUDAException.h>
 #include <c10/cuda/CUDAStream.h>
@@ -341,10 +349,101 @@ __global__ void __launch_bounds__(kThreads)
     }
 }
 
+// The cuBLAS path, used where cuBLAS is reachable (CublasProducts.h): the A and B rows of each sequence are
+// gathered (and clipped) into two dense matrices, cuBLAS forms every dot product in fp32, and one warp per A row
+// finds the row's best column. It writes the products to device memory (nA x nB floats per sequence) but runs at
+// cuBLAS's rate, several times the hand-written kernel's on these gathered operands.
+template <typename T>
+__global__ void gatherListsKernel(const T* __restrict__ h, StepShape s, bool clipped, StepBuffers buf, int b0,
+                                  T* __restrict__ aOut, T* __restrict__ bOut, float* __restrict__ invBList) {
+    constexpr int V = 16 / sizeof(T);
+    const int local = blockIdx.y, b = b0 + local, slot = blockIdx.x;
+    const bool isA = slot < s.nAmax;
+    const int e = isA ? slot : slot - s.nAmax, n = isA ? s.nA(b) : s.nB(b);
+    const int row = e < n ? (isA ? buf.aList[static_cast<int64_t>(b) * s.nAmax + e]
+                                 : buf.bList[static_cast<int64_t>(b) * s.nBmax + e])
+                          : -1;
+    const int64_t base = static_cast<int64_t>(b) * s.M;
+    T* dst = isA ? aOut + (static_cast<int64_t>(local) * s.nAmax + e) * s.D
+                 : bOut + (static_cast<int64_t>(local) * s.nBmax + e) * s.D;
+    const T* src = h + (base + (row >= 0 ? row : 0)) * s.D;
+    for (int c = threadIdx.x * V; c < s.D; c += blockDim.x * V) {
+        uint4 v = make_uint4(0u, 0u, 0u, 0u);
+        if (row >= 0) {
+            v = __ldg(reinterpret_cast<const uint4*>(src + c));
+            if (clipped) {
+                if constexpr (sizeof(T) == 2) {
+                    clip8(&v);
+                } else {
+                    float* f = reinterpret_cast<float*>(&v);
+                    for (int k = 0; k < 4; ++k) f[k] = fmaxf(f[k], 0.f);
+                }
+            }
+        }
+        *reinterpret_cast<uint4*>(dst + c) = v;
+    }
+    if (!isA && threadIdx.x == 0)
+        invBList[static_cast<int64_t>(local) * s.nBmax + e] = row >= 0 ? buf.invNorm[base + row] : 0.f;
+}
+
+constexpr int kRowMaxWarps = 8;
+
+__global__ void __launch_bounds__(kRowMaxWarps * 32)
+    rowMaxKernel(const float* __restrict__ products, const float* __restrict__ invBList, StepShape s, int b0,
+                 StepBuffers buf) {
+    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    const int local = blockIdx.y, b = b0 + local, e = blockIdx.x * kRowMaxWarps + warp;
+    if (e >= s.nA(b)) return;
+    const int64_t base = static_cast<int64_t>(b) * s.M;
+    const int row = buf.aList[static_cast<int64_t>(b) * s.nAmax + e], nB = s.nB(b);
+    const float invA = buf.invNorm[base + row];
+    const float* p = products + (static_cast<int64_t>(local) * s.nAmax + e) * s.nBmax;
+    const float* invB = invBList + static_cast<int64_t>(local) * s.nBmax;
+    float v = negInf();
+    int col = -1;
+    for (int c = lane; c < nB; c += 32) keepBetter(v, col, p[c] * invB[c] * invA, c);
+    for (int o = 16; o > 0; o >>= 1)
+        keepBetter(v, col, __shfl_xor_sync(0xffffffffu, v, o), __shfl_xor_sync(0xffffffffu, col, o));
+    if (lane == 0 && col >= 0) buf.best[base + row] = packBest(v, buf.bList[static_cast<int64_t>(b) * s.nBmax + col]);
+}
+
+std::atomic<bool> onCublas{true};
+
+void bestMatchOnCublas(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf) {
+    constexpr int64_t kMaxProducts = int64_t(1) << 26;  // 256 MiB of fp32 products per group of sequences
+    const int64_t perSequence = std::max<int64_t>(1, static_cast<int64_t>(s.nAmax) * s.nBmax);
+    const int group = static_cast<int>(std::min<int64_t>(s.B, std::max<int64_t>(1, kMaxProducts / perSequence)));
+    auto opts = hidden.options();
+    at::Tensor a = at::empty({group, s.nAmax, s.D}, opts), bm = at::empty({group, s.nBmax, s.D}, opts);
+    at::Tensor invB = at::empty({group, s.nBmax}, opts.dtype(at::kFloat));
+    at::Tensor products = at::empty({group, s.nAmax, s.nBmax}, opts.dtype(at::kFloat));
+    auto stream = c10::cuda::getCurrentCUDAStream();
+    const int threads = std::min(256, std::max(32, (s.D / 8 + 31) / 32 * 32));
+    for (int b0 = 0; b0 < s.B; b0 += group) {
+        const int count = std::min(group, s.B - b0);
+        dispatchCudaType(hidden.scalar_type(), [&](auto tag) {
+            using T = decltype(tag);
+            gatherListsKernel<T><<<dim3(s.nAmax + s.nBmax, count), threads, 0, stream>>>(
+                reinterpret_cast<const T*>(hidden.data_ptr()), s, r.clippedFeatures, buf, b0,
+                reinterpret_cast<T*>(a.data_ptr()), reinterpret_cast<T*>(bm.data_ptr()), invB.data_ptr<float>());
+            C10_CUDA_KERNEL_LAUNCH_CHECK();
+        });
+        at::Tensor c = products.narrow(0, 0, count);
+        cublasProducts(a.narrow(0, 0, count), bm.narrow(0, 0, count), c);
+        rowMaxKernel<<<dim3((s.nAmax + kRowMaxWarps - 1) / kRowMaxWarps, count), kRowMaxWarps * 32, 0, stream>>>(
+            products.data_ptr<float>(), invB.data_ptr<float>(), s, b0, buf);
+        C10_CUDA_KERNEL_LAUNCH_CHECK();
+    }
+}
+
 }  // namespace
+
+void setBestMatchOnCublas(bool on) { onCublas.store(on); }
 
 void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf) {
     if (s.nAmax == 0 || s.nBmax == 0) return;
+    TORCH_CHECK(s.B <= 65535, "token reduction kernels: at most 65535 sequences per batch");
+    if (onCublas.load() && cublasProductsAvailable()) return bestMatchOnCublas(hidden, s, r, buf);
     auto stream = c10::cuda::getCurrentCUDAStream();
     if (hidden.scalar_type() == at::kFloat) {
         const dim3 grid((s.nAmax + 63) / 64, (s.nBmax + 63) / 64, s.B);

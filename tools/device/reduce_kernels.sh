@@ -30,7 +30,7 @@ if [ "${1:-}" = profile ] || [ "${1:-}" = profile-only ] && command -v ncu >/dev
   for shape in "L 2048, D 2560" "L 8192, D 2560" "L 2048, D 768"; do
     step "ncu $shape"
     echo "## $shape (one step on the kernels; times from runs of the check, mean per launch)" >>"$OUT/ncu_reduce.md"
-    timeout 200 ncu --clock-control none -k "regex:rowStats|rankCount|split|bestMatch|removal|finalize|Choice|mergeCompact" --metrics gpu__time_duration.sum --csv --print-units base \
+    timeout 200 ncu --clock-control none -k "regex:rowStats|split|bestMatch|gatherLists|rowMax|gemm|nvjet|finalize|Choice|mergeCompact" --metrics gpu__time_duration.sum --csv --print-units base \
       $CLI check-reduce --cases "$shape (timed)" --repeats 1 >/tmp/ncu.csv 2>>"$log"
     python3 - /tmp/ncu.csv >>"$OUT/ncu_reduce.md" <<'PY'
 import csv, sys, collections
