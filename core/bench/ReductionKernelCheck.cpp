@@ -18,11 +18,12 @@
 namespace ssmlens {
 namespace {
 
-void productsOnCublas(bool on) {
+// 0: by size (the default), 1: cuBLAS, 2: the hand-written product kernels (fused::BestMatchProducts).
+void productsOn(int path) {
 #ifdef SSMLENS_FUSED_CUDA
-    fused::setBestMatchOnCublas(on);
+    fused::setBestMatchProducts(static_cast<fused::BestMatchProducts>(path));
 #else
-    (void)on;
+    (void)path;
 #endif
 }
 
@@ -199,7 +200,7 @@ ReductionCheckResult checkCase(const ReductionCheckCase& c, const ReductionCheck
     setReductionKernelsEnabled(false);
     const BatchReductionResult ref = reduceTokensBatch(in, recipe);
     setReductionKernelsEnabled(true);
-    productsOnCublas(!c.ownProducts);
+    productsOn(c.timed ? 0 : c.ownProducts ? 2 : 1);
     poisonFreeMemory(s.device);
     const BatchReductionResult got = reduceTokensBatch(in, recipe);
     const Comparison cmp = compareChoices(in, recipe, ref, got);
@@ -234,12 +235,12 @@ ReductionCheckResult checkCase(const ReductionCheckCase& c, const ReductionCheck
         setReductionKernelsEnabled(false);
         r.atenMs = time();
         setReductionKernelsEnabled(true);
-        productsOnCublas(true);
+        productsOn(0);
         r.kernelMs = time();
-        productsOnCublas(false);
+        productsOn(2);
         r.kernelOwnProductsMs = time();
     }
-    productsOnCublas(true);
+    productsOn(0);
     return r;
 }
 

@@ -9,7 +9,9 @@
 // passes when both make the same choices (B, matches, removed tokens, fates, destinations, survivors) and the
 // streams agree (bit for bit is expected: the merge sums are the same fp32 operations), or when the choices
 // differ only where two candidates are within fp32 rounding of each other (reported as a near tie).
-// Timing cases are one anchor step at the layer shapes of published sizes, both ways, with device events.
+// Every accuracy case runs twice: best-match products on cuBLAS, and on the hand-written kernels.
+// Timing cases are one anchor step at the layer shapes of published sizes, ATen and kernels (wall clock, with
+// the device synchronized around each step).
 #include <functional>
 #include <string>
 #include <vector>
@@ -31,7 +33,7 @@ struct ReductionCheckCase {
     double keepRatio = 0.905;
     std::string input = "random";  // random, hub, ties
     bool timed = false;
-    bool ownProducts = false;  // the best-match products on the hand-written kernels instead of cuBLAS
+    bool ownProducts = false;  // best-match products on the hand-written kernels (else on cuBLAS; timed cases: by size)
 };
 
 struct ReductionCheckResult {
@@ -40,8 +42,8 @@ struct ReductionCheckResult {
     std::string problem;              // why it failed, or where the near tie was
     double hiddenDiff = 0, residualDiff = 0;  // max |kernels - ATen| / max |ATen| of the output streams
     double importanceDiff = 0, cosineDiff = 0, fractionDiff = 0;  // of the details, max abs (importance relative)
-    double atenMs = 0, kernelMs = 0;  // wall time of one step, synchronized (timed cases)
-    double kernelOwnProductsMs = 0;   // the same with the hand-written product kernels
+    double atenMs = 0, kernelMs = 0;  // wall time of one step, synchronized (timed cases; products by size)
+    double kernelOwnProductsMs = 0;   // the same with all products on the hand-written kernels
 };
 
 struct ReductionCheckSettings {

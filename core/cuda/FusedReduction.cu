@@ -59,7 +59,7 @@ private:
 
 }  // namespace
 
-void setBestMatchOnCublas(bool on) { reduction::setBestMatchOnCublas(on); }
+void setBestMatchProducts(BestMatchProducts path) { reduction::setBestMatchProducts(static_cast<int>(path)); }
 
 bool fusedReductionSupported(const at::Tensor& hidden, const ReductionRecipe& recipe) {
     if (recipe.referenceQuirks || !fusedAvailable(hidden) || hidden.dim() != 3) return false;

@@ -42,9 +42,11 @@ struct ReductionKernelResult {
 // bf16, fp16), D a multiple of 8, any recipe but the reference-quirks one.
 bool fusedReductionSupported(const at::Tensor& hidden, const ReductionRecipe& recipe);
 
-// The best-match products on cuBLAS where it is reachable (default), or on the hand-written kernels
-// (core/cuda/ReductionMatch.cu); process-wide, so that checks and benchmarks can run both.
-void setBestMatchOnCublas(bool on);
+// Where the best-match products run: large ones on cuBLAS where it is reachable, small ones on the hand-written
+// kernels (core/cuda/ReductionMatch.cu, which says where the line is); or all on one of them. Process-wide, so
+// that checks and benchmarks can run both.
+enum class BestMatchProducts { BySize = 0, Cublas = 1, Kernels = 2 };
+void setBestMatchProducts(BestMatchProducts path);
 
 // hidden [B, M, D] (model dtype), residual [B, M, D] fp32, sizes [B, M] fp32, protect [B, M] bool (the
 // caller's protection: carried to the survivors, and used for the choices when the recipe protects positions).

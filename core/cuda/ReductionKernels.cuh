@@ -246,7 +246,7 @@ void launchRowStats(const at::Tensor& hidden, const bool* protect, const StepSha
                     bool needNorms, const StepBuffers& buf);
 void launchSplit(const bool* protect, const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
 void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
-void setBestMatchOnCublas(bool on);  // default on; off: the hand-written product kernels (checks compare both)
+void setBestMatchProducts(int path);  // 0 (default): by size; 1: cuBLAS; 2: the hand-written kernels
 void launchFinalize(const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
 void launchMergeChoice(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
 void launchMergeCompact(const at::Tensor& hidden, const at::Tensor& residual, const float* sizes, const bool* protect,
