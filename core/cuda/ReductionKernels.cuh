@@ -193,13 +193,8 @@ __device__ void blockTopCount(int n, int count, Key key, Mark mark, int* hist, i
         for (int t = threadIdx.x; t < 256; t += blockDim.x) hist[t] = 0;
         __syncthreads();
         for (int i = threadIdx.x; i < n; i += blockDim.x) {
-            // Keys share their leading digits (importances of one magnitude), so the lanes of a warp that fall in
-            // one bin add once together instead of contending for it one by one.
             const uint32_t k = key(i);
-            const bool counted = (k & mask) == prefix;
-            const int digit = counted ? static_cast<int>((k >> shift) & 255u) : 256;
-            const unsigned peers = __match_any_sync(__activemask(), digit);
-            if (counted && (threadIdx.x & 31) == __ffs(peers) - 1) atomicAdd(&hist[digit], __popc(peers));
+            if ((k & mask) == prefix) atomicAdd(&hist[(k >> shift) & 255u], 1);
         }
         __syncthreads();
         if (threadIdx.x < 32) {  // lane l looks at digits 255 - 8l down to 248 - 8l
