@@ -23,6 +23,7 @@ int runBench(const Args& raw) {
         {"decode-tokens", "N", "tokens per decode measurement (default 64)"},
         {"repeats", "N", "timed runs per measurement, median reported (default 3)"},
         {"warmup", "N", "untimed runs first (default 1)"},
+        {"prefill-only", "", "time the prefill alone (no fp32-logits copy, matmul-only, decode): for profilers"},
         {"json", "FILE", "also write the results as JSON"}};
     CliArgs args(raw, specs);
     if (args.helpRequested()) {
@@ -60,6 +61,7 @@ int runBench(const Args& raw) {
     s.decodeTokens = args.getInt("decode-tokens", 64);
     s.repeats = static_cast<int>(args.getInt("repeats", 3));
     s.warmup = static_cast<int>(args.getInt("warmup", 1));
+    s.prefillOnly = args.has("prefill-only");
     s.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
     BenchReport report = runModelBenchmark(s);
     std::printf("%s", report.table().c_str());

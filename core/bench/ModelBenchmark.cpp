@@ -80,12 +80,13 @@ BenchReport runModelBenchmark(const BenchSettings& s) {
                     asHead.logitsInModelDtype = true;
                     resetPeakMemory(s.device);
                     r.ms = medianMilliseconds(s.device, [&] { model.forward(ids, asHead); }, s.warmup, s.repeats);
-                    r.msFp32Logits = dtype == at::kFloat ? r.ms
-                                                         : medianMilliseconds(s.device, [&] { model.forward(ids); },
+                    r.msFp32Logits = dtype == at::kFloat || s.prefillOnly
+                                         ? r.ms
+                                         : medianMilliseconds(s.device, [&] { model.forward(ids); },
                                                                               s.warmup, s.repeats);
                     r.peakMemoryMb = peakMemoryBytes(s.device) / 1048576.0;
                     r.tokensPerSecond = batch * length / (r.ms / 1000.0);
-                    r.matmulMs = matmulOnlyMs(model, batch * length, s);
+                    r.matmulMs = s.prefillOnly ? 0 : matmulOnlyMs(model, batch * length, s);
                 } catch (const std::exception& e) {
                     if (!isOutOfMemory(e)) throw;
                     r = PrefillMeasurement{r.dtype, batch, length, 0, 0, 0, 0, 0, "out of memory"};
@@ -94,6 +95,7 @@ BenchReport runModelBenchmark(const BenchSettings& s) {
                 say("prefill " + r.dtype + " batch " + std::to_string(batch) + " L " + std::to_string(length) + ": " +
                     (r.error.empty() ? std::to_string(r.ms) + " ms" : r.error));
             }
+            if (s.prefillOnly) continue;
             // Decode: a short prefill, then single-token steps from the cache.
             DecodeMeasurement d;
             d.dtype = dtypeName(dtype);

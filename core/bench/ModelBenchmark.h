@@ -20,6 +20,7 @@ struct BenchSettings {
     int64_t decodeTokens = 64;
     int warmup = 1;
     int repeats = 3;
+    bool prefillOnly = false;  // only the model-dtype prefill (no fp32-logits copy, matmul-only, decode): for profilers
     std::function<void(const std::string&)> progress;  // one line per finished measurement
 };
 

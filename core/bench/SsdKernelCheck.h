@@ -3,7 +3,8 @@
 // the ATen chunked scan (core/model/SsdScan.cpp) on the same random inputs, side by side: the largest
 // difference relative to the largest output (y and the final state) and the time of each. Accuracy cases cover
 // odd lengths, several groups, batches, an initial state and every supported head / state size; timing cases
-// are the layer shapes of the published 130m and 2.7b models.
+// are the layer shapes of the published 130m and 2.7b models. Each case also runs the mixer's form of the
+// kernels (inputs and y in the operand dtype, the skip term folded in).
 #include <functional>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ struct SsdCaseResult {
     double yRelError = 0, stateRelError = 0;  // max |fused - aten| / max |aten|
     double atenMs = 0, fusedMs = 0;           // 0 when not timed; fusedMs with the kernels' default chunk
     double chunkMs[3] = {0, 0, 0};            // the kernels with chunks of 64, 128, 256 positions
+    // The mixer's path (ssdPrefillWithSkip): x, B, C in the operand dtype, the skip term D inside, y in that
+    // dtype; against the ATen scan's y + x * D in fp32. Per-channel D in the cases with groups > 1.
+    double skipYRelError = 0, skipMs = 0;
     bool passed = false;
 };
 

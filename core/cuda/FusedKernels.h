@@ -25,7 +25,8 @@ std::pair<at::Tensor, at::Tensor> addRmsNorm(const at::Tensor& hidden, const at:
 
 // The mixer's skip term and gated RMSNorm: g = (y + x * d) * silu(float(z)), normalised over each of `groups`
 // groups of channels, times weight; returned in weight's dtype. y, x: fp32 [B, L, Di] (x undefined: no skip);
-// d: fp32 [H] (one per head of Di / H channels) or [Di]; z: [B, L, Di] in the model dtype.
+// d: fp32 [H] (one per head of Di / H channels) or [Di]; z: [B, L, Di] in the model dtype. y may also be in
+// weight's dtype (the tensor-core scan's output with the skip term already added; x undefined).
 at::Tensor gatedRmsNorm(const at::Tensor& y, const at::Tensor& x, const at::Tensor& d, const at::Tensor& z,
                         const at::Tensor& weight, int64_t groups, double eps);
 
@@ -38,7 +39,9 @@ std::pair<at::Tensor, at::Tensor> timeSteps(const at::Tensor& dtRaw, const at::T
 // bias [C] or undefined; out[b, l, c] = silu(bias[c] + sum_k weight[c, k] * xBC[b, l - K + 1 + k, c]) with
 // zeros before the start, as fp32 [B, L, C] contiguous. For bf16 / fp16 the result is rounded to that dtype
 // after the convolution and after the SiLU, as the ATen path (conv1d and silu in the model dtype) does.
-at::Tensor causalConvSilu(const at::Tensor& xBC, const at::Tensor& weight, const at::Tensor& bias);
+// With inModelDtype the result is stored in xBC's dtype instead (the same values, half the bytes for bf16).
+at::Tensor causalConvSilu(const at::Tensor& xBC, const at::Tensor& weight, const at::Tensor& bias,
+                          bool inModelDtype = false);
 
 // Whether ssdChunkedTensorCores takes heads of `headdim` channels and states of `dState`: both multiples of
 // 16, headdim <= 128, dState <= 256 (every published Mamba-2: 64 x 128).
@@ -50,9 +53,13 @@ bool ssdTensorCoreShapeSupported(int64_t headdim, int64_t dState);
 // whose x, B and C already carry that precision. Three launches (core/cuda/FusedSsd.cu says which).
 // chunkLength: positions per chunk of the kernels (64, 128 or 256; 0: the default, 128), which changes only
 // the rounding; `ssmlens-cli bench-ssd` times each.
+// x, B and C may also come in operandType (the fused conv's output in the model dtype); y is then in
+// operandType too. skip (fp32 [H] or [H * P], optional): y = scan + x * skip, summed in fp32 and rounded once
+// (the mixer's D term, which the reference kernels also add inside the scan).
 std::pair<at::Tensor, at::Tensor> ssdChunkedTensorCores(const at::Tensor& x, const at::Tensor& dt,
                                                         const at::Tensor& A, const at::Tensor& B,
                                                         const at::Tensor& C, const at::Tensor& initialState,
-                                                        at::ScalarType operandType, int64_t chunkLength = 0);
+                                                        at::ScalarType operandType, int64_t chunkLength = 0,
+                                                        const at::Tensor& skip = {});
 
 }  // namespace ssmlens::fused

@@ -25,10 +25,11 @@ __global__ void timeStepsKernel(const t_t* __restrict__ raw, RowView rv, const f
 }
 
 // out[row, c] = silu(bias[c] + sum_k w[c, k] * x[row - K + 1 + k, c]), zero input before each sequence's start.
-// Rounded to x_t after the conv and after the SiLU (the ATen path stores both in the model dtype).
-template <typename x_t>
+// Rounded to x_t after the conv and after the SiLU (the ATen path stores both in the model dtype), so storing
+// it as o_t (fp32 or x_t) loses nothing.
+template <typename x_t, typename o_t>
 __global__ void causalConvSiluKernel(const x_t* __restrict__ x, RowView xv, const x_t* __restrict__ w,
-                                     const x_t* __restrict__ bias, float* __restrict__ out, int64_t total, int64_t C,
+                                     const x_t* __restrict__ bias, o_t* __restrict__ out, int64_t total, int64_t C,
                                      int K) {
     const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (i >= total) return;
@@ -39,7 +40,7 @@ __global__ void causalConvSiluKernel(const x_t* __restrict__ x, RowView xv, cons
         if (l >= back) acc += static_cast<float>(w[c * K + k]) * static_cast<float>(x[xv.at(row - back, c)]);
     }
     acc = detail::roundTo<x_t>(acc);
-    out[i] = detail::roundTo<x_t>(acc / (1.f + expf(-acc)));
+    out[i] = static_cast<o_t>(detail::roundTo<x_t>(acc / (1.f + expf(-acc))));
 }
 
 // The common case K = 4 (every published Mamba-2): one thread per channel and run of kConvRows positions, the
@@ -48,10 +49,10 @@ __global__ void causalConvSiluKernel(const x_t* __restrict__ x, RowView xv, cons
 constexpr int kConvRows = 16;
 constexpr int kConvThreads = 128;
 
-template <typename x_t>
+template <typename x_t, typename o_t>
 __global__ void causalConv4SiluKernel(const x_t* __restrict__ x, int64_t sb, int64_t sl, int64_t sc,
                                       const x_t* __restrict__ w, const x_t* __restrict__ bias,
-                                      float* __restrict__ out, int64_t L, int64_t C) {
+                                      o_t* __restrict__ out, int64_t L, int64_t C) {
     const int64_t c = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (c >= C) return;
     const int64_t l0 = static_cast<int64_t>(blockIdx.y) * kConvRows, b = blockIdx.z;
@@ -63,7 +64,7 @@ __global__ void causalConv4SiluKernel(const x_t* __restrict__ x, int64_t sb, int
     float x1 = l0 >= 2 ? static_cast<float>(xc[(l0 - 2) * sl]) : 0.f;
     float x2 = l0 >= 1 ? static_cast<float>(xc[(l0 - 1) * sl]) : 0.f;
     const int64_t end = l0 + kConvRows < L ? l0 + kConvRows : L;
-    float* o = out + b * L * C + c;
+    o_t* o = out + b * L * C + c;
     for (int64_t l = l0; l < end; ++l) {
         const float x3 = static_cast<float>(xc[l * sl]);
         float acc = b0;
@@ -72,7 +73,7 @@ __global__ void causalConv4SiluKernel(const x_t* __restrict__ x, int64_t sb, int
         acc += w2 * x2;
         acc += w3 * x3;
         acc = detail::roundTo<x_t>(acc);
-        o[l * C] = detail::roundTo<x_t>(acc / (1.f + expf(-acc)));
+        o[l * C] = static_cast<o_t>(detail::roundTo<x_t>(acc / (1.f + expf(-acc))));
         x0 = x1;
         x1 = x2;
         x2 = x3;
@@ -107,7 +108,8 @@ std::pair<at::Tensor, at::Tensor> timeSteps(const at::Tensor& dtRaw, const at::T
     return {dt, A};
 }
 
-at::Tensor causalConvSilu(const at::Tensor& xBC, const at::Tensor& weightIn, const at::Tensor& biasIn) {
+at::Tensor causalConvSilu(const at::Tensor& xBC, const at::Tensor& weightIn, const at::Tensor& biasIn,
+                          bool inModelDtype) {
     c10::cuda::CUDAGuard guard(xBC.device());
     TORCH_CHECK(xBC.dim() == 3, "causalConvSilu: expected [B, L, C], got ", xBC.sizes());
     const int64_t C = xBC.size(2), total = xBC.numel();
@@ -117,26 +119,30 @@ at::Tensor causalConvSilu(const at::Tensor& xBC, const at::Tensor& weightIn, con
                 " channels");
     TORCH_CHECK(!b.defined() || b.numel() == C, "causalConvSilu: bias of ", b.numel(), " for ", C, " channels");
     const int K = static_cast<int>(w.size(2));
-    at::Tensor out = at::empty(xBC.sizes(), xBC.options().dtype(at::kFloat));
+    at::Tensor out = at::empty(xBC.sizes(), xBC.options().dtype(inModelDtype ? xBC.scalar_type() : at::kFloat));
     if (total == 0) return out;
     const RowView xv = detail::rowView(xBC, "causalConvSilu");
     auto stream = c10::cuda::getCurrentCUDAStream();
     detail::dispatchModelType(xBC.scalar_type(), "causalConvSilu", [&](auto tag) {
         using x_t = decltype(tag);
-        if (K == 4 && xBC.dim() == 3) {
-            const dim3 grid(static_cast<unsigned>((C + kConvThreads - 1) / kConvThreads),
-                            static_cast<unsigned>((xBC.size(1) + kConvRows - 1) / kConvRows),
-                            static_cast<unsigned>(xBC.size(0)));
-            causalConv4SiluKernel<x_t><<<grid, kConvThreads, 0, stream>>>(
-                xBC.data_ptr<x_t>(), xBC.stride(0), xBC.stride(1), xBC.stride(2), w.data_ptr<x_t>(),
-                b.defined() ? b.data_ptr<x_t>() : nullptr, out.data_ptr<float>(), xBC.size(1), C);
+        auto launch = [&](auto outTag) {
+            using o_t = decltype(outTag);
+            if (K == 4) {
+                const dim3 grid(static_cast<unsigned>((C + kConvThreads - 1) / kConvThreads),
+                                static_cast<unsigned>((xBC.size(1) + kConvRows - 1) / kConvRows),
+                                static_cast<unsigned>(xBC.size(0)));
+                causalConv4SiluKernel<x_t, o_t><<<grid, kConvThreads, 0, stream>>>(
+                    xBC.data_ptr<x_t>(), xBC.stride(0), xBC.stride(1), xBC.stride(2), w.data_ptr<x_t>(),
+                    b.defined() ? b.data_ptr<x_t>() : nullptr, out.data_ptr<o_t>(), xBC.size(1), C);
+            } else {
+                causalConvSiluKernel<x_t, o_t><<<blocksFor(total), kThreads, 0, stream>>>(
+                    xBC.data_ptr<x_t>(), xv, w.data_ptr<x_t>(), b.defined() ? b.data_ptr<x_t>() : nullptr,
+                    out.data_ptr<o_t>(), total, C, K);
+            }
             C10_CUDA_KERNEL_LAUNCH_CHECK();
-            return;
-        }
-        causalConvSiluKernel<x_t><<<blocksFor(total), kThreads, 0, stream>>>(
-            xBC.data_ptr<x_t>(), xv, w.data_ptr<x_t>(), b.defined() ? b.data_ptr<x_t>() : nullptr,
-            out.data_ptr<float>(), total, C, K);
-        C10_CUDA_KERNEL_LAUNCH_CHECK();
+        };
+        if (inModelDtype) launch(x_t());
+        else launch(float());
     });
     return out;
 }

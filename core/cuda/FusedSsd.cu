@@ -7,7 +7,7 @@
 //      S_c = sum_j exp(aCum_end - aCum_j) dt_j x_j (outer) B_j, a [P x Q] x [Q x N] product;
 //      chunkScoresBlock, one per (64 rows of a chunk, group, sequence): the scores C_i . B_j of every pair in
 //      the chunk with j <= i (by tiles of 64 x 64), shared by all heads of the group.
-//   2. statePassingKernel, one thread per state element: S_in(c) = exp(aCum_end(c-1)) S_in(c-1) + S_{c-1}
+//   2. statePassingKernel, one thread per four state elements: S_in(c) = exp(aCum_end(c-1)) S_in(c-1) + S_{c-1}
 //      in fp32, stored rounded to the operand type for the scan, and the final state in fp32.
 //   3. chunkScanKernel, one block per (64 rows of a chunk, head, sequence):
 //      y_i = sum_{j <= i in the chunk} (C_i . B_j) exp(aCum_i - aCum_j) dt_j x_j + exp(aCum_i) C_i . S_in(c).
@@ -43,14 +43,10 @@ constexpr int kWarps = kThreads / 32;
 constexpr int kPad16 = 8;      // extra elements per 16-bit row in shared memory (bank conflicts)
 constexpr int kPad32 = 4;      // extra elements per fp32 row
 constexpr int kStateSlice = 64;   // state columns (of N) per block of the chunk-state kernel
-constexpr int kMaxStateFrags = 4;  // 16x16 accumulator tiles per warp for a [P x kStateSlice] slice: P <= 128
-constexpr int kMaxOutFrags = 4;    // ... for a [64 x P] output tile: P <= 128
+constexpr int kMaxFrags = 4;  // 16x16 accumulator tiles per warp for a [P x kStateSlice] slice or a [64 x P]
+                              // output tile: P <= 128
 
 __host__ __device__ constexpr int64_t roundUp128(int64_t bytes) { return (bytes + 127) / 128 * 128; }
-
-template <typename T> __device__ __forceinline__ T toMma(float v);
-template <> __device__ __forceinline__ __nv_bfloat16 toMma<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
-template <> __device__ __forceinline__ __half toMma<__half>(float v) { return __float2half_rn(v); }
 
 // Four values rounded to mma_t, stored as one 8-byte word (p 8-byte aligned).
 template <typename mma_t> __device__ __forceinline__ void store4(mma_t* p, float4 v);
@@ -78,32 +74,65 @@ struct SsdShape {
     int64_t xsb, xsl, bsb, bsl, csb, csl, dsb, dsl, dsh;
 };
 
-// Copies `rows` rows of `cols` fp32 values (row r at src + r * stride; cols a multiple of 4) into shared memory
-// as mma_t rows of length ld, each row times scale(r); rows at and after `valid` become zeros (past the end of
-// the sequence). 16-byte loads, neighbouring threads on neighbouring columns.
-template <typename mma_t, typename Scale>
-__device__ __forceinline__ void stageRows(mma_t* dst, int ld, const float* src, int64_t stride, int rows, int cols,
-                                          int64_t valid, Scale scale) {
-    const int cols4 = cols / 4;
-#pragma unroll 4  // several loads in flight per thread: the loop is latency-bound
-    for (int i = threadIdx.x; i < rows * cols4; i += kThreads) {
-        const int r = i / cols4, c = (i - r * cols4) * 4;
-        float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
-        if (r < valid) {
-            v = __ldg(reinterpret_cast<const float4*>(src + r * stride + c));
-            const float f = scale(r);
-            v.x *= f;
-            v.y *= f;
-            v.z *= f;
-            v.w *= f;
-        }
-        store4<mma_t>(dst + r * ld + c, v);
-    }
-}
+template <typename T> __device__ __forceinline__ float toFloat(T v);
+template <> __device__ __forceinline__ float toFloat<__nv_bfloat16>(__nv_bfloat16 v) { return __bfloat162float(v); }
+template <> __device__ __forceinline__ float toFloat<__half>(__half v) { return __half2float(v); }
 
 struct NoScale {
     __device__ __forceinline__ float operator()(int) const { return 1.f; }
 };
+
+// Copies `rows` rows of `cols` values of src_t (fp32, or mma_t itself; row r at src + r * stride; cols a multiple
+// of 8) into shared memory as mma_t rows of length ld, each row times scale(r); rows at and after `valid` become
+// zeros (past the end of the sequence). 16-byte loads, neighbouring threads on neighbouring columns. Rows of
+// mma_t that need no scale are copied as they are (the same values as rounding them again).
+template <typename mma_t, typename src_t, typename Scale>
+__device__ __forceinline__ void stageRows(mma_t* dst, int ld, const src_t* src, int64_t stride, int rows, int cols,
+                                          int64_t valid, Scale scale) {
+    static_assert(std::is_same_v<src_t, float> || std::is_same_v<src_t, mma_t>, "fp32 or the operand type");
+    constexpr int V = 16 / sizeof(src_t);  // elements per 16-byte load
+    const int colsV = cols / V;
+#pragma unroll 4  // several loads in flight per thread: the loop is latency-bound
+    for (int i = threadIdx.x; i < rows * colsV; i += kThreads) {
+        const int r = i / colsV, c = (i - r * colsV) * V;
+        if constexpr (std::is_same_v<src_t, float>) {
+            float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
+            if (r < valid) {
+                v = __ldg(reinterpret_cast<const float4*>(src + r * stride + c));
+                const float f = scale(r);
+                v.x *= f;
+                v.y *= f;
+                v.z *= f;
+                v.w *= f;
+            }
+            store4<mma_t>(dst + r * ld + c, v);
+        } else {
+            uint4 raw = make_uint4(0u, 0u, 0u, 0u);
+            if (r < valid) raw = __ldg(reinterpret_cast<const uint4*>(src + r * stride + c));
+            if constexpr (std::is_same_v<Scale, NoScale>) {
+                *reinterpret_cast<uint4*>(dst + r * ld + c) = raw;
+            } else {
+                const mma_t* e = reinterpret_cast<const mma_t*>(&raw);
+                const float f = r < valid ? scale(r) : 0.f;
+                store4<mma_t>(dst + r * ld + c, make_float4(toFloat(e[0]) * f, toFloat(e[1]) * f, toFloat(e[2]) * f,
+                                                            toFloat(e[3]) * f));
+                store4<mma_t>(dst + r * ld + c + 4, make_float4(toFloat(e[4]) * f, toFloat(e[5]) * f,
+                                                                toFloat(e[6]) * f, toFloat(e[7]) * f));
+            }
+        }
+    }
+}
+
+// Four consecutive values of x (fp32 or 16-bit; p aligned to 4 elements) as fp32, and four fp32 values stored
+// as out_t.
+__device__ __forceinline__ float4 load4(const float* p) { return __ldg(reinterpret_cast<const float4*>(p)); }
+template <typename T> __device__ __forceinline__ float4 load4(const T* p) {
+    const uint2 raw = __ldg(reinterpret_cast<const uint2*>(p));
+    const T* e = reinterpret_cast<const T*>(&raw);
+    return make_float4(toFloat(e[0]), toFloat(e[1]), toFloat(e[2]), toFloat(e[3]));
+}
+__device__ __forceinline__ void storeOut4(float* p, float4 v) { *reinterpret_cast<float4*>(p) = v; }
+template <typename T> __device__ __forceinline__ void storeOut4(T* p, float4 v) { store4<T>(p, v); }
 
 using Accumulator = wmma::fragment<wmma::accumulator, 16, 16, 16, float>;
 
@@ -145,8 +174,8 @@ __device__ float blockInclusiveScan(float v, float* scratch) {
 }
 
 // One block per (chunk, head and slice of kStateSlice state columns, sequence); slice 0 also writes aCum.
-template <typename mma_t>
-__device__ void chunkStateBlock(const float* __restrict__ x, const float* __restrict__ Bm, const float* __restrict__ dt,
+template <typename mma_t, typename in_t, int kFrags>
+__device__ void chunkStateBlock(const in_t* __restrict__ x, const in_t* __restrict__ Bm, const float* __restrict__ dt,
                                 const float* __restrict__ A, const SsdShape& s, float* __restrict__ aCumOut,
                                 float* __restrict__ totals, float* __restrict__ states, int ci, int headSlice,
                                 int bi) {
@@ -177,9 +206,9 @@ __device__ void chunkStateBlock(const float* __restrict__ x, const float* __rest
     __syncthreads();
 
     const int fragsN = ns / 16, nFrags = (P / 16) * fragsN;
-    Accumulator acc[kMaxStateFrags];
+    Accumulator acc[kFrags];
 #pragma unroll
-    for (int i = 0; i < kMaxStateFrags; ++i) wmma::fill_fragment(acc[i], 0.f);
+    for (int i = 0; i < kFrags; ++i) wmma::fill_fragment(acc[i], 0.f);
 
     for (int k0 = 0; k0 < Q && pos0 + k0 < s.L; k0 += kTile) {
         const int64_t pos = pos0 + k0, valid = s.L - pos;
@@ -189,7 +218,7 @@ __device__ void chunkStateBlock(const float* __restrict__ x, const float* __rest
         __syncthreads();
         // state[p][n] += sum_r Xs[r][p] Bs[r][n]: Xs read as the column-major [P x kTile] matrix X^T.
 #pragma unroll
-        for (int i = 0; i < kMaxStateFrags; ++i) {
+        for (int i = 0; i < kFrags; ++i) {
             const int f = warp + i * kWarps;
             if (f >= nFrags) break;
             const int pi = f / fragsN, ni = f % fragsN;
@@ -200,7 +229,7 @@ __device__ void chunkStateBlock(const float* __restrict__ x, const float* __rest
     }
     float* out = states + ((static_cast<int64_t>(bi) * s.chunks + ci) * s.H + h) * P * N + n0;
 #pragma unroll
-    for (int i = 0; i < kMaxStateFrags; ++i) {
+    for (int i = 0; i < kFrags; ++i) {
         const int f = warp + i * kWarps;
         if (f >= nFrags) break;
         wmma::store_matrix_sync(out + (f / fragsN) * 16 * N + (f % fragsN) * 16, acc[i], N, wmma::mem_row_major);
@@ -217,8 +246,8 @@ __device__ __forceinline__ int64_t scoreTile(const SsdShape& s, int bi, int ci, 
 }
 
 // scores[i][j] = C_i . B_j for the source tiles kt <= mt of one output tile (rows past the end: zeros).
-template <typename mma_t>
-__device__ void chunkScoresBlock(const float* __restrict__ Bm, const float* __restrict__ Cm, const SsdShape& s,
+template <typename mma_t, typename in_t>
+__device__ void chunkScoresBlock(const in_t* __restrict__ Bm, const in_t* __restrict__ Cm, const SsdShape& s,
                                  float* __restrict__ scores, int chunkTile, int g, int bi) {
     extern __shared__ __align__(128) unsigned char smem[];
     const int tiles = s.Q / kTile, ci = chunkTile / tiles, mt = chunkTile % tiles;
@@ -247,21 +276,21 @@ __device__ void chunkScoresBlock(const float* __restrict__ Bm, const float* __re
 }
 
 // Steps 1 and 3 in one launch (they are independent): the first stateBlocks blocks compute chunk states, the
-// others scores, so that the two fill the device together.
-template <typename mma_t>
-__global__ void __launch_bounds__(kThreads) chunkStateAndScoresKernel(
-    const float* __restrict__ x, const float* __restrict__ Bm, const float* __restrict__ Cm,
+// others scores, so that the two fill the device together. kFrags: state tiles per warp, as in the scan kernel.
+template <typename mma_t, typename in_t, int kFrags>
+__global__ void __launch_bounds__(kThreads, kFrags <= 2 ? 4 : 3) chunkStateAndScoresKernel(
+    const in_t* __restrict__ x, const in_t* __restrict__ Bm, const in_t* __restrict__ Cm,
     const float* __restrict__ dt, const float* __restrict__ A, SsdShape s, float* __restrict__ aCumOut,
     float* __restrict__ totals, float* __restrict__ states, float* __restrict__ scores, int stateBlocks) {
     const int block = blockIdx.x;
     if (block < stateBlocks) {
         const int headSlices = s.H * ((s.N + kStateSlice - 1) / kStateSlice);
         const int ci = block % s.chunks, rest = block / s.chunks;
-        chunkStateBlock<mma_t>(x, Bm, dt, A, s, aCumOut, totals, states, ci, rest % headSlices, rest / headSlices);
+        chunkStateBlock<mma_t, in_t, kFrags>(x, Bm, dt, A, s, aCumOut, totals, states, ci, rest % headSlices, rest / headSlices);
     } else {
         const int chunkTiles = s.chunks * (s.Q / kTile), b = block - stateBlocks;
         const int ct = b % chunkTiles, rest = b / chunkTiles;
-        chunkScoresBlock<mma_t>(Bm, Cm, s, scores, ct, rest % s.G, rest / s.G);
+        chunkScoresBlock<mma_t, in_t>(Bm, Cm, s, scores, ct, rest % s.G, rest / s.G);
     }
 }
 
@@ -274,60 +303,72 @@ template <typename mma_t>
 __global__ void statePassingKernel(const float* __restrict__ states, const float* __restrict__ totals,
                                    const float* __restrict__ init, mma_t* __restrict__ stateIn,
                                    float* __restrict__ finalState, SsdShape s) {
+    // Four consecutive state elements per thread (P * N is a multiple of 4): 16-byte loads, 8-byte stores.
     const int64_t PN = static_cast<int64_t>(s.P) * s.N;
-    const int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    const int64_t e = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) * 4;
     if (e >= PN) return;
     const int h = blockIdx.y, bi = blockIdx.z;
     const int64_t head = static_cast<int64_t>(bi) * s.H + h, chunkStride = static_cast<int64_t>(s.H) * PN;
     const int64_t first = (static_cast<int64_t>(bi) * s.chunks * s.H + h) * PN + e;
     const float* own0 = states + first;
     mma_t* in0 = stateIn + first;
-    float v = init ? init[head * PN + e] : 0.f;
+    float4 v = init ? *reinterpret_cast<const float4*>(init + head * PN + e) : make_float4(0.f, 0.f, 0.f, 0.f);
     for (int c0 = 0; c0 < s.chunks; c0 += kPassBatch) {
-        float own[kPassBatch], decay[kPassBatch];
+        float4 own[kPassBatch];
+        float decay[kPassBatch];
 #pragma unroll
         for (int j = 0; j < kPassBatch; ++j) {
             if (c0 + j < s.chunks) {
-                own[j] = own0[(c0 + j) * chunkStride];
+                own[j] = __ldg(reinterpret_cast<const float4*>(own0 + (c0 + j) * chunkStride));
                 decay[j] = expf(totals[head * s.chunks + c0 + j]);
             }
         }
 #pragma unroll
         for (int j = 0; j < kPassBatch; ++j) {
             if (c0 + j < s.chunks) {
-                in0[(c0 + j) * chunkStride] = toMma<mma_t>(v);
-                v = decay[j] * v + own[j];
+                store4<mma_t>(in0 + (c0 + j) * chunkStride, v);
+                v.x = decay[j] * v.x + own[j].x;
+                v.y = decay[j] * v.y + own[j].y;
+                v.z = decay[j] * v.z + own[j].z;
+                v.w = decay[j] * v.w + own[j].w;
             }
         }
     }
-    finalState[head * PN + e] = v;
+    *reinterpret_cast<float4*>(finalState + head * PN + e) = v;
 }
 
-// Byte offsets of the scan kernel's shared buffers. The loop over source tiles uses Xs and Sh; the read-out of
-// the entering state uses Cs and Ks, and the output tile Yf then takes the place of Xs and Sh (fewer bytes per
-// block, more blocks per multiprocessor).
+// Byte offsets of the scan kernel's shared buffers. After aM, aK, dK, one region serves three phases in turn:
+// the loop over source tiles (Xs, Sh), the read-out of the entering state (Cs, Ks), the output tile (Yf). About
+// 36 KB for P = 64, N = 128, which lets six blocks share a multiprocessor.
 struct ScanSmem {
     int64_t xs, sh, yf, cs, ks, total;
     __host__ __device__ ScanSmem(int P, int N, int elem) {
         const int64_t ldc = N + kPad16, ldx = P + kPad16;
-        xs = roundUp128(3 * kTile * sizeof(float));
+        const int64_t base = roundUp128(3 * kTile * sizeof(float));
+        xs = base;
         sh = xs + roundUp128(kTile * ldx * elem);
-        yf = xs;
         const int64_t loopEnd = sh + roundUp128(kTile * (kTile + kPad16) * elem);
-        const int64_t yEnd = yf + roundUp128(kTile * (P + kPad32) * sizeof(float));
-        cs = loopEnd > yEnd ? loopEnd : yEnd;
+        cs = base;
         ks = cs + roundUp128(kTile * ldc * elem);
-        total = ks + roundUp128(P * ldc * elem);
+        const int64_t stateEnd = ks + roundUp128(P * ldc * elem);
+        yf = base;
+        const int64_t yEnd = yf + roundUp128(kTile * (P + kPad32) * sizeof(float));
+        total = loopEnd > stateEnd ? loopEnd : stateEnd;
+        total = total > yEnd ? total : yEnd;
     }
 };
 
-template <typename mma_t>
-__global__ void __launch_bounds__(kThreads) chunkScanKernel(const float* __restrict__ x, const float* __restrict__ Cm,
+// y (in in_t, the type of x) = the scan, plus x * skip when skip is given (the mixer's D term: one value per
+// head, or per channel when skipPerChannel), summed in fp32 and rounded once. kFrags: output tiles (16 x 16)
+// per warp, P / 32 rounded up to 2 or 4 (fewer registers for the common P = 64: four blocks per multiprocessor).
+template <typename mma_t, typename in_t, int kFrags>
+__global__ void __launch_bounds__(kThreads, kFrags <= 2 ? 4 : 3) chunkScanKernel(const in_t* __restrict__ x, const in_t* __restrict__ Cm,
                                                             const float* __restrict__ dt,
                                                             const float* __restrict__ aCumIn,
                                                             const float* __restrict__ scores,
-                                                            const mma_t* __restrict__ statesIn, SsdShape s,
-                                                            float* __restrict__ y) {
+                                                            const mma_t* __restrict__ statesIn,
+                                                            const float* __restrict__ skip, bool skipPerChannel,
+                                                            SsdShape s, in_t* __restrict__ y) {
     extern __shared__ __align__(128) unsigned char smem[];
     const int tiles = s.Q / kTile, ci = blockIdx.x / tiles, mt = blockIdx.x % tiles;
     const int h = blockIdx.y, bi = blockIdx.z, t = threadIdx.x, warp = t >> 5;
@@ -348,9 +389,9 @@ __global__ void __launch_bounds__(kThreads) chunkScanKernel(const float* __restr
     const float* aChunk = aCumIn + ((static_cast<int64_t>(bi) * s.H + h) * s.chunks + ci) * s.Q;
     if (t < kTile) aM[t] = aChunk[mt * kTile + t];
     const int fragsP = P / 16, nOut = 4 * fragsP;  // the [kTile x P] output in 16x16 tiles
-    Accumulator acc[kMaxOutFrags];
+    Accumulator acc[kFrags];
 #pragma unroll
-    for (int i = 0; i < kMaxOutFrags; ++i) wmma::fill_fragment(acc[i], 0.f);
+    for (int i = 0; i < kFrags; ++i) wmma::fill_fragment(acc[i], 0.f);
 
     for (int kt = 0; kt <= mt; ++kt) {
         const int64_t kPos = chunkPos + kt * kTile;
@@ -377,7 +418,7 @@ __global__ void __launch_bounds__(kThreads) chunkScanKernel(const float* __restr
         __syncthreads();
         // y += scores [64 x 64] x [64 x P]
 #pragma unroll
-        for (int i = 0; i < kMaxOutFrags; ++i) {
+        for (int i = 0; i < kFrags; ++i) {
             const int f = warp + i * kWarps;
             if (f >= nOut) break;
             const int mi = f / fragsP, pi = f % fragsP;
@@ -386,7 +427,9 @@ __global__ void __launch_bounds__(kThreads) chunkScanKernel(const float* __restr
         }
     }
     // The state entering the chunk, read out at each row with its decay since the chunk start:
-    // y_i += (exp(aCum_i) C_i) . S_in, S_in read as the column-major [N x P] S^T.
+    // y_i += (exp(aCum_i) C_i) . S_in, S_in read as the column-major [N x P] S^T. Cs and Ks take the place of
+    // Xs and Sh, and Yf then theirs: a barrier before each.
+    __syncthreads();
     stageRows<mma_t>(Cs, ldc, Cm + bi * s.csb + mPos * s.csl + g * N, s.csl, kTile, N, s.L - mPos,
                      [&](int r) { return expf(aM[r]); });
     const mma_t* sIn = statesIn + ((static_cast<int64_t>(bi) * s.chunks + ci) * s.H + h) * P * N;
@@ -396,13 +439,19 @@ __global__ void __launch_bounds__(kThreads) chunkScanKernel(const float* __restr
     }
     __syncthreads();
 #pragma unroll
-    for (int i = 0; i < kMaxOutFrags; ++i) {
+    for (int i = 0; i < kFrags; ++i) {
         const int f = warp + i * kWarps;
         if (f >= nOut) break;
         const int mi = f / fragsP, pi = f % fragsP;
         multiplyAccumulate<mma_t, wmma::row_major, wmma::col_major>(acc[i], Cs + mi * 16 * ldc, ldc, Ks + pi * 16 * ldc,
                                                                      ldc, N);
-        wmma::store_matrix_sync(Yf + mi * 16 * ldy + pi * 16, acc[i], ldy, wmma::mem_row_major);
+    }
+    __syncthreads();
+#pragma unroll
+    for (int i = 0; i < kFrags; ++i) {
+        const int f = warp + i * kWarps;
+        if (f >= nOut) break;
+        wmma::store_matrix_sync(Yf + (f / fragsP) * 16 * ldy + (f % fragsP) * 16, acc[i], ldy, wmma::mem_row_major);
     }
     __syncthreads();
     const int P4 = P / 4;
@@ -410,14 +459,24 @@ __global__ void __launch_bounds__(kThreads) chunkScanKernel(const float* __restr
         const int r = i / P4, p = (i - r * P4) * 4;
         if (mPos + r < s.L) {
             const float* src = Yf + r * ldy + p;
-            *reinterpret_cast<float4*>(y + ((bi * s.L + mPos + r) * s.H + h) * P + p) =
-                make_float4(src[0], src[1], src[2], src[3]);
+            float4 v = make_float4(src[0], src[1], src[2], src[3]);
+            if (skip) {
+                // __fmul_rn: x * D rounded on its own (no fused multiply-add), as in the ATen expression.
+                const float4 xv = load4(x + bi * s.xsb + (mPos + r) * s.xsl + h * P + p);
+                const float* d = skip + (skipPerChannel ? h * P + p : h);
+                const int dp = skipPerChannel ? 1 : 0;
+                v.x += __fmul_rn(xv.x, d[0]);
+                v.y += __fmul_rn(xv.y, d[dp]);
+                v.z += __fmul_rn(xv.z, d[2 * dp]);
+                v.w += __fmul_rn(xv.w, d[3 * dp]);
+            }
+            storeOut4(y + ((bi * s.L + mPos + r) * s.H + h) * P + p, v);
         }
     }
 }
 
 // t itself when each position's channels (the last `inner` dimensions) are one contiguous run and every row
-// starts 16 bytes aligned (the kernels read 4 floats at a time), else a contiguous copy.
+// starts 16 bytes aligned (the kernels read 16 bytes at a time), else a contiguous copy.
 at::Tensor rowsContiguous(const at::Tensor& t, int inner) {
     int64_t expect = 1;
     bool ok = reinterpret_cast<uintptr_t>(t.data_ptr()) % 16 == 0;
@@ -425,7 +484,8 @@ at::Tensor rowsContiguous(const at::Tensor& t, int inner) {
         ok = ok && (t.size(d) == 1 || t.stride(d) == expect);
         expect *= t.size(d);
     }
-    for (int d = 0; d < t.dim() - inner; ++d) ok = ok && (t.size(d) == 1 || t.stride(d) % 4 == 0);
+    const int64_t perLoad = 16 / static_cast<int64_t>(t.element_size());  // elements per 16-byte load
+    for (int d = 0; d < t.dim() - inner; ++d) ok = ok && (t.size(d) == 1 || t.stride(d) % perLoad == 0);
     return ok ? t : t.contiguous();
 }
 
@@ -438,10 +498,10 @@ void allowSharedMemory(Kernel kernel, int bytes) {
     C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes));
 }
 
-template <typename mma_t>
+template <typename mma_t, typename in_t, int kFrags>
 void launchSsd(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, const at::Tensor& Bm,
-               const at::Tensor& Cm, const at::Tensor& init, const SsdShape& s, int64_t batch, at::Tensor& y,
-               at::Tensor& finalState) {
+               const at::Tensor& Cm, const at::Tensor& init, const at::Tensor& skip, const SsdShape& s, int64_t batch,
+               at::Tensor& y, at::Tensor& finalState) {
     auto opts = x.options().dtype(at::kFloat);
     at::Tensor aCum = at::empty({batch, s.H, s.chunks, s.Q}, opts);
     at::Tensor totals = at::empty({batch, s.H, s.chunks}, opts);  // aCum at the end of each chunk
@@ -458,44 +518,49 @@ void launchSsd(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
     const int scoresSmem = static_cast<int>(2 * kTile * (s.N + kPad16) * sizeof(mma_t));
     const int scanSmem = static_cast<int>(ScanSmem(s.P, s.N, sizeof(mma_t)).total);
     const int firstSmem = std::max(stateSmem, scoresSmem);
-    allowSharedMemory(chunkStateAndScoresKernel<mma_t>, firstSmem);
-    allowSharedMemory(chunkScanKernel<mma_t>, scanSmem);
+    allowSharedMemory(chunkStateAndScoresKernel<mma_t, in_t, kFrags>, firstSmem);
+    allowSharedMemory(chunkScanKernel<mma_t, in_t, kFrags>, scanSmem);
 
     const int slices = (s.N + kStateSlice - 1) / kStateSlice;
     const int64_t stateBlocks = static_cast<int64_t>(s.chunks) * s.H * slices * batch;
     const int64_t scoreBlocks = static_cast<int64_t>(s.chunks) * tiles * s.G * batch;
     TORCH_CHECK(stateBlocks + scoreBlocks < (int64_t(1) << 31), "ssdChunkedTensorCores: too many blocks");
-    chunkStateAndScoresKernel<mma_t><<<static_cast<unsigned>(stateBlocks + scoreBlocks), kThreads,
-                                       firstSmem, stream>>>(
-        x.data_ptr<float>(), Bm.data_ptr<float>(), Cm.data_ptr<float>(), dt.data_ptr<float>(), A.data_ptr<float>(), s,
+    const in_t* xp = reinterpret_cast<const in_t*>(x.data_ptr());
+    const in_t* bp = reinterpret_cast<const in_t*>(Bm.data_ptr());
+    const in_t* cp = reinterpret_cast<const in_t*>(Cm.data_ptr());
+    chunkStateAndScoresKernel<mma_t, in_t, kFrags><<<static_cast<unsigned>(stateBlocks + scoreBlocks), kThreads,
+                                                     firstSmem, stream>>>(
+        xp, bp, cp, dt.data_ptr<float>(), A.data_ptr<float>(), s,
         aCum.data_ptr<float>(), totals.data_ptr<float>(), states.data_ptr<float>(), scores.data_ptr<float>(),
         static_cast<int>(stateBlocks));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     const int64_t PN = static_cast<int64_t>(s.P) * s.N;
     mma_t* stateInPtr = reinterpret_cast<mma_t*>(stateIn.data_ptr());
-    statePassingKernel<mma_t><<<dim3((PN + 255) / 256, s.H, batch), 256, 0, stream>>>(
+    statePassingKernel<mma_t><<<dim3((PN / 4 + 255) / 256, s.H, batch), 256, 0, stream>>>(
         states.data_ptr<float>(), totals.data_ptr<float>(), init.defined() ? init.data_ptr<float>() : nullptr,
         stateInPtr, finalState.data_ptr<float>(), s);
     C10_CUDA_KERNEL_LAUNCH_CHECK();
-    chunkScanKernel<mma_t><<<dim3(s.chunks * tiles, s.H, batch), kThreads, scanSmem, stream>>>(
-        x.data_ptr<float>(), Cm.data_ptr<float>(), dt.data_ptr<float>(), aCum.data_ptr<float>(),
-        scores.data_ptr<float>(), stateInPtr, s, y.data_ptr<float>());
+    const bool skipPerChannel = skip.defined() && skip.numel() == static_cast<int64_t>(s.H) * s.P;
+    chunkScanKernel<mma_t, in_t, kFrags><<<dim3(s.chunks * tiles, s.H, batch), kThreads, scanSmem, stream>>>(
+        xp, cp, dt.data_ptr<float>(), aCum.data_ptr<float>(), scores.data_ptr<float>(), stateInPtr,
+        skip.defined() ? skip.data_ptr<float>() : nullptr, skipPerChannel, s, reinterpret_cast<in_t*>(y.data_ptr()));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
 }
 
 }  // namespace
 
 bool ssdTensorCoreShapeSupported(int64_t headdim, int64_t dState) {
-    // Output tiles of the scan: 4 x headdim/16 per block, at most kMaxOutFrags per warp; state slices likewise.
+    // Output tiles of the scan: 4 x headdim/16 per block, at most kMaxFrags per warp; state slices likewise.
     return headdim > 0 && dState > 0 && headdim % 16 == 0 && dState % 16 == 0 &&
-           4 * (headdim / 16) <= kWarps * kMaxOutFrags && (headdim / 16) * (kStateSlice / 16) <= kWarps * kMaxStateFrags &&
+           4 * (headdim / 16) <= kWarps * kMaxFrags && (headdim / 16) * (kStateSlice / 16) <= kWarps * kMaxFrags &&
            dState <= 256;
 }
 
 std::pair<at::Tensor, at::Tensor> ssdChunkedTensorCores(const at::Tensor& xIn, const at::Tensor& dtIn,
                                                         const at::Tensor& AIn, const at::Tensor& BIn,
                                                         const at::Tensor& CIn, const at::Tensor& initIn,
-                                                        at::ScalarType operandType, int64_t chunkLength) {
+                                                        at::ScalarType operandType, int64_t chunkLength,
+                                                        const at::Tensor& skipIn) {
     c10::cuda::CUDAGuard guard(xIn.device());
     const int64_t Q = chunkLength > 0 ? chunkLength : kDefaultChunk;
     TORCH_CHECK(Q % kTile == 0 && Q <= kMaxChunk, "ssdChunkedTensorCores: chunk length ", Q, " is not 64, 128 or 256");
@@ -505,9 +570,13 @@ std::pair<at::Tensor, at::Tensor> ssdChunkedTensorCores(const at::Tensor& xIn, c
     const int64_t G = BIn.size(2), N = BIn.size(3);
     TORCH_CHECK(ssdTensorCoreShapeSupported(P, N) && H % G == 0, "ssdChunkedTensorCores: unsupported shape P=", P,
                 " N=", N, " H=", H, " G=", G);
-    TORCH_CHECK(xIn.scalar_type() == at::kFloat && dtIn.scalar_type() == at::kFloat &&
-                    BIn.scalar_type() == at::kFloat && CIn.scalar_type() == at::kFloat,
-                "ssdChunkedTensorCores: x, dt, B and C must be fp32");
+    TORCH_CHECK(operandType == at::kHalf || operandType == at::kBFloat16, "ssdChunkedTensorCores: operand type ",
+                operandType, " is not bf16 or fp16");
+    const at::ScalarType inType = xIn.scalar_type();
+    TORCH_CHECK(dtIn.scalar_type() == at::kFloat && (inType == at::kFloat || inType == operandType) &&
+                    BIn.scalar_type() == inType && CIn.scalar_type() == inType,
+                "ssdChunkedTensorCores: dt must be fp32, x, B and C all fp32 or all ", operandType, " (got x ",
+                inType, ", B ", BIn.scalar_type(), ", C ", CIn.scalar_type(), ")");
     const at::Tensor x = rowsContiguous(xIn, 2), Bm = rowsContiguous(BIn, 2), Cm = rowsContiguous(CIn, 2);
     const at::Tensor A = AIn.to(at::kFloat).contiguous();
     const at::Tensor init = initIn.defined() ? initIn.to(at::kFloat).contiguous() : at::Tensor();
@@ -527,16 +596,34 @@ std::pair<at::Tensor, at::Tensor> ssdChunkedTensorCores(const at::Tensor& xIn, c
                dtIn.stride(0),
                dtIn.stride(1),
                dtIn.stride(2)};
-    at::Tensor y = at::empty({batch, L, H, P}, x.options());
-    at::Tensor finalState = at::empty({batch, H, P, N}, x.options());
+    at::Tensor skip;
+    if (skipIn.defined()) {
+        skip = skipIn.to(at::kFloat).contiguous();
+        TORCH_CHECK(skip.numel() == H || skip.numel() == H * P, "ssdChunkedTensorCores: skip has ", skip.numel(),
+                    " entries for ", H, " heads of ", P);
+    }
+    const auto fp32 = x.options().dtype(at::kFloat);
+    at::Tensor y = at::empty({batch, L, H, P}, x.options());  // in x's dtype
+    at::Tensor finalState = at::empty({batch, H, P, N}, fp32);
     if (batch == 0 || L == 0) {
-        finalState = init.defined() ? init.clone() : at::zeros({batch, H, P, N}, x.options());
+        finalState = init.defined() ? init.clone() : at::zeros({batch, H, P, N}, fp32);
         return {y, finalState};
     }
-    if (operandType == at::kHalf)
-        launchSsd<__half>(x, dtIn, A, Bm, Cm, init, s, batch, y, finalState);
-    else
-        launchSsd<__nv_bfloat16>(x, dtIn, A, Bm, Cm, init, s, batch, y, finalState);
+    auto run = [&](auto mmaTag, auto inTag) {
+        using mma_t = decltype(mmaTag);
+        using in_t = decltype(inTag);
+        // Accumulator tiles per warp: the [64 x P] output and the [P x 64] state slice are P / 32 of them.
+        if (P <= 64) launchSsd<mma_t, in_t, 2>(x, dtIn, A, Bm, Cm, init, skip, s, batch, y, finalState);
+        else launchSsd<mma_t, in_t, kMaxFrags>(x, dtIn, A, Bm, Cm, init, skip, s, batch, y, finalState);
+    };
+    const bool fp32In = inType == at::kFloat;
+    if (operandType == at::kHalf) {
+        if (fp32In) run(__half(), float());
+        else run(__half(), __half());
+    } else {
+        if (fp32In) run(__nv_bfloat16(), float());
+        else run(__nv_bfloat16(), __nv_bfloat16());
+    }
     return {y, finalState};
 }
 

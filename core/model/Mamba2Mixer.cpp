@@ -38,11 +38,14 @@ std::pair<at::Tensor, at::Tensor> timeSteps(const Mamba2Config& c, const Mamba2L
     return {dt, -at::exp(w.aLog)};
 }
 
-// SiLU of the causal depthwise conv over time, fp32 [B, L, C]: K-1 zeros on the left (the conv's symmetric
-// padding, right part dropped).
-at::Tensor convSilu(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& xBC) {
+// SiLU of the causal depthwise conv over time, fp32 [B, L, C] (in the model dtype when inModelDtype is set and
+// the fused kernels run: the values are the same, they are rounded to it): K-1 zeros on the left (the conv's
+// symmetric padding, right part dropped).
+at::Tensor convSilu(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& xBC, bool inModelDtype) {
 #ifdef SSMLENS_FUSED_CUDA
-    if (fused::fusedAvailable(xBC)) return fused::causalConvSilu(xBC, w.convWeight, w.convBias);
+    if (fused::fusedAvailable(xBC)) return fused::causalConvSilu(xBC, w.convWeight, w.convBias, inModelDtype);
+#else
+    (void)inModelDtype;
 #endif
     const int64_t L = xBC.size(1), K = c.dConv;
     at::Tensor conv = at::conv1d(xBC.transpose(1, 2), w.convWeight, w.convBias, at::IntArrayRef{1},
@@ -84,6 +87,18 @@ at::Tensor skipGatedNorm(const Mamba2Config& c, const Mamba2LayerWeights& w, con
     return gatedNorm(c, w, flat(y + x * skipWeight(c, w)), z);
 }
 
+// The gated norm of a y that already holds the skip term (the tensor-core scan's, [.., H, P] in the model dtype).
+at::Tensor gatedNormWithoutSkip(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& y,
+                                const at::Tensor& z) {
+    std::vector<int64_t> shape(y.sizes().begin(), y.sizes().end() - 2);
+    shape.push_back(c.dInner());
+    at::Tensor flat = y.reshape(shape);
+#ifdef SSMLENS_FUSED_CUDA
+    if (fused::fusedAvailable(y)) return fused::gatedRmsNorm(flat, {}, {}, z, w.gatedNorm, c.ngroups, c.normEps);
+#endif
+    return gatedNorm(c, w, flat.to(at::kFloat), z);
+}
+
 at::Tensor outProjection(const Mamba2LayerWeights& w, const at::Tensor& y) {
     return w.outProjBias.defined() ? at::linear(y, w.outProj, w.outProjBias) : at::linear(y, w.outProj);
 }
@@ -117,7 +132,13 @@ at::Tensor mixerPrefill(const Mamba2Config& c, const Mamba2LayerWeights& w, cons
     const int64_t G = c.ngroups, N = c.dState;
     Projected p = inProjection(c, w, u);
 
-    at::Tensor xBC = convSilu(c, w, p.xBC);  // [B, L, C] fp32
+    const at::ScalarType modelType = w.inProj.scalar_type();
+    // bf16 / fp16 on the GPU: the tensor-core scan. Its inputs then stay in the model dtype (the conv rounds to
+    // it anyway, so this loses nothing and halves their bytes), and the scan adds the skip term x * D itself and
+    // writes y in the model dtype, as the reference kernels of state-spaces/mamba do; the gated norm then reads
+    // half the bytes and no x.
+    const bool tensorCores = mode == ScanMode::Chunked && ssdPrefillUsesTensorCores(p.xBC, modelType, P, N, H, G);
+    at::Tensor xBC = convSilu(c, w, p.xBC, tensorCores);  // [B, L, C] fp32 (model dtype with tensorCores)
     auto parts = at::split_with_sizes(xBC, {c.dInner(), G * N, G * N}, -1);
     at::Tensor x = parts[0].reshape({B, L, H, P});
 
@@ -126,9 +147,15 @@ at::Tensor mixerPrefill(const Mamba2Config& c, const Mamba2LayerWeights& w, cons
     if (validMask.defined()) dt = dt * validMask.unsqueeze(-1);
 
     SsdInputs in{x, dt, A, parts[1].reshape({B, L, G, N}), parts[2].reshape({B, L, G, N}), {}};
-    SsdOutputs out = mode == ScanMode::Chunked ? ssdPrefill(in, c.chunkSize, w.inProj.scalar_type())
-                                                 : ssdRecurrent(in);
-    at::Tensor h = outProjection(w, skipGatedNorm(c, w, out.y, x, p.z));
+    SsdOutputs out;
+    at::Tensor h;
+    if (tensorCores) {
+        out = ssdPrefillWithSkip(in, w.d, modelType);  // y: [B, L, H, P] in the model dtype, skip term included
+        h = outProjection(w, gatedNormWithoutSkip(c, w, out.y, p.z));
+    } else {
+        out = mode == ScanMode::Chunked ? ssdPrefill(in, c.chunkSize, modelType) : ssdRecurrent(in);
+        h = outProjection(w, skipGatedNorm(c, w, out.y, x, p.z));
+    }
 
     if (state) {
         // The conv state is the last K-1 pre-conv inputs of each sequence: positions n-K+1 .. n-1, which are

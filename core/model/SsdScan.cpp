@@ -113,18 +113,41 @@ SsdOutputs ssdRecurrent(const SsdInputs& in) {
     return {at::stack(ys, 1), state};
 }
 
-bool ssdPrefillUsesTensorCores(const SsdInputs& in, at::ScalarType modelType) {
+bool ssdPrefillUsesTensorCores(const at::Tensor& onDevice, at::ScalarType modelType, int64_t P, int64_t N, int64_t H,
+                               int64_t G) {
 #ifdef SSMLENS_FUSED_CUDA
     static const bool switchedOff = [] {
         const char* v = std::getenv("SSMLENS_FUSED_SSD");
         return v && std::string(v) == "0";
     }();
-    return !switchedOff && (modelType == at::kBFloat16 || modelType == at::kHalf) && fused::fusedAvailable(in.x) &&
-           fused::ssdTensorCoreShapeSupported(in.x.size(3), in.B.size(3)) && in.x.size(2) % in.B.size(2) == 0;
+    return !switchedOff && (modelType == at::kBFloat16 || modelType == at::kHalf) && fused::fusedAvailable(onDevice) &&
+           fused::ssdTensorCoreShapeSupported(P, N) && G > 0 && H % G == 0;
+#else
+    (void)onDevice;
+    (void)modelType;
+    (void)P;
+    (void)N;
+    (void)H;
+    (void)G;
+    return false;
+#endif
+}
+
+bool ssdPrefillUsesTensorCores(const SsdInputs& in, at::ScalarType modelType) {
+    return ssdPrefillUsesTensorCores(in.x, modelType, in.x.size(3), in.B.size(3), in.x.size(2), in.B.size(2));
+}
+
+SsdOutputs ssdPrefillWithSkip(const SsdInputs& in, const at::Tensor& skip, at::ScalarType modelType) {
+#ifdef SSMLENS_FUSED_CUDA
+    TORCH_CHECK(ssdPrefillUsesTensorCores(in, modelType), "ssdPrefillWithSkip: the tensor-core scan does not apply");
+    auto [y, finalState] =
+        fused::ssdChunkedTensorCores(in.x, in.dt, in.A, in.B, in.C, in.initialState, modelType, 0, skip);
+    return {y, finalState};
 #else
     (void)in;
+    (void)skip;
     (void)modelType;
-    return false;
+    TORCH_CHECK(false, "ssdPrefillWithSkip: this build has no CUDA kernels");
 #endif
 }
 

@@ -10,16 +10,16 @@
 namespace ssmlens {
 
 struct SsdInputs {
-    at::Tensor x;             // [B, L, H, P] fp32
+    at::Tensor x;             // [B, L, H, P] fp32 (the model dtype for ssdPrefillWithSkip)
     at::Tensor dt;            // [B, L, H]    fp32, after softplus; 0 on padding keeps the state unchanged
     at::Tensor A;             // [H]          fp32, negative
-    at::Tensor B;             // [B, L, G, N] fp32
-    at::Tensor C;             // [B, L, G, N] fp32
+    at::Tensor B;             // [B, L, G, N] fp32 (likewise)
+    at::Tensor C;             // [B, L, G, N] fp32 (likewise)
     at::Tensor initialState;  // [B, H, P, N] fp32, or undefined for zeros
 };
 
 struct SsdOutputs {
-    at::Tensor y;           // [B, L, H, P] fp32
+    at::Tensor y;           // [B, L, H, P] fp32 (in x's dtype from ssdPrefillWithSkip)
     at::Tensor finalState;  // [B, H, P, N] fp32, the state after the last position
 };
 
@@ -32,8 +32,15 @@ SsdOutputs ssdRecurrent(const SsdInputs& in);
 // environment variable SSMLENS_FUSED_SSD=0 keeps ssdChunked (to time both in one build).
 // kernelChunk: the tensor-core kernels' own chunk length (64, 128, 256; 0 = their default), for tuning.
 SsdOutputs ssdPrefill(const SsdInputs& in, int64_t chunkSize, at::ScalarType modelType, int64_t kernelChunk = 0);
-// Whether ssdPrefill would take the tensor-core kernels for these inputs.
+// Whether ssdPrefill would take the tensor-core kernels for these inputs; the second form asks before the inputs
+// exist, for a tensor on their device and the shape (headdim P, state size N, H heads, G groups).
 bool ssdPrefillUsesTensorCores(const SsdInputs& in, at::ScalarType modelType);
+bool ssdPrefillUsesTensorCores(const at::Tensor& onDevice, at::ScalarType modelType, int64_t P, int64_t N, int64_t H,
+                               int64_t G);
+// The tensor-core scan (ssdPrefillUsesTensorCores must be true) with the mixer's skip term folded in:
+// y = scan + x * skip (skip: D, [H] or [H * P]). x, B and C may be in the model dtype instead of fp32; y then is
+// in the model dtype too, as the reference kernels write it.
+SsdOutputs ssdPrefillWithSkip(const SsdInputs& in, const at::Tensor& skip, at::ScalarType modelType);
 
 // segsum(x)[..., i, j] = x[j+1] + ... + x[i] for i >= j, -inf above the diagonal. Computed as a masked
 // cumulative sum rather than a difference of cumulative sums, which loses precision on long chunks.
