@@ -46,6 +46,7 @@ private slots:
         QTest::newRow("ngroups 2") << 11 << 4 << 2 << false;
         QTest::newRow("ngroups 3, initial state") << 10 << 3 << 3 << true;
         QTest::newRow("one token") << 1 << 4 << 1 << true;
+        QTest::newRow("many chunks, ngroups 2, initial state") << 100 << 8 << 2 << true;
     }
     void chunkedMatchesRecurrence() {
         QFETCH(int, length);
@@ -54,9 +55,22 @@ private slots:
         QFETCH(bool, initialState);
         SsdInputs in = randomInputs(2, length, 6, 5, groups, 7, initialState);
         SsdOutputs ref = ssdRecurrent(in);
-        SsdOutputs got = ssdChunked(in, chunk);
-        QVERIFY2(testing::relativeError(got.y, ref.y) < 1e-5, "y differs");
-        QVERIFY2(testing::relativeError(got.finalState, ref.finalState) < 1e-5, "final state differs");
+        for (StatePassing passing : {StatePassing::Sequential, StatePassing::DecayMatrix}) {
+            SsdOutputs got = ssdChunked(in, chunk, passing);
+            QVERIFY2(testing::relativeError(got.y, ref.y) < 1e-5, "y differs");
+            QVERIFY2(testing::relativeError(got.finalState, ref.finalState) < 1e-5, "final state differs");
+        }
+    }
+
+    void cpuPrefillIgnoresTheModelsChunkSize() {
+        // ssdPrefill on the CPU runs chunks of kCpuChunk whatever the model's chunk size: same result.
+        SsdInputs in = randomInputs(2, 3 * kCpuChunk + 5, 4, 8, 2, 16, true);
+        SsdOutputs ref = ssdRecurrent(in);
+        for (int64_t modelChunk : {int64_t(16), kCpuChunk, int64_t(256)}) {
+            SsdOutputs got = ssdPrefill(in, modelChunk, at::kFloat);
+            QVERIFY2(testing::relativeError(got.y, ref.y) < 1e-5, "y differs");
+            QVERIFY2(testing::relativeError(got.finalState, ref.finalState) < 1e-5, "final state differs");
+        }
     }
 
     void zeroTimeStepKeepsState() {

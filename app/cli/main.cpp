@@ -9,6 +9,7 @@
 #include "app/cli/Commands.h"
 #include "core/Error.h"
 #include "core/runtime/CrashReport.h"
+#include "core/runtime/HeapPolicy.h"
 #include "core/runtime/ThreadWaitPolicy.h"
 
 namespace {
@@ -55,6 +56,7 @@ void printUsage(FILE* to) {
 
 int main(int argc, char** argv) {
     ssmlens::ensurePassiveThreadWaiting(argv);
+    ssmlens::keepTensorMemoryInHeap();
     ssmlens::installCrashReport("ssmlens-cli");
     if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
         printUsage(argc < 2 ? stderr : stdout);

@@ -14,10 +14,12 @@
 #include "app/gui/MainWindow.h"
 #include "app/gui/SamplePrompts.h"
 #include "core/runtime/DemoModel.h"
+#include "core/runtime/HeapPolicy.h"
 #include "core/runtime/ThreadWaitPolicy.h"
 
 int main(int argc, char** argv) {
     ssmlens::ensurePassiveThreadWaiting(argv);
+    ssmlens::keepTensorMemoryInHeap();
     QApplication app(argc, argv);
     QApplication::setApplicationName("SSM Lens");
     QApplication::setOrganizationName("SSM Lens");

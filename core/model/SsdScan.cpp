@@ -1,5 +1,6 @@
 #include "core/model/SsdScan.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <limits>
 #include <map>
@@ -47,7 +48,7 @@ at::Tensor segmentSum(const at::Tensor& x) {
     return ss.masked_fill_(m.notLower, -std::numeric_limits<float>::infinity());
 }
 
-SsdOutputs ssdChunked(const SsdInputs& in, int64_t Q) {
+SsdOutputs ssdChunked(const SsdInputs& in, int64_t Q, StatePassing passing) {
     const int64_t b = in.x.size(0), L = in.x.size(1), H = in.x.size(2), P = in.x.size(3);
     const int64_t G = in.B.size(2), N = in.B.size(3), R = H / G;
     const int64_t c = (L + Q - 1) / Q, pad = c * Q - L;
@@ -58,39 +59,58 @@ SsdOutputs ssdChunked(const SsdInputs& in, int64_t Q) {
         Bm = at::constant_pad_nd(Bm, {0, 0, 0, 0, 0, pad});
         Cm = at::constant_pad_nd(Cm, {0, 0, 0, 0, 0, pad});
     }
-    // Layout [b, c, G, R, Q, ...]: heads split into (group, head-in-group) so B and C broadcast over R.
-    x = x.view({b, c, Q, G, R, P}).permute({0, 1, 3, 4, 2, 5});
-    dt = dt.view({b, c, Q, G, R}).permute({0, 1, 3, 4, 2});
-    Bm = Bm.view({b, c, Q, G, N}).permute({0, 1, 3, 2, 4}).unsqueeze(3);  // [b,c,G,1,Q,N]
-    Cm = Cm.view({b, c, Q, G, N}).permute({0, 1, 3, 2, 4}).unsqueeze(3);
-    at::Tensor aDt = dt * in.A.view({G, R, 1});  // [b,c,G,R,Q]
+    // Layout [b, c, G, Q, R * P] for the products with B and C: the R heads of a group share B and C, so one
+    // product per (chunk, group) covers them all, with no copies of B and C broadcast over heads.
+    at::Tensor dt5 = dt.view({b, c, Q, G, R});
+    Bm = Bm.view({b, c, Q, G, N}).permute({0, 1, 3, 2, 4}).contiguous();  // [b,c,G,Q,N]
+    Cm = Cm.view({b, c, Q, G, N}).permute({0, 1, 3, 2, 4}).contiguous();
+    at::Tensor xDt = (x.view({b, c, Q, G, R, P}) * dt5.unsqueeze(-1)).permute({0, 1, 3, 2, 4, 5}).contiguous();
+    at::Tensor aDt = (dt5 * in.A.view({G, R})).permute({0, 1, 3, 4, 2}).contiguous();  // [b,c,G,R,Q]
     at::Tensor aCum = at::cumsum(aDt, -1);
-    at::Tensor xDt = x * dt.unsqueeze(-1);  // [b,c,G,R,Q,P]
+    auto perPosition = [&](const at::Tensor& t) { return t.permute({0, 1, 2, 4, 3}).unsqueeze(-1); };  // [b,c,G,Q,R,1]
 
     // 1. Within each chunk: y_i = sum_{j<=i} (C_i . B_j) exp(sum_{j<k<=i} aDt_k) dt_j x_j
-    at::Tensor decay = at::exp(segmentSum(aDt));                         // [b,c,G,R,Q,Q]
-    at::Tensor scores = at::matmul(Cm, Bm.transpose(-1, -2)) * decay;    // [b,c,G,R,Q,Q]
-    at::Tensor y = at::matmul(scores, xDt);                              // [b,c,G,R,Q,P]
+    at::Tensor cb = at::matmul(Cm, Bm.transpose(-1, -2));                   // [b,c,G,Q,Q]
+    // Out of place: exp's result is saved for its gradient when the trainer runs this under autograd.
+    at::Tensor scores = at::exp(segmentSum(aDt)) * cb.unsqueeze(3);          // [b,c,G,R,Q,Q]
+    at::Tensor yDiag = at::matmul(scores, xDt.permute({0, 1, 2, 4, 3, 5}));  // [b,c,G,R,Q,P]
 
     // 2. Each chunk's own contribution to the state at its end; decay to the end = exp(sum_{k>j} aDt_k).
-    at::Tensor toEnd = at::exp(at::flip(at::cumsum(at::flip(aDt, {-1}), -1), {-1}) - aDt);
-    at::Tensor chunkStates = at::matmul((xDt * toEnd.unsqueeze(-1)).transpose(-1, -2), Bm);  // [b,c,G,R,P,N]
+    at::Tensor toEnd = at::exp(aCum.select(-1, Q - 1).unsqueeze(-1) - aCum);  // [b,c,G,R,Q]
+    at::Tensor xEnd = (xDt * perPosition(toEnd)).view({b, c, G, Q, R * P});
+    at::Tensor chunkStates = at::matmul(xEnd.transpose(-1, -2), Bm).view({b, c, G, R, P, N});
 
-    // 3. Pass states between chunks: a (c+1) x (c+1) decay matrix over chunk totals, initial state first.
-    at::Tensor init = in.initialState.defined() ? in.initialState.view({b, 1, G, R, P, N})
-                                                : at::zeros({b, 1, G, R, P, N}, x.options());
-    at::Tensor states = at::cat({init, chunkStates}, 1);                          // [b,c+1,G,R,P,N]
-    at::Tensor totals = aCum.select(-1, Q - 1).permute({0, 2, 3, 1});              // [b,G,R,c]
-    totals = at::constant_pad_nd(totals, {1, 0});                                  // [b,G,R,c+1]
-    at::Tensor chunkDecay = at::exp(segmentSum(totals));                           // [b,G,R,c+1,c+1]
-    at::Tensor flat = states.permute({0, 2, 3, 1, 4, 5}).reshape({b, G, R, c + 1, P * N});
-    at::Tensor passed = at::matmul(chunkDecay, flat).view({b, G, R, c + 1, P, N});
-    at::Tensor stateIn = passed.narrow(3, 0, c).permute({0, 3, 1, 2, 4, 5});       // [b,c,G,R,P,N]
-    at::Tensor finalState = passed.select(3, c).reshape({b, H, P, N});
+    // 3. The state entering each chunk, from the initial state and the chunk totals.
+    at::Tensor init = in.initialState.defined() ? in.initialState.view({b, G, R, P, N})
+                                                : at::zeros({b, G, R, P, N}, x.options());
+    at::Tensor totals = aCum.select(-1, Q - 1);  // [b,c,G,R]
+    at::Tensor stateIn, finalState;
+    if (passing == StatePassing::Auto) passing = x.is_cuda() ? StatePassing::DecayMatrix : StatePassing::Sequential;
+    if (passing == StatePassing::Sequential) {
+        // One chunk after the other: c small steps, linear in c.
+        stateIn = at::empty({b, c, G, R, P, N}, x.options());
+        at::Tensor carried = init, decayTotals = at::exp(totals).view({b, c, G, R, 1, 1});
+        for (int64_t k = 0; k < c; ++k) {
+            stateIn.select(1, k).copy_(carried);
+            carried = chunkStates.select(1, k).addcmul(carried, decayTotals.select(1, k));
+        }
+        finalState = carried.reshape({b, H, P, N});
+    } else {
+        // All at once: a (c+1) x (c+1) decay matrix over the chunk totals, initial state first; one product,
+        // quadratic in c (few launches, for devices where launches cost more than arithmetic).
+        at::Tensor states = at::cat({init.unsqueeze(1), chunkStates}, 1);                       // [b,c+1,G,R,P,N]
+        at::Tensor chunkDecay = at::exp(segmentSum(at::constant_pad_nd(totals.permute({0, 2, 3, 1}), {1, 0})));
+        at::Tensor flat = states.permute({0, 2, 3, 1, 4, 5}).reshape({b, G, R, c + 1, P * N});
+        at::Tensor passed = at::matmul(chunkDecay, flat).view({b, G, R, c + 1, P, N});
+        stateIn = passed.narrow(3, 0, c).permute({0, 3, 1, 2, 4, 5});  // [b,c,G,R,P,N]
+        finalState = passed.select(3, c).reshape({b, H, P, N});
+    }
 
     // 4. The state entering each chunk, read out at every position with its decay since the chunk start.
-    y = y + at::matmul(Cm, stateIn.transpose(-1, -2)) * at::exp(aCum).unsqueeze(-1);
-    y = y.permute({0, 1, 4, 2, 3, 5}).reshape({b, c * Q, H, P});
+    at::Tensor stateRows = stateIn.reshape({b, c, G, R * P, N});
+    at::Tensor y = at::matmul(Cm, stateRows.transpose(-1, -2)).view({b, c, G, Q, R, P});  // [b,c,G,Q,R,P]
+    y.mul_(perPosition(at::exp(aCum))).add_(yDiag.permute({0, 1, 2, 4, 3, 5}));
+    y = y.permute({0, 1, 3, 2, 4, 5}).reshape({b, c * Q, H, P});  // a view for one group
     if (pad > 0) y = y.narrow(1, 0, L);
     return {y.contiguous(), finalState.contiguous()};
 }
@@ -161,6 +181,9 @@ SsdOutputs ssdPrefill(const SsdInputs& in, int64_t chunkSize, at::ScalarType mod
 #else
     (void)kernelChunk;
 #endif
+    // On the CPU a chunk of at most kCpuChunk tokens: the decay kernels cost H x L x Q exponentials and
+    // products, the state passing is linear in the number of chunks there (see StatePassing).
+    if (!in.x.is_cuda()) chunkSize = std::min(chunkSize, kCpuChunk);
     return ssdChunked(in, chunkSize);
 }
 

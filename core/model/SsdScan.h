@@ -23,14 +23,22 @@ struct SsdOutputs {
     at::Tensor finalState;  // [B, H, P, N] fp32, the state after the last position
 };
 
-SsdOutputs ssdChunked(const SsdInputs& in, int64_t chunkSize);
+// How ssdChunked carries the state from chunk to chunk: Sequential, one small step per chunk (linear in the
+// number of chunks c: the CPU's choice); DecayMatrix, one product with a (c+1) x (c+1) decay matrix (quadratic
+// in c, but one launch: the GPU's). Auto picks by the device. Both agree to fp32 rounding.
+enum class StatePassing { Auto, Sequential, DecayMatrix };
+
+SsdOutputs ssdChunked(const SsdInputs& in, int64_t chunkSize, StatePassing passing = StatePassing::Auto);
 SsdOutputs ssdRecurrent(const SsdInputs& in);
 
 // The prefill scan of a model whose weights are in modelType: for bf16 / fp16 models on a CUDA device (with
 // the fused kernels built, see core/cuda/FusedKernels.h), the tensor-core kernels of core/cuda/FusedSsd.cu,
 // which round the products' operands to that dtype and accumulate in fp32; otherwise ssdChunked. The
 // environment variable SSMLENS_FUSED_SSD=0 keeps ssdChunked (to time both in one build).
+// On the CPU, ssdChunked runs with chunks of at most kCpuChunk tokens whatever the model's chunk size (the result
+// is the same to fp32 rounding; 130m fp32, 256 tokens, 2 threads: 64 is the fastest of 32, 64, 128 and 256).
 // kernelChunk: the tensor-core kernels' own chunk length (64, 128, 256; 0 = their default), for tuning.
+inline constexpr int64_t kCpuChunk = 64;
 SsdOutputs ssdPrefill(const SsdInputs& in, int64_t chunkSize, at::ScalarType modelType, int64_t kernelChunk = 0);
 // Whether ssdPrefill would take the tensor-core kernels for these inputs; the second form asks before the inputs
 // exist, for a tensor on their device and the shape (headdim P, state size N, H heads, G groups).
