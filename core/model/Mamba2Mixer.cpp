@@ -6,6 +6,7 @@
 
 #include <ATen/ATen.h>
 
+#include "core/model/CausalConv.h"
 #include "core/model/SsdScan.h"
 
 #ifdef SSMLENS_FUSED_CUDA
@@ -41,18 +42,13 @@ std::pair<at::Tensor, at::Tensor> timeSteps(const Mamba2Config& c, const Mamba2L
 // SiLU of the causal depthwise conv over time, fp32 [B, L, C] (in the model dtype when inModelDtype is set and
 // the fused kernels run: the values are the same, they are rounded to it): K-1 zeros on the left (the conv's
 // symmetric padding, right part dropped).
-at::Tensor convSilu(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& xBC, bool inModelDtype) {
+at::Tensor convSilu(const Mamba2LayerWeights& w, const at::Tensor& xBC, bool inModelDtype) {
 #ifdef SSMLENS_FUSED_CUDA
     if (fused::fusedAvailable(xBC)) return fused::causalConvSilu(xBC, w.convWeight, w.convBias, inModelDtype);
 #else
     (void)inModelDtype;
 #endif
-    const int64_t L = xBC.size(1), K = c.dConv;
-    at::Tensor conv = at::conv1d(xBC.transpose(1, 2), w.convWeight, w.convBias, at::IntArrayRef{1},
-                                 at::IntArrayRef{K - 1}, at::IntArrayRef{1}, c.convDim())
-                          .narrow(2, 0, L);
-    // One conversion to fp32 for x, B and C together (none at all for an fp32 model).
-    return at::silu(conv).transpose(1, 2).to(at::kFloat);  // [B, L, C]
+    return causalConvSilu(xBC, w.convWeight, w.convBias);  // [B, L, C] fp32
 }
 
 // y * SiLU(z), then RMSNorm over each group of Di/G channels, times mixer.norm.weight. fp32 in, dtype out.
@@ -138,7 +134,7 @@ at::Tensor mixerPrefill(const Mamba2Config& c, const Mamba2LayerWeights& w, cons
     // writes y in the model dtype, as the reference kernels of state-spaces/mamba do; the gated norm then reads
     // half the bytes and no x.
     const bool tensorCores = mode == ScanMode::Chunked && ssdPrefillUsesTensorCores(p.xBC, modelType, P, N, H, G);
-    at::Tensor xBC = convSilu(c, w, p.xBC, tensorCores);  // [B, L, C] fp32 (model dtype with tensorCores)
+    at::Tensor xBC = convSilu(w, p.xBC, tensorCores);  // [B, L, C] fp32 (model dtype with tensorCores)
     auto parts = at::split_with_sizes(xBC, {c.dInner(), G * N, G * N}, -1);
     at::Tensor x = parts[0].reshape({B, L, H, P});
 

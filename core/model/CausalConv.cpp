@@ -1,0 +1,59 @@
+#include "core/model/CausalConv.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+
+namespace ssmlens {
+namespace {
+
+bool handWrittenApplies(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
+    auto fp32Cpu = [](const at::Tensor& t) { return t.device().is_cpu() && t.scalar_type() == at::kFloat; };
+    const bool grads = at::GradMode::is_enabled() &&
+                       (x.requires_grad() || weight.requires_grad() || (bias.defined() && bias.requires_grad()));
+    return !grads && fp32Cpu(x) && fp32Cpu(weight) && (!bias.defined() || fp32Cpu(bias)) && x.dim() == 3 &&
+           x.stride(2) == 1;
+}
+
+}  // namespace
+
+at::Tensor causalConvSiluAten(const at::Tensor& xBC, const at::Tensor& weight, const at::Tensor& bias) {
+    const int64_t L = xBC.size(1), K = weight.size(2);
+    at::Tensor conv = at::conv1d(xBC.transpose(1, 2), weight, bias, at::IntArrayRef{1}, at::IntArrayRef{K - 1},
+                                 at::IntArrayRef{1}, xBC.size(2))
+                          .narrow(2, 0, L);
+    // One conversion to fp32 for x, B and C together (none at all for an fp32 model).
+    return at::silu(conv).transpose(1, 2).to(at::kFloat);
+}
+
+at::Tensor causalConvSilu(const at::Tensor& xBC, const at::Tensor& weight, const at::Tensor& bias) {
+    if (!handWrittenApplies(xBC, weight, bias)) return causalConvSiluAten(xBC, weight, bias);
+    const int64_t B = xBC.size(0), L = xBC.size(1), C = xBC.size(2), K = weight.size(2);
+    TORCH_CHECK(weight.size(0) == C && weight.size(1) == 1, "causalConvSilu: weight must be [C, 1, K]");
+    // Taps as [K, C]: the inner loop runs over channels, contiguous in input, taps and output (vectorised).
+    const at::Tensor taps = weight.view({C, K}).t().contiguous();
+    const at::Tensor biasC = bias.defined() ? bias.contiguous() : at::zeros({C}, weight.options());
+    at::Tensor out = at::empty({B, L, C}, xBC.options().memory_format(at::MemoryFormat::Contiguous));
+    const float* x = xBC.data_ptr<float>();
+    const float* w = taps.data_ptr<float>();
+    const float* b0 = biasC.data_ptr<float>();
+    float* o = out.data_ptr<float>();
+    const int64_t batchStride = xBC.stride(0), rowStride = xBC.stride(1);
+    // One output row (b, t) per iteration; rows are independent, so threads split them freely.
+    at::parallel_for(0, B * L, /*grain_size=*/16, [&](int64_t begin, int64_t end) {
+        for (int64_t r = begin; r < end; ++r) {
+            const int64_t b = r / L, t = r % L;
+            float* row = o + r * C;
+            for (int64_t ch = 0; ch < C; ++ch) row[ch] = b0[ch];
+            for (int64_t k = std::max<int64_t>(0, K - 1 - t); k < K; ++k) {
+                const float* in = x + b * batchStride + (t - (K - 1) + k) * rowStride;
+                const float* tap = w + k * C;
+                for (int64_t ch = 0; ch < C; ++ch) row[ch] += tap[ch] * in[ch];
+            }
+        }
+    });
+    return at::silu_(out);  // ATen's vectorised SiLU, in place
+}
+
+}  // namespace ssmlens
