@@ -1,5 +1,6 @@
 #include "core/bench/ReductionBenchmark.h"
 
+#include <chrono>
 #include <cstdio>
 #include <sstream>
 
@@ -16,26 +17,44 @@ namespace ssmlens {
 namespace {
 
 // Times the hook's work at anchor layers: with device events around it (nothing waits), or, when `synced`, with
-// the device synchronized on both sides and the wall clock.
+// the device synchronized on both sides and the wall clock. Unsynced, it also keeps two host clocks: the host
+// time inside the steps, and the host time from the first layer's hook call to the last one's (how long the
+// host takes to queue the layers; when that is close to the whole forward pass, the host sets the pace).
 class TimedReductionHook : public TokenReductionHook {
 public:
-    TimedReductionHook(const ReductionSchedule& s, at::Device device, bool synced)
-        : TokenReductionHook(s), schedule_(s), device_(device), synced_(synced), timer_(device) {}
+    using Clock = std::chrono::steady_clock;
+    TimedReductionHook(const ReductionSchedule& s, int64_t lastLayer, at::Device device, bool synced)
+        : TokenReductionHook(s), schedule_(s), lastLayer_(lastLayer), device_(device), synced_(synced), timer_(device) {}
     void afterLayer(int64_t layer, LayerStreams& streams) override {
-        if (schedule_.keepRatioAt(layer) >= 1.0) return TokenReductionHook::afterLayer(layer, streams);
-        if (synced_) synchronizeDevice(device_);
-        timer_.begin();
-        TokenReductionHook::afterLayer(layer, streams);
-        if (synced_) synchronizeDevice(device_);
-        timer_.end();
+        if (layer == 0) firstCall_ = Clock::now();
+        if (schedule_.keepRatioAt(layer) >= 1.0) TokenReductionHook::afterLayer(layer, streams);
+        else {
+            if (synced_) synchronizeDevice(device_);
+            const auto t0 = Clock::now();
+            timer_.begin();
+            TokenReductionHook::afterLayer(layer, streams);
+            if (synced_) synchronizeDevice(device_);
+            timer_.end();
+            hostStepMs_ += std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        }
+        if (layer == lastLayer_) {
+            queueMs_ += std::chrono::duration<double, std::milli>(Clock::now() - firstCall_).count();
+            ++passes_;
+        }
     }
     double meanStepMs() { return timer_.regions() ? timer_.totalMilliseconds() / timer_.regions() : 0; }
+    double meanHostStepMs() const { return timer_.regions() ? hostStepMs_ / timer_.regions() : 0; }
+    double meanQueueMs() const { return passes_ ? queueMs_ / passes_ : 0; }
 
 private:
     ReductionSchedule schedule_;
+    int64_t lastLayer_;
     at::Device device_;
     bool synced_;
     RegionTimer timer_;
+    Clock::time_point firstCall_;
+    double hostStepMs_ = 0, queueMs_ = 0;
+    int64_t passes_ = 0;
 };
 
 }  // namespace
@@ -62,6 +81,15 @@ ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
         resetPeakMemory(s.device);
         row.denseMs = medianMilliseconds(s.device, [&] { model.forward(ids, dense); }, s.warmup, s.repeats);
         row.denseMemoryMb = peakMemoryBytes(s.device) / 1048576.0;
+        {
+            ReductionSchedule none = schedule;  // a hook that only keeps the host clock
+            none.anchors.clear();
+            TimedReductionHook clock(none, config.nLayer - 1, s.device, false);
+            ForwardOptions clocked = dense;
+            clocked.hook = &clock;
+            for (int i = 0; i < s.repeats; ++i) model.forward(ids, clocked);
+            row.denseQueueMs = clock.meanQueueMs();
+        }
         // Reduced prefill and the step inside it, with the kernels and (side by side) with the ATen step.
         for (bool kernels : {true, false}) {
             if (!kernels && !sideBySide) break;
@@ -72,14 +100,16 @@ ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
             resetPeakMemory(s.device);
             const double ms = medianMilliseconds(s.device, [&] { model.forward(ids, reduced); }, s.warmup, s.repeats);
             if (kernels) row.reducedMemoryMb = peakMemoryBytes(s.device) / 1048576.0;
-            TimedReductionHook timed(schedule, s.device, false);
+            TimedReductionHook timed(schedule, config.nLayer - 1, s.device, false);
             ForwardOptions timedOpt = dense;
             timedOpt.hook = &timed;
             for (int i = 0; i < s.repeats; ++i) model.forward(ids, timedOpt);
             (kernels ? row.reducedMs : row.reducedAtenMs) = ms;
             (kernels ? row.stepMs : row.stepAtenMs) = timed.meanStepMs();
             if (kernels) {
-                TimedReductionHook synced(schedule, s.device, true);
+                row.stepHostMs = timed.meanHostStepMs();
+                row.queueMs = timed.meanQueueMs();
+                TimedReductionHook synced(schedule, config.nLayer - 1, s.device, true);
                 timedOpt.hook = &synced;
                 for (int i = 0; i < s.repeats; ++i) model.forward(ids, timedOpt);
                 row.stepSyncedMs = synced.meanStepMs();
@@ -105,16 +135,16 @@ std::string ReductionBenchReport::table() const {
     std::ostringstream o;
     o << "model " << size << ", " << dtype << ", " << device << "; method " << method << ", " << schedule << "\n\n";
     o << "| L | dense ms | reduced ms | speedup | reduced ms, ATen step | step ms | step ms, ATen | step ms, synced | "
-         "layer ms | step share | matching / layer FLOPs | dense MiB | reduced MiB | memory saving | "
+         "step host ms | layers queued ms, dense / reduced | layer ms | step share | matching / layer FLOPs | dense MiB | reduced MiB | memory saving | "
          "analytic FLOPs saving | token reduction |\n"
-         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     char line[640];
     for (const auto& r : rows) {
         std::snprintf(line, sizeof line,
-                      "| %lld | %.2f | %.2f | %.2fx | %.2f | %.3f | %.3f | %.3f | %.3f | %.1f%% | %.1f%% | %.0f | %.0f | "
+                      "| %lld | %.2f | %.2f | %.2fx | %.2f | %.3f | %.3f | %.3f | %.3f | %.2f / %.2f | %.3f | %.1f%% | %.1f%% | %.0f | %.0f | "
                       "%.1f%% | %.1f%% | %.1f%% |\n",
                       (long long)r.length, r.denseMs, r.reducedMs, r.denseMs / r.reducedMs, r.reducedAtenMs, r.stepMs,
-                      r.stepAtenMs, r.stepSyncedMs, r.layerMs, r.stepSharePercent, r.matchingFlopsPercent,
+                      r.stepAtenMs, r.stepSyncedMs, r.stepHostMs, r.denseQueueMs, r.queueMs, r.layerMs, r.stepSharePercent, r.matchingFlopsPercent,
                       r.denseMemoryMb, r.reducedMemoryMb,
                       r.denseMemoryMb > 0 ? 100.0 * (1 - r.reducedMemoryMb / r.denseMemoryMb) : 0.0,
                       r.flopsSavingPercent, r.tokenReductionPercent);

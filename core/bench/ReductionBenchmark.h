@@ -31,6 +31,9 @@ struct ReductionBenchRow {
     double stepMs = 0;        // device time of one reduction step inside the forward pass (all sequences of the
                               // batch; CUDA events, nothing synchronized: what the step costs the pipeline)
     double stepAtenMs = 0;    // the same for the ATen step (0 when the build has no kernels)
+    double stepHostMs = 0;    // host time inside one step (nothing synchronized)
+    double queueMs = 0;       // host time from the first layer's hook call to the last layer's, reduced pass
+    double denseQueueMs = 0;  // the same for the dense pass
     double stepSyncedMs = 0;  // one step with the device synchronized on both sides (wall clock, launch latency in)
     double layerMs = 0;       // dense prefill time / layers
     double stepSharePercent = 0;  // stepMs / layerMs
