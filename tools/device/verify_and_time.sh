@@ -3,10 +3,11 @@
 # then checks that the kernels compute the right thing before timing them, all on one machine in one call:
 #   ssd       bench_ssd.md       ssmlens-cli bench-ssd: tensor-core scan against the ATen scan, times per layer shape
 #   conf      conformance.md     tools/conformance.py: our logits against transformers and an fp64 recurrence
-#   bench     bench_130m.md      ssmlens-cli bench --size 130m, bf16, L 512/2048/8192, batch 1/8, with matmul-only
+#   bench     bench_SIZE.md      ssmlens-cli bench for the sizes in BENCH_SIZES (default 130m), bf16, L 512/2048/8192, batch 1/8, with matmul-only
 #   reduce    check_reduce.md    ssmlens-cli check-reduce: the reduction kernels against the ATen step
 #             bench_reduce.md    ssmlens-cli bench-reduce for 130m, 1.3b and 2.7b at L 2048 and 8192 (bf16)
 #   breduce   bench_reduce.md    bench-reduce only (sizes in REDUCE_SIZES, default "130m 1.3b 2.7b")
+#   rprofile  ncu_reduce.md      tools/device/reduce_kernels.sh profile-only: Nsight Compute time per kernel of one step
 #   oddlen    bench_oddlen.md    130m dense prefill at L 2048 and at lengths a reduced pass runs (1853, 1854, 1677)
 #   oddprof   ncu_oddlen.md      Nsight Compute time per kernel of one 130m prefill at L 1854 and 1853, and
 #             bench_oddlen.md    2.7b dense prefill at L 2048, 1854, 1853 (appended)
@@ -39,8 +40,12 @@ for s in "${steps[@]}"; do
     ssd) timeout 150 $CLI bench-ssd >"$OUT/bench_ssd.md" 2>>"$log" || step "bench-ssd FAILED (rc $?)" ;;
     conf) timeout 240 python3 tools/conformance.py --cli "$CLI" --out "$OUT/conformance.md" >>"$log" 2>&1 \
             || step "conformance FAILED (rc $?)" ;;
-    bench) timeout 200 $CLI bench --size 130m --device cuda --dtypes bf16 --lengths 512,2048,8192 --batches 1,8 \
-             --decode-tokens 16 --repeats 5 >"$OUT/bench_130m.md" 2>>"$log" || step "bench FAILED (rc $?)" ;;
+    bench)
+      for size in ${BENCH_SIZES:-130m}; do
+        late "bench $size" && break
+        timeout 200 $CLI bench --size $size --device cuda --dtypes bf16 --lengths 512,2048,8192 --batches 1,8 \
+          --decode-tokens 16 --repeats 5 >"$OUT/bench_$size.md" 2>>"$log" || step "bench $size FAILED (rc $?)"
+      done ;;
     reduce)
       timeout 200 $CLI check-reduce >"$OUT/check_reduce.md" 2>>"$log" || step "check-reduce FAILED (rc $?)"
       ;&
@@ -53,6 +58,7 @@ for s in "${steps[@]}"; do
       done ;;
     oddlen) timeout 120 $CLI bench --size 130m --device cuda --dtypes bf16 --lengths 2048,1853,1854,1677 --batches 1 \
               --prefill-only --repeats 9 >"$OUT/bench_oddlen.md" 2>>"$log" || step "oddlen FAILED (rc $?)" ;;
+    rprofile) timeout 400 bash tools/device/reduce_kernels.sh profile-only || step "rprofile FAILED (rc $?)" ;;
     oddprof)
       for L in 1854 1853; do
         echo "## 130m prefill, bf16, L $L, batch 1: time per kernel name (one forward pass)" >>"$OUT/ncu_oddlen.md"
