@@ -108,8 +108,11 @@ BenchReport runModelBenchmark(const BenchSettings& s) {
             model.forward(prompt, f);
             at::Tensor next = at::randint(config.vocabSize, {batch}, at::kLong).to(s.device);
             const int64_t steps = std::max<int64_t>(1, s.decodeTokens);
+            // Warm-up runs too: the first steps pay for the state buffers and the library's first use of the
+            // one-row product shapes (tens of ms on a GPU), which would otherwise be spread over the tokens.
             double total = medianMilliseconds(
-                s.device, [&] { for (int64_t i = 0; i < steps; ++i) model.step(next, cache); }, 0, 1);
+                s.device, [&] { for (int64_t i = 0; i < steps; ++i) model.step(next, cache); }, s.warmup,
+                std::max(1, s.repeats));
             d.msPerToken = total / steps;
             d.tokensPerSecond = batch * 1000.0 / d.msPerToken;
             report.decode.push_back(d);

@@ -44,7 +44,7 @@ for s in "${steps[@]}"; do
       for size in ${BENCH_SIZES:-130m}; do
         late "bench $size" && break
         timeout 200 $CLI bench --size $size --device cuda --dtypes bf16 --lengths 512,2048,8192 --batches 1,8 \
-          --decode-tokens 16 --repeats 5 >"$OUT/bench_$size.md" 2>>"$log" || step "bench $size FAILED (rc $?)"
+          --decode-tokens 64 --repeats 5 >"$OUT/bench_$size.md" 2>>"$log" || step "bench $size FAILED (rc $?)"
       done ;;
     reduce)
       timeout 200 $CLI check-reduce >"$OUT/check_reduce.md" 2>>"$log" || step "check-reduce FAILED (rc $?)"
