@@ -138,6 +138,17 @@ private slots:
         QVERIFY(j["decode"][0]["tokens_per_s"].get<double>() > 0);
     }
 
+    void benchReduceRunsOnTheCpu() {
+        Run r = cli({"bench-reduce", "--size", "130m", "--lengths", "32", "--dtype", "fp32", "--repeats", "1",
+                     "--threads", "1"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        // The columns that tell a host-bound reduced pass apart, and the steps' share of a prefill.
+        for (const char* column : {"| step host ms |", "| layers queued ms, dense / reduced |", "| steps / dense prefill |"})
+            QVERIFY2(r.out.contains(column), column);
+        // Depth-scaled schedule of the 24-layer shape at q 0.905: 32 tokens lose about a quarter.
+        QVERIFY2(r.out.contains("| 32 | "), qPrintable(r.out));
+    }
+
     void badInputIsAClearError_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");

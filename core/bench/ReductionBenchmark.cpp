@@ -125,6 +125,7 @@ ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
         setReductionKernelsEnabled(true);
         row.layerMs = row.denseMs / config.nLayer;
         row.stepSharePercent = 100.0 * row.stepMs / row.layerMs;
+        row.stepsOfPrefillPercent = 100.0 * static_cast<double>(schedule.anchors.size()) * row.stepMs / row.denseMs;
         const double half = static_cast<double>(L / 2), otherHalf = static_cast<double>(L - L / 2);
         row.matchingFlopsPercent = 100.0 * 2.0 * half * otherHalf * static_cast<double>(config.dModel) /
                                    (static_cast<double>(L) * mamba2LayerFlopsPerToken(config));
@@ -142,16 +143,16 @@ std::string ReductionBenchReport::table() const {
     std::ostringstream o;
     o << "model " << size << ", " << dtype << ", " << device << "; method " << method << ", " << schedule << "\n\n";
     o << "| L | dense ms | reduced ms | speedup | reduced ms, ATen step | step ms | step ms, ATen | step ms, synced | "
-         "step host ms | layers queued ms, dense / reduced | layer ms | step share | matching / layer FLOPs | dense MiB | reduced MiB | memory saving | "
+         "step host ms | layers queued ms, dense / reduced | layer ms | step share | steps / dense prefill | matching / layer FLOPs | dense MiB | reduced MiB | memory saving | "
          "analytic FLOPs saving | token reduction |\n"
-         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     char line[640];
     for (const auto& r : rows) {
         std::snprintf(line, sizeof line,
-                      "| %lld | %.2f | %.2f | %.2fx | %.2f | %.3f | %.3f | %.3f | %.3f | %.2f / %.2f | %.3f | %.1f%% | %.1f%% | %.0f | %.0f | "
+                      "| %lld | %.2f | %.2f | %.2fx | %.2f | %.3f | %.3f | %.3f | %.3f | %.2f / %.2f | %.3f | %.1f%% | %.1f%% | %.1f%% | %.0f | %.0f | "
                       "%.1f%% | %.1f%% | %.1f%% |\n",
                       (long long)r.length, r.denseMs, r.reducedMs, r.denseMs / r.reducedMs, r.reducedAtenMs, r.stepMs,
-                      r.stepAtenMs, r.stepSyncedMs, r.stepHostMs, r.denseQueueMs, r.queueMs, r.layerMs, r.stepSharePercent, r.matchingFlopsPercent,
+                      r.stepAtenMs, r.stepSyncedMs, r.stepHostMs, r.denseQueueMs, r.queueMs, r.layerMs, r.stepSharePercent, r.stepsOfPrefillPercent, r.matchingFlopsPercent,
                       r.denseMemoryMb, r.reducedMemoryMb,
                       r.denseMemoryMb > 0 ? 100.0 * (1 - r.reducedMemoryMb / r.denseMemoryMb) : 0.0,
                       r.flopsSavingPercent, r.tokenReductionPercent);

@@ -37,6 +37,7 @@ struct ReductionBenchRow {
     double stepSyncedMs = 0;  // one step with the device synchronized on both sides (wall clock, launch latency in)
     double layerMs = 0;       // dense prefill time / layers
     double stepSharePercent = 0;  // stepMs / layerMs
+    double stepsOfPrefillPercent = 0;  // anchors x stepMs / denseMs: the steps' share of a whole prefill
     double matchingFlopsPercent = 0;  // the cosine products of the first anchor, as a share of one layer's FLOPs
     double denseMemoryMb = 0, reducedMemoryMb = 0;
     double flopsSavingPercent = 0, tokenReductionPercent = 0;
