@@ -8,6 +8,8 @@
 #             bench_reduce.md    ssmlens-cli bench-reduce for 130m, 1.3b and 2.7b at L 2048 and 8192 (bf16)
 #   breduce   bench_reduce.md    bench-reduce only (sizes in REDUCE_SIZES, default "130m 1.3b 2.7b")
 #   rprofile  ncu_reduce.md      tools/device/reduce_kernels.sh profile-only: Nsight Compute time per kernel of one step
+#   rfwd      ncu_reduce_fwd.md  Nsight Compute time per step kernel inside the 2.7b forward pass at L 8192
+#             (bench-reduce --repeats 1: every reduced pass with the kernels, warm-up included)
 #   oddlen    bench_oddlen.md    130m dense prefill at L 2048 and at lengths a reduced pass runs (1853, 1854, 1677)
 #   oddprof   ncu_oddlen.md      Nsight Compute time per kernel of one 130m prefill at L 1854 and 1853, and
 #             bench_oddlen.md    2.7b dense prefill at L 2048, 1854, 1853 (appended)
@@ -59,6 +61,12 @@ for s in "${steps[@]}"; do
     oddlen) timeout 120 $CLI bench --size 130m --device cuda --dtypes bf16 --lengths 2048,1853,1854,1677 --batches 1 \
               --prefill-only --repeats 9 >"$OUT/bench_oddlen.md" 2>>"$log" || step "oddlen FAILED (rc $?)" ;;
     rprofile) timeout 400 bash tools/device/reduce_kernels.sh profile-only || step "rprofile FAILED (rc $?)" ;;
+    rfwd)
+      echo "## 2.7b, L 8192, bf16: the step's kernels inside bench-reduce's forward passes (mean per launch)" >"$OUT/ncu_reduce_fwd.md"
+      timeout 240 ncu --clock-control none -k "regex:rowStats|split|bestMatch|gatherLists|rowMax|finalize|Choice|mergeCompact" \
+        --metrics gpu__time_duration.sum --csv --print-units base $CLI bench-reduce --size 2.7b --lengths 8192 \
+        --device cuda --repeats 1 >/tmp/ncu_fwd.csv 2>>"$log"
+      python3 tools/device/ncu_table.py /tmp/ncu_fwd.csv >>"$OUT/ncu_reduce_fwd.md" ;;
     oddprof)
       for L in 1854 1853; do
         echo "## 130m prefill, bf16, L $L, batch 1: time per kernel name (one forward pass)" >>"$OUT/ncu_oddlen.md"
