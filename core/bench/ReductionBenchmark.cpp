@@ -24,7 +24,12 @@ class TimedReductionHook : public TokenReductionHook {
 public:
     using Clock = std::chrono::steady_clock;
     TimedReductionHook(const ReductionSchedule& s, int64_t lastLayer, at::Device device, bool synced)
-        : TokenReductionHook(s), schedule_(s), lastLayer_(lastLayer), device_(device), synced_(synced), timer_(device) {}
+        : TokenReductionHook(s),
+          schedule_(s),
+          lastLayer_(lastLayer),
+          device_(device),
+          synced_(synced),
+          timer_(device) {}
     void afterLayer(int64_t layer, LayerStreams& streams) override {
         if (layer == 0) firstCall_ = Clock::now();
         if (schedule_.keepRatioAt(layer) >= 1.0) TokenReductionHook::afterLayer(layer, streams);
@@ -143,16 +148,18 @@ std::string ReductionBenchReport::table() const {
     std::ostringstream o;
     o << "model " << size << ", " << dtype << ", " << device << "; method " << method << ", " << schedule << "\n\n";
     o << "| L | dense ms | reduced ms | speedup | reduced ms, ATen step | step ms | step ms, ATen | step ms, synced | "
-         "step host ms | layers queued ms, dense / reduced | layer ms | step share | steps / dense prefill | matching / layer FLOPs | dense MiB | reduced MiB | memory saving | "
+         "step host ms | layers queued ms, dense / reduced | layer ms | step share | steps / dense prefill | "
+         "matching / layer FLOPs | dense MiB | reduced MiB | memory saving | "
          "analytic FLOPs saving | token reduction |\n"
          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     char line[640];
     for (const auto& r : rows) {
         std::snprintf(line, sizeof line,
-                      "| %lld | %.2f | %.2f | %.2fx | %.2f | %.3f | %.3f | %.3f | %.3f | %.2f / %.2f | %.3f | %.1f%% | %.1f%% | %.1f%% | %.0f | %.0f | "
-                      "%.1f%% | %.1f%% | %.1f%% |\n",
+                      "| %lld | %.2f | %.2f | %.2fx | %.2f | %.3f | %.3f | %.3f | %.3f | %.2f / %.2f | %.3f | %.1f%% | "
+                      "%.1f%% | %.1f%% | %.0f | %.0f | %.1f%% | %.1f%% | %.1f%% |\n",
                       (long long)r.length, r.denseMs, r.reducedMs, r.denseMs / r.reducedMs, r.reducedAtenMs, r.stepMs,
-                      r.stepAtenMs, r.stepSyncedMs, r.stepHostMs, r.denseQueueMs, r.queueMs, r.layerMs, r.stepSharePercent, r.stepsOfPrefillPercent, r.matchingFlopsPercent,
+                      r.stepAtenMs, r.stepSyncedMs, r.stepHostMs, r.denseQueueMs, r.queueMs, r.layerMs,
+                      r.stepSharePercent, r.stepsOfPrefillPercent, r.matchingFlopsPercent,
                       r.denseMemoryMb, r.reducedMemoryMb,
                       r.denseMemoryMb > 0 ? 100.0 * (1 - r.reducedMemoryMb / r.denseMemoryMb) : 0.0,
                       r.flopsSavingPercent, r.tokenReductionPercent);
