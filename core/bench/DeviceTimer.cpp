@@ -14,6 +14,7 @@
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAStream.h>
 #include <cuda_runtime_api.h>
+#include <nvtx3/nvToolsExt.h>
 #endif
 
 namespace ssmlens {
@@ -116,6 +117,20 @@ double RegionTimer::totalMilliseconds() {
     }
 #endif
     return ms;
+}
+
+ProfilerRange::ProfilerRange(const char* name) {
+#ifdef SSMLENS_TORCH_HAS_CUDA
+    nvtxRangePushA(name);
+#else
+    (void)name;
+#endif
+}
+
+ProfilerRange::~ProfilerRange() {
+#ifdef SSMLENS_TORCH_HAS_CUDA
+    nvtxRangePop();
+#endif
 }
 
 }  // namespace ssmlens

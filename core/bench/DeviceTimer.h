@@ -41,4 +41,15 @@ private:
     std::chrono::steady_clock::time_point cpuStart_;
 };
 
+// A named range on the profilers' timeline (NVTX) for as long as it lives, so that `ncu --nvtx --nvtx-include
+// "NAME/"` profiles exactly the kernels queued inside it. Nothing without CUDA, and close to nothing when no
+// profiler is attached.
+class ProfilerRange {
+public:
+    explicit ProfilerRange(const char* name);
+    ~ProfilerRange();
+    ProfilerRange(const ProfilerRange&) = delete;
+    ProfilerRange& operator=(const ProfilerRange&) = delete;
+};
+
 }  // namespace ssmlens

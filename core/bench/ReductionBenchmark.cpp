@@ -36,6 +36,8 @@ public:
         else {
             if (synced_) synchronizeDevice(device_);
             const auto t0 = Clock::now();
+            // Named for the profiler (tools/device/verify_and_time.sh rnvtx profiles the kernels inside it).
+            ProfilerRange range(reductionKernelsEnabled() ? "ssmlens-step-kernels" : "ssmlens-step-aten");
             timer_.begin();
             TokenReductionHook::afterLayer(layer, streams);
             if (synced_) synchronizeDevice(device_);

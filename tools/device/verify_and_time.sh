@@ -10,6 +10,9 @@
 #   rprofile  ncu_reduce.md      tools/device/reduce_kernels.sh profile-only: Nsight Compute time per kernel of one step
 #   rfwd      ncu_reduce_fwd.md  Nsight Compute time per step kernel inside the 2.7b forward pass at L 8192
 #             (bench-reduce --repeats 1: every reduced pass with the kernels, warm-up included)
+#   rnvtx     ncu_step.md        Nsight Compute time of every kernel queued inside bench-reduce's timed steps (the NVTX
+#             range ssmlens-step-kernels: cuBLAS and ATen kernels included), per case in RNVTX_CASES (default
+#             "2.7b:8192 130m:2048"), to hold against the CUDA events' step time of the same case (breduce)
 #   oddlen    bench_oddlen.md    130m dense prefill at L 2048 and at lengths a reduced pass runs (1853, 1854, 1677)
 #   oddprof   ncu_oddlen.md      Nsight Compute time per kernel of one 130m prefill at L 1854 and 1853, and
 #             bench_oddlen.md    2.7b dense prefill at L 2048, 1854, 1853 (appended)
@@ -67,6 +70,15 @@ for s in "${steps[@]}"; do
         --metrics gpu__time_duration.sum --csv --print-units base $CLI bench-reduce --size 2.7b --lengths 8192 \
         --device cuda --repeats 1 >/tmp/ncu_fwd.csv 2>>"$log"
       python3 tools/device/ncu_table.py /tmp/ncu_fwd.csv >>"$OUT/ncu_reduce_fwd.md" ;;
+    rnvtx)
+      for c in ${RNVTX_CASES:-2.7b:8192 130m:2048}; do
+        size=${c%%:*} L=${c##*:}
+        echo "## $size, L $L, bf16: every kernel inside the timed steps (2 passes of 7 steps: unsynced and synced)" >>"$OUT/ncu_step.md"
+        timeout 200 ncu --nvtx --nvtx-include "ssmlens-step-kernels/" --clock-control none --metrics gpu__time_duration.sum \
+          --csv --print-units base $CLI bench-reduce --size $size --lengths $L --device cuda --repeats 1 \
+          >/tmp/ncu_step.csv 2>>"$log" || step "rnvtx $c FAILED (rc $?)"
+        python3 tools/device/ncu_table.py /tmp/ncu_step.csv >>"$OUT/ncu_step.md"
+      done ;;
     oddprof)
       for L in 1854 1853; do
         echo "## 130m prefill, bf16, L $L, batch 1: time per kernel name (one forward pass)" >>"$OUT/ncu_oddlen.md"
