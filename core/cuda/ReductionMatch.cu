@@ -460,7 +460,9 @@ void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRec
     TORCH_CHECK(s.B <= 65535, "token reduction kernels: at most 65535 sequences per batch");
     // cuBLAS for large products (measured on an H200: 5.6x faster than the kernels below at L 8192, D 2560, 3.4x
     // at L 2048, D 2560); small ones stay on the kernels below, whose one launch costs the host less (at L 2048,
-    // D 768 the cuBLAS path's extra launches made the whole prefill slower).
+    // D 768 the cuBLAS path's extra launches made the whole prefill slower). Both were measured before the cuBLAS
+    // operands were padded (bestMatchOnCublas), when cuBLAS ran slow unaligned kernels at odd token counts: the
+    // line may now lie lower (docs/benchmarks.md).
     constexpr double kCublasFromMacs = 2e9;
     const double macs = static_cast<double>(s.nAmax) * s.nBmax * s.D * s.B;
     const int path = productPath.load();  // 0 by size, 1 cuBLAS, 2 the kernels below
