@@ -140,13 +140,14 @@ private slots:
 
     void benchReduceRunsOnTheCpu() {
         Run r = cli({"bench-reduce", "--size", "130m", "--lengths", "32", "--dtype", "fp32", "--repeats", "1",
-                     "--threads", "1"});
+                     "--threads", "1", "--products", "cublas"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         // The columns that tell a host-bound reduced pass apart, and the steps' share of a prefill.
         for (const char* column :
              {"| step host ms |", "| layers queued ms, dense / reduced |", "| steps / dense prefill |"})
             QVERIFY2(r.out.contains(column), column);
         QVERIFY2(r.out.contains("| 32 | "), qPrintable(r.out));  // the row of the one length asked for
+        QVERIFY2(r.out.contains("best-match products: cublas"), qPrintable(r.out));  // a path asked for is named
     }
 
     void badInputIsAClearError_data() {
@@ -164,6 +165,8 @@ private slots:
         QTest::newRow("missing --out") << QStringList{"logits", "--model", hf_, "--ids", "1"} << "missing --out";
         QTest::newRow("bad dtype") << QStringList{"info", "--model", hf_, "--dtype", "fp8"} << "unknown dtype";
         QTest::newRow("unknown size") << QStringList{"bench", "--size", "9b"} << "unknown model size";
+        QTest::newRow("unknown products path") << QStringList{"bench-reduce", "--products", "gpu"}
+                                               << "unknown best-match products path \"gpu\"";
     }
     void badInputIsAClearError() {
         QFETCH(QStringList, args);

@@ -89,6 +89,7 @@ int runBenchReduce(const Args& raw) {
         {"threads", "N", "CPU threads"},
         {"keep-ratio", "Q", "keep ratio at the depth-scaled anchors (default 0.905)"},
         {"method", "M", "reduction method (default utr)"},
+        {"products", "P", "CUDA builds: where the best-match products run: by-size (default), cublas or kernels"},
         {"repeats", "N", "timed runs, median reported (default 3)"}};
     CliArgs args(raw, specs);
     if (args.helpRequested()) {
@@ -111,6 +112,7 @@ int runBenchReduce(const Args& raw) {
     s.device = deviceFrom(args);
     s.keepRatio = args.getDouble("keep-ratio", 0.905);
     s.method = parseMethodName(args.get("method", "utr"));
+    s.products = args.get("products", "by-size");
     s.repeats = static_cast<int>(args.getInt("repeats", 3));
     s.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
     std::printf("%s", runReductionBenchmark(s).table().c_str());

@@ -71,6 +71,7 @@ private:
 }  // namespace
 
 ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
+    setBestMatchProductsPath(s.products);  // first: a wrong name fails before any model is made
     Mamba2Config config = namedMamba2Config(s.size);
     Mamba2Model model(config, randomMamba2Weights(config, 1, s.dtype, s.device));
     ReductionSchedule schedule = depthScaledSchedule(config.nLayer, s.keepRatio, s.method);
@@ -82,6 +83,7 @@ ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
     std::ostringstream anchors;
     for (const auto& a : schedule.anchors) anchors << (anchors.tellp() ? "," : "") << a.layer;
     report.schedule = "anchors " + anchors.str() + ", q " + std::to_string(s.keepRatio);
+    if (s.products != "by-size") report.schedule += ", best-match products: " + s.products;
     const bool sideBySide = reductionKernelsBuilt() && s.device.is_cuda();
     ForwardOptions dense;
     dense.logitsAt = LogitsAt::LastPosition;  // next-token prediction: the head runs on one position
@@ -143,6 +145,7 @@ ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
         if (s.progress) s.progress("L " + std::to_string(L) + ": dense " + std::to_string(row.denseMs) + " ms, reduced " +
                                    std::to_string(row.reducedMs) + " ms, step " + std::to_string(row.stepMs) + " ms");
     }
+    setBestMatchProductsPath("by-size");
     return report;
 }
 

@@ -20,6 +20,7 @@ struct ReductionBenchSettings {
     at::Device device = at::kCPU;
     double keepRatio = 0.905;  // at the depth-scaled anchors
     ReductionMethod method = ReductionMethod::Utr;
+    std::string products = "by-size";  // where the kernels' best-match products run (setBestMatchProductsPath)
     int warmup = 1, repeats = 3;
     std::function<void(const std::string&)> progress;
 };

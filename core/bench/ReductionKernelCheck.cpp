@@ -11,21 +11,8 @@
 #include "core/bench/DeviceTimer.h"
 #include "core/reduction/TokenReducer.h"
 
-#ifdef SSMLENS_FUSED_CUDA
-#include "core/cuda/FusedReduction.h"
-#endif
-
 namespace ssmlens {
 namespace {
-
-// 0: by size (the default), 1: cuBLAS, 2: the hand-written product kernels (fused::BestMatchProducts).
-void productsOn(int path) {
-#ifdef SSMLENS_FUSED_CUDA
-    fused::setBestMatchProducts(static_cast<fused::BestMatchProducts>(path));
-#else
-    (void)path;
-#endif
-}
 
 // Inputs of one step as the hook builds them: padding rows hold junk (a step that read them would differ).
 BatchReductionInput makeInputs(const ReductionCheckCase& c, const c10::Device& device) {
@@ -200,7 +187,7 @@ ReductionCheckResult checkCase(const ReductionCheckCase& c, const ReductionCheck
     setReductionKernelsEnabled(false);
     const BatchReductionResult ref = reduceTokensBatch(in, recipe);
     setReductionKernelsEnabled(true);
-    productsOn(c.timed ? 0 : c.ownProducts ? 2 : 1);
+    setBestMatchProductsPath(c.timed ? "by-size" : c.ownProducts ? "kernels" : "cublas");
     poisonFreeMemory(s.device);
     const BatchReductionResult got = reduceTokensBatch(in, recipe);
     const Comparison cmp = compareChoices(in, recipe, ref, got);
@@ -235,12 +222,12 @@ ReductionCheckResult checkCase(const ReductionCheckCase& c, const ReductionCheck
         setReductionKernelsEnabled(false);
         r.atenMs = time();
         setReductionKernelsEnabled(true);
-        productsOn(0);
+        setBestMatchProductsPath("by-size");
         r.kernelMs = time();
-        productsOn(2);
+        setBestMatchProductsPath("kernels");
         r.kernelOwnProductsMs = time();
     }
-    productsOn(0);
+    setBestMatchProductsPath("by-size");
     return r;
 }
 

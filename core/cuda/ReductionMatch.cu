@@ -18,8 +18,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdlib>
-#include <cstring>
 #include <type_traits>
 
 #include <ATen/ops/empty.h>
@@ -410,13 +408,7 @@ __global__ void __launch_bounds__(kRowMaxWarps * 32)
     if (lane == 0 && col >= 0) buf.best[base + row] = packBest(v, buf.bList[static_cast<int64_t>(b) * s.nBmax + col]);
 }
 
-// BestMatchProducts; SSMLENS_BEST_MATCH_PRODUCTS=cublas or =kernels sets it for a whole process (benchmarks).
-int productPathFromEnvironment() {
-    const char* v = std::getenv("SSMLENS_BEST_MATCH_PRODUCTS");
-    if (!v) return 0;
-    return std::strcmp(v, "cublas") == 0 ? 1 : std::strcmp(v, "kernels") == 0 ? 2 : 0;
-}
-std::atomic<int> productPath{productPathFromEnvironment()};
+std::atomic<int> productPath{0};  // BestMatchProducts
 
 void bestMatchOnCublas(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf) {
     constexpr int64_t kMaxProducts = int64_t(1) << 26;  // 256 MiB of fp32 products per group of sequences

@@ -1,5 +1,6 @@
 #include "core/reduction/TokenReducer.h"
 
+#include "core/Error.h"
 #include "core/reduction/ReferenceReduction.h"
 
 #include <algorithm>
@@ -394,6 +395,15 @@ bool reductionKernelsBuilt() {
 }
 void setReductionKernelsEnabled(bool enabled) { kernelsSwitch().store(enabled); }
 bool reductionKernelsEnabled() { return kernelsSwitch().load(); }
+void setBestMatchProductsPath(const std::string& path) {
+    if (path != "by-size" && path != "cublas" && path != "kernels")
+        throw Error("unknown best-match products path \"" + path + "\" (use by-size, cublas or kernels)");
+#ifdef SSMLENS_FUSED_CUDA
+    fused::setBestMatchProducts(path == "cublas"    ? fused::BestMatchProducts::Cublas
+                                : path == "kernels" ? fused::BestMatchProducts::Kernels
+                                                    : fused::BestMatchProducts::BySize);
+#endif
+}
 
 BatchReductionResult reduceTokensBatch(const BatchReductionInput& in, const ReductionRecipe& recipe) {
     // One sequence on the CPU: reduceTokens itself (fewer operators than the batch's bookkeeping; on a GPU

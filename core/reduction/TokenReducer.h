@@ -2,6 +2,8 @@
 // One reduction step on one sequence: the tokens after an anchor layer go in, fewer tokens come out, with
 // both streams (mixer output h and residual r) reduced through one shared index structure.
 // All tensor work stays on the input's device and is vectorized (no per-token loops).
+#include <string>
+
 #include <ATen/core/Tensor.h>
 
 #include "core/reduction/FlopsModel.h"  // keptTokenCount
@@ -93,5 +95,9 @@ BatchReductionResult reduceTokensBatch(const BatchReductionInput& in, const Redu
 bool reductionKernelsBuilt();
 void setReductionKernelsEnabled(bool enabled);
 bool reductionKernelsEnabled();
+// Where the kernels' best-match products run (fused::BestMatchProducts), process-wide: "by-size" (the default),
+// "cublas" or "kernels" (the hand-written ones). No effect in a build without the kernels. Throws Error on
+// another name.
+void setBestMatchProductsPath(const std::string& path);
 
 }  // namespace ssmlens
