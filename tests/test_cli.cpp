@@ -12,6 +12,7 @@
 #include "core/model/Checkpoint.h"
 #include "core/model/Mamba2Model.h"
 #include "ModelTestSupport.h"
+#include "NumericTolerance.h"
 
 using namespace ssmlens;
 namespace fs = std::filesystem;
@@ -105,7 +106,8 @@ private slots:
         Mamba2Model m(config_, weights_);
         for (size_t t = 3; t < ids.size(); ++t) {
             at::Tensor prefix = at::tensor(std::vector<int64_t>(ids.begin(), ids.begin() + t)).view({1, -1});
-            QCOMPARE(m.forward(prefix).logits[0][t - 1].argmax().item<int64_t>(), ids[t]);
+            // generate decodes step by step, the check prefills: a near-tie may round either way.
+            QVERIFY(testing::decidedArgmax(m.forward(prefix).logits[0][t - 1], ids[t]) >= 0);
         }
         Run s1 = cli({"generate", "--model", hf_, "--ids", "1,2", "--max-new-tokens", "8", "--temperature", "1.5",
                       "--seed", "7", "--json"});

@@ -5,6 +5,7 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -16,6 +17,7 @@
 #include "core/text/Tokenizer.h"
 #include "core/train/TokenStream.h"
 #include "core/train/Trainer.h"
+#include "NumericTolerance.h"
 
 using namespace ssmlens;
 
@@ -84,7 +86,20 @@ private Q_SLOTS:
         std::vector<int64_t> expected = rec["ids"].get<std::vector<int64_t>>();
         std::vector<int64_t> all = prompt;
         all.insert(all.end(), first.begin(), first.end());
-        QCOMPARE(all, expected);
+        QCOMPARE(all.size(), expected.size());
+        // The recorded ids came from one machine; another CPU rounds the logits in other last bits
+        // (NumericTolerance.h). Equal up to the first step where the two part; there, the recorded token and
+        // ours must be in a near-tie (after it, the continuations follow different prefixes).
+        const auto parted = std::mismatch(all.begin(), all.end(), expected.begin());
+        if (parted.first != all.end()) {
+            const std::vector<int64_t> prefix(all.begin(), parted.first);
+            QVERIFY2(prefix.size() > prompt.size(), "the prompt itself differs from the recorded one");
+            const at::Tensor row = model.forward(at::tensor(prefix).view({1, -1})).logits[0][-1];
+            const double gap = std::abs(row[*parted.first].item<double>() - row[*parted.second].item<double>());
+            QVERIFY2(gap <= testing::kArgmaxTieLogitGap,
+                     qPrintable(QString("step %1: generated %2, recorded %3, logit gap %4")
+                                    .arg(prefix.size() - prompt.size()).arg(*parted.first).arg(*parted.second).arg(gap)));
+        }
     }
 };
 

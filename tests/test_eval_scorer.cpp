@@ -6,12 +6,14 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <set>
 
 #include <ATen/ATen.h>
 
 #include "core/eval/LoglikelihoodScorer.h"
 #include "core/eval/RequestEncoding.h"
 #include "core/reduction/TokenReductionHook.h"
+#include "NumericTolerance.h"
 #include "test_eval_support.h"
 
 using namespace ssmlens;
@@ -22,6 +24,9 @@ struct Direct {
     double ll = 0;
     bool greedy = true;
     bool scorable = true;
+    // false when a continuation token is in a near-tie for the argmax (NumericTolerance.h): the scorer's
+    // batched pass may then decide `greedy` the other way, and the flag is not compared.
+    bool greedyDecided = true;
 };
 
 // lm-eval's computation written out for one request: the model reads (context + continuation)[:-1]
@@ -48,9 +53,23 @@ Direct direct(const Mamba2Model& model, const TokenizedRequest& r, int64_t maxLe
             row = it - own.begin();
         }
         d.ll += lp[row][r.continuation[j]].item<double>();
+        const int decided = testing::decidedArgmax(logits[row], r.continuation[j]);
         d.greedy = d.greedy && logits[row].argmax().item<int64_t>() == r.continuation[j];
+        d.greedyDecided = d.greedyDecided && decided != 0;
     }
     return d;
+}
+
+// direct() for one request under a schedule (or dense), with the scoring span protected as the scorer does
+// when the schedule asks for it.
+Direct directUnder(const Mamba2Model& model, const TokenizedRequest& q, const ReductionSchedule* s) {
+    if (!s) return direct(model, q);
+    const int64_t n = int64_t(q.context.size() + q.continuation.size() - 1);
+    std::set<int64_t> span;
+    if (s->options.protectScoringSpan)
+        for (int64_t p = n - int64_t(q.continuation.size()); p < n; ++p) span.insert(p);
+    TokenReductionHook hook(*s, {span});
+    return direct(model, q, 0, &hook);
 }
 
 ReductionSchedule schedule(ReductionMethod m, std::vector<ScheduleAnchor> anchors, bool protect = true) {
@@ -110,7 +129,7 @@ private slots:
                 const Direct d = direct(model_, requests_[i]);
                 QVERIFY2(std::abs(s[i].loglikelihood - d.ll) < 1e-4 * std::max(1.0, std::abs(d.ll)),
                          qPrintable(QString("request %1: %2 vs %3").arg(i).arg(s[i].loglikelihood).arg(d.ll)));
-                QCOMPARE(s[i].greedy, d.greedy);
+                if (d.greedyDecided) QCOMPARE(s[i].greedy, d.greedy);
                 QVERIFY(s[i].scorable);
                 QCOMPARE(s[i].scoredTokens, int64_t(requests_[i].continuation.size()));
                 QCOMPARE(s[i].inputTokens, int64_t(requests_[i].context.size() + requests_[i].continuation.size() - 1));
@@ -123,6 +142,7 @@ private slots:
             at::Tensor last = model_.forward(at::tensor(ids, at::kLong).view({1, -1})).logits[0][-1];
             ids.push_back(last.argmax().item<int64_t>());
             g.continuation.push_back(ids.back());
+            QVERIFY2(testing::argmaxLead(last, ids.back()) > testing::kArgmaxTieLogitGap, "test data with a near-tie");
         }
         QVERIFY(scoreLoglikelihoods(model_, {g}, nullptr)[0].greedy);
     }
@@ -136,7 +156,7 @@ private slots:
             auto a = scoreLoglikelihoods(model_, requests_, s, one), b = scoreLoglikelihoods(model_, requests_, s, three);
             for (size_t i = 0; i < a.size(); ++i) {
                 QVERIFY(std::abs(a[i].loglikelihood - b[i].loglikelihood) < 1e-4 * std::max(1.0, std::abs(a[i].loglikelihood)));
-                QCOMPARE(a[i].greedy, b[i].greedy);
+                if (directUnder(model_, requests_[i], s).greedyDecided) QCOMPARE(a[i].greedy, b[i].greedy);
                 QCOMPARE(a[i].measuredTokenReductionPercent, b[i].measuredTokenReductionPercent);
             }
         }
@@ -187,7 +207,7 @@ private slots:
                         continue;
                     }
                     QVERIFY2(std::abs(scores[i].loglikelihood - d.ll) < 1e-4 * std::max(1.0, std::abs(d.ll)), qPrintable(what));
-                    QCOMPARE(scores[i].greedy, d.greedy);
+                    if (d.greedyDecided) QCOMPARE(scores[i].greedy, d.greedy);
                     QVERIFY(scores[i].measuredTokenReductionPercent > 0);
                 }
             }

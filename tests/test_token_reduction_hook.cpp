@@ -13,6 +13,7 @@
 #include "core/reduction/ReductionRun.h"
 #include "core/reduction/TokenReductionHook.h"
 #include "ModelTestSupport.h"
+#include "NumericTolerance.h"
 
 using namespace ssmlens;
 
@@ -149,7 +150,7 @@ private slots:
         f.hook = &again;
         f.logitsAt = LogitsAt::LastPosition;
         at::Tensor last = model_.forward(at::tensor(prompt).view({1, -1}), f).logits[0];
-        QCOMPARE(last.argmax().item<int64_t>(), out[0]);
+        QVERIFY(testing::decidedArgmax(last, out[0]) >= 0);  // generate's prefill may round a near-tie otherwise
     }
 
     // runReduction's dense cache (the app's slider moves): same figures as without it, the dense pass skipped
@@ -168,7 +169,11 @@ private slots:
         const ReductionRunResult second = runReduction(model_, ids, s, nullptr, o);
         QVERIFY(second.denseFromCache);
         for (const ReductionRunResult* r : {&first, &second}) {
-            QCOMPARE(r->trace.klDivergence, plain.trace.klDivergence);
+            // The last-row-only head is a GEMV, the full head a GEMM: other kernels, other rounding of the
+            // logits (within 1e-6, checked below), so the KL agrees to that order, not bit for bit.
+            QVERIFY2(testing::nearlyEqual(r->trace.klDivergence, plain.trace.klDivergence, 1e-4, 1e-7),
+                     qPrintable(QString("KL %1 vs %2").arg(r->trace.klDivergence, 0, 'g', 15)
+                                    .arg(plain.trace.klDivergence, 0, 'g', 15)));
             QCOMPARE(r->trace.denseTopK.front().id, plain.trace.denseTopK.front().id);
             QCOMPARE(r->reducedLogits.size(0), 1);
             QVERIFY(at::allclose(r->reducedLogits[0], plain.reducedLogits[-1], 1e-6, 1e-6));
