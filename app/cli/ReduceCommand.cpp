@@ -9,12 +9,12 @@
 #include "app/cli/ModelArgs.h"
 #include "app/cli/ScheduleArgs.h"
 #include "core/Error.h"
+#include "core/attention/AttentionSummaries.h"
 #include "core/io/NpyFile.h"
 #include "core/reduction/FlopsModel.h"
 #include "core/reduction/ReductionRun.h"
 
 namespace ssmlens::cli {
-
 
 int runReduce(const Args& raw) {
     auto specs = modelOptionSpecs();
@@ -23,7 +23,9 @@ int runReduce(const Args& raw) {
     for (OptionSpec s : std::vector<OptionSpec>{
              {"trace", "FILE", "write the token trace (JSON; format in docs/trace-format.md)"},
              {"out", "FILE.npy", "write float32 logits of the surviving positions [N', V]"},
-             {"top-k", "K", "next-token candidates to compare (default 10)"}})
+             {"top-k", "K", "next-token candidates to compare (default 10)"},
+             {"attention", "", "add to the trace the attention each token receives per layer and the rollout "
+                               "attribution of the prediction, dense and reduced (docs/implicit-attention.md)"}})
         specs.push_back(s);
     CliArgs args(raw, specs);
     if (args.helpRequested()) {
@@ -42,7 +44,19 @@ int runReduce(const Args& raw) {
     ReductionSchedule schedule = scheduleFrom(args, model.config().nLayer);
     ReductionRunOptions options;
     options.topK = args.getInt("top-k", 10);
+    const int64_t layers = model.config().nLayer;
+    ActivationRecorder denseKernels(ssmKernelHookPoints(layers), {false, true});
+    ActivationRecorder reducedKernels(ssmKernelHookPoints(layers), {false, true});
+    if (args.has("attention")) {
+        options.denseProbe = &denseKernels;
+        options.reducedProbe = &reducedKernels;
+    }
     ReductionRunResult run = runReduction(model, prompt, schedule, tok, options);
+    if (args.has("attention")) {
+        const int64_t T = static_cast<int64_t>(prompt.size());
+        addAttentionToTrace(run.trace, passKernelsFrom(denseKernels, layers, T),
+                            passKernelsFrom(reducedKernels, layers, T, &run.trace));
+    }
     const TokenTrace& trace = run.trace;
     const at::Tensor& reduced = run.reducedLogits;
 

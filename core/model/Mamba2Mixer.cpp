@@ -123,7 +123,8 @@ at::Tensor paddingMask(const at::Tensor& lengths, int64_t L, const at::Device& d
 }
 
 at::Tensor mixerPrefill(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& u,
-                        const at::Tensor& lengths, ScanMode mode, LayerState* state, const at::Tensor& validMask) {
+                        const at::Tensor& lengths, ScanMode mode, LayerState* state, const at::Tensor& validMask,
+                        const ActivationTap& tap) {
     const int64_t B = u.size(0), L = u.size(1), K = c.dConv, H = c.nHeads(), P = c.headdim;
     const int64_t G = c.ngroups, N = c.dState;
     Projected p = inProjection(c, w, u);
@@ -143,13 +144,22 @@ at::Tensor mixerPrefill(const Mamba2Config& c, const Mamba2LayerWeights& w, cons
     if (validMask.defined()) dt = dt * validMask.unsqueeze(-1);
 
     SsdInputs in{x, dt, A, parts[1].reshape({B, L, G, N}), parts[2].reshape({B, L, G, N}), {}};
+    // The scan's own inputs, as it reads them (rounded to the model dtype on the tensor-core path).
+    if (tap.wants(HookPoint::Gate)) tap.record(HookPoint::Gate, p.z);
+    if (tap.wants(HookPoint::SsmInput)) tap.record(HookPoint::SsmInput, in.x);
+    if (tap.wants(HookPoint::B)) tap.record(HookPoint::B, in.B);
+    if (tap.wants(HookPoint::C)) tap.record(HookPoint::C, in.C);
+    if (tap.wants(HookPoint::Delta)) tap.record(HookPoint::Delta, in.dt);
+    if (tap.wants(HookPoint::A)) tap.record(HookPoint::A, in.A);
     SsdOutputs out;
     at::Tensor h;
     if (tensorCores) {
         out = ssdPrefillWithSkip(in, w.d, modelType);  // y: [B, L, H, P] in the model dtype, skip term included
+        if (tap.wants(HookPoint::SsmOutput)) tap.record(HookPoint::SsmOutput, out.y);
         h = outProjection(w, gatedNormWithoutSkip(c, w, out.y, p.z));
     } else {
         out = mode == ScanMode::Chunked ? ssdPrefill(in, c.chunkSize, modelType) : ssdRecurrent(in);
+        if (tap.wants(HookPoint::SsmOutput)) tap.record(HookPoint::SsmOutput, out.y + x * skipWeight(c, w));
         h = outProjection(w, skipGatedNorm(c, w, out.y, x, p.z));
     }
 

@@ -3,6 +3,7 @@
 // the gated RMSNorm and out_proj. Prefill runs a whole right-padded batch; step advances one token.
 #include <ATen/core/Tensor.h>
 
+#include "core/model/ActivationProbe.h"
 #include "core/model/InferenceCache.h"
 #include "core/model/Mamba2Weights.h"
 #include "core/model/ModelConfig.h"
@@ -15,9 +16,11 @@ enum class ScanMode { Chunked, Recurrent };
 // length produce values that must be ignored. When `state` is given it receives the state after each
 // sequence's last valid token. validMask: paddingMask(lengths, L, u's device), [B, L] fp32, or undefined when
 // no sequence is padded; the model makes it once for all layers, since making it here would copy from the
-// host (and wait for the device) in every layer.
+// host (and wait for the device) in every layer. tap: where the intermediates go (hook_gate, hook_ssm_input, hook_B,
+// hook_C, hook_delta, hook_A, hook_ssm_output; core/model/HookPoint.h), when its probe wants them.
 at::Tensor mixerPrefill(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& u,
-                        const at::Tensor& lengths, ScanMode mode, LayerState* state, const at::Tensor& validMask);
+                        const at::Tensor& lengths, ScanMode mode, LayerState* state, const at::Tensor& validMask,
+                        const ActivationTap& tap = {});
 
 // The validMask of mixerPrefill for lengths [B] (CPU) and padded length L on `device`; undefined when every
 // sequence is L long.

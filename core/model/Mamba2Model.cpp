@@ -75,7 +75,12 @@ ForwardResult Mamba2Model::forward(const at::Tensor& idsIn, const ForwardOptions
     for (int64_t l = 0; l < config_.nLayer; ++l) {
         const Mamba2LayerWeights& w = weights_.layers[l];
         at::Tensor u = addAndNorm(l > 0 ? s.hidden : at::Tensor(), s.residual, w.norm, config_.normEps);
-        s.hidden = mixerPrefill(config_, w, u, s.lengths, opt.scan, opt.cache ? &opt.cache->layers[l] : nullptr, mask);
+        const ActivationTap tap{opt.probe, l};
+        if (tap.wants(HookPoint::ResidPre)) tap.record(HookPoint::ResidPre, s.residual);
+        if (tap.wants(HookPoint::NormalizedInput)) tap.record(HookPoint::NormalizedInput, u);
+        s.hidden = mixerPrefill(config_, w, u, s.lengths, opt.scan, opt.cache ? &opt.cache->layers[l] : nullptr, mask,
+                                tap);
+        if (tap.wants(HookPoint::OutProj)) tap.record(HookPoint::OutProj, s.hidden);
         if (!opt.hook) continue;
         opt.hook->afterLayer(l, s);
         if (!s.lengths.is_same(maskLengths) || s.hidden.size(1) != maskL) {

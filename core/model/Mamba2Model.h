@@ -23,6 +23,9 @@ struct ForwardOptions {
     ScanMode scan = ScanMode::Chunked;
     LogitsAt logitsAt = LogitsAt::AllPositions;
     InferenceCache* cache = nullptr;  // filled with the state after each sequence's last token
+    // Receives the intermediates it wants (hook points, core/model/HookPoint.h), per layer, as the pass computes
+    // them: after a hook has shortened the sequences, those of the shorter ones.
+    ActivationProbe* probe = nullptr;
     // Logits as the head computes them, in the model dtype (as transformers returns them), instead of fp32:
     // for a bf16 model at every position, the fp32 copy is a large part of the forward pass.
     bool logitsInModelDtype = false;

@@ -47,6 +47,7 @@ ReductionRunResult runReduction(const Mamba2Model& model, const std::vector<int6
     } else {
         ForwardOptions dense;
         dense.logitsAt = LogitsAt::LastPosition;
+        dense.probe = options.denseProbe;
         denseLast = model.forward(input, dense).logits[0].to(at::kCPU, at::kDouble);
         out.denseMs = millisecondsSince(t0);
         if (options.cache) {
@@ -59,6 +60,7 @@ ReductionRunResult runReduction(const Mamba2Model& model, const std::vector<int6
     TokenReductionHook hook(schedule, {}, /*recordTrace=*/true);
     ForwardOptions reduced;
     reduced.hook = &hook;
+    reduced.probe = options.reducedProbe;
     if (!options.allReducedLogits) reduced.logitsAt = LogitsAt::LastPosition;
     out.reducedLogits = model.forward(input, reduced).logits[0].to(at::kCPU);
     if (!options.allReducedLogits) out.reducedLogits = out.reducedLogits.unsqueeze(0);

@@ -36,6 +36,10 @@ struct ReductionRunOptions {
     int64_t topK = 10;
     bool allReducedLogits = true;    // false: reducedLogits holds only the last row (what the views need)
     DenseRunCache* cache = nullptr;  // optional, see above; denseMs is 0 when it was used
+    // Receive the intermediates they want (hook points) of the dense pass (only when it runs: not when the
+    // cache answered) and of the reduced pass.
+    ActivationProbe* denseProbe = nullptr;
+    ActivationProbe* reducedProbe = nullptr;
 };
 
 // tokenizer may be null (pieces are then the ids as text). Throws ssmlens::Error for bad input.

@@ -30,6 +30,10 @@ struct LayerTrace {
     std::vector<int64_t> match;          // best match's original position (-1 none)
     std::vector<float> matchCosine;      // NaN when there is no match
     std::vector<SimilarPair> similarPairs;  // the most similar pairs among the tokens present (anchors only)
+    // Filled only when asked for (ssmlens-cli reduce --attention, the window's Attention view): the share of all
+    // reads at this layer that goes to each token, from blocks.L.hook_pattern of the reduced pass (column sums of
+    // the mean over heads of the row-normalised |M|; docs/implicit-attention.md). NaN: gone. Empty otherwise.
+    std::vector<float> attentionReceived;
 };
 
 struct NextTokenProbability {
@@ -47,6 +51,9 @@ struct TokenTrace {
     // Filled by the caller that runs dense and reduced models.
     std::vector<NextTokenProbability> denseTopK, reducedTopK;
     double klDivergence = std::numeric_limits<double>::quiet_NaN();  // KL(dense || reduced) at the last position
+    // Filled only when asked for, like LayerTrace::attentionReceived: the attention-rollout attribution of the
+    // next-token prediction to each original position, dense and reduced (core/attention/AttentionRollout.h).
+    std::vector<float> attributionDense, attributionReduced;
 
     nlohmann::json toJson() const;
 };
