@@ -34,6 +34,18 @@
         <source>Measure N slider moves (change to redrawn views), print JSON, quit</source>
         <translation>N Reglerbewegungen messen (von der Änderung bis zu den neu gezeichneten Ansichten), JSON ausgeben, beenden</translation>
     </message>
+    <message>
+        <source>Measure N layer changes in the Attention view, print JSON, quit</source>
+        <translation>N Schichtwechsel in der Aufmerksamkeitsansicht messen, JSON ausgeben, beenden</translation>
+    </message>
+    <message>
+        <source>Start with the Attention view in front</source>
+        <translation>Mit der Aufmerksamkeitsansicht im Vordergrund starten</translation>
+    </message>
+    <message>
+        <source>Select this layer in every view after the first result</source>
+        <translation>Nach dem ersten Ergebnis diese Schicht in allen Ansichten wählen</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -262,6 +274,249 @@
     </message>
 </context>
 <context>
+    <name>ssmlens::AttentionMatrixPlot</name>
+    <message>
+        <source>merged at this layer</source>
+        <translation>in dieser Schicht verschmolzen</translation>
+    </message>
+    <message>
+        <source>pruned at this layer</source>
+        <translation>in dieser Schicht entfernt</translation>
+    </message>
+    <message>
+        <source>gone before this layer</source>
+        <translation>vor dieser Schicht entfernt</translation>
+    </message>
+    <message>
+        <source>token read (s)</source>
+        <translation>gelesenes Token (s)</translation>
+    </message>
+    <message>
+        <source>token reading (t)</source>
+        <translation>lesendes Token (t)</translation>
+    </message>
+    <message>
+        <source>log10 |value|</source>
+        <translation>log10 |Wert|</translation>
+    </message>
+    <message>
+        <source>value (signed)</source>
+        <translation>Wert (mit Vorzeichen)</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>%1 “%2”</source>
+        <translation>%1 „%2“</translation>
+    </message>
+    <message>
+        <source>token %1 reads token %2</source>
+        <translation>Token %1 liest Token %2</translation>
+    </message>
+    <message>
+        <source>never: a token reads only itself and earlier tokens</source>
+        <translation>nie: ein Token liest nur sich selbst und frühere Tokens</translation>
+    </message>
+    <message>
+        <source>not in this pass: a token was removed before this layer</source>
+        <translation>nicht in diesem Durchlauf: ein Token wurde vor dieser Schicht entfernt</translation>
+    </message>
+    <message>
+        <source>value %1</source>
+        <translation>Wert %1</translation>
+    </message>
+    <message>
+        <source>(log10 |value| %1)</source>
+        <translation>(log10 |Wert| %1)</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::AttentionView</name>
+    <message>
+        <source>The layer shown (the same layer as the other views)</source>
+        <translation>Die gezeigte Schicht (dieselbe wie in den anderen Ansichten)</translation>
+    </message>
+    <message>
+        <source>One head's matrix, or the heads combined</source>
+        <translation>Die Matrix eines Kopfes oder die Köpfe zusammengefasst</translation>
+    </message>
+    <message>
+        <source>Normalise rows</source>
+        <translation>Zeilen normieren</translation>
+    </message>
+    <message>
+        <source>Each row as the fractions of what the token reads: |M| divided by the row's sum of |M|, per head before combining</source>
+        <translation>Jede Zeile als Anteile dessen, was das Token liest: |M| geteilt durch die Zeilensumme von |M|, je Kopf vor dem Zusammenfassen</translation>
+    </message>
+    <message>
+        <source>Log scale</source>
+        <translation>Logarithmische Skala</translation>
+    </message>
+    <message>
+        <source>Colour by log10 of the magnitude (six decades below the largest)</source>
+        <translation>Färbung nach log10 des Betrags (sechs Zehnerpotenzen unter dem größten)</translation>
+    </message>
+    <message>
+        <source>Dense and reduced</source>
+        <translation>Dicht und reduziert</translation>
+    </message>
+    <message>
+        <source>Dense</source>
+        <translation>Dicht</translation>
+    </message>
+    <message>
+        <source>Reduced</source>
+        <translation>Reduziert</translation>
+    </message>
+    <message>
+        <source>Which passes to show: the model without reduction, with the schedule, or both</source>
+        <translation>Welche Durchläufe gezeigt werden: das Modell ohne Reduktion, mit dem Zeitplan oder beide</translation>
+    </message>
+    <message>
+        <source>reads from (row)</source>
+        <translation>liest aus (Zeile)</translation>
+    </message>
+    <message>
+        <source>is read by (column)</source>
+        <translation>wird gelesen von (Spalte)</translation>
+    </message>
+    <message>
+        <source>What the token strip shows for the selected token</source>
+        <translation>Was der Tokenstreifen für das gewählte Token zeigt</translation>
+    </message>
+    <message>
+        <source>Layer:</source>
+        <translation>Schicht:</translation>
+    </message>
+    <message>
+        <source>Heads:</source>
+        <translation>Köpfe:</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>Zeigen:</translation>
+    </message>
+    <message>
+        <source>Strip:</source>
+        <translation>Streifen:</translation>
+    </message>
+    <message>
+        <source>Mean over heads</source>
+        <translation>Mittel über die Köpfe</translation>
+    </message>
+    <message>
+        <source>Max |M| over heads</source>
+        <translation>Max |M| über die Köpfe</translation>
+    </message>
+    <message>
+        <source>Head %1</source>
+        <translation>Kopf %1</translation>
+    </message>
+    <message>
+        <source>head %1</source>
+        <translation>Kopf %1</translation>
+    </message>
+    <message>
+        <source>max |M| over heads</source>
+        <translation>max |M| über die Köpfe</translation>
+    </message>
+    <message>
+        <source>mean over heads</source>
+        <translation>Mittel über die Köpfe</translation>
+    </message>
+    <message>
+        <source>%1, rows normalised</source>
+        <translation>%1, Zeilen normiert</translation>
+    </message>
+    <message>
+        <source>Run a prompt to see what each token reads.</source>
+        <translation>Einen Prompt ausführen, um zu sehen, was jedes Token liest.</translation>
+    </message>
+    <message>
+        <source>Computing layer %1…</source>
+        <translation>Schicht %1 wird berechnet…</translation>
+    </message>
+    <message>
+        <source>Dense, layer %1: %2</source>
+        <translation>Dicht, Schicht %1: %2</translation>
+    </message>
+    <message>
+        <source>Reduced, layer %1: %2</source>
+        <translation>Reduziert, Schicht %1: %2</translation>
+    </message>
+    <message>
+        <source>Importance against attention received: needs a schedule</source>
+        <translation>Wichtigkeit gegen erhaltene Aufmerksamkeit: braucht einen Zeitplan</translation>
+    </message>
+    <message>
+        <source>Click a token or a cell to see what it reads</source>
+        <translation>Ein Token oder eine Zelle anklicken, um zu sehen, was es liest</translation>
+    </message>
+    <message>
+        <source>dense</source>
+        <translation>dicht</translation>
+    </message>
+    <message>
+        <source>reduced</source>
+        <translation>reduziert</translation>
+    </message>
+    <message>
+        <source>Token %1 “%2” is not in the %3 pass at layer %4: it was removed at an earlier anchor.</source>
+        <translation>Token %1 „%2“ ist in Schicht %4 nicht im Durchlauf (%3): es wurde an einem früheren Anker entfernt.</translation>
+    </message>
+    <message>
+        <source>Token %1 “%2” reads from (layer %3, %4 pass, %5; green positive, purple negative):</source>
+        <translation>Token %1 „%2“ liest aus (Schicht %3, Durchlauf %4, %5; grün positiv, lila negativ):</translation>
+    </message>
+    <message>
+        <source>Token %1 “%2” is read by (layer %3, %4 pass, %5; green positive, purple negative):</source>
+        <translation>Token %1 „%2“ wird gelesen von (Schicht %3, Durchlauf %4, %5; grün positiv, lila negativ):</translation>
+    </message>
+    <message>
+        <source>Layer %1: %2 of %3 tokens present in the reduced pass</source>
+        <translation>Schicht %1: %2 von %3 Tokens im reduzierten Durchlauf vorhanden</translation>
+    </message>
+    <message>
+        <source>; this anchor merges %1 and prunes %2 (marked on the matrix edges)</source>
+        <translation>; dieser Anker verschmilzt %1 und entfernt %2 (an den Rändern der Matrix markiert)</translation>
+    </message>
+    <message>
+        <source>. Computed in %1 ms.</source>
+        <translation>. Berechnet in %1 ms.</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::AttributionPlot</name>
+    <message>
+        <source>dense</source>
+        <translation>dicht</translation>
+    </message>
+    <message>
+        <source>reduced</source>
+        <translation>reduziert</translation>
+    </message>
+    <message>
+        <source>token (position in the prompt)</source>
+        <translation>Token (Position im Prompt)</translation>
+    </message>
+    <message>
+        <source>share of the prediction</source>
+        <translation>Anteil an der Vorhersage</translation>
+    </message>
+    <message>
+        <source>token %1 “%2”
+dense %3, reduced %4</source>
+        <translation>Token %1 „%2“
+dicht %3, reduziert %4</translation>
+    </message>
+    <message>
+        <source>Next-token prediction draws from (attention rollout)</source>
+        <translation>Woraus die Vorhersage des nächsten Tokens schöpft (Attention Rollout)</translation>
+    </message>
+</context>
+<context>
     <name>ssmlens::Autosaver</name>
     <message>
         <source>%1: cannot autosave (%2)</source>
@@ -297,6 +552,37 @@
     <message>
         <source>DPI:</source>
         <translation>DPI:</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::ImportanceAttentionScatter</name>
+    <message>
+        <source>importance score (the reduction's metric)</source>
+        <translation>Wichtigkeit (das Maß der Reduktion)</translation>
+    </message>
+    <message>
+        <source>attention received</source>
+        <translation>erhaltene Aufmerksamkeit</translation>
+    </message>
+    <message>
+        <source>token %1 “%2”
+importance %3, attention received %4</source>
+        <translation>Token %1 „%2“
+Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
+    </message>
+    <message>
+        <source>Importance against attention received</source>
+        <translation>Wichtigkeit gegen erhaltene Aufmerksamkeit</translation>
+    </message>
+    <message>
+        <source>Layer %1: importance vs attention received</source>
+        <translation>Schicht %1: Wichtigkeit gegen erhaltene Aufmerksamkeit</translation>
+    </message>
+    <message>
+        <source>Layer %1: importance vs attention received
+Spearman ρ = %2</source>
+        <translation>Schicht %1: Wichtigkeit gegen erhaltene Aufmerksamkeit
+Spearman ρ = %2</translation>
     </message>
 </context>
 <context>
@@ -635,6 +921,22 @@
     <message>
         <source>Sa&amp;ve session…</source>
         <translation>Sitzung s&amp;peichern…</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>Aufmerksamkeit</translation>
+    </message>
+    <message>
+        <source>Attention matrices</source>
+        <translation>Aufmerksamkeitsmatrizen</translation>
+    </message>
+    <message>
+        <source>Importance vs attention</source>
+        <translation>Wichtigkeit gegen Aufmerksamkeit</translation>
+    </message>
+    <message>
+        <source>Next-token attribution</source>
+        <translation>Attribution des nächsten Tokens</translation>
     </message>
 </context>
 <context>
@@ -1442,6 +1744,17 @@
     <message>
         <source>reaches the output</source>
         <translation>erreicht die Ausgabe</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::TokenWeightStrip</name>
+    <message>
+        <source>token %1 “%2”: %3</source>
+        <translation>Token %1 „%2“: %3</translation>
+    </message>
+    <message>
+        <source>token %1 “%2”: none</source>
+        <translation>Token %1 „%2“: keiner</translation>
     </message>
 </context>
 <context>

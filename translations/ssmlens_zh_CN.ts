@@ -34,6 +34,18 @@
         <source>Measure N slider moves (change to redrawn views), print JSON, quit</source>
         <translation>测量 N 次滑块移动（从更改到视图重绘完成），输出 JSON 后退出</translation>
     </message>
+    <message>
+        <source>Measure N layer changes in the Attention view, print JSON, quit</source>
+        <translation>在注意力视图中测量 N 次切换层，输出 JSON 并退出</translation>
+    </message>
+    <message>
+        <source>Start with the Attention view in front</source>
+        <translation>启动时将注意力视图置于前台</translation>
+    </message>
+    <message>
+        <source>Select this layer in every view after the first result</source>
+        <translation>得到第一个结果后在所有视图中选择此层</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -262,6 +274,249 @@
     </message>
 </context>
 <context>
+    <name>ssmlens::AttentionMatrixPlot</name>
+    <message>
+        <source>merged at this layer</source>
+        <translation>在此层合并</translation>
+    </message>
+    <message>
+        <source>pruned at this layer</source>
+        <translation>在此层剪除</translation>
+    </message>
+    <message>
+        <source>gone before this layer</source>
+        <translation>在此层之前已移除</translation>
+    </message>
+    <message>
+        <source>token read (s)</source>
+        <translation>被读取的词元 (s)</translation>
+    </message>
+    <message>
+        <source>token reading (t)</source>
+        <translation>读取的词元 (t)</translation>
+    </message>
+    <message>
+        <source>log10 |value|</source>
+        <translation>log10 |值|</translation>
+    </message>
+    <message>
+        <source>value (signed)</source>
+        <translation>值（带符号）</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>%1 “%2”</source>
+        <translation>%1 “%2”</translation>
+    </message>
+    <message>
+        <source>token %1 reads token %2</source>
+        <translation>词元 %1 读取词元 %2</translation>
+    </message>
+    <message>
+        <source>never: a token reads only itself and earlier tokens</source>
+        <translation>从不：词元只读取自身和更早的词元</translation>
+    </message>
+    <message>
+        <source>not in this pass: a token was removed before this layer</source>
+        <translation>不在此次前向中：某个词元已在此层之前被移除</translation>
+    </message>
+    <message>
+        <source>value %1</source>
+        <translation>值 %1</translation>
+    </message>
+    <message>
+        <source>(log10 |value| %1)</source>
+        <translation>（log10 |值| %1）</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::AttentionView</name>
+    <message>
+        <source>The layer shown (the same layer as the other views)</source>
+        <translation>所显示的层（与其他视图相同）</translation>
+    </message>
+    <message>
+        <source>One head's matrix, or the heads combined</source>
+        <translation>单个头的矩阵，或合并所有头</translation>
+    </message>
+    <message>
+        <source>Normalise rows</source>
+        <translation>行归一化</translation>
+    </message>
+    <message>
+        <source>Each row as the fractions of what the token reads: |M| divided by the row's sum of |M|, per head before combining</source>
+        <translation>每一行表示该词元所读取内容的占比：|M| 除以该行 |M| 之和，在合并前按头分别计算</translation>
+    </message>
+    <message>
+        <source>Log scale</source>
+        <translation>对数刻度</translation>
+    </message>
+    <message>
+        <source>Colour by log10 of the magnitude (six decades below the largest)</source>
+        <translation>按幅值的 log10 着色（最大值以下六个数量级）</translation>
+    </message>
+    <message>
+        <source>Dense and reduced</source>
+        <translation>稠密与缩减</translation>
+    </message>
+    <message>
+        <source>Dense</source>
+        <translation>稠密</translation>
+    </message>
+    <message>
+        <source>Reduced</source>
+        <translation>缩减</translation>
+    </message>
+    <message>
+        <source>Which passes to show: the model without reduction, with the schedule, or both</source>
+        <translation>显示哪些前向：不缩减的模型、使用调度的模型，或两者</translation>
+    </message>
+    <message>
+        <source>reads from (row)</source>
+        <translation>读取自（行）</translation>
+    </message>
+    <message>
+        <source>is read by (column)</source>
+        <translation>被读取于（列）</translation>
+    </message>
+    <message>
+        <source>What the token strip shows for the selected token</source>
+        <translation>词元条为所选词元显示的内容</translation>
+    </message>
+    <message>
+        <source>Layer:</source>
+        <translation>层：</translation>
+    </message>
+    <message>
+        <source>Heads:</source>
+        <translation>头：</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <source>Strip:</source>
+        <translation>词元条：</translation>
+    </message>
+    <message>
+        <source>Mean over heads</source>
+        <translation>各头平均</translation>
+    </message>
+    <message>
+        <source>Max |M| over heads</source>
+        <translation>各头最大 |M|</translation>
+    </message>
+    <message>
+        <source>Head %1</source>
+        <translation>头 %1</translation>
+    </message>
+    <message>
+        <source>head %1</source>
+        <translation>头 %1</translation>
+    </message>
+    <message>
+        <source>max |M| over heads</source>
+        <translation>各头最大 |M|</translation>
+    </message>
+    <message>
+        <source>mean over heads</source>
+        <translation>各头平均</translation>
+    </message>
+    <message>
+        <source>%1, rows normalised</source>
+        <translation>%1，行已归一化</translation>
+    </message>
+    <message>
+        <source>Run a prompt to see what each token reads.</source>
+        <translation>运行一个提示，以查看每个词元读取了什么。</translation>
+    </message>
+    <message>
+        <source>Computing layer %1…</source>
+        <translation>正在计算第 %1 层…</translation>
+    </message>
+    <message>
+        <source>Dense, layer %1: %2</source>
+        <translation>稠密，第 %1 层：%2</translation>
+    </message>
+    <message>
+        <source>Reduced, layer %1: %2</source>
+        <translation>缩减，第 %1 层：%2</translation>
+    </message>
+    <message>
+        <source>Importance against attention received: needs a schedule</source>
+        <translation>重要性与所获注意力：需要缩减调度</translation>
+    </message>
+    <message>
+        <source>Click a token or a cell to see what it reads</source>
+        <translation>点击一个词元或单元格，查看它读取了什么</translation>
+    </message>
+    <message>
+        <source>dense</source>
+        <translation>完整</translation>
+    </message>
+    <message>
+        <source>reduced</source>
+        <translation>缩减后</translation>
+    </message>
+    <message>
+        <source>Token %1 “%2” is not in the %3 pass at layer %4: it was removed at an earlier anchor.</source>
+        <translation>词元 %1 “%2” 在第 %4 层不在%3前向中：它已在更早的锚点被移除。</translation>
+    </message>
+    <message>
+        <source>Token %1 “%2” reads from (layer %3, %4 pass, %5; green positive, purple negative):</source>
+        <translation>词元 %1 “%2” 读取自（第 %3 层，%4前向，%5；绿色为正，紫色为负）：</translation>
+    </message>
+    <message>
+        <source>Token %1 “%2” is read by (layer %3, %4 pass, %5; green positive, purple negative):</source>
+        <translation>词元 %1 “%2” 被读取于（第 %3 层，%4前向，%5；绿色为正，紫色为负）：</translation>
+    </message>
+    <message>
+        <source>Layer %1: %2 of %3 tokens present in the reduced pass</source>
+        <translation>第 %1 层：缩减前向中存在 %3 个词元中的 %2 个</translation>
+    </message>
+    <message>
+        <source>; this anchor merges %1 and prunes %2 (marked on the matrix edges)</source>
+        <translation>；此锚点合并 %1 个、剪除 %2 个（标记在矩阵边缘）</translation>
+    </message>
+    <message>
+        <source>. Computed in %1 ms.</source>
+        <translation>。计算耗时 %1 毫秒。</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::AttributionPlot</name>
+    <message>
+        <source>dense</source>
+        <translation>完整</translation>
+    </message>
+    <message>
+        <source>reduced</source>
+        <translation>缩减后</translation>
+    </message>
+    <message>
+        <source>token (position in the prompt)</source>
+        <translation>词元（在提示中的位置）</translation>
+    </message>
+    <message>
+        <source>share of the prediction</source>
+        <translation>在预测中的占比</translation>
+    </message>
+    <message>
+        <source>token %1 “%2”
+dense %3, reduced %4</source>
+        <translation>词元 %1 “%2”
+稠密 %3，缩减 %4</translation>
+    </message>
+    <message>
+        <source>Next-token prediction draws from (attention rollout)</source>
+        <translation>下一个词元的预测来自何处（注意力展开）</translation>
+    </message>
+</context>
+<context>
     <name>ssmlens::Autosaver</name>
     <message>
         <source>%1: cannot autosave (%2)</source>
@@ -297,6 +552,37 @@
     <message>
         <source>DPI:</source>
         <translation>DPI：</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::ImportanceAttentionScatter</name>
+    <message>
+        <source>importance score (the reduction's metric)</source>
+        <translation>重要性分数（缩减所用的指标）</translation>
+    </message>
+    <message>
+        <source>attention received</source>
+        <translation>所获注意力</translation>
+    </message>
+    <message>
+        <source>token %1 “%2”
+importance %3, attention received %4</source>
+        <translation>词元 %1 “%2”
+重要性 %3，所获注意力 %4</translation>
+    </message>
+    <message>
+        <source>Importance against attention received</source>
+        <translation>重要性与所获注意力</translation>
+    </message>
+    <message>
+        <source>Layer %1: importance vs attention received</source>
+        <translation>第 %1 层：重要性与所获注意力</translation>
+    </message>
+    <message>
+        <source>Layer %1: importance vs attention received
+Spearman ρ = %2</source>
+        <translation>第 %1 层：重要性与所获注意力
+Spearman ρ = %2</translation>
     </message>
 </context>
 <context>
@@ -635,6 +921,22 @@
     <message>
         <source>Sa&amp;ve session…</source>
         <translation>保存会话(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>注意力</translation>
+    </message>
+    <message>
+        <source>Attention matrices</source>
+        <translation>注意力矩阵</translation>
+    </message>
+    <message>
+        <source>Importance vs attention</source>
+        <translation>重要性与注意力</translation>
+    </message>
+    <message>
+        <source>Next-token attribution</source>
+        <translation>下一个词元的归因</translation>
     </message>
 </context>
 <context>
@@ -1442,6 +1744,17 @@
     <message>
         <source>reaches the output</source>
         <translation>到达输出</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::TokenWeightStrip</name>
+    <message>
+        <source>token %1 “%2”: %3</source>
+        <translation>词元 %1 “%2”：%3</translation>
+    </message>
+    <message>
+        <source>token %1 “%2”: none</source>
+        <translation>词元 %1 “%2”：无</translation>
     </message>
 </context>
 <context>

@@ -22,6 +22,7 @@
 
 #include "app/gui/AccuracyPanel.h"
 #include "app/gui/AppSettings.h"
+#include "app/gui/AttentionPanel.h"
 #include "app/gui/Autosaver.h"
 #include "app/gui/ModelPanel.h"
 #include "app/gui/SamplePrompts.h"
@@ -164,6 +165,11 @@ void MainWindow::buildUi() {
     detailTabs_->addTab(strip_, tr("Token strip"));
     detailTabs_->addTab(graph_, tr("Similarity graph"));
     detailTabs_->addTab(tokensPlot_, tr("Tokens per layer"));
+    // The implicit attention of the selected layer (docs/implicit-attention.md), linked like the other views.
+    attention_ = new AttentionPanel(worker_);
+    detailTabs_->addTab(attention_, tr("Attention"));
+    connect(attention_, &AttentionPanel::layerSelected, this, [this](int l) { selectLayerAndToken(l, selectedToken_); });
+    connect(attention_, &AttentionPanel::tokenSelected, this, [this](int p) { selectLayerAndToken(selectedLayer_, p); });
     auto* views = new QSplitter(Qt::Vertical);
     views->addWidget(heatmap_);
     views->addWidget(detailTabs_);
@@ -307,6 +313,7 @@ void MainWindow::selectLayerAndToken(int layer, int position) {
     strip_->selectToken(position);
     graph_->setLayer(layer);
     graph_->selectToken(position);
+    attention_->setLayerAndToken(layer, position);
     chips_->setHighlightedToken(position);
     if (changed && autosave_) autosave_->markDirty();  // a result re-applying the same selection saves nothing
 }
@@ -326,6 +333,7 @@ void MainWindow::showResult(QSharedPointer<const ReductionResponse> response) {
     heatmap_->setTrace(t, response->tokenLabels);
     strip_->setTrace(t, response->tokenLabels, response->ids);
     graph_->setTrace(t, response->tokenLabels);
+    attention_->showRun(response->id, t, response->tokenLabels);
     if (pendingSelection_) {  // restored from a session
         std::tie(selectedLayer_, selectedToken_) = *pendingSelection_;
         pendingSelection_.reset();
@@ -394,6 +402,8 @@ void MainWindow::showError(quint64 id, const QString& message) {
         box->open();
     }
 }
+
+void MainWindow::showAttentionTab() { detailTabs_->setCurrentWidget(attention_); }
 
 bool MainWindow::exportHeatmap(const QString& path, int width, int height, QString* error) {
     const QString e = exportPlot(heatmap_->plot(), path, width, height);

@@ -27,6 +27,7 @@ namespace ssmlens {
 
 class AccuracyPanel;
 class AppSettings;
+class AttentionPanel;
 class Autosaver;
 class ImportanceHeatmap;
 class ModelPanel;
@@ -62,6 +63,8 @@ public:
     SimilarityGraph* similarityGraph() const { return graph_; }
     ScheduleEditor* scheduleEditor() const { return editor_; }
     AccuracyPanel* accuracyPanel() const { return accuracy_; }
+    AttentionPanel* attentionPanel() const { return attention_; }
+    void showAttentionTab();  // the Attention view in front (tests, benchmarks, screenshots)
     const ModelFacts& modelFacts() const { return model_; }
     int promptTokens() const { return last_ ? static_cast<int>(last_->ids.size()) : 0; }
     bool exportHeatmap(const QString& path, int width, int height, QString* error = nullptr);
@@ -140,6 +143,7 @@ private:
     TokenStrip* strip_;
     SimilarityGraph* graph_;
     TokensPerLayerPlot* tokensPlot_;
+    AttentionPanel* attention_;
     ScheduleEditor* editor_;
     AccuracyPanel* accuracy_;
     QTimer* promptDebounce_;

@@ -16,11 +16,15 @@
 #include "app/gui/AboutDialog.h"
 #include "app/gui/AccuracyPanel.h"
 #include "app/gui/AppSettings.h"
+#include "app/gui/AttentionPanel.h"
 #include "app/gui/ExportFigureDialog.h"
 #include "app/gui/MainWindow.h"
 #include "core/Error.h"
 #include "widgets/AccuracyBars.h"
 #include "widgets/AccuracySweepPlot.h"
+#include "widgets/AttentionView.h"
+#include "widgets/AttributionPlot.h"
+#include "widgets/ImportanceAttentionScatter.h"
 #include "widgets/ImportanceHeatmap.h"
 #include "widgets/PlotExport.h"
 #include "widgets/ScheduleEditor.h"
@@ -101,12 +105,14 @@ void MainWindow::chooseTokenizerFile() {
 void MainWindow::exportFigureDialog() {
     static FigureChoice last;
     const QStringList names = {tr("Importance heatmap"), tr("Token strip"), tr("Similarity graph"),
-                               tr("Tokens per layer"), tr("Accuracy bars"), tr("Accuracy vs FLOPs")};
+                               tr("Tokens per layer"), tr("Accuracy bars"), tr("Accuracy vs FLOPs"),
+                               tr("Attention matrices"), tr("Importance vs attention"),
+                               tr("Next-token attribution")};
     ExportFigureDialog dialog(names, last, this);
     if (dialog.exec() != QDialog::Accepted) return;
     last = dialog.choice();
     const QStringList files = {"heatmap", "token-strip", "similarity-graph", "tokens-per-layer", "accuracy",
-                               "accuracy-vs-flops"};
+                               "accuracy-vs-flops", "attention", "importance-vs-attention", "attribution"};
     const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(names[last.view]),
                                                       files[last.view] + ".png", tr("Images (*.png *.pdf *.svg)"));
     if (path.isEmpty()) return;
@@ -117,6 +123,11 @@ void MainWindow::exportFigureDialog() {
         case 2: error = graph_->exportImage(path, last.width, last.height, last.dpi); break;
         case 3: error = exportPlot(tokensPlot_->plot(), path, last.width, last.height, last.dpi); break;
         case 4: error = exportPlot(accuracy_->bars()->plot(), path, last.width, last.height, last.dpi); break;
+        case 6: error = attention_->view()->exportMatrices(path, last.width, last.height, last.dpi); break;
+        case 7: error = exportPlot(attention_->view()->scatter()->plot(), path, last.width, last.height, last.dpi); break;
+        case 8:
+            error = exportPlot(attention_->view()->attributionPlot()->plot(), path, last.width, last.height, last.dpi);
+            break;
         default: error = exportPlot(accuracy_->sweepPlot()->plot(), path, last.width, last.height, last.dpi); break;
     }
     if (!error.isEmpty()) QMessageBox::warning(this, tr("SSM Lens"), error);

@@ -1,10 +1,13 @@
 #include "app/gui/ReductionWorker.h"
 
 #include <QRegularExpression>
+#include <optional>
 
 #include <ATen/ATen.h>
 
 #include "core/Error.h"
+#include "core/attention/AttentionRollout.h"
+#include "core/attention/AttentionSummaries.h"
 #include "core/bench/ModelBenchmark.h"
 #include "core/eval/EvalRun.h"
 #include "core/eval/TaskReaders.h"
@@ -23,7 +26,18 @@ QString firstLine(const std::exception& e) {
 
 }  // namespace
 
-ReductionWorker::ReductionWorker(QObject* parent) : QObject(parent) {}
+struct ReductionWorker::AttentionKernels {
+    std::optional<PassKernels> dense, reduced;
+    std::vector<int64_t> denseIds;  // the prompt of `dense`
+    TokenTrace trace;               // of the reduced pass
+    quint64 runId = 0;              // the run whose reduced pass `reduced` is
+    QString error;                  // why the last run's kernels are missing, if they are
+    std::vector<float> attributionDense;    // for denseIds; empty until asked for
+    std::vector<float> attributionReduced;  // for runId; empty until asked for
+    void reset() { *this = AttentionKernels(); }
+};
+
+ReductionWorker::ReductionWorker(QObject* parent) : QObject(parent), attention_(std::make_unique<AttentionKernels>()) {}
 ReductionWorker::~ReductionWorker() = default;
 
 void ReductionWorker::loadModel(const QString& folder, const QString& dtype, const QString& device,
@@ -57,6 +71,7 @@ void ReductionWorker::loadModel(const QString& folder, const QString& dtype, con
         tokenizer_ = std::move(tokenizer);
         facts_ = facts;
         denseCache_.reset();
+        attention_->reset();
         Q_EMIT modelLoaded(facts);
     } catch (const std::exception& e) {
         Q_EMIT failed(0, firstLine(e));
@@ -71,6 +86,7 @@ void ReductionWorker::loadTokenizer(const QString& path) {
         denseCache_.reset();
         facts_.tokenizer = path;
         facts_.hasTokenizer = true;
+        attention_->reset();
         Q_EMIT modelLoaded(facts_);
     } catch (const std::exception& e) {
         Q_EMIT failed(0, firstLine(e));
@@ -107,7 +123,31 @@ void ReductionWorker::run(const ReductionRequest& request) {
         ReductionRunOptions options;
         options.allReducedLogits = false;  // the views show the next token only
         options.cache = reuseDensePass_ ? &denseCache_ : nullptr;  // a slider move reruns the reduced pass only
+        // The Attention view's kernels, recorded in both passes (a few small copies per layer). The dense pass's
+        // stay valid as long as the prompt does, like the dense cache, which must not answer without them.
+        const int64_t layers = model_->config().nLayer, T = static_cast<int64_t>(response->ids.size());
+        ActivationRecorder denseKernels(ssmKernelHookPoints(layers), {false, true});
+        ActivationRecorder reducedKernels(ssmKernelHookPoints(layers), {false, true});
+        options.denseProbe = &denseKernels;
+        options.reducedProbe = &reducedKernels;
+        if (options.cache && (!attention_->dense || attention_->denseIds != response->ids)) options.cache->reset();
         response->run = runReduction(*model_, response->ids, request.schedule, tokenizer_.get(), options);
+        try {
+            if (!response->run.denseFromCache) {
+                attention_->dense.reset();
+                attention_->dense = passKernelsFrom(denseKernels, layers, T);
+                attention_->denseIds = response->ids;
+                attention_->attributionDense.clear();
+            }
+            attention_->reduced = passKernelsFrom(reducedKernels, layers, T, &response->run.trace);
+            attention_->trace = response->run.trace;
+            attention_->error.clear();
+        } catch (const std::exception& e) {  // the other views do not need the kernels: say so in the Attention view
+            attention_->reduced.reset();
+            attention_->error = firstLine(e);
+        }
+        attention_->runId = request.id;
+        attention_->attributionReduced.clear();
         Q_EMIT finished(response);
     } catch (const std::exception& e) {
         Q_EMIT failed(request.id, firstLine(e));
@@ -176,6 +216,35 @@ void ReductionWorker::continueText(const ContinuationRequest& request) {
         Q_EMIT continuationsReady(request.id, dense, reduced);
     } catch (const std::exception& e) {
         Q_EMIT failed(request.id, firstLine(e));
+    }
+}
+
+void ReductionWorker::attention(const AttentionRequest& request) {
+    try {
+        AttentionKernels& k = *attention_;
+        if (!k.error.isEmpty()) throw Error(k.error.toStdString());
+        if (!k.dense || !k.reduced || k.runId == 0) throw Error("no prompt has run yet");
+        auto response = QSharedPointer<AttentionResponse>::create();
+        response->id = request.id;
+        response->runId = k.runId;
+        response->layer = layerAttentionOf(*k.dense, &*k.reduced, request.layer, request.selection);
+        if (request.attribution) {
+            // Every layer's normalised matrix, once per prompt (dense) and once per run (reduced).
+            if (k.attributionDense.empty()) {
+                const at::Tensor a = attentionRollout(normalizedMeanAttention(*k.dense), nullptr).attribution;
+                k.attributionDense.assign(a.data_ptr<float>(), a.data_ptr<float>() + a.numel());
+            }
+            if (k.attributionReduced.empty()) {
+                const at::Tensor a = attentionRollout(normalizedMeanAttention(*k.reduced), &k.trace).attribution;
+                k.attributionReduced.assign(a.data_ptr<float>(), a.data_ptr<float>() + a.numel());
+            }
+            response->hasAttribution = true;
+            response->attributionDense = k.attributionDense;
+            response->attributionReduced = k.attributionReduced;
+        }
+        Q_EMIT attentionReady(response);
+    } catch (const std::exception& e) {
+        Q_EMIT attentionFailed(request.id, firstLine(e));
     }
 }
 

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <memory>
 
+#include "app/gui/AttentionMessages.h"
 #include "core/eval/AccuracySweep.h"
 #include "core/eval/EvalResult.h"
 #include "core/model/Mamba2Model.h"
@@ -85,6 +86,8 @@ public Q_SLOTS:
     void evaluate(const ssmlens::EvalRequest& request);
     void sweep(const ssmlens::SweepRequest& request);
     void continueText(const ssmlens::ContinuationRequest& request);
+    // One layer's implicit attention from the kernels of the last run (core/attention/AttentionSummaries.h).
+    void attention(const ssmlens::AttentionRequest& request);
 
 Q_SIGNALS:
     void modelLoaded(const ssmlens::ModelFacts& facts);
@@ -96,6 +99,8 @@ Q_SIGNALS:
     void continuationsReady(quint64 requestId, const QString& dense, const QString& reduced);
     // where: what failed (the file, the prompt); message: what is wrong.
     void failed(quint64 requestId, const QString& message);
+    void attentionReady(QSharedPointer<const ssmlens::AttentionResponse> response);
+    void attentionFailed(quint64 requestId, const QString& message);
 
 private:
     std::vector<int64_t> promptIds(const QString& prompt, QStringList* labels) const;
@@ -104,6 +109,10 @@ private:
     ModelFacts facts_;  // of the loaded model
     bool reuseDensePass_ = true;
     DenseRunCache denseCache_;  // the dense pass of the last prompt (reset with the model and tokenizer)
+    // The SSM kernels of the last run's passes, for the Attention view (defined in the .cpp: keeps torch types out
+    // of this header).
+    struct AttentionKernels;
+    std::unique_ptr<AttentionKernels> attention_;
 };
 
 }  // namespace ssmlens

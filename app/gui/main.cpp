@@ -1,4 +1,4 @@
-// ssmlens: the desktop app. Usage: ssmlens [--model DIR] [--prompt TEXT] [--keep-ratio Q]
+// ssmlens: the desktop app. Usage: ssmlens [--model DIR] [--prompt TEXT] [--keep-ratio Q] [--show-attention]
 //                                          [--screenshot FILE.png] [--export-heatmap FILE]
 // The last two run the app, wait for the first result (or accuracy with --run-accuracy), save, and quit.
 #include <QApplication>
@@ -10,6 +10,8 @@
 #include <cstdio>
 
 #include "app/gui/AppSettings.h"
+#include "app/gui/AttentionLatencyBenchmark.h"
+#include "app/gui/AttentionPanel.h"
 #include "app/gui/LatencyBenchmark.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/SamplePrompts.h"
@@ -45,12 +47,17 @@ int main(int argc, char** argv) {
     QCommandLineOption accuracy("run-accuracy", QApplication::tr("Run the accuracy check on the first bundled sample after the first result"));
     QCommandLineOption latency("benchmark-latency",
                                QApplication::tr("Measure N slider moves (change to redrawn views), print JSON, quit"), "n");
-    cli.addOptions({model, prompt, keep, shot, exportMap, accuracy, latency});
+    QCommandLineOption attentionLatency(
+        "benchmark-attention", QApplication::tr("Measure N layer changes in the Attention view, print JSON, quit"), "n");
+    QCommandLineOption showAttention("show-attention", QApplication::tr("Start with the Attention view in front"));
+    QCommandLineOption layer("layer", QApplication::tr("Select this layer in every view after the first result"), "l");
+    cli.addOptions({model, prompt, keep, shot, exportMap, accuracy, latency, attentionLatency, showAttention, layer});
     cli.process(app);
 
     ssmlens::MainWindow window(nullptr, &settings);
     window.show();
-    const bool scripted = cli.isSet(latency) || cli.isSet(shot) || cli.isSet(exportMap);
+    const bool scripted = cli.isSet(latency) || cli.isSet(attentionLatency) || cli.isSet(shot) || cli.isSet(exportMap);
+    if (cli.isSet(showAttention)) window.showAttentionTab();
     if (cli.isSet(keep)) window.setKeepRatio(cli.value(keep).toDouble());
     window.setPrompt(cli.isSet(prompt) ? cli.value(prompt) : ssmlens::samplePrompts().front().text);
     const QString folder = cli.isSet(model) ? cli.value(model) : QString::fromStdString(ssmlens::defaultModelDir());
@@ -63,12 +70,21 @@ int main(int argc, char** argv) {
         QObject::connect(&window, &ssmlens::MainWindow::resultShown, bench, &ssmlens::LatencyBenchmark::start,
                          Qt::SingleShotConnection);
     }
+    if (cli.isSet(layer))
+        QObject::connect(&window, &ssmlens::MainWindow::resultShown, &window,
+                         [&window, l = cli.value(layer).toInt()] { window.selectLayerAndToken(l, -1); },
+                         Qt::SingleShotConnection);
+    if (cli.isSet(attentionLatency)) {
+        auto* bench = new ssmlens::AttentionLatencyBenchmark(&window, cli.value(attentionLatency).toInt(), &app);
+        QObject::connect(&window, &ssmlens::MainWindow::resultShown, bench, &ssmlens::AttentionLatencyBenchmark::start,
+                         Qt::SingleShotConnection);
+    }
     if (cli.isSet(accuracy))
         QObject::connect(&window, &ssmlens::MainWindow::resultShown, &window, &ssmlens::MainWindow::runAccuracyCheck,
                          Qt::SingleShotConnection);
     if (cli.isSet(shot) || cli.isSet(exportMap)) {
         void (ssmlens::MainWindow::*readySignal)() = cli.isSet(accuracy) ? &ssmlens::MainWindow::accuracyShown : &ssmlens::MainWindow::resultShown;
-        QObject::connect(&window, readySignal, &app, [&] {
+        auto save = [&] {
             QTimer::singleShot(300, &app, [&] {
                 int code = 0;
                 if (cli.isSet(shot) && !window.grab().save(cli.value(shot))) code = 1;
@@ -79,7 +95,13 @@ int main(int argc, char** argv) {
                 }
                 QApplication::exit(code);
             });
-        });
+        };
+        // With the Attention view in front, the picture waits for its matrices as well.
+        if (cli.isSet(showAttention))
+            QObject::connect(window.attentionPanel(), &ssmlens::AttentionPanel::layerShown, &app, save,
+                             Qt::SingleShotConnection);
+        else
+            QObject::connect(&window, readySignal, &app, save, Qt::SingleShotConnection);
         QTimer::singleShot(120000, &app, [&] {
             std::fprintf(stderr, "ssmlens: no result within 120 s (%s)\n", qPrintable(window.lastError()));
             QApplication::exit(2);

@@ -6,6 +6,7 @@ Usage (from the repo root):
     python3 tools/i18n/fill_translations.py        # exits 1 and lists what is missing
 Strings are matched exactly; a source without an entry is reported, so a new tr() cannot ship untranslated.
 """
+import os
 import sys
 import xml.etree.ElementTree as ET
 
@@ -818,6 +819,11 @@ def fill(path, table):
 
 
 if __name__ == "__main__":
+    # Tables of single views live next to this script (one file per view keeps parallel work apart).
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import attention_strings
+    DE.update(attention_strings.DE)
+    ZH.update(attention_strings.ZH)
     problems = 0
     for lang, table in (("de", DE), ("zh_CN", ZH)):
         missing = fill(f"translations/ssmlens_{lang}.ts", table)
