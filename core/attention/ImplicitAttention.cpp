@@ -91,8 +91,9 @@ at::Tensor implicitAttention(const SsmKernel& k, const AttentionSelection& sel, 
     const bool aggregated = oneHead || sel.aggregate != HeadAggregate::None;
     at::Tensor out = aggregated ? at::zeros({T, T}, f32) : at::zeros({H, T, T}, f32);
     // Rows per tile: the fp64 exponents and fp32 products of Hc heads over up to T columns, 16 bytes a cell.
+    const int64_t tileBytes = k.dt.is_cpu() ? kAttentionTileBytes : kAttentionTileBytesGpu;
     int64_t rows = tiling.rowsPerTile > 0 ? tiling.rowsPerTile
-                                          : std::max<int64_t>(1, kAttentionTileBytes / std::max<int64_t>(1, 16 * Hc * T));
+                                          : std::max<int64_t>(1, tileBytes / std::max<int64_t>(1, 16 * Hc * T));
     rows = std::min(rows, std::max<int64_t>(T, 1));
     for (int64_t t0 = 0; t0 < T; t0 += rows) {
         const int64_t r = std::min(rows, T - t0), n = t0 + r;  // rows t0..t0+r-1 read columns 0..n-1
