@@ -276,18 +276,6 @@
 <context>
     <name>ssmlens::AttentionMatrixPlot</name>
     <message>
-        <source>merged at this layer</source>
-        <translation>in dieser Schicht verschmolzen</translation>
-    </message>
-    <message>
-        <source>pruned at this layer</source>
-        <translation>in dieser Schicht entfernt</translation>
-    </message>
-    <message>
-        <source>gone before this layer</source>
-        <translation>vor dieser Schicht entfernt</translation>
-    </message>
-    <message>
         <source>token read (s)</source>
         <translation>gelesenes Token (s)</translation>
     </message>
@@ -330,6 +318,10 @@
     <message>
         <source>(log10 |value| %1)</source>
         <translation>(log10 |Wert| %1)</translation>
+    </message>
+    <message>
+        <source>gone before</source>
+        <translation>schon entfernt</translation>
     </message>
 </context>
 <context>
@@ -439,14 +431,6 @@
         <translation>Schicht %1 wird berechnet…</translation>
     </message>
     <message>
-        <source>Dense, layer %1: %2</source>
-        <translation>Dicht, Schicht %1: %2</translation>
-    </message>
-    <message>
-        <source>Reduced, layer %1: %2</source>
-        <translation>Reduziert, Schicht %1: %2</translation>
-    </message>
-    <message>
         <source>Importance against attention received: needs a schedule</source>
         <translation>Wichtigkeit gegen erhaltene Aufmerksamkeit: braucht einen Zeitplan</translation>
     </message>
@@ -486,6 +470,18 @@
         <source>. Computed in %1 ms.</source>
         <translation>. Berechnet in %1 ms.</translation>
     </message>
+    <message>
+        <source>Dense, layer %1
+%2</source>
+        <translation>Dicht, Schicht %1
+%2</translation>
+    </message>
+    <message>
+        <source>Reduced, layer %1
+%2</source>
+        <translation>Reduziert, Schicht %1
+%2</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::AttributionPlot</name>
@@ -512,8 +508,8 @@ dense %3, reduced %4</source>
 dicht %3, reduziert %4</translation>
     </message>
     <message>
-        <source>Next-token prediction draws from (attention rollout)</source>
-        <translation>Woraus die Vorhersage des nächsten Tokens schöpft (Attention Rollout)</translation>
+        <source>Next-token attribution (rollout)</source>
+        <translation>Attribution des nächsten Tokens (Rollout)</translation>
     </message>
 </context>
 <context>
@@ -571,18 +567,16 @@ importance %3, attention received %4</source>
 Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
     </message>
     <message>
-        <source>Importance against attention received</source>
+        <source>Importance vs attention received</source>
         <translation>Wichtigkeit gegen erhaltene Aufmerksamkeit</translation>
     </message>
     <message>
-        <source>Layer %1: importance vs attention received</source>
-        <translation>Schicht %1: Wichtigkeit gegen erhaltene Aufmerksamkeit</translation>
+        <source>Layer %1, Spearman ρ = %2</source>
+        <translation>Schicht %1, Spearman ρ = %2</translation>
     </message>
     <message>
-        <source>Layer %1: importance vs attention received
-Spearman ρ = %2</source>
-        <translation>Schicht %1: Wichtigkeit gegen erhaltene Aufmerksamkeit
-Spearman ρ = %2</translation>
+        <source>Layer %1</source>
+        <translation>Schicht %1</translation>
     </message>
 </context>
 <context>

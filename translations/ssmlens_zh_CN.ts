@@ -276,18 +276,6 @@
 <context>
     <name>ssmlens::AttentionMatrixPlot</name>
     <message>
-        <source>merged at this layer</source>
-        <translation>在此层合并</translation>
-    </message>
-    <message>
-        <source>pruned at this layer</source>
-        <translation>在此层剪除</translation>
-    </message>
-    <message>
-        <source>gone before this layer</source>
-        <translation>在此层之前已移除</translation>
-    </message>
-    <message>
         <source>token read (s)</source>
         <translation>被读取的词元 (s)</translation>
     </message>
@@ -330,6 +318,10 @@
     <message>
         <source>(log10 |value| %1)</source>
         <translation>（log10 |值| %1）</translation>
+    </message>
+    <message>
+        <source>gone before</source>
+        <translation>已提前移除</translation>
     </message>
 </context>
 <context>
@@ -439,14 +431,6 @@
         <translation>正在计算第 %1 层…</translation>
     </message>
     <message>
-        <source>Dense, layer %1: %2</source>
-        <translation>稠密，第 %1 层：%2</translation>
-    </message>
-    <message>
-        <source>Reduced, layer %1: %2</source>
-        <translation>缩减，第 %1 层：%2</translation>
-    </message>
-    <message>
         <source>Importance against attention received: needs a schedule</source>
         <translation>重要性与所获注意力：需要缩减调度</translation>
     </message>
@@ -486,6 +470,18 @@
         <source>. Computed in %1 ms.</source>
         <translation>。计算耗时 %1 毫秒。</translation>
     </message>
+    <message>
+        <source>Dense, layer %1
+%2</source>
+        <translation>稠密，第 %1 层
+%2</translation>
+    </message>
+    <message>
+        <source>Reduced, layer %1
+%2</source>
+        <translation>缩减，第 %1 层
+%2</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::AttributionPlot</name>
@@ -512,8 +508,8 @@ dense %3, reduced %4</source>
 稠密 %3，缩减 %4</translation>
     </message>
     <message>
-        <source>Next-token prediction draws from (attention rollout)</source>
-        <translation>下一个词元的预测来自何处（注意力展开）</translation>
+        <source>Next-token attribution (rollout)</source>
+        <translation>下一个词元的归因（注意力展开）</translation>
     </message>
 </context>
 <context>
@@ -571,18 +567,16 @@ importance %3, attention received %4</source>
 重要性 %3，所获注意力 %4</translation>
     </message>
     <message>
-        <source>Importance against attention received</source>
+        <source>Importance vs attention received</source>
         <translation>重要性与所获注意力</translation>
     </message>
     <message>
-        <source>Layer %1: importance vs attention received</source>
-        <translation>第 %1 层：重要性与所获注意力</translation>
+        <source>Layer %1, Spearman ρ = %2</source>
+        <translation>第 %1 层，Spearman ρ = %2</translation>
     </message>
     <message>
-        <source>Layer %1: importance vs attention received
-Spearman ρ = %2</source>
-        <translation>第 %1 层：重要性与所获注意力
-Spearman ρ = %2</translation>
+        <source>Layer %1</source>
+        <translation>第 %1 层</translation>
     </message>
 </context>
 <context>

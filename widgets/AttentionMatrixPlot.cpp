@@ -49,9 +49,12 @@ AttentionMatrixPlot::AttentionMatrixPlot(QWidget* parent) : QWidget(parent), plo
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(plot_);
+    // QCustomPlot asks for its whole layout's width (legend, labels) as a minimum; the Attention tab sits in
+    // a window that must fit a 1600-pixel screen, so the plot may be squeezed instead.
+    plot_->setMinimumSize(160, 140);
     plot_->setAutoAddPlottableToLegend(false);
     plot_->plotLayout()->insertRow(0);
-    plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, QString(), QFont(font().family(), 10, QFont::Bold)));
+    plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, QString(), QFont(font().family(), 9, QFont::Bold)));
     map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
     map_->setInterpolate(false);
     scale_ = new QCPColorScale(plot_);
@@ -72,9 +75,10 @@ AttentionMatrixPlot::AttentionMatrixPlot(QWidget* parent) : QWidget(parent), plo
         merged_[i] = strip(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 1.0), QBrush(TokenStrip::fateColor(1)), 7));
         pruned_[i] = strip(QCPScatterStyle(QCPScatterStyle::ssCross, QPen(TokenStrip::fateColor(2), 2.0), Qt::NoBrush, 8));
     }
-    merged_[0]->setName(tr("merged at this layer"));
-    pruned_[0]->setName(tr("pruned at this layer"));
-    gone_[0]->setName(tr("gone before this layer"));
+    // Short names: the status line says "at this layer"; the legend must fit under a narrow matrix.
+    merged_[0]->setName(TokenStrip::fateName(1));
+    pruned_[0]->setName(TokenStrip::fateName(2));
+    gone_[0]->setName(tr("gone before"));
     plot_->legend->setVisible(true);
     for (QCPGraph* g : {merged_[0], pruned_[0], gone_[0]}) g->addToLegend();
     plot_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
@@ -196,10 +200,28 @@ void AttentionMatrixPlot::setMatrix(const AttentionMatrix& matrix, const LayerTr
             target[1]->addData(mark, p);
         }
 
-    // Ticks inside the matrix only: labels for short prompts, positions otherwise.
+    placeTicks();
+    plot_->xAxis->setRange(-0.5 - strip_, T - 0.5);
+    plot_->yAxis->setRange(-0.5 - strip_, T - 0.5);
+    placeSelection(selected);
+    plot_->replot();
+}
+
+void AttentionMatrixPlot::placeTicks() {
+    // Ticks inside the matrix only: the tokens' words when each gets room (about 14 pixels), else positions at
+    // a round step that leaves about 40 pixels between labels at the plot's width.
+    const int T = static_cast<int>(matrix_.size);
+    if (T == 0) return;
+    const double pixels = std::max(60, std::min(plot_->width(), plot_->height()) - 110);
+    const bool words = !labels_.isEmpty() && T <= 40 && pixels / T >= 14;
+    int step = 1;
+    if (!words) {
+        const double wanted = T * 40.0 / pixels;
+        for (int base = 1; step < wanted; base *= 10)
+            for (int m : {1, 2, 5})
+                if (step < wanted) step = m * base;
+    }
     QSharedPointer<QCPAxisTickerText> xTicks(new QCPAxisTickerText), yTicks(new QCPAxisTickerText);
-    const bool words = !labels_.isEmpty() && T <= 40;
-    const int step = words ? 1 : std::max(1, static_cast<int>(std::pow(10.0, std::floor(std::log10(std::max(1, T / 4))))));
     for (int p = 0; p < T; p += step) {
         QString label = QString::number(p);
         if (words && p < labels_.size()) {
@@ -212,10 +234,13 @@ void AttentionMatrixPlot::setMatrix(const AttentionMatrix& matrix, const LayerTr
     plot_->xAxis->setTicker(xTicks);
     plot_->yAxis->setTicker(yTicks);
     plot_->xAxis->setTickLabelRotation(words && T > 8 ? 60 : 0);
-    plot_->xAxis->setRange(-0.5 - strip_, T - 0.5);
-    plot_->yAxis->setRange(-0.5 - strip_, T - 0.5);
-    placeSelection(selected);
-    plot_->replot();
+}
+
+void AttentionMatrixPlot::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    if (matrix_.empty()) return;
+    placeTicks();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void AttentionMatrixPlot::selectToken(int p) {

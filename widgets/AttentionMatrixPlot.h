@@ -47,9 +47,13 @@ public:
 Q_SIGNALS:
     void cellClicked(int row, int column);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     bool cellAt(const QPoint& pixel, int& row, int& column) const;
     void placeSelection(int position);  // the outlines, without a replot
+    void placeTicks();                  // words or positions, spaced for the plot's size
     QString tokenName(int position) const;
 
     QCustomPlot* plot_;

@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPainter>
@@ -10,6 +11,7 @@
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QVBoxLayout>
 #include <cmath>
 #include <qcustomplot.h>
@@ -67,18 +69,24 @@ AttentionView::AttentionView(QWidget* parent) : QWidget(parent) {
     status_ = new QLabel;
     status_->setWordWrap(true);
 
-    auto* controls = new QHBoxLayout;
-    controls->addWidget(new QLabel(tr("Layer:")));
-    controls->addWidget(layerBox_);
-    controls->addWidget(new QLabel(tr("Heads:")));
-    controls->addWidget(headsBox_);
-    controls->addWidget(normalize_);
-    controls->addWidget(logScale_);
-    controls->addWidget(new QLabel(tr("Show:")));
-    controls->addWidget(passesBox_);
-    controls->addWidget(new QLabel(tr("Strip:")));
-    controls->addWidget(stripBox_);
-    controls->addStretch(1);
+    // Two short rows, and boxes that may shrink below their longest item: the tab must not make the window wider
+    // than a 1600-pixel screen in any language.
+    for (QComboBox* box : {headsBox_, passesBox_, stripBox_}) {
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(10);
+    }
+    auto* controls = new QGridLayout;
+    controls->addWidget(new QLabel(tr("Layer:")), 0, 0);
+    controls->addWidget(layerBox_, 0, 1);
+    controls->addWidget(new QLabel(tr("Heads:")), 0, 2);
+    controls->addWidget(headsBox_, 0, 3);
+    controls->addWidget(normalize_, 0, 4);
+    controls->addWidget(logScale_, 0, 5);
+    controls->addWidget(new QLabel(tr("Show:")), 1, 2);
+    controls->addWidget(passesBox_, 1, 3);
+    controls->addWidget(new QLabel(tr("Strip:")), 1, 4, Qt::AlignRight);
+    controls->addWidget(stripBox_, 1, 5);
+    controls->setColumnStretch(6, 1);
 
     dense_ = new AttentionMatrixPlot;
     reduced_ = new AttentionMatrixPlot;
@@ -94,20 +102,19 @@ AttentionView::AttentionView(QWidget* parent) : QWidget(parent) {
     stripScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     stripScroll->setFrameShape(QFrame::NoFrame);
     stripScroll->setMinimumHeight(60);
-    auto* left = new QSplitter(Qt::Vertical);
-    left->addWidget(matrices);
-    left->addWidget(stripScroll);
-    left->setStretchFactor(0, 4);
-    left->setStretchFactor(1, 1);
-
+    // The matrices get the width (they are square); the strip, the scatter and the attribution share a row below.
     scatter_ = new ImportanceAttentionScatter;
     attribution_ = new AttributionPlot;
-    auto* right = new QSplitter(Qt::Vertical);
-    right->addWidget(scatter_);
-    right->addWidget(attribution_);
-    auto* split = new QSplitter(Qt::Horizontal);
-    split->addWidget(left);
-    split->addWidget(right);
+    auto* plots = new QTabWidget;
+    plots->addTab(scatter_, tr("Importance vs attention"));
+    plots->addTab(attribution_, tr("Next-token attribution"));
+    auto* below = new QSplitter(Qt::Horizontal);
+    below->addWidget(stripScroll);
+    below->addWidget(plots);
+    below->setSizes({1, 1});  // halves of whatever width there is
+    auto* split = new QSplitter(Qt::Vertical);
+    split->addWidget(matrices);
+    split->addWidget(below);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
 
@@ -279,11 +286,11 @@ void AttentionView::redraw() {
         // One replot per plot (each draws its colour map again): a layer change waits for these.
         const LayerTrace* fates = layerTrace();
         if (dense_->isVisibleTo(this))
-            dense_->setMatrix(data_.dense, fates, labels_, tr("Dense, layer %1: %2").arg(data_.layer).arg(what), scale,
+            dense_->setMatrix(data_.dense, fates, labels_, tr("Dense, layer %1\n%2").arg(data_.layer).arg(what), scale,
                               selected_);
         if (haveReduced && reduced_->isVisibleTo(this))
             reduced_->setMatrix(data_.reduced, fates, labels_,
-                                tr("Reduced, layer %1: %2").arg(data_.layer).arg(what), scale, selected_);
+                                tr("Reduced, layer %1\n%2").arg(data_.layer).arg(what), scale, selected_);
         if (fates && !data_.receivedReduced.empty())
             scatter_->setData(data_.layer, fates->importance, data_.receivedReduced, fates->fate, labels_, selected_);
         else

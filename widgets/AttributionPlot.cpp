@@ -14,6 +14,9 @@ AttributionPlot::AttributionPlot(QWidget* parent) : QWidget(parent), plot_(new Q
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(plot_);
+    // QCustomPlot asks for its whole layout's width (legend, labels) as a minimum; the Attention tab sits in
+    // a window that must fit a 1600-pixel screen, so the plot may be squeezed instead.
+    plot_->setMinimumSize(160, 140);
     plot_->setAutoAddPlottableToLegend(false);
     plot_->plotLayout()->insertRow(0);
     title_ = new QCPTextElement(plot_, QString(), QFont(font().family(), 9, QFont::Bold));
@@ -70,7 +73,7 @@ void AttributionPlot::clear(const QString& message) {
     dense_->data()->clear();
     reduced_->data()->clear();
     marker_->setVisible(false);
-    title_->setText(message.isEmpty() ? tr("Next-token prediction draws from (attention rollout)") : message);
+    title_->setText(message.isEmpty() ? tr("Next-token attribution (rollout)") : message);
     plot_->replot();
 }
 
@@ -96,7 +99,7 @@ void AttributionPlot::setAttribution(const std::vector<float>& dense, const std:
     const double width = reduced.empty() ? 0.8 : 0.4;
     dense_->setWidth(width);
     reduced_->setWidth(width);
-    title_->setText(tr("Next-token prediction draws from (attention rollout)"));
+    title_->setText(tr("Next-token attribution (rollout)"));
     plot_->xAxis->setRange(-0.7, std::max<double>(dense.size(), reduced.size()) - 0.3);
     plot_->yAxis->setRange(0, top > 0 ? top * 1.1 : 1.0);
     plot_->replot();

@@ -16,6 +16,9 @@ ImportanceAttentionScatter::ImportanceAttentionScatter(QWidget* parent) : QWidge
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(plot_);
+    // QCustomPlot asks for its whole layout's width (legend, labels) as a minimum; the Attention tab sits in
+    // a window that must fit a 1600-pixel screen, so the plot may be squeezed instead.
+    plot_->setMinimumSize(160, 140);
     plot_->setAutoAddPlottableToLegend(false);
     plot_->plotLayout()->insertRow(0);
     title_ = new QCPTextElement(plot_, QString(), QFont(font().family(), 9, QFont::Bold));
@@ -68,7 +71,7 @@ void ImportanceAttentionScatter::clear(const QString& message) {
     correlation_ = std::numeric_limits<double>::quiet_NaN();
     for (QCPGraph* g : byFate_) g->data()->clear();
     selected_->data()->clear();
-    title_->setText(message.isEmpty() ? tr("Importance against attention received") : message);
+    title_->setText(message.isEmpty() ? tr("Importance vs attention received") : message);
     plot_->replot();
 }
 
@@ -89,10 +92,8 @@ void ImportanceAttentionScatter::setData(int layer, const std::vector<float>& im
     }
     correlation_ = rankCorrelation(x_, y_);
     title_->setText(std::isfinite(correlation_)
-                        ? tr("Layer %1: importance vs attention received\nSpearman ρ = %2")
-                              .arg(layer)
-                              .arg(correlation_, 0, 'f', 2)
-                        : tr("Layer %1: importance vs attention received").arg(layer));
+                        ? tr("Layer %1, Spearman ρ = %2").arg(layer).arg(correlation_, 0, 'f', 2)
+                        : tr("Layer %1").arg(layer));
     plot_->rescaleAxes();
     for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis}) {
         const QCPRange r = axis->range();
