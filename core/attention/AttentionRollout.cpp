@@ -3,11 +3,12 @@
 #include <ATen/ATen.h>
 
 #include "core/Error.h"
+#include "core/reduction/TokenReducer.h"  // TokenFate
 
 namespace ssmlens {
 namespace {
 
-constexpr int8_t kFateGone = -1, kFateKept = 0, kFateMerged = 1;  // LayerTrace::fate
+constexpr int8_t kFateGone = -1;  // LayerTrace::fate of a token that left at an earlier layer
 
 // v Â_l with Â_l = 0.5 N_l + 0.5 I: v [T] is the attribution over the tokens leaving layer l (0 elsewhere), N_l with
 // NaN in absent rows and columns (read as 0).
@@ -27,15 +28,15 @@ at::Tensor reductionMap(const LayerTrace& anchor, std::vector<double>& sizes) {
     for (int64_t p = 0; p < T; ++p) {
         const int8_t fate = anchor.fate[p];
         if (fate == kFateGone) continue;
-        if (fate == kFateMerged) {
+        if (fate == FateMerged) {
             const int64_t d = anchor.destination[p];
-            if (d < 0 || d >= T || anchor.fate[d] != kFateKept)
+            if (d < 0 || d >= T || anchor.fate[d] != FateKept)
                 throw Error("layer " + std::to_string(anchor.layer) + ": position " + std::to_string(p) +
                             " merges into a position that does not survive");
             m[d][p] = sizes[p];
             after[d] += sizes[p];
             after[p] = 0;
-        } else if (fate == kFateKept) {  // kept: itself (plus what merges into it, above)
+        } else if (fate == FateKept) {  // kept: itself (plus what merges into it, above)
             m[p][p] = sizes[p];
         } else {  // pruned
             after[p] = 0;
