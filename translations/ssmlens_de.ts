@@ -482,6 +482,14 @@
         <translation>Reduziert, Schicht %1
 %2</translation>
     </message>
+    <message>
+        <source>Importance vs attention</source>
+        <translation>Wichtigkeit gegen Aufmerksamkeit</translation>
+    </message>
+    <message>
+        <source>Next-token attribution</source>
+        <translation>Attribution des nächsten Tokens</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::AttributionPlot</name>

@@ -482,6 +482,14 @@
         <translation>缩减，第 %1 层
 %2</translation>
     </message>
+    <message>
+        <source>Importance vs attention</source>
+        <translation>重要性与注意力</translation>
+    </message>
+    <message>
+        <source>Next-token attribution</source>
+        <translation>下一个词元的归因</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::AttributionPlot</name>
