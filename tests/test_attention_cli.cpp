@@ -4,8 +4,10 @@
 #include <QtTest/QtTest>
 
 #include <cmath>
+#include <fstream>
 
 #include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
 
 #include "core/attention/AttentionRollout.h"
 #include "core/attention/PassKernels.h"
@@ -123,6 +125,44 @@ private slots:
         // The rollout's last row is a distribution over the prompt.
         QVERIFY(testing::nearlyEqual(roll[config_.nLayer - 1].sum().item<double>(), 1.0, 1e-5));
         QVERIFY(r.out.contains("next-token attribution"));
+    }
+
+    void reduceTraceCarriesTheAttention() {
+        const int64_t T = static_cast<int64_t>(ids_.size());
+        const QString trace = file("trace.json");
+        Run r = cli({"reduce", "--model", dir_, "--ids", idsText_, "--keep-ratio", "0.6", "--attention", "--trace", trace});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        std::ifstream in(trace.toStdString());
+        const nlohmann::json j = nlohmann::json::parse(in);
+        // The same numbers as `attention --received` and `--rollout` of the same schedule.
+        Run a = cli({"attention", "--model", dir_, "--ids", idsText_, "--keep-ratio", "0.6", "--received",
+                     file("recv2.npy"), "--rollout", file("roll2.npy")});
+        QVERIFY2(a.code == 0, qPrintable(a.err));
+        const at::Tensor recv = npy(file("recv2.npy")), roll = npy(file("roll2.npy"));
+        QCOMPARE(j["layers"].size(), size_t(config_.nLayer));
+        for (int64_t l = 0; l < config_.nLayer; ++l) {
+            const auto& received = j["layers"][l]["attention_received"];
+            QCOMPARE(int64_t(received.size()), T);
+            for (int64_t p = 0; p < T; ++p) {
+                const float expected = recv[l][p].item<float>();
+                if (std::isnan(expected)) QVERIFY(received[p].is_null());
+                else QVERIFY(testing::nearlyEqual(received[p].get<double>(), expected, 1e-5, 1e-7));
+            }
+        }
+        double dense = 0, reduced = 0;
+        for (int64_t p = 0; p < T; ++p) {
+            dense += j["attribution_dense"][p].get<double>();
+            reduced += j["attribution_reduced"][p].get<double>();
+            QVERIFY(testing::nearlyEqual(j["attribution_reduced"][p].get<double>(),
+                                         roll[config_.nLayer - 1][p].item<double>(), 1e-5, 1e-7));
+        }
+        QVERIFY(testing::nearlyEqual(dense, 1.0, 1e-5));
+        QVERIFY(testing::nearlyEqual(reduced, 1.0, 1e-5));
+        // Without --attention the trace has none of it (it costs every layer's matrix).
+        QVERIFY(cli({"reduce", "--model", dir_, "--ids", idsText_, "--trace", trace}).code == 0);
+        std::ifstream plain(trace.toStdString());
+        const nlohmann::json k = nlohmann::json::parse(plain);
+        QVERIFY(!k.contains("attribution_dense") && !k["layers"][0].contains("attention_received"));
     }
 
     void activationsByHookPointName() {

@@ -128,6 +128,30 @@ private slots:
         }
     }
 
+    void hookPointNames() {
+        // Every name parses back to its layer and point; bad names say what is wrong.
+        for (HookPoint p : allHookPoints()) {
+            const NamedHookPoint n = parseHookPointName(hookPointName(7, p), 8);
+            QCOMPARE(n.layer, int64_t(7));
+            QVERIFY(n.point == p);
+        }
+        QCOMPARE(QString::fromStdString(hookPointName(3, HookPoint::Pattern)), QString("blocks.3.hook_pattern"));
+        auto message = [](const std::string& name) {
+            try {
+                parseHookPointName(name, 8);
+            } catch (const Error& e) {
+                return QString(e.what());
+            }
+            return QString();
+        };
+        QVERIFY(message("blocks.8.hook_B").contains("does not exist"));
+        QVERIFY(message("blocks.-1.hook_B").contains("not a layer number"));
+        QVERIFY(message("blocks.99999999999999.hook_B").contains("not a layer number"));
+        QVERIFY(message("blocks.1.hook_b").contains("unknown hook"));
+        QVERIFY(message("layers.1.hook_B").contains("blocks."));
+        QVERIFY(message("blocks.1").contains("no layer number") || message("blocks.1").contains("unknown hook"));
+    }
+
     void handWorkedExample() {
         // One head, one group, N = 1: M[t, s] = C_t B_s exp(-sum_{k=s+1..t} dt_k) dt_s with A = -1.
         SsmKernel k;
