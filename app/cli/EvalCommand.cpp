@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -10,12 +11,16 @@
 #include "app/cli/Commands.h"
 #include "app/cli/ModelArgs.h"
 #include "app/cli/ScheduleArgs.h"
+#include "app/cli/ShardDispatch.h"
 #include "core/Error.h"
+#include "core/cluster/ShardProgress.h"
 #include "core/eval/AccuracySweep.h"
 #include "core/eval/EvalResultJson.h"
 #include "core/eval/EvalRun.h"
 #include "core/eval/ShardMerge.h"
+#include "core/eval/SweepDetails.h"
 #include "core/eval/TaskReaders.h"
+#include "core/model/ModelConfig.h"
 
 namespace ssmlens::cli {
 namespace {
@@ -52,7 +57,45 @@ ScoringOptions scoringFrom(const CliArgs& args) {
             std::fprintf(stderr, "\rscored %lld / %lld requests", static_cast<long long>(done), static_cast<long long>(total));
             if (done == total) std::fprintf(stderr, "\n");
         };
+    if (args.has("progress-file")) {
+        // Written once now (where the run is: host and pid), then as batches finish.
+        auto file = std::make_shared<ShardProgressWriter>(args.get("progress-file"));
+        file->update(0, 0);
+        o.progress = [file, terminal = o.progress](int64_t done, int64_t total) {
+            if (terminal) terminal(done, total);
+            file->update(done, total);
+        };
+    }
     return o;
+}
+
+// Requests of the examples that shard `index` of `count` of `selection` scores.
+int64_t shardRequests(const EvalTaskData& data, ExampleSelection selection, int64_t index, int64_t count) {
+    selection.shardIndex = index;
+    selection.shardCount = count;
+    int64_t requests = 0;
+    for (int64_t doc : selectExamples(static_cast<int64_t>(data.examples.size()), selection))
+        requests += static_cast<int64_t>(data.examples[static_cast<size_t>(doc)].requests.size());
+    return requests;
+}
+
+// What a worker would reject, checked before any shard is dispatched: a mistake costs no queue time.
+int64_t checkModelAndTokenizer(const CliArgs& args) {
+    const std::string dir = modelDirFrom(args);
+    const Mamba2Config config = loadMamba2Config(dir + "/config.json");
+    tokenizerFrom(args);
+    scoringFrom(args);
+    return config.nLayer;
+}
+
+nlohmann::json readJsonFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path + ": cannot open the file");
+    try {
+        return nlohmann::json::parse(in);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw Error(path + ": not valid JSON (" + std::string(e.what()) + ")");
+    }
 }
 
 std::string cell(double v, int decimals) {
@@ -99,6 +142,108 @@ bool wantsReduction(const CliArgs& args) {
     return false;
 }
 
+
+int runEvalSharded(const Args& raw, const CliArgs& args, const std::vector<OptionSpec>& specs, const EvalTaskData& data) {
+    const int64_t nLayer = checkModelAndTokenizer(args);
+    const ExampleSelection selection = selectionFrom(args);
+    const bool reduced = wantsReduction(args);
+    if (reduced) scheduleFrom(args, nLayer);
+    ShardedCommand c;
+    c.command = "eval";
+    c.name = "ssmlens-eval-" + data.task;
+    c.resultOption = "--json";
+    c.parentOptions = {"json"};
+    c.specs = specs;
+    c.shardWork = [&, passes = reduced ? 2 : 1](int64_t i, int64_t n) { return passes * shardRequests(data, selection, i, n); };
+    c.mergeHint = "ssmlens-cli merge-results FILES --json merged.json";
+    runShards(raw, args, c, [&](const std::vector<std::string>& files) {
+        std::vector<EvalResult> shards;
+        for (const std::string& f : files) shards.push_back(loadEvalResult(f));
+        const EvalResult merged = mergeShards(shards, files);
+        if (args.has("json")) saveEvalResult(merged, args.get("json"));
+        printResult(merged);
+    });
+    return 0;
+}
+
+SweepSettings sweepSettingsFrom(const CliArgs& args) {
+    SweepSettings settings;
+    settings.methods.clear();
+    for (const std::string& m : splitList(args.get("methods", "utr"))) settings.methods.push_back(parseMethodName(m));
+    settings.keepRatios.clear();
+    for (const std::string& q : splitList(args.get("keep-ratios", "1,0.9,0.8"))) {
+        double v = 0;
+        try {
+            size_t used = 0;
+            v = std::stod(q, &used);
+            if (used != q.size()) v = 0;
+        } catch (const std::exception&) {
+        }
+        if (!(v > 0 && v <= 1)) throw Error("--keep-ratios: \"" + q + "\" is not a ratio in (0, 1]");
+        settings.keepRatios.push_back(v);
+    }
+    if (settings.methods.empty() || settings.keepRatios.empty()) throw Error("--methods and --keep-ratios need values");
+    settings.selection = selectionFrom(args);
+    settings.scoring = scoringFrom(args);
+    settings.protectScoringSpan = !args.has("no-protect-span");
+    settings.modelName = modelDirFrom(args);
+    return settings;
+}
+
+// --out-csv, --out-json, the details (--details, or `detailsPath` when given) and the table: the same for
+// one process, a merge of shards and merge-results.
+void writeSweepOutputs(const CliArgs& args, const std::vector<SweepPoint>& points, const SweepSettings& settings,
+                       int64_t nLayer, const SweepDetails& details, const std::string& detailsPath = "") {
+    if (args.has("out-csv")) {
+        std::ofstream out(args.get("out-csv"), std::ios::binary);
+        if (!(out << sweepToCsv(points))) throw Error(args.get("out-csv") + ": cannot write");
+    }
+    if (args.has("out-json")) {
+        std::ofstream out(args.get("out-json"), std::ios::binary);
+        if (!(out << sweepToJson(points, settings, nLayer).dump(1) << "\n"))
+            throw Error(args.get("out-json") + ": cannot write");
+    }
+    const std::string detailsFile = detailsPath.empty() ? args.get("details") : detailsPath;
+    if (!detailsFile.empty()) saveSweepDetails(details, detailsFile);
+    std::printf("%-15s %-11s %-10s %6s %10s %10s %10s %9s %9s\n", "task", "metric", "method", "q", "dense", "reduced",
+                "difference", "tokens -%", "FLOPs -%");
+    for (const SweepPoint& p : points)
+        for (const MetricSummary& m : p.summary.metrics) {
+            const int d = m.metric == EvalMetric::Perplexity ? 3 : 4;
+            std::printf("%-15s %-11s %-10s %6.3f %10s %10s %10s %9.1f %9.1f\n", p.task.c_str(),
+                        evalMetricName(m.metric).c_str(), methodName(p.method).c_str(), p.keepRatio,
+                        cell(m.dense, d).c_str(), cell(m.reduced, d).c_str(), cell(m.reduced - m.dense, d).c_str(),
+                        p.summary.tokenReductionPercent, p.summary.flopsReductionPercent);
+        }
+}
+
+int runSweepSharded(const Args& raw, const CliArgs& args, const std::vector<OptionSpec>& specs,
+                    const std::vector<EvalTaskData>& tasks, const SweepSettings& settings) {
+    checkModelAndTokenizer(args);
+    int64_t passes = 0;
+    for (double q : settings.keepRatios) passes += q < 1.0;
+    passes = 1 + passes * static_cast<int64_t>(settings.methods.size());
+    ShardedCommand c;
+    c.command = "sweep";
+    c.name = "ssmlens-sweep";
+    c.resultOption = "--details";
+    c.parentOptions = {"out-csv", "out-json", "details"};
+    c.specs = specs;
+    c.shardWork = [&](int64_t i, int64_t n) {
+        int64_t requests = 0;
+        for (const EvalTaskData& t : tasks) requests += shardRequests(t, settings.selection, i, n);
+        return passes * requests;
+    };
+    c.mergeHint = "ssmlens-cli merge-results FILES --out-csv sweep.csv --out-json sweep.json";
+    runShards(raw, args, c, [&](const std::vector<std::string>& files) {
+        std::vector<SweepDetails> shards;
+        for (const std::string& f : files) shards.push_back(loadSweepDetails(f));
+        const SweepDetails merged = mergeSweepShards(shards, files);
+        writeSweepOutputs(args, sweepPointsOf(merged), settings, merged.tasks.at(0).dense.modelLayers, merged);
+    });
+    return 0;
+}
+
 }  // namespace
 
 int runEval(const Args& raw) {
@@ -111,14 +256,18 @@ int runEval(const Args& raw) {
              {"shard", "i/n", "score only examples i, i+n, i+2n, ... of the selection (merge with merge-results)"},
              {"json", "FILE", "write the result with per-example details (JSON)"}})
         specs.push_back(s);
+    for (const auto& s : shardDispatchOptionSpecs()) specs.push_back(s);
+    specs.push_back(progressFileOptionSpec());
     CliArgs args(raw, specs);
     if (args.helpRequested()) {
         std::printf("%s", helpText("ssmlens-cli eval --model DIR --task NAME --data PATH [--schedule S.json | --preset P "
                                    "--keep-ratio Q ...] [--limit N] [--seed S] [--batch-size B] [--shard i/n] "
-                                   "[--json OUT]",
+                                   "[--json OUT] [--devices cuda:0,cuda:1 | --slurm --shards N ...]",
                                    "Zero-shot accuracy as lm-evaluation-harness v0.4 computes it, dense and (with a "
                                    "schedule or preset) with token reduction, on the same examples. Prints the "
-                                   "metrics table; --json keeps every example's scores.",
+                                   "metrics table; --json keeps every example's scores. --devices and --slurm cut "
+                                   "the run into shards run by workers (one per GPU, or Slurm array tasks) and "
+                                   "merge them into the same result (docs/cluster.md).",
                                    specs)
                               .c_str());
         return 0;
@@ -126,6 +275,7 @@ int runEval(const Args& raw) {
     const std::string task = args.required("task");
     evalTask(task);
     EvalTaskData data = loadEvalTask(task, args.required("data"));
+    if (wantsShardDispatch(args)) return runEvalSharded(raw, args, specs, data);
     auto tokenizer = tokenizerFrom(args);
     Mamba2Model model = loadModelFrom(args);
     EvalSettings settings;
@@ -150,15 +300,23 @@ int runSweep(const Args& raw) {
              {"data-dir", "DIR", "folder holding the tasks' files (each found by its distributed name)"},
              {"keep-ratios", "Q,...", "keep ratios of the depth-scaled schedule (default 1,0.9,0.8)"},
              {"methods", "M,...", "reduction methods (default utr)"},
+             {"shard", "i/n", "score only examples i, i+n, ... of each task's selection (merge with merge-results; "
+                              "needs --details)"},
              {"out-csv", "FILE", "write one row per task, method, ratio and metric"},
-             {"out-json", "FILE", "write the grid as JSON (schedules included)"}})
+             {"out-json", "FILE", "write the grid as JSON (schedules included)"},
+             {"details", "FILE", "write every example's scores at every point (JSON; what merge-results combines)"}})
         specs.push_back(s);
+    for (const auto& s : shardDispatchOptionSpecs()) specs.push_back(s);
+    specs.push_back(progressFileOptionSpec());
     CliArgs args(raw, specs);
     if (args.helpRequested()) {
         std::printf("%s", helpText("ssmlens-cli sweep --model DIR --tasks a,b --data-dir DIR --keep-ratios 1,0.9,0.8 "
-                                   "--methods utr,evit [--limit N] [--out-csv F] [--out-json F]",
+                                   "--methods utr,evit [--limit N] [--out-csv F] [--out-json F] [--details F] "
+                                   "[--devices cuda:0,cuda:1 | --slurm --shards N ...]",
                                    "Accuracy against FLOPs reduction: each task scored dense once, then under the "
-                                   "depth-scaled schedule of every method and keep ratio, on the same examples.",
+                                   "depth-scaled schedule of every method and keep ratio, on the same examples. "
+                                   "--devices and --slurm cut the sweep into shards run by workers (one per GPU, or "
+                                   "Slurm array tasks) and merge them into the same grid (docs/cluster.md).",
                                    specs)
                               .c_str());
         return 0;
@@ -167,53 +325,24 @@ int runSweep(const Args& raw) {
     std::vector<EvalTaskData> tasks;
     for (const std::string& t : splitList(args.get("tasks", "piqa"))) tasks.push_back(loadEvalTask(t, dataDir));
     if (tasks.empty()) throw Error("--tasks is empty");
-    SweepSettings settings;
-    settings.methods.clear();
-    for (const std::string& m : splitList(args.get("methods", "utr"))) settings.methods.push_back(parseMethodName(m));
-    settings.keepRatios.clear();
-    for (const std::string& q : splitList(args.get("keep-ratios", "1,0.9,0.8"))) {
-        double v = 0;
-        try {
-            size_t used = 0;
-            v = std::stod(q, &used);
-            if (used != q.size()) v = 0;
-        } catch (const std::exception&) {
-        }
-        if (!(v > 0 && v <= 1)) throw Error("--keep-ratios: \"" + q + "\" is not a ratio in (0, 1]");
-        settings.keepRatios.push_back(v);
-    }
-    if (settings.methods.empty() || settings.keepRatios.empty()) throw Error("--methods and --keep-ratios need values");
-    settings.selection = selectionFrom(args);
-    settings.scoring = scoringFrom(args);
-    settings.protectScoringSpan = !args.has("no-protect-span");
+    const SweepSettings settings = sweepSettingsFrom(args);
+    if (wantsShardDispatch(args)) return runSweepSharded(raw, args, specs, tasks, settings);
+    if (settings.selection.shardCount > 1 && !args.has("details"))
+        throw Error("--shard without --details: a shard's grid alone cannot be merged (add --details FILE)");
     auto tokenizer = tokenizerFrom(args);
     Mamba2Model model = loadModelFrom(args);
-    std::vector<SweepPoint> points = runSweep(model, *tokenizer, tasks, settings);
-    if (args.has("out-csv")) {
-        std::ofstream out(args.get("out-csv"), std::ios::binary);
-        if (!(out << sweepToCsv(points))) throw Error(args.get("out-csv") + ": cannot write");
-    }
-    if (args.has("out-json")) {
-        std::ofstream out(args.get("out-json"), std::ios::binary);
-        if (!(out << sweepToJson(points, settings, model.config().nLayer).dump(1) << "\n"))
-            throw Error(args.get("out-json") + ": cannot write");
-    }
-    std::printf("%-15s %-11s %-10s %6s %10s %10s %10s %9s %9s\n", "task", "metric", "method", "q", "dense", "reduced",
-                "difference", "tokens -%", "FLOPs -%");
-    for (const SweepPoint& p : points)
-        for (const MetricSummary& m : p.summary.metrics) {
-            const int d = m.metric == EvalMetric::Perplexity ? 3 : 4;
-            std::printf("%-15s %-11s %-10s %6.3f %10s %10s %10s %9.1f %9.1f\n", p.task.c_str(),
-                        evalMetricName(m.metric).c_str(), methodName(p.method).c_str(), p.keepRatio,
-                        cell(m.dense, d).c_str(), cell(m.reduced, d).c_str(), cell(m.reduced - m.dense, d).c_str(),
-                        p.summary.tokenReductionPercent, p.summary.flopsReductionPercent);
-        }
+    SweepDetails details;
+    const std::vector<SweepPoint> points = runSweep(model, *tokenizer, tasks, settings, &details);
+    writeSweepOutputs(args, points, settings, model.config().nLayer, details);
     return 0;
 }
 
 int runMergeResults(const Args& raw) {
-    const std::vector<OptionSpec> specs = {{"json", "FILE", "write the merged result (JSON)"}};
-    // Result files are positional; the options go to CliArgs.
+    const std::vector<OptionSpec> specs = {
+        {"json", "FILE", "write the merged result (eval) or the merged details (sweep) as JSON"},
+        {"out-csv", "FILE", "sweep details: write the merged grid as CSV, as sweep --out-csv"},
+        {"out-json", "FILE", "sweep details: write the merged grid as JSON, as sweep --out-json"}};
+    // Result files are positional; the options (with their values) go to CliArgs.
     Args options;
     std::vector<std::string> files;
     for (size_t i = 0; i < raw.size(); ++i) {
@@ -222,20 +351,45 @@ int runMergeResults(const Args& raw) {
             continue;
         }
         options.push_back(raw[i]);
-        if (raw[i] == "--json" && i + 1 < raw.size()) options.push_back(raw[++i]);
+        for (const OptionSpec& s : specs)
+            if (raw[i] == "--" + s.name && i + 1 < raw.size()) options.push_back(raw[++i]);
     }
     CliArgs args(options, specs);
     if (args.helpRequested()) {
-        std::printf("%s", helpText("ssmlens-cli merge-results A.json B.json ... [--json OUT]",
-                                   "Combines the results of eval --shard 0/n ... n-1/n into the result of the whole "
-                                   "selection (metrics recomputed from every example's scores).",
+        std::printf("%s", helpText("ssmlens-cli merge-results A.json B.json ... [--json OUT] [--out-csv F --out-json F]",
+                                   "Combines the results of eval --shard 0/n ... n-1/n (or the --details of sweep "
+                                   "--shard 0/n ... n-1/n) into the result of the whole selection, with the metrics "
+                                   "recomputed from every example's scores.",
                                    specs)
                               .c_str());
         return 0;
     }
     if (files.empty()) throw Error("give the shard result files to merge (see --help)");
+    std::vector<nlohmann::json> docs;
+    for (const std::string& f : files) docs.push_back(readJsonFile(f));
+    const std::string format = docs.front().is_object() ? docs.front().value("format", "") : "";
+    if (format == "ssmlens-sweep-details") {
+        std::vector<SweepDetails> shards;
+        for (size_t i = 0; i < files.size(); ++i) {
+            shards.push_back(sweepDetailsFromJson(docs[i], files[i]));
+            docs[i] = nullptr;  // the parsed document can be large; keep only the details
+        }
+        const SweepDetails merged = mergeSweepShards(shards, files);
+        if (merged.tasks.empty()) throw Error(files.front() + ": the sweep has no tasks");
+        SweepSettings settings;
+        settings.methods = merged.methods;
+        settings.keepRatios = merged.keepRatios;
+        settings.selection = merged.selection;
+        settings.scoring.maxLength = merged.maxLength;
+        settings.protectScoringSpan = merged.protectScoringSpan;
+        writeSweepOutputs(args, sweepPointsOf(merged), settings, merged.tasks.front().dense.modelLayers, merged,
+                          args.get("json"));
+        return 0;
+    }
+    if (args.has("out-csv") || args.has("out-json"))
+        throw Error("--out-csv and --out-json are for merging sweep details (sweep --details files)");
     std::vector<EvalResult> shards;
-    for (const std::string& f : files) shards.push_back(loadEvalResult(f));
+    for (size_t i = 0; i < files.size(); ++i) shards.push_back(evalResultFromJson(docs[i], files[i]));
     EvalResult merged = mergeShards(shards, files);
     if (args.has("json")) saveEvalResult(merged, args.get("json"));
     printResult(merged);

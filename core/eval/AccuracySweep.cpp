@@ -6,11 +6,13 @@
 #include <nlohmann/json.hpp>
 
 #include "core/eval/EvalResultJson.h"
+#include "core/eval/SweepDetails.h"
 
 namespace ssmlens {
 
 std::vector<SweepPoint> runSweep(const Mamba2Model& model, const Tokenizer& tokenizer,
-                                 const std::vector<EvalTaskData>& tasks, const SweepSettings& settings) {
+                                 const std::vector<EvalTaskData>& tasks, const SweepSettings& settings,
+                                 SweepDetails* detailsOut) {
     const int64_t nLayer = model.config().nLayer;
     std::vector<PreparedEval> prepared;
     int64_t total = 0, reducedPasses = 0;
@@ -27,11 +29,19 @@ std::vector<SweepPoint> runSweep(const Mamba2Model& model, const Tokenizer& toke
             o.progress = [&, base = offset](int64_t done, int64_t) { settings.scoring.progress(base + done, total); };
         return o;
     };
-    std::vector<SweepPoint> points;
-    for (const PreparedEval& p : prepared) {
+    SweepDetails details;
+    details.methods = settings.methods;
+    details.keepRatios = settings.keepRatios;
+    details.protectScoringSpan = settings.protectScoringSpan;
+    details.selection = settings.selection;
+    details.maxLength = settings.scoring.maxLength;
+    for (PreparedEval& p : prepared) {
+        p.result.model = settings.modelName;
         const int64_t n = static_cast<int64_t>(p.requests.size());
         const std::vector<RequestScore> dense = scoreLoglikelihoods(model, p.requests, nullptr, options());
         offset += n;
+        SweepTaskDetails task;
+        task.dense = assembleEval(p, model, settings.scoring.maxLength, dense, nullptr, nullptr);
         for (ReductionMethod m : settings.methods)
             for (double q : settings.keepRatios) {
                 ReductionSchedule s = depthScaledSchedule(nLayer, std::min(q, 1.0), m);
@@ -41,10 +51,13 @@ std::vector<SweepPoint> runSweep(const Mamba2Model& model, const Tokenizer& toke
                     reduced = scoreLoglikelihoods(model, p.requests, &s, options());
                     offset += n;
                 }
-                EvalResult r = assembleEval(p, model, settings.scoring.maxLength, dense, &s, &reduced);
-                points.push_back({r.task, m, q, r.summary});
+                const EvalResult r = assembleEval(p, model, settings.scoring.maxLength, dense, &s, &reduced);
+                task.points.push_back(sweepPointFrom(task, m, q, r));
             }
+        details.tasks.push_back(std::move(task));
     }
+    std::vector<SweepPoint> points = sweepPointsOf(details);
+    if (detailsOut) *detailsOut = std::move(details);
     return points;
 }
 

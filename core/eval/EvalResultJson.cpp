@@ -7,6 +7,7 @@
 
 #include "core/Error.h"
 #include "core/eval/EvalMetrics.h"
+#include "core/io/AtomicFile.h"
 
 namespace ssmlens {
 namespace {
@@ -157,10 +158,8 @@ EvalResult evalResultFromJson(const json& j, const std::string& source) {
 }
 
 void saveEvalResult(const EvalResult& result, const std::string& path) {
-    std::ofstream out(path, std::ios::binary);
-    if (!out) throw Error(path + ": cannot write");
-    out << evalResultToJson(result).dump(1, ' ', false, json::error_handler_t::replace) << "\n";
-    if (!out) throw Error(path + ": write failed");
+    // Atomically: the file of a shard says by its presence that the shard is done (core/cluster/ShardPlan.h).
+    writeFileAtomically(path, evalResultToJson(result).dump(1, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
 EvalResult loadEvalResult(const std::string& path) {

@@ -14,7 +14,7 @@ namespace ssmlens {
 nlohmann::json evalResultToJson(const EvalResult& result);
 // Throws ssmlens::Error naming `source` when the JSON is not an eval result.
 EvalResult evalResultFromJson(const nlohmann::json& j, const std::string& source);
-void saveEvalResult(const EvalResult& result, const std::string& path);
+void saveEvalResult(const EvalResult& result, const std::string& path);  // atomically (AtomicFile.h)
 EvalResult loadEvalResult(const std::string& path);
 
 nlohmann::json evalSummaryToJson(const EvalSummary& summary, bool reduced);

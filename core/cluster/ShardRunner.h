@@ -1,0 +1,67 @@
+#pragma once
+// The seam between a sharded run and where its shards run. A ShardRunner takes a ShardPlan, runs every
+// shard (local worker processes: LocalShardRunner; a Slurm job array: SlurmShardRunner), follows them,
+// runs a failed shard again a bounded number of times, and returns when every shard's result file is
+// there. The caller merges the result files (eval: ShardMerge.h; sweep: SweepDetails.h), so a runner knows
+// nothing of what the shards compute.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/cluster/ShardPlan.h"
+#include "core/cluster/ShardProgress.h"
+
+namespace ssmlens {
+
+enum class ShardState {
+    Waiting,  // not started (local: no free worker; Slurm: not yet submitted)
+    Queued,   // submitted, waiting for resources (Slurm PENDING)
+    Running,
+    Done,     // its result file is there
+    Failed,   // failed more often than the retries allow
+};
+
+struct ShardStatus {
+    ShardState state = ShardState::Waiting;
+    int attempts = 0;          // started (or submitted) so far
+    std::string where;         // the device or Slurm node it runs on, the Slurm job id
+    std::string lastFailure;   // why the last attempt failed ("FAILED", "killed by signal 9 (Killed)", ...)
+    ShardProgress progress;    // from its progress file, while it runs
+};
+
+struct ShardRunOptions {
+    // Each shard runs at most 1 + retries times (a failure, a preemption, a node that went away, a kill).
+    int retries = 2;
+    // Set (from a signal handler, another thread) to stop: the runner stops or cancels its workers and
+    // throws ShardRunInterrupted.
+    const std::atomic<bool>* stop = nullptr;
+    // Called on every change: the status of every shard, and a line saying what happened ("" when only the
+    // progress moved). Runs on the caller's thread.
+    std::function<void(const std::vector<ShardStatus>& shards, const std::string& event)> report;
+};
+
+class ShardRunInterrupted : public std::runtime_error {
+public:
+    explicit ShardRunInterrupted(const std::string& what) : std::runtime_error(what) {}
+};
+
+class ShardRunner {
+public:
+    virtual ~ShardRunner() = default;
+    // Returns when every shard's result file exists. Throws ssmlens::Error when a shard fails after its
+    // retries (after the other shards have finished, so their results stay usable; the message says which
+    // shard, why, and where its log is), ShardRunInterrupted when options.stop is set.
+    virtual void run(const ShardPlan& plan, const ShardRunOptions& options) = 0;
+};
+
+// Deletes the result, progress and log files of every shard of `plan` (a new run in a folder that holds
+// an older one must not take the old results for its own). Creates plan.dir when missing.
+void prepareShardFiles(const ShardPlan& plan);
+
+// The last `lines` lines of a log, for error messages ("" when it cannot be read).
+std::string logTail(const std::string& path, int lines);
+
+}  // namespace ssmlens
