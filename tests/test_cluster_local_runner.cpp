@@ -126,6 +126,25 @@ private slots:
         QCOMPARE(readAll(plan.resultFile(1)), std::string("ok\n"));
     }
 
+    void aReportedErrorIsNotRetried() {
+        QTemporaryDir tmp;
+        const ShardPlan plan = shellPlan(tmp.path().toStdString(), 2,
+                                         "if [ $SHARD = 1 ]; then echo 'error: no such file' >&2; exit 7; fi; echo ok > $RESULT");
+        ShardRunOptions o;
+        o.retries = 2;
+        o.reportedErrorExitCode = 7;
+        try {
+            LocalShardRunner(twoSlots()).run(plan, o);
+            QFAIL("no error");
+        } catch (const Error& e) {
+            const std::string m = e.what();
+            QVERIFY2(m.find("shard 1/2 failed once (last: reported an error, exit code 7, not retried)") != std::string::npos,
+                     m.c_str());
+            QVERIFY2(m.find("error: no such file") != std::string::npos, m.c_str());
+        }
+        QCOMPARE(readAll(plan.resultFile(0)), std::string("ok\n"));
+    }
+
     void aWorkerThatWritesNoResultFails() {
         QTemporaryDir tmp;
         const ShardPlan plan = shellPlan(tmp.path().toStdString(), 1, "true");

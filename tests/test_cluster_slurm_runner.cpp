@@ -117,6 +117,23 @@ private slots:
         QCOMPARE(readAll(plan.resultFile(1)), std::string("ok\n"));
     }
 
+    void aReportedErrorIsNotResubmitted() {
+        const ShardPlan plan = shellPlan(state_, 2, "if [ $SHARD = 0 ]; then echo 'error: cannot read' >&2; exit 1; fi; echo ok > $RESULT");
+        ShardRunOptions o;
+        o.reportedErrorExitCode = 1;
+        try {
+            SlurmShardRunner(fastPolling(), {}).run(plan, o);
+            QFAIL("no error");
+        } catch (const Error& e) {
+            const std::string m = e.what();
+            QVERIFY2(m.find("shard 0/2 failed once (last: job 100_0 ended FAILED: the program reported an error "
+                            "(exit code 1), not retried)") != std::string::npos, m.c_str());
+            QVERIFY2(m.find("error: cannot read") != std::string::npos, m.c_str());
+        }
+        QVERIFY(!QFile::exists(QString::fromStdString(state_ + "/101_0")));  // nothing resubmitted
+        QCOMPARE(readAll(plan.resultFile(1)), std::string("ok\n"));
+    }
+
     void squeueFailingForAWhileIsWaitedOut() {
         std::ofstream(state_ + "/squeue-fails") << "3";
         const ShardPlan plan = shellPlan(state_, 2, "sleep 3; echo ok > $RESULT");

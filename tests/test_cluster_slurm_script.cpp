@@ -77,6 +77,8 @@ private slots:
         r = runCommand({"bash", path}, 30);
         QVERIFY2(r.status.success(), r.err.c_str());
         QCOMPARE(readAll(dir + "/out-2.txt"), std::string("it's shard 2\n"));
+        // Its exit code is kept for the runner (squeue says FAILED whether it was killed or reported an error).
+        QCOMPARE(readAll(dir + "/ssmlens-eval-piqa.shard-2.exit"), std::string("0\n"));
         QVERIFY(r.out.find("ssmlens: shard 2/4, job 77_2") != std::string::npos);
         // A task index beyond the shards, or no array at all: refused, nothing run.
         setenv("SLURM_ARRAY_TASK_ID", "4", 1);

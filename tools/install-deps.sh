@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages SSM Lens builds and tests with. Safe to run again: apt skips what is there.
+# Slurm and munge are for the test that runs sharded evaluations on a one-node Slurm cluster
+# (tests/test_slurm_cluster.sh); the test starts its own daemons and configuration, the system's stay unused.
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
@@ -7,6 +9,7 @@ packages=(
   libqcustomplot-dev libqcustomplot2.1-qt6
   libtorch-dev libopenblas0-openmp libsentencepiece-dev nlohmann-json3-dev
   xvfb xauth
+  slurmctld slurmd slurm-client munge
 )
 missing=()
 for p in "${packages[@]}"; do

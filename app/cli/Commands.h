@@ -8,6 +8,10 @@ namespace ssmlens::cli {
 
 using Args = std::vector<std::string>;
 
+// What ssmlens-cli exits with after printing an error (bad input, a file it cannot read, ...). Workers of
+// --devices / --slurm that exit with it are not retried: a second run would report the same.
+constexpr int kReportedErrorExitCode = 1;
+
 int runInfo(const Args& args);
 int runTokenize(const Args& args);
 int runLogits(const Args& args);

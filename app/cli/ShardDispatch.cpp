@@ -138,6 +138,12 @@ std::vector<WorkerSlot> slotsFrom(const CliArgs& args) {
         if (digits.empty() || digits.size() > 4 || digits.find_first_not_of("0123456789") != std::string::npos)
             throw Error("--devices: \"" + e + "\" is not cpu, cuda or cuda:N");
         const size_t k = std::stoul(digits);
+        const int visibleGpus = gpuCount();
+        if (k >= static_cast<size_t>(visibleGpus))
+            throw Error("--devices: " + e + ", but " +
+                        (visibleGpus == 0 ? std::string("no GPU is visible to this build of libtorch")
+                                          : std::to_string(visibleGpus) + " GPUs are visible (cuda:0 .. cuda:" +
+                                                std::to_string(visibleGpus - 1) + ")"));
         std::string physical = digits;
         if (visibleEnv) {
             if (k >= visible.size())
@@ -224,7 +230,8 @@ std::vector<OptionSpec> shardDispatchOptionSpecs() {
                                  "folder); the nodes must see it"},
             {"slurm-dry-run", "", "write the sbatch script into --slurm-dir and stop (submit it yourself)"},
             {"slurm-poll", "S", "seconds between two squeue calls while following (default 10)"},
-            {"shard-retries", "R", "run a failed, preempted or killed shard again up to R times (default 2)"}};
+            {"shard-retries", "R", "run a killed, preempted or timed-out shard again up to R times (default 2); "
+                                   "one whose program reported an error is not run again"}};
 }
 
 OptionSpec progressFileOptionSpec() {
@@ -280,6 +287,7 @@ void runShards(const Args& raw, const CliArgs& args, const ShardedCommand& c,
     ShardProgressPrinter printer("ssmlens-cli " + c.command, plan.work);
     ShardRunOptions options;
     options.retries = static_cast<int>(retries);
+    options.reportedErrorExitCode = kReportedErrorExitCode;
     options.stop = &gStopRequested;
     options.report = [&](const std::vector<ShardStatus>& s, const std::string& e) { printer(s, e); };
     const std::string shardFiles = plan.dir + "/" + plan.name + ".shard-*.json";

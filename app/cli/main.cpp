@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
             std::string what = e.what();
             std::fprintf(stderr, "ssmlens-cli %s: error: %s\n", c.name, what.substr(0, what.find('\n')).c_str());
         }
-        return 1;
+        return ssmlens::cli::kReportedErrorExitCode;
     }
     std::fprintf(stderr, "ssmlens-cli: unknown command \"%s\"\n\n", name.c_str());
     printUsage(stderr);

@@ -113,7 +113,10 @@ void LocalShardRunner::run(const ShardPlan& plan, const ShardRunOptions& options
                 continue;
             }
             st.lastFailure = ended->success() ? "ended without writing its result" : ended->describe();
-            if (st.attempts <= options.retries) {
+            const bool reportedError = options.reportedErrorExitCode != 0 && ended->signal == 0 &&
+                                       ended->code == options.reportedErrorExitCode;
+            if (reportedError) st.lastFailure = "reported an error, " + ended->describe() + ", not retried";
+            if (st.attempts <= options.retries && !reportedError) {
                 st.state = ShardState::Waiting;
                 waiting.push_front(shard);
                 busy = true;
@@ -135,8 +138,9 @@ void LocalShardRunner::run(const ShardPlan& plan, const ShardRunOptions& options
     if (!gaveUp.empty()) {
         const int64_t shard = gaveUp.front();
         const ShardStatus& st = status[static_cast<size_t>(shard)];
-        std::string message = shardName(shard, n) + " failed " + std::to_string(st.attempts) + " times (last: " +
-                              st.lastFailure + ")";
+        std::string message = shardName(shard, n) + " failed " +
+                              (st.attempts == 1 ? std::string("once") : std::to_string(st.attempts) + " times") +
+                              " (last: " + st.lastFailure + ")";
         if (gaveUp.size() > 1) message += ", and " + std::to_string(gaveUp.size() - 1) + " more shards failed";
         message += "; the log is " + plan.logFile(shard);
         const std::string tail = logTail(plan.logFile(shard), 5);

@@ -23,6 +23,14 @@ std::string ShardPlan::progressFilePattern() const {
     return dir + "/" + name + ".shard-" + kShardIndexMarker + ".progress";
 }
 
+std::string ShardPlan::exitFilePattern() const {
+    return dir + "/" + name + ".shard-" + kShardIndexMarker + ".exit";
+}
+
+std::string ShardPlan::exitFile(int64_t shard) const {
+    return replaceShardMarker(exitFilePattern(), std::to_string(shard));
+}
+
 std::string ShardPlan::resultFile(int64_t shard) const {
     return replaceShardMarker(resultFilePattern(), std::to_string(shard));
 }

@@ -7,6 +7,8 @@
 //                                                         worker when it succeeds: its presence means "done"
 //                                  NAME.shard-i.progress  requests done and total as it goes (ShardProgress.h)
 //                                  NAME.shard-i.log       the worker's stdout and stderr, every attempt
+//                                  NAME.shard-i.exit      the worker's exit code (Slurm tasks, where the
+//                                                         runner does not see the process end)
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -27,9 +29,11 @@ struct ShardPlan {
     std::string resultFile(int64_t shard) const;
     std::string progressFile(int64_t shard) const;
     std::string logFile(int64_t shard) const;
-    // The three above with kShardIndexMarker in place of the index (for command arguments).
+    std::string exitFile(int64_t shard) const;
+    // These with kShardIndexMarker in place of the index (for command arguments and scripts).
     std::string resultFilePattern() const;
     std::string progressFilePattern() const;
+    std::string exitFilePattern() const;
     // `command` with the marker replaced by `shard`.
     std::vector<std::string> commandFor(int64_t shard) const;
     int64_t totalWork() const;

@@ -14,7 +14,7 @@ void prepareShardFiles(const ShardPlan& plan) {
     fs::create_directories(plan.dir, ec);
     if (ec || !fs::is_directory(plan.dir)) throw Error(plan.dir + ": cannot create the folder for the shards' files");
     for (int64_t i = 0; i < plan.shardCount; ++i)
-        for (const std::string& f : {plan.resultFile(i), plan.progressFile(i), plan.logFile(i)}) {
+        for (const std::string& f : {plan.resultFile(i), plan.progressFile(i), plan.logFile(i), plan.exitFile(i)}) {
             fs::remove(f, ec);
             if (ec) throw Error(f + ": cannot remove the file of an earlier run (" + ec.message() + ")");
         }

@@ -35,6 +35,9 @@ struct ShardStatus {
 struct ShardRunOptions {
     // Each shard runs at most 1 + retries times (a failure, a preemption, a node that went away, a kill).
     int retries = 2;
+    // A worker that exits with this code has reported an error of its own (bad input, a file it cannot
+    // read on that node): running it again would only repeat it, so it is not retried. 0: retry every failure.
+    int reportedErrorExitCode = 0;
     // Set (from a signal handler, another thread) to stop: the runner stops or cancels its workers and
     // throws ShardRunInterrupted.
     const std::atomic<bool>* stop = nullptr;
@@ -57,7 +60,7 @@ public:
     virtual void run(const ShardPlan& plan, const ShardRunOptions& options) = 0;
 };
 
-// Deletes the result, progress and log files of every shard of `plan` (a new run in a folder that holds
+// Deletes the result, progress, log and exit files of every shard of `plan` (a new run in a folder that holds
 // an older one must not take the old results for its own). Creates plan.dir when missing.
 void prepareShardFiles(const ShardPlan& plan);
 

@@ -96,14 +96,19 @@ std::string slurmArrayScript(const ShardPlan& plan, const SlurmOptions& o, const
          "# CPU threads: as many as Slurm gave the task.\n"
          "if [ -n \"${SLURM_CPUS_PER_TASK:-}\" ]; then export OMP_NUM_THREADS=\"$SLURM_CPUS_PER_TASK\"; fi\n"
          "echo \"ssmlens: shard $SLURM_ARRAY_TASK_ID/$shards, job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}"
-         " on $(hostname), $(date -u '+%F %T UTC')\"\n"
-         "exec";
+         " on $(hostname), $(date -u '+%F %T UTC')\"\n";
+    std::string command;
     for (size_t i = 0; i < plan.command.size(); ++i) {
         // One option (with its value) per line.
         const bool option = plan.command[i].rfind("--", 0) == 0;
-        s += (option && i > 0 ? " \\\n    " : " ") + scriptWord(plan.command[i]);
+        command += (i == 0 ? "" : option ? " \\\n    " : " ") + scriptWord(plan.command[i]);
     }
-    s += "\n";
+    s += command + "\n";
+    // The exit code tells the runner a failure that is worth a retry (killed, preempted) from an error the
+    // program reported (which a retry would repeat); squeue says only FAILED for both.
+    s += "status=$?\n"
+         "echo \"$status\" > " + scriptWord(plan.exitFilePattern()) + "\n"
+         "exit \"$status\"\n";
     return s;
 }
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
@@ -69,6 +70,14 @@ std::string listOf(const std::vector<int64_t>& items) {
     std::string out;
     for (int64_t i : items) out += (out.empty() ? "" : ",") + std::to_string(i);
     return out;
+}
+
+// The exit code the task's script wrote (SlurmArrayScript.h), if it got that far.
+std::optional<int> readExitCode(const std::string& path) {
+    std::ifstream in(path);
+    int code = 0;
+    if (in >> code) return code;
+    return std::nullopt;
 }
 
 bool fileExists(const std::string& path) {
@@ -239,14 +248,18 @@ void SlurmShardRunner::run(const ShardPlan& plan, const ShardRunOptions& options
             for (const auto& [i, why] : failures) {
                 ShardStatus& st = status[static_cast<size_t>(i)];
                 st.lastFailure = why;
-                if (st.attempts <= options.retries) {
+                const std::optional<int> code = readExitCode(plan.exitFile(i));
+                const bool reportedError = options.reportedErrorExitCode != 0 && code == options.reportedErrorExitCode;
+                if (reportedError)
+                    st.lastFailure += ": the program reported an error (exit code " + std::to_string(*code) + "), not retried";
+                if (st.attempts <= options.retries && !reportedError) {
                     again.push_back(i);
                     report(shardName(i, n) + ": " + why + " (attempt " + std::to_string(st.attempts) + " of " +
                            std::to_string(options.retries + 1) + ")");
                 } else {
                     st.state = ShardState::Failed;
                     gaveUp.push_back(i);
-                    report(shardName(i, n) + ": " + why + ", attempt " + std::to_string(st.attempts) + " of " +
+                    report(shardName(i, n) + ": " + st.lastFailure + ", attempt " + std::to_string(st.attempts) + " of " +
                            std::to_string(options.retries + 1) + ": giving up on it");
                 }
             }
@@ -262,8 +275,9 @@ void SlurmShardRunner::run(const ShardPlan& plan, const ShardRunOptions& options
     if (!gaveUp.empty()) {
         const int64_t shard = gaveUp.front();
         const ShardStatus& st = status[static_cast<size_t>(shard)];
-        std::string message = shardName(shard, n) + " failed " + std::to_string(st.attempts) + " times (last: " +
-                              st.lastFailure + ")";
+        std::string message = shardName(shard, n) + " failed " +
+                              (st.attempts == 1 ? std::string("once") : std::to_string(st.attempts) + " times") +
+                              " (last: " + st.lastFailure + ")";
         if (gaveUp.size() > 1) message += ", and " + std::to_string(gaveUp.size() - 1) + " more shards failed";
         message += "; the other shards' results are in " + plan.dir + "; to run the failed ones again: sbatch --array=" +
                    listOf(gaveUp) + " " + script + ", then merge as the script's first lines say. The log is " +
