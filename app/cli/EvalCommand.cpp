@@ -155,7 +155,7 @@ int runEvalSharded(const Args& raw, const CliArgs& args, const std::vector<Optio
     c.parentOptions = {"json"};
     c.specs = specs;
     c.shardWork = [&, passes = reduced ? 2 : 1](int64_t i, int64_t n) { return passes * shardRequests(data, selection, i, n); };
-    c.mergeHint = "ssmlens-cli merge-results FILES --json merged.json";
+    c.mergeHint = "ssmlens-cli merge-results FILES --json " + args.get("json", "merged.json");
     runShards(raw, args, c, [&](const std::vector<std::string>& files) {
         std::vector<EvalResult> shards;
         for (const std::string& f : files) shards.push_back(loadEvalResult(f));
@@ -234,7 +234,8 @@ int runSweepSharded(const Args& raw, const CliArgs& args, const std::vector<Opti
         for (const EvalTaskData& t : tasks) requests += shardRequests(t, settings.selection, i, n);
         return passes * requests;
     };
-    c.mergeHint = "ssmlens-cli merge-results FILES --out-csv sweep.csv --out-json sweep.json";
+    c.mergeHint = "ssmlens-cli merge-results FILES --out-csv " + args.get("out-csv", "sweep.csv") + " --out-json " +
+                  args.get("out-json", "sweep.json");
     runShards(raw, args, c, [&](const std::vector<std::string>& files) {
         std::vector<SweepDetails> shards;
         for (const std::string& f : files) shards.push_back(loadSweepDetails(f));
