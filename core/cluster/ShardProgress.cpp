@@ -60,8 +60,17 @@ void ShardProgressWriter::update(int64_t done, int64_t total) {
     progress_.done = done;
     progress_.total = total;
     if (written_ && done != total && now - last_ < interval_) return;
-    writeShardProgress(path_, progress_);
-    written_ = true;
+    if (!written_) {
+        writeShardProgress(path_, progress_);  // a path that cannot be written is reported at once
+        written_ = true;
+    } else {
+        // Later failures (a full disk, a file server gone for a moment) must not end the run the file
+        // only reports on: the next write will try again.
+        try {
+            writeShardProgress(path_, progress_);
+        } catch (const std::exception&) {
+        }
+    }
     last_ = now;
 }
 

@@ -22,6 +22,8 @@ void writeShardProgress(const std::string& path, const ShardProgress& progress);
 std::optional<ShardProgress> readShardProgress(const std::string& path);
 
 // For workers: writes the file at most every `interval`, and always when done == total or on the first call.
+// The first write throws ssmlens::Error when the file cannot be written; later failures are skipped (the
+// progress is a report, not the result).
 class ShardProgressWriter {
 public:
     ShardProgressWriter(std::string path, std::chrono::milliseconds interval = std::chrono::milliseconds(500));
