@@ -60,12 +60,18 @@ private slots:
                                          "echo start >> " + dir + "/events; echo '{\"done\": 1, \"total\": 2}' > $PROGRESS; "
                                          "sleep 0.3; echo end >> " + dir + "/events; echo \"$SHARD $2 $SLOT_ENV\" > $RESULT");
         std::vector<std::string> events;
+        std::multiset<int64_t> done;
         ShardRunOptions o;
         o.report = [&](const std::vector<ShardStatus>& s, const std::string& e) {
             QCOMPARE(s.size(), size_t(5));
             if (!e.empty()) events.push_back(e);
         };
+        o.shardDone = [&](int64_t shard) {
+            QVERIFY(QFile::exists(QString::fromStdString(plan.resultFile(shard))));
+            done.insert(shard);
+        };
         LocalShardRunner(twoSlots()).run(plan, o);
+        QCOMPARE(done, (std::multiset<int64_t>{0, 1, 2, 3, 4}));
         std::set<std::string> slotsUsed;
         for (int64_t i = 0; i < 5; ++i) {
             const std::string r = readAll(plan.resultFile(i));
@@ -165,7 +171,7 @@ private slots:
         std::atomic<bool> stop{false};
         std::vector<int64_t> pids;
         ShardRunOptions o;
-        o.stop = &stop;
+        o.stop = [&] { return stop.load(); };
         o.report = [&](const std::vector<ShardStatus>& s, const std::string&) {
             pids.clear();
             for (const ShardStatus& st : s)

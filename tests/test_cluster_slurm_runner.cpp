@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <set>
 
 #include "core/Error.h"
 #include "core/cluster/SlurmShardRunner.h"
@@ -65,11 +66,14 @@ private slots:
     void everyTaskRunsAndIsFollowedToItsResult() {
         const ShardPlan plan = shellPlan(state_, 3, "sleep 0.3; echo \"shard $SHARD\" > $RESULT");
         std::vector<std::string> events;
+        std::multiset<int64_t> done;
         ShardRunOptions o;
         o.report = [&](const std::vector<ShardStatus>&, const std::string& e) {
             if (!e.empty()) events.push_back(e);
         };
+        o.shardDone = [&](int64_t shard) { done.insert(shard); };
         SlurmShardRunner(fastPolling(), {"a comment"}).run(plan, o);
+        QCOMPARE(done, (std::multiset<int64_t>{0, 1, 2}));
         for (int64_t i = 0; i < 3; ++i) QCOMPARE(readAll(plan.resultFile(i)), "shard " + std::to_string(i) + "\n");
         QVERIFY(events.at(0).find("submitted " + plan.dir + "/fake.sbatch: job array 100, tasks 0-2") == 0);
         QVERIFY(readAll(plan.logFile(1)).find("ssmlens: shard 1/3, job 100_1") != std::string::npos);
@@ -152,7 +156,7 @@ private slots:
         const ShardPlan plan = shellPlan(state_, 2, "if [ $SHARD = 0 ]; then echo ok > $RESULT; else sleep 2; fi");
         std::atomic<bool> stop{false};
         ShardRunOptions o;
-        o.stop = &stop;
+        o.stop = [&] { return stop.load(); };
         o.report = [&](const std::vector<ShardStatus>& s, const std::string&) {
             if (s[0].state == ShardState::Done) stop = true;
         };

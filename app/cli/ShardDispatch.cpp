@@ -288,7 +288,7 @@ void runShards(const Args& raw, const CliArgs& args, const ShardedCommand& c,
     ShardRunOptions options;
     options.retries = static_cast<int>(retries);
     options.reportedErrorExitCode = kReportedErrorExitCode;
-    options.stop = &gStopRequested;
+    options.stop = [] { return gStopRequested.load(); };
     options.report = [&](const std::vector<ShardStatus>& s, const std::string& e) { printer(s, e); };
     const std::string shardFiles = plan.dir + "/" + plan.name + ".shard-*.json";
     std::string mergeHint = c.mergeHint;

@@ -57,7 +57,7 @@ void LocalShardRunner::run(const ShardPlan& plan, const ShardRunOptions& options
     };
 
     while (true) {
-        if (options.stop && options.stop->load()) {
+        if (options.stop && options.stop()) {
             stopAll();
             throw ShardRunInterrupted("interrupted: the workers were stopped; their logs are in " + plan.dir);
         }
@@ -110,6 +110,7 @@ void LocalShardRunner::run(const ShardPlan& plan, const ShardRunOptions& options
                 char t[32];
                 std::snprintf(t, sizeof t, "%.1f s", seconds);
                 report(shardName(shard, n) + " done on " + slots_[s].name + " in " + t);
+                if (options.shardDone) options.shardDone(shard);
                 continue;
             }
             st.lastFailure = ended->success() ? "ended without writing its result" : ended->describe();

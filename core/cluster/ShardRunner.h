@@ -4,7 +4,6 @@
 // runs a failed shard again a bounded number of times, and returns when every shard's result file is
 // there. The caller merges the result files (eval: ShardMerge.h; sweep: SweepDetails.h), so a runner knows
 // nothing of what the shards compute.
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <stdexcept>
@@ -38,9 +37,12 @@ struct ShardRunOptions {
     // A worker that exits with this code has reported an error of its own (bad input, a file it cannot
     // read on that node): running it again would only repeat it, so it is not retried. 0: retry every failure.
     int reportedErrorExitCode = 0;
-    // Set (from a signal handler, another thread) to stop: the runner stops or cancels its workers and
-    // throws ShardRunInterrupted.
-    const std::atomic<bool>* stop = nullptr;
+    // Asked between polls (a few times a second); when it says true the runner stops or cancels its workers
+    // and throws ShardRunInterrupted. Runs on the caller's thread.
+    std::function<bool()> stop;
+    // Called once per shard as soon as its result file is there (before the others are done), so a caller
+    // can take its results in as they come (a tuner's round). Runs on the caller's thread.
+    std::function<void(int64_t shard)> shardDone;
     // Called on every change: the status of every shard, and a line saying what happened ("" when only the
     // progress moved). Runs on the caller's thread.
     std::function<void(const std::vector<ShardStatus>& shards, const std::string& event)> report;
@@ -56,7 +58,7 @@ public:
     virtual ~ShardRunner() = default;
     // Returns when every shard's result file exists. Throws ssmlens::Error when a shard fails after its
     // retries (after the other shards have finished, so their results stay usable; the message says which
-    // shard, why, and where its log is), ShardRunInterrupted when options.stop is set.
+    // shard, why, and where its log is), ShardRunInterrupted when options.stop says so.
     virtual void run(const ShardPlan& plan, const ShardRunOptions& options) = 0;
 };
 

@@ -151,7 +151,7 @@ void SlurmShardRunner::run(const ShardPlan& plan, const ShardRunOptions& options
     int queueFailures = 0;
     Clock::time_point nextQueueCheck = Clock::now();
     while (true) {
-        if (options.stop && options.stop->load()) {
+        if (options.stop && options.stop()) {
             std::vector<std::string> ids;
             for (int64_t i : unfinished()) ids.push_back(taskId(tasks[static_cast<size_t>(i)].job, i));
             std::string cancelled = "cancelled the unfinished tasks (scancel " + std::to_string(ids.size()) + " tasks)";
@@ -170,6 +170,7 @@ void SlurmShardRunner::run(const ShardPlan& plan, const ShardRunOptions& options
             if (fileExists(plan.resultFile(i))) {
                 st.state = ShardState::Done;
                 report(shardName(i, n) + " done (" + st.where + ")");
+                if (options.shardDone) options.shardDone(i);
                 continue;
             }
             if (auto p = readShardProgress(plan.progressFile(i)); p && (p->done != st.progress.done || p->total != st.progress.total)) {
