@@ -13,21 +13,14 @@
 #include "core/io/TorchStateDictFile.h"
 #include "core/model/Checkpoint.h"
 #include "core/model/Mamba2Model.h"
+#include "ErrorCapture.h"
 #include "ModelTestSupport.h"
 
 using namespace ssmlens;
+using testing::errorOf;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string errorOf(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
 
 void writeText(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 

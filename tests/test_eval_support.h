@@ -17,6 +17,7 @@
 #include "core/model/Mamba2Model.h"
 #include "core/text/ByteLevelAlphabet.h"
 #include "core/text/Tokenizer.h"
+#include "ErrorCapture.h"
 #include "ModelTestSupport.h"
 
 namespace ssmlens::testing {
@@ -60,15 +61,6 @@ inline std::string writeText(const QTemporaryDir& dir, const QString& name, cons
 
 inline std::unique_ptr<Tokenizer> tinyEvalTokenizer(const QTemporaryDir& dir) {
     return loadTokenizer(writeText(dir, "tokenizer.json", tinyEvalTokenizerJson()));
-}
-
-inline std::string errorOf(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no ssmlens::Error thrown)";
 }
 
 }  // namespace ssmlens::testing

@@ -7,6 +7,7 @@
 #include "core/text/NfcNormalizer.h"
 #include "core/text/Tokenizer.h"
 #include "core/text/Utf8.h"
+#include "ErrorCapture.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -17,6 +18,7 @@
 #include <fstream>
 
 using namespace ssmlens;
+using testing::errorOf;
 using Ids = std::vector<int64_t>;
 using Spans = std::vector<std::pair<int64_t, int64_t>>;
 
@@ -64,15 +66,6 @@ std::string writeFile(const QTemporaryDir& dir, const QString& name, const std::
     const std::string path = dir.filePath(name).toStdString();
     std::ofstream(path, std::ios::binary) << content;
     return path;
-}
-
-std::string errorOf(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no ssmlens::Error thrown)";
 }
 
 QString describe(const Encoding& e) {

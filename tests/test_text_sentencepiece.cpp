@@ -5,6 +5,7 @@
 #include "core/text/SentencePieceTokenizer.h"
 #include "core/text/Tokenizer.h"
 #include "core/text/Utf8.h"
+#include "ErrorCapture.h"
 
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
@@ -12,6 +13,7 @@
 #include <fstream>
 
 using namespace ssmlens;
+using testing::errorOf;
 
 namespace {
 
@@ -32,15 +34,6 @@ std::string englishCorpus() {
             for (const char* o : objects)
                 corpus += std::string(s) + " " + v + " " + o + " " + endings[n++ % 6] + "\n";
     return corpus;
-}
-
-std::string errorOf(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no ssmlens::Error thrown)";
 }
 
 }  // namespace

@@ -213,9 +213,9 @@ private:
                     if (bf16) in.hidden = in.hidden.to(at::kBFloat16);
                     in.lengths = lengths;
                     in.keepRatio = q;
-                    in.batchCodeForOneSequence = B == 1;
                     const ReductionRecipe recipe = recipeFor(m, {});
-                    const BatchReductionResult r = reduceTokensBatch(in, recipe);
+                    // One sequence: the batch code itself (reduceTokensBatch would run reduceTokens on the CPU).
+                    const BatchReductionResult r = B == 1 ? reduceTokensBatched(in, recipe) : reduceTokensBatch(in, recipe);
                     const QString where =
                         QString("%1 q=%2 bf16=%3 B=%4").arg(methodName(m).c_str()).arg(q).arg(bf16).arg(B);
                     QCOMPARE(int64_t(r.lengths.size()), B);

@@ -1388,10 +1388,6 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
         <translation>Die Anker unterscheiden sich; Verschieben setzt sie alle.</translation>
     </message>
     <message>
-        <source>The paper's setting for 64-layer models: anchors at layers 12, 17, …, 42 with q = 0.905, method utr with clip / hybrid / merge</source>
-        <translation>Die Einstellung des Papers für Modelle mit 64 Schichten: Anker in den Schichten 12, 17, …, 42 mit q = 0.905, Verfahren utr mit clip / hybrid / merge</translation>
-    </message>
-    <message>
         <source>Only for 64-layer models (this one has %1 layers). Depth-scaled puts the paper's anchors at the same relative depths.</source>
         <translation>Nur für Modelle mit 64 Schichten (dieses hat %1 Schichten). „Tiefenskaliert“ setzt die Anker des Papers in dieselben relativen Tiefen.</translation>
     </message>
@@ -1442,6 +1438,10 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
     <message>
         <source>Analytic count for a %1-token prompt (no prompt yet); no model run.</source>
         <translation>Analytische Zählung für einen Prompt mit %1 Tokens (noch kein Prompt); ohne Modelllauf.</translation>
+    </message>
+    <message>
+        <source>The paper's setting for 64-layer models: anchors at layers 12, 17, …, 42 with q = %1, method utr with clip / hybrid / merge</source>
+        <translation>Die Einstellung des Papers für Modelle mit 64 Schichten: Anker in den Schichten 12, 17, …, 42 mit q = %1, Verfahren utr mit clip / hybrid / merge</translation>
     </message>
 </context>
 <context>

@@ -1388,10 +1388,6 @@ importance %3, attention received %4</source>
         <translation>各锚点的值不同；拖动此滑块会将它们全部统一设置。</translation>
     </message>
     <message>
-        <source>The paper's setting for 64-layer models: anchors at layers 12, 17, …, 42 with q = 0.905, method utr with clip / hybrid / merge</source>
-        <translation>论文针对 64 层模型的设置：锚点位于第 12、17、…、42 层，q = 0.905，方法 utr，选项 clip / hybrid / merge</translation>
-    </message>
-    <message>
         <source>Only for 64-layer models (this one has %1 layers). Depth-scaled puts the paper's anchors at the same relative depths.</source>
         <translation>仅适用于 64 层模型（此模型有 %1 层）。“按深度缩放”会把论文的锚点放在相同的相对深度。</translation>
     </message>
@@ -1442,6 +1438,10 @@ importance %3, attention received %4</source>
     <message>
         <source>Analytic count for a %1-token prompt (no prompt yet); no model run.</source>
         <translation>针对 %1 个词元的提示的解析计算（尚无提示）；未运行模型。</translation>
+    </message>
+    <message>
+        <source>The paper's setting for 64-layer models: anchors at layers 12, 17, …, 42 with q = %1, method utr with clip / hybrid / merge</source>
+        <translation>论文针对 64 层模型的设置：锚点位于第 12、17、…、42 层，q = %1，方法 utr，选项 clip / hybrid / merge</translation>
     </message>
 </context>
 <context>

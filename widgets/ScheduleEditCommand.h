@@ -14,7 +14,7 @@ namespace ssmlens {
 // depth-scaled preset get, which is also what the global slider shows).
 struct ScheduleEditorState {
     ReductionSchedule schedule;
-    double globalKeepRatio = 0.905;
+    double globalKeepRatio = kDefaultKeepRatio;
     bool operator==(const ScheduleEditorState& o) const {
         return schedule == o.schedule && globalKeepRatio == o.globalKeepRatio;
     }

@@ -397,8 +397,9 @@ void ScheduleEditor::showState(bool layersChanged) {
     presetPaper_->setEnabled(presetAvailable(Preset::Paper64));
     presetPaper_->setToolTip(
         presetAvailable(Preset::Paper64)
-            ? tr("The paper's setting for 64-layer models: anchors at layers 12, 17, …, 42 with q = 0.905, "
+            ? tr("The paper's setting for 64-layer models: anchors at layers 12, 17, …, 42 with q = %1, "
                  "method utr with clip / hybrid / merge")
+                  .arg(kDefaultKeepRatio)
             : tr("Only for 64-layer models (this one has %1 layers). Depth-scaled puts the paper's anchors at the "
                  "same relative depths.")
                   .arg(config_.nLayer));

@@ -7,8 +7,10 @@
 
 #include "app/cli/Commands.h"
 #include "app/cli/ModelArgs.h"
+#include "app/cli/ScheduleArgs.h"
 #include "core/Error.h"
 #include "core/bench/ModelBenchmark.h"
+#include "core/bench/ReductionBenchmark.h"
 
 namespace ssmlens::cli {
 
@@ -73,12 +75,6 @@ int runBench(const Args& raw) {
     return 0;
 }
 
-}  // namespace ssmlens::cli
-
-#include "core/bench/ReductionBenchmark.h"
-
-namespace ssmlens::cli {
-
 int runBenchReduce(const Args& raw) {
     const std::vector<OptionSpec> specs = {
         {"size", "S", "130m (default) ... 2.7b: a published Mamba-2 shape, random weights"},
@@ -87,7 +83,7 @@ int runBenchReduce(const Args& raw) {
         {"dtype", "T", "bf16 (default) or fp32"},
         {"device", "D", "cpu (default), cuda or cuda:N"},
         {"threads", "N", "CPU threads"},
-        {"keep-ratio", "Q", "keep ratio at the depth-scaled anchors (default 0.905)"},
+        {"keep-ratio", "Q", "keep ratio at the depth-scaled anchors (default " + defaultKeepRatioText() + ")"},
         {"method", "M", "reduction method (default utr)"},
         {"products", "P", "CUDA builds: where the best-match products run: by-size (default), cublas or kernels"},
         {"repeats", "N", "timed runs, median reported (default 3)"}};
@@ -110,9 +106,9 @@ int runBenchReduce(const Args& raw) {
     s.batch = args.getInt("batch", 1);
     s.dtype = parseDtypeName(args.get("dtype", "bf16"));
     s.device = deviceFrom(args);
-    s.keepRatio = args.getDouble("keep-ratio", 0.905);
+    s.keepRatio = args.getDouble("keep-ratio", kDefaultKeepRatio);
     s.method = parseMethodName(args.get("method", "utr"));
-    s.products = args.get("products", "by-size");
+    s.products = parseBestMatchProducts(args.get("products", "by-size"));
     s.repeats = static_cast<int>(args.getInt("repeats", 3));
     s.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
     std::printf("%s", runReductionBenchmark(s).table().c_str());

@@ -1,13 +1,21 @@
 #include "app/cli/ScheduleArgs.h"
 
+#include <sstream>
+
 #include "core/Error.h"
 
 namespace ssmlens::cli {
 
+std::string defaultKeepRatioText() {
+    std::ostringstream text;
+    text << kDefaultKeepRatio;
+    return text.str();
+}
+
 std::vector<OptionSpec> scheduleOptionSpecs() {
     return {{"schedule", "FILE", "a reduction schedule (JSON); or build one with the options below"},
             {"preset", "P", "depth (default: the paper's anchors scaled to the model's depth) or paper (64 layers)"},
-            {"keep-ratio", "Q", "keep ratio at every anchor of the preset (default 0.905)"},
+            {"keep-ratio", "Q", "keep ratio at every anchor of the preset (default " + defaultKeepRatioText() + ")"},
             {"method", "M", "utr (default), utr-token, utr-reference, evit, tome, pumer, prune-only, merge-only"},
             {"metric", "X", "importance metric: clip (default), raw, l2"}};
 }
@@ -21,7 +29,7 @@ ReductionSchedule scheduleFrom(const CliArgs& args, int64_t nLayer) {
         return s;
     }
     const std::string preset = args.get("preset", "depth");
-    const double q = args.getDouble("keep-ratio", 0.905);
+    const double q = args.getDouble("keep-ratio", kDefaultKeepRatio);
     if (preset == "paper") {
         s = paperSchedule64();
         for (auto& a : s.anchors) a.keepRatio = q;

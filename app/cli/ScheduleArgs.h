@@ -1,5 +1,6 @@
 #pragma once
 // How a command gets a ReductionSchedule: --schedule FILE, or a preset built from --preset/--keep-ratio/--method.
+#include <string>
 #include <vector>
 
 #include "app/cli/CliArgs.h"
@@ -8,6 +9,8 @@
 namespace ssmlens::cli {
 
 std::vector<OptionSpec> scheduleOptionSpecs();
+// kDefaultKeepRatio as the help texts print it ("0.905").
+std::string defaultKeepRatioText();
 // Validated against nLayer; throws ssmlens::Error naming the file or option.
 ReductionSchedule scheduleFrom(const CliArgs& args, int64_t nLayer);
 

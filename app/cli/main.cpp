@@ -10,6 +10,7 @@
 #include "core/Error.h"
 #include "core/runtime/CrashReport.h"
 #include "core/runtime/HeapPolicy.h"
+#include "core/runtime/KernelPaths.h"
 #include "core/runtime/ThreadWaitPolicy.h"
 
 namespace {
@@ -63,6 +64,8 @@ int main(int argc, char** argv) {
     ssmlens::ensurePassiveThreadWaiting(argv);
     ssmlens::keepTensorMemoryInHeap();
     ssmlens::installCrashReport("ssmlens-cli");
+    // SSMLENS_CPU_CONV=aten, SSMLENS_FUSED_CUDA=0, ...: the other code paths, for benchmarks (KernelPaths.h).
+    ssmlens::setDefaultKernelPaths(ssmlens::kernelPathsFromEnvironment());
     if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
         printUsage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

@@ -17,11 +17,14 @@
 #include "app/gui/SamplePrompts.h"
 #include "core/runtime/DemoModel.h"
 #include "core/runtime/HeapPolicy.h"
+#include "core/runtime/KernelPaths.h"
 #include "core/runtime/ThreadWaitPolicy.h"
 
 int main(int argc, char** argv) {
     ssmlens::ensurePassiveThreadWaiting(argv);
     ssmlens::keepTensorMemoryInHeap();
+    // The same environment switches as ssmlens-cli (core/runtime/KernelPaths.h), before the worker thread starts.
+    ssmlens::setDefaultKernelPaths(ssmlens::kernelPathsFromEnvironment());
     QApplication app(argc, argv);
     QApplication::setApplicationName("SSM Lens");
     QApplication::setOrganizationName("SSM Lens");

@@ -12,6 +12,7 @@
 #include "core/reduction/FlopsModel.h"
 #include "core/reduction/TokenReducer.h"
 #include "core/reduction/TokenReductionHook.h"
+#include "core/runtime/KernelPaths.h"
 
 namespace ssmlens {
 namespace {
@@ -37,7 +38,7 @@ public:
             if (synced_) synchronizeDevice(device_);
             const auto t0 = Clock::now();
             // Named for the profiler (tools/device/verify_and_time.sh rnvtx profiles the kernels inside it).
-            ProfilerRange range(reductionKernelsEnabled() ? "ssmlens-step-kernels" : "ssmlens-step-aten");
+            ProfilerRange range(kernelPaths().reductionKernels ? "ssmlens-step-kernels" : "ssmlens-step-aten");
             timer_.begin();
             TokenReductionHook::afterLayer(layer, streams);
             if (synced_) synchronizeDevice(device_);
@@ -71,7 +72,10 @@ private:
 }  // namespace
 
 ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
-    setBestMatchProductsPath(s.products);  // first: a wrong name fails before any model is made
+    // The products path for the whole run; the step's path is chosen per pass below.
+    KernelPaths paths = kernelPaths();
+    paths.bestMatchProducts = s.products;
+    const ScopedKernelPaths products(paths);
     Mamba2Config config = namedMamba2Config(s.size);
     Mamba2Model model(config, randomMamba2Weights(config, 1, s.dtype, s.device));
     ReductionSchedule schedule = depthScaledSchedule(config.nLayer, s.keepRatio, s.method);
@@ -83,7 +87,8 @@ ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
     std::ostringstream anchors;
     for (const auto& a : schedule.anchors) anchors << (anchors.tellp() ? "," : "") << a.layer;
     report.schedule = "anchors " + anchors.str() + ", q " + std::to_string(s.keepRatio);
-    if (s.products != "by-size") report.schedule += ", best-match products: " + s.products;
+    if (s.products != BestMatchProducts::BySize)
+        report.schedule += ", best-match products: " + bestMatchProductsName(s.products);
     const bool sideBySide = reductionKernelsBuilt() && s.device.is_cuda();
     ForwardOptions dense;
     dense.logitsAt = LogitsAt::LastPosition;  // next-token prediction: the head runs on one position
@@ -109,7 +114,9 @@ ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
         // Reduced prefill and the step inside it, with the kernels and (side by side) with the ATen step.
         for (bool kernels : {true, false}) {
             if (!kernels && !sideBySide) break;
-            setReductionKernelsEnabled(kernels);
+            KernelPaths step = paths;
+            step.reductionKernels = kernels;
+            const ScopedKernelPaths stepPath(step);
             ForwardOptions reduced = dense;
             TokenReductionHook hook(schedule);
             reduced.hook = &hook;
@@ -131,7 +138,6 @@ ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
                 row.stepSyncedMs = synced.meanStepMs();
             }
         }
-        setReductionKernelsEnabled(true);
         row.layerMs = row.denseMs / config.nLayer;
         row.stepSharePercent = 100.0 * row.stepMs / row.layerMs;
         row.stepsOfPrefillPercent = 100.0 * static_cast<double>(schedule.anchors.size()) * row.stepMs / row.denseMs;
@@ -145,7 +151,6 @@ ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
         if (s.progress) s.progress("L " + std::to_string(L) + ": dense " + std::to_string(row.denseMs) + " ms, reduced " +
                                    std::to_string(row.reducedMs) + " ms, step " + std::to_string(row.stepMs) + " ms");
     }
-    setBestMatchProductsPath("by-size");
     return report;
 }
 

@@ -9,6 +9,7 @@
 #include <ATen/core/Tensor.h>
 
 #include "core/reduction/ReductionSchedule.h"
+#include "core/runtime/KernelPaths.h"
 
 namespace ssmlens {
 
@@ -18,9 +19,9 @@ struct ReductionBenchSettings {
     int64_t batch = 1;
     at::ScalarType dtype = at::kBFloat16;
     at::Device device = at::kCPU;
-    double keepRatio = 0.905;  // at the depth-scaled anchors
+    double keepRatio = kDefaultKeepRatio;  // at the depth-scaled anchors
     ReductionMethod method = ReductionMethod::Utr;
-    std::string products = "by-size";  // where the kernels' best-match products run (setBestMatchProductsPath)
+    BestMatchProducts products = BestMatchProducts::BySize;  // where the kernels' best-match products run
     int warmup = 1, repeats = 3;
     std::function<void(const std::string&)> progress;
 };

@@ -10,6 +10,7 @@
 #include "core/Error.h"
 #include "core/bench/DeviceTimer.h"
 #include "core/reduction/TokenReducer.h"
+#include "core/runtime/KernelPaths.h"
 
 namespace ssmlens {
 namespace {
@@ -184,12 +185,20 @@ ReductionCheckResult checkCase(const ReductionCheckCase& c, const ReductionCheck
     r.c = c;
     const ReductionRecipe recipe = recipeFor(c.method, c.options);
     const BatchReductionInput in = makeInputs(c, s.device);
-    setReductionKernelsEnabled(false);
-    const BatchReductionResult ref = reduceTokensBatch(in, recipe);
-    setReductionKernelsEnabled(true);
-    setBestMatchProductsPath(c.timed ? "by-size" : c.ownProducts ? "kernels" : "cublas");
+    // The paths compared: the ATen step, and the kernels with their products where the case says.
+    KernelPaths atenStep, kernels, kernelsOwnProducts;
+    atenStep.reductionKernels = false;
+    kernels.bestMatchProducts = c.timed ? BestMatchProducts::BySize
+                                : c.ownProducts ? BestMatchProducts::Kernels
+                                                : BestMatchProducts::Cublas;
+    kernelsOwnProducts.bestMatchProducts = BestMatchProducts::Kernels;
+    auto stepOn = [&](const KernelPaths& paths) {
+        const ScopedKernelPaths inEffect(paths);
+        return reduceTokensBatch(in, recipe);
+    };
+    const BatchReductionResult ref = stepOn(atenStep);
     poisonFreeMemory(s.device);
-    const BatchReductionResult got = reduceTokensBatch(in, recipe);
+    const BatchReductionResult got = stepOn(kernels);
     const Comparison cmp = compareChoices(in, recipe, ref, got);
     r.nearTie = cmp.nearTie;
     r.problem = cmp.problem;
@@ -218,16 +227,13 @@ ReductionCheckResult checkCase(const ReductionCheckCase& c, const ReductionCheck
         if (!r.passed && r.problem.empty()) r.problem = "values differ";
     }
     if (c.timed) {
-        auto time = [&] { return medianMilliseconds(s.device, [&] { (void)reduceTokensBatch(in, recipe); }, 2, s.repeats); };
-        setReductionKernelsEnabled(false);
-        r.atenMs = time();
-        setReductionKernelsEnabled(true);
-        setBestMatchProductsPath("by-size");
-        r.kernelMs = time();
-        setBestMatchProductsPath("kernels");
-        r.kernelOwnProductsMs = time();
+        auto time = [&](const KernelPaths& paths) {
+            return medianMilliseconds(s.device, [&] { (void)stepOn(paths); }, 2, s.repeats);
+        };
+        r.atenMs = time(atenStep);
+        r.kernelMs = time(kernels);
+        r.kernelOwnProductsMs = time(kernelsOwnProducts);
     }
-    setBestMatchProductsPath("by-size");
     return r;
 }
 
@@ -265,7 +271,7 @@ std::vector<ReductionCheckCase> defaultReductionCheckCases() {
         double keepRatio;
     };
     const std::vector<Shape> shapes = {
-        {{300}, 64, 0.905}, {{1000, 731, 2, 1}, 256, 0.7}, {{2048, 1500}, 768, 0.5}};
+        {{300}, 64, kDefaultKeepRatio}, {{1000, 731, 2, 1}, 256, 0.7}, {{2048, 1500}, 768, 0.5}};
     for (const Variant& v : variants)
         for (c10::ScalarType t : {c10::kBFloat16, c10::kHalf, c10::kFloat})
             for (const Shape& sh : shapes)
@@ -319,7 +325,6 @@ std::vector<ReductionCheckResult> runReductionKernelCheck(const ReductionCheckSe
                        (r.problem.empty() ? "" : " - " + r.problem));
         out.push_back(r);
     }
-    setReductionKernelsEnabled(true);
     return out;
 }
 

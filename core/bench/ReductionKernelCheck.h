@@ -20,6 +20,7 @@
 #include <c10/core/ScalarType.h>
 
 #include "core/reduction/ReductionMethod.h"
+#include "core/reduction/ReductionSchedule.h"  // kDefaultKeepRatio
 
 namespace ssmlens {
 
@@ -30,7 +31,7 @@ struct ReductionCheckCase {
     c10::ScalarType dtype = c10::kBFloat16;
     std::vector<int64_t> lengths;  // one per sequence
     int64_t channels = 64;
-    double keepRatio = 0.905;
+    double keepRatio = kDefaultKeepRatio;
     std::string input = "random";  // random, hub, ties
     bool timed = false;
     bool ownProducts = false;  // best-match products on the hand-written kernels (else on cuBLAS; timed cases: by size)

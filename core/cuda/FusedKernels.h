@@ -13,7 +13,7 @@
 namespace ssmlens::fused {
 
 // True when the kernels can run for t: t is on a CUDA device, the build has code for that GPU (checked once),
-// and the environment does not say SSMLENS_FUSED_CUDA=0 (a switch for timing the ATen path in the same build).
+// and KernelPaths::cudaKernels is on (core/runtime/KernelPaths.h; off to time and check the ATen path).
 // False for tensors that require grad while grad mode is on: the kernels have no backward (training).
 bool fusedAvailable(const at::Tensor& t);
 

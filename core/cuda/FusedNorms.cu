@@ -7,10 +7,9 @@
 
 #include <ATen/core/grad_mode.h>
 #include <atomic>
-#include <cstdlib>
-#include <cstring>
 
 #include "core/cuda/FusedCommon.cuh"
+#include "core/runtime/KernelPaths.h"
 
 namespace ssmlens::fused {
 namespace {
@@ -138,11 +137,7 @@ bool fusedAvailable(const at::Tensor& t) {
     if (!t.defined() || !t.is_cuda()) return false;
     // The kernels have no backward: while training (activations that require grad) the ATen code runs.
     if (t.requires_grad() && at::GradMode::is_enabled()) return false;
-    static const bool switchedOff = [] {
-        const char* v = std::getenv("SSMLENS_FUSED_CUDA");
-        return v && std::strcmp(v, "0") == 0;
-    }();
-    if (switchedOff) return false;
+    if (!kernelPaths().cudaKernels) return false;  // the ATen path, for timing and checking both
     // Whether this build has code for the device (e.g. built for sm_90 but run on an older GPU): asked once per
     // device. 0 = not asked yet, 1 = yes, 2 = no.
     static std::atomic<int> known[64];

@@ -1,6 +1,6 @@
 // The token-reduction step on the GPU (FusedReduction.h): buffers, then the kernels of
 // ReductionSelect.cu, ReductionMatch.cu and ReductionMerge.cu in order. Nothing here waits for the device:
-// every size is known on the host (ReductionCounts).
+// every size is known on the host (SequenceCounts).
 #include "core/cuda/FusedReduction.h"
 
 #include <algorithm>
@@ -32,7 +32,11 @@ StepRecipe stepRecipe(const ReductionRecipe& r) {
     return s;
 }
 
-int maxOf(const std::vector<int64_t>& v) { return v.empty() ? 0 : static_cast<int>(*std::max_element(v.begin(), v.end())); }
+int largest(const std::vector<SequenceCounts>& counts, int64_t SequenceCounts::*field) {
+    int64_t m = 0;
+    for (const SequenceCounts& c : counts) m = std::max(m, c.*field);
+    return static_cast<int>(m);
+}
 
 // Consecutive pieces of one allocation: fewer allocator calls per step (each costs host time).
 class Arena {
@@ -59,8 +63,6 @@ private:
 
 }  // namespace
 
-void setBestMatchProducts(BestMatchProducts path) { reduction::setBestMatchProducts(static_cast<int>(path)); }
-
 bool fusedReductionSupported(const at::Tensor& hidden, const ReductionRecipe& recipe) {
     if (recipe.referenceQuirks || !fusedAvailable(hidden) || hidden.dim() != 3) return false;
     const auto t = hidden.scalar_type();
@@ -70,21 +72,26 @@ bool fusedReductionSupported(const at::Tensor& hidden, const ReductionRecipe& re
 
 ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const at::Tensor& residualIn,
                                               const at::Tensor& sizesIn, const at::Tensor& protectIn,
-                                              const ReductionCounts& counts, const ReductionRecipe& recipe) {
+                                              const std::vector<SequenceCounts>& counts,
+                                              const at::Tensor& countsOnDevice, const ReductionRecipe& recipe,
+                                              BestMatchProducts products) {
     c10::cuda::CUDAGuard guard(hiddenIn.device());
     const at::Tensor h = hiddenIn.contiguous(), r = residualIn.to(at::kFloat).contiguous();
     const at::Tensor sizes = sizesIn.to(at::kFloat).contiguous(), protect = protectIn.to(at::kBool).contiguous();
     const int64_t B = h.size(0), M = h.size(1), D = h.size(2);
     TORCH_CHECK(r.sizes() == h.sizes() && sizes.size(0) == B && sizes.size(1) == M && protect.sizes() == sizes.sizes(),
                 "token reduction kernels: streams of different shapes");
+    TORCH_CHECK(static_cast<int64_t>(counts.size()) == B && countsOnDevice.is_contiguous() &&
+                    countsOnDevice.numel() == B * kSequenceCountFields && countsOnDevice.scalar_type() == at::kLong,
+                "token reduction kernels: counts for ", counts.size(), " sequences, ", B, " in the batch");
     TORCH_CHECK(reinterpret_cast<uintptr_t>(h.data_ptr()) % 16 == 0 && reinterpret_cast<uintptr_t>(r.data_ptr()) % 16 == 0,
                 "token reduction kernels: streams not 16-byte aligned");
     const StepRecipe rc = stepRecipe(recipe);
     int64_t totalRemoved = 0;
     bool anyMatching = false;
-    for (int64_t b = 0; b < B; ++b) {
-        totalRemoved += counts.removeCount[b];
-        anyMatching = anyMatching || (counts.nA[b] > 0 && counts.nB[b] > 0);
+    for (const SequenceCounts& c : counts) {
+        totalRemoved += c.removeCount;
+        anyMatching = anyMatching || (c.nA > 0 && c.nB > 0);
     }
     anyMatching = anyMatching && rc.split != Split::ImportanceOnly;
 
@@ -92,11 +99,11 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
     s.B = static_cast<int>(B);
     s.M = static_cast<int>(M);
     s.D = static_cast<int>(D);
-    s.M2 = maxOf(counts.outLengths);
-    s.nAmax = rc.split == Split::ImportanceOnly ? 0 : maxOf(counts.nA);
-    s.nBmax = rc.split == Split::ImportanceOnly ? 0 : maxOf(counts.nB);
-    s.kmax = rc.split == Split::ImportanceOnly ? 0 : maxOf(counts.removeCount);
-    s.counts = counts.onDevice.data_ptr<int64_t>();
+    s.M2 = largest(counts, &SequenceCounts::outLength);
+    s.nAmax = rc.split == Split::ImportanceOnly ? 0 : largest(counts, &SequenceCounts::nA);
+    s.nBmax = rc.split == Split::ImportanceOnly ? 0 : largest(counts, &SequenceCounts::nB);
+    s.kmax = rc.split == Split::ImportanceOnly ? 0 : largest(counts, &SequenceCounts::removeCount);
+    s.counts = reinterpret_cast<const SequenceCounts*>(countsOnDevice.data_ptr<int64_t>());
     const int64_t rowsIn = B * M, rowsOut = B * s.M2;
 
     // Four allocations: 32-bit ints, floats, 64-bit ints and bytes.
@@ -144,7 +151,7 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
     launchRowStats(h, prot, s, rc, anyMatching, buf);
     launchSplit(prot, s, rc, buf);
     if (rc.split != Split::ImportanceOnly) {
-        if (anyMatching) launchBestMatch(h, s, rc, buf);
+        if (anyMatching) launchBestMatch(h, s, rc, buf, products);
         launchFinalize(s, rc, buf);
         if (totalRemoved > 0) launchMergeChoice(h, s, rc, buf);
     }

@@ -20,17 +20,11 @@
 
 #include <ATen/core/Tensor.h>
 
+#include "core/reduction/ReductionCounts.h"
 #include "core/reduction/ReductionMethod.h"
+#include "core/runtime/KernelPaths.h"
 
 namespace ssmlens::fused {
-
-// What the host knows before the step (reduceTokensBatch computes it): per sequence, the valid rows, the
-// tokens kept, the sizes of B and A, the tokens removed and the rows left, and the same six rows as one
-// [6, B] int64 tensor on the device.
-struct ReductionCounts {
-    std::vector<int64_t> lengths, keep, nB, nA, removeCount, outLengths;
-    at::Tensor onDevice;  // [6, B]: lengths, keep, nB, nA, removeCount, outLengths
-};
 
 // The step's results; hidden/residual/sizes/protect/kept are undefined when nothing was removed.
 struct ReductionKernelResult {
@@ -42,17 +36,17 @@ struct ReductionKernelResult {
 // bf16, fp16), D a multiple of 8, any recipe but the reference-quirks one.
 bool fusedReductionSupported(const at::Tensor& hidden, const ReductionRecipe& recipe);
 
-// Where the best-match products run: large ones on cuBLAS where it is reachable, small ones on the hand-written
-// kernels (core/cuda/ReductionMatch.cu, which says where the line is); or all on one of them. Process-wide, so
-// that checks and benchmarks can run both.
-enum class BestMatchProducts { BySize = 0, Cublas = 1, Kernels = 2 };
-void setBestMatchProducts(BestMatchProducts path);
-
 // hidden [B, M, D] (model dtype), residual [B, M, D] fp32, sizes [B, M] fp32, protect [B, M] bool (the
 // caller's protection: carried to the survivors, and used for the choices when the recipe protects positions).
-// Rows at and after lengths[b] are padding.
+// counts: what the host knows before the step (reduceTokensBatch works it out), per sequence [B] on the host
+// and the same bytes on the device (countsOnDevice, [B, kSequenceCountFields] int64). Rows at and after
+// counts[b].length are padding. products: where the best-match products run, large ones on cuBLAS where it is
+// reachable and small ones on the hand-written kernels (BySize: core/cuda/ReductionMatch.cu says where the line
+// is), or all on one of them.
 ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hidden, const at::Tensor& residual,
                                               const at::Tensor& sizes, const at::Tensor& protect,
-                                              const ReductionCounts& counts, const ReductionRecipe& recipe);
+                                              const std::vector<SequenceCounts>& counts,
+                                              const at::Tensor& countsOnDevice, const ReductionRecipe& recipe,
+                                              BestMatchProducts products);
 
 }  // namespace ssmlens::fused

@@ -15,6 +15,9 @@
 #include <ATen/core/Tensor.h>
 #include <c10/util/Exception.h>
 
+#include "core/reduction/ReductionCounts.h"
+#include "core/runtime/KernelPaths.h"
+
 namespace ssmlens::fused::reduction {
 
 // Per sequence b of B, rows b * M + i (i < M). Sizes known on the host.
@@ -24,13 +27,13 @@ struct StepShape {
     int nAmax = 0;  // widths of the per-sequence lists: A, B, removed tokens
     int nBmax = 0;
     int kmax = 0;
-    const int64_t* counts = nullptr;  // [6, B] on the device: lengths, keep, nB, nA, removeCount, outLengths
-    __device__ __forceinline__ int length(int b) const { return static_cast<int>(counts[b]); }
-    __device__ __forceinline__ int keep(int b) const { return static_cast<int>(counts[B + b]); }
-    __device__ __forceinline__ int nB(int b) const { return static_cast<int>(counts[2 * B + b]); }
-    __device__ __forceinline__ int nA(int b) const { return static_cast<int>(counts[3 * B + b]); }
-    __device__ __forceinline__ int removeCount(int b) const { return static_cast<int>(counts[4 * B + b]); }
-    __device__ __forceinline__ int outLength(int b) const { return static_cast<int>(counts[5 * B + b]); }
+    const SequenceCounts* counts = nullptr;  // [B] on the device (core/reduction/ReductionCounts.h)
+    __device__ __forceinline__ int length(int b) const { return static_cast<int>(counts[b].length); }
+    __device__ __forceinline__ int keep(int b) const { return static_cast<int>(counts[b].keep); }
+    __device__ __forceinline__ int nB(int b) const { return static_cast<int>(counts[b].nB); }
+    __device__ __forceinline__ int nA(int b) const { return static_cast<int>(counts[b].nA); }
+    __device__ __forceinline__ int removeCount(int b) const { return static_cast<int>(counts[b].removeCount); }
+    __device__ __forceinline__ int outLength(int b) const { return static_cast<int>(counts[b].outLength); }
 };
 
 // What the recipe asks of the kernels (ReductionRecipe, as plain values).
@@ -245,8 +248,8 @@ __device__ void blockTopCount(int n, int count, Key key, Mark mark, int* hist, i
 void launchRowStats(const at::Tensor& hidden, const bool* protect, const StepShape& s, const StepRecipe& r,
                     bool needNorms, const StepBuffers& buf);
 void launchSplit(const bool* protect, const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
-void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
-void setBestMatchProducts(int path);  // 0 (default): by size; 1: cuBLAS; 2: the hand-written kernels
+void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
+                     BestMatchProducts products);
 void launchFinalize(const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
 void launchMergeChoice(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf);
 void launchMergeCompact(const at::Tensor& hidden, const at::Tensor& residual, const float* sizes, const bool* protect,

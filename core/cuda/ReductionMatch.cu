@@ -1,6 +1,6 @@
 // Step 3 of the token reduction (FusedReduction.h): for every token a of A its best match in B by cosine.
 // Large products run on cuBLAS where it is reachable (bestMatchOnCublas, below); small ones, or all when
-// cuBLAS is missing or switched off (setBestMatchProducts), on the kernels of this file, which compute
+// cuBLAS is missing or not asked for (KernelPaths::bestMatchProducts), on the kernels of this file, which compute
 // cos(a, b) = (g_a . g_b) / (|g_a| |g_b|) with g the (clipped) mixer output, as one blocked matrix product
 // that keeps only each row's maximum. Each block computes a BM x BN tile of dot products for one sequence,
 // scales them by the two inverse norms, finds each row's best column in the tile (the first one on ties:
@@ -17,7 +17,6 @@
 #include "core/cuda/CublasProducts.h"
 
 #include <algorithm>
-#include <atomic>
 #include <type_traits>
 
 #include <ATen/ops/empty.h>
@@ -408,8 +407,6 @@ __global__ void __launch_bounds__(kRowMaxWarps * 32)
     if (lane == 0 && col >= 0) buf.best[base + row] = packBest(v, buf.bList[static_cast<int64_t>(b) * s.nBmax + col]);
 }
 
-std::atomic<int> productPath{0};  // BestMatchProducts
-
 void bestMatchOnCublas(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf) {
     constexpr int64_t kMaxProducts = int64_t(1) << 26;  // 256 MiB of fp32 products per group of sequences
     // Row counts rounded up to a multiple of 16: with a leading dimension of the products (nBp) that is not a
@@ -445,9 +442,8 @@ void bestMatchOnCublas(const at::Tensor& hidden, const StepShape& s, const StepR
 
 }  // namespace
 
-void setBestMatchProducts(int path) { productPath.store(path); }
-
-void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf) {
+void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
+                     BestMatchProducts products) {
     if (s.nAmax == 0 || s.nBmax == 0) return;
     TORCH_CHECK(s.B <= 65535, "token reduction kernels: at most 65535 sequences per batch");
     // cuBLAS for large products (measured on an H200: 5.6x faster than the kernels below at L 8192, D 2560, 3.4x
@@ -457,8 +453,8 @@ void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRec
     // line may now lie lower (docs/benchmarks.md).
     constexpr double kCublasFromMacs = 2e9;
     const double macs = static_cast<double>(s.nAmax) * s.nBmax * s.D * s.B;
-    const int path = productPath.load();  // 0 by size, 1 cuBLAS, 2 the kernels below
-    if (path != 2 && (path == 1 || macs >= kCublasFromMacs) && cublasProductsAvailable())
+    if (products != BestMatchProducts::Kernels &&
+        (products == BestMatchProducts::Cublas || macs >= kCublasFromMacs) && cublasProductsAvailable())
         return bestMatchOnCublas(hidden, s, r, buf);
     auto stream = c10::cuda::getCurrentCUDAStream();
     if (hidden.scalar_type() == at::kFloat) {

@@ -5,19 +5,15 @@
 #include <ATen/core/grad_mode.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <string>
+
+#include "core/runtime/KernelPaths.h"
 
 namespace ssmlens {
 namespace {
 
 bool handWrittenApplies(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
-    // SSMLENS_CPU_CONV=aten switches the loop off, so benchmarks can compare both in one session.
-    static const bool switchedOff = [] {
-        const char* v = std::getenv("SSMLENS_CPU_CONV");
-        return v && std::string(v) == "aten";
-    }();
-    if (switchedOff) return false;
+    // KernelPaths::cpuCausalConv off (SSMLENS_CPU_CONV=aten): ATen's conv1d, so benchmarks can compare both.
+    if (!kernelPaths().cpuCausalConv) return false;
     auto fp32Cpu = [](const at::Tensor& t) { return t.device().is_cpu() && t.scalar_type() == at::kFloat; };
     const bool grads = at::GradMode::is_enabled() &&
                        (x.requires_grad() || weight.requires_grad() || (bias.defined() && bias.requires_grad()));

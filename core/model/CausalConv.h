@@ -4,8 +4,8 @@
 // which is what PyTorch's conv1d with groups = channels, padding K-1 and the right part dropped computes.
 // For fp32 CPU tensors outside autograd a hand-written loop over the [B, L, C] layout (the in-projection's
 // slice, read in place); otherwise (other dtypes, gradients needed) ATen's conv1d. The loop avoids conv1d's
-// transposed copies and its per-channel kernel calls (docs/benchmarks.md, CPU). SSMLENS_CPU_CONV=aten turns the
-// loop off, for side-by-side benchmarks.
+// transposed copies and its per-channel kernel calls (docs/results/benchmarks-history.md, CPU). KernelPaths::cpuCausalConv
+// (core/runtime/KernelPaths.h; SSMLENS_CPU_CONV=aten) turns the loop off, for side-by-side benchmarks.
 #include <ATen/core/Tensor.h>
 
 namespace ssmlens {

@@ -1,13 +1,14 @@
 #include "core/model/SsdScan.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <limits>
 #include <map>
 #include <mutex>
 #include <string>
 
 #include <ATen/ATen.h>
+
+#include "core/runtime/KernelPaths.h"
 
 #ifdef SSMLENS_FUSED_CUDA
 #include "core/cuda/FusedKernels.h"
@@ -136,11 +137,7 @@ SsdOutputs ssdRecurrent(const SsdInputs& in) {
 bool ssdPrefillUsesTensorCores(const at::Tensor& onDevice, at::ScalarType modelType, int64_t P, int64_t N, int64_t H,
                                int64_t G) {
 #ifdef SSMLENS_FUSED_CUDA
-    static const bool switchedOff = [] {
-        const char* v = std::getenv("SSMLENS_FUSED_SSD");
-        return v && std::string(v) == "0";
-    }();
-    return !switchedOff && (modelType == at::kBFloat16 || modelType == at::kHalf) && fused::fusedAvailable(onDevice) &&
+    return kernelPaths().tensorCoreScan && (modelType == at::kBFloat16 || modelType == at::kHalf) && fused::fusedAvailable(onDevice) &&
            fused::ssdTensorCoreShapeSupported(P, N) && G > 0 && H % G == 0;
 #else
     (void)onDevice;

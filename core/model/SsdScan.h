@@ -33,8 +33,8 @@ SsdOutputs ssdRecurrent(const SsdInputs& in);
 
 // The prefill scan of a model whose weights are in modelType: for bf16 / fp16 models on a CUDA device (with
 // the fused kernels built, see core/cuda/FusedKernels.h), the tensor-core kernels of core/cuda/FusedSsd.cu,
-// which round the products' operands to that dtype and accumulate in fp32; otherwise ssdChunked. The
-// environment variable SSMLENS_FUSED_SSD=0 keeps ssdChunked (to time both in one build).
+// which round the products' operands to that dtype and accumulate in fp32; otherwise ssdChunked. With
+// KernelPaths::tensorCoreScan off (core/runtime/KernelPaths.h; SSMLENS_FUSED_SSD=0) ssdChunked runs (to time both).
 // On the CPU, ssdChunked runs with chunks of at most kCpuChunk tokens whatever the model's chunk size (the result
 // is the same to fp32 rounding; 130m fp32, 256 tokens, 2 threads: 64 is the fastest of 32, 64, 128 and 256).
 // kernelChunk: the tensor-core kernels' own chunk length (64, 128, 256; 0 = their default), for tuning.

@@ -15,6 +15,10 @@
 
 namespace ssmlens {
 
+// The keep ratio q the paper uses at each of its seven anchors (64-layer models), and the default of every
+// schedule, preset, command-line option and editor in SSM Lens: the one place to change it.
+inline constexpr double kDefaultKeepRatio = 0.905;
+
 struct ScheduleAnchor {
     int64_t layer = 0;        // reduction happens after this block (0-based)
     double keepRatio = 1.0;   // q in (0, 1]
@@ -38,10 +42,11 @@ struct ReductionSchedule {
     void save(const std::string& path) const;
 };
 
-// The paper's setting for 64-layer models: anchors 12,17,...,42 with q = 0.905, clip / hybrid / merge.
+// The paper's setting for 64-layer models: anchors 12,17,...,42 with q = kDefaultKeepRatio, clip / hybrid / merge.
 ReductionSchedule paperSchedule64();
 // The same for another depth: anchors evenly spaced from about 19% to 66% of the layers (7 anchors when
 // the model is deep enough), one q at every anchor.
-ReductionSchedule depthScaledSchedule(int64_t nLayer, double keepRatio = 0.905, ReductionMethod m = ReductionMethod::Utr);
+ReductionSchedule depthScaledSchedule(int64_t nLayer, double keepRatio = kDefaultKeepRatio,
+                                      ReductionMethod m = ReductionMethod::Utr);
 
 }  // namespace ssmlens

@@ -1,12 +1,10 @@
 #include "core/reduction/TokenReducer.h"
 
-#include "core/Error.h"
+#include "core/reduction/ReductionCounts.h"
 #include "core/reduction/ReferenceReduction.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <utility>
@@ -16,6 +14,7 @@
 
 #ifdef SSMLENS_FUSED_CUDA
 #include "core/cuda/FusedReduction.h"
+#include "core/runtime/KernelPaths.h"
 #endif
 
 namespace ssmlens {
@@ -221,10 +220,9 @@ ReductionStepResult finishReductionStep(const at::Tensor& h, const at::Tensor& r
 
 namespace {
 
-// A host vector as an int64 tensor on `dev`. For CUDA it goes through pinned memory without blocking: a
-// plain copy from pageable memory would wait for everything queued on the device.
-at::Tensor hostToDevice(const std::vector<int64_t>& v, at::Device dev) {
-    at::Tensor t = at::tensor(v, at::kLong);
+// A CPU tensor on `dev`. For CUDA it goes through pinned memory without blocking: a plain copy from pageable
+// memory would wait for everything queued on the device.
+at::Tensor hostToDevice(const at::Tensor& t, at::Device dev) {
     if (dev.is_cpu()) return t;
     if (dev.is_cuda()) return t.pin_memory().to(dev, /*non_blocking=*/true);
     return t.to(dev);
@@ -347,42 +345,246 @@ BatchReductionResult reduceTokensBySequence(const BatchReductionInput& in, const
     return out;
 }
 
+// The batch's counts (core/reduction/ReductionCounts.h): per sequence on the host, and as one [B, 6] copy on the
+// device, where the ATen step reads them column by column and the kernels struct by struct.
+struct StepCounts {
+    std::vector<SequenceCounts> sequences;  // [B]
+    at::Tensor onDevice;                    // [B, kSequenceCountFields] int64, the same bytes
+    int64_t totalRemoved = 0;
+    bool anyMatching = false;  // some sequence has tokens in both A and B (the best-match search runs)
+
+    int64_t largest(int64_t SequenceCounts::*field) const {
+        int64_t m = 0;
+        for (const SequenceCounts& c : sequences) m = std::max(m, c.*field);
+        return m;
+    }
+    // [B] view of one field on the device.
+    at::Tensor column(int64_t SequenceCounts::*field) const {
+        const SequenceCounts probe;
+        const auto offset = reinterpret_cast<const char*>(&(probe.*field)) - reinterpret_cast<const char*>(&probe);
+        return onDevice.select(1, static_cast<int64_t>(offset) / static_cast<int64_t>(sizeof(int64_t)));
+    }
+};
+
+// Where the rows of the batch stand before the choices: positions [1, M], the protection the choices use
+// [B, M], the valid rows [B, M] and the set B [B, M] (bool). Made when first needed: the alternate-position
+// split makes them while counting, the other splits only on the ATen path.
+struct BatchRows {
+    at::Tensor pos, prot, valid, inB;
+};
+
+void makePositionsAndProtection(const BatchReductionInput& in, const ReductionRecipe& recipe,
+                                const at::Tensor& protect, BatchRows& rows) {
+    const at::TensorOptions longOpts = at::TensorOptions().dtype(at::kLong).device(protect.device());
+    rows.pos = at::arange(in.hidden.size(1), longOpts).unsqueeze(0);
+    rows.prot = recipe.protectPositions ? protect : at::zeros_like(protect);
+}
+
+// The host's counts of every sequence (nothing waits for the device, except the alternate-position split, which
+// reads its |A| back once), copied to the device in one go. `protect` [B, M] bool on the streams' device.
+StepCounts countStep(const BatchReductionInput& in, const ReductionRecipe& recipe, const at::Tensor& protect,
+                     BatchRows& rows) {
+    const int64_t B = in.hidden.size(0);
+    const at::Device dev = in.hidden.device();
+    StepCounts counts;
+    counts.sequences.resize(B);
+    for (int64_t b = 0; b < B; ++b) {
+        SequenceCounts& c = counts.sequences[b];
+        const int64_t nProtected = recipe.protectPositions ? in.protectedCount[b] : 0;
+        c.length = in.lengths[b];
+        c.keep = std::max(keptTokenCount(c.length, in.keepRatio), nProtected);
+        c.nB = std::max((c.length + 1) / 2, nProtected);
+        c.nA = c.length - c.nB;
+    }
+    if (recipe.split == SplitRule::AlternatePositions) {
+        // B = odd positions and protected ones: |A| depends on where the protected tokens are now, which
+        // only the device knows; read back once per step.
+        makePositionsAndProtection(in, recipe, protect, rows);
+        rows.valid = rows.pos < hostToDevice(at::tensor(in.lengths, at::kLong), dev).unsqueeze(1);
+        rows.inB = rows.valid & ((rows.pos % 2 == 1) | rows.prot);
+        const at::Tensor aCount = (rows.valid & rows.inB.logical_not()).sum(1).to(at::kCPU, at::kLong).contiguous();
+        for (int64_t b = 0; b < B; ++b) {
+            counts.sequences[b].nA = aCount.data_ptr<int64_t>()[b];
+            counts.sequences[b].nB = in.lengths[b] - counts.sequences[b].nA;
+        }
+    }
+    for (SequenceCounts& c : counts.sequences) {
+        const bool matching = recipe.split != SplitRule::ImportanceOnly && c.nA > 0 && c.nB > 0;
+        counts.anyMatching = counts.anyMatching || matching;
+        if (recipe.split == SplitRule::ImportanceOnly) c.removeCount = c.length - c.keep;
+        else c.removeCount = matching ? std::min(c.length - c.keep, c.nA) : 0;
+        c.outLength = c.length - c.removeCount;
+        counts.totalRemoved += c.removeCount;
+    }
+    at::Tensor host = at::empty({B, kSequenceCountFields}, at::kLong);
+    std::memcpy(host.data_ptr(), counts.sequences.data(), counts.sequences.size() * sizeof(SequenceCounts));
+    counts.onDevice = hostToDevice(host, dev);
+    return counts;
+}
+
+// The result when nothing was removed: the input streams themselves, every row kept (kept: [B, M] positions
+// on `device`).
+BatchReductionResult unchangedStreams(const BatchReductionInput& in, const at::Tensor& positions) {
+    BatchReductionResult out;
+    out.hidden = in.hidden;
+    out.residual = in.residual;
+    out.sizes = in.sizes;
+    out.protect = in.protect;
+    out.kept = positions.expand({in.hidden.size(0), in.hidden.size(1)});
+    return out;
+}
+
+// The per-token choices of the ATen step, [B, M] each in row coordinates.
+struct BatchChoices {
+    at::Tensor importance;      // fp32
+    at::Tensor match, cosine;   // int64 (-1: none), fp32
+    at::Tensor fate, destination;  // int64 TokenFate, int64 (-1: none)
+    at::Tensor mergedFraction;  // fp32
+    at::Tensor removed;         // bool
+};
+
+// Steps 3 to 5 of reduceTokens for every sequence: best matches in B by the cosine of the (clipped) mixer
+// output `g` [B, M, D]; the removeCount most similar tokens of A go (ties to the lower position) and are merged
+// into or pruned from h, r and size ([B, M, D], [B, M, D], [B, M] fp32, updated here) as the recipe says.
+void matchAndMerge(const ReductionRecipe& recipe, const StepCounts& counts, const BatchRows& rows, const at::Tensor& g,
+                   at::Tensor& h, at::Tensor& r, at::Tensor& size, BatchChoices& c) {
+    const int64_t B = h.size(0), M = h.size(1), D = h.size(2);
+    const at::TensorOptions longOpts = c.match.options();
+    const float inf = std::numeric_limits<float>::infinity();
+    const at::Tensor isA = rows.valid & rows.inB.logical_not();
+    const at::Tensor aRows = rowList(isA, counts.column(&SequenceCounts::nA), counts.largest(&SequenceCounts::nA));
+    const at::Tensor bRows = rowList(rows.inB, counts.column(&SequenceCounts::nB), counts.largest(&SequenceCounts::nB));
+    auto [sigmaA, bestA] = bestMatches(g, g.norm(2, -1, true).clamp_min(1e-12), aRows, bRows);
+    // Back to row coordinates; unlisted slots land in a spare column M.
+    const at::Tensor sigma = at::zeros({B, M + 1}, h.options()).scatter_(1, aRows, sigmaA).narrow(1, 0, M);
+    const at::Tensor bestB = at::zeros({B, M + 1}, longOpts).scatter_(1, aRows, bestA).narrow(1, 0, M);
+    const at::Tensor hasMatch = isA & rows.inB.any(1, /*keepdim=*/true);
+    c.match = at::where(hasMatch, bestB, c.match);
+    c.cosine = at::where(hasMatch, sigma, c.cosine);
+    if (counts.totalRemoved == 0) return;
+    // Step 4: the k most similar tokens of A go; ties to the lower position.
+    c.removed = firstInDescendingOrder(sigma.masked_fill(hasMatch.logical_not(), -inf),
+                                       counts.column(&SequenceCounts::removeCount)) &
+                hasMatch;
+    // The removed tokens as one list of flat rows (b * M + i), ascending: sequence by sequence, each in the
+    // order reduceTokens lists them. Their count is known, so a stable sort finds them.
+    const int64_t total = counts.totalRemoved;
+    const at::Tensor removed =
+        std::get<1>(at::sort(c.removed.reshape(-1).to(at::kByte), /*stable=*/true, 0, /*descending=*/true))
+            .narrow(0, 0, total);
+    const at::Tensor dstLocal = bestB.reshape(-1).index_select(0, removed);
+    const at::Tensor dst = at::floor_divide(removed, M) * M + dstLocal;
+    // Step 5 on the flattened batch.
+    at::Tensor mergedF = c.mergedFraction.view(-1);
+    MergedRows m = mergeRemovedRows(h.reshape({B * M, D}), r.reshape({B * M, D}), size.reshape(-1),
+                                    c.importance.reshape(-1), removed, dst, recipe);
+    if (recipe.hidden != HiddenStrategy::Prune) mergedF.index_copy_(0, removed, m.mergedShare);
+    h = m.hidden.view({B, M, D});
+    r = m.residual.view({B, M, D});
+    size = m.sizes.view({B, M});
+    const at::Tensor merged = recipe.residual == ResidualStrategy::Merge
+                                  ? at::ones({total}, longOpts.dtype(at::kBool))
+                                  : mergedF.index_select(0, removed) > 0;
+    c.fate.view(-1).index_copy_(
+        0, removed, at::full({total}, int64_t(FatePruned), longOpts).masked_fill_(merged, int64_t(FateMerged)));
+    c.destination.view(-1).index_copy_(0, removed, dstLocal.masked_fill(merged.logical_not(), -1));
+}
+
+// The survivors of each sequence first, in order (a stable sort of the keep flags), then zero padding rows:
+// the streams h [B, M, D] fp32 (cast back to the model dtype), r [B, M, D], size [B, M] and the protection.
+void compactSurvivors(const BatchReductionInput& in, const StepCounts& counts, const BatchRows& rows,
+                      const at::Tensor& protect, const at::Tensor& removed, const at::Tensor& h, const at::Tensor& r,
+                      const at::Tensor& size, BatchReductionResult& out) {
+    const int64_t B = h.size(0), M = h.size(1), D = h.size(2);
+    const at::TensorOptions longOpts = rows.pos.options();
+    const int64_t M2 = counts.largest(&SequenceCounts::outLength);
+    const at::Tensor keepFlag = (rows.valid & removed.logical_not()).to(at::kByte);
+    out.kept = std::get<1>(at::sort(keepFlag, /*stable=*/true, /*dim=*/1, /*descending=*/true)).narrow(1, 0, M2);
+    const at::Tensor padding =
+        at::arange(M2, longOpts).unsqueeze(0) >= counts.column(&SequenceCounts::outLength).unsqueeze(1);
+    const at::Tensor flat = (out.kept + at::arange(B, longOpts).unsqueeze(1) * M).reshape(-1);
+    auto gather = [&](const at::Tensor& x) {
+        return x.reshape({B * M, D}).index_select(0, flat).view({B, M2, D}).masked_fill_(padding.unsqueeze(2), 0);
+    };
+    out.hidden = gather(h).to(in.hidden.scalar_type());
+    out.residual = gather(r);
+    out.sizes = size.reshape(-1).index_select(0, flat).view({B, M2}).masked_fill_(padding, 1.0);
+    out.protect = protect.reshape(-1).index_select(0, flat).view({B, M2}).masked_fill_(padding, false);
+}
+
+// reduceTokens for every sequence at once, in ATen operators; the comments name its steps. Rows past a
+// sequence's length take part in no choice: they rank last, are neither in A nor in B, and are never a
+// destination.
+BatchReductionResult reduceWithAten(const BatchReductionInput& in, const ReductionRecipe& recipe,
+                                    const StepCounts& counts, const at::Tensor& protect, BatchRows rows) {
+    const int64_t B = in.hidden.size(0), M = in.hidden.size(1);
+    const auto dev = in.hidden.device();
+    const auto longOpts = at::TensorOptions().dtype(at::kLong).device(dev);
+    const float inf = std::numeric_limits<float>::infinity();
+    if (!rows.pos.defined()) makePositionsAndProtection(in, recipe, protect, rows);
+    if (!rows.valid.defined()) rows.valid = rows.pos < counts.column(&SequenceCounts::length).unsqueeze(1);
+
+    at::Tensor h = in.hidden.to(at::kFloat), r = in.residual.to(at::kFloat), size = in.sizes.to(dev, at::kFloat);
+    // relu(h) once for the clip importance and the clipped features (tokenImportance computes the same).
+    at::Tensor clipped;
+    if (recipe.metric == ImportanceMetric::Clip || (recipe.clippedFeatures && recipe.split != SplitRule::ImportanceOnly))
+        clipped = at::relu(h);
+    BatchChoices c;
+    c.importance = recipe.metric == ImportanceMetric::Clip ? clipped.sum(-1) : tokenImportance(h, recipe.metric);
+    c.match = at::full({B, M}, -1, longOpts);
+    c.cosine = at::zeros({B, M}, h.options());
+    c.fate = at::zeros({B, M}, longOpts);
+    c.destination = at::full({B, M}, -1, longOpts);
+    c.mergedFraction = at::zeros({B, M}, h.options());
+    c.removed = at::zeros_like(rows.valid);
+    // Protected tokens rank above every other token in importance order; padding below all.
+    auto rankKey = [&] { return c.importance.masked_fill(rows.prot, inf).masked_fill_(rows.valid.logical_not(), -inf); };
+
+    // Steps 1 and 2: the split into the destination set B and the candidates A.
+    if (recipe.split == SplitRule::ImportanceOnly) {
+        // EViT: B is the tokens kept, the rest are pruned.
+        rows.inB = firstInDescendingOrder(rankKey(), counts.column(&SequenceCounts::keep)) & rows.valid;
+        c.removed = rows.valid & rows.inB.logical_not();
+        c.fate.masked_fill_(c.removed, int64_t(FatePruned));
+    } else {
+        if (recipe.split == SplitRule::ImportanceHalves)
+            rows.inB = firstInDescendingOrder(rankKey(), counts.column(&SequenceCounts::nB)) & rows.valid;
+        if (counts.anyMatching) matchAndMerge(recipe, counts, rows, recipe.clippedFeatures ? clipped : h, h, r, size, c);
+    }
+
+    BatchReductionResult out;
+    if (counts.totalRemoved == 0) out = unchangedStreams(in, rows.pos);
+    else compactSurvivors(in, counts, rows, protect, c.removed, h, r, size, out);
+    out.details = {c.importance, rows.inB, c.match, c.cosine, c.fate, c.destination, c.mergedFraction};
+    for (const SequenceCounts& s : counts.sequences) out.lengths.push_back(s.outLength);
+    out.changed = counts.totalRemoved > 0;
+    return out;
+}
+
 #ifdef SSMLENS_FUSED_CUDA
 // The step on the GPU kernels (core/cuda/FusedReduction.h), laid out as the ATen code lays out its result.
-BatchReductionResult stepWithKernels(const BatchReductionInput& in, const ReductionRecipe& recipe,
-                                     const fused::ReductionCounts& counts, const at::Tensor& protect) {
-    fused::ReductionKernelResult k =
-        fused::reduceTokensWithKernels(in.hidden, in.residual, in.sizes, protect, counts, recipe);
+BatchReductionResult reduceWithKernels(const BatchReductionInput& in, const ReductionRecipe& recipe,
+                                       const StepCounts& counts, const at::Tensor& protect) {
+    fused::ReductionKernelResult k = fused::reduceTokensWithKernels(in.hidden, in.residual, in.sizes, protect,
+                                                                    counts.sequences, counts.onDevice, recipe,
+                                                                    kernelPaths().bestMatchProducts);
     BatchReductionResult out;
-    out.details = {k.importance, k.inB, k.match, k.matchCosine, k.fate, k.destination, k.mergedFraction};
-    out.lengths = counts.outLengths;
-    out.changed = k.hidden.defined();
-    if (!out.changed) {
-        out.hidden = in.hidden;
-        out.residual = in.residual;
-        out.sizes = in.sizes;
-        out.protect = in.protect;
-        out.kept = at::arange(in.hidden.size(1), at::TensorOptions().dtype(at::kLong).device(in.hidden.device()))
-                       .unsqueeze(0)
-                       .expand({in.hidden.size(0), in.hidden.size(1)});
-        return out;
+    if (!k.hidden.defined()) {
+        out = unchangedStreams(
+            in, at::arange(in.hidden.size(1), at::TensorOptions().dtype(at::kLong).device(in.hidden.device())).unsqueeze(0));
+    } else {
+        out.hidden = k.hidden;
+        out.residual = k.residual;
+        out.sizes = k.sizes;
+        out.protect = k.protect;
+        out.kept = k.kept;
     }
-    out.hidden = k.hidden;
-    out.residual = k.residual;
-    out.sizes = k.sizes;
-    out.protect = k.protect;
-    out.kept = k.kept;
+    out.details = {k.importance, k.inB, k.match, k.matchCosine, k.fate, k.destination, k.mergedFraction};
+    for (const SequenceCounts& s : counts.sequences) out.lengths.push_back(s.outLength);
+    out.changed = k.hidden.defined();
     return out;
 }
 #endif
-
-std::atomic<bool>& kernelsSwitch() {
-    static std::atomic<bool> on{[] {
-        const char* v = std::getenv("SSMLENS_FUSED_REDUCTION");
-        return !(v && std::strcmp(v, "0") == 0);
-    }()};
-    return on;
-}
 
 }  // namespace
 
@@ -393,167 +595,25 @@ bool reductionKernelsBuilt() {
     return false;
 #endif
 }
-void setReductionKernelsEnabled(bool enabled) { kernelsSwitch().store(enabled); }
-bool reductionKernelsEnabled() { return kernelsSwitch().load(); }
-void setBestMatchProductsPath(const std::string& path) {
-    if (path != "by-size" && path != "cublas" && path != "kernels")
-        throw Error("unknown best-match products path \"" + path + "\" (use by-size, cublas or kernels)");
-#ifdef SSMLENS_FUSED_CUDA
-    fused::setBestMatchProducts(path == "cublas"    ? fused::BestMatchProducts::Cublas
-                                : path == "kernels" ? fused::BestMatchProducts::Kernels
-                                                    : fused::BestMatchProducts::BySize);
-#endif
-}
 
 BatchReductionResult reduceTokensBatch(const BatchReductionInput& in, const ReductionRecipe& recipe) {
     // One sequence on the CPU: reduceTokens itself (fewer operators than the batch's bookkeeping; on a GPU
-    // the batch code runs, as it never waits for the device); UtrReference: its own code, sequence by sequence.
-    const bool oneOnHost = in.hidden.size(0) == 1 && in.hidden.device().is_cpu() && !in.batchCodeForOneSequence;
-    if (recipe.referenceQuirks || oneOnHost) return reduceTokensBySequence(in, recipe);
-    // reduceTokens for every sequence at once; the comments name its steps. Rows past a sequence's length
-    // take part in no choice: they rank last, are neither in A nor in B, and are never a destination.
-    const int64_t B = in.hidden.size(0), M = in.hidden.size(1), D = in.hidden.size(2);
-    const auto dev = in.hidden.device();
-    const auto longOpts = at::TensorOptions().dtype(at::kLong).device(dev);
-    const float inf = std::numeric_limits<float>::infinity();
-    const at::Tensor protectIn = in.protect.to(dev, at::kBool);
-    at::Tensor pos, prot;  // [1, M] positions; the protection the choices use (made when needed)
-    auto positionsAndProtection = [&] {
-        pos = at::arange(M, longOpts).unsqueeze(0);
-        prot = recipe.protectPositions ? protectIn : at::zeros_like(protectIn);
-    };
+    // the batch code runs, as it never waits for the device).
+    if (in.hidden.size(0) == 1 && in.hidden.device().is_cpu()) return reduceTokensBySequence(in, recipe);
+    return reduceTokensBatched(in, recipe);
+}
 
-    // Host: per sequence, the tokens kept, the sizes of B and A, and the tokens removed.
-    std::vector<int64_t> keep(B), nB(B), nA(B), removeCount(B), outLengths(B);
-    for (int64_t b = 0; b < B; ++b) {
-        const int64_t n = in.lengths[b], nProtected = recipe.protectPositions ? in.protectedCount[b] : 0;
-        keep[b] = std::max(keptTokenCount(n, in.keepRatio), nProtected);
-        nB[b] = std::max((n + 1) / 2, nProtected);
-        nA[b] = n - nB[b];
-    }
-    at::Tensor valid, inB;  // [B, M] bool
-    if (recipe.split == SplitRule::AlternatePositions) {
-        // B = odd positions and protected ones: |A| depends on where the protected tokens are now, which
-        // only the device knows; read back once per step.
-        positionsAndProtection();
-        valid = pos < hostToDevice(in.lengths, dev).unsqueeze(1);
-        inB = valid & ((pos % 2 == 1) | prot);
-        const at::Tensor aCount = (valid & inB.logical_not()).sum(1).to(at::kCPU, at::kLong).contiguous();
-        for (int64_t b = 0; b < B; ++b) {
-            nA[b] = aCount.data_ptr<int64_t>()[b];
-            nB[b] = in.lengths[b] - nA[b];
-        }
-    }
-    bool anyMatching = false;
-    int64_t totalRemoved = 0;
-    for (int64_t b = 0; b < B; ++b) {
-        const bool matching = recipe.split != SplitRule::ImportanceOnly && nA[b] > 0 && nB[b] > 0;
-        anyMatching = anyMatching || matching;
-        if (recipe.split == SplitRule::ImportanceOnly) removeCount[b] = in.lengths[b] - keep[b];
-        else removeCount[b] = matching ? std::min(in.lengths[b] - keep[b], nA[b]) : 0;
-        outLengths[b] = in.lengths[b] - removeCount[b];
-        totalRemoved += removeCount[b];
-    }
-    // Every count to the device in one copy.
-    std::vector<int64_t> packed;
-    for (const std::vector<int64_t>* v : std::initializer_list<const std::vector<int64_t>*>{
-             &in.lengths, &keep, &nB, &nA, &removeCount, &outLengths})
-        packed.insert(packed.end(), v->begin(), v->end());
-    const at::Tensor counts = hostToDevice(packed, dev).view({6, B});
+BatchReductionResult reduceTokensBatched(const BatchReductionInput& in, const ReductionRecipe& recipe) {
+    // UtrReference has its own code, sequence by sequence.
+    if (recipe.referenceQuirks) return reduceTokensBySequence(in, recipe);
+    const at::Tensor protect = in.protect.to(in.hidden.device(), at::kBool);
+    BatchRows rows;
+    const StepCounts counts = countStep(in, recipe, protect, rows);
 #ifdef SSMLENS_FUSED_CUDA
-    if (reductionKernelsEnabled() && fused::fusedReductionSupported(in.hidden, recipe))
-        return stepWithKernels(in, recipe, {in.lengths, keep, nB, nA, removeCount, outLengths, counts}, protectIn);
+    if (kernelPaths().reductionKernels && fused::fusedReductionSupported(in.hidden, recipe))
+        return reduceWithKernels(in, recipe, counts, protect);
 #endif
-    if (!pos.defined()) positionsAndProtection();
-    const at::Tensor lengthDev = counts[0], keepDev = counts[1], nBDev = counts[2], nADev = counts[3],
-                     removeDev = counts[4], outLengthDev = counts[5];
-    if (!valid.defined()) valid = pos < lengthDev.unsqueeze(1);
-
-    at::Tensor h = in.hidden.to(at::kFloat), r = in.residual.to(at::kFloat), size = in.sizes.to(dev, at::kFloat);
-    // relu(h) once for the clip importance and the clipped features (tokenImportance computes the same).
-    at::Tensor clipped;
-    if (recipe.metric == ImportanceMetric::Clip || (recipe.clippedFeatures && recipe.split != SplitRule::ImportanceOnly))
-        clipped = at::relu(h);
-    at::Tensor importance = recipe.metric == ImportanceMetric::Clip ? clipped.sum(-1) : tokenImportance(h, recipe.metric);
-    at::Tensor match = at::full({B, M}, -1, longOpts), cosine = at::zeros({B, M}, h.options());
-    at::Tensor fate = at::zeros({B, M}, longOpts), destination = at::full({B, M}, -1, longOpts);
-    at::Tensor mergedFraction = at::zeros({B, M}, h.options());
-    at::Tensor removedMask = at::zeros_like(valid);
-    // Protected tokens rank above every other token in importance order; padding below all.
-    auto rankKey = [&] { return importance.masked_fill(prot, inf).masked_fill_(valid.logical_not(), -inf); };
-
-    if (recipe.split == SplitRule::ImportanceOnly) {
-        inB = firstInDescendingOrder(rankKey(), keepDev) & valid;
-        removedMask = valid & inB.logical_not();
-        fate.masked_fill_(removedMask, int64_t(FatePruned));
-    } else {
-        if (recipe.split == SplitRule::ImportanceHalves) inB = firstInDescendingOrder(rankKey(), nBDev) & valid;
-        if (anyMatching) {
-            // Step 3: best match in B by cosine of the (clipped) mixer output.
-            const at::Tensor isA = valid & inB.logical_not();
-            const at::Tensor g = recipe.clippedFeatures ? clipped : h;
-            const at::Tensor aRows = rowList(isA, nADev, *std::max_element(nA.begin(), nA.end()));
-            const at::Tensor bRows = rowList(inB, nBDev, *std::max_element(nB.begin(), nB.end()));
-            auto [sigmaA, bestA] = bestMatches(g, g.norm(2, -1, true).clamp_min(1e-12), aRows, bRows);
-            // Back to row coordinates; unlisted slots land in a spare column M.
-            const at::Tensor sigma = at::zeros({B, M + 1}, h.options()).scatter_(1, aRows, sigmaA).narrow(1, 0, M);
-            const at::Tensor bestB = at::zeros({B, M + 1}, longOpts).scatter_(1, aRows, bestA).narrow(1, 0, M);
-            const at::Tensor hasMatch = isA & inB.any(1, /*keepdim=*/true);
-            match = at::where(hasMatch, bestB, match);
-            cosine = at::where(hasMatch, sigma, cosine);
-            if (totalRemoved > 0) {
-                // Step 4: the k most similar tokens of A go; ties to the lower position.
-                removedMask = firstInDescendingOrder(sigma.masked_fill(hasMatch.logical_not(), -inf), removeDev) & hasMatch;
-                // The removed tokens as one list of flat rows (b * M + i), ascending: sequence by sequence,
-                // each in the order reduceTokens lists them. Their count is known, so a stable sort finds them.
-                const at::Tensor removed =
-                    std::get<1>(at::sort(removedMask.reshape(-1).to(at::kByte), /*stable=*/true, 0, /*descending=*/true))
-                        .narrow(0, 0, totalRemoved);
-                const at::Tensor dstLocal = bestB.reshape(-1).index_select(0, removed);
-                const at::Tensor dst = at::floor_divide(removed, M) * M + dstLocal;
-                at::Tensor hF = h.reshape({B * M, D}), rF = r.reshape({B * M, D}), sizeF = size.reshape(-1);
-                at::Tensor mergedF = mergedFraction.view(-1);
-                MergedRows m = mergeRemovedRows(hF, rF, sizeF, importance.reshape(-1), removed, dst, recipe);
-                if (recipe.hidden != HiddenStrategy::Prune) mergedF.index_copy_(0, removed, m.mergedShare);
-                h = m.hidden.view({B, M, D});
-                r = m.residual.view({B, M, D});
-                size = m.sizes.view({B, M});
-                const at::Tensor merged = recipe.residual == ResidualStrategy::Merge
-                                              ? at::ones({totalRemoved}, longOpts.dtype(at::kBool))
-                                              : mergedF.index_select(0, removed) > 0;
-                fate.view(-1).index_copy_(
-                    0, removed, at::full({totalRemoved}, int64_t(FatePruned), longOpts).masked_fill_(merged, int64_t(FateMerged)));
-                destination.view(-1).index_copy_(0, removed, dstLocal.masked_fill(merged.logical_not(), -1));
-            }
-        }
-    }
-
-    BatchReductionResult out;
-    out.details = {importance, inB, match, cosine, fate, destination, mergedFraction};
-    out.lengths = outLengths;
-    out.changed = totalRemoved > 0;
-    if (!out.changed) {
-        out.hidden = in.hidden;
-        out.residual = in.residual;
-        out.sizes = in.sizes;
-        out.protect = in.protect;
-        out.kept = pos.expand({B, M});
-        return out;
-    }
-    // Survivors of each row first, in order (a stable sort of the keep flags), then zero padding.
-    const int64_t M2 = *std::max_element(outLengths.begin(), outLengths.end());
-    const at::Tensor keepFlag = (valid & removedMask.logical_not()).to(at::kByte);
-    out.kept = std::get<1>(at::sort(keepFlag, /*stable=*/true, /*dim=*/1, /*descending=*/true)).narrow(1, 0, M2);
-    const at::Tensor padding = at::arange(M2, longOpts).unsqueeze(0) >= outLengthDev.unsqueeze(1);
-    const at::Tensor flat = (out.kept + at::arange(B, longOpts).unsqueeze(1) * M).reshape(-1);
-    auto rows = [&](const at::Tensor& x) {
-        return x.reshape({B * M, D}).index_select(0, flat).view({B, M2, D}).masked_fill_(padding.unsqueeze(2), 0);
-    };
-    out.hidden = rows(h).to(in.hidden.scalar_type());
-    out.residual = rows(r);
-    out.sizes = size.reshape(-1).index_select(0, flat).view({B, M2}).masked_fill_(padding, 1.0);
-    out.protect = protectIn.reshape(-1).index_select(0, flat).view({B, M2}).masked_fill_(padding, false);
-    return out;
+    return reduceWithAten(in, recipe, counts, protect, std::move(rows));
 }
 
 }  // namespace ssmlens

@@ -2,7 +2,7 @@
 // One reduction step on one sequence: the tokens after an anchor layer go in, fewer tokens come out, with
 // both streams (mixer output h and residual r) reduced through one shared index structure.
 // All tensor work stays on the input's device and is vectorized (no per-token loops).
-#include <string>
+#include <vector>
 
 #include <ATen/core/Tensor.h>
 
@@ -55,10 +55,10 @@ ReductionStepResult finishReductionStep(const at::Tensor& hidden, const at::Tens
 // selects, merges and prunes exactly what reduceTokens selects on that sequence alone (the tests compare
 // them); only the floating-point rounding of batched kernels may differ. One set of kernel launches serves
 // the batch, and nothing waits for the device: every count follows on the host from the lengths and the
-// protected counts. Exceptions: the alternate-position split (ToMe, PuMer) copies its candidate counts to
-// the host once per step; a batch of one sequence on the CPU runs reduceTokens itself (fewer operators than
-// the batch's bookkeeping), and UtrReference runs reduceTokensLikeReference sequence by sequence; these two
-// leave `kept` and the details on the host.
+// protected counts (core/reduction/ReductionCounts.h). Exceptions: the alternate-position split (ToMe, PuMer)
+// copies its candidate counts to the host once per step; a batch of one sequence on the CPU runs reduceTokens
+// itself (fewer operators than the batch's bookkeeping), and UtrReference runs reduceTokensLikeReference
+// sequence by sequence; these two leave `kept` and the details on the host.
 struct BatchReductionInput {
     at::Tensor hidden;    // [B, M, D] mixer output (model dtype); rows at and after lengths[b] are padding
     at::Tensor residual;  // [B, M, D] fp32
@@ -68,11 +68,6 @@ struct BatchReductionInput {
     std::vector<int64_t> lengths;         // [B] valid rows of each sequence (>= 1)
     std::vector<int64_t> protectedCount;  // [B] true rows of protect per sequence (kept on the host)
     double keepRatio = 1.0;
-    // A batch of one sequence on the CPU runs reduceTokens (fewer operators); on a GPU it runs the batch code,
-    // which never waits for the device (reduceTokens copies the per-token details to the host at the end), so
-    // the host can queue the later layers while the device is still busy. True: the batch code on the CPU too
-    // (the tests compare it with reduceTokens).
-    bool batchCodeForOneSequence = false;
 };
 
 struct BatchReductionResult {
@@ -87,17 +82,15 @@ struct BatchReductionResult {
                                          // on the host where reduceTokens ran (see above)
 };
 
+// On a GPU, the step runs as a few CUDA kernels (core/cuda/FusedReduction.h) where the build has them, for
+// every method but utr-reference, unless the KernelPaths in effect (core/runtime/KernelPaths.h) say otherwise:
+// reductionKernels off runs the ATen batch step, bestMatchProducts says where the kernels' products run.
 BatchReductionResult reduceTokensBatch(const BatchReductionInput& in, const ReductionRecipe& recipe);
+// The batch code itself, also for one sequence on the CPU (where reduceTokensBatch runs reduceTokens): what a
+// batch of one sequence runs on a GPU, for the tests that compare it with reduceTokens.
+BatchReductionResult reduceTokensBatched(const BatchReductionInput& in, const ReductionRecipe& recipe);
 
-// On a GPU, reduceTokensBatch runs the step as a few CUDA kernels (core/cuda/FusedReduction.h) where the build
-// has them, for every method but utr-reference. A process-wide switch (on by default; SSMLENS_FUSED_REDUCTION=0
-// in the environment turns it off) lets benchmarks and checks run the ATen step and the kernels side by side.
+// Whether this build has the reduction kernels (a CUDA build).
 bool reductionKernelsBuilt();
-void setReductionKernelsEnabled(bool enabled);
-bool reductionKernelsEnabled();
-// Where the kernels' best-match products run (fused::BestMatchProducts), process-wide: "by-size" (the default),
-// "cublas" or "kernels" (the hand-written ones). No effect in a build without the kernels. Throws Error on
-// another name.
-void setBestMatchProductsPath(const std::string& path);
 
 }  // namespace ssmlens

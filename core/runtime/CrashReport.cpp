@@ -13,20 +13,34 @@ namespace {
 
 const char* gProgram = "program";
 
+// The signals installCrashReport handles, named from string literals: strsignal() may format into a static
+// buffer and consult the locale, which a signal handler must not do.
+const char* crashSignalName(int sig) {
+    switch (sig) {
+        case SIGSEGV: return "SIGSEGV, segmentation fault";
+        case SIGBUS: return "SIGBUS, bus error";
+        case SIGFPE: return "SIGFPE, arithmetic exception";
+        case SIGILL: return "SIGILL, illegal instruction";
+        case SIGABRT: return "SIGABRT, aborted";
+        default: return "signal";
+    }
+}
+
 void onCrash(int sig) {
 #if defined(__GLIBC__)
-    // Only async-signal-safe calls here: write() and backtrace_symbols_fd().
-    const char* name = strsignal(sig);
+    // Only async-signal-safe calls here (write, strlen, signal, raise), and backtrace, whose one allocation
+    // (loading libgcc) installCrashReport has made already.
     auto say = [](const char* s) { (void)!write(STDERR_FILENO, s, std::strlen(s)); };
     say("\n");
     say(gProgram);
     say(": crashed (");
-    say(name ? name : "signal");
+    say(crashSignalName(sig));
     say("). Backtrace:\n");
     void* frames[64];
     const int n = backtrace(frames, 64);
     backtrace_symbols_fd(frames, n, STDERR_FILENO);
 #endif
+    // Die of the same signal, so the parent process (a shell, CTest) sees what happened.
     std::signal(sig, SIG_DFL);
     std::raise(sig);
 }

@@ -314,8 +314,8 @@ DE = {
     "How the tokens to remove are chosen and what happens to them. Now: %1":
         "Wie die wegfallenden Tokens gewählt werden und was mit ihnen geschieht. Aktuell: %1",
     "Anchors differ; moving this sets them all.": "Die Anker unterscheiden sich; Verschieben setzt sie alle.",
-    "The paper's setting for 64-layer models: anchors at layers 12, 17, …, 42 with q = 0.905, method utr with clip / hybrid / merge":
-        "Die Einstellung des Papers für Modelle mit 64 Schichten: Anker in den Schichten 12, 17, …, 42 mit q = 0.905, Verfahren utr mit clip / hybrid / merge",
+    "The paper's setting for 64-layer models: anchors at layers 12, 17, …, 42 with q = %1, method utr with clip / hybrid / merge":
+        "Die Einstellung des Papers für Modelle mit 64 Schichten: Anker in den Schichten 12, 17, …, 42 mit q = %1, Verfahren utr mit clip / hybrid / merge",
     "Only for 64-layer models (this one has %1 layers). Depth-scaled puts the paper's anchors at the same relative depths.":
         "Nur für Modelle mit 64 Schichten (dieses hat %1 Schichten). „Tiefenskaliert“ setzt die Anker des Papers in dieselben relativen Tiefen.",
     "Seven anchors evenly spaced from 19% to 66% of the %1 layers (fewer for shallow models), each with the global keep ratio; method and options stay":
@@ -708,8 +708,8 @@ ZH = {
     "Remove the anchor at layer %1": "移除第 %1 层的锚点",
     "How the tokens to remove are chosen and what happens to them. Now: %1": "如何选择要移除的词元，以及如何处理它们。当前：%1",
     "Anchors differ; moving this sets them all.": "各锚点的值不同；拖动此滑块会将它们全部统一设置。",
-    "The paper's setting for 64-layer models: anchors at layers 12, 17, …, 42 with q = 0.905, method utr with clip / hybrid / merge":
-        "论文针对 64 层模型的设置：锚点位于第 12、17、…、42 层，q = 0.905，方法 utr，选项 clip / hybrid / merge",
+    "The paper's setting for 64-layer models: anchors at layers 12, 17, …, 42 with q = %1, method utr with clip / hybrid / merge":
+        "论文针对 64 层模型的设置：锚点位于第 12、17、…、42 层，q = %1，方法 utr，选项 clip / hybrid / merge",
     "Only for 64-layer models (this one has %1 layers). Depth-scaled puts the paper's anchors at the same relative depths.":
         "仅适用于 64 层模型（此模型有 %1 层）。“按深度缩放”会把论文的锚点放在相同的相对深度。",
     "Seven anchors evenly spaced from 19% to 66% of the %1 layers (fewer for shallow models), each with the global keep ratio; method and options stay":

@@ -1,0 +1,70 @@
+#pragma once
+// KernelPaths: which hand-written kernels the engine runs where it has a choice of two code paths that compute
+// the same thing (docs/benchmarks.md compares them). A user gets the defaults, every kernel on; benchmarks and
+// checks run both paths in one process by putting other paths in effect for a scope:
+//
+//     {
+//         ScopedKernelPaths aten(KernelPaths::atenOnly());      // this thread, until the end of the scope
+//         ... time or compare the ATen path ...
+//     }                                                        // the paths before it are back, also on throw
+//
+// The paths in effect on a thread: its innermost ScopedKernelPaths, else the process default, which the front
+// ends (ssmlens-cli, ssmlens) set once at start from the environment (kernelPathsFromEnvironment). Nothing here
+// is read at static initialisation, and no setter flips a switch that someone must remember to reset.
+// Plain C++ (no torch), so that the CUDA sources include it too.
+#include <string>
+
+namespace ssmlens {
+
+// Where the reduction kernels' best-match products run (core/cuda/ReductionMatch.cu): large ones on cuBLAS and
+// small ones on the hand-written kernels (BySize, the default), or all on one of them.
+enum class BestMatchProducts { BySize, Cublas, Kernels };
+// "by-size", "cublas", "kernels"; parseBestMatchProducts throws ssmlens::Error naming the value otherwise.
+std::string bestMatchProductsName(BestMatchProducts products);
+BestMatchProducts parseBestMatchProducts(const std::string& name);
+
+struct KernelPaths {
+    // CPU, fp32 outside autograd: the hand-written causal conv loop (core/model/CausalConv.h); false: ATen's
+    // conv1d. Environment: SSMLENS_CPU_CONV=aten.
+    bool cpuCausalConv = true;
+    // CUDA builds: every kernel of core/cuda (the fused forward kernels, and the two below); false: the ATen
+    // operators for all of them. Environment: SSMLENS_FUSED_CUDA=0.
+    bool cudaKernels = true;
+    // CUDA builds, bf16 / fp16 models: the tensor-core prefill scan (core/cuda/FusedSsd.cu); false: the ATen
+    // chunked scan. Environment: SSMLENS_FUSED_SSD=0.
+    bool tensorCoreScan = true;
+    // CUDA builds: the token-reduction step's kernels (core/cuda/FusedReduction.h); false: the ATen batch step.
+    // Environment: SSMLENS_FUSED_REDUCTION=0.
+    bool reductionKernels = true;
+    BestMatchProducts bestMatchProducts = BestMatchProducts::BySize;
+
+    // Every hand-written path off: ATen operators only (what the kernels are checked against).
+    static KernelPaths atenOnly();
+    bool operator==(const KernelPaths& o) const;
+    bool operator!=(const KernelPaths& o) const { return !(*this == o); }
+};
+
+// The paths in effect on the calling thread.
+const KernelPaths& kernelPaths();
+
+// The process default (for threads without a ScopedKernelPaths). Front ends call it once at start, before
+// they start threads that run the engine.
+void setDefaultKernelPaths(const KernelPaths& paths);
+// The defaults, changed by the environment variables named above (other values of them are ignored).
+KernelPaths kernelPathsFromEnvironment();
+
+// Puts `paths` in effect on this thread for the guard's lifetime; the destructor restores the paths that were
+// in effect before. Guards nest (destroy them in reverse order, as scopes do).
+class ScopedKernelPaths {
+public:
+    explicit ScopedKernelPaths(const KernelPaths& paths);
+    ~ScopedKernelPaths();
+    ScopedKernelPaths(const ScopedKernelPaths&) = delete;
+    ScopedKernelPaths& operator=(const ScopedKernelPaths&) = delete;
+
+private:
+    KernelPaths paths_;
+    const KernelPaths* previous_;
+};
+
+}  // namespace ssmlens
