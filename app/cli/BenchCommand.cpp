@@ -128,7 +128,8 @@ int runBenchSsd(const Args& raw) {
         {"tolerance", "X", "largest accepted max |fused - ATen| / max |ATen| (default 1e-2 bf16, 2e-3 fp16)"},
         {"repeats", "N", "timed runs per case, median reported (default 5)"},
         {"checks-only", "", "skip the timed layer shapes"},
-        {"cases", "TEXT", "only the cases whose name contains TEXT (e.g. \"130m\")"}};
+        {"cases", "TEXT", "only the cases whose name contains TEXT (e.g. \"130m\")"},
+        skipWithoutGpuOption()};
     CliArgs args(raw, specs);
     if (args.helpRequested()) {
         std::printf("%s", helpText("ssmlens-cli bench-ssd [--device cuda] [--dtype bf16|fp16]",
@@ -139,6 +140,7 @@ int runBenchSsd(const Args& raw) {
                               .c_str());
         return 0;
     }
+    if (skippedWithoutGpu(args, "bench-ssd", true)) return kSkippedExitCode;
     SsdCheckSettings s;
     s.device = deviceFrom(args, "cuda");
     s.operandType = parseDtypeName(args.get("dtype", "bf16"));
@@ -172,7 +174,9 @@ int runCheckReduce(const Args& raw) {
     const std::vector<OptionSpec> specs = {
         {"device", "D", "cuda (default) or cuda:N"},
         {"repeats", "N", "timed runs per timed case, median reported (default 10)"},
-        {"cases", "TEXT", "only the cases whose name contains TEXT (e.g. \"timed\" or \"hub\")"}};
+        {"cases", "TEXT", "only the cases whose name contains TEXT (e.g. \"timed\" or \"hub\")"},
+        {"checks-only", "", "skip the timed cases"},
+        skipWithoutGpuOption()};
     CliArgs args(raw, specs);
     if (args.helpRequested()) {
         std::printf("%s", helpText("ssmlens-cli check-reduce [--device cuda] [--cases TEXT]",
@@ -184,6 +188,7 @@ int runCheckReduce(const Args& raw) {
                               .c_str());
         return 0;
     }
+    if (skippedWithoutGpu(args, "check-reduce", true)) return kSkippedExitCode;
     ReductionCheckSettings s;
     s.device = deviceFrom(args, "cuda");
     s.repeats = static_cast<int>(args.getInt("repeats", 10));
@@ -196,6 +201,9 @@ int runCheckReduce(const Args& raw) {
                     cases.end());
         if (cases.empty()) throw Error("--cases: no case name contains \"" + text + "\"");
     }
+    if (args.has("checks-only"))
+        cases.erase(std::remove_if(cases.begin(), cases.end(), [](const ReductionCheckCase& c) { return c.timed; }),
+                    cases.end());
     const auto results = runReductionKernelCheck(s, cases);
     std::printf("%s", reductionCheckTable(results, s).c_str());
     for (const auto& r : results)

@@ -1,5 +1,6 @@
 #include "app/cli/ModelArgs.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -9,6 +10,7 @@
 #include "core/Error.h"
 #include "core/bench/ModelBenchmark.h"
 #include "core/io/NpyFile.h"
+#include "core/reduction/TokenReducer.h"  // reductionKernelsBuilt
 #include "core/runtime/DemoModel.h"
 
 namespace fs = std::filesystem;
@@ -40,6 +42,20 @@ at::Device deviceFrom(const CliArgs& args, const std::string& fallback) {
     if (device.is_cuda() && !at::hasCUDA())
         throw Error("--device " + text + ": this build of libtorch has no CUDA or no GPU is visible");
     return device;
+}
+
+OptionSpec skipWithoutGpuOption() {
+    return {"skip-without-gpu", "", "exit 77 (skipped, for CTest) when no CUDA device or no CUDA kernels are there"};
+}
+
+bool skippedWithoutGpu(const CliArgs& args, const std::string& command, bool kernelsNeeded) {
+    if (!args.has("skip-without-gpu")) return false;
+    const char* why = !at::hasCUDA() ? "no CUDA device is visible (or libtorch has no CUDA)"
+                      : kernelsNeeded && !reductionKernelsBuilt() ? "this build has no CUDA kernels"
+                                                                  : nullptr;
+    if (!why) return false;
+    std::printf("%s: skipped: %s\n", command.c_str(), why);
+    return true;
 }
 
 Mamba2Model loadModelFrom(const CliArgs& args) {

@@ -29,6 +29,13 @@ struct Prompt {
 // --ids (a tokenizer is loaded when one is found, for printing text) or --text (a tokenizer is required).
 Prompt promptFrom(const CliArgs& args);
 
+// For the checks CTest runs with the label `gpu` (tests/CMakeLists.txt): with --skip-without-gpu, on a machine
+// without a CUDA device (or, when kernelsNeeded, a build without the CUDA kernels), prints why and returns true;
+// the command then exits with kSkippedExitCode, which CTest reports as skipped.
+inline constexpr int kSkippedExitCode = 77;
+OptionSpec skipWithoutGpuOption();
+bool skippedWithoutGpu(const CliArgs& args, const std::string& command, bool kernelsNeeded);
+
 // "1,2,3" or a path to an .npy of integers.
 std::vector<int64_t> parseIds(const std::string& text);
 

@@ -44,6 +44,8 @@ const std::vector<Command>& commands() {
         {"bench-ssd", "tensor-core prefill scan against the ATen scan: differences and times (GPU)", runBenchSsd},
         {"check-reduce", "reduction step on the CUDA kernels against the ATen step: choices, values, times (GPU)",
          runCheckReduce},
+        {"check-device", "kernels against ATen on a device; forward pass and reduction against the CPU (GPU)",
+         runCheckDevice},
         {"train-tokenizer", "train a sentencepiece tokenizer (byte fallback) on text files", runTrainTokenizer},
         {"encode-corpus", "tokenize text files into one .npy of ids for training", runEncodeCorpus},
         {"train", "train a Mamba-2 model from scratch (AdamW, cosine, bf16 on GPU; resumable)", runTrain},

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Device run (tools/device/engine_speed.sh [profile], from the repo root; no carry needed): builds core + CLI,
-# then, side by side in one run on the same machine:
+# runs the CTest tests labelled gpu (ctest_gpu.md, tools/device/gpu_tests.sh), then, side by side in one run on
+# the same machine:
 #   bench_ssd.md      ssmlens-cli bench-ssd: tensor-core scan vs the ATen scan (differences, ms per layer shape)
 #   bench_130m.md     ssmlens-cli bench --size 130m, bf16, with SSMLENS_FUSED_SSD=0 (ATen scan) and =1
 #   bench_2.7b.md     the same for 2.7b
@@ -16,6 +17,9 @@ step() { echo "[$(date -u +%T)] $*" >>"$log"; }
 step build
 (OUT=/tmp/build-out bash tools/gpu_run.sh build >/tmp/build.log 2>&1) || { tail -40 /tmp/build.log >>"$log"; exit 1; }
 CLI=build-gpu/bin/ssmlens-cli
+step "ctest -L gpu"
+GPU_TESTS_SOURCED=1 . tools/device/gpu_tests.sh
+run_gpu_tests >>"$log" 2>&1 || step "ctest -L gpu FAILED (see ctest_gpu.md)"
 if [ "${1:-}" != profile-only ]; then
 step bench-ssd
 $CLI bench-ssd >"$OUT/bench_ssd.md" 2>>"$log" || step "bench-ssd FAILED"

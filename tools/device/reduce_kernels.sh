@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Device run (tools/device/reduce_kernels.sh [profile | profile-only], from the repo root; no carry needed): builds core + CLI,
-# then, in one run on the same machine:
+# runs the CTest tests labelled gpu (ctest_gpu.md, tools/device/gpu_tests.sh), then, in one run on the same machine:
 #   check_reduce.md   ssmlens-cli check-reduce: the reduction step on the CUDA kernels against the ATen step
 #                     (choices, streams, details; every method, option, dtype; timed anchor steps both ways)
 #   bench_reduce.md   ssmlens-cli bench-reduce for 130m, 1.3b and 2.7b at L = 2048, 8192 (bf16): the step's
@@ -15,6 +15,9 @@ step() { echo "[$(date -u +%T)] $*" >>"$log"; }
 step build
 (OUT=/tmp/build-out bash tools/gpu_run.sh build >/tmp/build.log 2>&1) || { tail -60 /tmp/build.log >>"$log"; exit 1; }
 CLI=build-gpu/bin/ssmlens-cli
+step "ctest -L gpu"
+GPU_TESTS_SOURCED=1 . tools/device/gpu_tests.sh
+run_gpu_tests >>"$log" 2>&1 || step "ctest -L gpu FAILED (see ctest_gpu.md)"
 nvidia-smi -L >>"$log" 2>&1
 if [ "${1:-}" != profile-only ]; then
 step check-reduce

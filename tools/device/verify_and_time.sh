@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Device run (tools/device/verify_and_time.sh [STEP ...], from the repo root; no carry needed): builds core + CLI,
-# then checks that the kernels compute the right thing before timing them, all on one machine in one call:
+# runs the CTest tests labelled gpu (tools/device/gpu_tests.sh: ctest_gpu.md), then checks that the kernels
+# compute the right thing before timing them, all on one machine in one call:
 #   ssd       bench_ssd.md       ssmlens-cli bench-ssd: tensor-core scan against the ATen scan, times per layer shape
 #   conf      conformance.md     tools/conformance.py: our logits against transformers and an fp64 recurrence
 #   bench     bench_SIZE.md      ssmlens-cli bench for the sizes in BENCH_SIZES (default 130m), bf16, L 512/2048/8192, batch 1/8, with matmul-only
@@ -37,6 +38,9 @@ step build
 nvidia-smi -L >>"$log" 2>&1
 (OUT=/tmp/build-out bash tools/gpu_run.sh build >/tmp/build.log 2>&1) || { tail -60 /tmp/build.log >>"$log"; exit 1; }
 CLI=build-gpu/bin/ssmlens-cli
+step "ctest -L gpu"
+GPU_TESTS_SOURCED=1 . tools/device/gpu_tests.sh
+run_gpu_tests >>"$log" 2>&1 || step "ctest -L gpu FAILED (see ctest_gpu.md)"
 
 for s in "${steps[@]}"; do
   late "$s" && continue
