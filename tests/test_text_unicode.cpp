@@ -1,12 +1,12 @@
-// The tokenizers' own Unicode data (core/text/UnicodeTables, generated from Python's unicodedata) and the
-// NFC and UTF-8 code built on it: sample code points, NFC of decomposed text (Hangul, reordering of
+// The tokenizers' Unicode properties (core/text/UnicodeProperties: ICU, cut to Unicode 14.0 and, for NFC, 9.0)
+// and the NFC and UTF-8 code built on them: sample code points, NFC of decomposed text (Hangul, reordering of
 // combining marks, exclusions) with the spans Hugging Face tokenizers gives (checked with tokenizers
-// 0.23.2), invalid UTF-8, and, where Qt's Unicode version is the tables' own, every code point compared
-// with Qt Core's tables (normalization data: Unicode 9.0's, as in HF, so characters Qt dates after 9.0
-// must have none).
+// 0.23.2), invalid UTF-8, and, where Qt's Unicode version is 14.0, every code point compared with Qt Core's
+// own tables, an implementation independent of ICU (normalization data: Unicode 9.0's, as in HF, so
+// characters Qt dates after 9.0 must have none).
 #include "core/text/AlignedText.h"
 #include "core/text/NfcNormalizer.h"
-#include "core/text/UnicodeTables.h"
+#include "core/text/UnicodeProperties.h"
 #include "core/text/Utf8.h"
 
 #include <QChar>
@@ -76,7 +76,7 @@ GeneralCategory fromQt(QChar::Category c) {
     return GeneralCategory::Cn;
 }
 
-// Full canonical decomposition, recursively, from our tables and from Qt's.
+// Full canonical decomposition, recursively, from our properties (ICU) and from Qt's tables.
 void decomposeOurs(char32_t c, std::u32string& out) {
     const unicode::Decomposition d = unicode::canonicalDecomposition(c);
     if (d.length == 0) return out.push_back(c);
@@ -347,10 +347,10 @@ private slots:
         QVERIFY(isNfc(std::u32string{0x1100, U'a', 0x1161}));
     }
 
-    // ---- Against Qt Core's tables (this is what the tokenizers used before they had their own). ----
+    // ---- Against Qt Core's tables (an implementation of the same properties independent of ICU). ----
 
     void everyCodePointMatchesQt() {
-        if (!sameUnicodeVersionAsQt()) QSKIP("Qt's Unicode version is not the tables' own (14.0)");
+        if (!sameUnicodeVersionAsQt()) QSKIP("Qt's Unicode version is not ours (14.0)");
         int mismatches = 0;
         auto report = [&](char32_t c, const char* what) {
             if (++mismatches <= 20) qWarning("U+%04X: %s differs from Qt", uint(c), what);

@@ -45,6 +45,7 @@
 #   BUILD_DIR       default build-gpu                      PYTHON      default python3
 #   SKIP_BUILD=1    same as --no-build                     WRITE_JSON=1  also write conformance/bench-hf JSON
 #   EXTRA_PREFIX_PATH  ';'-separated prefixes added to CMAKE_PREFIX_PATH (Qt6, nlohmann_json, ...)
+#   (.carry/icu, from tools/device/carry_icu.sh, is used for ICU when it exists: the tokenizers need it)
 #   EXTRA_CMAKE_ARGS   more cmake configure arguments (word-split)
 #   BENCH_ARGS, BENCH_HF_ARGS, CONFORMANCE_ARGS   more arguments for those steps (word-split)
 #   EVAL_CONFORMANCE_ARGS, EVAL_BENCH_ARGS         likewise for eval-conformance / eval-bench
@@ -54,8 +55,9 @@
 # The device tool brings back at most 8 files from $OUT, so JSON is off unless WRITE_JSON=1.
 #
 # Machine: Linux x86-64 with an NVIDIA GPU, CUDA toolkit (nvcc), CMake >= 3.22, a C++17 compiler,
-# Python 3 with torch (its libtorch is what we link), transformers, numpy; the build also needs Qt6 Core,
-# nlohmann_json and libsentencepiece (see env-check's report when the configure step fails).
+# Python 3 with torch (its libtorch is what we link), transformers, numpy; the build also needs nlohmann_json,
+# and for tokenizing text ICU (libicu-dev, or .carry/icu) and libsentencepiece (see env-check's report when the
+# configure step fails; without ICU the CLI takes token ids only).
 
 set -euo pipefail
 export PYTHONUNBUFFERED=1
@@ -128,7 +130,7 @@ EOF
   echo "--- build dependencies (found = a CMake package config or library file on this machine)"
   local extra="${EXTRA_PREFIX_PATH:-}"
   local prefixes="/usr /usr/local /opt ${extra//;/ }"
-  for pat in Qt6Config.cmake Qt6CoreConfig.cmake nlohmann_jsonConfig.cmake libsentencepiece.so libsentencepiece_train.so; do
+  for pat in nlohmann_jsonConfig.cmake libsentencepiece.so libsentencepiece_train.so uvernum.h libicuuc.so; do
     local hit=""
     for p in $prefixes; do
       [ -d "$p" ] || continue
@@ -161,9 +163,16 @@ build() {
   else
     gen="Unix Makefiles"
   fi
+  local icu=()
+  if [ -d .carry/icu ]; then
+    # The carried ICU (tools/device/carry_icu.sh): its libraries found through an RPATH that also serves
+    # libicuuc's own dependency on libicudata (DT_RPATH, not DT_RUNPATH).
+    icu=(-DICU_ROOT="$REPO_ROOT/.carry/icu" -DCMAKE_EXE_LINKER_FLAGS=-Wl,--disable-new-dtags)
+    echo "using the carried ICU in .carry/icu"
+  fi
   # shellcheck disable=SC2086
   cmake -S . -B "$BUILD_DIR" -G "$gen" -DSSMLENS_BUILD_GUI=OFF -DSSMLENS_BUILD_TESTS=OFF \
-        -DCMAKE_PREFIX_PATH="$prefix" ${EXTRA_CMAKE_ARGS:-} || {
+        -DCMAKE_PREFIX_PATH="$prefix" "${icu[@]}" ${EXTRA_CMAKE_ARGS:-} || {
     echo "cmake configure FAILED. Dependency report:"
     env_check
     return 1

@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-#include "core/text/UnicodeTables.h"
+#include "core/text/UnicodeProperties.h"
 
 namespace ssmlens::python_text {
 namespace {

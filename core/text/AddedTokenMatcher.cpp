@@ -1,6 +1,6 @@
 #include "core/text/AddedTokenMatcher.h"
 
-#include "core/text/UnicodeTables.h"
+#include "core/text/UnicodeProperties.h"
 
 #include <algorithm>
 

@@ -5,7 +5,7 @@
 #include "core/text/Gpt2WordSplitter.h"
 #include "core/text/NfcNormalizer.h"
 #include "core/text/TokenizerFile.h"
-#include "core/text/UnicodeTables.h"
+#include "core/text/UnicodeProperties.h"
 #include "core/text/Utf8.h"
 
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
 #include "core/text/Gpt2WordSplitter.h"
 
-#include "core/text/UnicodeTables.h"
+#include "core/text/UnicodeProperties.h"
 
 namespace ssmlens {
 namespace {

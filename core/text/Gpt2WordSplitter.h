@@ -4,7 +4,7 @@
 //   's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
 //
 // This is the pattern of Hugging Face's ByteLevel pre-tokenizer (use_regex = true), which runs it with
-// Oniguruma. \p{L}, \p{N} and \s come from UnicodeTables.h (\s = White_Space, as in Oniguruma).
+// Oniguruma. \p{L}, \p{N} and \s come from UnicodeProperties.h (\s = White_Space, as in Oniguruma).
 // Every code point belongs to some match, so the words cover the text without gaps.
 #include <cstddef>
 #include <string_view>

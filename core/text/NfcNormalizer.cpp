@@ -1,6 +1,6 @@
 #include "core/text/NfcNormalizer.h"
 
-#include "core/text/UnicodeTables.h"
+#include "core/text/UnicodeProperties.h"
 
 #include <algorithm>
 #include <vector>

@@ -7,7 +7,7 @@
 //   - a character composed from several (e + U+0301 -> é) gets the span of its FIRST source character
 //     only (the combining mark's position is then covered by no token);
 //   - characters added by a decomposition share the span of the character before them.
-// Unicode data (decompositions, combining classes, composition) comes from UnicodeTables.h, and is
+// Unicode data (decompositions, combining classes, composition) comes from UnicodeProperties.h, and is
 // Unicode 9.0's like HF's: marks added to Unicode since then are not reordered.
 #include "core/text/AlignedText.h"
 

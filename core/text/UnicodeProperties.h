@@ -1,24 +1,22 @@
 #pragma once
-// Unicode character properties for the tokenizers: general categories, the classes of the GPT-2
-// pre-tokenization regex, White_Space, \w, and the data of NFC (canonical combining classes,
-// decompositions, compositions, quick check).
+// Unicode character properties for the tokenizers, from ICU (libicuuc): general categories, the classes of the
+// GPT-2 pre-tokenization regex, White_Space, \w, the data of NFC (canonical combining classes, decompositions,
+// compositions, quick check) and full case mappings. docs/hand-written.md says why ICU and what stays ours.
 //
-// The data is generated from Python's unicodedata (Unicode 14.0.0 with Python 3.11) into
-// UnicodeTables.cpp by tools/unicode/generate_unicode_tables.py; regenerate it with that script, never
-// by hand. Lookups are binary searches over sorted ranges (constant time below U+0100).
-//
-// The definitions follow what Hugging Face tokenizers uses, since tokenization must match it:
-// Oniguruma for the ByteLevel split (\p{L}, \p{N}, \s = White_Space), Rust's regex crate for the
-// single_word check of added tokens (\w), Rust's char::is_whitespace (White_Space) for lstrip, rstrip
-// and trim_offsets, and the crate unicode-normalization-alignments for NFC, whose data is Unicode 9.0's:
-// so the normalization functions below (combining classes, decompositions, composition, quick check)
-// give Unicode 9.0's answers, i.e. characters added since 9.0 (such as U+0D3C, ccc 9 since Unicode
-// 10.0) count as starters that never decompose or compose.
+// Tokenization must match Hugging Face tokenizers, so the properties are those of the Unicode versions it uses,
+// whatever version the ICU at hand implements (ICU 72, Debian 12: Unicode 15.0):
+// - categories, \p{L} \p{N} \s of the ByteLevel split (Oniguruma 6.9.8 in tokenizers: Unicode 14.0), \w of the
+//   single_word check of added tokens, and the case mappings (Python's str methods in lm-eval's preprocessing,
+//   as checked against Python 3.11, Unicode 14.0): Unicode 14.0's. A code point assigned later is unassigned here
+//   (Cn, no mapping).
+// - the NFC data (the crate unicode-normalization-alignments, Unicode 9.0): Unicode 9.0's, i.e. characters added
+//   since 9.0 (such as U+0D3C, ccc 9 since Unicode 10.0) are starters that never decompose or compose.
+// The version cut is ICU's own: its Age property, through UnicodeSets such as [:age=14.0:].
 #include <cstdint>
 
 namespace ssmlens::unicode {
 
-// The Unicode version of the tables, e.g. "14.0.0", and that of the normalization data ("9.0.0").
+// The Unicode version of the properties, "14.0.0", and that of the normalization data, "9.0.0".
 const char* version();
 const char* normalizationVersion();
 
