@@ -6,6 +6,7 @@
 #include <limits>
 
 #include <ATen/ATen.h>
+#include <ATen/Context.h>
 
 #include "core/Error.h"
 #include "core/bench/DeviceTimer.h"
@@ -283,9 +284,23 @@ void reduceCases(const DeviceCheckSettings& s, std::vector<DeviceCheckResult>& o
     }
 }
 
+// Exact fp32 for the references while the check runs: cuDNN may run ATen's fp32 conv1d (the kernels' reference)
+// on TF32 tensor cores by default, whose 10-bit mantissa would be the difference measured. Restored afterwards.
+class ExactFp32Convolutions {
+public:
+    ExactFp32Convolutions() : previous_(at::globalContext().allowTF32CuDNN()) {
+        at::globalContext().setAllowTF32CuDNN(false);
+    }
+    ~ExactFp32Convolutions() { at::globalContext().setAllowTF32CuDNN(previous_); }
+
+private:
+    bool previous_;
+};
+
 }  // namespace
 
 std::vector<DeviceCheckResult> runDeviceCheck(const DeviceCheckSettings& s) {
+    const ExactFp32Convolutions exact;
     std::vector<DeviceCheckResult> out;
     for (const std::string& g : s.groups) {
         if (g == "kernels") kernelCases(s, out);
