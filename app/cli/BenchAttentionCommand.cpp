@@ -6,6 +6,7 @@
 
 #include "app/cli/Commands.h"
 #include "app/cli/ModelArgs.h"
+#include "app/cli/ScheduleArgs.h"
 #include "core/Error.h"
 #include "core/bench/AttentionBenchmark.h"
 #include "core/bench/ModelBenchmark.h"
@@ -21,7 +22,7 @@ int runBenchAttention(const Args& raw) {
         {"dtype", "T", "fp32 (default), bf16 or fp16 (GPU)"},
         {"device", "D", "cpu (default), cuda or cuda:N"},
         {"threads", "N", "CPU threads"},
-        {"keep-ratio", "Q", "the reduced pass's depth-scaled schedule (default 0.905)"},
+        {"keep-ratio", "Q", "the reduced pass's depth-scaled schedule (default " + defaultKeepRatioText() + ")"},
         {"repeats", "N", "timed runs per measurement, median reported (default 5)"},
         {"warmup", "N", "untimed runs first (default 1)"}};
     CliArgs args(raw, specs);

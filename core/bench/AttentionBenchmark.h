@@ -10,6 +10,8 @@
 
 #include <ATen/core/Tensor.h>
 
+#include "core/reduction/ReductionSchedule.h"  // kDefaultKeepRatio
+
 namespace ssmlens {
 
 struct AttentionBenchSettings {
@@ -18,7 +20,7 @@ struct AttentionBenchSettings {
     std::vector<int64_t> lengths = {128, 2048};
     at::ScalarType dtype = at::kFloat;
     at::Device device = at::kCPU;
-    double keepRatio = 0.905;       // the reduced pass: the depth-scaled schedule at this ratio
+    double keepRatio = kDefaultKeepRatio;  // the reduced pass: the depth-scaled schedule at this ratio
     std::vector<int64_t> layers;   // layers to time (empty: the first, the middle and the last)
     int warmup = 1, repeats = 5;
     std::function<void(const std::string&)> progress;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Device run (tools/device/attention_speed.sh, from the repo root; no carry needed): builds core + CLI, checks the
-# implicit attention on the GPU against the CPU, then times it (issue 21's goal: the 2.7b shape at 2048 tokens
+# implicit attention on the GPU against the CPU (after the CTest tests labelled gpu, ctest_gpu.md:
+# tools/device/gpu_tests.sh), then times it (issue 21's goal: the 2.7b shape at 2048 tokens
 # under 50 ms per layer change). Reports in $OUT:
 #   attention_check.md   ssmlens-cli attention on cuda against cpu, random 130m weights, fp32, 300 tokens: every
 #                        head of layers 0 and 12, dense and reduced (keep ratio 0.7), and the rollout; max relative
@@ -21,6 +22,9 @@ nvidia-smi -L >>"$log" 2>&1
 (OUT=/tmp/build-out bash tools/gpu_run.sh build >/tmp/build.log 2>&1) || { tail -60 /tmp/build.log >>"$log"; exit 1; }
 CLI=build-gpu/bin/ssmlens-cli
 status=0
+step "ctest -L gpu"
+GPU_TESTS_SOURCED=1 . tools/device/gpu_tests.sh
+run_gpu_tests >>"$log" 2>&1 || { step "ctest -L gpu FAILED (see ctest_gpu.md)"; status=1; }
 
 step check
 M=/tmp/m130-attn

@@ -7,8 +7,9 @@
 #   gpu_check_scan_bf16  the tensor-core scan against the ATen scan (bench-ssd, untimed cases), bf16 and fp16
 #   gpu_check_scan_fp16
 # Writes $OUT/ctest_gpu.md (CTest's output, each failing test's own output included); exits with CTest's status.
-# The other device scripts (verify_and_time.sh, reduce_kernels.sh, engine_speed.sh) source this file after their
-# build, so they check before they time: `GPU_TESTS_SOURCED=1 . tools/device/gpu_tests.sh` runs only the tests.
+# The other device scripts (verify_and_time.sh, reduce_kernels.sh, engine_speed.sh, attention_speed.sh) source this
+# file after their build, so they check before they time: `GPU_TESTS_SOURCED=1 . tools/device/gpu_tests.sh`
+# defines run_gpu_tests and returns.
 run_gpu_tests() {
   local out="${OUT:-$PWD/out}"
   mkdir -p "$out"
