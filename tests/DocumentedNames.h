@@ -38,9 +38,11 @@ inline std::set<std::string> documentedNames(const QString& page, const QString&
 }
 
 // The keys docs/trace-format.md shows in its JSON sketch: those of the top-level object (indented 6 spaces), of
-// each layer's object (10 spaces) and of a next-token candidate ({"id", "piece", "probability"}).
+// each layer's object (10 spaces) and of a next-token candidate ({"id", "piece", "probability"}). Keys whose
+// comment begins "with --" (written only when an option asks for them) are also in the optional sets.
 struct TraceFormatNames {
     std::set<std::string> top, layer, candidate;
+    std::set<std::string> optionalTop, optionalLayer;
 };
 
 inline TraceFormatNames traceFormatNames() {
@@ -48,12 +50,18 @@ inline TraceFormatNames traceFormatNames() {
     static const QRegularExpression key(R"re("([a-z_]+)"\s*:)re"), word(R"re("([a-z_]+)")re");
     for (QString line : docsPage("trace-format.md").split('\n')) {
         const qsizetype comment = line.indexOf("//");
+        const bool optional = comment >= 0 && line.mid(comment + 2).trimmed().startsWith("with --");
         if (comment >= 0) line.truncate(comment);
         static const QRegularExpression nonSpace("\\S");
         const qsizetype lead = line.indexOf(nonSpace);
         std::set<std::string>* into = lead == 6 ? &names.top : lead == 10 ? &names.layer : nullptr;
+        std::set<std::string>* optionalInto = lead == 6 ? &names.optionalTop : &names.optionalLayer;
         if (!into) continue;
-        for (auto it = key.globalMatch(line); it.hasNext();) into->insert(it.next().captured(1).toStdString());
+        for (auto it = key.globalMatch(line); it.hasNext();) {
+            const std::string name = it.next().captured(1).toStdString();
+            into->insert(name);
+            if (optional) optionalInto->insert(name);
+        }
         const qsizetype open = line.indexOf("[{"), close = line.indexOf("}");
         if (lead == 6 && line.contains("\"dense_top_k\"") && open >= 0 && close > open)
             for (auto it = word.globalMatch(line.mid(open, close - open)); it.hasNext();)

@@ -25,10 +25,22 @@ std::set<std::string> keysOf(const json& j) {
     return keys;
 }
 
-// The documented keys less the three that `ssmlens-cli reduce` adds around toJson (the prompt and the schedule).
-std::set<std::string> documentedTraceKeys() {
-    std::set<std::string> keys = testing::traceFormatNames().top;
+// The documented keys less the three that `ssmlens-cli reduce` adds around toJson (the prompt and the schedule),
+// and less the optional ones unless `withOptional`.
+std::set<std::string> documentedTraceKeys(bool withOptional) {
+    const testing::TraceFormatNames doc = testing::traceFormatNames();
+    std::set<std::string> keys = doc.top;
     for (const char* added : {"prompt_ids", "prompt_pieces", "schedule"}) keys.erase(added);
+    if (!withOptional)
+        for (const std::string& k : doc.optionalTop) keys.erase(k);
+    return keys;
+}
+
+std::set<std::string> documentedLayerKeys(bool withOptional) {
+    const testing::TraceFormatNames doc = testing::traceFormatNames();
+    std::set<std::string> keys = doc.layer;
+    if (!withOptional)
+        for (const std::string& k : doc.optionalLayer) keys.erase(k);
     return keys;
 }
 
@@ -52,6 +64,8 @@ private slots:
         const testing::TraceFormatNames doc = testing::traceFormatNames();
         QVERIFY(doc.top.count("format") && doc.top.count("layers") && doc.top.count("kl_divergence"));
         QVERIFY(doc.layer.count("fate") && doc.layer.count("similar_pairs"));
+        QVERIFY(doc.optionalTop.count("attribution_dense") && doc.optionalLayer.count("attention_received"));
+        QVERIFY(!doc.optionalTop.count("kl_divergence"));
         QVERIFY(doc.candidate == (std::set<std::string>{"id", "piece", "probability"}));
     }
 
@@ -68,7 +82,7 @@ private slots:
         const ReductionRunResult run = runReduction(model, ids, twoAnchors(parseMethodName(method.toStdString())), nullptr);
         const json j = run.trace.toJson();
 
-        QVERIFY(keysOf(j) == documentedTraceKeys());
+        QVERIFY(keysOf(j) == documentedTraceKeys(false));
         QCOMPARE(j["format"].get<std::string>(), std::string("ssmlens-token-trace"));
         QCOMPARE(j["version"].get<int>(), 1);
         const int64_t n = j["length"].get<int64_t>();
@@ -78,7 +92,7 @@ private slots:
         QCOMPARE(int64_t(j["layers"].size()), config_.nLayer);
         for (size_t l = 0; l < j["layers"].size(); ++l) {
             const json& layer = j["layers"][l];
-            QVERIFY(keysOf(layer) == doc.layer);
+            QVERIFY(keysOf(layer) == documentedLayerKeys(false));
             QCOMPARE(layer["layer"].get<int64_t>(), int64_t(l));
             const bool anchor = layer["anchor"].get<bool>();
             QCOMPARE(anchor, l <= 1);
@@ -145,6 +159,16 @@ private slots:
             }
         }
         QVERIFY(j["kl_divergence"].get<double>() >= 0);
+
+        // The fields written only when asked for (--attention): documented, and written once filled.
+        QVERIFY(!testing::traceFormatNames().optionalTop.empty() && !testing::traceFormatNames().optionalLayer.empty());
+        TokenTrace withAttention = run.trace;
+        withAttention.attributionDense.assign(size_t(n), 1.0f / float(n));
+        withAttention.attributionReduced.assign(size_t(n), 1.0f / float(n));
+        for (LayerTrace& l : withAttention.layers) l.attentionReceived.assign(size_t(n), 0.5f);
+        const json all = withAttention.toJson();
+        QVERIFY(keysOf(all) == documentedTraceKeys(true));
+        for (const json& layer : all["layers"]) QVERIFY(keysOf(layer) == documentedLayerKeys(true));
     }
 
     void missingValuesAreNull() {
