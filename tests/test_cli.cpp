@@ -335,6 +335,11 @@ private slots:
         auto j = nlohmann::json::parse(in);
         QVERIFY(j["prefill"][0]["ms"].get<double>() > 0);
         QVERIFY(j["decode"][0]["tokens_per_s"].get<double>() > 0);
+        // The CPU has the aten decode path only: one row, named, with the greedy loop timed too.
+        QCOMPARE(j["decode"].size(), size_t(1));
+        QCOMPARE(j["decode"][0]["path"].get<std::string>(), std::string("aten"));
+        QVERIFY(j["decode"][0]["greedy_tokens_per_s"].get<double>() > 0);
+        QVERIFY2(r.out.contains("| fp32 | 1 | aten | "), qPrintable(r.out));
     }
 
     void benchReduceRunsOnTheCpu() {
@@ -366,6 +371,16 @@ private slots:
         QTest::newRow("unknown size") << QStringList{"bench", "--size", "9b"} << "unknown model size";
         QTest::newRow("unknown products path") << QStringList{"bench-reduce", "--products", "gpu"}
                                                << "unknown best-match products path \"gpu\"";
+        QTest::newRow("unknown decode path") << QStringList{"bench", "--decode-paths", "aten,graphs"}
+                                             << "unknown decode path \"graphs\"";
+        QTest::newRow("graph decode on the CPU")
+            << QStringList{"bench", "--lengths", "8", "--batches", "1", "--dtypes", "fp32", "--decode-paths", "graph"}
+            << "decode path graph is not available";
+        QTest::newRow("generate on a path the CPU lacks")
+            << QStringList{"generate", "--model", hf_, "--ids", "1,2", "--decode-path", "fused"}
+            << "the fused decode path needs the model on a CUDA device";
+        QTest::newRow("check-decode on the CPU") << QStringList{"check-decode", "--device", "cpu"}
+                                                 << "the fused decode path is not available";
     }
     void badInputIsAClearError() {
         QFETCH(QStringList, args);

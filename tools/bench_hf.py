@@ -109,9 +109,12 @@ def index_ours(data):
             continue
     for e in data.get("decode", []) or []:
         try:
-            dec[(str(e["dtype"]), int(e["batch"]))] = e
+            key = (str(e["dtype"]), int(e["batch"]))
         except (KeyError, TypeError, ValueError):
             continue
+        # Several decode paths per batch (aten, fused, graph): keep the one generation uses on a GPU.
+        if key not in dec or e.get("path") == "graph":
+            dec[key] = e
     return pre, dec
 
 

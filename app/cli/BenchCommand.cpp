@@ -26,6 +26,8 @@ int runBench(const Args& raw) {
         {"repeats", "N", "timed runs per measurement, median reported (default 3)"},
         {"warmup", "N", "untimed runs first (default 1)"},
         {"prefill-only", "", "time the prefill alone (no fp32-logits copy, matmul-only, decode): for profilers"},
+        {"decode-only", "", "time decode alone (no prefill measurements)"},
+        {"decode-paths", "P,..", "aten, fused, graph: decode paths timed side by side (default: all the device has)"},
         {"json", "FILE", "also write the results as JSON"}};
     CliArgs args(raw, specs);
     if (args.helpRequested()) {
@@ -64,6 +66,10 @@ int runBench(const Args& raw) {
     s.repeats = static_cast<int>(args.getInt("repeats", 3));
     s.warmup = static_cast<int>(args.getInt("warmup", 1));
     s.prefillOnly = args.has("prefill-only");
+    s.decodeOnly = args.has("decode-only");
+    if (s.prefillOnly && s.decodeOnly) throw Error("--prefill-only and --decode-only exclude each other");
+    if (args.has("decode-paths"))
+        for (const auto& p : splitList(args.get("decode-paths"))) s.decodePaths.push_back(parseDecodePath(p));
     s.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
     BenchReport report = runModelBenchmark(s);
     std::printf("%s", report.table().c_str());
@@ -206,6 +212,47 @@ int runCheckReduce(const Args& raw) {
                     cases.end());
     const auto results = runReductionKernelCheck(s, cases);
     std::printf("%s", reductionCheckTable(results, s).c_str());
+    for (const auto& r : results)
+        if (!r.passed) return 1;
+    return 0;
+}
+
+}  // namespace ssmlens::cli
+
+#include "core/bench/DecodeCheck.h"
+
+namespace ssmlens::cli {
+
+int runCheckDecode(const Args& raw) {
+    const std::vector<OptionSpec> specs = {
+        {"device", "D", "cuda (default) or cuda:N"},
+        {"paths", "P,..", "paths checked against aten: fused, graph (default both)"},
+        {"cases", "TEXT", "only the cases whose name contains TEXT (e.g. \"130m\")"}};
+    CliArgs args(raw, specs);
+    if (args.helpRequested()) {
+        std::printf("%s", helpText("ssmlens-cli check-decode [--device cuda] [--paths fused,graph] [--cases TEXT]",
+                                   "Decodes the same tokens on the fused and graph paths and on the ATen path, on "
+                                   "random models of several shapes and dtypes, and compares their logits, states "
+                                   "and greedy tokens. Exits 1 when a case fails.",
+                                   specs)
+                              .c_str());
+        return 0;
+    }
+    DecodeCheckSettings s;
+    s.device = deviceFrom(args, "cuda");
+    if (args.has("paths"))
+        for (const auto& p : splitList(args.get("paths"))) s.paths.push_back(parseDecodePath(p));
+    s.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
+    std::vector<DecodeCheckCase> cases = defaultDecodeCheckCases();
+    if (args.has("cases")) {
+        const std::string text = args.get("cases");
+        cases.erase(std::remove_if(cases.begin(), cases.end(),
+                                   [&](const DecodeCheckCase& c) { return c.name.find(text) == std::string::npos; }),
+                    cases.end());
+        if (cases.empty()) throw Error("--cases: no case name contains \"" + text + "\"");
+    }
+    const auto results = runDecodeCheck(s, cases);
+    std::printf("%s", decodeCheckTable(results, s).c_str());
     for (const auto& r : results)
         if (!r.passed) return 1;
     return 0;

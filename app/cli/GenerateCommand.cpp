@@ -20,6 +20,7 @@ int runGenerate(const Args& raw) {
              {"top-p", "P", "sample from the smallest set whose probability reaches P (1 = all)"},
              {"seed", "S", "random seed for sampling (default 0)"},
              {"stop-at-eos", "", "stop after the end-of-text token"},
+             {"decode-path", "P", "aten, fused or graph (default: graph on a GPU, aten on the CPU)"},
              {"json", "", "print {\"ids\": [prompt and new ids], \"text\": ...} at the end instead of streaming"}})
         specs.push_back(s);
     CliArgs args(raw, specs);
@@ -42,6 +43,10 @@ int runGenerate(const Args& raw) {
     o.topP = args.getDouble("top-p", 1.0);
     o.seed = static_cast<uint64_t>(args.getInt("seed", 0));
     if (args.has("stop-at-eos")) o.eosId = tok ? tok->eosId() : model.config().eosId;
+    if (args.has("decode-path")) {
+        o.decodePath = parseDecodePath(args.get("decode-path"));
+        Decoder check(model, *o.decodePath);  // throws now, with the reason, when the path cannot run here
+    }
     const bool json = args.has("json");
     std::vector<int64_t> produced;
     std::string printed;

@@ -46,6 +46,8 @@ const std::vector<Command>& commands() {
          runCheckReduce},
         {"check-device", "kernels against ATen on a device; forward pass and reduction against the CPU (GPU)",
          runCheckDevice},
+        {"check-decode", "fused and graph decode paths against the ATen path: logits, states, greedy tokens (GPU)",
+         runCheckDecode},
         {"train-tokenizer", "train a sentencepiece tokenizer (byte fallback) on text files", runTrainTokenizer},
         {"encode-corpus", "tokenize text files into one .npy of ids for training", runEncodeCorpus},
         {"train", "train a Mamba-2 model from scratch (AdamW, cosine, bf16 on GPU; resumable)", runTrain},

@@ -1,5 +1,6 @@
 #include "core/bench/ModelBenchmark.h"
 
+#include <chrono>
 #include <cstdio>
 #include <sstream>
 
@@ -66,8 +67,17 @@ BenchReport runModelBenchmark(const BenchSettings& s) {
     for (at::ScalarType dtype : s.dtypes) {
         if (dtype == at::kHalf && s.device.is_cpu()) throw Error("fp16 is not available on the CPU; use fp32 or bf16");
         Mamba2Model model(config, randomMamba2Weights(config, 1, dtype, s.device));
+        std::vector<DecodePath> paths = s.decodePaths;
+        if (paths.empty()) {
+            for (DecodePath p : {DecodePath::Aten, DecodePath::Fused, DecodePath::CudaGraph})
+                if (decodePathAvailable(model, p)) paths.push_back(p);
+        }
+        for (DecodePath p : paths)
+            if (!decodePathAvailable(model, p))
+                throw Error(std::string("decode path ") + decodePathName(p) + " is not available on " +
+                            deviceDescription(s.device) + " (the fused paths need a CUDA build and a GPU)");
         for (int64_t batch : s.batches) {
-            for (int64_t length : s.lengths) {
+            for (int64_t length : s.decodeOnly ? std::vector<int64_t>{} : s.lengths) {
                 PrefillMeasurement r;
                 r.dtype = dtypeName(dtype);
                 r.batch = batch;
@@ -96,28 +106,46 @@ BenchReport runModelBenchmark(const BenchSettings& s) {
                     (r.error.empty() ? std::to_string(r.ms) + " ms" : r.error));
             }
             if (s.prefillOnly) continue;
-            // Decode: a short prefill, then single-token steps from the cache.
-            DecodeMeasurement d;
-            d.dtype = dtypeName(dtype);
-            d.batch = batch;
+            // Decode: a short prefill, then single-token steps from its state, on each path in turn.
             at::Tensor prompt = at::randint(config.vocabSize, {batch, 16}, at::kLong);
             InferenceCache cache;
             ForwardOptions f;
             f.cache = &cache;
             f.logitsAt = LogitsAt::None;
             model.forward(prompt, f);
-            at::Tensor next = at::randint(config.vocabSize, {batch}, at::kLong).to(s.device);
+            const at::Tensor first = at::randint(config.vocabSize, {batch}, at::kLong);
             const int64_t steps = std::max<int64_t>(1, s.decodeTokens);
-            // Warm-up runs too: the first steps pay for the state buffers and the library's first use of the
-            // one-row product shapes (tens of ms on a GPU), which would otherwise be spread over the tokens.
-            double total = medianMilliseconds(
-                s.device, [&] { for (int64_t i = 0; i < steps; ++i) model.step(next, cache); }, s.warmup,
-                std::max(1, s.repeats));
-            d.msPerToken = total / steps;
-            d.tokensPerSecond = batch * 1000.0 / d.msPerToken;
-            report.decode.push_back(d);
-            say("decode " + d.dtype + " batch " + std::to_string(batch) + ": " + std::to_string(d.tokensPerSecond) +
-                " tokens/s");
+            for (DecodePath path : paths) {
+                DecodeMeasurement d;
+                d.dtype = dtypeName(dtype);
+                d.path = decodePathName(path);
+                d.batch = batch;
+                Decoder decoder(model, path);
+                synchronizeDevice(s.device);
+                const auto t0 = std::chrono::steady_clock::now();
+                decoder.start(cache);
+                synchronizeDevice(s.device);
+                d.startMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+                // Warm-up runs too: the first steps pay for the library's first use of the one-row product shapes
+                // (tens of ms on a GPU), which would otherwise be spread over the tokens.
+                const double queued = medianMilliseconds(
+                    s.device, [&] { for (int64_t i = 0; i < steps; ++i) decoder.step(first); }, s.warmup,
+                    std::max(1, s.repeats));
+                d.msPerToken = queued / steps;
+                d.tokensPerSecond = batch * 1000.0 / d.msPerToken;
+                at::Tensor ids = first;
+                const double greedy = medianMilliseconds(
+                    s.device,
+                    [&] {
+                        for (int64_t i = 0; i < steps; ++i) ids = decoder.step(ids).argmax(-1).to(at::kCPU);
+                    },
+                    s.warmup, std::max(1, s.repeats));
+                d.greedyMsPerToken = greedy / steps;
+                d.greedyTokensPerSecond = batch * 1000.0 / d.greedyMsPerToken;
+                report.decode.push_back(d);
+                say("decode " + d.dtype + " batch " + std::to_string(batch) + " " + d.path + ": " +
+                    std::to_string(d.tokensPerSecond) + " tokens/s");
+            }
         }
     }
     return report;
@@ -132,35 +160,50 @@ nlohmann::json BenchReport::toJson() const {
                                 {"peak_mem_mb", p.peakMemoryMb}, {"error", p.error}});
     j["decode"] = nlohmann::json::array();
     for (const auto& d : decode)
-        j["decode"].push_back({{"dtype", d.dtype}, {"batch", d.batch}, {"ms_per_token", d.msPerToken},
-                               {"tokens_per_s", d.tokensPerSecond}});
+        j["decode"].push_back({{"dtype", d.dtype}, {"path", d.path}, {"batch", d.batch}, {"ms_per_token", d.msPerToken},
+                               {"tokens_per_s", d.tokensPerSecond}, {"greedy_ms_per_token", d.greedyMsPerToken},
+                               {"greedy_tokens_per_s", d.greedyTokensPerSecond}, {"start_ms", d.startMs}});
     return j;
 }
 
 std::string BenchReport::table() const {
     std::ostringstream o;
     char line[256];
-    o << "model " << size << " (" << config << ") on " << device << "\n\n";
-    o << "prefill ms: logits at every position in the model dtype (as transformers returns them); with fp32 "
-         "logits: the same plus ForwardResult's default fp32 copy; ratio = prefill ms / matmul-only ms\n\n";
-    o << "| dtype | batch | length | prefill ms | with fp32 logits ms | tokens/s | matmul-only ms | ratio | peak MiB |\n";
-    o << "|---|---|---|---|---|---|---|---|---|\n";
-    for (const auto& p : prefill) {
-        if (!p.error.empty()) {
-            std::snprintf(line, sizeof line, "| %s | %lld | %lld | %s | | | | | |\n", p.dtype.c_str(), (long long)p.batch,
-                          (long long)p.length, p.error.c_str());
-        } else {
-            std::snprintf(line, sizeof line, "| %s | %lld | %lld | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f |\n",
-                          p.dtype.c_str(), (long long)p.batch, (long long)p.length, p.ms, p.msFp32Logits,
-                          p.tokensPerSecond,
-                          p.matmulMs, p.matmulMs > 0 ? p.ms / p.matmulMs : 0.0, p.peakMemoryMb);
+    o << "model " << size << " (" << config << ") on " << device << "\n";
+    if (!prefill.empty()) {
+        o << "\nprefill ms: logits at every position in the model dtype (as transformers returns them); with fp32 "
+             "logits: the same plus ForwardResult's default fp32 copy; ratio = prefill ms / matmul-only ms\n\n";
+        o << "| dtype | batch | length | prefill ms | with fp32 logits ms | tokens/s | matmul-only ms | ratio | "
+             "peak MiB |\n";
+        o << "|---|---|---|---|---|---|---|---|---|\n";
+        for (const auto& p : prefill) {
+            if (!p.error.empty()) {
+                std::snprintf(line, sizeof line, "| %s | %lld | %lld | %s | | | | | |\n", p.dtype.c_str(),
+                              (long long)p.batch, (long long)p.length, p.error.c_str());
+            } else {
+                std::snprintf(line, sizeof line, "| %s | %lld | %lld | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f |\n",
+                              p.dtype.c_str(), (long long)p.batch, (long long)p.length, p.ms, p.msFp32Logits,
+                              p.tokensPerSecond, p.matmulMs, p.matmulMs > 0 ? p.ms / p.matmulMs : 0.0,
+                              p.peakMemoryMb);
+            }
+            o << line;
         }
-        o << line;
     }
-    o << "\n| dtype | batch | decode ms/token | tokens/s |\n|---|---|---|---|\n";
+    if (decode.empty()) return o.str();
+    o << "\ndecode: `path` aten = ATen operators per layer, fused = one mixer kernel per layer, graph = the whole "
+         "step as a CUDA graph (core/model/Decoder.h); `queued`: steps queued back to back, per step; `greedy`: each "
+         "step's argmax read back and fed in, as generation does; `x aten`: queued tokens/s against the aten row; "
+         "`start ms`: starting from the prefill (graph: capturing this batch size's graph)\n\n";
+    o << "| dtype | batch | path | queued ms/token | tokens/s | x aten | greedy ms/token | greedy tokens/s | "
+         "start ms |\n|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& d : decode) {
-        std::snprintf(line, sizeof line, "| %s | %lld | %.2f | %.1f |\n", d.dtype.c_str(), (long long)d.batch,
-                      d.msPerToken, d.tokensPerSecond);
+        char ratio[32] = "";
+        for (const auto& a : decode)
+            if (a.dtype == d.dtype && a.batch == d.batch && a.path == "aten" && a.tokensPerSecond > 0)
+                std::snprintf(ratio, sizeof ratio, "%.2fx", d.tokensPerSecond / a.tokensPerSecond);
+        std::snprintf(line, sizeof line, "| %s | %lld | %s | %.3f | %.1f | %s | %.3f | %.1f | %.1f |\n",
+                      d.dtype.c_str(), (long long)d.batch, d.path.c_str(), d.msPerToken, d.tokensPerSecond, ratio,
+                      d.greedyMsPerToken, d.greedyTokensPerSecond, d.startMs);
         o << line;
     }
     return o.str();

@@ -9,6 +9,8 @@
 #include <ATen/core/Tensor.h>
 #include <nlohmann/json_fwd.hpp>
 
+#include "core/model/Decoder.h"
+
 namespace ssmlens {
 
 struct BenchSettings {
@@ -21,6 +23,9 @@ struct BenchSettings {
     int warmup = 1;
     int repeats = 3;
     bool prefillOnly = false;  // only the model-dtype prefill (no fp32-logits copy, matmul-only, decode): for profilers
+    bool decodeOnly = false;   // only decode (no prefill measurements)
+    // Decode paths timed side by side (core/model/Decoder.h); empty: every path available on the device.
+    std::vector<DecodePath> decodePaths;
     std::function<void(const std::string&)> progress;  // one line per finished measurement
 };
 
@@ -32,9 +37,13 @@ struct PrefillMeasurement {
 };
 
 struct DecodeMeasurement {
-    std::string dtype;
+    std::string dtype, path;  // path: decodePathName()
     int64_t batch = 0;
+    // Steps queued back to back with the same ids, timed to the end of the last: the decoder's throughput.
     double msPerToken = 0, tokensPerSecond = 0;
+    // Greedy decoding: each step's argmax read back to the host and fed to the next step, as generation does.
+    double greedyMsPerToken = 0, greedyTokensPerSecond = 0;
+    double startMs = 0;  // Decoder::start after the prefill (for graphs: the capture of this batch size's graph)
 };
 
 struct BenchReport {

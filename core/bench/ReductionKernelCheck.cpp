@@ -230,9 +230,12 @@ ReductionCheckResult checkCase(const ReductionCheckCase& c, const ReductionCheck
         auto time = [&](const KernelPaths& paths) {
             return medianMilliseconds(s.device, [&] { (void)stepOn(paths); }, 2, s.repeats);
         };
+        KernelPaths kernelsCublasProducts;
+        kernelsCublasProducts.bestMatchProducts = BestMatchProducts::Cublas;
         r.atenMs = time(atenStep);
         r.kernelMs = time(kernels);
         r.kernelOwnProductsMs = time(kernelsOwnProducts);
+        r.kernelCublasProductsMs = time(kernelsCublasProducts);
     }
     return r;
 }
@@ -298,9 +301,10 @@ std::vector<ReductionCheckCase> defaultReductionCheckCases() {
         c.name += ", own products";
         cases.push_back(c);
     }
-    // One anchor step at the shapes of published sizes (d_model 768, 2048, 2560), the paper's ratio.
+    // One anchor step at the shapes of published sizes (d_model 768, 2048, 2560), the paper's ratio; the token
+    // counts of the first anchors at L 2048 and 8192 and the ones between.
     for (int64_t D : {768, 2048, 2560})
-        for (int64_t L : {2048, 8192}) {
+        for (int64_t L : {1024, 2048, 4096, 8192}) {
             ReductionCheckCase c;
             c.dtype = c10::kBFloat16;
             c.lengths = {L};
@@ -349,14 +353,14 @@ std::string reductionCheckTable(const std::vector<ReductionCheckResult>& results
                   passed, results.size(), nearTies, hidden, residual, importance, cosine, fraction);
     t += line;
     t += "| case | result | hidden | residual | importance | cosine | ATen ms | kernels ms | speedup | kernels ms, own "
-         "products |\n|---|---|---|---|---|---|---|---|---|---|\n";
+         "products | kernels ms, cuBLAS products |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& r : results) {
         if (r.passed && !r.nearTie && !r.c.timed) continue;  // the summary above covers the plain passes
-        std::string timing = "- | - | - | -";
+        std::string timing = "- | - | - | - | -";
         if (r.c.timed) {
             char tm[160];
-            std::snprintf(tm, sizeof tm, "%.3f | %.3f | %.1fx | %.3f", r.atenMs, r.kernelMs, r.atenMs / r.kernelMs,
-                          r.kernelOwnProductsMs);
+            std::snprintf(tm, sizeof tm, "%.3f | %.3f | %.1fx | %.3f | %.3f", r.atenMs, r.kernelMs,
+                          r.atenMs / r.kernelMs, r.kernelOwnProductsMs, r.kernelCublasProductsMs);
             timing = tm;
         }
         std::snprintf(line, sizeof line, "| %s | %s | %.1e | %.1e | %.1e | %.1e | %s |\n", r.c.name.c_str(),

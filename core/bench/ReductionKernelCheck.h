@@ -10,8 +10,9 @@
 // streams agree (bit for bit is expected: the merge sums are the same fp32 operations), or when the choices
 // differ only where two candidates are within fp32 rounding of each other (reported as a near tie).
 // Every accuracy case runs twice: best-match products on cuBLAS, and on the hand-written kernels.
-// Timing cases are one anchor step at the layer shapes of published sizes, ATen and kernels (wall clock, with
-// the device synchronized around each step).
+// Timing cases are one anchor step at the layer shapes of published sizes and token counts from 1024 to 8192, ATen
+// and kernels, the kernels with the best-match products by size, all on cuBLAS and all on the hand-written kernel
+// (wall clock, with the device synchronized around each step).
 #include <functional>
 #include <string>
 #include <vector>
@@ -45,6 +46,7 @@ struct ReductionCheckResult {
     double importanceDiff = 0, cosineDiff = 0, fractionDiff = 0;  // of the details, max abs (importance relative)
     double atenMs = 0, kernelMs = 0;  // wall time of one step, synchronized (timed cases; products by size)
     double kernelOwnProductsMs = 0;   // the same with all products on the hand-written kernels
+    double kernelCublasProductsMs = 0;  // and with all products on cuBLAS (which wins at which size: by-size's line)
 };
 
 struct ReductionCheckSettings {

@@ -47,8 +47,18 @@ __device__ __forceinline__ float roundTo(float v) {
     return static_cast<float>(static_cast<T>(v));
 }
 
-// Sum of v over the block (blockDim.x a multiple of 32, at most 1024); every thread gets the total.
-// Call at most once per kernel (it reuses one shared buffer).
+// The conv's SiLU as the ATen path computes it in the model dtype T: the conv sum rounded to T, its SiLU
+// computed in fp32 and rounded to T again (identity for float). Shared by the prefill's conv kernels and the
+// decode step's kernel, so a decoded token's conv output equals the prefill's at the same position.
+template <typename T>
+__device__ __forceinline__ float convSiluRounded(float acc) {
+    acc = roundTo<T>(acc);
+    return roundTo<T>(acc / (1.f + expf(-acc)));
+}
+
+// Sum of v over the block (blockDim.x a multiple of 32, at most 1024); every thread gets the total, summed in
+// the same order on every run. It reuses one shared buffer: a kernel that calls it twice needs a
+// __syncthreads() between the two calls.
 __device__ __forceinline__ float blockSum(float v) {
     __shared__ float warpSums[32];
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
@@ -62,6 +72,16 @@ __device__ __forceinline__ float blockSum(float v) {
     }
     __syncthreads();
     return warpSums[0];
+}
+
+// The time step of one head: softplus(raw + bias) (at::softplus with beta 1 and threshold 20), clamped to
+// [lo, hi] when clamp is set. Shared by the prefill's time-step kernel and the decode step's kernel, so both
+// give the same dt for the same input.
+__device__ __forceinline__ float timeStep(float raw, float bias, bool clamp, float lo, float hi) {
+    float v = raw + bias;
+    v = v > 20.f ? v : log1pf(expf(v));
+    if (clamp) v = v < lo ? lo : (v > hi ? hi : v);
+    return v;
 }
 
 }  // namespace ssmlens::fused::detail

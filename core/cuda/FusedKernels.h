@@ -62,4 +62,32 @@ std::pair<at::Tensor, at::Tensor> ssdChunkedTensorCores(const at::Tensor& x, con
                                                         at::ScalarType operandType, int64_t chunkLength = 0,
                                                         const at::Tensor& skip = {});
 
+// The weights and shape of one mixer for mixerStep. Tensors as in core/model/Mamba2Weights.h: convWeight
+// [C, 1, K] and convBias [C] (or undefined) and normWeight [Di] in the model dtype; dtBias, aLog [H] and d
+// ([H] or [Di]) fp32. C = Di + 2 * groups * dState, Di = heads * headdim.
+struct MixerStepWeights {
+    at::Tensor convWeight, convBias, dtBias, aLog, d, normWeight;
+    int64_t heads = 0, headdim = 0, groups = 0, dState = 0;
+    bool clampDt = false;
+    double dtMin = 0, dtMax = 0, normEps = 0;
+};
+
+// Whether mixerStep takes this shape and dtype (fp32, bf16 or fp16; every published Mamba-2 does).
+bool mixerStepSupported(const MixerStepWeights& w, at::ScalarType modelType);
+
+// One decode step of a mixer after its in_proj, in one launch (core/cuda/FusedStep.cu): the conv state shift,
+// the causal conv + SiLU of the new input, the time step, the SSM state update and its output, the skip term,
+// and the gated group RMSNorm. It computes what core/model/Mamba2Mixer.cpp's ATen step computes, with the same
+// roundings (the conv rounded to the model dtype once, as the prefill's conv is); only the order of three fp32
+// sums (the conv's taps, y over the state, the norm's sum of squares) differs. The conv sums in the order of the
+// prefill's conv kernel, so a decoded token's conv output equals the prefill's at that position.
+// zxbcdt: [B, 2 Di + 2 G N + H] in the model dtype (in_proj's output: z, x, B, C, dt), last dimension
+// contiguous. convState: [B, C, K - 1] in the model dtype and ssmState: [B, H, P, N] fp32, both contiguous,
+// are advanced in place. sync: int32 [B * groups], zeros when made; the kernel leaves it at zero (its blocks
+// count themselves there to find the last one of each group, which shifts the group's shared conv channels
+// and applies the norm). Returns the gated norm's output [B, Di] in the model dtype (out_proj's input).
+// Allocates only its output and scratch, through the caching allocator: CUDA graphs can capture it.
+at::Tensor mixerStep(const at::Tensor& zxbcdt, at::Tensor& convState, at::Tensor& ssmState,
+                     const MixerStepWeights& w, at::Tensor& sync);
+
 }  // namespace ssmlens::fused

@@ -18,10 +18,7 @@ __global__ void timeStepsKernel(const t_t* __restrict__ raw, RowView rv, const f
     if (i < H) A[i] = -expf(aLog[i]);
     if (i >= total) return;
     const int64_t row = i / H, h = i % H;
-    float v = static_cast<float>(raw[rv.at(row, h)]) + bias[h];
-    v = v > 20.f ? v : log1pf(expf(v));  // at::softplus with beta 1, threshold 20
-    if (clamp) v = v < lo ? lo : (v > hi ? hi : v);
-    dt[i] = v;
+    dt[i] = detail::timeStep(static_cast<float>(raw[rv.at(row, h)]), bias[h], clamp, lo, hi);
 }
 
 // out[row, c] = silu(bias[c] + sum_k w[c, k] * x[row - K + 1 + k, c]), zero input before each sequence's start.
@@ -39,8 +36,7 @@ __global__ void causalConvSiluKernel(const x_t* __restrict__ x, RowView xv, cons
         const int64_t back = K - 1 - k;  // steps into the past
         if (l >= back) acc += static_cast<float>(w[c * K + k]) * static_cast<float>(x[xv.at(row - back, c)]);
     }
-    acc = detail::roundTo<x_t>(acc);
-    out[i] = static_cast<o_t>(detail::roundTo<x_t>(acc / (1.f + expf(-acc))));
+    out[i] = static_cast<o_t>(detail::convSiluRounded<x_t>(acc));
 }
 
 // The common case K = 4 (every published Mamba-2): one thread per channel and run of kConvRows positions, the
@@ -72,8 +68,7 @@ __global__ void causalConv4SiluKernel(const x_t* __restrict__ x, int64_t sb, int
         acc += w1 * x1;
         acc += w2 * x2;
         acc += w3 * x3;
-        acc = detail::roundTo<x_t>(acc);
-        o[l * C] = static_cast<o_t>(detail::roundTo<x_t>(acc / (1.f + expf(-acc))));
+        o[l * C] = static_cast<o_t>(detail::convSiluRounded<x_t>(acc));
         x0 = x1;
         x1 = x2;
         x2 = x3;

@@ -1,5 +1,7 @@
 #include "core/model/Generation.h"
 
+#include <memory>
+
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -29,6 +31,12 @@ int64_t sampleToken(const at::Tensor& logitsIn, const SamplingOptions& o, at::Ge
     return at::multinomial(probs, 1, false, gen).item<int64_t>();
 }
 
+int64_t pickToken(const at::Tensor& logits, const SamplingOptions& o, at::Generator& gen) {
+    // argmax returns the first of equal maxima on every device, as sampleToken's lowest-id rule.
+    if (o.greedy || o.temperature <= 0.0) return logits.argmax().item<int64_t>();
+    return sampleToken(logits, o, gen);
+}
+
 std::vector<int64_t> generate(const Mamba2Model& model, const std::vector<int64_t>& prompt, const SamplingOptions& o,
                               const std::function<bool(int64_t)>& onToken, LayerHook* prefillHook) {
     if (prompt.empty()) throw Error("generation needs a prompt of at least one token");
@@ -41,12 +49,17 @@ std::vector<int64_t> generate(const Mamba2Model& model, const std::vector<int64_
     at::Tensor ids = at::tensor(prompt, at::kLong).view({1, -1});
     at::Tensor logits = model.forward(ids, f).logits[0];
     std::vector<int64_t> out;
+    std::unique_ptr<Decoder> decoder;  // made once the prompt's first token is out (a graph capture takes a while)
     for (int64_t i = 0; i < o.maxNewTokens; ++i) {
-        const int64_t next = sampleToken(logits, o, gen);
+        const int64_t next = pickToken(logits, o, gen);
         out.push_back(next);
         if (onToken && !onToken(next)) break;
         if (next == o.eosId || i + 1 == o.maxNewTokens) break;
-        logits = model.step(at::tensor(std::vector<int64_t>{next}, at::kLong), cache)[0];
+        if (!decoder) {
+            decoder = std::make_unique<Decoder>(model, o.decodePath.value_or(fastestDecodePath(model)));
+            decoder->start(cache);
+        }
+        logits = decoder->step(at::tensor(std::vector<int64_t>{next}, at::kLong))[0];
     }
     return out;
 }

@@ -3,10 +3,12 @@
 // streamed to a callback as they are produced.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
 
+#include "core/model/Decoder.h"
 #include "core/model/Mamba2Model.h"
 
 namespace ssmlens {
@@ -19,11 +21,19 @@ struct SamplingOptions {
     uint64_t seed = 0;
     int64_t maxNewTokens = 32;
     int64_t eosId = -1;    // stop after producing this id (-1 = never)
+    // How the tokens after the prompt are decoded (core/model/Decoder.h); unset: the fastest path available
+    // (CUDA graphs on a GPU). Every path gives the same tokens but where fp32 sums in another order decide a near
+    // tie (`ssmlens-cli check-decode`).
+    std::optional<DecodePath> decodePath;
 };
 
 // Picks the next token from logits [V]. temperature/top-k/top-p are applied in that order; ties in greedy
 // selection go to the lowest id.
 int64_t sampleToken(const at::Tensor& logits, const SamplingOptions& options, at::Generator& generator);
+
+// Picks the next token from logits [V] on any device. Greedy picks on the device (the argmax read back, not
+// the logits), with sampleToken's tie rule; sampling copies the logits to the host for sampleToken.
+int64_t pickToken(const at::Tensor& logits, const SamplingOptions& options, at::Generator& generator);
 
 // Returns the new ids (not the prompt). `onToken` sees each id as it is produced; returning false stops.
 // `prefillHook` (optional) runs during the prompt's prefill, e.g. token reduction.

@@ -13,6 +13,9 @@ struct LayerState {
 
 struct InferenceCache {
     std::vector<LayerState> layers;
+    // Scratch of the fused decode step (mixerStepFused): int32 [B * ngroups] zeros, which its kernel leaves at
+    // zero; made by Mamba2Model::step on first use.
+    at::Tensor stepSync;
     bool empty() const { return layers.empty(); }
 };
 

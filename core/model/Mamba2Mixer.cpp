@@ -6,6 +6,7 @@
 
 #include <ATen/ATen.h>
 
+#include "core/Error.h"
 #include "core/model/CausalConv.h"
 #include "core/model/SsdScan.h"
 
@@ -99,6 +100,36 @@ at::Tensor outProjection(const Mamba2LayerWeights& w, const at::Tensor& y) {
     return w.outProjBias.defined() ? at::linear(y, w.outProj, w.outProjBias) : at::linear(y, w.outProj);
 }
 
+// Zeros for a state that has none yet (decoding without a prefill).
+void startStateIfEmpty(const Mamba2Config& c, LayerState& state, const at::Tensor& u) {
+    if (state.conv.defined()) return;
+    const int64_t B = u.size(0);
+    state.conv = at::zeros({B, c.convDim(), c.dConv - 1}, u.options());
+    state.ssm = at::zeros({B, c.nHeads(), c.headdim, c.dState}, u.options().dtype(at::kFloat));
+}
+
+#ifdef SSMLENS_FUSED_CUDA
+fused::MixerStepWeights fusedStepWeights(const Mamba2Config& c, const Mamba2LayerWeights& w) {
+    fused::MixerStepWeights s;
+    s.convWeight = w.convWeight;
+    s.convBias = w.convBias;
+    s.dtBias = w.dtBias;
+    s.aLog = w.aLog;
+    s.d = w.d;
+    s.normWeight = w.gatedNorm;
+    s.heads = c.nHeads();
+    s.headdim = c.headdim;
+    s.groups = c.ngroups;
+    s.dState = c.dState;
+    // The clamp of timeSteps() above.
+    s.clampDt = c.dtLimitMin > 0.0 || std::isfinite(c.dtLimitMax);
+    s.dtMin = c.dtLimitMin;
+    s.dtMax = std::isfinite(c.dtLimitMax) ? c.dtLimitMax : 1e30;
+    s.normEps = c.normEps;
+    return s;
+}
+#endif
+
 }  // namespace
 
 at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps) {
@@ -178,16 +209,16 @@ at::Tensor mixerPrefill(const Mamba2Config& c, const Mamba2LayerWeights& w, cons
 
 at::Tensor mixerStep(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& u, LayerState& state) {
     const int64_t B = u.size(0), K = c.dConv, H = c.nHeads(), P = c.headdim, G = c.ngroups, N = c.dState;
-    if (!state.conv.defined()) {
-        state.conv = at::zeros({B, c.convDim(), K - 1}, u.options());
-        state.ssm = at::zeros({B, H, P, N}, u.options().dtype(at::kFloat));
-    }
+    startStateIfEmpty(c, state, u);
     Projected p = inProjection(c, w, u);
     at::Tensor window = at::cat({state.conv, p.xBC.unsqueeze(-1)}, -1);  // [B, C, K]
     state.conv = window.narrow(-1, 1, K - 1).contiguous();
-    at::Tensor conv = (window * w.convWeight.squeeze(1)).sum(-1);
-    if (w.convBias.defined()) conv = conv + w.convBias;
-    at::Tensor xBC = at::silu(conv);
+    // Summed in fp32 and rounded to the model dtype once, then SiLU in the model dtype: what the prefill's conv
+    // (conv1d in the model dtype, or the fused conv kernel) computes at the same position. (Multiplying in the
+    // model dtype would round every product to it, bf16's 8 bits, and the sum once more.)
+    at::Tensor conv = (window.to(at::kFloat) * w.convWeight.squeeze(1).to(at::kFloat)).sum(-1);
+    if (w.convBias.defined()) conv = conv + w.convBias.to(at::kFloat);
+    at::Tensor xBC = at::silu(conv.to(p.xBC.scalar_type()));
     auto parts = at::split_with_sizes(xBC, {c.dInner(), G * N, G * N}, -1);
     at::Tensor x = parts[0].to(at::kFloat).view({B, H, P});
     at::Tensor Bh = parts[1].to(at::kFloat).view({B, G, N}).repeat_interleave(H / G, 1);  // [B,H,N]
@@ -198,6 +229,34 @@ at::Tensor mixerStep(const Mamba2Config& c, const Mamba2LayerWeights& w, const a
     state.ssm = state.ssm * dA + (x * dt.unsqueeze(-1)).unsqueeze(-1) * Bh.unsqueeze(2);
     at::Tensor y = at::matmul(state.ssm, Ch.unsqueeze(-1)).squeeze(-1);  // [B, H, P]
     return outProjection(w, skipGatedNorm(c, w, y, x, p.z));
+}
+
+bool fusedStepAvailable(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& u) {
+#ifdef SSMLENS_FUSED_CUDA
+    return fused::fusedAvailable(u) && fused::mixerStepSupported(fusedStepWeights(c, w), w.inProj.scalar_type());
+#else
+    (void)c, (void)w, (void)u;
+    return false;
+#endif
+}
+
+at::Tensor mixerStepFused(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& u, LayerState& state,
+                          at::Tensor& sync) {
+    if (!fusedStepAvailable(c, w, u))
+        throw Error("the fused decode step needs a CUDA tensor in fp32, bf16 or fp16 and a build with the CUDA kernels "
+                    "for this GPU");
+#ifdef SSMLENS_FUSED_CUDA
+    startStateIfEmpty(c, state, u);
+    // The kernel takes contiguous states (a prefill's final SSM state may be a strided view): made so once, in
+    // place of the cache's tensors, so later steps (and graphs) see the same storage.
+    if (!state.conv.is_contiguous()) state.conv = state.conv.contiguous();
+    if (!state.ssm.is_contiguous()) state.ssm = state.ssm.contiguous();
+    at::Tensor zxbcdt = w.inProjBias.defined() ? at::linear(u, w.inProj, w.inProjBias) : at::linear(u, w.inProj);
+    return outProjection(w, fused::mixerStep(zxbcdt, state.conv, state.ssm, fusedStepWeights(c, w), sync));
+#else
+    (void)state, (void)sync;
+    return {};
+#endif
 }
 
 }  // namespace ssmlens

@@ -27,7 +27,20 @@ at::Tensor mixerPrefill(const Mamba2Config& c, const Mamba2LayerWeights& w, cons
 at::Tensor paddingMask(const at::Tensor& lengths, int64_t L, const at::Device& device);
 
 // u: [B, D]. Advances `state` by one token and returns h [B, D]. An undefined state starts from zeros.
+// A chain of ATen operators (any device); the conv is summed in fp32 and rounded to the model dtype once, as
+// the prefill's conv is.
 at::Tensor mixerStep(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& u, LayerState& state);
+
+// Whether mixerStepFused can run this mixer for u (a CUDA tensor, a CUDA build with code for its GPU, a shape
+// and dtype the kernel takes).
+bool fusedStepAvailable(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& u);
+
+// mixerStep with everything between in_proj and out_proj in one CUDA kernel (core/cuda/FusedStep.cu): the same
+// roundings, only three fp32 sums in another order. `state` is advanced in place: its tensors keep their storage
+// (CUDA graphs replay the step on them). sync: int32 [B * ngroups] zeros on u's device, which the kernel leaves
+// at zero (InferenceCache::stepSync). Throws ssmlens::Error when !fusedStepAvailable.
+at::Tensor mixerStepFused(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& u, LayerState& state,
+                          at::Tensor& sync);
 
 // x * rsqrt(mean(x^2) + eps) * weight, computed in fp32, returned in weight's dtype.
 at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps);

@@ -103,17 +103,32 @@ ForwardResult Mamba2Model::forward(const at::Tensor& idsIn, const ForwardOptions
     return result;
 }
 
-at::Tensor Mamba2Model::step(const at::Tensor& idsIn, InferenceCache& cache) const {
+at::Tensor Mamba2Model::step(const at::Tensor& ids, InferenceCache& cache, StepKernels kernels) const {
+    if (ids.dim() != 1) throw Error("step expects ids of shape [batch]");
+    checkIds(ids);
+    return stepUnchecked(ids, cache, kernels);
+}
+
+bool Mamba2Model::fusedStep() const {
+    return !weights_.layers.empty() && fusedStepAvailable(config_, weights_.layers[0], weights_.layers[0].norm);
+}
+
+at::Tensor Mamba2Model::stepUnchecked(const at::Tensor& idsIn, InferenceCache& cache, StepKernels kernels) const {
     if (idsIn.dim() != 1) throw Error("step expects ids of shape [batch]");
-    checkIds(idsIn);
     if (cache.layers.size() != static_cast<size_t>(config_.nLayer)) cache.layers.assign(config_.nLayer, {});
     at::Tensor ids = idsIn.to(device());
+    if (kernels == StepKernels::Fused) {
+        const int64_t counters = ids.size(0) * config_.ngroups;
+        if (!cache.stepSync.defined() || cache.stepSync.numel() != counters || cache.stepSync.device() != device())
+            cache.stepSync = at::zeros({counters}, ids.options().dtype(at::kInt));
+    }
     at::Tensor residual = at::embedding(weights_.embedding, ids).to(at::kFloat);
     at::Tensor hidden;
     for (int64_t l = 0; l < config_.nLayer; ++l) {
         const Mamba2LayerWeights& w = weights_.layers[l];
         at::Tensor u = addAndNorm(l > 0 ? hidden : at::Tensor(), residual, w.norm, config_.normEps);
-        hidden = mixerStep(config_, w, u, cache.layers[l]);
+        hidden = kernels == StepKernels::Fused ? mixerStepFused(config_, w, u, cache.layers[l], cache.stepSync)
+                                               : mixerStep(config_, w, u, cache.layers[l]);
     }
     return head(hidden, residual);
 }

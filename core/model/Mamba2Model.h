@@ -17,6 +17,10 @@ namespace ssmlens {
 
 enum class LogitsAt { AllPositions, LastPosition, None };
 
+// How a decode step runs the mixers: ATen operators (any device; mixerStep), or one fused CUDA kernel between
+// in_proj and out_proj (mixerStepFused).
+enum class StepKernels { Aten, Fused };
+
 struct ForwardOptions {
     at::Tensor lengths;               // [B] int64; undefined = every sequence is full length
     LayerHook* hook = nullptr;        // called after every block
@@ -50,14 +54,22 @@ public:
 
     // ids: [B, L] int64 (any device). Throws ssmlens::Error for ids outside [0, vocab rows).
     ForwardResult forward(const at::Tensor& ids, const ForwardOptions& options = {}) const;
-    // ids: [B]. Returns logits [B, V] fp32 and advances the cache by one token.
-    at::Tensor step(const at::Tensor& ids, InferenceCache& cache) const;
+    // ids: [B]. Returns logits [B, V] fp32 and advances the cache by one token. kernels: how the mixers run
+    // (StepKernels::Fused needs fusedStep(); it advances the cache's tensors in place). Throws ssmlens::Error for
+    // ids outside [0, vocab rows).
+    at::Tensor step(const at::Tensor& ids, InferenceCache& cache, StepKernels kernels = StepKernels::Aten) const;
+    // step() without the range check of the ids, which reads them back from the device: for ids that were
+    // checked before they were copied there (a CUDA graph's capture allows no such read; core/model/Decoder.cpp).
+    at::Tensor stepUnchecked(const at::Tensor& ids, InferenceCache& cache, StepKernels kernels) const;
+    // Whether StepKernels::Fused can run this model (on its device and dtype).
+    bool fusedStep() const;
+    // Throws ssmlens::Error unless ids is int64 with every id in [0, vocab rows) (reads them to the host).
+    void checkIds(const at::Tensor& ids) const;
 
     // Logits from the final streams: RMSNorm_f(h + r) @ lm_head^T, fp32 (or in the model dtype).
     at::Tensor head(const at::Tensor& hidden, const at::Tensor& residual, bool modelDtype = false) const;
 
 private:
-    void checkIds(const at::Tensor& ids) const;
     Mamba2Config config_;
     Mamba2Weights weights_;
 };
