@@ -73,6 +73,28 @@ private slots:
         QVERIFY(at::equal(got, causalConvSiluAten(x, weight, bias)));
     }
 
+    // A decode step's conv of the newest position equals the prefill's conv1d at that position, in bf16 too: both
+    // sum in fp32 and round once (elements apart at all: a sum in another order flips a rounding, rarely). Rounding
+    // each product to bf16 first, as the step did before, moved a third of them (258 of 768 here).
+    void stepEqualsThePrefillAtItsPosition() {
+        at::manual_seed(11);
+        const int64_t B = 2, L = 9, C = 64, K = 4;
+        const at::Tensor x = slice(B, L, C).to(at::kBFloat16);
+        const at::Tensor weight = at::randn({C, 1, K}).to(at::kBFloat16), bias = at::randn({C}).to(at::kBFloat16);
+        const at::Tensor prefill = causalConvSiluAten(x, weight, bias);  // [B, L, C] fp32 of bf16 values
+        int64_t apart = 0, total = 0;
+        for (int64_t t = K - 1; t < L; ++t) {
+            const at::Tensor window = x.narrow(1, t - K + 1, K).transpose(1, 2);  // [B, C, K], oldest first
+            const at::Tensor step = causalConvSiluStep(window, weight, bias);
+            QCOMPARE(step.scalar_type(), at::kBFloat16);
+            const at::Tensor want = prefill.select(1, t);
+            QVERIFY(testing::relativeError(step, want) <= 1.0 / 128);  // at most one bf16 rounding apart
+            apart += (step.to(at::kFloat) != want).sum().item<int64_t>();
+            total += want.numel();
+        }
+        QVERIFY2(apart * 100 <= total, qPrintable(QString("%1 of %2 apart").arg(apart).arg(total)));
+    }
+
     void gradientsFlowUnderAutograd() {
         // The trainer runs the mixer under autograd: the loop has no backward, so ATen's conv1d must run.
         at::manual_seed(5);

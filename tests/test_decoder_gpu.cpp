@@ -50,25 +50,34 @@ private slots:
             QVERIFY2(r.passed, qPrintable(QString::fromStdString(r.name + " / " + r.path + ": " + r.note)));
     }
 
-    // A replay runs the kernels the eager fused path launches, on the same inputs: the same bits.
+    // A replay runs the kernels the eager fused path launches, on the same inputs: the same numbers (the same
+    // bits, unless cuBLAS picks another algorithm for the capture's stream; fp32, so that such a difference stays
+    // at fp32 rounding instead of flipping bf16 roundings).
     void graphReplaysTheFusedStep() {
         Mamba2Config c = namedMamba2Config("130m");
         c.nLayer = 3;
-        Mamba2Model m = cudaModel(c, 2, at::kBFloat16);
+        Mamba2Model m = cudaModel(c, 2);
         const InferenceCache cache = prefill(m, testing::randomIds(2, 11, c.vocabSize, 3));
         Decoder fused(m, DecodePath::Fused), graph(m, DecodePath::CudaGraph);
         fused.start(cache);
         graph.start(cache);
         at::Tensor ids = at::tensor(std::vector<int64_t>{7, 19712});
+        bool bitwise = true;
         for (int t = 0; t < 6; ++t) {
             const at::Tensor want = fused.step(ids).clone();
-            QVERIFY2(graph.step(ids).equal(want), qPrintable(QString("step %1").arg(t)));
+            const at::Tensor& got = graph.step(ids);
+            bitwise = bitwise && got.equal(want);
+            const double err = testing::relativeError(got, want);
+            QVERIFY2(err < testing::kReorderedFp32Relative, qPrintable(QString("step %1: %2").arg(t).arg(err)));
             ids = want.argmax(-1).to(at::kCPU);
         }
         for (size_t l = 0; l < cache.layers.size(); ++l) {
-            QVERIFY(graph.state().layers[l].ssm.equal(fused.state().layers[l].ssm));
-            QVERIFY(graph.state().layers[l].conv.equal(fused.state().layers[l].conv));
+            QVERIFY(testing::relativeError(graph.state().layers[l].ssm, fused.state().layers[l].ssm) <
+                    testing::kReorderedFp32Relative);
+            QVERIFY(testing::relativeError(graph.state().layers[l].conv, fused.state().layers[l].conv) <
+                    testing::kReorderedFp32Relative);
         }
+        qInfo("graph replays against the eager fused step: %s", bitwise ? "bit for bit" : "within fp32 rounding");
     }
 
     // One graph per batch size, captured on its first start and replayed on every later one, each time from the

@@ -61,6 +61,15 @@ cat >"$stubs/c10/cuda/CUDAException.h" <<'H'
 #define C10_CUDA_KERNEL_LAUNCH_CHECK() do {} while (0)
 #define C10_CUDA_CHECK(expr) do { (void)(expr); } while (0)
 H
+cat >"$stubs/c10/cuda/CUDAFunctions.h" <<'H'
+#pragma once
+#include <c10/core/Device.h>
+namespace c10::cuda {
+c10::DeviceIndex device_count() noexcept;
+c10::DeviceIndex current_device();
+void device_synchronize();
+}
+H
 cat >"$stubs/c10/cuda/CUDAGraphsC10Utils.h" <<'H'
 #pragma once
 #include <utility>

@@ -1,6 +1,7 @@
 #include "core/cuda/CapturedGraph.h"
 
 #include <ATen/cuda/CUDAGraph.h>
+#include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 
@@ -40,7 +41,15 @@ CapturedGraph::CapturedGraph(const c10::Device& device, const std::function<void
     }
 }
 
-CapturedGraph::~CapturedGraph() = default;
+CapturedGraph::~CapturedGraph() {
+    // Replays still queued use the graph's memory, which its destruction hands back: let them finish first.
+    try {
+        c10::cuda::CUDAGuard deviceGuard(impl_->device);
+        c10::cuda::device_synchronize();
+    } catch (...) {
+        // A failed device leaves nothing to wait for; a destructor must not throw.
+    }
+}
 
 void CapturedGraph::replay() {
     c10::cuda::CUDAGuard deviceGuard(impl_->device);

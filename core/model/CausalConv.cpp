@@ -32,6 +32,13 @@ at::Tensor causalConvSiluAten(const at::Tensor& xBC, const at::Tensor& weight, c
     return at::silu(conv).transpose(1, 2).to(at::kFloat);
 }
 
+at::Tensor causalConvSiluStep(const at::Tensor& window, const at::Tensor& weight, const at::Tensor& bias) {
+    // In fp32: multiplying in the model dtype would round every product to it (bf16's 8 bits), and the sum again.
+    at::Tensor conv = (window.to(at::kFloat) * weight.squeeze(1).to(at::kFloat)).sum(-1);  // [B, C]
+    if (bias.defined()) conv = conv + bias.to(at::kFloat);
+    return at::silu(conv.to(window.scalar_type()));
+}
+
 at::Tensor causalConvSilu(const at::Tensor& xBC, const at::Tensor& weight, const at::Tensor& bias) {
     if (!handWrittenApplies(xBC, weight, bias)) return causalConvSiluAten(xBC, weight, bias);
     const int64_t B = xBC.size(0), L = xBC.size(1), C = xBC.size(2), K = weight.size(2);

@@ -17,4 +17,10 @@ at::Tensor causalConvSilu(const at::Tensor& xBC, const at::Tensor& weight, const
 // The same through ATen's conv1d, for every dtype and device (and the reference the tests compare with).
 at::Tensor causalConvSiluAten(const at::Tensor& xBC, const at::Tensor& weight, const at::Tensor& bias);
 
+// The newest position only, for a decode step: window [B, C, K] holds each channel's K - 1 remembered inputs and
+// then the new one, in the model dtype. Summed in fp32 and rounded to the window's dtype once, then SiLU in that
+// dtype: what conv1d in the model dtype (causalConvSiluAten, the prefill) gives at that position, so decoding
+// after a prefill continues it exactly. Returns [B, C] in the window's dtype.
+at::Tensor causalConvSiluStep(const at::Tensor& window, const at::Tensor& weight, const at::Tensor& bias);
+
 }  // namespace ssmlens

@@ -213,12 +213,7 @@ at::Tensor mixerStep(const Mamba2Config& c, const Mamba2LayerWeights& w, const a
     Projected p = inProjection(c, w, u);
     at::Tensor window = at::cat({state.conv, p.xBC.unsqueeze(-1)}, -1);  // [B, C, K]
     state.conv = window.narrow(-1, 1, K - 1).contiguous();
-    // Summed in fp32 and rounded to the model dtype once, then SiLU in the model dtype: what the prefill's conv
-    // (conv1d in the model dtype, or the fused conv kernel) computes at the same position. (Multiplying in the
-    // model dtype would round every product to it, bf16's 8 bits, and the sum once more.)
-    at::Tensor conv = (window.to(at::kFloat) * w.convWeight.squeeze(1).to(at::kFloat)).sum(-1);
-    if (w.convBias.defined()) conv = conv + w.convBias.to(at::kFloat);
-    at::Tensor xBC = at::silu(conv.to(p.xBC.scalar_type()));
+    at::Tensor xBC = causalConvSiluStep(window, w.convWeight, w.convBias);  // [B, C], as the prefill's conv
     auto parts = at::split_with_sizes(xBC, {c.dInner(), G * N, G * N}, -1);
     at::Tensor x = parts[0].to(at::kFloat).view({B, H, P});
     at::Tensor Bh = parts[1].to(at::kFloat).view({B, G, N}).repeat_interleave(H / G, 1);  // [B,H,N]

@@ -10,14 +10,15 @@
 #   reduce   check_reduce.md    ssmlens-cli check-reduce: the reduction kernels against the ATen step, and one step
 #                               timed at L 1024..8192 x D 768/2048/2560 with the best-match products by size, all
 #                               on the own kernel, all on cuBLAS (which wins where: the by-size line)
-#   conf     conformance.md     tools/conformance.py: logits against transformers and an fp64 recurrence; greedy
-#                               generation (now on the graph decode path) against the recurrence's argmax
 #   tdecode  decode.md          ssmlens-cli bench --decode-only, bf16: decode paths aten / fused / graph side by
 #                               side; 130m at batch 1, 2, 4, 8, 2.7b at batch 1, 8 (queued and greedy tokens/s)
+#   conf     conformance.md     tools/conformance.py: logits against transformers and an fp64 recurrence; greedy
+#                               generation (now on the graph decode path) against the recurrence's argmax
 #   breduce  bench_reduce.md    ssmlens-cli bench-reduce, bf16, L 2048 and 8192: 130m with the products by size
 #                               and all on cuBLAS, then 1.3b and 2.7b (reduced against dense prefill)
-# With no STEP: all of them, in that order. Each step has its own time limit, and a step that would start after
-# DEADLINE seconds (default 540) is skipped, so the call ends inside the device tool's 10 minutes with every
+# With no STEP: all of them, in that order (the decode timing before the slower conformance run, so that a call
+# cut short by the deadline still brings it back). Each step has its own time limit, and a step that would start
+# after DEADLINE seconds (default 540) is skipped, so the call ends inside the device tool's 10 minutes with every
 # finished report under $OUT. Progress, with times, in $OUT/run.log.
 set -uo pipefail
 export JOBS=16 PYTHONUNBUFFERED=1
@@ -29,7 +30,7 @@ deadline=${DEADLINE:-540}
 step() { echo "[$(date -u +%T) +$(( $(date +%s) - t0 ))s] $*" >>"$log"; }
 late() { [ $(( $(date +%s) - t0 )) -gt "$deadline" ] && { step "skipped $1 (deadline)"; return 0; }; return 1; }
 steps=("$@")
-[ ${#steps[@]} -gt 0 ] || steps=(gpu decode ssd reduce conf tdecode breduce)
+[ ${#steps[@]} -gt 0 ] || steps=(gpu decode ssd reduce tdecode conf breduce)
 
 step "build ($(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
 nvidia-smi -L >>"$log" 2>&1
