@@ -227,7 +227,8 @@ int runCheckDecode(const Args& raw) {
     const std::vector<OptionSpec> specs = {
         {"device", "D", "cuda (default) or cuda:N"},
         {"paths", "P,..", "paths checked against aten: fused, graph (default both)"},
-        {"cases", "TEXT", "only the cases whose name contains TEXT (e.g. \"130m\")"}};
+        {"cases", "TEXT", "only the cases whose name contains TEXT (e.g. \"130m\")"},
+        skipWithoutGpuOption()};
     CliArgs args(raw, specs);
     if (args.helpRequested()) {
         std::printf("%s", helpText("ssmlens-cli check-decode [--device cuda] [--paths fused,graph] [--cases TEXT]",
@@ -238,6 +239,8 @@ int runCheckDecode(const Args& raw) {
                               .c_str());
         return 0;
     }
+    // The fused and graph paths are the CUDA kernels': without them there is nothing to check.
+    if (skippedWithoutGpu(args, "check-decode", true)) return kSkippedExitCode;
     DecodeCheckSettings s;
     s.device = deviceFrom(args, "cuda");
     if (args.has("paths"))

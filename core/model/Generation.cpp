@@ -37,6 +37,29 @@ int64_t pickToken(const at::Tensor& logits, const SamplingOptions& o, at::Genera
     return sampleToken(logits, o, gen);
 }
 
+namespace {
+
+// The decoder for the tokens after the prompt, started from the prompt's state. A path the caller chose is used
+// or its error thrown; the default (the fastest path here) falls back to the ATen path when capturing the CUDA
+// graph fails, so that generation still works where a driver or allocator setting refuses the capture
+// (`ssmlens-cli check-decode` names such a failure).
+std::unique_ptr<Decoder> startDecoder(const Mamba2Model& model, const std::optional<DecodePath>& chosen,
+                                      const InferenceCache& cache) {
+    const DecodePath path = chosen.value_or(fastestDecodePath(model));
+    try {
+        auto decoder = std::make_unique<Decoder>(model, path);
+        decoder->start(cache);
+        return decoder;
+    } catch (const Error&) {
+        if (chosen || path == DecodePath::Aten) throw;
+    }
+    auto decoder = std::make_unique<Decoder>(model, DecodePath::Aten);
+    decoder->start(cache);
+    return decoder;
+}
+
+}  // namespace
+
 std::vector<int64_t> generate(const Mamba2Model& model, const std::vector<int64_t>& prompt, const SamplingOptions& o,
                               const std::function<bool(int64_t)>& onToken, LayerHook* prefillHook) {
     if (prompt.empty()) throw Error("generation needs a prompt of at least one token");
@@ -55,10 +78,7 @@ std::vector<int64_t> generate(const Mamba2Model& model, const std::vector<int64_
         out.push_back(next);
         if (onToken && !onToken(next)) break;
         if (next == o.eosId || i + 1 == o.maxNewTokens) break;
-        if (!decoder) {
-            decoder = std::make_unique<Decoder>(model, o.decodePath.value_or(fastestDecodePath(model)));
-            decoder->start(cache);
-        }
+        if (!decoder) decoder = startDecoder(model, o.decodePath, cache);
         logits = decoder->step(at::tensor(std::vector<int64_t>{next}, at::kLong))[0];
     }
     return out;
