@@ -446,15 +446,16 @@ void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRec
                      BestMatchProducts products) {
     if (s.nAmax == 0 || s.nBmax == 0) return;
     TORCH_CHECK(s.B <= 65535, "token reduction kernels: at most 65535 sequences per batch");
-    // cuBLAS for large products (measured on an H200: 5.6x faster than the kernels below at L 8192, D 2560, 3.4x
-    // at L 2048, D 2560); small ones stay on the kernels below, whose one launch costs the host less (at L 2048,
-    // D 768 the cuBLAS path's extra launches made the whole prefill slower). Both were measured before the cuBLAS
-    // operands were padded (bestMatchOnCublas), when cuBLAS ran slow unaligned kernels at odd token counts: the
-    // line may now lie lower (docs/benchmarks.md).
+    // Which product is faster, measured on an H100 with padded cuBLAS operands (check-reduce --cases timed,
+    // docs/results/speed-side-by-side-h100-2026-12-06.md): the kernels below only for narrow models at short
+    // lengths (D 768: 0.090 vs 0.118 ms at L 1024, 0.099 vs 0.115 at L 2048), cuBLAS everywhere else, wide
+    // models at short lengths included (D 2048, L 1024: 0.113 vs 0.125 ms; D 2560: 0.113 vs 0.145).
     constexpr double kCublasFromMacs = 2e9;
+    constexpr int64_t kKernelsUpToWidth = 1024;
     const double macs = static_cast<double>(s.nAmax) * s.nBmax * s.D * s.B;
     if (products != BestMatchProducts::Kernels &&
-        (products == BestMatchProducts::Cublas || macs >= kCublasFromMacs) && cublasProductsAvailable())
+        (products == BestMatchProducts::Cublas || macs >= kCublasFromMacs || s.D > kKernelsUpToWidth) &&
+        cublasProductsAvailable())
         return bestMatchOnCublas(hidden, s, r, buf);
     auto stream = c10::cuda::getCurrentCUDAStream();
     if (hidden.scalar_type() == at::kFloat) {
