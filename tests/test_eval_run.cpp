@@ -261,6 +261,59 @@ private slots:
         QCOMPARE(j["points"].size(), size_t(8));
         QCOMPARE(j["points"][1]["schedule"]["method"].get<std::string>(), std::string("utr"));
     }
+
+    // Both scoring modes in one sweep: paper scoring pools the tasks' requests into one lm-eval ordering
+    // (checked against scoring the pooled requests directly), ratio 1 is dense in both modes, and the
+    // Markdown table has a column per metric and mode.
+    void sweepInBothScoringModes() {
+        SweepSettings s;
+        s.methods = {ReductionMethod::UtrReference, ReductionMethod::Positional};
+        s.keepRatios = {1.0, 0.6};
+        s.scorings = {ScoringMode::Correct, ScoringMode::Paper};
+        s.selection.limit = 6;
+        s.scoring.batchSize = 5;
+        const std::vector<SweepPoint> points = runSweep(model_, *tok_, {piqa_, lambada_}, s);
+        QCOMPARE(points.size(), size_t(2 * 2 * 2 * 2));
+        // The order: task, method, ratio, mode.
+        QCOMPARE(points[0].scoring, ScoringMode::Correct);
+        QCOMPARE(points[1].scoring, ScoringMode::Paper);
+        QCOMPARE(points[3].keepRatio, 0.6);
+        QCOMPARE(points[8].task, std::string("lambada_openai"));
+        for (const SweepPoint& p : points)
+            if (p.keepRatio == 1.0)
+                for (const auto& m : p.summary.metrics) QCOMPARE(m.reduced, m.dense);
+
+        // Paper scoring, by hand: both tasks' requests in one call.
+        const PreparedEval pp = prepareEval(*tok_, piqa_, s.selection), pl = prepareEval(*tok_, lambada_, s.selection);
+        std::vector<TokenizedRequest> pooled = pp.requests;
+        pooled.insert(pooled.end(), pl.requests.begin(), pl.requests.end());
+        ReductionSchedule ref = depthScaledSchedule(config_.nLayer, 0.6, ReductionMethod::UtrReference);
+        ScoringOptions o = s.scoring;
+        o.mode = ScoringMode::Paper;
+        const std::vector<RequestScore> all = scoreLoglikelihoods(model_, pooled, &ref, o);
+        const std::vector<RequestScore> lambadaPart(all.begin() + pp.requests.size(), all.end());
+        const std::vector<RequestScore> dense = scoreLoglikelihoods(model_, pl.requests, nullptr, o);
+        const EvalResult byHand = assembleEval(pl, model_, o, dense, &ref, &lambadaPart);
+        const SweepPoint& sweptPaper = points[8 + 3];  // lambada, utr-reference, 0.6, paper
+        QCOMPARE(sweptPaper.method, ReductionMethod::UtrReference);
+        QCOMPARE(sweptPaper.scoring, ScoringMode::Paper);
+        QCOMPARE(sweptPaper.summary.metrics[0].reduced, byHand.summary.metrics[0].reduced);
+        QCOMPARE(sweptPaper.summary.misreadRequests, byHand.summary.misreadRequests);
+
+        const std::string csv = sweepToCsv(points);
+        QVERIFY(csv.find(",scoring,misread_requests,short_read_requests\n") != std::string::npos);
+        QVERIFY(csv.find(",paper,") != std::string::npos);
+        const std::string md = sweepToMarkdown(points);
+        for (const char* want : {"**piqa** (6 examples)", "**lambada_openai** (6 examples)", "| dense | 1 | 0.0 |",
+                                 "| acc | acc (paper) | acc_norm | acc_norm (paper) | unscorable | misread (paper) |",
+                                 "| perplexity | perplexity (paper) | acc | acc (paper) |", "| utr-reference | 0.6 |",
+                                 "| positional | 0.6 |"})
+            QVERIFY2(md.find(want) != std::string::npos, want);
+        QCOMPARE(std::count(md.begin(), md.end(), '\n'), 2 * 8);  // per task: heading, blank, head, rule, dense, 2 rows, blank
+        const nlohmann::json j = sweepToJson(points, s, config_.nLayer);
+        QCOMPARE(j["points"][1]["scoring"].get<std::string>(), std::string("paper"));
+        QCOMPARE(j["batch_size"].get<int64_t>(), int64_t(5));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestEvalRun)

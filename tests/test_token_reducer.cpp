@@ -2,6 +2,7 @@
 // ones: ceil(qN) survivors (at most half removed), order kept, protected positions kept, q = 1 changes nothing.
 // The batched step (reduceTokensBatch, what the model hook runs) against reduceTokens sequence by sequence.
 #include <QtTest/QtTest>
+#include <cmath>
 
 #include <ATen/ATen.h>
 
@@ -111,6 +112,37 @@ private slots:
         QCOMPARE(toVector(r.fate), (std::vector<int64_t>{FatePruned, FateKept, FatePruned, FatePruned, FateKept}));
     }
 
+    void positionalMergesTheOldestIntoTheFirst() {
+        // keep max(ceil(0.6 * 5), ceil(5 / 2), 1 protected) = 3: t1 and t2, the oldest after t0, go into t0.
+        ReductionStepResult r = reduceTokens(crafted(0.6), recipe(ReductionMethod::Positional));
+        QCOMPARE(toVector(r.kept), (std::vector<int64_t>{0, 3, 4}));
+        QCOMPARE(toVector(r.inB.to(at::kLong)), (std::vector<int64_t>{1, 0, 0, 0, 0}));
+        QCOMPARE(toVector(r.match), (std::vector<int64_t>{-1, 0, 0, 0, -1}));  // t4 is protected: no candidate
+        QCOMPARE(toVector(r.fate), (std::vector<int64_t>{FateKept, FateMerged, FateMerged, FateKept, FateKept}));
+        QCOMPARE(toVector(r.destination), (std::vector<int64_t>{-1, 0, 0, -1, -1}));
+        QVERIFY(near(r.mergedFraction, {0.f, 1.f, 1.f, 0.f, 0.f}));
+        // Both streams: (x0 + x1 + x2) / 3; t3 and t4 untouched.
+        QVERIFY(near(r.hidden, {5.0f / 3, 3.2f / 3, 2.f, 0.1f, 0.f, 0.5f}));
+        QVERIFY(near(r.residual, {1.f, 10.f, 3.f, 30.f, 4.f, 40.f}));
+        QVERIFY(near(r.sizes, {3.f, 1.f, 1.f}));
+        // t1 clipped [4, 0] against t0 [1, 0.2]: cosine 1 / sqrt(1.04).
+        QVERIFY(std::abs(r.matchCosine[1].item<float>() - float(1.0 / std::sqrt(1.04))) < 1e-6f);
+    }
+
+    void positionalWeightsBySizeAndSkipsProtected() {
+        ReductionStepInput in = crafted(0.6);
+        in.sizes = at::tensor({1.f, 2.f, 1.f, 3.f, 1.f});
+        in.protect[1] = true;  // t1 stays: the oldest unprotected after t0 are t2 and t3
+        ReductionStepResult r = reduceTokens(in, recipe(ReductionMethod::Positional));
+        QCOMPARE(toVector(r.kept), (std::vector<int64_t>{0, 1, 4}));
+        // (1 x0 + 1 x2 + 3 x3) / 5, size 5
+        QVERIFY(near(r.hidden.select(0, 0), {(1.f + 0.f + 3 * 2.f) / 5, (0.2f + 3.f + 3 * 0.1f) / 5}));
+        QVERIFY(near(r.residual.select(0, 0), {(0.f + 2.f + 9.f) / 5, (0.f + 20.f + 90.f) / 5}));
+        QVERIFY(near(r.sizes, {5.f, 2.f, 1.f}));
+        // q = 1 and a single token change nothing.
+        QCOMPARE(reduceTokens(crafted(1.0), recipe(ReductionMethod::Positional)).kept.size(0), int64_t(5));
+    }
+
     void tomeMergesEvenIntoOdd() {
         // A = {t0, t2} (t4 is even but protected), B = {t1, t3, t4}; unclipped cosine.
         // t0 [1, .2] best t1 (0.98); t2 [0, 3] best t4 (1.0). q = 0.8 removes one: t2 (cosine 1) into t4.
@@ -136,9 +168,9 @@ private slots:
 
     void invariantsOnRandomTokens() {
         at::manual_seed(3);
-        for (ReductionMethod m : {ReductionMethod::Utr, ReductionMethod::UtrToken, ReductionMethod::Evit,
-                                  ReductionMethod::Tome, ReductionMethod::Pumer, ReductionMethod::PruneOnly,
-                                  ReductionMethod::MergeOnly}) {
+        for (ReductionMethod m : {ReductionMethod::Utr, ReductionMethod::UtrToken, ReductionMethod::Positional,
+                                  ReductionMethod::Evit, ReductionMethod::Tome, ReductionMethod::Pumer,
+                                  ReductionMethod::PruneOnly, ReductionMethod::MergeOnly}) {
             for (int64_t n : {1, 2, 7, 64, 101}) {
                 for (double q : {0.1, 0.5, 0.905, 1.0}) {
                     ReductionStepInput in;
@@ -155,8 +187,13 @@ private slots:
                     // Matching methods remove at most the candidate set A (about half).
                     const int64_t aSize = r.inB.logical_not().sum().item<int64_t>();
                     const int64_t nProtected = in.protect.sum().item<int64_t>();
-                    const int64_t expected = m == ReductionMethod::Evit ? std::max(want, nProtected)
-                                                                        : std::max(want, n - aSize);
+                    // Positional: at most half go, as for the others, and only unprotected tokens after the
+                    // first can go.
+                    const int64_t candidates = n - 1 - in.protect.narrow(0, 1, n - 1).sum().item<int64_t>();
+                    const int64_t positionalKept = n - std::min(n - std::max({want, (n + 1) / 2, nProtected}), candidates);
+                    const int64_t expected = m == ReductionMethod::Evit         ? std::max(want, nProtected)
+                                             : m == ReductionMethod::Positional ? positionalKept
+                                                                                : std::max(want, n - aSize);
                     QVERIFY2(r.kept.size(0) == expected, qPrintable(where));
                     QVERIFY2(at::equal(r.kept, std::get<0>(at::sort(r.kept))), qPrintable(where));
                     QVERIFY2(in.protect.index_select(0, r.kept).sum().item<int64_t>() == in.protect.sum().item<int64_t>(),
@@ -190,8 +227,8 @@ private:
     void compareBatchWithSequences(const std::vector<int64_t>& lengths) {
         const int64_t B = int64_t(lengths.size()), M = 40, D = 16;
         for (ReductionMethod m : {ReductionMethod::Utr, ReductionMethod::UtrToken, ReductionMethod::UtrReference,
-                                  ReductionMethod::Evit, ReductionMethod::Tome, ReductionMethod::Pumer,
-                                  ReductionMethod::PruneOnly, ReductionMethod::MergeOnly}) {
+                                  ReductionMethod::Positional, ReductionMethod::Evit, ReductionMethod::Tome,
+                                  ReductionMethod::Pumer, ReductionMethod::PruneOnly, ReductionMethod::MergeOnly}) {
             for (bool bf16 : {false, true}) {
                 for (double q : {0.3, 0.7, 0.905, 1.0}) {
                     BatchReductionInput in;

@@ -26,10 +26,10 @@ ReductionSchedule schedule(ReductionMethod m, std::vector<ScheduleAnchor> anchor
     return s;
 }
 
-const std::vector<ReductionMethod> kMethods = {ReductionMethod::Utr,  ReductionMethod::UtrToken,
-                                               ReductionMethod::Evit, ReductionMethod::Tome,
-                                               ReductionMethod::Pumer, ReductionMethod::PruneOnly,
-                                               ReductionMethod::MergeOnly};
+const std::vector<ReductionMethod> kMethods = {ReductionMethod::Utr,        ReductionMethod::UtrToken,
+                                               ReductionMethod::Positional, ReductionMethod::Evit,
+                                               ReductionMethod::Tome,       ReductionMethod::Pumer,
+                                               ReductionMethod::PruneOnly,  ReductionMethod::MergeOnly};
 
 }  // namespace
 

@@ -55,6 +55,22 @@ private slots:
         QVERIFY(map.plot()->legend->visible());
     }
 
+    // An anchor that chose by position alone gets a diamond at its row's left edge and a line in the hover.
+    void marksContentIndependentAnchors() {
+        ImportanceHeatmap map;
+        TokenTrace t = makeTrace();
+        map.setTrace(t, {"A", "B", "C", "D"});
+        QCOMPARE(map.contentIndependentMarkCount(), 0);
+        QVERIFY(!map.describeCell(1, 0).contains("position alone"));
+        t.layers[1].contentIndependent = true;
+        map.setTrace(t, {"A", "B", "C", "D"});
+        QCOMPARE(map.contentIndependentMarkCount(), 1);
+        QVERIFY(map.describeCell(1, 0).contains("position alone"));
+        QVERIFY(!map.describeCell(0, 0).contains("position alone"));
+        map.clear();
+        QCOMPARE(map.contentIndependentMarkCount(), 0);
+    }
+
     void hoverTextSaysWhatHappened() {
         ImportanceHeatmap map;
         map.setTrace(makeTrace(), {"A", "B", "C", "D"});

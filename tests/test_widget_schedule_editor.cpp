@@ -373,6 +373,25 @@ private Q_SLOTS:
         QCOMPARE(e.methodCombo()->count(), int(methodNames().size()));
     }
 
+    // Under the selector, one line says what the chosen method is; every method has its own.
+    void methodNoteDescribesTheMethod() {
+        ScheduleEditor e;
+        QVERIFY(e.methodNote()->isVisibleTo(&e));
+        QSet<QString> seen;
+        for (ReductionMethod m : allMethods()) {
+            e.setMethod(m);
+            QCOMPARE(e.methodNote()->text(), ScheduleEditor::methodDescription(m));
+            seen.insert(e.methodNote()->text());
+        }
+        QCOMPARE(seen.size(), int(allMethods().size()));
+        e.setMethod(ReductionMethod::Positional);
+        QVERIFY(e.methodNote()->text().contains("Positional baseline"));
+        e.setMethod(ReductionMethod::UtrReference);
+        QVERIFY(e.methodNote()->text().contains("As released"));
+        e.optionsToggle()->click();  // the note stays when the options unfold
+        QVERIFY(e.methodNote()->isVisibleTo(&e));
+    }
+
     void figuresAreScheduleFlops() {
         ScheduleEditor e;
         const Mamba2Config c = configWithLayers(24);

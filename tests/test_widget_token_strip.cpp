@@ -223,6 +223,25 @@ private Q_SLOTS:
         QCOMPARE(strip.selectedToken(), 3);
     }
 
+    // The subtitle of an anchor that chose by position alone says so first (read back from the SVG's text).
+    void subtitleMarksContentIndependentAnchors() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        auto subtitleMentions = [&](const TokenTrace& t, const QString& name) {
+            TokenStrip strip;
+            strip.setTrace(t, kLabels);
+            strip.setLayer(1);
+            const QString svg = dir.filePath(name);
+            if (!strip.exportImage(svg, 900, 600).isEmpty()) return false;
+            QFile f(svg);
+            return f.open(QIODevice::ReadOnly) && f.readAll().contains("Content-independent anchor");
+        };
+        TokenTrace t = makeTrace();
+        QVERIFY(!subtitleMentions(t, "content.svg"));
+        t.layers[1].contentIndependent = true;
+        QVERIFY(subtitleMentions(t, "position.svg"));
+    }
+
     void exportsPngPdfSvg() {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());

@@ -46,6 +46,10 @@
         <source>Select this layer in every view after the first result</source>
         <translation>Nach dem ersten Ergebnis diese Schicht in allen Ansichten wählen</translation>
     </message>
+    <message>
+        <source>Reduction method to start with (as ssmlens-cli --method)</source>
+        <translation>Reduktionsverfahren zum Start (wie ssmlens-cli --method)</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -252,6 +256,26 @@
     <message>
         <source>%1: cannot write (%2)</source>
         <translation>%1: kann nicht geschrieben werden (%2)</translation>
+    </message>
+    <message>
+        <source>correct: each position found among the survivors</source>
+        <translation>korrekt: jede Position unter den verbliebenen Tokens gesucht</translation>
+    </message>
+    <message>
+        <source>as the paper's evaluation: counted from the shortened end</source>
+        <translation>wie die Auswertung des Papers: vom verkürzten Ende gezählt</translation>
+    </message>
+    <message>
+        <source>How the reduced pass is read. Correct scoring takes the log-probabilities of the positions that predict the answer; the paper's evaluation (lm-evaluation-harness over the authors' code) pads batches of 96 and slices the shortened output as if it had kept its length, so it can read other positions (counted as misread).</source>
+        <translation>Wie der reduzierte Durchlauf gelesen wird. Die korrekte Bewertung nimmt die Log-Wahrscheinlichkeiten der Positionen, die die Antwort vorhersagen; die Auswertung des Papers (lm-evaluation-harness über dem Code der Autoren) füllt Stapel von 96 auf und schneidet die verkürzte Ausgabe, als hätte sie ihre Länge behalten, und kann so andere Positionen lesen (als falsch gelesen gezählt).</translation>
+    </message>
+    <message>
+        <source>Scoring:</source>
+        <translation>Bewertung:</translation>
+    </message>
+    <message>
+        <source>%1: %2 examples, scored as the paper's evaluation; %3 requests read other positions than those that predict the answer</source>
+        <translation>%1: %2 Beispiele, bewertet wie die Auswertung des Papers; %3 Anfragen lasen andere Positionen als die, die die Antwort vorhersagen</translation>
     </message>
 </context>
 <context>
@@ -628,6 +652,10 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
     <message>
         <source>importance / layer max</source>
         <translation>Wichtigkeit / Schicht-Max.</translation>
+    </message>
+    <message>
+        <source>anchor chose by position alone</source>
+        <translation>Anker wählte allein nach Position</translation>
     </message>
 </context>
 <context>
@@ -1156,70 +1184,6 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
         <translation>FLOPs −%1 %, Tokens −%2 %</translation>
     </message>
     <message>
-        <source>unified prune and merge, chosen per channel (the paper)</source>
-        <translation>vereintes Entfernen und Verschmelzen, pro Kanal gewählt (das Paper)</translation>
-    </message>
-    <message>
-        <source>unified prune and merge, chosen per token</source>
-        <translation>vereintes Entfernen und Verschmelzen, pro Token gewählt</translation>
-    </message>
-    <message>
-        <source>the authors' reference code, quirks included (comparison only)</source>
-        <translation>der Referenzcode der Autoren, samt Eigenheiten (nur zum Vergleich)</translation>
-    </message>
-    <message>
-        <source>EViT-style: prune the least important tokens</source>
-        <translation>wie EViT: die unwichtigsten Tokens entfernen</translation>
-    </message>
-    <message>
-        <source>ToMe-style: merge across alternate positions</source>
-        <translation>wie ToMe: über abwechselnde Positionen hinweg verschmelzen</translation>
-    </message>
-    <message>
-        <source>PuMer-style: ToMe matching on clipped features, merge only</source>
-        <translation>wie PuMer: ToMe-Zuordnung auf beschnittenen Merkmalen, nur Verschmelzen</translation>
-    </message>
-    <message>
-        <source>unified split and matching, every removed token pruned</source>
-        <translation>vereinte Aufteilung und Zuordnung, jedes wegfallende Token wird entfernt</translation>
-    </message>
-    <message>
-        <source>unified split and matching, every removed token merged</source>
-        <translation>vereinte Aufteilung und Zuordnung, jedes wegfallende Token wird verschmolzen</translation>
-    </message>
-    <message>
-        <source>unified (the paper)</source>
-        <translation>vereint (das Paper)</translation>
-    </message>
-    <message>
-        <source>unified, per token</source>
-        <translation>vereint, pro Token</translation>
-    </message>
-    <message>
-        <source>authors' code</source>
-        <translation>Code der Autoren</translation>
-    </message>
-    <message>
-        <source>EViT pruning</source>
-        <translation>Entfernen nach EViT</translation>
-    </message>
-    <message>
-        <source>ToMe merging</source>
-        <translation>Verschmelzen nach ToMe</translation>
-    </message>
-    <message>
-        <source>PuMer merging</source>
-        <translation>Verschmelzen nach PuMer</translation>
-    </message>
-    <message>
-        <source>unified split, prune</source>
-        <translation>vereinte Aufteilung, entfernen</translation>
-    </message>
-    <message>
-        <source>unified split, merge</source>
-        <translation>vereinte Aufteilung, verschmelzen</translation>
-    </message>
-    <message>
         <source>Anchors</source>
         <translation>Anker</translation>
     </message>
@@ -1442,6 +1406,78 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
     <message>
         <source>The paper's setting for 64-layer models: anchors at layers 12, 17, …, 42 with q = %1, method utr with clip / hybrid / merge</source>
         <translation>Die Einstellung des Papers für Modelle mit 64 Schichten: Anker in den Schichten 12, 17, …, 42 mit q = %1, Verfahren utr mit clip / hybrid / merge</translation>
+    </message>
+    <message>
+        <source>As described in the paper: tokens split by importance, matched by cosine, merged or pruned per channel.</source>
+        <translation>Wie im Paper beschrieben: Tokens nach Wichtigkeit aufgeteilt, per Kosinus zugeordnet, pro Kanal verschmolzen oder entfernt.</translation>
+    </message>
+    <message>
+        <source>As utr, with merge or prune chosen per token.</source>
+        <translation>Wie utr, Verschmelzen oder Entfernen pro Token gewählt.</translation>
+    </message>
+    <message>
+        <source>As released: the authors' code, which produced the paper's tables. With clip it merges positions 0, 2, …, 2r−2 into position 1, whatever the tokens are.</source>
+        <translation>Wie veröffentlicht: der Code der Autoren, der die Tabellen des Papers erzeugt hat. Mit clip verschmilzt er die Positionen 0, 2, …, 2r−2 in Position 1, gleich welche Tokens dort stehen.</translation>
+    </message>
+    <message>
+        <source>Positional baseline: the r oldest tokens after the first merge into the first; the content plays no part.</source>
+        <translation>Positionelle Vergleichsbasis: die r ältesten Tokens nach dem ersten verschmelzen in das erste; der Inhalt spielt keine Rolle.</translation>
+    </message>
+    <message>
+        <source>EViT-style baseline: the least important tokens are pruned.</source>
+        <translation>Vergleichsbasis wie EViT: die unwichtigsten Tokens werden entfernt.</translation>
+    </message>
+    <message>
+        <source>ToMe-style baseline: even positions merge into their most similar odd position (cosine of h).</source>
+        <translation>Vergleichsbasis wie ToMe: gerade Positionen verschmelzen in die ähnlichste ungerade Position (Kosinus von h).</translation>
+    </message>
+    <message>
+        <source>PuMer-style baseline: as ToMe, on the clipped output max(h, 0).</source>
+        <translation>Vergleichsbasis wie PuMer: wie ToMe, auf der beschnittenen Ausgabe max(h, 0).</translation>
+    </message>
+    <message>
+        <source>utr's split and matching; every removed token is pruned.</source>
+        <translation>Aufteilung und Zuordnung von utr; jedes wegfallende Token wird entfernt.</translation>
+    </message>
+    <message>
+        <source>utr's split and matching; every removed token is merged.</source>
+        <translation>Aufteilung und Zuordnung von utr; jedes wegfallende Token wird verschmolzen.</translation>
+    </message>
+    <message>
+        <source>as described in the paper</source>
+        <translation>wie im Paper beschrieben</translation>
+    </message>
+    <message>
+        <source>as in the paper, per token</source>
+        <translation>wie im Paper, pro Token</translation>
+    </message>
+    <message>
+        <source>as released (the paper's evaluation)</source>
+        <translation>wie veröffentlicht (Auswertung des Papers)</translation>
+    </message>
+    <message>
+        <source>positional baseline</source>
+        <translation>positionelle Vergleichsbasis</translation>
+    </message>
+    <message>
+        <source>EViT baseline</source>
+        <translation>Vergleichsbasis EViT</translation>
+    </message>
+    <message>
+        <source>ToMe baseline</source>
+        <translation>Vergleichsbasis ToMe</translation>
+    </message>
+    <message>
+        <source>PuMer baseline</source>
+        <translation>Vergleichsbasis PuMer</translation>
+    </message>
+    <message>
+        <source>utr's split, prune</source>
+        <translation>Aufteilung von utr, entfernen</translation>
+    </message>
+    <message>
+        <source>utr's split, merge</source>
+        <translation>Aufteilung von utr, verschmelzen</translation>
     </message>
 </context>
 <context>
@@ -1746,6 +1782,10 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
     <message>
         <source>reaches the output</source>
         <translation>erreicht die Ausgabe</translation>
+    </message>
+    <message>
+        <source>◆ Content-independent anchor: the method chose which tokens go, and where, by position alone.</source>
+        <translation>◆ Inhaltsunabhängiger Anker: welche Tokens wegfallen und wohin, hat das Verfahren allein nach der Position gewählt.</translation>
     </message>
 </context>
 <context>

@@ -46,6 +46,10 @@
         <source>Select this layer in every view after the first result</source>
         <translation>得到第一个结果后在所有视图中选择此层</translation>
     </message>
+    <message>
+        <source>Reduction method to start with (as ssmlens-cli --method)</source>
+        <translation>启动时使用的缩减方法（同 ssmlens-cli --method）</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -252,6 +256,26 @@
     <message>
         <source>%1: cannot write (%2)</source>
         <translation>%1：无法写入（%2）</translation>
+    </message>
+    <message>
+        <source>correct: each position found among the survivors</source>
+        <translation>正确：在保留的词元中查找每个位置</translation>
+    </message>
+    <message>
+        <source>as the paper's evaluation: counted from the shortened end</source>
+        <translation>按论文的评测：从缩短后的末尾计数</translation>
+    </message>
+    <message>
+        <source>How the reduced pass is read. Correct scoring takes the log-probabilities of the positions that predict the answer; the paper's evaluation (lm-evaluation-harness over the authors' code) pads batches of 96 and slices the shortened output as if it had kept its length, so it can read other positions (counted as misread).</source>
+        <translation>如何读取缩减后的前向结果。正确评分取预测答案的那些位置的对数概率；论文的评测（基于作者代码的 lm-evaluation-harness）将批次填充到 96 条，并把缩短后的输出当作长度未变来切片，因此可能读到其他位置（计为误读）。</translation>
+    </message>
+    <message>
+        <source>Scoring:</source>
+        <translation>评分：</translation>
+    </message>
+    <message>
+        <source>%1: %2 examples, scored as the paper's evaluation; %3 requests read other positions than those that predict the answer</source>
+        <translation>%1：%2 个样例，按论文的评测评分；%3 个请求读取了并非预测答案的位置</translation>
     </message>
 </context>
 <context>
@@ -628,6 +652,10 @@ importance %3, attention received %4</source>
     <message>
         <source>importance / layer max</source>
         <translation>重要性 / 该层最大值</translation>
+    </message>
+    <message>
+        <source>anchor chose by position alone</source>
+        <translation>锚点仅按位置选择</translation>
     </message>
 </context>
 <context>
@@ -1156,70 +1184,6 @@ importance %3, attention received %4</source>
         <translation>FLOPs −%1 %，词元 −%2 %</translation>
     </message>
     <message>
-        <source>unified prune and merge, chosen per channel (the paper)</source>
-        <translation>统一的剪除与合并，按通道选择（论文方法）</translation>
-    </message>
-    <message>
-        <source>unified prune and merge, chosen per token</source>
-        <translation>统一的剪除与合并，按词元选择</translation>
-    </message>
-    <message>
-        <source>the authors' reference code, quirks included (comparison only)</source>
-        <translation>作者的参考代码，保留其特殊行为（仅供对比）</translation>
-    </message>
-    <message>
-        <source>EViT-style: prune the least important tokens</source>
-        <translation>EViT 式：剪除最不重要的词元</translation>
-    </message>
-    <message>
-        <source>ToMe-style: merge across alternate positions</source>
-        <translation>ToMe 式：在交替位置之间合并</translation>
-    </message>
-    <message>
-        <source>PuMer-style: ToMe matching on clipped features, merge only</source>
-        <translation>PuMer 式：在截断后的特征上进行 ToMe 匹配，仅合并</translation>
-    </message>
-    <message>
-        <source>unified split and matching, every removed token pruned</source>
-        <translation>统一的划分与匹配，移除的词元全部剪除</translation>
-    </message>
-    <message>
-        <source>unified split and matching, every removed token merged</source>
-        <translation>统一的划分与匹配，移除的词元全部合并</translation>
-    </message>
-    <message>
-        <source>unified (the paper)</source>
-        <translation>统一（论文方法）</translation>
-    </message>
-    <message>
-        <source>unified, per token</source>
-        <translation>统一，按词元</translation>
-    </message>
-    <message>
-        <source>authors' code</source>
-        <translation>作者代码</translation>
-    </message>
-    <message>
-        <source>EViT pruning</source>
-        <translation>EViT 剪除</translation>
-    </message>
-    <message>
-        <source>ToMe merging</source>
-        <translation>ToMe 合并</translation>
-    </message>
-    <message>
-        <source>PuMer merging</source>
-        <translation>PuMer 合并</translation>
-    </message>
-    <message>
-        <source>unified split, prune</source>
-        <translation>统一划分，剪除</translation>
-    </message>
-    <message>
-        <source>unified split, merge</source>
-        <translation>统一划分，合并</translation>
-    </message>
-    <message>
         <source>Anchors</source>
         <translation>锚点</translation>
     </message>
@@ -1442,6 +1406,78 @@ importance %3, attention received %4</source>
     <message>
         <source>The paper's setting for 64-layer models: anchors at layers 12, 17, …, 42 with q = %1, method utr with clip / hybrid / merge</source>
         <translation>论文针对 64 层模型的设置：锚点位于第 12、17、…、42 层，q = %1，方法 utr，选项 clip / hybrid / merge</translation>
+    </message>
+    <message>
+        <source>As described in the paper: tokens split by importance, matched by cosine, merged or pruned per channel.</source>
+        <translation>按论文描述：按重要性划分词元，按余弦相似度匹配，按通道合并或剪除。</translation>
+    </message>
+    <message>
+        <source>As utr, with merge or prune chosen per token.</source>
+        <translation>同 utr，按词元选择合并或剪除。</translation>
+    </message>
+    <message>
+        <source>As released: the authors' code, which produced the paper's tables. With clip it merges positions 0, 2, …, 2r−2 into position 1, whatever the tokens are.</source>
+        <translation>按发布版本：作者的代码，论文中的表格即由它得出。使用 clip 时，它把位置 0、2、…、2r−2 合并到位置 1，与词元内容无关。</translation>
+    </message>
+    <message>
+        <source>Positional baseline: the r oldest tokens after the first merge into the first; the content plays no part.</source>
+        <translation>位置基线：第一个词元之后最早的 r 个词元合并到第一个词元中；内容不起作用。</translation>
+    </message>
+    <message>
+        <source>EViT-style baseline: the least important tokens are pruned.</source>
+        <translation>EViT 式基线：剪除最不重要的词元。</translation>
+    </message>
+    <message>
+        <source>ToMe-style baseline: even positions merge into their most similar odd position (cosine of h).</source>
+        <translation>ToMe 式基线：偶数位置合并到最相似的奇数位置（h 的余弦相似度）。</translation>
+    </message>
+    <message>
+        <source>PuMer-style baseline: as ToMe, on the clipped output max(h, 0).</source>
+        <translation>PuMer 式基线：同 ToMe，但基于截断后的输出 max(h, 0)。</translation>
+    </message>
+    <message>
+        <source>utr's split and matching; every removed token is pruned.</source>
+        <translation>utr 的划分与匹配；移除的词元全部剪除。</translation>
+    </message>
+    <message>
+        <source>utr's split and matching; every removed token is merged.</source>
+        <translation>utr 的划分与匹配；移除的词元全部合并。</translation>
+    </message>
+    <message>
+        <source>as described in the paper</source>
+        <translation>按论文描述</translation>
+    </message>
+    <message>
+        <source>as in the paper, per token</source>
+        <translation>按论文，按词元</translation>
+    </message>
+    <message>
+        <source>as released (the paper's evaluation)</source>
+        <translation>按发布版本（论文的评测）</translation>
+    </message>
+    <message>
+        <source>positional baseline</source>
+        <translation>位置基线</translation>
+    </message>
+    <message>
+        <source>EViT baseline</source>
+        <translation>EViT 基线</translation>
+    </message>
+    <message>
+        <source>ToMe baseline</source>
+        <translation>ToMe 基线</translation>
+    </message>
+    <message>
+        <source>PuMer baseline</source>
+        <translation>PuMer 基线</translation>
+    </message>
+    <message>
+        <source>utr's split, prune</source>
+        <translation>utr 的划分，剪除</translation>
+    </message>
+    <message>
+        <source>utr's split, merge</source>
+        <translation>utr 的划分，合并</translation>
     </message>
 </context>
 <context>
@@ -1746,6 +1782,10 @@ importance %3, attention received %4</source>
     <message>
         <source>reaches the output</source>
         <translation>到达输出</translation>
+    </message>
+    <message>
+        <source>◆ Content-independent anchor: the method chose which tokens go, and where, by position alone.</source>
+        <translation>◆ 与内容无关的锚点：该方法仅按位置决定移除哪些词元以及它们去向何处。</translation>
     </message>
 </context>
 <context>

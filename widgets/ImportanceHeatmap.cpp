@@ -9,6 +9,11 @@
 #include "widgets/TokenStrip.h"  // fateName: one wording of a token's fate in every view
 
 namespace ssmlens {
+namespace {
+
+const QColor kContentIndependentColor(230, 130, 0);  // the diamond of an anchor that chose by position alone
+
+}  // namespace
 
 ImportanceHeatmap::ImportanceHeatmap(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
     auto* layout = new QVBoxLayout(this);
@@ -36,6 +41,14 @@ ImportanceHeatmap::ImportanceHeatmap(QWidget* parent) : QWidget(parent), plot_(n
     pruned_->setName(tr("pruned at this layer"));
     pruned_->setLineStyle(QCPGraph::lsNone);
     pruned_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, QPen(QColor(230, 30, 30), 2.0), Qt::NoBrush, 9));
+    // A diamond on the row's left edge marks an anchor whose choices ignored the token content. The marks
+    // are items (drawn whole across the edge); this empty graph only gives them a legend entry, shown while
+    // there are marks.
+    contentIndependent_ = plot_->addGraph();
+    contentIndependent_->setName(tr("anchor chose by position alone"));
+    contentIndependent_->setLineStyle(QCPGraph::lsNone);
+    contentIndependent_->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(kContentIndependentColor, 1.0), QBrush(kContentIndependentColor), 9));
     merged_->addToLegend();
     pruned_->addToLegend();
     // The legend goes in a row of its own under the plot, so it never hides cells.
@@ -78,6 +91,7 @@ void ImportanceHeatmap::clear() {
     map_->data()->clear();
     merged_->data()->clear();
     pruned_->data()->clear();
+    setContentIndependentMarks({});
     plot_->xAxis->setRange(-0.5, 9.5);
     plot_->yAxis->setRange(-0.5, 9.5);
     plot_->replot();
@@ -89,6 +103,10 @@ void ImportanceHeatmap::setTrace(const TokenTrace& trace, const QStringList& tok
     const int L = static_cast<int>(trace.length), layers = static_cast<int>(trace.layers.size());
     merged_->data()->clear();
     pruned_->data()->clear();
+    std::vector<int> positionalAnchors;
+    for (int l = 0; l < layers; ++l)
+        if (trace.layers[l].anchor && trace.layers[l].contentIndependent) positionalAnchors.push_back(l);
+    setContentIndependentMarks(positionalAnchors);
     if (L == 0 || layers == 0) {
         clear();
         return;
@@ -144,6 +162,31 @@ int ImportanceHeatmap::markerCount(int8_t fate) const {
     return fate == 1 ? merged_->dataCount() : fate == 2 ? pruned_->dataCount() : 0;
 }
 
+int ImportanceHeatmap::contentIndependentMarkCount() const { return static_cast<int>(contentIndependentMarks_.size()); }
+
+void ImportanceHeatmap::setContentIndependentMarks(const std::vector<int>& layers) {
+    for (QCPItemText* mark : contentIndependentMarks_) plot_->removeItem(mark);
+    contentIndependentMarks_.clear();
+    for (int l : layers) {
+        auto* mark = new QCPItemText(plot_);
+        mark->setClipToAxisRect(false);
+        mark->position->setTypeX(QCPItemPosition::ptAxisRectRatio);  // on the left edge of the cells
+        mark->position->setTypeY(QCPItemPosition::ptPlotCoords);     // at the anchor's row
+        mark->position->setCoords(0.0, l);
+        mark->setPositionAlignment(Qt::AlignCenter);
+        mark->setText(QStringLiteral("◆"));
+        mark->setColor(kContentIndependentColor);
+        QFont bigger = plot_->font();  // larger than the tick labels, so it reads at a glance
+        if (bigger.pointSizeF() > 0) bigger.setPointSizeF(bigger.pointSizeF() * 1.5);
+        else bigger.setPixelSize(bigger.pixelSize() * 3 / 2);
+        mark->setFont(bigger);
+        mark->setSelectable(false);
+        contentIndependentMarks_.push_back(mark);
+    }
+    if (layers.empty()) contentIndependent_->removeFromLegend();
+    else if (!plot_->legend->hasItemWithPlottable(contentIndependent_)) contentIndependent_->addToLegend();
+}
+
 QString ImportanceHeatmap::describeCell(int layer, int p) const {
     if (layer < 0 || layer >= static_cast<int>(trace_.layers.size()) || p < 0 || p >= trace_.length) return {};
     const LayerTrace& lt = trace_.layers[layer];
@@ -158,6 +201,7 @@ QString ImportanceHeatmap::describeCell(int layer, int p) const {
     }
     if (lt.anchor && std::isfinite(lt.matchCosine[p]))
         text += "\n" + tr("best match: token %1, cosine %2").arg(lt.match[p]).arg(lt.matchCosine[p], 0, 'f', 3);
+    if (lt.anchor && lt.contentIndependent) text += "\n" + TokenStrip::contentIndependentNote();
     return text;
 }
 

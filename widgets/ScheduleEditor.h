@@ -104,6 +104,7 @@ public:
     QPushButton* addAnchorButton() const { return addButton_; }
     QPushButton* presetButton(Preset preset) const;
     QComboBox* methodCombo() const { return method_; }
+    QLabel* methodNote() const { return methodNote_; }
     QToolButton* optionsToggle() const { return optionsToggle_; }
     ScheduleCurvePlot* curvePlot() const { return plot_; }
 
@@ -164,6 +165,7 @@ private:
     QFormLayout* methodForm_;
     QToolButton* optionsToggle_;
     QComboBox* method_;
+    QLabel* methodNote_;  // the chosen method's one-line description
     QComboBox* metric_;
     QComboBox* hidden_;
     QComboBox* residual_;

@@ -6,6 +6,7 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPalette>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSlider>
@@ -23,10 +24,6 @@
 
 namespace ssmlens {
 namespace {
-
-constexpr ReductionMethod kMethods[] = {ReductionMethod::Utr,  ReductionMethod::UtrToken, ReductionMethod::UtrReference,
-                                        ReductionMethod::Evit, ReductionMethod::Tome,     ReductionMethod::Pumer,
-                                        ReductionMethod::PruneOnly, ReductionMethod::MergeOnly};
 
 // Which options change what a method does, read off recipeFor: an option matters when setting it
 // differently changes the recipe. The metric always matters: the views colour tokens by importance even
@@ -71,28 +68,37 @@ QComboBox* compactCombo() {
 
 QString ScheduleEditor::methodDescription(ReductionMethod m) {
     switch (m) {
-        case ReductionMethod::Utr: return tr("unified prune and merge, chosen per channel (the paper)");
-        case ReductionMethod::UtrToken: return tr("unified prune and merge, chosen per token");
-        case ReductionMethod::UtrReference: return tr("the authors' reference code, quirks included (comparison only)");
-        case ReductionMethod::Evit: return tr("EViT-style: prune the least important tokens");
-        case ReductionMethod::Tome: return tr("ToMe-style: merge across alternate positions");
-        case ReductionMethod::Pumer: return tr("PuMer-style: ToMe matching on clipped features, merge only");
-        case ReductionMethod::PruneOnly: return tr("unified split and matching, every removed token pruned");
-        case ReductionMethod::MergeOnly: return tr("unified split and matching, every removed token merged");
+        case ReductionMethod::Utr:
+            return tr("As described in the paper: tokens split by importance, matched by cosine, merged or pruned "
+                      "per channel.");
+        case ReductionMethod::UtrToken: return tr("As utr, with merge or prune chosen per token.");
+        case ReductionMethod::UtrReference:
+            return tr("As released: the authors' code, which produced the paper's tables. With clip it merges "
+                      "positions 0, 2, …, 2r−2 into position 1, whatever the tokens are.");
+        case ReductionMethod::Positional:
+            return tr("Positional baseline: the r oldest tokens after the first merge into the first; the content "
+                      "plays no part.");
+        case ReductionMethod::Evit: return tr("EViT-style baseline: the least important tokens are pruned.");
+        case ReductionMethod::Tome:
+            return tr("ToMe-style baseline: even positions merge into their most similar odd position (cosine of h).");
+        case ReductionMethod::Pumer: return tr("PuMer-style baseline: as ToMe, on the clipped output max(h, 0).");
+        case ReductionMethod::PruneOnly: return tr("utr's split and matching; every removed token is pruned.");
+        case ReductionMethod::MergeOnly: return tr("utr's split and matching; every removed token is merged.");
     }
     return QString();
 }
 
 QString ScheduleEditor::methodLabel(ReductionMethod m) {
     switch (m) {
-        case ReductionMethod::Utr: return tr("unified (the paper)");
-        case ReductionMethod::UtrToken: return tr("unified, per token");
-        case ReductionMethod::UtrReference: return tr("authors' code");
-        case ReductionMethod::Evit: return tr("EViT pruning");
-        case ReductionMethod::Tome: return tr("ToMe merging");
-        case ReductionMethod::Pumer: return tr("PuMer merging");
-        case ReductionMethod::PruneOnly: return tr("unified split, prune");
-        case ReductionMethod::MergeOnly: return tr("unified split, merge");
+        case ReductionMethod::Utr: return tr("as described in the paper");
+        case ReductionMethod::UtrToken: return tr("as in the paper, per token");
+        case ReductionMethod::UtrReference: return tr("as released (the paper's evaluation)");
+        case ReductionMethod::Positional: return tr("positional baseline");
+        case ReductionMethod::Evit: return tr("EViT baseline");
+        case ReductionMethod::Tome: return tr("ToMe baseline");
+        case ReductionMethod::Pumer: return tr("PuMer baseline");
+        case ReductionMethod::PruneOnly: return tr("utr's split, prune");
+        case ReductionMethod::MergeOnly: return tr("utr's split, merge");
     }
     return QString();
 }
@@ -170,12 +176,19 @@ QWidget* ScheduleEditor::buildMethodBox() {
     methodForm_->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
 
     method_ = compactCombo();
-    for (ReductionMethod m : kMethods) {
+    for (ReductionMethod m : allMethods()) {
         const QString name = QString::fromStdString(methodName(m));
         method_->addItem(tr("%1 — %2").arg(name, methodLabel(m)), int(m));
         method_->setItemData(method_->count() - 1, methodDescription(m), Qt::ToolTipRole);
     }
     methodForm_->addRow(tr("&Method:"), method_);
+    // What the chosen method is, in one line under the selector (docs/findings.md compares them).
+    methodNote_ = new QLabel;
+    methodNote_->setWordWrap(true);
+    QPalette muted = methodNote_->palette();  // a caption, not a control: the palette's muted text
+    muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));
+    methodNote_->setPalette(muted);
+    methodForm_->addRow(methodNote_);
 
     // The options fold away: the defaults are the paper's, and the panel is short of height.
     optionsToggle_ = new QToolButton;
@@ -218,7 +231,10 @@ QWidget* ScheduleEditor::buildMethodBox() {
 void ScheduleEditor::showOptions(bool shown) {
     optionsToggle_->setChecked(shown);
     optionsToggle_->setArrowType(shown ? Qt::DownArrow : Qt::RightArrow);
-    for (int row = 2; row < methodForm_->rowCount(); ++row) methodForm_->setRowVisible(row, shown);
+    int toggleRow = 0;
+    QFormLayout::ItemRole role;
+    methodForm_->getWidgetPosition(optionsToggle_, &toggleRow, &role);
+    for (int row = toggleRow + 1; row < methodForm_->rowCount(); ++row) methodForm_->setRowVisible(row, shown);
 }
 
 QWidget* ScheduleEditor::buildPresetRow() {
@@ -367,6 +383,7 @@ void ScheduleEditor::showState(bool layersChanged) {
     updateOptionControls();
     method_->setToolTip(tr("How the tokens to remove are chosen and what happens to them. Now: %1")
                             .arg(methodDescription(s.method)));
+    methodNote_->setText(methodDescription(s.method));
 
     global_->setRatio(state_.globalKeepRatio);
     const bool mixed = std::any_of(s.anchors.begin(), s.anchors.end(),

@@ -355,10 +355,13 @@ QString SimilarityGraph::subtitleText() const {
     const LayerTrace& lt = trace_.layers[layer_];
     const int merged = int(std::count(lt.fate.begin(), lt.fate.end(), int8_t(1)));
     const int pruned = int(std::count(lt.fate.begin(), lt.fate.end(), int8_t(2)));
-    return tr("The reduction step splits the %1 tokens into candidates (A) and destinations (B); each A token is matched "
-              "to its most similar B token. %2 merged, %3 pruned. Shown: edges with cosine at least %4 (%5 of %6); "
-              "merges always.")
-        .arg(nodeCount()).arg(merged).arg(pruned).arg(threshold_, 0, 'f', 2).arg(visibleEdgeCount()).arg(edges_.size());
+    const QString text =
+        tr("The reduction step splits the %1 tokens into candidates (A) and destinations (B); each A token is matched "
+           "to its most similar B token. %2 merged, %3 pruned. Shown: edges with cosine at least %4 (%5 of %6); "
+           "merges always.")
+            .arg(nodeCount()).arg(merged).arg(pruned).arg(threshold_, 0, 'f', 2).arg(visibleEdgeCount()).arg(edges_.size());
+    // The similarities drawn played no part in such a step: say so before anything else.
+    return lt.contentIndependent ? TokenStrip::contentIndependentNote() + " " + text : text;
 }
 
 QStringList SimilarityGraph::legendTexts() const {

@@ -228,9 +228,14 @@ QString TokenStrip::subtitleText() const {
     if (!lt.anchor)
         return tr("Layer %1 does not reduce tokens: %2 tokens pass through; %3 of the prompt's %4 tokens left at earlier layers.")
             .arg(layer_).arg(present).arg(gone).arg(trace_.length);
-    return tr("Anchor layer (keep ratio %1): %2 tokens in, %3 out; %4 merged, %5 pruned. Arrows point from each "
-              "merged token to the token it joined.")
-        .arg(lt.keepRatio, 0, 'f', 3).arg(lt.tokensIn).arg(lt.tokensOut).arg(merged).arg(pruned);
+    const QString text = tr("Anchor layer (keep ratio %1): %2 tokens in, %3 out; %4 merged, %5 pruned. Arrows point "
+                            "from each merged token to the token it joined.")
+                             .arg(lt.keepRatio, 0, 'f', 3).arg(lt.tokensIn).arg(lt.tokensOut).arg(merged).arg(pruned);
+    return lt.contentIndependent ? contentIndependentNote() + " " + text : text;
+}
+
+QString TokenStrip::contentIndependentNote() {
+    return tr("◆ Content-independent anchor: the method chose which tokens go, and where, by position alone.");
 }
 
 QStringList TokenStrip::legendTexts() const {

@@ -39,6 +39,9 @@ public:
     // fate: -1 gone, 0 kept, 1 merged, 2 pruned.
     static QColor fateColor(int fate);
     static QString fateName(int fate);
+    // One sentence for every view: the anchor's choices were made from positions alone
+    // (LayerTrace::contentIndependent).
+    static QString contentIndependentNote();
     // A token's text made visible in one line: newlines and tabs as symbols, blank tokens as "␣".
     static QString visibleText(const QString& label);
 

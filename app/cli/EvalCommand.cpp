@@ -1,5 +1,6 @@
 // ssmlens-cli eval / sweep / merge-results: zero-shot accuracy as lm-evaluation-harness v0.4 computes it,
 // dense and with token reduction (docs/evaluation.md).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -29,9 +30,28 @@ std::vector<OptionSpec> scoringOptionSpecs() {
     return {{"tokenizer", "FILE", "tokenizer file, when the model folder has none"},
             {"limit", "N", "score N examples (the first N, or a seeded random N with --seed)"},
             {"seed", "S", "shuffle with this seed before taking --limit examples"},
-            {"batch-size", "B", "sequences per forward pass (default 16)"},
+            {"batch-size", "B", "sequences per forward pass (default 16; 96 with paper scoring, as the paper's script)"},
             {"max-length", "L", "model window; longer inputs lose tokens on the left as in lm-eval (default 2048)"},
             {"no-protect-span", "", "do not protect the scored positions under reduction (mimics the reference)"}};
+}
+
+// The batch size: given, or the default of the scoring modes asked for (paper: the paper's script's 96,
+// because in that mode the batches decide what is read).
+int64_t batchSizeFor(const CliArgs& args, const std::vector<ScoringMode>& modes) {
+    const bool paper = std::find(modes.begin(), modes.end(), ScoringMode::Paper) != modes.end();
+    const long long b = args.getInt("batch-size", paper ? kPaperEvaluationBatchSize : 16);
+    if (b < 1) throw Error("--batch-size must be at least 1");
+    return b;
+}
+
+std::vector<ScoringMode> scoringModesFrom(const CliArgs& args) {
+    std::vector<ScoringMode> modes;
+    for (const std::string& m : splitList(args.get("scoring", "correct"))) {
+        const ScoringMode mode = parseScoringModeName(m);
+        if (std::find(modes.begin(), modes.end(), mode) == modes.end()) modes.push_back(mode);
+    }
+    if (modes.empty()) throw Error("--scoring needs a value (correct, paper)");
+    return modes;
 }
 
 ExampleSelection selectionFrom(const CliArgs& args) {
@@ -47,11 +67,21 @@ ExampleSelection selectionFrom(const CliArgs& args) {
     return s;
 }
 
-ScoringOptions scoringFrom(const CliArgs& args) {
+// Paper scoring reads each request according to the batch it was padded in (lm-eval's order over the whole
+// run), so a shard, which batches other requests together, would not score what one run scores.
+void refusePaperScoringShards(const CliArgs& args, const std::vector<ScoringMode>& modes) {
+    const bool paper = std::find(modes.begin(), modes.end(), ScoringMode::Paper) != modes.end();
+    if (paper && (args.has("shard") || wantsShardDispatch(args)))
+        throw Error("--scoring paper runs in one process: what it reads depends on the batches of the whole run, "
+                    "which shards change (leave out --shard, --devices and --slurm)");
+}
+
+ScoringOptions scoringFrom(const CliArgs& args, const std::vector<ScoringMode>& modes) {
+    refusePaperScoringShards(args, modes);
     ScoringOptions o;
-    o.batchSize = args.getInt("batch-size", 16);
+    o.mode = modes.front();
+    o.batchSize = batchSizeFor(args, modes);
     o.maxLength = args.getInt("max-length", 2048);
-    if (o.batchSize < 1) throw Error("--batch-size must be at least 1");
     if (isatty(2))
         o.progress = [](int64_t done, int64_t total) {
             std::fprintf(stderr, "\rscored %lld / %lld requests", static_cast<long long>(done), static_cast<long long>(total));
@@ -84,7 +114,7 @@ int64_t checkModelAndTokenizer(const CliArgs& args) {
     const std::string dir = modelDirFrom(args);
     const Mamba2Config config = loadMamba2Config(dir + "/config.json");
     tokenizerFrom(args);
-    scoringFrom(args);
+    scoringFrom(args, scoringModesFrom(args));
     return config.nLayer;
 }
 
@@ -119,6 +149,12 @@ void printTableHeader() {
     std::printf("%-15s %-11s %10s %10s %10s %12s\n", "task", "metric", "dense", "reduced", "difference", "reduction %");
 }
 
+int64_t requestCount(const EvalResult& r) {
+    int64_t n = 0;
+    for (const ExampleResult& e : r.examples) n += static_cast<int64_t>(e.choices.size());
+    return n;
+}
+
 void printResult(const EvalResult& r) {
     printTableHeader();
     printSummaryTable(r.task, r.summary, r.reduced);
@@ -134,6 +170,12 @@ void printResult(const EvalResult& r) {
                     r.summary.measuredTokenReductionPercent, r.summary.flopsReductionPercent,
                     static_cast<long long>(r.summary.unscorableExamples));
     std::printf("\n");
+    if (r.reduced && r.scoring == ScoringMode::Paper)
+        std::printf("scored as the paper's evaluation read it (batch size %lld): %lld of %lld requests read "
+                    "log-probabilities at other positions than those that predict their tokens, %lld read fewer "
+                    "tokens than the continuation has\n",
+                    static_cast<long long>(r.batchSize), static_cast<long long>(r.summary.misreadRequests),
+                    static_cast<long long>(requestCount(r)), static_cast<long long>(r.summary.shortReadRequests));
 }
 
 bool wantsReduction(const CliArgs& args) {
@@ -169,7 +211,13 @@ int runEvalSharded(const Args& raw, const CliArgs& args, const std::vector<Optio
 SweepSettings sweepSettingsFrom(const CliArgs& args) {
     SweepSettings settings;
     settings.methods.clear();
-    for (const std::string& m : splitList(args.get("methods", "utr"))) settings.methods.push_back(parseMethodName(m));
+    for (const std::string& m : splitList(args.get("methods", methodName(kDefaultReductionMethod)))) {
+        if (m == "all") {
+            for (ReductionMethod every : allMethods()) settings.methods.push_back(every);
+            continue;
+        }
+        settings.methods.push_back(parseMethodName(m));
+    }
     settings.keepRatios.clear();
     for (const std::string& q : splitList(args.get("keep-ratios", "1,0.9,0.8"))) {
         double v = 0;
@@ -184,7 +232,8 @@ SweepSettings sweepSettingsFrom(const CliArgs& args) {
     }
     if (settings.methods.empty() || settings.keepRatios.empty()) throw Error("--methods and --keep-ratios need values");
     settings.selection = selectionFrom(args);
-    settings.scoring = scoringFrom(args);
+    settings.scorings = scoringModesFrom(args);
+    settings.scoring = scoringFrom(args, settings.scorings);
     settings.protectScoringSpan = !args.has("no-protect-span");
     settings.modelName = modelDirFrom(args);
     return settings;
@@ -203,17 +252,24 @@ void writeSweepOutputs(const CliArgs& args, const std::vector<SweepPoint>& point
         if (!(out << sweepToJson(points, settings, nLayer).dump(1) << "\n"))
             throw Error(args.get("out-json") + ": cannot write");
     }
+    if (args.has("out-md")) {
+        std::ofstream out(args.get("out-md"), std::ios::binary);
+        if (!(out << sweepToMarkdown(points))) throw Error(args.get("out-md") + ": cannot write");
+    }
     const std::string detailsFile = detailsPath.empty() ? args.get("details") : detailsPath;
     if (!detailsFile.empty()) saveSweepDetails(details, detailsFile);
-    std::printf("%-15s %-11s %-10s %6s %10s %10s %10s %9s %9s\n", "task", "metric", "method", "q", "dense", "reduced",
-                "difference", "tokens -%", "FLOPs -%");
+    std::printf("%-15s %-11s %-13s %-7s %6s %10s %10s %10s %9s %9s %10s %8s\n", "task", "metric", "method", "scoring",
+                "q", "dense", "reduced", "difference", "tokens -%", "FLOPs -%", "unscorable", "misread");
     for (const SweepPoint& p : points)
         for (const MetricSummary& m : p.summary.metrics) {
             const int d = m.metric == EvalMetric::Perplexity ? 3 : 4;
-            std::printf("%-15s %-11s %-10s %6.3f %10s %10s %10s %9.1f %9.1f\n", p.task.c_str(),
-                        evalMetricName(m.metric).c_str(), methodName(p.method).c_str(), p.keepRatio,
-                        cell(m.dense, d).c_str(), cell(m.reduced, d).c_str(), cell(m.reduced - m.dense, d).c_str(),
-                        p.summary.tokenReductionPercent, p.summary.flopsReductionPercent);
+            std::printf("%-15s %-11s %-13s %-7s %6.3f %10s %10s %10s %9.1f %9.1f %10lld %8lld\n", p.task.c_str(),
+                        evalMetricName(m.metric).c_str(), methodName(p.method).c_str(),
+                        scoringModeName(p.scoring).c_str(), p.keepRatio, cell(m.dense, d).c_str(),
+                        cell(m.reduced, d).c_str(), cell(m.reduced - m.dense, d).c_str(),
+                        p.summary.tokenReductionPercent, p.summary.flopsReductionPercent,
+                        static_cast<long long>(p.summary.unscorableExamples),
+                        static_cast<long long>(p.summary.misreadRequests));
         }
 }
 
@@ -227,7 +283,7 @@ int runSweepSharded(const Args& raw, const CliArgs& args, const std::vector<Opti
     c.command = "sweep";
     c.name = "ssmlens-sweep";
     c.resultOption = "--details";
-    c.parentOptions = {"out-csv", "out-json", "details"};
+    c.parentOptions = {"out-csv", "out-json", "out-md", "details"};
     c.specs = specs;
     c.shardWork = [&](int64_t i, int64_t n) {
         int64_t requests = 0;
@@ -255,6 +311,7 @@ int runEval(const Args& raw) {
              {"task", "NAME", "lambada_openai, hellaswag, piqa, arc_easy, arc_challenge or winogrande"},
              {"data", "PATH", "the task's file as distributed, or a folder holding it"},
              {"shard", "i/n", "score only examples i, i+n, i+2n, ... of the selection (merge with merge-results)"},
+             {"scoring", "MODE", "correct (default) or paper: read the reduced pass as the paper's evaluation did"},
              {"json", "FILE", "write the result with per-example details (JSON)"}})
         specs.push_back(s);
     for (const auto& s : shardDispatchOptionSpecs()) specs.push_back(s);
@@ -268,7 +325,11 @@ int runEval(const Args& raw) {
                                    "schedule or preset) with token reduction, on the same examples. Prints the "
                                    "metrics table; --json keeps every example's scores. --devices and --slurm cut "
                                    "the run into shards run by workers (one per GPU, or Slurm array tasks) and "
-                                   "merge them into the same result (docs/cluster.md).",
+                                   "merge them into the same result (docs/cluster.md).\n\n"
+                                   "--scoring paper reads the reduced pass as the paper's evaluation did (lm-eval "
+                                   "over the authors' code: batches padded, logits counted from the shortened end); "
+                                   "correct scoring finds each scored position among the survivors "
+                                   "(docs/evaluation.md).\n\n" + methodListText(),
                                    specs)
                               .c_str());
         return 0;
@@ -281,7 +342,9 @@ int runEval(const Args& raw) {
     Mamba2Model model = loadModelFrom(args);
     EvalSettings settings;
     settings.selection = selectionFrom(args);
-    settings.scoring = scoringFrom(args);
+    const std::vector<ScoringMode> modes = scoringModesFrom(args);
+    if (modes.size() != 1) throw Error("--scoring: eval takes one mode (sweep takes several)");
+    settings.scoring = scoringFrom(args, modes);
     settings.modelName = modelDirFrom(args);
     if (wantsReduction(args)) {
         settings.schedule = scheduleFrom(args, model.config().nLayer);
@@ -300,11 +363,14 @@ int runSweep(const Args& raw) {
              {"tasks", "A,B", "tasks to score (default: piqa)"},
              {"data-dir", "DIR", "folder holding the tasks' files (each found by its distributed name)"},
              {"keep-ratios", "Q,...", "keep ratios of the depth-scaled schedule (default 1,0.9,0.8)"},
-             {"methods", "M,...", "reduction methods (default utr)"},
+             {"methods", "M,...", "reduction methods (default " + methodName(kDefaultReductionMethod) +
+                                      "; all: every method; list below)"},
+             {"scoring", "MODE,...", "correct (default), paper, or correct,paper: how each reduced pass is read"},
              {"shard", "i/n", "score only examples i, i+n, ... of each task's selection (merge with merge-results; "
                               "needs --details)"},
-             {"out-csv", "FILE", "write one row per task, method, ratio and metric"},
+             {"out-csv", "FILE", "write one row per task, method, ratio, scoring mode and metric"},
              {"out-json", "FILE", "write the grid as JSON (schedules included)"},
+             {"out-md", "FILE", "write the comparison table of docs/findings.md (Markdown)"},
              {"details", "FILE", "write every example's scores at every point (JSON; what merge-results combines)"}})
         specs.push_back(s);
     for (const auto& s : shardDispatchOptionSpecs()) specs.push_back(s);
@@ -312,12 +378,18 @@ int runSweep(const Args& raw) {
     CliArgs args(raw, specs);
     if (args.helpRequested()) {
         std::printf("%s", helpText("ssmlens-cli sweep --model DIR --tasks a,b --data-dir DIR --keep-ratios 1,0.9,0.8 "
-                                   "--methods utr,evit [--limit N] [--out-csv F] [--out-json F] [--details F] "
+                                   "--methods utr,evit [--scoring correct,paper] [--limit N] [--out-csv F] "
+                                   "[--out-json F] [--out-md F] [--details F] "
                                    "[--devices cuda:0,cuda:1 | --slurm --shards N ...]",
                                    "Accuracy against FLOPs reduction: each task scored dense once, then under the "
                                    "depth-scaled schedule of every method and keep ratio, on the same examples. "
+                                   "Every method removes the same number of tokens at a keep ratio (EViT too, for "
+                                   "ratios of 0.5 and more), so a ratio is one FLOPs budget. With paper scoring the "
+                                   "tasks' requests are batched together, as one lm-eval run does. "
                                    "--devices and --slurm cut the sweep into shards run by workers (one per GPU, or "
-                                   "Slurm array tasks) and merge them into the same grid (docs/cluster.md).",
+                                   "Slurm array tasks) and merge them into the same grid (docs/cluster.md); paper "
+                                   "scoring runs in one process.\n\n" +
+                                       methodListText(),
                                    specs)
                               .c_str());
         return 0;
@@ -342,7 +414,8 @@ int runMergeResults(const Args& raw) {
     const std::vector<OptionSpec> specs = {
         {"json", "FILE", "write the merged result (eval) or the merged details (sweep) as JSON"},
         {"out-csv", "FILE", "sweep details: write the merged grid as CSV, as sweep --out-csv"},
-        {"out-json", "FILE", "sweep details: write the merged grid as JSON, as sweep --out-json"}};
+        {"out-json", "FILE", "sweep details: write the merged grid as JSON, as sweep --out-json"},
+        {"out-md", "FILE", "sweep details: write the merged comparison table, as sweep --out-md"}};
     // Result files are positional; the options (with their values) go to CliArgs.
     Args options;
     std::vector<std::string> files;
@@ -357,7 +430,7 @@ int runMergeResults(const Args& raw) {
     }
     CliArgs args(options, specs);
     if (args.helpRequested()) {
-        std::printf("%s", helpText("ssmlens-cli merge-results A.json B.json ... [--json OUT] [--out-csv F --out-json F]",
+        std::printf("%s", helpText("ssmlens-cli merge-results A.json B.json ... [--json OUT] [--out-csv F --out-json F --out-md F]",
                                    "Combines the results of eval --shard 0/n ... n-1/n (or the --details of sweep "
                                    "--shard 0/n ... n-1/n) into the result of the whole selection, with the metrics "
                                    "recomputed from every example's scores.",
@@ -380,6 +453,7 @@ int runMergeResults(const Args& raw) {
         SweepSettings settings;
         settings.methods = merged.methods;
         settings.keepRatios = merged.keepRatios;
+        settings.scorings = merged.scorings;
         settings.selection = merged.selection;
         settings.scoring.maxLength = merged.maxLength;
         settings.protectScoringSpan = merged.protectScoringSpan;
@@ -387,8 +461,8 @@ int runMergeResults(const Args& raw) {
                           args.get("json"));
         return 0;
     }
-    if (args.has("out-csv") || args.has("out-json"))
-        throw Error("--out-csv and --out-json are for merging sweep details (sweep --details files)");
+    if (args.has("out-csv") || args.has("out-json") || args.has("out-md"))
+        throw Error("--out-csv, --out-json and --out-md are for merging sweep details (sweep --details files)");
     std::vector<EvalResult> shards;
     for (size_t i = 0; i < files.size(); ++i) shards.push_back(evalResultFromJson(docs[i], files[i]));
     EvalResult merged = mergeShards(shards, files);

@@ -32,7 +32,8 @@ int runReduce(const Args& raw) {
         std::printf("%s", helpText("ssmlens-cli reduce [--model DIR] (--text T | --ids IDS) (--schedule S.json | "
                                    "--preset P ...) [--trace T.json] [--out logits.npy]",
                                    "Runs the prompt dense and with token reduction, reports the tokens each anchor "
-                                   "keeps, the next-token distributions and their KL divergence.",
+                                   "keeps (and whether the method chose them by position alone), the next-token "
+                                   "distributions and their KL divergence.\n\n" + methodListText(),
                                    specs)
                               .c_str());
         return 0;
@@ -78,11 +79,12 @@ int runReduce(const Args& raw) {
     std::printf("method %s, %zu anchors, prompt %zu tokens -> %lld after the last anchor\n",
                 methodName(schedule.method).c_str(), schedule.anchors.size(), prompt.size(),
                 static_cast<long long>(reduced.size(0)));
-    std::printf("%6s %8s %10s %10s\n", "layer", "keep q", "tokens in", "tokens out");
+    std::printf("%6s %8s %10s %10s  %s\n", "layer", "keep q", "tokens in", "tokens out", "choices");
     for (const auto& l : trace.layers)
         if (l.anchor)
-            std::printf("%6lld %8.3f %10lld %10lld\n", static_cast<long long>(l.layer), l.keepRatio,
-                        static_cast<long long>(l.tokensIn), static_cast<long long>(l.tokensOut));
+            std::printf("%6lld %8.3f %10lld %10lld  %s\n", static_cast<long long>(l.layer), l.keepRatio,
+                        static_cast<long long>(l.tokensIn), static_cast<long long>(l.tokensOut),
+                        l.contentIndependent ? "by position alone (content ignored)" : "by content");
     std::printf("token reduction %.1f%%, FLOPs %.3g -> %.3g (%.1f%% less)\n", flops.tokenReductionPercent,
                 flops.denseTotal, flops.reducedTotal, flops.flopsReductionPercent);
     std::printf("KL(dense || reduced) at the last position: %.6f\n", trace.klDivergence);
@@ -108,7 +110,7 @@ int runSchedule(const Args& raw) {
         std::printf("%s", helpText("ssmlens-cli schedule (--layers N | --model DIR) [--preset P] [--keep-ratio Q] "
                                    "[--method M] [--out S.json]",
                                    "Builds or checks a reduction schedule and prints the tokens entering each layer "
-                                   "and the analytic FLOPs, dense against reduced.",
+                                   "and the analytic FLOPs, dense against reduced.\n\n" + methodListText(),
                                    specs)
                               .c_str());
         return 0;

@@ -16,8 +16,18 @@ std::vector<OptionSpec> scheduleOptionSpecs() {
     return {{"schedule", "FILE", "a reduction schedule (JSON); or build one with the options below"},
             {"preset", "P", "depth (default: the paper's anchors scaled to the model's depth) or paper (64 layers)"},
             {"keep-ratio", "Q", "keep ratio at every anchor of the preset (default " + defaultKeepRatioText() + ")"},
-            {"method", "M", "utr (default), utr-token, utr-reference, evit, tome, pumer, prune-only, merge-only"},
+            {"method", "M", "reduction method (default " + methodName(kDefaultReductionMethod) + "; list below)"},
             {"metric", "X", "importance metric: clip (default), raw, l2"}};
+}
+
+std::string methodListText() {
+    std::string out = "methods (docs/token-reduction-guide.md; compared in docs/findings.md):\n";
+    for (ReductionMethod m : allMethods()) {
+        std::string name = "  " + methodName(m);
+        name.append(name.size() < 17 ? 17 - name.size() : 1, ' ');
+        out += name + methodSummary(m) + "\n";
+    }
+    return out;
 }
 
 ReductionSchedule scheduleFrom(const CliArgs& args, int64_t nLayer) {

@@ -11,6 +11,8 @@ namespace ssmlens::cli {
 std::vector<OptionSpec> scheduleOptionSpecs();
 // kDefaultKeepRatio as the help texts print it ("0.905").
 std::string defaultKeepRatioText();
+// "methods:" and one line per method (name and methodSummary), for the --help of commands that take --method.
+std::string methodListText();
 // Validated against nLayer; throws ssmlens::Error naming the file or option.
 ReductionSchedule scheduleFrom(const CliArgs& args, int64_t nLayer);
 

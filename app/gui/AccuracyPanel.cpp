@@ -54,6 +54,14 @@ AccuracyPanel::AccuracyPanel(ReductionWorker* worker, std::function<ReductionSch
     limit_->setSpecialValueText(tr("all"));
     limit_->setToolTip(tr("Score only the first N examples (0: all)"));
     controls->addRow(tr("Examples:"), limit_);
+    scoring_ = new QComboBox;
+    scoring_->addItem(tr("correct: each position found among the survivors"), int(ScoringMode::Correct));
+    scoring_->addItem(tr("as the paper's evaluation: counted from the shortened end"), int(ScoringMode::Paper));
+    scoring_->setToolTip(tr("How the reduced pass is read. Correct scoring takes the log-probabilities of the "
+                            "positions that predict the answer; the paper's evaluation (lm-evaluation-harness over "
+                            "the authors' code) pads batches of 96 and slices the shortened output as if it had "
+                            "kept its length, so it can read other positions (counted as misread)."));
+    controls->addRow(tr("Scoring:"), scoring_);
     auto* buttons = new QHBoxLayout;
     run_ = new QPushButton(tr("Run dense and reduced"));
     run_->setShortcut(QKeySequence(tr("Ctrl+R")));
@@ -145,6 +153,7 @@ void AccuracyPanel::runCheck() {
     r.dataPath = path;
     r.limit = limit_->value();
     r.schedule = currentSchedule_();
+    r.scoring = static_cast<ScoringMode>(scoring_->currentData().toInt());
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     r.cancel = cancel_;
     start(r.id, tr("Scoring %1…").arg(task));
@@ -160,6 +169,7 @@ void AccuracyPanel::runSweep() {
     r.dataPath = path;
     r.limit = limit_->value();
     r.method = currentSchedule_().method;
+    r.scoring = static_cast<ScoringMode>(scoring_->currentData().toInt());
     r.keepRatios = {1.0, 0.9, 0.8, 0.7, 0.6, 0.5};
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     r.cancel = cancel_;
@@ -181,10 +191,17 @@ void AccuracyPanel::showResult(quint64 id, QSharedPointer<const EvalResult> resu
     results_.push_back(result);
     redrawBars();
     const auto& s = result->summary;
-    status_->setText(tr("%1: %2 examples; %3 could not be scored under reduction")
-                         .arg(QString::fromStdString(result->task))
-                         .arg(s.examples)
-                         .arg(s.unscorableExamples));
+    if (result->reduced && result->scoring == ScoringMode::Paper)
+        status_->setText(tr("%1: %2 examples, scored as the paper's evaluation; %3 requests read other positions "
+                            "than those that predict the answer")
+                             .arg(QString::fromStdString(result->task))
+                             .arg(s.examples)
+                             .arg(s.misreadRequests));
+    else
+        status_->setText(tr("%1: %2 examples; %3 could not be scored under reduction")
+                             .arg(QString::fromStdString(result->task))
+                             .arg(s.examples)
+                             .arg(s.unscorableExamples));
     tabs_->setCurrentWidget(bars_);
     markCurrentOnSweep();
     Q_EMIT resultsChanged();
@@ -258,10 +275,10 @@ int AccuracyPanel::sweepSeriesCount() const { return sweepPlot_->seriesCount(); 
 
 QString AccuracyPanel::csv() const {
     QString out = "task,metric,dense,reduced,difference,token_reduction_pct,flops_reduction_pct,examples,"
-                  "unscorable_examples,method,anchors\n";
+                  "unscorable_examples,method,anchors,scoring,misread_requests\n";
     for (const auto& r : results_)
         for (const auto& m : r->summary.metrics)
-            out += QString("%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11\n")
+            out += QString("%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13\n")
                        .arg(QString::fromStdString(r->task), QString::fromStdString(evalMetricName(m.metric)))
                        .arg(m.dense, 0, 'g', 8)
                        .arg(m.reduced, 0, 'g', 8)
@@ -271,7 +288,9 @@ QString AccuracyPanel::csv() const {
                        .arg(r->summary.examples)
                        .arg(r->summary.unscorableExamples)
                        .arg(QString::fromStdString(methodName(r->schedule.method)))
-                       .arg(r->schedule.anchors.size());
+                       .arg(r->schedule.anchors.size())
+                       .arg(QString::fromStdString(scoringModeName(r->scoring)))
+                       .arg(r->summary.misreadRequests);
     if (sweep_) out += "\n" + QString::fromStdString(sweepToCsv(*sweep_));
     return out;
 }

@@ -40,6 +40,7 @@ public:
     const std::vector<QSharedPointer<const EvalResult>>& results() const { return results_; }
     void setResults(const std::vector<QSharedPointer<const EvalResult>>& results);  // e.g. from a session
     QString csv() const;  // the results shown, one row per (task, metric)
+    QComboBox* scoringCombo() const { return scoring_; }
     QString exportCsv(const QString& path) const;  // error message, empty on success
     AccuracyBars* bars() const { return bars_; }
     AccuracySweepPlot* sweepPlot() const { return sweepPlot_; }
@@ -68,6 +69,7 @@ private:
 
     QComboBox* task_;
     QSpinBox* limit_;
+    QComboBox* scoring_;  // ScoringMode: correct, or as the paper's evaluation read it
     QPushButton* run_;
     QPushButton* sweepButton_;
     QPushButton* cancelButton_;

@@ -162,6 +162,8 @@ void ReductionWorker::evaluate(const EvalRequest& request) {
         EvalSettings settings;
         settings.schedule = request.schedule;
         if (request.limit > 0) settings.selection.limit = request.limit;
+        settings.scoring.mode = request.scoring;
+        if (request.scoring == ScoringMode::Paper) settings.scoring.batchSize = kPaperEvaluationBatchSize;
         settings.scoring.cancel = request.cancel.get();
         const quint64 id = request.id;
         settings.scoring.progress = [this, id](int64_t done, int64_t total) { Q_EMIT evalProgress(id, done, total); };
@@ -183,6 +185,8 @@ void ReductionWorker::sweep(const SweepRequest& request) {
         SweepSettings settings;
         settings.methods = {request.method};
         settings.keepRatios = request.keepRatios;
+        settings.scorings = {request.scoring};
+        if (request.scoring == ScoringMode::Paper) settings.scoring.batchSize = kPaperEvaluationBatchSize;
         if (request.limit > 0) settings.selection.limit = request.limit;
         settings.scoring.cancel = request.cancel.get();
         const quint64 id = request.id;

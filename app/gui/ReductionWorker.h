@@ -45,6 +45,7 @@ struct EvalRequest {
     QString task, dataPath;
     int limit = 0;  // 0: every example
     ReductionSchedule schedule;
+    ScoringMode scoring = ScoringMode::Correct;
     std::shared_ptr<std::atomic<bool>> cancel;  // set from the GUI thread to stop between batches
 };
 
@@ -53,7 +54,8 @@ struct SweepRequest {
     quint64 id = 0;
     QString task, dataPath;
     int limit = 0;
-    ReductionMethod method = ReductionMethod::Utr;
+    ReductionMethod method = kDefaultReductionMethod;
+    ScoringMode scoring = ScoringMode::Correct;
     std::vector<double> keepRatios;
     std::shared_ptr<std::atomic<bool>> cancel;
 };

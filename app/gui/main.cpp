@@ -15,6 +15,7 @@
 #include "app/gui/LatencyBenchmark.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/SamplePrompts.h"
+#include "widgets/ScheduleEditor.h"
 #include "core/runtime/DemoModel.h"
 #include "core/runtime/HeapPolicy.h"
 #include "core/runtime/KernelPaths.h"
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
     QCommandLineOption model("model", QApplication::tr("Checkpoint folder to open"), "dir");
     QCommandLineOption prompt("prompt", QApplication::tr("Prompt to start with"), "text");
     QCommandLineOption keep("keep-ratio", QApplication::tr("Keep ratio at every anchor"), "q");
+    QCommandLineOption method("method", QApplication::tr("Reduction method to start with (as ssmlens-cli --method)"), "name");
     QCommandLineOption shot("screenshot", QApplication::tr("Save a screenshot of the window after the first result, then quit"), "png");
     QCommandLineOption exportMap("export-heatmap", QApplication::tr("Export the heatmap after the first result, then quit"), "file");
     QCommandLineOption accuracy("run-accuracy", QApplication::tr("Run the accuracy check on the first bundled sample after the first result"));
@@ -54,7 +56,7 @@ int main(int argc, char** argv) {
         "benchmark-attention", QApplication::tr("Measure N layer changes in the Attention view, print JSON, quit"), "n");
     QCommandLineOption showAttention("show-attention", QApplication::tr("Start with the Attention view in front"));
     QCommandLineOption layer("layer", QApplication::tr("Select this layer in every view after the first result"), "l");
-    cli.addOptions({model, prompt, keep, shot, exportMap, accuracy, latency, attentionLatency, showAttention, layer});
+    cli.addOptions({model, prompt, keep, method, shot, exportMap, accuracy, latency, attentionLatency, showAttention, layer});
     cli.process(app);
 
     ssmlens::MainWindow window(nullptr, &settings);
@@ -62,6 +64,14 @@ int main(int argc, char** argv) {
     const bool scripted = cli.isSet(latency) || cli.isSet(attentionLatency) || cli.isSet(shot) || cli.isSet(exportMap);
     if (cli.isSet(showAttention)) window.showAttentionTab();
     if (cli.isSet(keep)) window.setKeepRatio(cli.value(keep).toDouble());
+    if (cli.isSet(method)) {
+        try {
+            window.scheduleEditor()->setMethod(ssmlens::parseMethodName(cli.value(method).toStdString()));
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "ssmlens: --method: %s\n", e.what());
+            return 2;
+        }
+    }
     window.setPrompt(cli.isSet(prompt) ? cli.value(prompt) : ssmlens::samplePrompts().front().text);
     const QString folder = cli.isSet(model) ? cli.value(model) : QString::fromStdString(ssmlens::defaultModelDir());
     if (!folder.isEmpty()) window.openModel(folder);

@@ -64,7 +64,9 @@ private:
 }  // namespace
 
 bool fusedReductionSupported(const at::Tensor& hidden, const ReductionRecipe& recipe) {
-    if (recipe.referenceQuirks || !fusedAvailable(hidden) || hidden.dim() != 3) return false;
+    // utr-reference and positional have their own step (reduceTokensBatch never sends them here).
+    if (recipe.referenceQuirks || recipe.split == SplitRule::OldestAfterFirst) return false;
+    if (!fusedAvailable(hidden) || hidden.dim() != 3) return false;
     const auto t = hidden.scalar_type();
     return (t == at::kFloat || t == at::kBFloat16 || t == at::kHalf) && hidden.size(2) % 8 == 0 &&
            hidden.size(1) < (int64_t(1) << 31) / 2;

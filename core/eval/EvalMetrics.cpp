@@ -74,6 +74,8 @@ EvalSummary summarizeEval(const std::string& taskName, const std::vector<Example
             denseFlops += c.denseFlops;
             if (!reduced) continue;
             s.unscorableRequests += !c.reduced.scorable;
+            s.misreadRequests += c.reduced.misread;
+            s.shortReadRequests += c.reduced.scorable && c.reduced.tokensRead < c.reduced.scoredTokens;
             tokenRed += c.tokenReductionPercent;
             measured += c.reduced.measuredTokenReductionPercent;
             reducedFlops += c.reducedFlops;

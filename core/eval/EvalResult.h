@@ -43,6 +43,11 @@ struct EvalSummary {
     int64_t examples = 0;
     int64_t unscorableExamples = 0;  // reduced: examples counted wrong because a scored position was removed
     int64_t unscorableRequests = 0;
+    // Reduced, ScoringMode::Paper: requests that read some log-probability at a position other than the one
+    // that predicts its token, and those whose slice came out shorter than the continuation (scored on
+    // fewer tokens; empty: loglikelihood 0). Always 0 when scoring correctly.
+    int64_t misreadRequests = 0;
+    int64_t shortReadRequests = 0;
     double tokenReductionPercent = 0;          // FlopsModel, mean over requests
     double flopsReductionPercent = 0;          // FlopsModel, 100 * (1 - sum reduced / sum dense)
     double measuredTokenReductionPercent = 0;  // tokens counted in the reduced forward passes, mean over requests
@@ -54,6 +59,8 @@ struct EvalResult {
     int64_t modelLayers = 0, modelWidth = 0, modelVocabRows = 0;  // must agree between merged shards
     bool reduced = false;
     ReductionSchedule schedule;  // when reduced
+    ScoringMode scoring = ScoringMode::Correct;  // how the reduced pass was read
+    int64_t batchSize = 0;  // recorded because ScoringMode::Paper's results depend on the batches
     ExampleSelection selection;
     int64_t totalExamples = 0;   // items in the file
     int64_t maxLength = 0;

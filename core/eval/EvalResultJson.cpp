@@ -23,6 +23,8 @@ json scoreToJson(const RequestScore& s, bool reduced) {
     if (reduced) {
         j["scorable"] = s.scorable;
         j["measured_token_reduction_pct"] = s.measuredTokenReductionPercent;
+        j["tokens_read"] = s.tokensRead;
+        j["misread"] = s.misread;
     }
     return j;
 }
@@ -35,6 +37,9 @@ RequestScore scoreFromJson(const json& j) {
     s.scoredTokens = j.at("scored_tokens").get<int64_t>();
     s.scorable = j.value("scorable", true);
     s.measuredTokenReductionPercent = j.value("measured_token_reduction_pct", 0.0);
+    // Files written before scoring modes existed were scored correctly: every scorable token was read.
+    s.tokensRead = j.value("tokens_read", s.scorable ? s.scoredTokens : int64_t(0));
+    s.misread = j.value("misread", false);
     return s;
 }
 
@@ -60,6 +65,8 @@ json evalSummaryToJson(const EvalSummary& s, bool reduced) {
     if (reduced) {
         j["unscorable_examples"] = s.unscorableExamples;
         j["unscorable_requests"] = s.unscorableRequests;
+        j["misread_requests"] = s.misreadRequests;
+        j["short_read_requests"] = s.shortReadRequests;
         j["token_reduction_pct"] = s.tokenReductionPercent;
         j["flops_reduction_pct"] = s.flopsReductionPercent;
         j["measured_token_reduction_pct"] = s.measuredTokenReductionPercent;
@@ -98,6 +105,8 @@ json evalResultToJson(const EvalResult& r) {
                            {"shard_index", s.shardIndex}, {"shard_count", s.shardCount},
                            {"total_examples", r.totalExamples}}},
             {"max_length", r.maxLength},
+            {"scoring", scoringModeName(r.scoring)},
+            {"batch_size", r.batchSize},
             {"summary", evalSummaryToJson(r.summary, r.reduced)},
             {"examples", examples}};
 }
@@ -127,6 +136,8 @@ EvalResult evalResultFromJson(const json& j, const std::string& source) {
         r.selection.shardCount = s.at("shard_count").get<int64_t>();
         r.totalExamples = s.at("total_examples").get<int64_t>();
         r.maxLength = j.at("max_length").get<int64_t>();
+        r.scoring = parseScoringModeName(j.value("scoring", "correct"));
+        r.batchSize = j.value("batch_size", int64_t(0));
         for (const json& ej : j.at("examples")) {
             ExampleResult e;
             e.doc = ej.at("doc").get<int64_t>();

@@ -33,7 +33,7 @@ PreparedEval prepareEval(const Tokenizer& tokenizer, const EvalTaskData& data, c
     return p;
 }
 
-EvalResult assembleEval(const PreparedEval& prepared, const Mamba2Model& model, int64_t maxLength,
+EvalResult assembleEval(const PreparedEval& prepared, const Mamba2Model& model, const ScoringOptions& scoring,
                         const std::vector<RequestScore>& dense, const ReductionSchedule* schedule,
                         const std::vector<RequestScore>* reduced) {
     EvalResult r = prepared.result;
@@ -41,9 +41,11 @@ EvalResult assembleEval(const PreparedEval& prepared, const Mamba2Model& model, 
     r.modelLayers = config.nLayer;
     r.modelWidth = config.dModel;
     r.modelVocabRows = model.vocabRows();
-    r.maxLength = maxLength;
+    r.maxLength = scoring.maxLength;
     r.reduced = schedule && reduced;
     if (r.reduced) r.schedule = *schedule;
+    r.scoring = scoring.mode;
+    r.batchSize = scoring.batchSize;
     const ReductionSchedule none;
     size_t i = 0;
     for (ExampleResult& e : r.examples)
@@ -79,7 +81,7 @@ EvalResult runEvaluation(const Mamba2Model& model, const Tokenizer& tokenizer, c
     const std::vector<RequestScore> dense = scoreLoglikelihoods(model, prepared.requests, nullptr, pass(0));
     std::vector<RequestScore> reduced;
     if (schedule) reduced = scoreLoglikelihoods(model, prepared.requests, schedule, pass(1));
-    return assembleEval(prepared, model, settings.scoring.maxLength, dense, schedule, schedule ? &reduced : nullptr);
+    return assembleEval(prepared, model, settings.scoring, dense, schedule, schedule ? &reduced : nullptr);
 }
 
 }  // namespace ssmlens

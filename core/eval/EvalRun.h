@@ -31,8 +31,9 @@ struct PreparedEval {
     std::vector<TokenizedRequest> requests;  // every choice of every example, in order
 };
 PreparedEval prepareEval(const Tokenizer& tokenizer, const EvalTaskData& data, const ExampleSelection& selection);
-// Fills in the scores (reduced may be null when schedule is), FLOPs figures and the summary.
-EvalResult assembleEval(const PreparedEval& prepared, const Mamba2Model& model, int64_t maxLength,
+// Fills in the scores (reduced may be null when schedule is), FLOPs figures and the summary; `scoring`
+// says how they were computed (window, mode, batch size), for the record.
+EvalResult assembleEval(const PreparedEval& prepared, const Mamba2Model& model, const ScoringOptions& scoring,
                         const std::vector<RequestScore>& dense, const ReductionSchedule* schedule,
                         const std::vector<RequestScore>* reduced);
 

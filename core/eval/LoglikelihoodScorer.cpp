@@ -5,6 +5,7 @@
 #include <limits>
 #include <memory>
 #include <set>
+#include <utility>
 
 #include <ATen/ATen.h>
 
@@ -137,9 +138,112 @@ void scoreBatch(const Mamba2Model& model, const std::vector<ModelInput>& inputs,
             s.greedy = false;
             continue;
         }
+        s.tokensRead = s.scoredTokens;
         s.loglikelihood = 0;
         s.greedy = true;
         for (size_t j = 0; j < in.targets.size(); ++j) {
+            s.loglikelihood += picked[rowStart[b] + j];
+            s.greedy = s.greedy && argmax[rowStart[b] + j] == in.targets[j];
+        }
+    }
+}
+
+// Python's a[start:stop] on a sequence of n items, as the half-open range [first, last): a negative bound
+// counts from the end, then both are clamped to [0, n]; stop before start gives nothing. lm-eval slices a
+// torch tensor, which follows the same rules.
+std::pair<int64_t, int64_t> pythonSlice(int64_t start, int64_t stop, int64_t n) {
+    auto bound = [n](int64_t i) { return std::clamp<int64_t>(i < 0 ? i + n : i, 0, n); };
+    const int64_t first = bound(start), last = bound(stop);
+    return {first, std::max(first, last)};
+}
+
+// ScoringMode::Paper: one batch as lm-evaluation-harness ran it over the authors' code (wuyushuwys/ToR_SSM,
+// src/eval/huggingface.py, _loglikelihood_tokens; the same lines in lm-eval 0.4.2's HFLM):
+//  - inputs right-padded with token 0 to the longest one, M tokens (pad_and_concat); the model reads the
+//    padding as tokens and the reduction treats all M as one sequence (no lengths are passed to it);
+//  - no span protected (the reference protects nothing; our other methods still keep each row's last
+//    position, as they always do);
+//  - the output has M' rows; for a request of inplen input tokens and contlen continuation tokens the
+//    log-probabilities come from rows logits[ctx_len - contlen : ctx_len], ctx_len = inplen + (M' - M),
+//    with Python's slice rules, and the continuation tokens are cut to the rows read;
+//  - loglikelihood = the sum of the gathered log-probabilities, greedy = every read row's argmax is its
+//    token (both over nothing when the slice is empty: 0 and true).
+void scoreBatchAsThePaperDid(const Mamba2Model& model, const std::vector<ModelInput>& inputs,
+                             const std::vector<size_t>& batch, const ReductionSchedule& schedule,
+                             std::vector<RequestScore>& out) {
+    const int64_t B = static_cast<int64_t>(batch.size());
+    int64_t M = 0;
+    for (size_t i : batch) M = std::max<int64_t>(M, inputs[i].ids.size());
+    at::Tensor ids = at::zeros({B, M}, at::kLong);  // token 0 pads, as lm-eval's pad_and_concat
+    for (int64_t b = 0; b < B; ++b) {
+        const ModelInput& in = inputs[batch[b]];
+        ids[b].narrow(0, 0, static_cast<int64_t>(in.ids.size())).copy_(at::tensor(in.ids, at::kLong));
+    }
+    TokenReductionHook reduction(schedule);
+    ScoringCapture capture(model.config().nLayer - 1);
+    HookChain chain;
+    chain.add(&reduction);
+    chain.add(&capture);
+    ForwardOptions fo;
+    fo.lengths = at::full({B}, M, at::kLong);  // the padding is part of every sequence
+    fo.hook = &chain;
+    fo.logitsAt = LogitsAt::None;  // the head runs below on the rows read only
+    model.forward(ids, fo);
+
+    const int64_t Mout = capture.hidden.size(1), D = capture.hidden.size(2);
+    // Every row had M tokens and the same protected count (its last), so every method leaves the same
+    // number: the logits tensor lm-eval slices is [B, M', V] with no padding of its own.
+    for (int64_t b = 0; b < B; ++b)
+        if (capture.lengthsAfter.back()[b] != Mout)
+            throw Error("paper scoring: the rows of a padded batch came out of the reduction with different lengths");
+    std::vector<int64_t> rows, targets;
+    std::vector<size_t> rowStart(B, 0), read(B, 0);
+    std::vector<bool> misread(B, false);
+    for (int64_t b = 0; b < B; ++b) {
+        const ModelInput& in = inputs[batch[b]];
+        const int64_t inplen = static_cast<int64_t>(in.ids.size()), contlen = static_cast<int64_t>(in.targets.size());
+        const int64_t ctxLen = inplen + (Mout - M);
+        const auto [first, last] = pythonSlice(ctxLen - contlen, ctxLen, Mout);
+        const std::vector<int64_t>& own = reduction.survivorPositions(b);
+        rowStart[b] = rows.size();
+        read[b] = static_cast<size_t>(last - first);
+        misread[b] = last - first < contlen;
+        for (int64_t j = 0; j < last - first; ++j) {
+            const int64_t row = first + j;
+            rows.push_back(b * Mout + row);
+            targets.push_back(in.targets[j]);
+            // The row that predicts target j is the survivor of original position firstScored + j.
+            misread[b] = misread[b] || own[row] != in.firstScored + j;
+        }
+    }
+    std::vector<float> picked;
+    std::vector<int64_t> argmax;
+    if (!rows.empty()) {
+        const at::Tensor index = at::tensor(rows, at::kLong).to(capture.hidden.device());
+        at::Tensor logits = model.head(capture.hidden.reshape({-1, D}).index_select(0, index),
+                                       capture.residual.reshape({-1, D}).index_select(0, index));
+        const at::Tensor target = at::tensor(targets, at::kLong).to(logits.device()).view({-1, 1});
+        at::Tensor lp = at::log_softmax(logits, -1).gather(1, target).squeeze(1).to(at::kCPU).contiguous();
+        at::Tensor am = logits.argmax(-1).to(at::kCPU).contiguous();
+        picked.assign(lp.data_ptr<float>(), lp.data_ptr<float>() + lp.numel());
+        argmax.assign(am.data_ptr<int64_t>(), am.data_ptr<int64_t>() + am.numel());
+    }
+
+    const int64_t nLayer = model.config().nLayer;
+    for (int64_t b = 0; b < B; ++b) {
+        const ModelInput& in = inputs[batch[b]];
+        RequestScore& s = out[batch[b]];
+        s.inputTokens = static_cast<int64_t>(in.ids.size());
+        s.scoredTokens = static_cast<int64_t>(in.targets.size());
+        double entering = static_cast<double>(M);  // of the padded row, which is what was reduced
+        for (int64_t l = 1; l < nLayer; ++l) entering += static_cast<double>(capture.lengthsAfter[l - 1][b]);
+        s.measuredTokenReductionPercent = 100.0 * (1.0 - entering / (static_cast<double>(M) * nLayer));
+        s.scorable = true;
+        s.tokensRead = static_cast<int64_t>(read[b]);
+        s.misread = misread[b];
+        s.loglikelihood = 0;
+        s.greedy = true;
+        for (size_t j = 0; j < read[b]; ++j) {
             s.loglikelihood += picked[rowStart[b] + j];
             s.greedy = s.greedy && argmax[rowStart[b] + j] == in.targets[j];
         }
@@ -175,16 +279,32 @@ std::vector<RequestScore> scoreLoglikelihoods(const Mamba2Model& model, const st
         inputs[i] = modelInput(r, options.maxLength);
         order.push_back(i);
     }
-    // Longest first, as lm-eval orders its batches; ties keep the request order, so runs are repeatable.
-    std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return inputs[a].ids.size() > inputs[b].ids.size(); });
+    const bool asThePaper = schedule && options.mode == ScoringMode::Paper;
+    if (asThePaper) {
+        // lm-eval's order exactly (Reorderer / Collator key: -len(tokens), tuple(tokens), over the whole
+        // context + continuation before truncation): in this mode the batches decide what is read.
+        std::vector<std::vector<int64_t>> tokens(requests.size());
+        for (size_t i : order) {
+            tokens[i] = requests[i].context;
+            tokens[i].insert(tokens[i].end(), requests[i].continuation.begin(), requests[i].continuation.end());
+        }
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+            if (tokens[a].size() != tokens[b].size()) return tokens[a].size() > tokens[b].size();
+            return tokens[a] < tokens[b];
+        });
+    } else {
+        // Longest first, as lm-eval orders its batches; ties keep the request order, so runs are repeatable.
+        std::stable_sort(order.begin(), order.end(),
+                         [&](size_t a, size_t b) { return inputs[a].ids.size() > inputs[b].ids.size(); });
+    }
     const int64_t total = static_cast<int64_t>(requests.size());
     int64_t done = total - static_cast<int64_t>(order.size());
     const size_t batchSize = static_cast<size_t>(std::max<int64_t>(1, options.batchSize));
     for (size_t start = 0; start < order.size(); start += batchSize) {
         if (options.cancel && options.cancel->load()) throw EvalCancelled();
         const std::vector<size_t> batch(order.begin() + start, order.begin() + std::min(order.size(), start + batchSize));
-        scoreBatch(model, inputs, batch, schedule, out);
+        if (asThePaper) scoreBatchAsThePaperDid(model, inputs, batch, *schedule, out);
+        else scoreBatch(model, inputs, batch, schedule, out);
         done += static_cast<int64_t>(batch.size());
         if (options.progress) options.progress(done, total);
     }

@@ -28,6 +28,7 @@ EvalResult mergeShards(const std::vector<EvalResult>& shards, const std::vector<
             s.totalExamples != first.totalExamples)
             differs("example selection (--limit, --seed or the data file)");
         if (s.maxLength != first.maxLength) differs("window (max length)");
+        if (s.reduced && s.scoring != first.scoring) differs("scoring mode");
         if (s.selection.shardCount != n) differs("shard count");
         if (!byIndex.emplace(s.selection.shardIndex, i).second)
             throw Error(name(i) + ": shard " + std::to_string(s.selection.shardIndex) + "/" + std::to_string(n) +

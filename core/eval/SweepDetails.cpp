@@ -24,7 +24,8 @@ size_t choiceCount(const EvalResult& r) {
 
 std::string pointName(const SweepPointDetails& p) {
     char b[64];
-    std::snprintf(b, sizeof b, "%s at keep ratio %.6g", methodName(p.method).c_str(), p.keepRatio);
+    std::snprintf(b, sizeof b, "%s at keep ratio %.6g (%s scoring)", methodName(p.method).c_str(), p.keepRatio,
+                  scoringModeName(p.scoring).c_str());
     return b;
 }
 
@@ -44,7 +45,7 @@ ExampleSelection selectionFromJson(const json& j) {
 
 json pointToJson(const SweepPointDetails& p) {
     json ll = json::array(), greedy = json::array(), input = json::array(), scored = json::array(),
-         scorable = json::array(), measured = json::array();
+         scorable = json::array(), measured = json::array(), read = json::array(), misread = json::array();
     for (const RequestScore& s : p.reduced) {
         ll.push_back(std::isfinite(s.loglikelihood) ? json(s.loglikelihood) : json(nullptr));
         greedy.push_back(s.greedy);
@@ -52,12 +53,16 @@ json pointToJson(const SweepPointDetails& p) {
         scored.push_back(s.scoredTokens);
         scorable.push_back(s.scorable);
         measured.push_back(s.measuredTokenReductionPercent);
+        read.push_back(s.tokensRead);
+        misread.push_back(s.misread);
     }
     return {{"method", methodName(p.method)},
             {"keep_ratio", p.keepRatio},
+            {"scoring", scoringModeName(p.scoring)},
             {"schedule", p.schedule.toJson()},
             {"reduced", {{"ll", ll}, {"greedy", greedy}, {"input_tokens", input}, {"scored_tokens", scored},
                          {"scorable", scorable}, {"measured_token_reduction_pct", measured},
+                         {"tokens_read", read}, {"misread", misread},
                          {"flops", p.reducedFlops}, {"token_reduction_pct", p.tokenReductionPercent}}}};
 }
 
@@ -65,6 +70,7 @@ SweepPointDetails pointFromJson(const json& j, size_t choices, const std::string
     SweepPointDetails p;
     p.method = parseMethodName(j.at("method").get<std::string>());
     p.keepRatio = j.at("keep_ratio").get<double>();
+    p.scoring = parseScoringModeName(j.value("scoring", "correct"));
     p.schedule = ReductionSchedule::fromJson(j.at("schedule"), source);
     const json& r = j.at("reduced");
     for (const char* column : {"ll", "greedy", "input_tokens", "scored_tokens", "scorable",
@@ -72,6 +78,14 @@ SweepPointDetails pointFromJson(const json& j, size_t choices, const std::string
         if (!r.at(column).is_array() || r.at(column).size() != choices)
             throw Error(source + ": point " + pointName(p) + ": \"" + column + "\" has " +
                         std::to_string(r.at(column).size()) + " entries for " + std::to_string(choices) + " choices");
+    // Written with the paper scoring mode; older files were scored correctly.
+    const bool hasReadColumns = r.contains("tokens_read") && r.contains("misread");
+    if (hasReadColumns)
+        for (const char* column : {"tokens_read", "misread"})
+            if (!r.at(column).is_array() || r.at(column).size() != choices)
+                throw Error(source + ": point " + pointName(p) + ": \"" + column + "\" has " +
+                            std::to_string(r.at(column).size()) + " entries for " + std::to_string(choices) +
+                            " choices");
     for (size_t k = 0; k < choices; ++k) {
         RequestScore s;
         s.loglikelihood = r["ll"][k].is_null() ? kNoValue : r["ll"][k].get<double>();
@@ -80,6 +94,8 @@ SweepPointDetails pointFromJson(const json& j, size_t choices, const std::string
         s.scoredTokens = r["scored_tokens"][k].get<int64_t>();
         s.scorable = r["scorable"][k].get<bool>();
         s.measuredTokenReductionPercent = r["measured_token_reduction_pct"][k].get<double>();
+        s.tokensRead = hasReadColumns ? r["tokens_read"][k].get<int64_t>() : (s.scorable ? s.scoredTokens : 0);
+        s.misread = hasReadColumns && r["misread"][k].get<bool>();
         p.reduced.push_back(s);
         p.reducedFlops.push_back(r["flops"][k].get<double>());
         p.tokenReductionPercent.push_back(r["token_reduction_pct"][k].get<double>());
@@ -96,6 +112,7 @@ SweepPointDetails sweepPointFrom(const SweepTaskDetails& task, ReductionMethod m
     SweepPointDetails p;
     p.method = method;
     p.keepRatio = keepRatio;
+    p.scoring = point.scoring;
     p.schedule = point.schedule;
     for (const ExampleResult& e : point.examples)
         for (const ChoiceResult& c : e.choices) {
@@ -111,6 +128,7 @@ EvalResult sweepPointResult(const SweepTaskDetails& task, size_t point) {
     EvalResult r = task.dense;
     r.reduced = true;
     r.schedule = p.schedule;
+    r.scoring = p.scoring;
     size_t k = 0;
     for (ExampleResult& e : r.examples)
         for (ChoiceResult& c : e.choices) {
@@ -127,13 +145,15 @@ std::vector<SweepPoint> sweepPointsOf(const SweepDetails& details) {
     std::vector<SweepPoint> points;
     for (const SweepTaskDetails& t : details.tasks)
         for (size_t i = 0; i < t.points.size(); ++i)
-            points.push_back({t.dense.task, t.points[i].method, t.points[i].keepRatio, sweepPointResult(t, i).summary});
+            points.push_back({t.dense.task, t.points[i].method, t.points[i].keepRatio, t.points[i].scoring,
+                              sweepPointResult(t, i).summary});
     return points;
 }
 
 json sweepDetailsToJson(const SweepDetails& d) {
-    json methods = json::array(), tasks = json::array();
+    json methods = json::array(), scorings = json::array(), tasks = json::array();
     for (ReductionMethod m : d.methods) methods.push_back(methodName(m));
+    for (ScoringMode m : d.scorings) scorings.push_back(scoringModeName(m));
     for (const SweepTaskDetails& t : d.tasks) {
         json points = json::array();
         for (const SweepPointDetails& p : t.points) points.push_back(pointToJson(p));
@@ -143,6 +163,7 @@ json sweepDetailsToJson(const SweepDetails& d) {
             {"version", 1},
             {"methods", methods},
             {"keep_ratios", d.keepRatios},
+            {"scorings", scorings},
             {"protect_scoring_span", d.protectScoringSpan},
             {"max_length", d.maxLength},
             {"selection", selectionToJson(d.selection)},
@@ -159,6 +180,10 @@ SweepDetails sweepDetailsFromJson(const json& j, const std::string& source) {
                         " is not supported (1 is)");
         for (const json& m : j.at("methods")) d.methods.push_back(parseMethodName(m.get<std::string>()));
         d.keepRatios = j.at("keep_ratios").get<std::vector<double>>();
+        if (j.contains("scorings")) {
+            d.scorings.clear();
+            for (const json& m : j.at("scorings")) d.scorings.push_back(parseScoringModeName(m.get<std::string>()));
+        }
         d.protectScoringSpan = j.at("protect_scoring_span").get<bool>();
         d.maxLength = j.at("max_length").get<int64_t>();
         d.selection = selectionFromJson(j.at("selection"));
@@ -204,6 +229,7 @@ SweepDetails mergeSweepShards(const std::vector<SweepDetails>& shards, const std
             throw Error(name(i) + ": its " + what + " differ from " + name(0) + "'s; only shards of one sweep merge");
         };
         if (s.methods != first.methods || s.keepRatios != first.keepRatios) differs("methods or keep ratios");
+        if (s.scorings != first.scorings) differs("scoring modes");
         if (s.protectScoringSpan != first.protectScoringSpan) differs("span protection settings");
         if (s.tasks.size() != first.tasks.size()) differs("tasks");
         for (size_t t = 0; t < s.tasks.size(); ++t) {

@@ -1,19 +1,23 @@
 #pragma once
 // A sweep with every example's scores: per task the dense pass (an EvalResult without a schedule, every
-// example and choice), and per point (method, keep ratio) the reduced score and FLOPs of every choice. The
+// example and choice), and per point (method, keep ratio, scoring mode) the reduced score and FLOPs of every
+// choice. The
 // sweep's table is computed from it (runSweep), `sweep --details` writes it, and the shards of a sweep
 // (--shard i/n: one per worker process or Slurm task) merge through it into the sweep of the whole
 // selection, with the metrics recomputed from the per-example scores as eval shards merge (ShardMerge.h).
 //
 // JSON, "format": "ssmlens-sweep-details", "version": 1:
-//   {"methods", "keep_ratios", "protect_scoring_span", "max_length",
+//   {"methods", "keep_ratios", "scorings", "protect_scoring_span", "max_length",
 //    "selection": {"limit", "seed", "shard_index", "shard_count"},
 //    "tasks": [{"dense": <an ssmlens-eval-result, docs/evaluation.md>,
-//               "points": [{"method", "keep_ratio", "schedule",
+//               "points": [{"method", "keep_ratio", "scoring", "schedule",
 //                           "reduced": {"ll", "greedy", "input_tokens", "scored_tokens", "scorable",
-//                                       "measured_token_reduction_pct", "flops", "token_reduction_pct"}}]}]}
+//                                       "measured_token_reduction_pct", "tokens_read", "misread", "flops",
+//                                       "token_reduction_pct"}}]}]}
 // Each array under "reduced" has one entry per choice, in the order of the dense result's examples and
-// their choices; "ll" is null where the request was not scorable.
+// their choices; "ll" is null where the request was not scorable. "scorings", "scoring", "tokens_read" and
+// "misread" came with the paper scoring mode; files without them were scored correctly (every scorable
+// token read) and read as such.
 #include <string>
 #include <vector>
 
@@ -26,6 +30,7 @@ namespace ssmlens {
 struct SweepPointDetails {
     ReductionMethod method = ReductionMethod::Utr;
     double keepRatio = 1.0;
+    ScoringMode scoring = ScoringMode::Correct;
     ReductionSchedule schedule;
     // Per choice, in the order of the task's dense result.
     std::vector<RequestScore> reduced;
@@ -40,14 +45,15 @@ struct SweepTaskDetails {
 struct SweepDetails {
     std::vector<ReductionMethod> methods;
     std::vector<double> keepRatios;
+    std::vector<ScoringMode> scorings = {ScoringMode::Correct};
     bool protectScoringSpan = true;
     ExampleSelection selection;
     int64_t maxLength = 0;
-    std::vector<SweepTaskDetails> tasks;  // in the sweep's task order; points in method-major order
+    std::vector<SweepTaskDetails> tasks;  // in the sweep's task order; points by method, ratio, then mode
 };
 
-// The reduced columns of `point` (an assembled EvalResult of the task's examples under a schedule) as a
-// point of `task`. Throws ssmlens::Error when its examples are not those of task.dense.
+// The reduced columns of `point` (an assembled EvalResult of the task's examples under a schedule, read in
+// point.scoring) as a point of `task`. Throws ssmlens::Error when its examples are not those of task.dense.
 SweepPointDetails sweepPointFrom(const SweepTaskDetails& task, ReductionMethod method, double keepRatio,
                                  const EvalResult& point);
 // The point as one EvalResult with dense and reduced columns, equal to the one the sweep assembled.
@@ -62,7 +68,7 @@ void saveSweepDetails(const SweepDetails& details, const std::string& path);  //
 SweepDetails loadSweepDetails(const std::string& path);
 
 // Combines the details of sweep --shard 0/n .. n-1/n into those of the whole selection. The shards must
-// come from one sweep (tasks, methods, ratios, selection, window, span protection, model shape), cover
+// come from one sweep (tasks, methods, ratios, scoring modes, selection, window, span protection, model shape), cover
 // every shard index once and share no example. names[i] names shards[i] in errors.
 SweepDetails mergeSweepShards(const std::vector<SweepDetails>& shards, const std::vector<std::string>& names);
 

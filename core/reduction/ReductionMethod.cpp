@@ -12,7 +12,8 @@ using NameTable = std::vector<std::pair<E, const char*>>;
 
 const NameTable<ReductionMethod> kMethods = {
     {ReductionMethod::Utr, "utr"},         {ReductionMethod::UtrToken, "utr-token"},
-    {ReductionMethod::UtrReference, "utr-reference"}, {ReductionMethod::Evit, "evit"},
+    {ReductionMethod::UtrReference, "utr-reference"}, {ReductionMethod::Positional, "positional"},
+    {ReductionMethod::Evit, "evit"},
     {ReductionMethod::Tome, "tome"},       {ReductionMethod::Pumer, "pumer"},
     {ReductionMethod::PruneOnly, "prune-only"}, {ReductionMethod::MergeOnly, "merge-only"}};
 const NameTable<ImportanceMetric> kMetrics = {
@@ -58,6 +59,11 @@ ReductionRecipe recipeFor(ReductionMethod method, const ReductionOptions& o) {
             r.referenceQuirks = true;
             r.protectPositions = false;
             break;
+        case ReductionMethod::Positional:
+            r.split = SplitRule::OldestAfterFirst;
+            r.hidden = HiddenStrategy::Merge;
+            r.residual = ResidualStrategy::Merge;
+            break;
         case ReductionMethod::Evit:
             r.split = SplitRule::ImportanceOnly;
             r.hidden = HiddenStrategy::Prune;
@@ -89,6 +95,34 @@ std::vector<std::string> methodNames() {
     for (const auto& e : kMethods) out.push_back(e.second);
     return out;
 }
+std::vector<ReductionMethod> allMethods() {
+    std::vector<ReductionMethod> out;
+    for (const auto& e : kMethods) out.push_back(e.first);
+    return out;
+}
+
+std::string methodSummary(ReductionMethod m) {
+    switch (m) {
+        case ReductionMethod::Utr:
+            return "as described in the paper: importance split, cosine matching, hybrid prune/merge per channel";
+        case ReductionMethod::UtrToken: return "as utr, with the prune/merge choice made per token";
+        case ReductionMethod::UtrReference:
+            return "as released: the authors' code, reproduces the paper's evaluation (clip: content ignored)";
+        case ReductionMethod::Positional:
+            return "positional baseline: the r oldest tokens after the first merged into the first";
+        case ReductionMethod::Evit: return "EViT-style baseline: prune the least important tokens";
+        case ReductionMethod::Tome: return "ToMe-style baseline: even/odd split, cosine of h, merge";
+        case ReductionMethod::Pumer: return "PuMer-style baseline: even/odd split, cosine of max(h, 0), merge";
+        case ReductionMethod::PruneOnly: return "utr's split and matching, every removed token pruned";
+        case ReductionMethod::MergeOnly: return "utr's split and matching, every removed token merged";
+    }
+    return "?";
+}
+
+bool choicesIgnoreContent(const ReductionRecipe& r) {
+    return r.split == SplitRule::OldestAfterFirst || (r.referenceQuirks && r.metric == ImportanceMetric::Clip);
+}
+
 std::string metricName(ImportanceMetric m) { return nameOf(kMetrics, m); }
 ImportanceMetric parseMetricName(const std::string& n) { return parse(kMetrics, n, "importance metric"); }
 std::string hiddenStrategyName(HiddenStrategy s) { return nameOf(kHidden, s); }

@@ -114,6 +114,7 @@ void ReductionSchedule::save(const std::string& path) const {
 
 ReductionSchedule paperSchedule64() {
     ReductionSchedule s;
+    s.method = ReductionMethod::Utr;  // the paper's method as it describes it, whatever the default
     for (int64_t l : {12, 17, 22, 27, 32, 37, 42}) s.anchors.push_back({l, kDefaultKeepRatio});
     return s;
 }

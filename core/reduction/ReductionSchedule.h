@@ -26,7 +26,7 @@ struct ScheduleAnchor {
 };
 
 struct ReductionSchedule {
-    ReductionMethod method = ReductionMethod::Utr;
+    ReductionMethod method = kDefaultReductionMethod;
     ReductionOptions options;
     std::vector<ScheduleAnchor> anchors;  // sorted by layer, no duplicates
 
@@ -47,6 +47,6 @@ ReductionSchedule paperSchedule64();
 // The same for another depth: anchors evenly spaced from about 19% to 66% of the layers (7 anchors when
 // the model is deep enough), one q at every anchor.
 ReductionSchedule depthScaledSchedule(int64_t nLayer, double keepRatio = kDefaultKeepRatio,
-                                      ReductionMethod m = ReductionMethod::Utr);
+                                      ReductionMethod m = kDefaultReductionMethod);
 
 }  // namespace ssmlens

@@ -1,5 +1,7 @@
 #include "core/reduction/TokenReducer.h"
 
+#include "core/Error.h"
+#include "core/reduction/PositionalReduction.h"
 #include "core/reduction/ReductionCounts.h"
 #include "core/reduction/ReferenceReduction.h"
 
@@ -120,6 +122,7 @@ at::Tensor tokenImportance(const at::Tensor& hidden, ImportanceMetric metric) {
 
 ReductionStepResult reduceTokens(const ReductionStepInput& in, const ReductionRecipe& recipe) {
     if (recipe.referenceQuirks) return reduceTokensLikeReference(in, recipe);
+    if (recipe.split == SplitRule::OldestAfterFirst) return reduceTokensByPosition(in, recipe);
     // Written to run without waiting for the GPU: every size below is known on the host in advance (no
     // nonzero(), no item() on device tensors), and the per-token details come back in one copy at the end.
     const int64_t N = in.hidden.size(0);
@@ -604,8 +607,8 @@ BatchReductionResult reduceTokensBatch(const BatchReductionInput& in, const Redu
 }
 
 BatchReductionResult reduceTokensBatched(const BatchReductionInput& in, const ReductionRecipe& recipe) {
-    // UtrReference has its own code, sequence by sequence.
-    if (recipe.referenceQuirks) return reduceTokensBySequence(in, recipe);
+    // UtrReference and Positional have their own code, sequence by sequence.
+    if (recipe.referenceQuirks || recipe.split == SplitRule::OldestAfterFirst) return reduceTokensBySequence(in, recipe);
     const at::Tensor protect = in.protect.to(in.hidden.device(), at::kBool);
     BatchRows rows;
     const StepCounts counts = countStep(in, recipe, protect, rows);

@@ -57,8 +57,8 @@ ReductionStepResult finishReductionStep(const at::Tensor& hidden, const at::Tens
 // the batch, and nothing waits for the device: every count follows on the host from the lengths and the
 // protected counts (core/reduction/ReductionCounts.h). Exceptions: the alternate-position split (ToMe, PuMer)
 // copies its candidate counts to the host once per step; a batch of one sequence on the CPU runs reduceTokens
-// itself (fewer operators than the batch's bookkeeping), and UtrReference runs reduceTokensLikeReference
-// sequence by sequence; these two leave `kept` and the details on the host.
+// itself (fewer operators than the batch's bookkeeping), and UtrReference and Positional run their own step
+// sequence by sequence; these leave `kept` and the details on the host.
 struct BatchReductionInput {
     at::Tensor hidden;    // [B, M, D] mixer output (model dtype); rows at and after lengths[b] are padding
     at::Tensor residual;  // [B, M, D] fp32
@@ -83,8 +83,9 @@ struct BatchReductionResult {
 };
 
 // On a GPU, the step runs as a few CUDA kernels (core/cuda/FusedReduction.h) where the build has them, for
-// every method but utr-reference, unless the KernelPaths in effect (core/runtime/KernelPaths.h) say otherwise:
-// reductionKernels off runs the ATen batch step, bestMatchProducts says where the kernels' products run.
+// every method but utr-reference and positional, unless the KernelPaths in effect (core/runtime/KernelPaths.h)
+// say otherwise: reductionKernels off runs the ATen batch step, bestMatchProducts says where the kernels'
+// products run.
 BatchReductionResult reduceTokensBatch(const BatchReductionInput& in, const ReductionRecipe& recipe);
 // The batch code itself, also for one sequence on the CPU (where reduceTokensBatch runs reduceTokens): what a
 // batch of one sequence runs on a GPU, for the tests that compare it with reduceTokens.

@@ -225,6 +225,7 @@ void TokenReductionHook::recordAnchor(int64_t layer, const LayerStreams& s, cons
         const int64_t n = lengths[b];
         LayerTrace lt = blankLayerTrace(seq, layer, n);
         lt.anchor = true;
+        lt.contentIndependent = choicesIgnoreContent(recipe_);
         for (int64_t i = 0; i < n; ++i) {
             const int64_t p = seq.own[i];
             const int64_t dest = static_cast<int64_t>(a[5][b][i]), match = static_cast<int64_t>(a[2][b][i]);

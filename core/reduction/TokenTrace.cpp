@@ -30,6 +30,7 @@ nlohmann::json TokenTrace::toJson() const {
         std::vector<int> fate(l.fate.begin(), l.fate.end()), inB(l.inB.begin(), l.inB.end());
         nlohmann::json entry = {{"layer", l.layer},
                                 {"anchor", l.anchor},
+                                {"content_independent", l.contentIndependent},
                                 {"keep_ratio", l.keepRatio},
                                 {"tokens_in", l.tokensIn},
                                 {"tokens_out", l.tokensOut},

@@ -21,6 +21,9 @@ struct LayerTrace {
     bool anchor = false;
     double keepRatio = 1.0;
     int64_t tokensIn = 0, tokensOut = 0;
+    // Anchors only: the method chose which tokens go, and where, from their positions alone
+    // (choicesIgnoreContent, core/reduction/ReductionMethod.h); the views mark such anchors.
+    bool contentIndependent = false;
     // Per original position. A position that left at an earlier layer has fate -1 (gone) and NaN importance.
     std::vector<float> importance;
     std::vector<int8_t> fate;            // -1 gone, 0 kept, 1 merged, 2 pruned (at this layer)
