@@ -1,7 +1,8 @@
 // ssmlens-cli eval / sweep / merge-results end to end on a tiny checkpoint and tokenizer the test writes:
 // the table, the JSON details, shards merged into the unsharded result, the sweep's CSV, sweep shards
 // merged by merge-results, --devices cpu,cpu (two worker processes) giving the single-process files byte
-// for byte, --slurm-dry-run's script, and bad input reported with its name (exit code 1, no crash).
+// for byte, --slurm-dry-run's script, both scoring modes and the comparison table, and bad input reported
+// with its name (exit code 1, no crash).
 #include <QtTest/QtTest>
 
 #include <fstream>
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/model/Checkpoint.h"
+#include "core/reduction/ReductionMethod.h"
 #include "test_eval_support.h"
 
 using namespace ssmlens;
@@ -215,6 +217,65 @@ private slots:
                      "--devices", "cpu"});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("no-such-model"), qPrintable(r.err));
+    }
+
+    // Both scoring modes and every method in one sweep, the Markdown table of docs/findings.md; eval
+    // --scoring paper records the mode and says what it read; a bad mode is named.
+    void sweepInBothScoringModesWritesTheTable() {
+        const QString md = tmp_.filePath("findings.md"), csv = tmp_.filePath("modes.csv");
+        Run r = cli({"sweep", "--model", model_, "--tasks", "piqa", "--data-dir", samples_, "--keep-ratios", "1,0.7",
+                     "--methods", "all", "--scoring", "correct,paper", "--limit", "4", "--out-md", md, "--out-csv", csv});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QFile f(md);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString table = QString::fromUtf8(f.readAll());
+        QVERIFY2(table.contains("| acc | acc (paper) | acc_norm | acc_norm (paper) | unscorable | misread (paper) |"),
+                 qPrintable(table));
+        for (const std::string& m : methodNames())
+            QVERIFY2(table.contains(QString("| %1 | 0.7 |").arg(QString::fromStdString(m))), m.c_str());
+        QFile c(csv);
+        QVERIFY(c.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(c.readAll()).trimmed().split('\n');
+        QCOMPARE(lines.size(), 1 + int(methodNames().size()) * 2 * 2 * 2);  // methods x ratios x modes x 2 metrics
+        QVERIFY(r.out.contains("paper"));
+        // The details keep the mode of every point, and merge-results rebuilds the same table from them.
+        const QString details = tmp_.filePath("modes-details.json"), md2 = tmp_.filePath("findings2.md");
+        r = cli({"sweep", "--model", model_, "--tasks", "piqa", "--data-dir", samples_, "--keep-ratios", "0.7",
+                 "--methods", "positional,utr", "--scoring", "correct,paper", "--limit", "4", "--details", details,
+                 "--out-md", md});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const nlohmann::json d = readJson(details);
+        QCOMPARE(d["scorings"], nlohmann::json({"correct", "paper"}));
+        QCOMPARE(d["tasks"][0]["points"].size(), size_t(4));
+        QCOMPARE(d["tasks"][0]["points"][1]["scoring"].get<std::string>(), std::string("paper"));
+        r = cli({"merge-results", details, "--out-md", md2});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(bytesOf(md2), bytesOf(md));
+        // Paper scoring depends on the batches of the whole run: shards are refused, not silently different.
+        r = cli({"sweep", "--model", model_, "--tasks", "piqa", "--data-dir", samples_, "--keep-ratios", "0.7",
+                 "--scoring", "paper", "--shard", "0/2", "--details", details});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("--scoring paper runs in one process"), qPrintable(r.err));
+        r = cli({"eval", "--model", model_, "--task", "piqa", "--data", samples_, "--keep-ratio", "0.6", "--scoring",
+                 "paper", "--devices", "cpu,cpu"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("--scoring paper runs in one process"), qPrintable(r.err));
+
+        const QString json = tmp_.filePath("paper.json");
+        r = cli({"eval", "--model", model_, "--task", "lambada_openai", "--data", samples_, "--method", "utr-reference",
+                 "--keep-ratio", "0.6", "--scoring", "paper", "--json", json});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("scored as the paper's evaluation read it (batch size 96)"), qPrintable(r.out));
+        const nlohmann::json j = readJson(json);
+        QCOMPARE(j["scoring"].get<std::string>(), std::string("paper"));
+        QCOMPARE(j["batch_size"].get<int64_t>(), int64_t(96));
+        QVERIFY(j["summary"].contains("misread_requests"));
+        r = cli({"eval", "--model", model_, "--task", "piqa", "--data", samples_, "--keep-ratio", "0.6", "--scoring", "lm-eval"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("unknown scoring mode \"lm-eval\" (one of correct, paper)"), qPrintable(r.err));
+        // The help lists every method with what it is.
+        r = cli({"eval", "--help"});
+        QVERIFY(r.out.contains("positional") && r.out.contains("as released") && r.out.contains("as described in the paper"));
     }
 
     void badInputIsReportedNotCrashed() {
