@@ -2,7 +2,8 @@
 // points assembled directly; the JSON round trip keeps every number; the details of sweep shards merge
 // into exactly the details and rows of the unsharded sweep (batch size 1); shards of different sweeps, a
 // missing shard or a shard given twice are refused by name; a details file that does not add up is
-// reported with its name.
+// reported with its name; points read in the paper's scoring mode keep what they read, and a file written
+// before scoring modes existed reads as correct scoring.
 #include <QtTest/QtTest>
 
 #include <fstream>
@@ -117,6 +118,45 @@ private slots:
         QVERIFY2(e.find("other.json: its schedule differs") != std::string::npos, e.c_str());
     }
 
+    void paperScoringPointsKeepWhatTheyRead() {
+        // One task: the sweep's pooled paper batches are then the eval run's batches.
+        SweepSettings s = settings_;
+        s.keepRatios = {0.6};
+        s.methods = {ReductionMethod::UtrReference};
+        s.scorings = {ScoringMode::Correct, ScoringMode::Paper};
+        s.scoring.batchSize = 4;
+        SweepDetails d;
+        const std::vector<SweepPoint> points = runSweep(model_, *tok_, {tasks_[1]}, s, &d);
+        QCOMPARE(points.size(), size_t(2));
+        QCOMPARE(points[1].scoring, ScoringMode::Paper);
+        QCOMPARE(d.tasks[0].points[1].scoring, ScoringMode::Paper);
+        QVERIFY2(points[1].summary.misreadRequests > 0, "the reference's reading misreads some request here");
+        QCOMPARE(points[0].summary.misreadRequests, int64_t(0));
+        EvalSettings e;
+        e.selection = s.selection;
+        e.scoring = s.scoring;
+        e.scoring.mode = ScoringMode::Paper;
+        e.schedule = d.tasks[0].points[1].schedule;
+        e.modelName = "tiny";
+        const EvalResult direct = runEvaluation(model_, *tok_, tasks_[1], e);
+        QCOMPARE(evalResultToJson(sweepPointResult(d.tasks[0], 1)).dump(), evalResultToJson(direct).dump());
+        const std::string path = dir_.filePath("paper-details.json").toStdString();
+        saveSweepDetails(d, path);
+        const SweepDetails back = loadSweepDetails(path);
+        QCOMPARE(sweepDetailsToJson(back).dump(), sweepDetailsToJson(d).dump());
+        QCOMPARE(rowsOf(sweepPointsOf(back)), rowsOf(points));
+        // Without the scoring columns (an older file), a point was scored correctly: all it scored was read.
+        nlohmann::json j = sweepDetailsToJson(d);
+        j.erase("scorings");
+        j["tasks"][0]["points"].erase(1);
+        j["tasks"][0]["points"][0].erase("scoring");
+        j["tasks"][0]["points"][0]["reduced"].erase("tokens_read");
+        j["tasks"][0]["points"][0]["reduced"].erase("misread");
+        const SweepDetails old = sweepDetailsFromJson(j, "old.json");
+        QCOMPARE(old.scorings, std::vector<ScoringMode>{ScoringMode::Correct});
+        QCOMPARE(rowsOf(sweepPointsOf(old)), rowsOf({points[0]}));
+    }
+
     void aDetailsFileThatDoesNotAddUpIsNamed() {
         SweepSettings s = settings_;
         s.keepRatios = {0.6};
@@ -126,7 +166,7 @@ private slots:
         nlohmann::json j = sweepDetailsToJson(d);
         j["tasks"][0]["points"][0]["reduced"]["ll"].erase(0);
         std::string e = testing::errorOf([&] { sweepDetailsFromJson(j, "cut.json"); });
-        QVERIFY2(e.find("cut.json: point utr at keep ratio 0.6: \"ll\" has 17 entries for 18 choices") != std::string::npos,
+        QVERIFY2(e.find("cut.json: point utr at keep ratio 0.6 (correct scoring): \"ll\" has 17 entries for 18 choices") != std::string::npos,
                  e.c_str());
         e = testing::errorOf([&] { sweepDetailsFromJson(evalResultToJson(d.tasks[0].dense), "eval.json"); });
         QVERIFY2(e.find("eval.json: not SSM Lens sweep details") != std::string::npos, e.c_str());
