@@ -251,14 +251,32 @@ private slots:
                                       .arg(schedule.anchors.size())
                                       .arg(survivors.size())),
                  qPrintable(r.out));
+        // utr chooses by content: the choices column says so at every anchor.
         for (const auto& layer : j["layers"]) {
             if (!layer["anchor"].get<bool>()) continue;
-            const QString row = QString::asprintf("%6lld %8.3f %10lld %10lld\n", layer["layer"].get<long long>(),
+            QVERIFY(!layer["content_independent"].get<bool>());
+            const QString row = QString::asprintf("%6lld %8.3f %10lld %10lld  by content\n", layer["layer"].get<long long>(),
                                                   layer["keep_ratio"].get<double>(), layer["tokens_in"].get<long long>(),
                                                   layer["tokens_out"].get<long long>());
             QVERIFY2(r.out.contains(row), qPrintable(row));
         }
         QVERIFY(r.out.contains(QString::asprintf("KL(dense || reduced) at the last position: %.6f", j["kl_divergence"].get<double>())));
+        // The positional baseline chooses by position alone: the trace and the table say so at every anchor.
+        const QString positional = tmp_.filePath("positional.json");
+        r = cli({"reduce", "--model", hf_, "--ids", idList(ids), "--keep-ratio", "0.7", "--method", "positional",
+                 "--trace", positional});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        std::ifstream pin(positional.toStdString());
+        const auto p = nlohmann::json::parse(pin);
+        int anchors = 0;
+        for (const auto& layer : p["layers"]) {
+            if (!layer["anchor"].get<bool>()) continue;
+            ++anchors;
+            QVERIFY(layer["content_independent"].get<bool>());
+        }
+        QVERIFY(anchors > 0);
+        QCOMPARE(int(r.out.count("by position alone (content ignored)\n")), anchors);
+        QVERIFY(!r.out.contains("by content"));
     }
 
     void perplexityIsTheMeanLossOfTheWindows() {
