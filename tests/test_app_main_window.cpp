@@ -1,16 +1,38 @@
 // The window end to end on the bundled demo model, as a user drives it: open the model, run a prompt, drag the
 // global keep-ratio slider, see the views change, export figures and check the files, undo the edit, run the
-// accuracy check; save a session and get it all back in a new window; the autosave that survives a crash;
-// recent models in the settings; a bad folder is a message, not a crash.
+// accuracy check; save a session and get it all back in a new window; the autosave that survives a crash and
+// the crashed session that stays untouched until the user answers; the save prompt on quitting; results that
+// say what they were computed for and are marked or cleared when their inputs change; cancel that stops at
+// once; the language switched while running; the layout at two window sizes in three languages; the ssmlens
+// binary's --help, --version, bad options, headless --export of every view and its thread count.
+#include <QAbstractSpinBox>
+#include <QAction>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTextBrowser>
 #include <QUndoStack>
 #include <QtTest/QtTest>
 
+#include <nlohmann/json.hpp>
+
+#include "app/gui/AccuracyPanel.h"
 #include "app/gui/AppSettings.h"
 #include "app/gui/Autosaver.h"
 #include "app/gui/MainWindow.h"
+#include "app/gui/RunDescription.h"
+#include "app/gui/Translations.h"
 #include "core/runtime/DemoModel.h"
+#include "widgets/AccuracyBars.h"
+#include "widgets/AccuracySweepPlot.h"
 #include "widgets/ImportanceHeatmap.h"
 #include "widgets/PromptTokenChips.h"
 #include "widgets/ScheduleEditor.h"
@@ -32,6 +54,86 @@ int colourCount(const QImage& image) {
 
 const char* kPrompt = "The old lighthouse keeper climbed the stairs every evening to light the lamp, and the ships "
                       "that passed the rocks at night were grateful for it.";
+
+
+// The autosave a run leaves when it is killed after its last change: clean_exit false.
+void writeCrashedAutosave(const QString& path, const QString& model, const QString& prompt, ReductionMethod method) {
+    Session session;
+    session.modelFolder = model;
+    session.prompt = prompt;
+    session.schedule = depthScaledSchedule(16, 0.8, method);
+    nlohmann::json j = sessionToJson(session);
+    j["clean_exit"] = false;
+    QVERIFY(writeSessionJson(j, path).isEmpty());
+}
+
+QByteArray fileBytes(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// Clicks `button` of the next modal message box as soon as it is open (closeEvent's question blocks).
+void answerNextModalBox(QMessageBox::StandardButton button) {
+    QTimer::singleShot(50, [button] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (box && box->button(button)) box->button(button)->click();
+        else answerNextModalBox(button);  // not open yet
+    });
+}
+
+struct Run {
+    int code = -1;
+    QString out, err;
+};
+
+// The ssmlens binary with extra environment (an empty value removes the variable); settings and autosave in
+// a scratch folder.
+Run runApp(const QStringList& args, const QString& scratch, const QMap<QString, QString>& env = {}, int timeoutMs = 180000) {
+    QProcess app;
+    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+    e.insert("XDG_CONFIG_HOME", scratch + "/config");
+    e.insert("XDG_DATA_HOME", scratch + "/data");
+    for (auto it = env.begin(); it != env.end(); ++it) {
+        if (it.value().isEmpty()) e.remove(it.key());
+        else e.insert(it.key(), it.value());
+    }
+    app.setProcessEnvironment(e);
+    app.start(QString(SSMLENS_BIN_DIR) + "/ssmlens", args);
+    Run r;
+    if (!app.waitForFinished(timeoutMs)) {
+        app.kill();
+        app.waitForFinished();
+        r.err = "timed out";
+        return r;
+    }
+    r.code = app.exitStatus() == QProcess::NormalExit ? app.exitCode() : -1;
+    r.out = QString::fromUtf8(app.readAllStandardOutput());
+    r.err = QString::fromUtf8(app.readAllStandardError());
+    return r;
+}
+
+// A one-page PDF's page size in points, from its /MediaBox.
+QSizeF pdfPageSize(const QString& path) {
+    const QByteArray data = fileBytes(path);
+    const qsizetype box = data.indexOf("/MediaBox");
+    if (box < 0) return {};
+    const qsizetype open = data.indexOf('[', box), close = data.indexOf(']', box);
+    const QList<QByteArray> c = data.mid(open + 1, close - open - 1).simplified().split(' ');
+    return c.size() == 4 ? QSizeF(std::round(c[2].toDouble()), std::round(c[3].toDouble())) : QSizeF();
+}
+
+// Controls drawn narrower than they need: cut-off text in a button, a spin box without room for its digits.
+QStringList clippedControls(QWidget* root) {
+    QStringList clipped;
+    for (QWidget* w : root->findChildren<QWidget*>()) {
+        if (!w->isVisibleTo(root) || w->width() == 0) continue;
+        if (!qobject_cast<QAbstractSpinBox*>(w) && !qobject_cast<QPushButton*>(w) && !qobject_cast<QComboBox*>(w)) continue;
+        if (w->width() + 1 < w->minimumSizeHint().width())
+            clipped << QString("%1 \"%2\" %3 < %4").arg(w->metaObject()->className(), w->objectName())
+                           .arg(w->width()).arg(w->minimumSizeHint().width());
+    }
+    return clipped;
+}
 
 }  // namespace
 
@@ -68,7 +170,7 @@ private Q_SLOTS:
         QTest::mouseClick(w.promptChips(), Qt::LeftButton, {}, w.promptChips()->chipRect(5).center());
         QCOMPARE(w.currentSession().selectedToken, 5);
         // Ratio 1: nothing removed at any layer.
-        for (int layer = 0; layer < w.modelFacts().layers; ++layer) QCOMPARE(w.heatmap()->markerCount(layer), 0);
+        QCOMPARE(w.heatmap()->markerCount(FateMerged) + w.heatmap()->markerCount(FatePruned), 0);
         QVERIFY(settings_->recentModels().contains(QFileInfo(model_).absoluteFilePath()) ||
                 settings_->recentModels().contains(model_));
 
@@ -76,14 +178,10 @@ private Q_SLOTS:
         QSlider* slider = w.scheduleEditor()->globalRatioControl()->slider();
         QVERIFY(slider->isVisible());
         slider->setSliderDown(true);
-        for (int v = 950; v >= 600; v -= 50) slider->setValue(v);
+        for (double q = 0.95; q >= 0.599; q -= 0.05) slider->setValue(ScheduleRatioControl::positionOf(q));
         slider->setSliderDown(false);
         QTRY_VERIFY_WITH_TIMEOUT(w.currentSchedule().anchors.front().keepRatio < 0.61, 5000);
-        auto removedSomewhere = [&] {
-            int markers = 0;
-            for (int layer = 0; layer < w.modelFacts().layers; ++layer) markers += w.heatmap()->markerCount(layer);
-            return markers;
-        };
+        auto removedSomewhere = [&] { return w.heatmap()->markerCount(FateMerged) + w.heatmap()->markerCount(FatePruned); };
         QTRY_VERIFY_WITH_TIMEOUT(removedSomewhere() > 0, 60000);
         QCOMPARE(w.scheduleEditor()->undoStack()->count(), 1);
 
@@ -93,6 +191,8 @@ private Q_SLOTS:
         QVERIFY2(w.exportHeatmap(png, 1200, 700, &error), qPrintable(error));
         QImage heatmap(png);
         QCOMPARE(heatmap.size(), QSize(1200, 700));
+        QVERIFY(w.resultIsCurrent());
+        QVERIFY2(w.resultCaption().startsWith("Computed for"), qPrintable(w.resultCaption()));
         QVERIFY2(colourCount(heatmap) > 50, qPrintable(QString::number(colourCount(heatmap))));
         const QString strip = tmp_.filePath("strip.png"), graph = tmp_.filePath("graph.png");
         QVERIFY(w.tokenStrip()->exportImage(strip, 1400, 600, 96).isEmpty());
@@ -152,6 +252,7 @@ private Q_SLOTS:
             QVERIFY(w.autosaver()->flush().isEmpty());
             // Until the window closes cleanly, the file says the run may have crashed.
             QVERIFY(Autosaver::previousRunCrashed(autosave()));
+            w.markSaved();  // (unsaved work would ask first: quittingWithUnsavedWorkAsks)
             w.close();
         }
         QVERIFY(!Autosaver::previousRunCrashed(autosave()));
@@ -228,6 +329,297 @@ private Q_SLOTS:
         w.openModel(tmp_.filePath("nowhere"));
         QTRY_VERIFY_WITH_TIMEOUT(!w.lastError().isEmpty(), 30000);
         QVERIFY(w.lastError().contains("nowhere"));
+    }
+
+    void crashRecoveryLeavesTheCrashedSessionAloneUntilAnswered() {
+        // The repro of the issue: the crashed session's file must not be overwritten by the new window's
+        // autosave while the question is open; Yes restores it (method evit included).
+        const QString path = tmp_.filePath("crashed.ssmlens-session");
+        writeCrashedAutosave(path, model_, "the work before the crash", ReductionMethod::Evit);
+        const QByteArray crashed = fileBytes(path);
+        {
+            MainWindow w(nullptr, settings_.get(), path);
+            w.autosaver()->setDebounceInterval(10);
+            QSignalSpy modelShown(&w, &MainWindow::modelShown);
+            w.setPrompt("the start-up prompt");
+            w.openModel(model_);
+            QVERIFY2(modelShown.wait(60000), qPrintable(w.lastError()));
+            w.offerCrashRecovery();
+            auto* box = w.findChild<QMessageBox*>("crashRecoveryQuestion");
+            QVERIFY(box);
+            w.setPrompt("typed while the question is open");
+            QTest::qWait(200);  // well past the debounce
+            QCOMPARE(fileBytes(path), crashed);
+            QSignalSpy shown(&w, &MainWindow::resultShown);
+            box->button(QMessageBox::Yes)->click();
+            QTRY_COMPARE_WITH_TIMEOUT(w.prompt(), QString("the work before the crash"), 10000);
+            QTRY_COMPARE_WITH_TIMEOUT(w.currentSchedule().method, ReductionMethod::Evit, 60000);
+            QVERIFY(w.hasUnsavedChanges());  // restored work is saved nowhere yet
+            // From now on the autosave keeps the restored work.
+            QTRY_VERIFY_WITH_TIMEOUT(fileBytes(path) != crashed, 10000);
+            w.markSaved();  // no save prompt on the way out
+            w.close();
+        }
+        // "No": the crashed session is kept as a backup and not offered again.
+        writeCrashedAutosave(path, model_, "declined work", ReductionMethod::Tome);
+        MainWindow w(nullptr, settings_.get(), path);
+        w.offerCrashRecovery();
+        auto* box = w.findChild<QMessageBox*>("crashRecoveryQuestion");
+        QVERIFY(box);
+        box->button(QMessageBox::No)->click();
+        QVERIFY(!w.crashBackupPath().isEmpty());
+        QString error;
+        const auto backup = loadSession(w.crashBackupPath(), &error);
+        QVERIFY2(backup, qPrintable(error));
+        QCOMPARE(backup->prompt, QString("declined work"));
+        QVERIFY(!Autosaver::previousRunCrashed(path));
+        w.close();
+    }
+
+    void quittingWithUnsavedWorkAsks() {
+        MainWindow w(nullptr, settings_.get(), autosave());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(!w.hasUnsavedChanges());
+        w.setPrompt("something worth keeping");
+        QVERIFY(w.hasUnsavedChanges());
+        answerNextModalBox(QMessageBox::Cancel);
+        QVERIFY(!w.close());  // Cancel: the window stays, nothing lost
+        QVERIFY(w.isVisible());
+        // Saved: no question any more.
+        QVERIFY(w.saveSessionTo(tmp_.filePath("kept.ssmlens-session")).isEmpty());
+        QVERIFY(!w.hasUnsavedChanges());
+        w.setPrompt("changed again");
+        answerNextModalBox(QMessageBox::Save);  // saves to the session's file, then closes
+        QVERIFY(w.close());
+        QString error;
+        QCOMPARE(loadSession(tmp_.filePath("kept.ssmlens-session"), &error)->prompt, QString("changed again"));
+        MainWindow other(nullptr, settings_.get(), autosave());
+        other.show();
+        other.setPrompt("thrown away");
+        answerNextModalBox(QMessageBox::Discard);
+        QVERIFY(other.close());
+    }
+
+    void resultsSayWhatTheyWereComputedForAndGoStale() {
+        MainWindow w(nullptr, settings_.get(), autosave());
+        w.show();
+        QSignalSpy shown(&w, &MainWindow::resultShown);
+        w.setPrompt(kPrompt);
+        w.setKeepRatio(0.7);
+        w.openModel(model_);
+        QVERIFY2(shown.wait(60000), qPrintable(w.lastError()));
+        QVERIFY2(w.resultCaption().contains("demo-model") && w.resultCaption().contains("q = 0.700"),
+                 qPrintable(w.resultCaption()));
+
+        // Continuations belong to their prompt: a new prompt clears them at once.
+        w.requestContinuations();
+        QTRY_VERIFY_WITH_TIMEOUT(w.continuationsView()->toPlainText().contains("Reduced:"), 60000);
+        QVERIFY(w.continuationsView()->toPlainText().contains("q = 0.700"));
+        w.setPrompt(QString(kPrompt) + " And then the storm came.");
+        QVERIFY(w.continuationsView()->toPlainText().isEmpty());
+        QVERIFY(w.continuationsView()->placeholderText().contains("prompt"));
+        // The views still show the old prompt's result, marked as such, until the new one is in.
+        QVERIFY(!w.resultIsCurrent());
+        QVERIFY2(w.resultCaption().startsWith("Out of date"), qPrintable(w.resultCaption()));
+        QTRY_VERIFY_WITH_TIMEOUT(w.resultIsCurrent(), 60000);
+        QVERIFY(w.resultCaption().startsWith("Computed for"));
+
+        // Another model: the previous model's views are cleared before its first result.
+        const QString bare = tmp_.filePath("stale-bare-model");
+        QVERIFY(QDir().mkpath(bare));
+        QVERIFY(QFile::copy(model_ + "/config.json", bare + "/config.json") || QFile::exists(bare + "/config.json"));
+        QVERIFY(QFile::link(model_ + "/model.safetensors", bare + "/model.safetensors") || QFile::exists(bare + "/model.safetensors"));
+        int tokensWhenShown = -1;
+        double cellWhenShown = 0;
+        connect(&w, &MainWindow::modelShown, this, [&] {
+            tokensWhenShown = w.promptTokens();
+            cellWhenShown = w.heatmap()->cellValue(0, 0);
+        });
+        w.openModel(bare);
+        QTRY_VERIFY_WITH_TIMEOUT(tokensWhenShown == 0, 60000);
+        QVERIFY(std::isnan(cellWhenShown));
+        QCOMPARE(w.nextTokenTable()->rowCount(), 0);
+    }
+
+    void accuracyResultsAreMarkedWhenTheScheduleChanges() {
+        MainWindow w(nullptr, settings_.get(), autosave());
+        QSignalSpy shown(&w, &MainWindow::resultShown);
+        w.setPrompt("a short prompt");
+        w.setKeepRatio(0.8);
+        w.openModel(model_);
+        QVERIFY2(shown.wait(60000), qPrintable(w.lastError()));
+        QVERIFY(!w.exportAccuracyAction()->isEnabled());  // nothing to export yet
+        QVERIFY(w.accuracyPanel()->exportCsv(tmp_.filePath("empty.csv")).contains("nothing to export"));
+        QVERIFY(!QFile::exists(tmp_.filePath("empty.csv")));
+        // A result for the current schedule and model: current; then the schedule changes: out of date.
+        auto result = QSharedPointer<EvalResult>::create();
+        result->task = "lambada_openai";
+        result->schedule = w.currentSchedule();
+        result->summary.examples = 10;
+        result->summary.metrics.push_back({EvalMetric::Acc, 0.5, 0.4});
+        w.accuracyPanel()->setResults({result}, RunDescription::model(w.modelFacts()));
+        QVERIFY(!w.accuracyPanel()->resultsOutOfDate());
+        QVERIFY(!w.accuracyPanel()->bars()->isOutOfDate());
+        w.setKeepRatio(0.6);
+        QVERIFY(w.accuracyPanel()->resultsOutOfDate());
+        QVERIFY(w.accuracyPanel()->bars()->isOutOfDate());
+        QVERIFY2(w.accuracyPanel()->computedForText().contains("Out of date"), qPrintable(w.accuracyPanel()->computedForText()));
+        QCOMPARE(w.accuracyPanel()->sweepPlot()->markerCount(), 0);  // no "current schedule" star for it
+        w.setKeepRatio(0.8);
+        QVERIFY(!w.accuracyPanel()->resultsOutOfDate());
+    }
+
+    void cancelStopsTheAccuracyCheckAtOnce() {
+        MainWindow w(nullptr, settings_.get(), autosave());
+        QSignalSpy shown(&w, &MainWindow::resultShown);
+        w.setPrompt("a short prompt");
+        w.openModel(model_);
+        QVERIFY2(shown.wait(60000), qPrintable(w.lastError()));
+        AccuracyPanel* panel = w.accuracyPanel();
+        panel->runCheck();  // the demo model's held-out LAMBADA-style set: many batches
+        QTRY_VERIFY_WITH_TIMEOUT(panel->progressValue() > 0, 120000);
+        QElapsedTimer clock;
+        clock.start();
+        panel->cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->isRunning(), 5000);
+        // One layer of one batch at most: far below a batch (about a second here).
+        QVERIFY2(clock.elapsed() < 1500, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(panel->progressValue(), 0);
+        QVERIFY2(panel->statusText().contains("Cancelled"), qPrintable(panel->statusText()));
+        QCOMPARE(w.accuracyBarsShown(), 0);
+    }
+
+    void continuationsMarkTheEndOfText() {
+        ContinuationResult r;
+        r.dense = "the ships came home";
+        r.reduced = "";
+        r.reducedEnded = true;
+        r.request.schedule = depthScaledSchedule(16, 0.7, ReductionMethod::Utr);
+        const QString html = MainWindow::continuationsHtml(r);
+        QTextBrowser view;
+        view.setHtml(html);
+        const QString text = view.toPlainText();
+        QVERIFY2(text.contains("Reduced: ⟨end of text⟩"), qPrintable(text));
+        QVERIFY(text.contains("Dense: the ships came home"));
+        QVERIFY(!text.contains("Dense: the ships came home ⟨end of text⟩"));
+        QVERIFY(text.contains("q = 0.700"));
+    }
+
+    void languageSwitchesWhileRunning() {
+        Translations translations;
+        translations.apply(QLocale(QLocale::English));
+        MainWindow w(nullptr, settings_.get(), autosave());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* tabs = w.tokenStrip()->parentWidget()->parentWidget();
+        auto* detail = qobject_cast<QTabWidget*>(tabs);
+        QVERIFY(detail);
+        QCOMPARE(detail->tabText(0), QString("Token strip"));
+        QAction* german = w.findChild<QAction*>("language-de");
+        QVERIFY(german);
+        german->trigger();
+        QCOMPARE(settings_->language(), QString("de"));
+        // Qt posts the language change to every widget: it arrives with the next events.
+        QTRY_COMPARE(detail->tabText(0), QString("Token-Streifen"));
+        QCOMPARE(w.menuBar()->actions().front()->text(), QString("&Datei"));
+        // Numbers in the German format, and Qt's own strings in German (qt6-translations-l10n).
+        QCOMPARE(QLocale().decimalPoint(), QString(","));
+        QVERIFY2(w.scheduleEditor()->globalRatioControl()->field()->text().contains(","),
+                 qPrintable(w.scheduleEditor()->globalRatioControl()->field()->text()));
+        QVERIFY(translations.hasQtTranslation());
+        QCOMPARE(QKeySequence(QKeySequence::Save).toString(QKeySequence::NativeText), QString("Strg+S"));
+        // The worker's messages too: a folder without a tokenizer, and a prompt that is no list of ids.
+        const QString bare = tmp_.filePath("lang-bare-model");
+        QVERIFY(QDir().mkpath(bare));
+        QVERIFY(QFile::copy(model_ + "/config.json", bare + "/config.json") || QFile::exists(bare + "/config.json"));
+        QVERIFY(QFile::link(model_ + "/model.safetensors", bare + "/model.safetensors") || QFile::exists(bare + "/model.safetensors"));
+        w.setPrompt("hello world");
+        w.openModel(bare);
+        QTRY_VERIFY_WITH_TIMEOUT(w.lastError().contains("Tokenizer"), 60000);
+        QVERIFY2(w.lastError().contains("Token-IDs"), qPrintable(w.lastError()));
+        w.findChild<QAction*>("language-en")->trigger();
+        QTRY_COMPARE(detail->tabText(0), QString("Token strip"));
+        QCOMPARE(QLocale().decimalPoint(), QString("."));
+        w.markSaved();
+    }
+
+    void layoutFitsBothSizesInEveryLanguage() {
+        Translations translations;
+        for (const QString& language : {"en", "de", "zh_CN"}) {
+            translations.apply(QLocale(language));
+            for (const QSize size : {QSize(1600, 1000), QSize(1920, 1200)}) {
+                AppSettings fresh(tmp_.filePath("layout-" + language + ".ini"));  // the first-run layout
+                MainWindow w(nullptr, &fresh, autosave());
+                w.resize(size);
+                w.show();
+                QVERIFY(QTest::qWaitForWindowExposed(&w));
+                QApplication::processEvents();
+                const QString where = QString("%1 at %2x%3").arg(language).arg(size.width()).arg(size.height());
+                const QStringList clipped = clippedControls(&w);
+                QVERIFY2(clipped.isEmpty(), qPrintable(where + ": " + clipped.join("; ")));
+                ScheduleEditor* editor = w.scheduleEditor();
+                QVERIFY2(editor->width() >= editor->minimumSizeHint().width(), qPrintable(where));
+                QVERIFY2(w.heatmap()->height() >= 280, qPrintable(where + QString(": heatmap %1").arg(w.heatmap()->height())));
+                QVERIFY2(w.tokenStrip()->height() >= 250, qPrintable(where + QString(": strip %1").arg(w.tokenStrip()->height())));
+                QVERIFY2(w.nextTokenTable()->height() >= 120, qPrintable(where));
+                w.markSaved();
+            }
+        }
+        translations.apply(QLocale(QLocale::English));
+    }
+
+    void helpVersionAndBadOptionsNeedNoDisplay() {
+        const QMap<QString, QString> noDisplay{{"DISPLAY", ""}, {"WAYLAND_DISPLAY", ""}, {"QT_QPA_PLATFORM", ""}};
+        Run help = runApp({"--help"}, tmp_.path(), noDisplay, 30000);
+        QCOMPARE(help.code, 0);
+        QVERIFY2(help.out.contains("--export") && help.out.contains("--keep-ratio"), qPrintable(help.out + help.err));
+        Run version = runApp({"--version"}, tmp_.path(), noDisplay, 30000);
+        QCOMPARE(version.code, 0);
+        QVERIFY2(version.out.startsWith("SSM Lens "), qPrintable(version.out));
+        for (const QString& bad : {"7", "abc", "0", "-0.5"}) {
+            Run r = runApp({"--keep-ratio", bad}, tmp_.path(), noDisplay, 30000);
+            QCOMPARE(r.code, 2);
+            QVERIFY2(r.err.contains("--keep-ratio " + bad), qPrintable(r.err));
+        }
+        Run badExport = runApp({"--export", "heatmap.png"}, tmp_.path(), noDisplay, 30000);
+        QCOMPARE(badExport.code, 2);
+        QVERIFY(badExport.err.contains("VIEW=FILE"));
+    }
+
+    void headlessExportOfEveryView() {
+        // Without a display: the views as files, the format from the extension, one page size for all.
+        const QString out = tmp_.filePath("figures");
+        QVERIFY(QDir().mkpath(out));
+        const QMap<QString, QString> noDisplay{{"DISPLAY", ""}, {"WAYLAND_DISPLAY", ""}, {"QT_QPA_PLATFORM", ""}};
+        const QStringList files = {"heatmap=" + out + "/heatmap.svg", "heatmap=" + out + "/heatmap.pdf",
+                                   "strip=" + out + "/strip.pdf", "graph=" + out + "/graph.png",
+                                   "tokens-per-layer=" + out + "/tokens.pdf", "accuracy=" + out + "/accuracy.png"};
+        QStringList args = {"--model", model_, "--prompt", kPrompt, "--keep-ratio", "0.7", "--size", "1050x700",
+                            "--dpi", "300", "--font-size", "8"};
+        for (const QString& f : files) args << "--export" << f;
+        Run r = runApp(args, tmp_.path(), noDisplay, 600000);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        for (const QString& f : files) QVERIFY2(QFileInfo(f.section('=', 1)).size() > 1000, qPrintable(f));
+        QCOMPARE(pdfPageSize(out + "/heatmap.pdf"), QSizeF(252, 168));  // 3.5 x 2.33 in
+        QCOMPARE(pdfPageSize(out + "/strip.pdf"), QSizeF(252, 168));
+        QCOMPARE(pdfPageSize(out + "/tokens.pdf"), QSizeF(252, 168));
+        QCOMPARE(QImage(out + "/graph.png").size(), QSize(1050, 700));
+        const QByteArray svg = fileBytes(out + "/heatmap.svg");
+        QVERIFY(svg.count("<image") <= 1);  // at most the colour scale's empty bar; the cells are rectangles
+        QVERIFY(svg.count("<rect") + svg.count("<path") > 100);
+        Run unknown = runApp({"--export", "nothing=" + out + "/x.png"}, tmp_.path(), noDisplay, 60000);
+        QCOMPARE(unknown.code, 2);
+        QVERIFY2(unknown.err.contains("heatmap"), qPrintable(unknown.err));  // the views there are
+    }
+
+    void usesEveryCoreByDefault() {
+        // A plain launch (no OMP_NUM_THREADS) computes on every core the process may use.
+        Run r = runApp({"--benchmark-latency", "1", "--prompt", "a short prompt to time"}, tmp_.path(),
+                       {{"OMP_NUM_THREADS", ""}}, 180000);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(json.value("cpu_threads").toInt(), QThread::idealThreadCount());
     }
 };
 

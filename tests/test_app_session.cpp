@@ -405,6 +405,61 @@ private Q_SLOTS:
         Autosaver throwing([]() -> Session { throw std::runtime_error("window gone"); }, tmp_.filePath("t.ssmlens-session"));
         QVERIFY(throwing.flush().contains("window gone"));
     }
+
+    void suspendedWritesNothingNotEvenOnExit() {
+        // A crashed session's file while the user has not answered: untouched by saves and by finish().
+        const QString path = tmp_.filePath("suspended.ssmlens-session");
+        QVERIFY(writeAll(path, "{\"clean_exit\": false, \"format\": \"whatever\"}"));
+        Session state;
+        state.prompt = "newer";
+        Autosaver saver([&] { return state; }, path);
+        saver.setSuspended(true);
+        saver.setDebounceInterval(1);
+        saver.markDirty();
+        QTest::qWait(30);
+        QCOMPARE(saver.flush(), QString());
+        QCOMPARE(saver.finish(), QString());
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("{\"clean_exit\": false, \"format\": \"whatever\"}"));
+    }
+
+    void aSecondInstanceLeavesTheAutosaveAlone() {
+        const QString path = tmp_.filePath("shared.ssmlens-session");
+        Session first, second;
+        first.prompt = "first";
+        second.prompt = "second";
+        Autosaver a([&] { return first; }, path);
+        QVERIFY(a.ownsFile());
+        QCOMPARE(a.flush(), QString());
+        Autosaver b([&] { return second; }, path);  // the same file, still locked by a
+        QVERIFY(!b.ownsFile());
+        QVERIFY(b.isSuspended());
+        QCOMPARE(b.flush(), QString());
+        QCOMPARE(b.finish(), QString());
+        QString error;
+        QCOMPARE(loadSession(path, &error)->prompt, QString("first"));
+    }
+
+    void aDeclinedCrashIsKeptAsABackup() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("autosave.ssmlens-session");
+        Session state;
+        for (int i = 0; i < 7; ++i) {
+            state.prompt = QString("crash %1").arg(i);
+            QVERIFY(saveSession(state, path).isEmpty());
+            Autosaver saver([&] { return state; }, path);
+            QString error;
+            const QString backup = saver.keepAsBackup(&error);
+            QVERIFY2(!backup.isEmpty(), qPrintable(error));
+            QVERIFY(!QFile::exists(path));
+            const auto kept = loadSession(backup, &error);
+            QVERIFY2(kept, qPrintable(error));
+            QCOMPARE(kept->prompt, QString("crash %1").arg(i));
+        }
+        // The five newest stay; older ones go.
+        QCOMPARE(QDir(dir.path()).entryList({"autosave-crashed-*"}, QDir::Files).size(), 5);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSession)

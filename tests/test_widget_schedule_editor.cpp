@@ -65,7 +65,7 @@ private Q_SLOTS:
         QCOMPARE(lastEmitted(changed), threeAnchors());
         QCOMPARE(e.anchorRowCount(), 3);
         QCOMPARE(rowLayers(e), (std::vector<int64_t>{3, 10, 20}));
-        QCOMPARE(e.anchorRatioControl(0)->slider()->value(), 900);
+        QCOMPARE(e.anchorRatioControl(0)->slider()->value(), ScheduleRatioControl::positionOf(0.9));
         QCOMPARE(e.anchorRatioControl(2)->field()->value(), 0.7);
         QCOMPARE(e.undoStack()->count(), 0);  // programmatic: not an undo step
 
@@ -86,7 +86,7 @@ private Q_SLOTS:
         e.setModelConfig(configWithLayers(24));
         e.setSchedule(threeAnchors());
         QSignalSpy changed(&e, &ScheduleEditor::scheduleChanged);
-        e.anchorRatioControl(1)->slider()->setValue(650);
+        e.anchorRatioControl(1)->slider()->setValue(ScheduleRatioControl::positionOf(0.65));
         QCOMPARE(changed.count(), 1);
         QCOMPARE(lastEmitted(changed).keepRatioAt(10), 0.65);
         QCOMPARE(e.schedule().keepRatioAt(10), 0.65);
@@ -95,7 +95,7 @@ private Q_SLOTS:
 
         e.anchorRatioControl(2)->field()->setValue(0.555);  // the numeric field (Enter / arrows)
         QCOMPARE(e.schedule().keepRatioAt(20), 0.555);
-        QCOMPARE(e.anchorRatioControl(2)->slider()->value(), 555);
+        QCOMPARE(e.anchorRatioControl(2)->slider()->value(), ScheduleRatioControl::positionOf(0.555));
         QCOMPARE(changed.count(), 2);
         QVERIFY(e.setAnchorKeepRatio(3, 0.75));
         QCOMPARE(e.schedule().keepRatioAt(3), 0.75);
@@ -113,7 +113,7 @@ private Q_SLOTS:
         QSignalSpy finished(&e, &ScheduleEditor::editingFinished);
         QSlider* s = e.anchorRatioControl(0)->slider();
         s->setSliderDown(true);
-        for (int v : {880, 820, 760}) s->setValue(v);
+        for (double q : {0.88, 0.82, 0.76}) s->setValue(ScheduleRatioControl::positionOf(q));
         QCOMPARE(changed.count(), 3);  // every step of the drag, latest last
         QCOMPARE(lastEmitted(changed).keepRatioAt(3), 0.76);
         QCOMPARE(finished.count(), 0);
@@ -122,20 +122,20 @@ private Q_SLOTS:
         QCOMPARE(e.undoStack()->count(), 1);
 
         s->setSliderDown(true);  // a second drag is a second step
-        s->setValue(700);
+        s->setValue(ScheduleRatioControl::positionOf(0.7));
         s->setSliderDown(false);
         QCOMPARE(e.undoStack()->count(), 2);
         e.undoStack()->undo();
         QCOMPARE(e.schedule().keepRatioAt(3), 0.76);
         e.undoStack()->undo();
         QCOMPARE(e.schedule(), threeAnchors());
-        QCOMPARE(s->value(), 900);
+        QCOMPARE(s->value(), ScheduleRatioControl::positionOf(0.9));
 
         // A drag back to where it started changes nothing and leaves no step.
         e.undoStack()->clear();
         s->setSliderDown(true);
-        s->setValue(500);
-        s->setValue(900);
+        s->setValue(ScheduleRatioControl::positionOf(0.5));
+        s->setValue(ScheduleRatioControl::positionOf(0.9));
         s->setSliderDown(false);
         QCOMPARE(e.undoStack()->count(), 0);
         QCOMPARE(e.schedule(), threeAnchors());
@@ -261,12 +261,12 @@ private Q_SLOTS:
         e.setModelConfig(configWithLayers(24));
         e.setSchedule(threeAnchors());  // mixed ratios
         QSignalSpy changed(&e, &ScheduleEditor::scheduleChanged);
-        e.globalRatioControl()->slider()->setValue(700);
+        e.globalRatioControl()->slider()->setValue(ScheduleRatioControl::positionOf(0.7));
         QCOMPARE(changed.count(), 1);
         for (const auto& a : e.schedule().anchors) QCOMPARE(a.keepRatio, 0.7);
         QCOMPARE(layersOf(e.schedule()), (std::vector<int64_t>{3, 10, 20}));
         QCOMPARE(e.globalKeepRatio(), 0.7);
-        for (int i = 0; i < e.anchorRowCount(); ++i) QCOMPARE(e.anchorRatioControl(i)->slider()->value(), 700);
+        for (int i = 0; i < e.anchorRowCount(); ++i) QCOMPARE(e.anchorRatioControl(i)->slider()->value(), ScheduleRatioControl::positionOf(0.7));
 
         QVERIFY(e.setGlobalKeepRatio(0.5));
         for (const auto& a : lastEmitted(changed).anchors) QCOMPARE(a.keepRatio, 0.5);
@@ -279,7 +279,7 @@ private Q_SLOTS:
         same.anchors = {{4, 0.66}, {9, 0.66}};
         e.setSchedule(same);
         QCOMPARE(e.globalKeepRatio(), 0.66);
-        QCOMPARE(e.globalRatioControl()->slider()->value(), 660);
+        QCOMPARE(e.globalRatioControl()->slider()->value(), ScheduleRatioControl::positionOf(0.66));
     }
 
     void undoRedoRestoreExactSchedules() {
@@ -289,7 +289,7 @@ private Q_SLOTS:
         std::vector<ReductionSchedule> seen{e.schedule()};
         auto record = [&] { seen.push_back(e.schedule()); };
 
-        e.anchorRatioControl(1)->slider()->setValue(612); record();
+        e.anchorRatioControl(1)->slider()->setValue(ScheduleRatioControl::positionOf(0.612)); record();
         e.addAnchor(15); record();
         e.methodCombo()->setCurrentIndex(e.methodCombo()->findData(int(ReductionMethod::PruneOnly))); record();
         auto* metric = e.findChildren<QComboBox*>().at(1);
@@ -418,7 +418,7 @@ private Q_SLOTS:
 
         // The figures follow edits at once, drags included.
         e.anchorRatioControl(0)->slider()->setSliderDown(true);
-        e.anchorRatioControl(0)->slider()->setValue(500);
+        e.anchorRatioControl(0)->slider()->setValue(ScheduleRatioControl::positionOf(0.5));
         ReductionSchedule now = threeAnchors();
         now.anchors[0].keepRatio = 0.5;
         QCOMPARE(e.flopsReport().tokensEntering, scheduleFlops(c, now, 300).tokensEntering);
@@ -441,6 +441,41 @@ private Q_SLOTS:
         e.applyPreset(ScheduleEditor::Preset::Dense);
         e.setModelConfig(configWithLayers(48));
         QVERIFY(e.schedule().anchors.empty());  // dense stays dense
+    }
+
+    void sliderIsFineAboveHalfAndShowsTheTokensLeft() {
+        // Four fifths of the travel for 0.5 to 1 in steps of 0.001 (0.905 exact); the rest for 0.01 to 0.5.
+        using R = ScheduleRatioControl;
+        QCOMPARE(R::ratioAt(R::positionOf(0.905)), 0.905);
+        QCOMPARE(R::ratioAt(R::kPositions), 1.0);
+        QVERIFY(double(R::kPositions - R::positionOf(0.5)) / R::kPositions >= 0.79);
+        for (int p = R::positionOf(0.5); p < R::kPositions; ++p) QVERIFY(std::abs(R::ratioAt(p + 1) - R::ratioAt(p) - 0.001) < 1e-9);
+        for (int p = 1; p <= R::kPositions; ++p) QVERIFY(R::ratioAt(p) > R::ratioAt(p - 1));
+        QVERIFY(R::ratioAt(0) > 0 && R::ratioAt(0) <= 0.01);
+
+        // Under the thumb, the tokens after the last anchor: 24 layers, seven anchors at 0.9 on 100 tokens keep
+        // ceil(0.9 n) each time: 90, 81, 73, 66, 60, 54, 49.
+        ScheduleEditor e;
+        e.resize(420, 900);
+        e.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&e));
+        e.setPromptLength(100);
+        QVERIFY(e.setGlobalKeepRatio(0.9));
+        QCOMPARE(e.anchorRowCount(), 7);
+        QCOMPARE(e.globalRatioControl()->thumbText(), QString("→ 49 of 100 tokens"));
+        QVERIFY(e.globalRatioControl()->thumbLabel()->isVisible());
+        const int at09 = e.globalRatioControl()->thumbLabel()->geometry().center().x();
+        QVERIFY(e.setGlobalKeepRatio(0.6));
+        QVERIFY(e.globalRatioControl()->thumbLabel()->geometry().center().x() < at09);  // it follows the thumb
+        // Each anchor row says what it passes on: the first anchor gets 100 tokens, keeps ceil(0.6 * 100).
+        QCOMPARE(e.anchorRatioControl(0)->thumbText(), QString("→ 60"));
+
+        // "Anchors differ" appears without moving the rows under the mouse.
+        QApplication::processEvents();
+        const int rowY = e.anchorRatioControl(3)->mapTo(&e, QPoint(0, 0)).y();
+        QVERIFY(e.setAnchorKeepRatio(e.anchorRowLayer(0), 0.8));
+        QApplication::processEvents();
+        QCOMPARE(e.anchorRatioControl(3)->mapTo(&e, QPoint(0, 0)).y(), rowY);
     }
 };
 

@@ -268,12 +268,13 @@ private Q_SLOTS:
         QCOMPARE(image.size(), QSize(800, 600));
         bool red = false;  // the pruned node
         for (int y = 0; y < image.height() && !red; ++y)
-            for (int x = 0; x < image.width() && !red; ++x) red = image.pixelColor(x, y) == TokenStrip::fateColor(2);
+            for (int x = 0; x < image.width() && !red; ++x) red = image.pixelColor(x, y) == QColor(230, 30, 30);
         QVERIFY(red);
         QCOMPARE(QImage(png).dotsPerMeterX(), 3780);
         const QString print = dir.filePath("graph300.png");
-        QCOMPARE(graph.exportImage(print, 400, 300, 300), QString());
-        QCOMPARE(QImage(print).size(), QSize(1250, 938));
+        QCOMPARE(graph.exportImage(print, 1050, 800, 300), QString());  // 3.5 in wide at 300 dpi
+        QCOMPARE(QImage(print).size(), QSize(1050, 800));
+        QCOMPARE(QImage(print).dotsPerMeterX(), 11811);
 
         const QString svg = dir.filePath("graph.svg");
         QCOMPARE(graph.exportImage(svg, 800, 600), QString());

@@ -1,6 +1,7 @@
 // TokenStrip: the chips and their fate colours at a layer, the merge arrows, wrapping of long prompts, the
 // "when each token leaves" grid, clicks on chips and grid cells, the tooltip text, and the export to PNG,
 // PDF and SVG. With SSMLENS_FIGURE_DIR set, also writes the figures there for a look by eye.
+#include <QCheckBox>
 #include <QFile>
 #include <QImage>
 #include <QScrollArea>
@@ -12,6 +13,7 @@
 #include <QtTest/QtTest>
 #include <cmath>
 
+#include "widgets/TokenFateStyle.h"
 #include "widgets/TokenStrip.h"
 
 using namespace ssmlens;
@@ -89,6 +91,30 @@ bool contains(const QImage& image, const QColor& colour) {
     return false;
 }
 
+// The fills the design gives each fate (docs: kept light grey, merged sky blue, pruned vermillion red),
+// written out here rather than read from TokenFateStyle, so a changed palette fails this test.
+const QColor kKeptFill(226, 226, 226), kMergedFill(80, 170, 255), kPrunedFill(230, 30, 30);
+
+// The colour drawn inside a chip, clear of its text and rounded border.
+QColor chipFill(TokenStrip& strip, int position) {
+    const QImage image = strip.canvas()->grab().toImage();
+    const QRect r = strip.chipRect(position);
+    return image.pixelColor(r.left() + 4, r.top() + 5);
+}
+
+// The page size of a one-page PDF in points (its /MediaBox), rounded to a hundredth.
+QSizeF pdfPageSize(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    const QByteArray data = f.readAll();
+    const qsizetype box = data.indexOf("/MediaBox");
+    if (box < 0) return {};
+    const QByteArray numbers = data.mid(data.indexOf('[', box) + 1, data.indexOf(']', box) - data.indexOf('[', box) - 1);
+    const QList<QByteArray> c = numbers.simplified().split(' ');
+    if (c.size() != 4) return {};
+    return QSizeF(std::round(c[2].toDouble() * 100) / 100, std::round(c[3].toDouble() * 100) / 100);
+}
+
 bool overlaps(const std::vector<QRect>& rects) {
     for (size_t i = 0; i < rects.size(); ++i)
         for (size_t j = i + 1; j < rects.size(); ++j)
@@ -112,12 +138,13 @@ private Q_SLOTS:
         QCOMPARE(strip.fateShown(2), 1);
         QCOMPARE(strip.fateShown(6), 2);
         QCOMPARE(strip.fateShown(5), 0);
-        QCOMPARE(strip.fateShown(12), -2);
-        QCOMPARE(strip.chipColor(0), TokenStrip::fateColor(1));
-        QCOMPARE(strip.chipColor(6), TokenStrip::fateColor(2));
-        QCOMPARE(strip.chipColor(5), TokenStrip::fateColor(0));
-        QVERIFY(TokenStrip::fateColor(0) != TokenStrip::fateColor(1));
-        QVERIFY(TokenStrip::fateColor(1) != TokenStrip::fateColor(2));
+        QCOMPARE(strip.fateShown(12), TokenStrip::kNoFate);
+        // What is drawn: the documented fills, and no two fates alike.
+        QCOMPARE(chipFill(strip, 0), kMergedFill);
+        QCOMPARE(chipFill(strip, 6), kPrunedFill);
+        QCOMPARE(chipFill(strip, 5), kKeptFill);
+        // Merged is blue and pruned red for every reader: the dominant channel tells them apart.
+        QVERIFY(kMergedFill.blue() > kMergedFill.red() + 100 && kPrunedFill.red() > kPrunedFill.blue() + 100);
         QCOMPARE(strip.linkCount(), 2);
 
         std::vector<QRect> chips;
@@ -134,7 +161,10 @@ private Q_SLOTS:
         QCOMPARE(strip.fateShown(0), -1);
         QCOMPARE(strip.fateShown(6), -1);
         QCOMPARE(strip.fateShown(1), 0);
-        QCOMPARE(strip.chipColor(0), TokenStrip::fateColor(-1));
+        // Gone: hatched light grey, neither a fate's fill nor white paper.
+        const QColor gone = chipFill(strip, 0);
+        QVERIFY2(gone != kKeptFill && gone != QColor(Qt::white) && qAbs(gone.red() - gone.blue()) < 10 && gone.red() > 150,
+                 qPrintable(gone.name()));
         QCOMPARE(strip.linkCount(), 0);
         strip.setLayer(3);
         QCOMPARE(strip.fateShown(9), 2);
@@ -144,7 +174,7 @@ private Q_SLOTS:
         strip.clear();
         QCOMPARE(strip.layer(), -1);
         QCOMPARE(strip.linkCount(), 0);
-        QCOMPARE(strip.fateShown(0), -2);
+        QCOMPARE(strip.fateShown(0), TokenStrip::kNoFate);
     }
 
     void tooltipSaysWhatHappened() {
@@ -189,6 +219,45 @@ private Q_SLOTS:
         // Selecting a token far down scrolls it into view.
         strip.selectToken(290);
         QVERIFY(scroll->verticalScrollBar()->value() > 0);
+    }
+
+    void longPromptsShowArrowsOnDemandAndTextUnderTheGrid() {
+        // 300 tokens, 100 merges: all arrows at once are a tangle, so only the selected token's are drawn.
+        QStringList labels;
+        TokenStrip strip;
+        strip.resize(900, 600);
+        strip.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&strip));
+        strip.setTrace(makeLongTrace(300, labels), labels);
+        QCOMPARE(strip.linkCount(), 100);
+        QVERIFY(!strip.allArrows());
+        QCOMPARE(strip.arrowsDrawn(), 0);
+        strip.selectToken(3);  // merged into 4
+        QCOMPARE(strip.arrowsDrawn(), 1);
+        strip.selectToken(4);  // receives 3
+        QCOMPARE(strip.arrowsDrawn(), 1);
+        strip.allArrowsBox()->click();  // all of them, on demand
+        QCOMPARE(strip.arrowsDrawn(), 100);
+        // The user's choice sticks for the next prompt, short or long.
+        strip.setTrace(makeTrace(), kLabels);
+        QVERIFY(strip.allArrows());
+        QCOMPARE(strip.arrowsDrawn(), strip.linkCount());
+        // A short prompt on a fresh strip shows every arrow.
+        TokenStrip fresh;
+        fresh.setTrace(makeTrace(), kLabels);
+        QVERIFY(fresh.allArrows());
+        QCOMPARE(fresh.arrowsDrawn(), 2);
+
+        // The grid writes each column's token text under it, in bands that wrap, each label below its cells.
+        strip.setTrace(makeLongTrace(300, labels), labels);
+        for (int p : {0, 7, 150, 299}) {
+            const QRect label = strip.gridLabelRect(p), cell = strip.layerCellRect(1, p);
+            QVERIFY2(!label.isEmpty() && label.top() >= cell.bottom() && std::abs(label.center().x() - cell.center().x()) <= 1,
+                     qPrintable(QString::number(p)));
+            QVERIFY(labels[p].trimmed().startsWith(strip.gridLabel(p).left(3)));
+        }
+        QVERIFY(strip.layerCellRect(1, 299).top() > strip.layerCellRect(1, 0).bottom());  // a later band
+        QVERIFY(strip.layerCellRect(1, 1).width() >= QFontMetrics(strip.font()).height() * 0.6);
     }
 
     void clicksSelectTokensAndLayers() {
@@ -253,12 +322,14 @@ private Q_SLOTS:
         QImage image(png);
         QVERIFY(!image.isNull());
         QCOMPARE(image.size(), QSize(640, 480));
-        QVERIFY(contains(image, TokenStrip::fateColor(1)));  // something is drawn: a merged chip
-        QVERIFY(contains(image, TokenStrip::fateColor(2)));  // and a pruned one
+        QVERIFY(contains(image, kMergedFill));  // something is drawn: a merged chip
+        QVERIFY(contains(image, kPrunedFill));  // and a pruned one
 
-        const QString sharp = dir.filePath("strip@2x.png");
-        QCOMPARE(strip.exportImage(sharp, 640, 480, 192), QString());
-        QCOMPARE(QImage(sharp).size(), QSize(1280, 960));
+        // The pixels asked for, whatever the dpi; the dpi is recorded (300 dpi: 11811 dots per metre).
+        const QString print = dir.filePath("strip300.png");
+        QCOMPARE(strip.exportImage(print, 1050, 700, 300), QString());
+        QCOMPARE(QImage(print).size(), QSize(1050, 700));
+        QCOMPARE(QImage(print).dotsPerMeterX(), 11811);
 
         const QString svg = dir.filePath("strip.svg");
         QCOMPARE(strip.exportImage(svg, 640, 480), QString());
@@ -276,21 +347,18 @@ private Q_SLOTS:
         QPainter painter(&fromSvg);
         renderer.render(&painter);
         painter.end();
-        QVERIFY(contains(fromSvg, TokenStrip::fateColor(1)));
+        QVERIFY(contains(fromSvg, kMergedFill));
 
         const QString pdf = dir.filePath("strip.pdf");
         QCOMPARE(strip.exportImage(pdf, 640, 480), QString());
         QFile pdfFile(pdf);
         QVERIFY(pdfFile.open(QIODevice::ReadOnly));
         QVERIFY(pdfFile.size() > 500);
-        const QByteArray pdfData = pdfFile.readAll();
-        QVERIFY(pdfData.startsWith("%PDF-"));
-        const qsizetype box = pdfData.indexOf("/MediaBox");
-        QVERIFY(box >= 0);
-        const QByteArray mediaBox = pdfData.mid(box, pdfData.indexOf(']', box) - box + 1);
-        const QList<QByteArray> corners = mediaBox.mid(mediaBox.indexOf('[') + 1).chopped(1).simplified().split(' ');
-        QVERIFY2(corners.size() == 4 && std::abs(corners[2].toDouble() - 480) < 0.01 && std::abs(corners[3].toDouble() - 360) < 0.01,
-                 mediaBox.constData());  // 640 x 480 px at 96 dpi, in points
+        QVERIFY(pdfFile.readAll().startsWith("%PDF-"));
+        QCOMPARE(pdfPageSize(pdf), QSizeF(480, 360));  // 640 x 480 px at 96 dpi: 6.67 x 5 in, in points
+        // The same pixels at 192 dpi: half as large on paper.
+        QCOMPARE(strip.exportImage(pdf, 640, 480, 192), QString());
+        QCOMPARE(pdfPageSize(pdf), QSizeF(240, 180));
 
         QVERIFY(!strip.exportImage(dir.filePath("no/such/folder/strip.png"), 640, 480).isEmpty());
         QVERIFY(!strip.exportImage(dir.filePath("no/such/folder/strip.pdf"), 640, 480).isEmpty());

@@ -21,7 +21,7 @@ prompt=$(python3 -c "print(' '.join(open('resources/demo-model/eval/heldout_samp
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export SSMLENS_RESOURCES="$PWD/resources" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data"
-export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
+# A plain launch, as a user starts it: the app itself uses every core (no OMP_NUM_THREADS needed).
 echo "# $(date -u +%F) $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc) cores:" \
      "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" >&2
 xvfb-run -a -s "-screen 0 1920x1200x24" "$build/bin/ssmlens" "$option" "$moves" --prompt "$prompt" \

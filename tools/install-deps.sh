@@ -5,11 +5,12 @@
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
-  qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev libgl-dev
+  qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev qt6-translations-l10n libgl-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
   libtorch-dev libopenblas0-openmp libsentencepiece-dev nlohmann-json3-dev libicu-dev
   xvfb xauth
   slurmctld slurmd slurm-client munge
+  fonts-wqy-microhei   # a CJK font, so the Chinese window is readable under Xvfb (tests, screenshots)
 )
 missing=()
 for p in "${packages[@]}"; do

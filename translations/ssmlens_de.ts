@@ -54,16 +54,8 @@
 <context>
     <name>QObject</name>
     <message>
-        <source>%1: unknown image format "%2" (use .png, .pdf or .svg)</source>
-        <translation>%1: unbekanntes Bildformat „%2" (.png, .pdf oder .svg verwenden)</translation>
-    </message>
-    <message>
-        <source>%1: could not be written</source>
-        <translation>%1: konnte nicht geschrieben werden</translation>
-    </message>
-    <message>
-        <source>%1: invalid size %2 x %3 at %4 dpi</source>
-        <translation>%1: ungültige Größe %2 x %3 bei %4 dpi</translation>
+        <source>--export %1=%2: no view called "%1" (views: %3)</source>
+        <translation>--export %1=%2: keine Ansicht namens „%1“ (Ansichten: %3)</translation>
     </message>
 </context>
 <context>
@@ -150,6 +142,10 @@
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
+    <message>
+        <source>Out of date: %1</source>
+        <translation>Veraltet: %1</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::AccuracyPanel</name>
@@ -188,10 +184,6 @@
     <message>
         <source>Run dense and reduced</source>
         <translation>Dicht und reduziert ausführen</translation>
-    </message>
-    <message>
-        <source>Ctrl+R</source>
-        <translation>Ctrl+R</translation>
     </message>
     <message>
         <source>Score the task with the dense model and with the current schedule (Ctrl+R)</source>
@@ -246,14 +238,6 @@
         <translation>%1: %2 Beispiele; %3 unter Reduktion nicht bewertbar</translation>
     </message>
     <message>
-        <source>Accuracy, dense and with %1 (%2 anchors): %3% fewer FLOPs</source>
-        <translation>Genauigkeit, dicht und mit %1 (%2 Anker): %3% weniger FLOPs</translation>
-    </message>
-    <message>
-        <source>Sweep done: %1 keep ratios</source>
-        <translation>Sweep abgeschlossen: %1 Behaltquoten</translation>
-    </message>
-    <message>
         <source>%1: cannot write (%2)</source>
         <translation>%1: kann nicht geschrieben werden (%2)</translation>
     </message>
@@ -277,16 +261,48 @@
         <source>%1: %2 examples, scored as the paper's evaluation; %3 requests read other positions than those that predict the answer</source>
         <translation>%1: %2 Beispiele, bewertet wie die Auswertung des Papers; %3 Anfragen lasen andere Positionen als die, die die Antwort vorhersagen</translation>
     </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen…</translation>
+    </message>
+    <message>
+        <source>Cancelled; the results shown are those from before.</source>
+        <translation>Abgebrochen; angezeigt werden die Ergebnisse von vorher.</translation>
+    </message>
+    <message>
+        <source>Accuracy, dense and with %1: %2% fewer FLOPs on this task</source>
+        <translation>Genauigkeit, dicht und mit %1: %2 % weniger FLOPs bei dieser Aufgabe</translation>
+    </message>
+    <message>
+        <source>%1: %2 · %3 · %4 examples</source>
+        <translation>%1: %2 · %3 · %4 Beispiele</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Out of date:&lt;/b&gt; computed for another schedule or model (hatched). Run again for the current one.</source>
+        <translation>&lt;b&gt;Veraltet:&lt;/b&gt; für einen anderen Zeitplan oder ein anderes Modell berechnet (schraffiert). Für den aktuellen erneut ausführen.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Computed for:&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Berechnet für:&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>FLOPs are the mean over the task's examples, so they differ from the prompt's.</source>
+        <translation>Die FLOPs sind der Mittelwert über die Beispiele der Aufgabe und weichen daher von denen des Prompts ab.</translation>
+    </message>
+    <message>
+        <source>Sweep done: %1 keep ratios of %2</source>
+        <translation>Durchlauf fertig: %1 Behaltquoten von %2</translation>
+    </message>
+    <message>
+        <source>%1: nothing to export: run an accuracy check or a sweep first</source>
+        <translation>%1: nichts zu exportieren: zuerst eine Genauigkeitsprüfung oder einen Durchlauf starten</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::AccuracySweepPlot</name>
     <message>
         <source>Accuracy against FLOPs reduction (depth-scaled schedules)</source>
         <translation>Genauigkeit gegen FLOPs-Einsparung (tiefenskalierte Zeitpläne)</translation>
-    </message>
-    <message>
-        <source>FLOPs reduction (%)</source>
-        <translation>FLOPs-Einsparung (%)</translation>
     </message>
     <message>
         <source>accuracy (%)</source>
@@ -296,9 +312,136 @@
         <source>current schedule (%1)</source>
         <translation>aktueller Zeitplan (%1)</translation>
     </message>
+    <message>
+        <source>Out of date (another model): %1</source>
+        <translation>Veraltet (anderes Modell): %1</translation>
+    </message>
+    <message>
+        <source>FLOPs reduction on the task (%)</source>
+        <translation>FLOPs-Einsparung bei der Aufgabe (%)</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::AppCommandLine</name>
+    <message>
+        <source>SSM Lens: see what token reduction does inside a Mamba-2 model</source>
+        <translation>SSM Lens: sehen, was Token-Reduktion in einem Mamba-2-Modell bewirkt</translation>
+    </message>
+    <message>
+        <source>Checkpoint folder to open (default: the bundled demo model)</source>
+        <translation>Zu öffnender Checkpoint-Ordner (Standard: das mitgelieferte Demo-Modell)</translation>
+    </message>
+    <message>
+        <source>Tokenizer file for a checkpoint that has none (tokenizer.json or a .model)</source>
+        <translation>Tokenizer-Datei für einen Checkpoint ohne eigene (tokenizer.json oder eine .model-Datei)</translation>
+    </message>
+    <message>
+        <source>Prompt to start with (default: a sample prompt)</source>
+        <translation>Prompt zum Start (Standard: ein Beispielprompt)</translation>
+    </message>
+    <message>
+        <source>Keep ratio q at every anchor, a number above 0 and at most 1</source>
+        <translation>Behaltquote q an jedem Anker, eine Zahl über 0 und höchstens 1</translation>
+    </message>
+    <message>
+        <source>Reduction schedule to start with (JSON, as saved by the window or ssmlens-cli schedule)</source>
+        <translation>Reduktionszeitplan zum Start (JSON, wie vom Fenster oder von ssmlens-cli schedule gespeichert)</translation>
+    </message>
+    <message>
+        <source>Export a view and quit, without a display; repeatable. VIEW: heatmap, strip, graph, tokens-per-layer, accuracy, accuracy-vs-flops. Format from FILE's extension: .png, .pdf, .svg</source>
+        <translation>Eine Ansicht exportieren und beenden, ohne Bildschirm; wiederholbar. ANSICHT: heatmap, strip, graph, tokens-per-layer, accuracy, accuracy-vs-flops. Format nach der Endung von DATEI: .png, .pdf, .svg</translation>
+    </message>
+    <message>
+        <source>Size of exported figures in pixels (default 1600x1000)</source>
+        <translation>Größe exportierter Abbildungen in Pixeln (Standard 1600x1000)</translation>
+    </message>
+    <message>
+        <source>Resolution of exported figures: their size on paper is pixels / dpi inches (default 96)</source>
+        <translation>Auflösung exportierter Abbildungen: ihre Größe auf Papier ist Pixel / dpi Zoll (Standard 96)</translation>
+    </message>
+    <message>
+        <source>Text size of exported figures in points (default 9)</source>
+        <translation>Schriftgröße exportierter Abbildungen in Punkt (Standard 9)</translation>
+    </message>
+    <message>
+        <source>Token selected in the exported views (default: none)</source>
+        <translation>In den exportierten Ansichten ausgewähltes Token (Standard: keins)</translation>
+    </message>
+    <message>
+        <source>Save a screenshot of the window after the first result, then quit</source>
+        <translation>Nach dem ersten Ergebnis ein Bildschirmfoto des Fensters speichern und beenden</translation>
+    </message>
+    <message>
+        <source>Window size for the screenshot</source>
+        <translation>Fenstergröße für das Bildschirmfoto</translation>
+    </message>
+    <message>
+        <source>Same as --export heatmap=FILE</source>
+        <translation>Wie --export heatmap=DATEI</translation>
+    </message>
+    <message>
+        <source>Run the accuracy check on the first bundled sample after the first result</source>
+        <translation>Nach dem ersten Ergebnis die Genauigkeitsprüfung mit der ersten mitgelieferten Stichprobe ausführen</translation>
+    </message>
+    <message>
+        <source>Measure N slider moves (change to redrawn views), print JSON, quit</source>
+        <translation>N Reglerbewegungen messen (von der Änderung bis zu den neu gezeichneten Ansichten), JSON ausgeben, beenden</translation>
+    </message>
+    <message>
+        <source>Interface language: en, de or zh_CN (default: the one chosen in the window, else the system's)</source>
+        <translation>Sprache der Oberfläche: en, de oder zh_CN (Standard: die im Fenster gewählte, sonst die des Systems)</translation>
+    </message>
+    <message>
+        <source>unexpected argument "%1" (options start with --; see --help)</source>
+        <translation>unerwartetes Argument „%1“ (Optionen beginnen mit --; siehe --help)</translation>
+    </message>
+    <message>
+        <source>--%1 %2: not a whole number</source>
+        <translation>--%1 %2: keine ganze Zahl</translation>
+    </message>
+    <message>
+        <source>--size %1: give the width and height in pixels, each from 100 to 20000, e.g. 1600x1000</source>
+        <translation>--size %1: Breite und Höhe in Pixeln angeben, jeweils 100 bis 20000, z. B. 1600x1000</translation>
+    </message>
+    <message>
+        <source>--window-size %1: give the width and height in pixels, e.g. 1920x1200</source>
+        <translation>--window-size %1: Breite und Höhe in Pixeln angeben, z. B. 1920x1200</translation>
+    </message>
+    <message>
+        <source>--export %1: write it as VIEW=FILE, e.g. --export heatmap=heatmap.pdf</source>
+        <translation>--export %1: als ANSICHT=DATEI schreiben, z. B. --export heatmap=heatmap.pdf</translation>
+    </message>
+    <message>
+        <source>--export %1: unknown image format "%2" (use .png, .pdf or .svg)</source>
+        <translation>--export %1: unbekanntes Bildformat „%2“ (.png, .pdf oder .svg verwenden)</translation>
+    </message>
+    <message>
+        <source>--%1 %2: give a number above %3 and at most %4</source>
+        <translation>--%1 %2: eine Zahl über %3 und höchstens %4 angeben</translation>
+    </message>
+    <message>
+        <source>--%1 %2: give a number from %3 to %4</source>
+        <translation>--%1 %2: eine Zahl von %3 bis %4 angeben</translation>
+    </message>
+    <message>
+        <source>Layer every view shows after the first result (default: the first anchor)</source>
+        <translation>Schicht, die jede Ansicht nach dem ersten Ergebnis zeigt (Standard: der erste Anker)</translation>
+    </message>
+    <message>
+        <source>Measure N layer changes in the Attention view, print JSON, quit</source>
+        <translation>N Schichtwechsel in der Aufmerksamkeitsansicht messen, JSON ausgeben, beenden</translation>
+    </message>
+    <message>
+        <source>Start with the Attention view in front</source>
+        <translation>Mit der Aufmerksamkeitsansicht im Vordergrund starten</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::AttentionMatrixPlot</name>
+    <message>
+        <source>gone before</source>
+        <translation>schon entfernt</translation>
+    </message>
     <message>
         <source>token read (s)</source>
         <translation>gelesenes Token (s)</translation>
@@ -342,10 +485,6 @@
     <message>
         <source>(log10 |value| %1)</source>
         <translation>(log10 |Wert| %1)</translation>
-    </message>
-    <message>
-        <source>gone before</source>
-        <translation>schon entfernt</translation>
     </message>
 </context>
 <context>
@@ -419,6 +558,14 @@
         <translation>Streifen:</translation>
     </message>
     <message>
+        <source>Importance vs attention</source>
+        <translation>Wichtigkeit gegen Aufmerksamkeit</translation>
+    </message>
+    <message>
+        <source>Next-token attribution</source>
+        <translation>Attribution des nächsten Tokens</translation>
+    </message>
+    <message>
         <source>Mean over heads</source>
         <translation>Mittel über die Köpfe</translation>
     </message>
@@ -453,6 +600,18 @@
     <message>
         <source>Computing layer %1…</source>
         <translation>Schicht %1 wird berechnet…</translation>
+    </message>
+    <message>
+        <source>Dense, layer %1
+%2</source>
+        <translation>Dicht, Schicht %1
+%2</translation>
+    </message>
+    <message>
+        <source>Reduced, layer %1
+%2</source>
+        <translation>Reduziert, Schicht %1
+%2</translation>
     </message>
     <message>
         <source>Importance against attention received: needs a schedule</source>
@@ -494,26 +653,6 @@
         <source>. Computed in %1 ms.</source>
         <translation>. Berechnet in %1 ms.</translation>
     </message>
-    <message>
-        <source>Dense, layer %1
-%2</source>
-        <translation>Dicht, Schicht %1
-%2</translation>
-    </message>
-    <message>
-        <source>Reduced, layer %1
-%2</source>
-        <translation>Reduziert, Schicht %1
-%2</translation>
-    </message>
-    <message>
-        <source>Importance vs attention</source>
-        <translation>Wichtigkeit gegen Aufmerksamkeit</translation>
-    </message>
-    <message>
-        <source>Next-token attribution</source>
-        <translation>Attribution des nächsten Tokens</translation>
-    </message>
 </context>
 <context>
     <name>ssmlens::AttributionPlot</name>
@@ -550,6 +689,10 @@ dicht %3, reduziert %4</translation>
         <source>%1: cannot autosave (%2)</source>
         <translation>%1: automatisches Speichern fehlgeschlagen (%2)</translation>
     </message>
+    <message>
+        <source>%1: could not keep the previous session as %2</source>
+        <translation>%1: die vorherige Sitzung konnte nicht als %2 aufbewahrt werden</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::ExportFigureDialog</name>
@@ -574,12 +717,71 @@ dicht %3, reduziert %4</translation>
         <translation>Höhe:</translation>
     </message>
     <message>
-        <source>Resolution: a PNG at 192 dpi has twice the pixels of one at 96 dpi, with the same layout</source>
-        <translation>Auflösung: Ein PNG mit 192 dpi hat doppelt so viele Pixel wie eines mit 96 dpi, bei gleichem Layout</translation>
-    </message>
-    <message>
         <source>DPI:</source>
         <translation>DPI:</translation>
+    </message>
+    <message>
+        <source>PNG (image)</source>
+        <translation>PNG (Bild)</translation>
+    </message>
+    <message>
+        <source>PDF (vector)</source>
+        <translation>PDF (Vektor)</translation>
+    </message>
+    <message>
+        <source>SVG (vector)</source>
+        <translation>SVG (Vektor)</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>Format:</translation>
+    </message>
+    <message>
+        <source>Dots per inch: with the size in pixels it gives the figure's size on paper. 1050 px at 300 dpi is 3.5 inches, a single column.</source>
+        <translation>Punkte pro Zoll: zusammen mit der Größe in Pixeln ergibt sie die Größe der Abbildung auf Papier. 1050 px bei 300 dpi sind 3,5 Zoll, eine Spalte.</translation>
+    </message>
+    <message>
+        <source> pt</source>
+        <translation> pt</translation>
+    </message>
+    <message>
+        <source>Size of the figure's text in points, whatever the resolution; titles are a little larger, tick labels a little smaller</source>
+        <translation>Schriftgröße der Abbildung in Punkt, unabhängig von der Auflösung; Titel etwas größer, Achsenbeschriftungen etwas kleiner</translation>
+    </message>
+    <message>
+        <source>Text size:</source>
+        <translation>Schriftgröße:</translation>
+    </message>
+    <message>
+        <source>On paper:</source>
+        <translation>Auf Papier:</translation>
+    </message>
+    <message>
+        <source>%1 × %2 cm (%3 × %4 in)</source>
+        <translation>%1 × %2 cm (%3 × %4 Zoll)</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::FigureExport</name>
+    <message>
+        <source>invalid size %1 x %2 px at %3 dpi</source>
+        <translation>ungültige Größe %1 x %2 px bei %3 dpi</translation>
+    </message>
+    <message>
+        <source>invalid font size %1 pt (use 4 to 72)</source>
+        <translation>ungültige Schriftgröße %1 pt (4 bis 72 verwenden)</translation>
+    </message>
+    <message>
+        <source>%1: unknown image format "%2" (use .png, .pdf or .svg)</source>
+        <translation>%1: unbekanntes Bildformat „%2" (.png, .pdf oder .svg verwenden)</translation>
+    </message>
+    <message>
+        <source>%1: cannot write (%2)</source>
+        <translation>%1: kann nicht geschrieben werden (%2)</translation>
+    </message>
+    <message>
+        <source>%1: could not be written (%2)</source>
+        <translation>%1: konnte nicht geschrieben werden (%2)</translation>
     </message>
 </context>
 <context>
@@ -614,14 +816,6 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
 <context>
     <name>ssmlens::ImportanceHeatmap</name>
     <message>
-        <source>merged at this layer</source>
-        <translation>in dieser Schicht verschmolzen</translation>
-    </message>
-    <message>
-        <source>pruned at this layer</source>
-        <translation>in dieser Schicht entfernt</translation>
-    </message>
-    <message>
         <source>token (position in the prompt)</source>
         <translation>Token (Position im Prompt)</translation>
     </message>
@@ -650,8 +844,24 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
         <translation>ähnlichstes Token: %1, Kosinus %2</translation>
     </message>
     <message>
-        <source>importance / layer max</source>
-        <translation>Wichtigkeit / Schicht-Max.</translation>
+        <source>rel. importance</source>
+        <translation>rel. Wichtigkeit</translation>
+    </message>
+    <message>
+        <source>merged here</source>
+        <translation>hier verschmolzen</translation>
+    </message>
+    <message>
+        <source>pruned here</source>
+        <translation>hier entfernt</translation>
+    </message>
+    <message>
+        <source>gone earlier</source>
+        <translation>früher entfernt</translation>
+    </message>
+    <message>
+        <source>Colour: importance ÷ layer max · hatched: removed earlier · click: select · wheel: zoom · drag: pan · double click: all tokens</source>
+        <translation>Farbe: Wichtigkeit ÷ Maximum der Schicht · schraffiert: früher entfernt · Klick: auswählen · Mausrad: zoomen · Ziehen: verschieben · Doppelklick: alle Tokens</translation>
     </message>
     <message>
         <source>anchor chose by position alone</source>
@@ -667,10 +877,6 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
     <message>
         <source>Open a Mamba-2 checkpoint folder (state-spaces or Hugging Face layout)</source>
         <translation>Einen Mamba-2-Checkpoint-Ordner öffnen (Layout von state-spaces oder Hugging Face)</translation>
-    </message>
-    <message>
-        <source>Ctrl+E</source>
-        <translation>Ctrl+E</translation>
     </message>
     <message>
         <source>Type or paste a prompt</source>
@@ -705,20 +911,12 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
         <translation>Modell geladen</translation>
     </message>
     <message>
-        <source>token id %1</source>
-        <translation>Token-ID %1</translation>
-    </message>
-    <message>
         <source>dense %1 ms, reduced %2 ms</source>
         <translation>dicht %1 ms, reduziert %2 ms</translation>
     </message>
     <message>
         <source>Open a Mamba-2 checkpoint folder</source>
         <translation>Einen Mamba-2-Checkpoint-Ordner öffnen</translation>
-    </message>
-    <message>
-        <source>Images (*.png *.pdf *.svg)</source>
-        <translation>Bilder (*.png *.pdf *.svg)</translation>
     </message>
     <message>
         <source>Save schedule</source>
@@ -731,10 +929,6 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
     <message>
         <source>Accuracy</source>
         <translation>Genauigkeit</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;&lt;b&gt;Dense:&lt;/b&gt; %1&lt;/p&gt;&lt;p&gt;&lt;b&gt;Reduced:&lt;/b&gt; %2&lt;/p&gt;</source>
-        <translation>&lt;p&gt;&lt;b&gt;Dicht:&lt;/b&gt; %1&lt;/p&gt;&lt;p&gt;&lt;b&gt;Reduziert:&lt;/b&gt; %2&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Sample prompts…</source>
@@ -755,10 +949,6 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
     <message>
         <source>32 greedy tokens from the dense model and after the reduced prefill (Ctrl+G)</source>
         <translation>32 Greedy-Tokens vom dichten Modell und nach dem reduzierten Prefill (Ctrl+G)</translation>
-    </message>
-    <message>
-        <source>Ctrl+G</source>
-        <translation>Ctrl+G</translation>
     </message>
     <message>
         <source>Dense and reduced continuations appear here</source>
@@ -789,20 +979,12 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
         <translation>reduzierter Durchlauf %1 ms (dichter Durchlauf dieses Prompts wiederverwendet)</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1 → %2 tokens&lt;/b&gt; after the last anchor · FLOPs −%3% · KL(dense‖reduced) = %4</source>
-        <translation>&lt;b&gt;%1 → %2 Tokens&lt;/b&gt; nach dem letzten Anker · FLOPs −%3% · KL(dicht‖reduziert) = %4</translation>
-    </message>
-    <message>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
         <source>&amp;Open model…</source>
         <translation>&amp;Modell öffnen…</translation>
-    </message>
-    <message>
-        <source>Ctrl+Shift+O</source>
-        <translation>Ctrl+Shift+O</translation>
     </message>
     <message>
         <source>&amp;Export figure…</source>
@@ -821,16 +1003,8 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
         <translation>&amp;Zeitplan speichern…</translation>
     </message>
     <message>
-        <source>Ctrl+Shift+S</source>
-        <translation>Ctrl+Shift+S</translation>
-    </message>
-    <message>
         <source>&amp;Import schedule…</source>
         <translation>Zeitplan &amp;importieren…</translation>
-    </message>
-    <message>
-        <source>Ctrl+I</source>
-        <translation>Ctrl+I</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -859,10 +1033,6 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
     <message>
         <source>System default</source>
         <translation>Systemstandard</translation>
-    </message>
-    <message>
-        <source>The language changes when SSM Lens starts again.</source>
-        <translation>Die Sprache ändert sich beim nächsten Start von SSM Lens.</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -953,6 +1123,130 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
         <translation>Sitzung s&amp;peichern…</translation>
     </message>
     <message>
+        <source>the prompt changed</source>
+        <translation>der Prompt hat sich geändert</translation>
+    </message>
+    <message>
+        <source>the schedule changed</source>
+        <translation>der Zeitplan hat sich geändert</translation>
+    </message>
+    <message>
+        <source>FLOPs here: this prompt, measured pass. The schedule editor counts the same prompt analytically; an accuracy check averages over its task's examples, whose lengths differ, so its FLOPs figure differs too.</source>
+        <translation>FLOPs hier: dieser Prompt, gemessener Durchlauf. Der Zeitplan-Editor zählt denselben Prompt analytisch; eine Genauigkeitsprüfung mittelt über die Beispiele ihrer Aufgabe, deren Längen abweichen, daher weicht auch ihre FLOPs-Angabe ab.</translation>
+    </message>
+    <message>
+        <source>%1: no view called "%2" (views: %3)</source>
+        <translation>%1: keine Ansicht namens „%2“ (Ansichten: %3)</translation>
+    </message>
+    <message>
+        <source>Continuations cleared: %1. Generate them again (Ctrl+G).</source>
+        <translation>Fortsetzungen gelöscht: %1. Erneut erzeugen (Strg+G).</translation>
+    </message>
+    <message>
+        <source>No result yet.</source>
+        <translation>Noch kein Ergebnis.</translation>
+    </message>
+    <message>
+        <source>computing…</source>
+        <translation>wird berechnet…</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;No result:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Kein Ergebnis:&lt;/b&gt; %1</translation>
+    </message>
+    <message>
+        <source>No result yet: open a model and type a prompt.</source>
+        <translation>Noch kein Ergebnis: ein Modell öffnen und einen Prompt eingeben.</translation>
+    </message>
+    <message>
+        <source>No result yet: type a prompt.</source>
+        <translation>Noch kein Ergebnis: einen Prompt eingeben.</translation>
+    </message>
+    <message>
+        <source>Running the prompt…</source>
+        <translation>Der Prompt läuft…</translation>
+    </message>
+    <message>
+        <source>%1 · %2 tokens · %3</source>
+        <translation>%1 · %2 Tokens · %3</translation>
+    </message>
+    <message>
+        <source>Computed for %1</source>
+        <translation>Berechnet für %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Out of date:&lt;/b&gt; the new input failed (%1). Shown: the result for %2.</source>
+        <translation>&lt;b&gt;Veraltet:&lt;/b&gt; die neue Eingabe schlug fehl (%1). Angezeigt: das Ergebnis für %2.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Out of date&lt;/b&gt; (%1), %2 Shown: the result for %3.</source>
+        <translation>&lt;b&gt;Veraltet&lt;/b&gt; (%1), %2 Angezeigt: das Ergebnis für %3.</translation>
+    </message>
+    <message>
+        <source>the input changed</source>
+        <translation>die Eingabe hat sich geändert</translation>
+    </message>
+    <message>
+        <source>waiting for the new result.</source>
+        <translation>das neue Ergebnis wird erwartet.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1 → %2 tokens&lt;/b&gt; after the last anchor · FLOPs −%3% for this prompt · KL(dense‖reduced) = %4</source>
+        <translation>&lt;b&gt;%1 → %2 Tokens&lt;/b&gt; nach dem letzten Anker · FLOPs −%3 % für diesen Prompt · KL(dicht‖reduziert) = %4</translation>
+    </message>
+    <message>
+        <source>"%1", token id %2</source>
+        <translation>„%1“, Token-ID %2</translation>
+    </message>
+    <message>
+        <source>⟨end of text⟩</source>
+        <translation>⟨Textende⟩</translation>
+    </message>
+    <message>
+        <source>(nothing)</source>
+        <translation>(nichts)</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Dense:&lt;/b&gt; %1&lt;/p&gt;&lt;p&gt;&lt;b&gt;Reduced:&lt;/b&gt; %2&lt;/p&gt;&lt;p style="color:#777"&gt;For this prompt with %3.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;Dicht:&lt;/b&gt; %1&lt;/p&gt;&lt;p&gt;&lt;b&gt;Reduziert:&lt;/b&gt; %2&lt;/p&gt;&lt;p style="color:#777"&gt;Für diesen Prompt mit %3.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Save the accuracy results shown as CSV</source>
+        <translation>Die angezeigten Genauigkeitsergebnisse als CSV speichern</translation>
+    </message>
+    <message>
+        <source>No accuracy results yet: run an accuracy check first</source>
+        <translation>Noch keine Genauigkeitsergebnisse: zuerst eine Prüfung starten</translation>
+    </message>
+    <message>
+        <source>Figures (*.png *.pdf *.svg)</source>
+        <translation>Abbildungen (*.png *.pdf *.svg)</translation>
+    </message>
+    <message>
+        <source>There are no accuracy results to export yet: run an accuracy check or a sweep in the Accuracy panel first.</source>
+        <translation>Es gibt noch keine Genauigkeitsergebnisse zum Exportieren: zuerst im Bereich Genauigkeit eine Prüfung oder einen Durchlauf starten.</translation>
+    </message>
+    <message>
+        <source>If you choose No, the session is kept as a backup file.</source>
+        <translation>Bei „Nein“ wird die Sitzung als Sicherungsdatei aufbewahrt.</translation>
+    </message>
+    <message>
+        <source>The previous session was kept as %1</source>
+        <translation>Die vorherige Sitzung wurde als %1 aufbewahrt</translation>
+    </message>
+    <message>
+        <source>Save the changes to this session before quitting?</source>
+        <translation>Die Änderungen an dieser Sitzung vor dem Beenden speichern?</translation>
+    </message>
+    <message>
+        <source>The prompt, schedule or accuracy results were changed and never saved.</source>
+        <translation>Prompt, Zeitplan oder Genauigkeitsergebnisse wurden geändert und nie gespeichert.</translation>
+    </message>
+    <message>
+        <source>The prompt, schedule or accuracy results changed since %1 was saved.</source>
+        <translation>Prompt, Zeitplan oder Genauigkeitsergebnisse haben sich geändert, seit %1 gespeichert wurde.</translation>
+    </message>
+    <message>
         <source>Attention</source>
         <translation>Aufmerksamkeit</translation>
     </message>
@@ -982,10 +1276,6 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
     <message>
         <source>CPU</source>
         <translation>CPU</translation>
-    </message>
-    <message>
-        <source>GPU %1 (CUDA)</source>
-        <translation>GPU %1 (CUDA)</translation>
     </message>
     <message>
         <source>Where the model runs; changing it reloads the model</source>
@@ -1063,6 +1353,10 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
         <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 layers, d_model %3, vocab %4&lt;br&gt;%5 M parameters, %6 MB (%7 on %8)%9</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 Schichten, d_model %3, Vokabular %4&lt;br&gt;%5 Mio. Parameter, %6 MB (%7 auf %8)%9</translation>
     </message>
+    <message>
+        <source>GPU %1: %2</source>
+        <translation>GPU %1: %2</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::PromptTokenChips</name>
@@ -1094,12 +1388,67 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
 <context>
     <name>ssmlens::ReductionWorker</name>
     <message>
-        <source>accuracy check cancelled</source>
-        <translation>Genauigkeitsprüfung abgebrochen</translation>
+        <source>%1: no CUDA device is available to this build</source>
+        <translation>%1: diesem Build steht kein CUDA-Gerät zur Verfügung</translation>
     </message>
     <message>
-        <source>accuracy sweep cancelled</source>
-        <translation>Genauigkeits-Sweep abgebrochen</translation>
+        <source>Open a model before choosing its tokenizer.</source>
+        <translation>Vor der Wahl des Tokenizers ein Modell öffnen.</translation>
+    </message>
+    <message>
+        <source>This model folder has no tokenizer: type token ids separated by commas, or choose a tokenizer file ("%1" is not a token id).</source>
+        <translation>Dieser Modellordner hat keinen Tokenizer: Token-IDs durch Kommas getrennt eingeben oder eine Tokenizer-Datei wählen („%1“ ist keine Token-ID).</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>Es ist kein Modell geladen.</translation>
+    </message>
+    <message>
+        <source>The prompt is empty.</source>
+        <translation>Der Prompt ist leer.</translation>
+    </message>
+    <message>
+        <source>Accuracy checks need a tokenizer: choose one for this model.</source>
+        <translation>Genauigkeitsprüfungen brauchen einen Tokenizer: einen für dieses Modell wählen.</translation>
+    </message>
+    <message>
+        <source>No prompt has run yet.</source>
+        <translation>Es ist noch kein Prompt gelaufen.</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::RunDescription</name>
+    <message>
+        <source>no model</source>
+        <translation>kein Modell</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>%1 (%2, %3)</source>
+        <translation>%1 (%2, %3)</translation>
+    </message>
+    <message>
+        <source>dense (no anchors)</source>
+        <translation>dicht (keine Anker)</translation>
+    </message>
+    <message>
+        <source>1 anchor</source>
+        <translation>1 Anker</translation>
+    </message>
+    <message>
+        <source>%1 anchors</source>
+        <translation>%1 Anker</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 bis %2</translation>
+    </message>
+    <message>
+        <source>%1, %2, q = %3</source>
+        <translation>%1, %2, q = %3</translation>
     </message>
 </context>
 <context>
@@ -1190,10 +1539,6 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
     <message>
         <source>&amp;All anchors:</source>
         <translation>&amp;Alle Anker:</translation>
-    </message>
-    <message>
-        <source>Keep ratio q for every anchor: moving it sets all anchors to q. New anchors and the depth-scaled preset also get q. An anchor keeps ceil(q·N) of its N tokens (at most half go at one anchor).</source>
-        <translation>Behaltquote q für jeden Anker: Verschieben setzt alle Anker auf q. Neue Anker und die tiefenskalierte Voreinstellung erhalten ebenfalls q. Ein Anker behält ceil(q·N) seiner N Tokens (an einem Anker fällt höchstens die Hälfte weg).</translation>
     </message>
     <message>
         <source>Keep ratio of all anchors</source>
@@ -1479,6 +1824,22 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
         <source>utr's split, merge</source>
         <translation>Aufteilung von utr, verschmelzen</translation>
     </message>
+    <message>
+        <source>Keep ratio q for every anchor: moving it sets all anchors to q. New anchors and the depth-scaled preset also get q. An anchor keeps ceil(q·N) of its N tokens (at most half go at one anchor). The slider is finer from 0.5 to 1; type any value in the field.</source>
+        <translation>Behaltquote q für jeden Anker: Verschieben setzt alle Anker auf q. Neue Anker und die tiefenskalierte Vorgabe erhalten ebenfalls q. Ein Anker behält ceil(q·N) seiner N Tokens (höchstens die Hälfte fällt an einem Anker weg). Der Schieber ist von 0,5 bis 1 feiner; im Feld lässt sich jeder Wert eingeben.</translation>
+    </message>
+    <message>
+        <source>→ %1 of %2 tokens</source>
+        <translation>→ %1 von %2 Tokens</translation>
+    </message>
+    <message>
+        <source>→ %1</source>
+        <translation>→ %1</translation>
+    </message>
+    <message>
+        <source>Tokens this anchor passes on to the next layer</source>
+        <translation>Tokens, die dieser Anker an die nächste Schicht weitergibt</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::ScheduleLayerStrip</name>
@@ -1690,11 +2051,7 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
     </message>
 </context>
 <context>
-    <name>ssmlens::TokenStrip</name>
-    <message>
-        <source>layer %1, %2: %3</source>
-        <translation>Schicht %1, %2: %3</translation>
-    </message>
+    <name>ssmlens::TokenFateStyle</name>
     <message>
         <source>kept</source>
         <translation>behalten</translation>
@@ -1710,6 +2067,13 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
     <message>
         <source>gone (removed earlier)</source>
         <translation>nicht mehr vorhanden (früher entfernt)</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::TokenStrip</name>
+    <message>
+        <source>layer %1, %2: %3</source>
+        <translation>Schicht %1, %2: %3</translation>
     </message>
     <message>
         <source>token %1 "%2"</source>
@@ -1736,20 +2100,12 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
         <translation>Schicht %1 reduziert keine Tokens: %2 Tokens laufen durch; %3 der %4 Tokens des Prompts sind in früheren Schichten weggefallen.</translation>
     </message>
     <message>
-        <source>Anchor layer (keep ratio %1): %2 tokens in, %3 out; %4 merged, %5 pruned. Arrows point from each merged token to the token it joined.</source>
-        <translation>Ankerschicht (Behaltquote %1): %2 Tokens hinein, %3 heraus; %4 verschmolzen, %5 entfernt. Pfeile zeigen von jedem verschmolzenen Token auf das Token, in das es eingegangen ist.</translation>
-    </message>
-    <message>
         <source>kept, receives merged tokens</source>
         <translation>behalten, nimmt verschmolzene Tokens auf</translation>
     </message>
     <message>
         <source>merged (arrow: into which token)</source>
         <translation>verschmolzen (Pfeil: in welches Token)</translation>
-    </message>
-    <message>
-        <source>When each token leaves: a row per layer (top to bottom), a column per prompt token. Anchor layers in bold; click a row to show that layer.</source>
-        <translation>Wann jedes Token wegfällt: eine Zeile je Schicht (von oben nach unten), eine Spalte je Prompt-Token. Ankerschichten fett; eine Zeile anklicken, um diese Schicht anzuzeigen.</translation>
     </message>
     <message>
         <source>(id %1)</source>
@@ -1772,10 +2128,6 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
         <translation>nimmt Tokens %1 auf</translation>
     </message>
     <message>
-        <source>importance %1</source>
-        <translation>Wichtigkeit %1</translation>
-    </message>
-    <message>
         <source>%1 at layer %2</source>
         <translation>%1 in Schicht %2</translation>
     </message>
@@ -1786,6 +2138,30 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
     <message>
         <source>◆ Content-independent anchor: the method chose which tokens go, and where, by position alone.</source>
         <translation>◆ Inhaltsunabhängiger Anker: welche Tokens wegfallen und wohin, hat das Verfahren allein nach der Position gewählt.</translation>
+    </message>
+    <message>
+        <source>Show every merge arrow</source>
+        <translation>Jeden Verschmelzungspfeil zeigen</translation>
+    </message>
+    <message>
+        <source>Off: only the arrows of the selected token (click a token). Long prompts start with this off, as all their arrows together are a tangle.</source>
+        <translation>Aus: nur die Pfeile des ausgewählten Tokens (ein Token anklicken). Lange Prompts beginnen damit ausgeschaltet, da alle ihre Pfeile zusammen ein Gewirr sind.</translation>
+    </message>
+    <message>
+        <source>Anchor layer (keep ratio %1): %2 tokens in, %3 out; %4 merged, %5 pruned.</source>
+        <translation>Ankerschicht (Behaltquote %1): %2 Tokens hinein, %3 heraus; %4 verschmolzen, %5 entfernt.</translation>
+    </message>
+    <message>
+        <source>Arrows point from each merged token to the token it joined.</source>
+        <translation>Pfeile zeigen von jedem verschmolzenen Token auf das Token, in das es eingegangen ist.</translation>
+    </message>
+    <message>
+        <source>Click a token to see its merge arrows.</source>
+        <translation>Ein Token anklicken, um seine Verschmelzungspfeile zu sehen.</translation>
+    </message>
+    <message>
+        <source>When each token leaves: a row per layer (top to bottom), a column per prompt token with its text below. Anchor layers in bold; click a row to show that layer.</source>
+        <translation>Wann jedes Token wegfällt: eine Zeile je Schicht (von oben nach unten), eine Spalte je Prompt-Token mit seinem Text darunter. Ankerschichten fett; eine Zeile anklicken, um diese Schicht anzuzeigen.</translation>
     </message>
 </context>
 <context>
@@ -1828,6 +2204,10 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
     <message>
         <source>Tokens entering each layer: %1% fewer token-layers, %2% fewer FLOPs</source>
         <translation>Tokens je Schicht: %1% weniger Token-Schichten, %2% weniger FLOPs</translation>
+    </message>
+    <message>
+        <source>A token-layer is one token passing through one layer: the layers' work. The FLOPs also count the output head, which reads the last token whatever the schedule, so they fall a little less. Click a layer to select it in every view.</source>
+        <translation>Eine Token-Schicht ist ein Token, das eine Schicht durchläuft: die Arbeit der Schichten. Die FLOPs zählen auch den Ausgabekopf, der unabhängig vom Zeitplan das letzte Token liest, und sinken daher etwas weniger. Eine Schicht anklicken, um sie in allen Ansichten auszuwählen.</translation>
     </message>
 </context>
 </TS>

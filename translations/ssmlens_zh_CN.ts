@@ -54,16 +54,8 @@
 <context>
     <name>QObject</name>
     <message>
-        <source>%1: unknown image format "%2" (use .png, .pdf or .svg)</source>
-        <translation>%1：未知的图像格式“%2”（请使用 .png、.pdf 或 .svg）</translation>
-    </message>
-    <message>
-        <source>%1: could not be written</source>
-        <translation>%1：无法写入</translation>
-    </message>
-    <message>
-        <source>%1: invalid size %2 x %3 at %4 dpi</source>
-        <translation>%1：无效尺寸 %2 x %3（%4 dpi）</translation>
+        <source>--export %1=%2: no view called "%1" (views: %3)</source>
+        <translation>--export %1=%2：没有名为“%1”的视图（视图：%3）</translation>
     </message>
 </context>
 <context>
@@ -150,6 +142,10 @@
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
+    <message>
+        <source>Out of date: %1</source>
+        <translation>已过期：%1</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::AccuracyPanel</name>
@@ -188,10 +184,6 @@
     <message>
         <source>Run dense and reduced</source>
         <translation>运行完整与缩减</translation>
-    </message>
-    <message>
-        <source>Ctrl+R</source>
-        <translation>Ctrl+R</translation>
     </message>
     <message>
         <source>Score the task with the dense model and with the current schedule (Ctrl+R)</source>
@@ -246,14 +238,6 @@
         <translation>%1：%2 个样例；%3 个在缩减下无法评分</translation>
     </message>
     <message>
-        <source>Accuracy, dense and with %1 (%2 anchors): %3% fewer FLOPs</source>
-        <translation>准确率，完整与 %1（%2 个锚点）：FLOPs 减少 %3%</translation>
-    </message>
-    <message>
-        <source>Sweep done: %1 keep ratios</source>
-        <translation>扫描完成：%1 个保留比例</translation>
-    </message>
-    <message>
         <source>%1: cannot write (%2)</source>
         <translation>%1：无法写入（%2）</translation>
     </message>
@@ -277,16 +261,48 @@
         <source>%1: %2 examples, scored as the paper's evaluation; %3 requests read other positions than those that predict the answer</source>
         <translation>%1：%2 个样例，按论文的评测评分；%3 个请求读取了并非预测答案的位置</translation>
     </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Cancelled; the results shown are those from before.</source>
+        <translation>已取消；显示的是之前的结果。</translation>
+    </message>
+    <message>
+        <source>Accuracy, dense and with %1: %2% fewer FLOPs on this task</source>
+        <translation>准确率，完整与 %1：此任务上 FLOPs 减少 %2%</translation>
+    </message>
+    <message>
+        <source>%1: %2 · %3 · %4 examples</source>
+        <translation>%1：%2 · %3 · %4 个样例</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Out of date:&lt;/b&gt; computed for another schedule or model (hatched). Run again for the current one.</source>
+        <translation>&lt;b&gt;已过期：&lt;/b&gt;按另一调度或模型计算（带阴影线）。请为当前设置重新运行。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Computed for:&lt;/b&gt;</source>
+        <translation>&lt;b&gt;计算条件：&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>FLOPs are the mean over the task's examples, so they differ from the prompt's.</source>
+        <translation>FLOPs 是任务各样例的平均值，因此与提示的不同。</translation>
+    </message>
+    <message>
+        <source>Sweep done: %1 keep ratios of %2</source>
+        <translation>扫描完成：%2 的 %1 个保留比例</translation>
+    </message>
+    <message>
+        <source>%1: nothing to export: run an accuracy check or a sweep first</source>
+        <translation>%1：没有可导出的内容：请先运行准确率检查或扫描</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::AccuracySweepPlot</name>
     <message>
         <source>Accuracy against FLOPs reduction (depth-scaled schedules)</source>
         <translation>准确率与 FLOPs 减少量（按深度缩放的调度）</translation>
-    </message>
-    <message>
-        <source>FLOPs reduction (%)</source>
-        <translation>FLOPs 减少量（%）</translation>
     </message>
     <message>
         <source>accuracy (%)</source>
@@ -296,9 +312,136 @@
         <source>current schedule (%1)</source>
         <translation>当前调度（%1）</translation>
     </message>
+    <message>
+        <source>Out of date (another model): %1</source>
+        <translation>已过期（另一模型）：%1</translation>
+    </message>
+    <message>
+        <source>FLOPs reduction on the task (%)</source>
+        <translation>任务上的 FLOPs 减少（%）</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::AppCommandLine</name>
+    <message>
+        <source>SSM Lens: see what token reduction does inside a Mamba-2 model</source>
+        <translation>SSM Lens：查看词元缩减在 Mamba-2 模型内部的作用</translation>
+    </message>
+    <message>
+        <source>Checkpoint folder to open (default: the bundled demo model)</source>
+        <translation>要打开的检查点文件夹（默认：随附的演示模型）</translation>
+    </message>
+    <message>
+        <source>Tokenizer file for a checkpoint that has none (tokenizer.json or a .model)</source>
+        <translation>为没有分词器的检查点指定分词器文件（tokenizer.json 或 .model 文件）</translation>
+    </message>
+    <message>
+        <source>Prompt to start with (default: a sample prompt)</source>
+        <translation>启动时的提示（默认：一个示例提示）</translation>
+    </message>
+    <message>
+        <source>Keep ratio q at every anchor, a number above 0 and at most 1</source>
+        <translation>每个锚点的保留比例 q，大于 0 且不超过 1 的数</translation>
+    </message>
+    <message>
+        <source>Reduction schedule to start with (JSON, as saved by the window or ssmlens-cli schedule)</source>
+        <translation>启动时的缩减调度（JSON，由窗口或 ssmlens-cli schedule 保存）</translation>
+    </message>
+    <message>
+        <source>Export a view and quit, without a display; repeatable. VIEW: heatmap, strip, graph, tokens-per-layer, accuracy, accuracy-vs-flops. Format from FILE's extension: .png, .pdf, .svg</source>
+        <translation>导出一个视图后退出，无需显示器；可重复。视图：heatmap、strip、graph、tokens-per-layer、accuracy、accuracy-vs-flops。格式取决于文件扩展名：.png、.pdf、.svg</translation>
+    </message>
+    <message>
+        <source>Size of exported figures in pixels (default 1600x1000)</source>
+        <translation>导出图形的像素尺寸（默认 1600x1000）</translation>
+    </message>
+    <message>
+        <source>Resolution of exported figures: their size on paper is pixels / dpi inches (default 96)</source>
+        <translation>导出图形的分辨率：纸面尺寸为 像素 / dpi 英寸（默认 96）</translation>
+    </message>
+    <message>
+        <source>Text size of exported figures in points (default 9)</source>
+        <translation>导出图形的文字磅值（默认 9）</translation>
+    </message>
+    <message>
+        <source>Token selected in the exported views (default: none)</source>
+        <translation>导出视图中选中的词元（默认：无）</translation>
+    </message>
+    <message>
+        <source>Save a screenshot of the window after the first result, then quit</source>
+        <translation>得到第一个结果后保存窗口截图并退出</translation>
+    </message>
+    <message>
+        <source>Window size for the screenshot</source>
+        <translation>截图时的窗口尺寸</translation>
+    </message>
+    <message>
+        <source>Same as --export heatmap=FILE</source>
+        <translation>等同于 --export heatmap=文件</translation>
+    </message>
+    <message>
+        <source>Run the accuracy check on the first bundled sample after the first result</source>
+        <translation>得到第一个结果后，用第一个内置样例运行准确率检查</translation>
+    </message>
+    <message>
+        <source>Measure N slider moves (change to redrawn views), print JSON, quit</source>
+        <translation>测量 N 次滑块移动（从更改到视图重绘完成），输出 JSON 后退出</translation>
+    </message>
+    <message>
+        <source>Interface language: en, de or zh_CN (default: the one chosen in the window, else the system's)</source>
+        <translation>界面语言：en、de 或 zh_CN（默认：窗口中选择的语言，否则为系统语言）</translation>
+    </message>
+    <message>
+        <source>unexpected argument "%1" (options start with --; see --help)</source>
+        <translation>意外的参数“%1”（选项以 -- 开头；参见 --help）</translation>
+    </message>
+    <message>
+        <source>--%1 %2: not a whole number</source>
+        <translation>--%1 %2：不是整数</translation>
+    </message>
+    <message>
+        <source>--size %1: give the width and height in pixels, each from 100 to 20000, e.g. 1600x1000</source>
+        <translation>--size %1：请给出以像素计的宽和高，各为 100 到 20000，例如 1600x1000</translation>
+    </message>
+    <message>
+        <source>--window-size %1: give the width and height in pixels, e.g. 1920x1200</source>
+        <translation>--window-size %1：请给出以像素计的宽和高，例如 1920x1200</translation>
+    </message>
+    <message>
+        <source>--export %1: write it as VIEW=FILE, e.g. --export heatmap=heatmap.pdf</source>
+        <translation>--export %1：请写成 视图=文件，例如 --export heatmap=heatmap.pdf</translation>
+    </message>
+    <message>
+        <source>--export %1: unknown image format "%2" (use .png, .pdf or .svg)</source>
+        <translation>--export %1：未知图像格式“%2”（请用 .png、.pdf 或 .svg）</translation>
+    </message>
+    <message>
+        <source>--%1 %2: give a number above %3 and at most %4</source>
+        <translation>--%1 %2：请给出大于 %3 且不超过 %4 的数</translation>
+    </message>
+    <message>
+        <source>--%1 %2: give a number from %3 to %4</source>
+        <translation>--%1 %2：请给出 %3 到 %4 之间的数</translation>
+    </message>
+    <message>
+        <source>Layer every view shows after the first result (default: the first anchor)</source>
+        <translation>首个结果之后各视图显示的层（默认：第一个锚点）</translation>
+    </message>
+    <message>
+        <source>Measure N layer changes in the Attention view, print JSON, quit</source>
+        <translation>在注意力视图中测量 N 次切换层，输出 JSON 并退出</translation>
+    </message>
+    <message>
+        <source>Start with the Attention view in front</source>
+        <translation>启动时将注意力视图置于前台</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::AttentionMatrixPlot</name>
+    <message>
+        <source>gone before</source>
+        <translation>已提前移除</translation>
+    </message>
     <message>
         <source>token read (s)</source>
         <translation>被读取的词元 (s)</translation>
@@ -342,10 +485,6 @@
     <message>
         <source>(log10 |value| %1)</source>
         <translation>（log10 |值| %1）</translation>
-    </message>
-    <message>
-        <source>gone before</source>
-        <translation>已提前移除</translation>
     </message>
 </context>
 <context>
@@ -419,6 +558,14 @@
         <translation>词元条：</translation>
     </message>
     <message>
+        <source>Importance vs attention</source>
+        <translation>重要性与注意力</translation>
+    </message>
+    <message>
+        <source>Next-token attribution</source>
+        <translation>下一个词元的归因</translation>
+    </message>
+    <message>
         <source>Mean over heads</source>
         <translation>各头平均</translation>
     </message>
@@ -453,6 +600,18 @@
     <message>
         <source>Computing layer %1…</source>
         <translation>正在计算第 %1 层…</translation>
+    </message>
+    <message>
+        <source>Dense, layer %1
+%2</source>
+        <translation>稠密，第 %1 层
+%2</translation>
+    </message>
+    <message>
+        <source>Reduced, layer %1
+%2</source>
+        <translation>缩减，第 %1 层
+%2</translation>
     </message>
     <message>
         <source>Importance against attention received: needs a schedule</source>
@@ -494,26 +653,6 @@
         <source>. Computed in %1 ms.</source>
         <translation>。计算耗时 %1 毫秒。</translation>
     </message>
-    <message>
-        <source>Dense, layer %1
-%2</source>
-        <translation>稠密，第 %1 层
-%2</translation>
-    </message>
-    <message>
-        <source>Reduced, layer %1
-%2</source>
-        <translation>缩减，第 %1 层
-%2</translation>
-    </message>
-    <message>
-        <source>Importance vs attention</source>
-        <translation>重要性与注意力</translation>
-    </message>
-    <message>
-        <source>Next-token attribution</source>
-        <translation>下一个词元的归因</translation>
-    </message>
 </context>
 <context>
     <name>ssmlens::AttributionPlot</name>
@@ -550,6 +689,10 @@ dense %3, reduced %4</source>
         <source>%1: cannot autosave (%2)</source>
         <translation>%1：无法自动保存（%2）</translation>
     </message>
+    <message>
+        <source>%1: could not keep the previous session as %2</source>
+        <translation>%1：无法将上一个会话保留为 %2</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::ExportFigureDialog</name>
@@ -574,12 +717,71 @@ dense %3, reduced %4</source>
         <translation>高度：</translation>
     </message>
     <message>
-        <source>Resolution: a PNG at 192 dpi has twice the pixels of one at 96 dpi, with the same layout</source>
-        <translation>分辨率：192 dpi 的 PNG 与 96 dpi 的布局相同，像素则是其两倍</translation>
-    </message>
-    <message>
         <source>DPI:</source>
         <translation>DPI：</translation>
+    </message>
+    <message>
+        <source>PNG (image)</source>
+        <translation>PNG（位图）</translation>
+    </message>
+    <message>
+        <source>PDF (vector)</source>
+        <translation>PDF（矢量）</translation>
+    </message>
+    <message>
+        <source>SVG (vector)</source>
+        <translation>SVG（矢量）</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <source>Dots per inch: with the size in pixels it gives the figure's size on paper. 1050 px at 300 dpi is 3.5 inches, a single column.</source>
+        <translation>每英寸点数：与像素尺寸一起决定图在纸上的大小。300 dpi 下 1050 像素为 3.5 英寸，即单栏宽度。</translation>
+    </message>
+    <message>
+        <source> pt</source>
+        <translation> 磅</translation>
+    </message>
+    <message>
+        <source>Size of the figure's text in points, whatever the resolution; titles are a little larger, tick labels a little smaller</source>
+        <translation>图中文字的磅值，与分辨率无关；标题略大，刻度标签略小</translation>
+    </message>
+    <message>
+        <source>Text size:</source>
+        <translation>文字大小：</translation>
+    </message>
+    <message>
+        <source>On paper:</source>
+        <translation>纸面尺寸：</translation>
+    </message>
+    <message>
+        <source>%1 × %2 cm (%3 × %4 in)</source>
+        <translation>%1 × %2 厘米（%3 × %4 英寸）</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::FigureExport</name>
+    <message>
+        <source>invalid size %1 x %2 px at %3 dpi</source>
+        <translation>无效的尺寸 %1 x %2 像素，%3 dpi</translation>
+    </message>
+    <message>
+        <source>invalid font size %1 pt (use 4 to 72)</source>
+        <translation>无效的字号 %1 磅（请用 4 到 72）</translation>
+    </message>
+    <message>
+        <source>%1: unknown image format "%2" (use .png, .pdf or .svg)</source>
+        <translation>%1：未知的图像格式“%2”（请使用 .png、.pdf 或 .svg）</translation>
+    </message>
+    <message>
+        <source>%1: cannot write (%2)</source>
+        <translation>%1：无法写入（%2）</translation>
+    </message>
+    <message>
+        <source>%1: could not be written (%2)</source>
+        <translation>%1：无法写入（%2）</translation>
     </message>
 </context>
 <context>
@@ -614,14 +816,6 @@ importance %3, attention received %4</source>
 <context>
     <name>ssmlens::ImportanceHeatmap</name>
     <message>
-        <source>merged at this layer</source>
-        <translation>在此层合并</translation>
-    </message>
-    <message>
-        <source>pruned at this layer</source>
-        <translation>在此层剪除</translation>
-    </message>
-    <message>
         <source>token (position in the prompt)</source>
         <translation>词元（在提示中的位置）</translation>
     </message>
@@ -650,8 +844,24 @@ importance %3, attention received %4</source>
         <translation>最佳匹配：词元 %1，余弦 %2</translation>
     </message>
     <message>
-        <source>importance / layer max</source>
-        <translation>重要性 / 该层最大值</translation>
+        <source>rel. importance</source>
+        <translation>相对重要性</translation>
+    </message>
+    <message>
+        <source>merged here</source>
+        <translation>在此合并</translation>
+    </message>
+    <message>
+        <source>pruned here</source>
+        <translation>在此剪除</translation>
+    </message>
+    <message>
+        <source>gone earlier</source>
+        <translation>更早已移除</translation>
+    </message>
+    <message>
+        <source>Colour: importance ÷ layer max · hatched: removed earlier · click: select · wheel: zoom · drag: pan · double click: all tokens</source>
+        <translation>颜色：重要性 ÷ 该层最大值 · 阴影线：已在更早的层移除 · 单击：选择 · 滚轮：缩放 · 拖动：平移 · 双击：全部词元</translation>
     </message>
     <message>
         <source>anchor chose by position alone</source>
@@ -667,10 +877,6 @@ importance %3, attention received %4</source>
     <message>
         <source>Open a Mamba-2 checkpoint folder (state-spaces or Hugging Face layout)</source>
         <translation>打开 Mamba-2 检查点文件夹（state-spaces 或 Hugging Face 布局）</translation>
-    </message>
-    <message>
-        <source>Ctrl+E</source>
-        <translation>Ctrl+E</translation>
     </message>
     <message>
         <source>Type or paste a prompt</source>
@@ -705,20 +911,12 @@ importance %3, attention received %4</source>
         <translation>模型已加载</translation>
     </message>
     <message>
-        <source>token id %1</source>
-        <translation>词元 ID %1</translation>
-    </message>
-    <message>
         <source>dense %1 ms, reduced %2 ms</source>
         <translation>完整 %1 ms，缩减 %2 ms</translation>
     </message>
     <message>
         <source>Open a Mamba-2 checkpoint folder</source>
         <translation>打开 Mamba-2 检查点文件夹</translation>
-    </message>
-    <message>
-        <source>Images (*.png *.pdf *.svg)</source>
-        <translation>图像 (*.png *.pdf *.svg)</translation>
     </message>
     <message>
         <source>Save schedule</source>
@@ -731,10 +929,6 @@ importance %3, attention received %4</source>
     <message>
         <source>Accuracy</source>
         <translation>准确率</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;&lt;b&gt;Dense:&lt;/b&gt; %1&lt;/p&gt;&lt;p&gt;&lt;b&gt;Reduced:&lt;/b&gt; %2&lt;/p&gt;</source>
-        <translation>&lt;p&gt;&lt;b&gt;完整：&lt;/b&gt;%1&lt;/p&gt;&lt;p&gt;&lt;b&gt;缩减：&lt;/b&gt;%2&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Sample prompts…</source>
@@ -755,10 +949,6 @@ importance %3, attention received %4</source>
     <message>
         <source>32 greedy tokens from the dense model and after the reduced prefill (Ctrl+G)</source>
         <translation>由完整模型、以及在缩减预填充之后，各贪心生成 32 个词元（Ctrl+G）</translation>
-    </message>
-    <message>
-        <source>Ctrl+G</source>
-        <translation>Ctrl+G</translation>
     </message>
     <message>
         <source>Dense and reduced continuations appear here</source>
@@ -789,20 +979,12 @@ importance %3, attention received %4</source>
         <translation>缩减前向 %1 ms（复用了此提示的完整前向）</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1 → %2 tokens&lt;/b&gt; after the last anchor · FLOPs −%3% · KL(dense‖reduced) = %4</source>
-        <translation>最后一个锚点后 &lt;b&gt;%1 → %2 个词元&lt;/b&gt; · FLOPs −%3% · KL(完整‖缩减) = %4</translation>
-    </message>
-    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
         <source>&amp;Open model…</source>
         <translation>打开模型(&amp;O)…</translation>
-    </message>
-    <message>
-        <source>Ctrl+Shift+O</source>
-        <translation>Ctrl+Shift+O</translation>
     </message>
     <message>
         <source>&amp;Export figure…</source>
@@ -821,16 +1003,8 @@ importance %3, attention received %4</source>
         <translation>保存调度(&amp;S)…</translation>
     </message>
     <message>
-        <source>Ctrl+Shift+S</source>
-        <translation>Ctrl+Shift+S</translation>
-    </message>
-    <message>
         <source>&amp;Import schedule…</source>
         <translation>导入调度(&amp;I)…</translation>
-    </message>
-    <message>
-        <source>Ctrl+I</source>
-        <translation>Ctrl+I</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -859,10 +1033,6 @@ importance %3, attention received %4</source>
     <message>
         <source>System default</source>
         <translation>系统默认</translation>
-    </message>
-    <message>
-        <source>The language changes when SSM Lens starts again.</source>
-        <translation>语言将在 SSM Lens 下次启动时生效。</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -953,6 +1123,130 @@ importance %3, attention received %4</source>
         <translation>保存会话(&amp;V)…</translation>
     </message>
     <message>
+        <source>the prompt changed</source>
+        <translation>提示已更改</translation>
+    </message>
+    <message>
+        <source>the schedule changed</source>
+        <translation>调度已更改</translation>
+    </message>
+    <message>
+        <source>FLOPs here: this prompt, measured pass. The schedule editor counts the same prompt analytically; an accuracy check averages over its task's examples, whose lengths differ, so its FLOPs figure differs too.</source>
+        <translation>此处 FLOPs：本提示，实测运行。调度编辑器按解析方式计算同一提示；准确率检查对任务中长度不同的各样例取平均，因此其 FLOPs 数值也不同。</translation>
+    </message>
+    <message>
+        <source>%1: no view called "%2" (views: %3)</source>
+        <translation>%1：没有名为“%2”的视图（视图：%3）</translation>
+    </message>
+    <message>
+        <source>Continuations cleared: %1. Generate them again (Ctrl+G).</source>
+        <translation>续写已清除：%1。请重新生成（Ctrl+G）。</translation>
+    </message>
+    <message>
+        <source>No result yet.</source>
+        <translation>尚无结果。</translation>
+    </message>
+    <message>
+        <source>computing…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;No result:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;无结果：&lt;/b&gt;%1</translation>
+    </message>
+    <message>
+        <source>No result yet: open a model and type a prompt.</source>
+        <translation>尚无结果：请打开模型并输入提示。</translation>
+    </message>
+    <message>
+        <source>No result yet: type a prompt.</source>
+        <translation>尚无结果：请输入提示。</translation>
+    </message>
+    <message>
+        <source>Running the prompt…</source>
+        <translation>正在运行提示…</translation>
+    </message>
+    <message>
+        <source>%1 · %2 tokens · %3</source>
+        <translation>%1 · %2 个词元 · %3</translation>
+    </message>
+    <message>
+        <source>Computed for %1</source>
+        <translation>计算条件：%1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Out of date:&lt;/b&gt; the new input failed (%1). Shown: the result for %2.</source>
+        <translation>&lt;b&gt;已过期：&lt;/b&gt;新输入失败（%1）。显示的是 %2 的结果。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Out of date&lt;/b&gt; (%1), %2 Shown: the result for %3.</source>
+        <translation>&lt;b&gt;已过期&lt;/b&gt;（%1），%2 显示的是 %3 的结果。</translation>
+    </message>
+    <message>
+        <source>the input changed</source>
+        <translation>输入已更改</translation>
+    </message>
+    <message>
+        <source>waiting for the new result.</source>
+        <translation>正在等待新结果。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1 → %2 tokens&lt;/b&gt; after the last anchor · FLOPs −%3% for this prompt · KL(dense‖reduced) = %4</source>
+        <translation>最后一个锚点之后 &lt;b&gt;%1 → %2 个词元&lt;/b&gt; · 此提示的 FLOPs −%3% · KL(完整‖缩减) = %4</translation>
+    </message>
+    <message>
+        <source>"%1", token id %2</source>
+        <translation>“%1”，词元 ID %2</translation>
+    </message>
+    <message>
+        <source>⟨end of text⟩</source>
+        <translation>⟨文本结束⟩</translation>
+    </message>
+    <message>
+        <source>(nothing)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Dense:&lt;/b&gt; %1&lt;/p&gt;&lt;p&gt;&lt;b&gt;Reduced:&lt;/b&gt; %2&lt;/p&gt;&lt;p style="color:#777"&gt;For this prompt with %3.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;完整：&lt;/b&gt;%1&lt;/p&gt;&lt;p&gt;&lt;b&gt;缩减：&lt;/b&gt;%2&lt;/p&gt;&lt;p style="color:#777"&gt;对应此提示，%3。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Save the accuracy results shown as CSV</source>
+        <translation>将显示的准确率结果保存为 CSV</translation>
+    </message>
+    <message>
+        <source>No accuracy results yet: run an accuracy check first</source>
+        <translation>尚无准确率结果：请先运行准确率检查</translation>
+    </message>
+    <message>
+        <source>Figures (*.png *.pdf *.svg)</source>
+        <translation>图形（*.png *.pdf *.svg）</translation>
+    </message>
+    <message>
+        <source>There are no accuracy results to export yet: run an accuracy check or a sweep in the Accuracy panel first.</source>
+        <translation>尚无可导出的准确率结果：请先在准确率面板中运行检查或扫描。</translation>
+    </message>
+    <message>
+        <source>If you choose No, the session is kept as a backup file.</source>
+        <translation>若选择“否”，该会话将保留为备份文件。</translation>
+    </message>
+    <message>
+        <source>The previous session was kept as %1</source>
+        <translation>上一个会话已保留为 %1</translation>
+    </message>
+    <message>
+        <source>Save the changes to this session before quitting?</source>
+        <translation>退出前保存对此会话的更改吗？</translation>
+    </message>
+    <message>
+        <source>The prompt, schedule or accuracy results were changed and never saved.</source>
+        <translation>提示、调度或准确率结果已更改且从未保存。</translation>
+    </message>
+    <message>
+        <source>The prompt, schedule or accuracy results changed since %1 was saved.</source>
+        <translation>自 %1 保存以来，提示、调度或准确率结果已更改。</translation>
+    </message>
+    <message>
         <source>Attention</source>
         <translation>注意力</translation>
     </message>
@@ -982,10 +1276,6 @@ importance %3, attention received %4</source>
     <message>
         <source>CPU</source>
         <translation>CPU</translation>
-    </message>
-    <message>
-        <source>GPU %1 (CUDA)</source>
-        <translation>GPU %1（CUDA）</translation>
     </message>
     <message>
         <source>Where the model runs; changing it reloads the model</source>
@@ -1063,6 +1353,10 @@ importance %3, attention received %4</source>
         <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 layers, d_model %3, vocab %4&lt;br&gt;%5 M parameters, %6 MB (%7 on %8)%9</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 层，d_model %3，词表 %4&lt;br&gt;%5 M 参数，%6 MB（%7，运行于 %8）%9</translation>
     </message>
+    <message>
+        <source>GPU %1: %2</source>
+        <translation>GPU %1：%2</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::PromptTokenChips</name>
@@ -1094,12 +1388,67 @@ importance %3, attention received %4</source>
 <context>
     <name>ssmlens::ReductionWorker</name>
     <message>
-        <source>accuracy check cancelled</source>
-        <translation>准确率检查已取消</translation>
+        <source>%1: no CUDA device is available to this build</source>
+        <translation>%1：此构建没有可用的 CUDA 设备</translation>
     </message>
     <message>
-        <source>accuracy sweep cancelled</source>
-        <translation>准确率扫描已取消</translation>
+        <source>Open a model before choosing its tokenizer.</source>
+        <translation>请先打开模型再选择其分词器。</translation>
+    </message>
+    <message>
+        <source>This model folder has no tokenizer: type token ids separated by commas, or choose a tokenizer file ("%1" is not a token id).</source>
+        <translation>此模型文件夹没有分词器：请输入以逗号分隔的词元 ID，或选择一个分词器文件（“%1”不是词元 ID）。</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>尚未加载模型。</translation>
+    </message>
+    <message>
+        <source>The prompt is empty.</source>
+        <translation>提示为空。</translation>
+    </message>
+    <message>
+        <source>Accuracy checks need a tokenizer: choose one for this model.</source>
+        <translation>准确率检查需要分词器：请为此模型选择一个。</translation>
+    </message>
+    <message>
+        <source>No prompt has run yet.</source>
+        <translation>尚未运行任何提示。</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::RunDescription</name>
+    <message>
+        <source>no model</source>
+        <translation>无模型</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>%1 (%2, %3)</source>
+        <translation>%1（%2，%3）</translation>
+    </message>
+    <message>
+        <source>dense (no anchors)</source>
+        <translation>完整（无锚点）</translation>
+    </message>
+    <message>
+        <source>1 anchor</source>
+        <translation>1 个锚点</translation>
+    </message>
+    <message>
+        <source>%1 anchors</source>
+        <translation>%1 个锚点</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 至 %2</translation>
+    </message>
+    <message>
+        <source>%1, %2, q = %3</source>
+        <translation>%1，%2，q = %3</translation>
     </message>
 </context>
 <context>
@@ -1190,10 +1539,6 @@ importance %3, attention received %4</source>
     <message>
         <source>&amp;All anchors:</source>
         <translation>全部锚点(&amp;A)：</translation>
-    </message>
-    <message>
-        <source>Keep ratio q for every anchor: moving it sets all anchors to q. New anchors and the depth-scaled preset also get q. An anchor keeps ceil(q·N) of its N tokens (at most half go at one anchor).</source>
-        <translation>所有锚点的保留比例 q：拖动它会将所有锚点设为 q。新锚点和“按深度缩放”预设也使用 q。锚点保留其 N 个词元中的 ceil(q·N) 个（单个锚点最多移除一半）。</translation>
     </message>
     <message>
         <source>Keep ratio of all anchors</source>
@@ -1479,6 +1824,22 @@ importance %3, attention received %4</source>
         <source>utr's split, merge</source>
         <translation>utr 的划分，合并</translation>
     </message>
+    <message>
+        <source>Keep ratio q for every anchor: moving it sets all anchors to q. New anchors and the depth-scaled preset also get q. An anchor keeps ceil(q·N) of its N tokens (at most half go at one anchor). The slider is finer from 0.5 to 1; type any value in the field.</source>
+        <translation>所有锚点的保留比例 q：移动它会把所有锚点设为 q。新锚点和按深度缩放的预设也使用 q。一个锚点保留其 N 个词元中的 ceil(q·N) 个（每个锚点最多去掉一半）。滑块在 0.5 到 1 之间更精细；也可在输入框中输入任意值。</translation>
+    </message>
+    <message>
+        <source>→ %1 of %2 tokens</source>
+        <translation>→ %2 个词元中剩 %1 个</translation>
+    </message>
+    <message>
+        <source>→ %1</source>
+        <translation>→ %1</translation>
+    </message>
+    <message>
+        <source>Tokens this anchor passes on to the next layer</source>
+        <translation>此锚点传给下一层的词元数</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::ScheduleLayerStrip</name>
@@ -1690,11 +2051,7 @@ importance %3, attention received %4</source>
     </message>
 </context>
 <context>
-    <name>ssmlens::TokenStrip</name>
-    <message>
-        <source>layer %1, %2: %3</source>
-        <translation>第 %1 层，%2：%3</translation>
-    </message>
+    <name>ssmlens::TokenFateStyle</name>
     <message>
         <source>kept</source>
         <translation>保留</translation>
@@ -1710,6 +2067,13 @@ importance %3, attention received %4</source>
     <message>
         <source>gone (removed earlier)</source>
         <translation>已不存在（在更早的层被移除）</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::TokenStrip</name>
+    <message>
+        <source>layer %1, %2: %3</source>
+        <translation>第 %1 层，%2：%3</translation>
     </message>
     <message>
         <source>token %1 "%2"</source>
@@ -1736,20 +2100,12 @@ importance %3, attention received %4</source>
         <translation>第 %1 层不缩减词元：%2 个词元直接通过；提示的 %4 个词元中有 %3 个已在更早的层离开。</translation>
     </message>
     <message>
-        <source>Anchor layer (keep ratio %1): %2 tokens in, %3 out; %4 merged, %5 pruned. Arrows point from each merged token to the token it joined.</source>
-        <translation>锚点层（保留比例 %1）：输入 %2 个词元，输出 %3 个；合并 %4 个，剪除 %5 个。箭头从每个被合并的词元指向它所并入的词元。</translation>
-    </message>
-    <message>
         <source>kept, receives merged tokens</source>
         <translation>保留，并接收被合并的词元</translation>
     </message>
     <message>
         <source>merged (arrow: into which token)</source>
         <translation>已合并（箭头：并入哪个词元）</translation>
-    </message>
-    <message>
-        <source>When each token leaves: a row per layer (top to bottom), a column per prompt token. Anchor layers in bold; click a row to show that layer.</source>
-        <translation>每个词元何时离开：每层一行（自上而下），每个提示词元一列。锚点层以粗体显示；点击某一行以显示该层。</translation>
     </message>
     <message>
         <source>(id %1)</source>
@@ -1772,10 +2128,6 @@ importance %3, attention received %4</source>
         <translation>接收词元 %1</translation>
     </message>
     <message>
-        <source>importance %1</source>
-        <translation>重要性 %1</translation>
-    </message>
-    <message>
         <source>%1 at layer %2</source>
         <translation>第 %2 层%1</translation>
     </message>
@@ -1786,6 +2138,30 @@ importance %3, attention received %4</source>
     <message>
         <source>◆ Content-independent anchor: the method chose which tokens go, and where, by position alone.</source>
         <translation>◆ 与内容无关的锚点：该方法仅按位置决定移除哪些词元以及它们去向何处。</translation>
+    </message>
+    <message>
+        <source>Show every merge arrow</source>
+        <translation>显示所有合并箭头</translation>
+    </message>
+    <message>
+        <source>Off: only the arrows of the selected token (click a token). Long prompts start with this off, as all their arrows together are a tangle.</source>
+        <translation>关闭：只显示所选词元的箭头（点击一个词元）。长提示默认关闭此项，因为所有箭头放在一起会乱成一团。</translation>
+    </message>
+    <message>
+        <source>Anchor layer (keep ratio %1): %2 tokens in, %3 out; %4 merged, %5 pruned.</source>
+        <translation>锚点层（保留比例 %1）：输入 %2 个词元，输出 %3 个；%4 个合并，%5 个剪除。</translation>
+    </message>
+    <message>
+        <source>Arrows point from each merged token to the token it joined.</source>
+        <translation>箭头从每个被合并的词元指向它并入的词元。</translation>
+    </message>
+    <message>
+        <source>Click a token to see its merge arrows.</source>
+        <translation>点击一个词元以查看它的合并箭头。</translation>
+    </message>
+    <message>
+        <source>When each token leaves: a row per layer (top to bottom), a column per prompt token with its text below. Anchor layers in bold; click a row to show that layer.</source>
+        <translation>每个词元何时离开：每层一行（自上而下），每个提示词元一列，其文本在下方。锚点层为粗体；点击一行以显示该层。</translation>
     </message>
 </context>
 <context>
@@ -1828,6 +2204,10 @@ importance %3, attention received %4</source>
     <message>
         <source>Tokens entering each layer: %1% fewer token-layers, %2% fewer FLOPs</source>
         <translation>进入各层的词元数：词元·层减少 %1%，FLOPs 减少 %2%</translation>
+    </message>
+    <message>
+        <source>A token-layer is one token passing through one layer: the layers' work. The FLOPs also count the output head, which reads the last token whatever the schedule, so they fall a little less. Click a layer to select it in every view.</source>
+        <translation>一个“词元-层”指一个词元经过一层：即各层的工作量。FLOPs 还计入输出头，无论调度如何它都读取最后一个词元，因此 FLOPs 降幅略小。点击某一层可在所有视图中选中它。</translation>
     </message>
 </context>
 </TS>

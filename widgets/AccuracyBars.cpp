@@ -1,26 +1,30 @@
 #include "widgets/AccuracyBars.h"
 
+#include <QEvent>
+#include <QLocale>
 #include <QVBoxLayout>
 #include <cmath>
 #include <qcustomplot.h>
 
 namespace ssmlens {
+namespace {
+
+const QColor kDense(150, 150, 150);
+const QColor kReduced(20, 100, 200);
+
+}  // namespace
 
 AccuracyBars::AccuracyBars(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(plot_);
     plot_->plotLayout()->insertRow(0);
-    title_ = new QCPTextElement(plot_, tr("Accuracy: dense and reduced"), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
+    title_ = new QCPTextElement(plot_, QString(), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
     plot_->plotLayout()->addElement(0, 0, title_);
     dense_ = new QCPBars(plot_->xAxis, plot_->yAxis);
-    dense_->setName(tr("dense"));
     dense_->setPen(Qt::NoPen);
-    dense_->setBrush(QColor(150, 150, 150));
     reduced_ = new QCPBars(plot_->xAxis, plot_->yAxis);
-    reduced_->setName(tr("with reduction"));
     reduced_->setPen(Qt::NoPen);
-    reduced_->setBrush(QColor(20, 100, 200));
     auto* group = new QCPBarsGroup(plot_);
     dense_->setBarsGroup(group);
     reduced_->setBarsGroup(group);
@@ -28,15 +32,46 @@ AccuracyBars::AccuracyBars(QWidget* parent) : QWidget(parent), plot_(new QCustom
     reduced_->setWidth(0.35);
     plot_->legend->setVisible(true);
     plot_->legend->setBrush(QColor(255, 255, 255, 220));
-    plot_->yAxis->setLabel(tr("accuracy (%)"));
     plot_->yAxis->setRange(0, 100);
-    plot_->xAxis->setLabel(tr("task and metric"));
     plot_->xAxis->setTicks(false);  // nothing to name until there are results
     empty_ = new QCPItemText(plot_);
     empty_->position->setType(QCPItemPosition::ptAxisRectRatio);
     empty_->position->setCoords(0.5, 0.5);
-    empty_->setText(tr("No results yet: run the accuracy check"));
     empty_->setColor(QColor(110, 110, 110));
+    restyle();
+    retranslate();
+}
+
+void AccuracyBars::retranslate() {
+    dense_->setName(tr("dense"));
+    reduced_->setName(tr("with reduction"));
+    plot_->yAxis->setLabel(tr("accuracy (%)"));
+    plot_->xAxis->setLabel(tr("task and metric"));
+    empty_->setText(tr("No results yet: run the accuracy check"));
+    title_->setText(caption_.isEmpty() ? tr("Accuracy: dense and reduced") : caption_);
+    if (outOfDate_) title_->setText(tr("Out of date: %1").arg(title_->text()));
+    plot_->replot();
+}
+
+void AccuracyBars::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) retranslate();
+    QWidget::changeEvent(event);
+}
+
+void AccuracyBars::restyle() {
+    // Out of date: hatched in the same hues, so the numbers stay readable but never pass for current ones.
+    dense_->setBrush(outOfDate_ ? QBrush(kDense, Qt::BDiagPattern) : QBrush(kDense));
+    reduced_->setBrush(outOfDate_ ? QBrush(kReduced, Qt::BDiagPattern) : QBrush(kReduced));
+    dense_->setPen(outOfDate_ ? QPen(kDense) : QPen(Qt::NoPen));
+    reduced_->setPen(outOfDate_ ? QPen(kReduced) : QPen(Qt::NoPen));
+    title_->setTextColor(outOfDate_ ? QColor(161, 92, 0) : QColor(Qt::black));
+}
+
+void AccuracyBars::setOutOfDate(bool outOfDate) {
+    if (outOfDate == outOfDate_) return;
+    outOfDate_ = outOfDate;
+    restyle();
+    retranslate();
 }
 
 void AccuracyBars::setData(const std::vector<AccuracyBar>& bars, const QString& caption) {
@@ -50,11 +85,12 @@ void AccuracyBars::setData(const std::vector<AccuracyBar>& bars, const QString& 
     }
     for (QCPItemText* t : values_) plot_->removeItem(t);
     values_.clear();
+    const QLocale locale;
     for (size_t i = 0; i < bars.size(); ++i) {  // the numbers, so nobody has to read them off the axis
         auto* t = new QCPItemText(plot_);
         t->position->setCoords(keys[int(i)], std::max(dense[int(i)], reduced[int(i)]) + 2);
         t->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
-        t->setText(tr("%1 → %2").arg(dense[int(i)], 0, 'f', 1).arg(reduced[int(i)], 0, 'f', 1));
+        t->setText(tr("%1 → %2").arg(locale.toString(dense[int(i)], 'f', 1), locale.toString(reduced[int(i)], 'f', 1)));
         values_.push_back(t);
     }
     dense_->setData(keys, dense, true);
@@ -63,8 +99,8 @@ void AccuracyBars::setData(const std::vector<AccuracyBar>& bars, const QString& 
     plot_->xAxis->setTicks(!bars.empty());
     empty_->setVisible(bars.empty());
     plot_->xAxis->setRange(0.3, bars.size() + 0.7);
-    title_->setText(caption.isEmpty() ? tr("Accuracy: dense and reduced") : caption);
-    plot_->replot();
+    caption_ = caption;
+    retranslate();
 }
 
 int AccuracyBars::barCount() const { return dense_->dataCount(); }

@@ -1,5 +1,6 @@
 #include "widgets/AccuracySweepPlot.h"
 
+#include <QEvent>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <qcustomplot.h>
@@ -18,15 +19,32 @@ AccuracySweepPlot::AccuracySweepPlot(QWidget* parent) : QWidget(parent), plot_(n
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(plot_);
     plot_->plotLayout()->insertRow(0);
-    plot_->plotLayout()->addElement(
-        0, 0, new QCPTextElement(plot_, tr("Accuracy against FLOPs reduction (depth-scaled schedules)"),
-                                 QFont(font().family(), font().pointSize() + 1, QFont::Bold)));
-    plot_->xAxis->setLabel(tr("FLOPs reduction (%)"));
-    plot_->yAxis->setLabel(tr("accuracy (%)"));
+    title_ = new QCPTextElement(plot_, QString(), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
+    plot_->plotLayout()->addElement(0, 0, title_);
     plot_->legend->setVisible(true);
     plot_->legend->setBrush(QColor(255, 255, 255, 220));
     plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
+    retranslate();
+}
+
+void AccuracySweepPlot::retranslate() {
+    const QString title = tr("Accuracy against FLOPs reduction (depth-scaled schedules)");
+    title_->setText(outOfDate_ ? tr("Out of date (another model): %1").arg(title) : title);
+    title_->setTextColor(outOfDate_ ? QColor(161, 92, 0) : QColor(Qt::black));
+    plot_->xAxis->setLabel(tr("FLOPs reduction on the task (%)"));
+    plot_->yAxis->setLabel(tr("accuracy (%)"));
     redraw();
+}
+
+void AccuracySweepPlot::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) retranslate();
+    QWidget::changeEvent(event);
+}
+
+void AccuracySweepPlot::setOutOfDate(bool outOfDate) {
+    if (outOfDate == outOfDate_) return;
+    outOfDate_ = outOfDate;
+    retranslate();
 }
 
 void AccuracySweepPlot::setSeries(const std::vector<SweepSeries>& series) {

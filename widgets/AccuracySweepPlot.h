@@ -7,6 +7,7 @@
 #include <vector>
 
 class QCustomPlot;
+class QCPTextElement;
 
 namespace ssmlens {
 
@@ -28,14 +29,23 @@ public:
     explicit AccuracySweepPlot(QWidget* parent = nullptr);
     void setSeries(const std::vector<SweepSeries>& series);
     void setCurrent(const std::vector<SweepMarker>& markers);  // the current schedule's points
+    // The sweep was run with another model than the one in use: the title says so.
+    void setOutOfDate(bool outOfDate);
+    bool isOutOfDate() const { return outOfDate_; }
     QCustomPlot* plot() const { return plot_; }
     int seriesCount() const { return static_cast<int>(series_.size()); }
     int markerCount() const { return static_cast<int>(markers_.size()); }
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void redraw();
+    void retranslate();
 
     QCustomPlot* plot_;
+    QCPTextElement* title_;
+    bool outOfDate_ = false;
     std::vector<SweepSeries> series_;
     std::vector<SweepMarker> markers_;
 };

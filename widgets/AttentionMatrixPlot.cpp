@@ -7,7 +7,8 @@
 #include <cmath>
 #include <qcustomplot.h>
 
-#include "widgets/TokenStrip.h"  // fateColor, fateName, visibleText: one look of a token's fate in every view
+#include "widgets/TokenFateStyle.h"  // one look of a token's fate in every view
+#include "widgets/TokenStrip.h"  // visibleText
 
 namespace ssmlens {
 namespace {
@@ -72,12 +73,12 @@ AttentionMatrixPlot::AttentionMatrixPlot(QWidget* parent) : QWidget(parent), plo
     };
     for (int i = 0; i < 2; ++i) {
         gone_[i] = strip(QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(QColor(170, 170, 170)), QBrush(QColor(225, 225, 225)), 5));
-        merged_[i] = strip(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 1.0), QBrush(TokenStrip::fateColor(1)), 7));
-        pruned_[i] = strip(QCPScatterStyle(QCPScatterStyle::ssCross, QPen(TokenStrip::fateColor(2), 2.0), Qt::NoBrush, 8));
+        merged_[i] = strip(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 1.0), QBrush(TokenFateStyle::fillColor(FateMerged)), 7));
+        pruned_[i] = strip(QCPScatterStyle(QCPScatterStyle::ssCross, QPen(TokenFateStyle::fillColor(FatePruned), 2.0), Qt::NoBrush, 8));
     }
     // Short names: the status line says "at this layer"; the legend must fit under a narrow matrix.
-    merged_[0]->setName(TokenStrip::fateName(1));
-    pruned_[0]->setName(TokenStrip::fateName(2));
+    merged_[0]->setName(TokenFateStyle::name(FateMerged));
+    pruned_[0]->setName(TokenFateStyle::name(FatePruned));
     gone_[0]->setName(tr("gone before"));
     plot_->legend->setVisible(true);
     for (QCPGraph* g : {merged_[0], pruned_[0], gone_[0]}) g->addToLegend();
@@ -194,7 +195,7 @@ void AttentionMatrixPlot::setMatrix(const AttentionMatrix& matrix, const LayerTr
     if (fates)
         for (int p = 0; p < T && p < static_cast<int>(fates->fate.size()); ++p) {
             const int fate = fates->fate[p];
-            QCPGraph** target = fate == 1 ? merged_ : fate == 2 ? pruned_ : fate < 0 ? gone_ : nullptr;
+            QCPGraph** target = fate == FateMerged ? merged_ : fate == FatePruned ? pruned_ : fate == FateGone ? gone_ : nullptr;
             if (!target) continue;
             target[0]->addData(p, mark);
             target[1]->addData(mark, p);
@@ -268,7 +269,7 @@ double AttentionMatrixPlot::drawnValue(int row, int column) const {
 }
 
 int AttentionMatrixPlot::markerCount(int fate) const {
-    const QCPGraph* g = fate == 1 ? merged_[0] : fate == 2 ? pruned_[0] : fate < 0 ? gone_[0] : nullptr;
+    const QCPGraph* g = fate == FateMerged ? merged_[0] : fate == FatePruned ? pruned_[0] : fate == FateGone ? gone_[0] : nullptr;
     return g ? g->dataCount() : 0;
 }
 

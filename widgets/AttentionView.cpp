@@ -5,8 +5,8 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QPainter>
-#include <QPicture>
 #include <QScrollArea>
 #include <QSignalBlocker>
 #include <QSpinBox>
@@ -20,6 +20,7 @@
 #include "widgets/AttributionPlot.h"
 #include "widgets/ImportanceAttentionScatter.h"
 #include "widgets/TokenStrip.h"
+#include "widgets/PlotExport.h"
 #include "widgets/TokenWeightStrip.h"
 #include "widgets/WidgetExport.h"
 
@@ -28,17 +29,6 @@ namespace {
 
 // The heads box: aggregates first, then each head. Item data: -1 mean, -2 max |M|, h >= 0 a head.
 constexpr int kMeanItem = -1, kMaxItem = -2;
-
-// A QCustomPlot drawn into a picture (vector commands), so a composite figure stays vector in PDF and SVG.
-QPicture plotPicture(QCustomPlot* plot, int width, int height) {
-    QPicture picture;
-    QCPPainter painter;
-    if (painter.begin(&picture)) {
-        plot->toPainter(&painter, width, height);
-        painter.end();
-    }
-    return picture;
-}
 
 }  // namespace
 
@@ -335,32 +325,46 @@ void AttentionView::updateStatus() {
     }
     int merged = 0, pruned = 0;
     for (int8_t f : lt->fate) {
-        merged += f == 1;
-        pruned += f == 2;
+        merged += f == FateMerged;
+        pruned += f == FatePruned;
     }
     QString text = tr("Layer %1: %2 of %3 tokens present in the reduced pass").arg(layer_).arg(lt->tokensIn).arg(trace_.length);
     if (lt->anchor) text += tr("; this anchor merges %1 and prunes %2 (marked on the matrix edges)").arg(merged).arg(pruned);
-    text += tr(". Computed in %1 ms.").arg(data_.computeMs, 0, 'f', 1);
+    text += tr(". Computed in %1 ms.").arg(QLocale().toString(data_.computeMs, 'f', 1));
     status_->setText(text);
 }
 
-void AttentionView::paintMatrices(QPainter& painter, const QSize& size) const {
+void AttentionView::paintMatrices(QPainter& painter, const QSizeF& size, const FigureFonts& fonts) const {
     std::vector<AttentionMatrixPlot*> shown;
     for (AttentionMatrixPlot* p : {dense_, reduced_})
         if (!p->isHidden()) shown.push_back(p);
-    const int stripHeight = std::min(size.height() / 3, strip_->contentHeight(size.width()));
-    const int matrixHeight = size.height() - stripHeight;
-    const int width = size.width() / std::max<int>(1, static_cast<int>(shown.size()));
-    for (size_t i = 0; i < shown.size(); ++i)
-        painter.drawPicture(int(i) * width, 0, plotPicture(shown[i]->plot(), width, matrixHeight));
+    const int stripHeight = std::min(int(size.height()) / 3, strip_->contentHeight(int(size.width())));
+    const double matrixHeight = size.height() - stripHeight;
+    const double width = size.width() / std::max<int>(1, static_cast<int>(shown.size()));
+    // Each plot drawn straight into the figure's painter (vector in PDF and SVG), with the figure's fonts.
+    for (size_t i = 0; i < shown.size(); ++i) {
+        painter.save();
+        painter.translate(double(i) * width, 0);
+        paintPlot(shown[i]->plot(), painter, QSizeF(width, matrixHeight), fonts);
+        painter.restore();
+    }
     painter.save();
     painter.translate(0, matrixHeight);
-    strip_->paintFigure(painter, QSize(size.width(), stripHeight));
+    strip_->paintFigure(painter, QSize(int(size.width()), stripHeight));
     painter.restore();
 }
 
+QString AttentionView::exportMatrices(const QString& path, const FigureSize& size) const {
+    const FigureFonts fonts = FigureFonts::forPoints(font(), size.fontPt);
+    return exportPainting([&](QPainter& p, const QSizeF& canvas) { paintMatrices(p, canvas, fonts); }, path, size);
+}
+
 QString AttentionView::exportMatrices(const QString& path, int widthPx, int heightPx, double dpi) const {
-    return exportPainting([this](QPainter& p, const QSize& s) { paintMatrices(p, s); }, path, widthPx, heightPx, dpi);
+    FigureSize size;
+    size.widthPx = widthPx;
+    size.heightPx = heightPx;
+    size.dpi = dpi;
+    return exportMatrices(path, size);
 }
 
 }  // namespace ssmlens

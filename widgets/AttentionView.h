@@ -25,6 +25,8 @@ namespace ssmlens {
 
 class AttentionMatrixPlot;
 class AttributionPlot;
+struct FigureFonts;
+struct FigureSize;
 class ImportanceAttentionScatter;
 class TokenWeightStrip;
 
@@ -66,8 +68,9 @@ public:
     static QString selectionText(const AttentionSelection& selection);  // "head 3", "mean over heads, rows normalised"
 
     // The matrices (as shown: one or side by side) with the token strip under them, fitted into size.
-    void paintMatrices(QPainter& painter, const QSize& size) const;
+    void paintMatrices(QPainter& painter, const QSizeF& size, const FigureFonts& fonts) const;
     // Format from the extension (.png, .pdf, .svg); an error message, empty on success.
+    QString exportMatrices(const QString& path, const FigureSize& size) const;  // WidgetExport.h's size contract
     QString exportMatrices(const QString& path, int widthPx, int heightPx, double dpi = 96.0) const;
 
 Q_SIGNALS:

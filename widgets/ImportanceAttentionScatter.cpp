@@ -8,7 +8,8 @@
 #include <qcustomplot.h>
 
 #include "core/attention/LayerAttention.h"  // rankCorrelation
-#include "widgets/TokenStrip.h"             // fateColor, fateName, visibleText
+#include "widgets/TokenFateStyle.h"
+#include "widgets/TokenStrip.h"  // visibleText
 
 namespace ssmlens {
 
@@ -23,14 +24,15 @@ ImportanceAttentionScatter::ImportanceAttentionScatter(QWidget* parent) : QWidge
     plot_->plotLayout()->insertRow(0);
     title_ = new QCPTextElement(plot_, QString(), QFont(font().family(), 9, QFont::Bold));
     plot_->plotLayout()->addElement(0, 0, title_);
-    for (int fate = 0; fate < 3; ++fate) {
+    for (int fate : {FateKept, FateMerged, FatePruned}) {
         QCPGraph* g = plot_->addGraph();
         g->setLineStyle(QCPGraph::lsNone);
-        const QColor c = TokenStrip::fateColor(fate);
-        g->setScatterStyle(QCPScatterStyle(fate == 2 ? QCPScatterStyle::ssCross : QCPScatterStyle::ssDisc,
-                                           QPen(fate == 0 ? QColor(110, 110, 110) : c, fate == 2 ? 2.0 : 1.0),
-                                           fate == 0 ? QBrush(QColor(150, 150, 150)) : QBrush(c), 7));
-        g->setName(TokenStrip::fateName(fate));
+        const QColor c = TokenFateStyle::fillColor(fate);
+        // Kept in a darker grey than the chips' fill: a dot must show on white.
+        g->setScatterStyle(QCPScatterStyle(fate == FatePruned ? QCPScatterStyle::ssCross : QCPScatterStyle::ssDisc,
+                                           QPen(fate == FateKept ? QColor(110, 110, 110) : c, fate == FatePruned ? 2.0 : 1.0),
+                                           fate == FateKept ? QBrush(QColor(150, 150, 150)) : QBrush(c), 7));
+        g->setName(TokenFateStyle::name(fate));
         g->addToLegend();
         byFate_[fate] = g;
     }
@@ -87,7 +89,9 @@ void ImportanceAttentionScatter::setData(int layer, const std::vector<float>& im
     x_.resize(n);
     y_.resize(n);
     for (size_t p = 0; p < n; ++p) {
-        if (!std::isfinite(x_[p]) || !std::isfinite(y_[p]) || fates[p] < 0 || fates[p] > 2) continue;
+        if (!std::isfinite(x_[p]) || !std::isfinite(y_[p]) ||
+            (fates[p] != FateKept && fates[p] != FateMerged && fates[p] != FatePruned))
+            continue;
         byFate_[fates[p]]->addData(x_[p], y_[p]);
     }
     correlation_ = rankCorrelation(x_, y_);

@@ -29,6 +29,7 @@ ScheduleCurvePlot::ScheduleCurvePlot(QWidget* parent) : QWidget(parent), plot_(n
     plot_->legend->setBorderPen(Qt::NoPen);
     plot_->legend->setMargins(QMargins(4, 5, 4, 0));  // off the top edge
     plot_->legend->setVisible(true);
+    plot_->xAxis->setTicker(layerTicker());
     plot_->xAxis->setLabel(tr("layer"));
     plot_->yAxis->setLabel(tr("tokens"));
     setMinimumSize(200, 120);

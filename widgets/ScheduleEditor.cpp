@@ -4,6 +4,7 @@
 
 #include <QAction>
 #include <QKeySequence>
+#include <QLocale>
 #include <QUndoStack>
 #include <algorithm>
 #include <exception>
@@ -166,12 +167,12 @@ void ScheduleEditor::editRatio(int mergeKey, double q, bool dragging) {
     if (mergeKey == kGlobalKey) {
         next.globalKeepRatio = q;
         for (auto& a : next.schedule.anchors) a.keepRatio = q;
-        text = tr("Set every keep ratio to %1").arg(q, 0, 'f', 3);
+        text = tr("Set every keep ratio to %1").arg(QLocale().toString(q, 'f', 3));
     } else {
         for (auto& a : next.schedule.anchors)
             if (a.layer == mergeKey) a.keepRatio = q;
         next = withSchedule(next.schedule);
-        text = tr("Set keep ratio at layer %1 to %2").arg(mergeKey).arg(q, 0, 'f', 3);
+        text = tr("Set keep ratio at layer %1 to %2").arg(mergeKey).arg(QLocale().toString(q, 'f', 3));
     }
     push(std::move(next), text, mergeKey);
 }
@@ -229,8 +230,7 @@ void ScheduleEditor::toggleAnchor(int layer) {
 QString ScheduleEditor::figuresText() const {
     // A typographic minus (U+2212), as wide as a plus sign.
     return tr("FLOPs −%1 %, tokens −%2 %")
-        .arg(report_.flopsReductionPercent, 0, 'f', 1)
-        .arg(report_.tokenReductionPercent, 0, 'f', 1);
+        .arg(QLocale().toString(report_.flopsReductionPercent, 'f', 1), QLocale().toString(report_.tokenReductionPercent, 'f', 1));
 }
 
 }  // namespace ssmlens

@@ -25,6 +25,7 @@ class QAction;
 class QCheckBox;
 class QComboBox;
 class QFormLayout;
+class QGroupBox;
 class QLabel;
 class QPushButton;
 class QSpinBox;
@@ -111,6 +112,9 @@ public:
     static QString methodLabel(ReductionMethod method);        // a few words, for the combo
     static QString methodDescription(ReductionMethod method);  // one sentence, for tooltips
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 Q_SIGNALS:
     // After every change of the schedule, also on each step of a slider drag (the receiver coalesces;
     // the latest wins), on undo / redo and on setSchedule.
@@ -128,6 +132,8 @@ private:
     static constexpr int kGlobalKey = -2;  // merge key of the global slider; anchors use their layer
 
     void buildControls();
+    void retranslateUi();
+    QString tokensLeftText(double q) const;  // under the global slider
     QWidget* buildMethodBox();
     QWidget* buildPresetRow();
     QWidget* buildAddRow();
@@ -162,6 +168,13 @@ private:
     bool pushing_ = false;    // restore() runs inside push(), not for an undo or redo
     bool dragging_ = false;   // a slider is held down
 
+    QGroupBox* methodBox_ = nullptr;
+    QGroupBox* anchorsBox_ = nullptr;
+    QGroupBox* effectBox_ = nullptr;
+    QLabel* globalLabel_ = nullptr;
+    QLabel* stripLabel_ = nullptr;
+    QLabel* presetLabel_ = nullptr;
+    QLabel* addLayerLabel_ = nullptr;
     QFormLayout* methodForm_;
     QToolButton* optionsToggle_;
     QComboBox* method_;

@@ -13,6 +13,7 @@
 #include <QSpinBox>
 #include <QStringList>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -107,32 +108,33 @@ void ScheduleEditor::buildControls() {
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(buildMethodBox());
 
-    auto* anchors = new QGroupBox(tr("Anchors"));
-    auto* anchorsLayout = new QVBoxLayout(anchors);
+    anchorsBox_ = new QGroupBox;
+    auto* anchorsLayout = new QVBoxLayout(anchorsBox_);
     anchorsLayout->addWidget(buildPresetRow());
 
     auto* globalRow = new QHBoxLayout;
-    auto* globalLabel = new QLabel(tr("&All anchors:"));
+    globalLabel_ = new QLabel;
     global_ = new ScheduleRatioControl;
-    globalLabel->setBuddy(global_->slider());
-    global_->setToolTips(tr("Keep ratio q for every anchor: moving it sets all anchors to q. New anchors and the "
-                            "depth-scaled preset also get q. An anchor keeps ceil(q·N) of its N tokens (at most "
-                            "half go at one anchor)."));
-    global_->setAccessibleNames(tr("Keep ratio of all anchors"));
-    globalRow->addWidget(globalLabel);
+    globalLabel_->setBuddy(global_->slider());
+    // Under the thumb: how many tokens are left after the last anchor at that ratio.
+    global_->setThumbText([this](double q) { return tokensLeftText(q); });
+    globalRow->addWidget(globalLabel_);
     globalRow->addWidget(global_, 1);
     anchorsLayout->addLayout(globalRow);
+    // The note keeps its place when hidden, so the rows below never move under the mouse.
     globalNote_ = new QLabel;
     globalNote_->setWordWrap(true);
     globalNote_->setForegroundRole(QPalette::PlaceholderText);
+    QSizePolicy notePolicy = globalNote_->sizePolicy();
+    notePolicy.setRetainSizeWhenHidden(true);
+    globalNote_->setSizePolicy(notePolicy);
     anchorsLayout->addWidget(globalNote_);
 
-    auto* stripLabel = new QLabel(tr("Layers (click to add or remove an anchor):"));
+    stripLabel_ = new QLabel;
+    stripLabel_->setWordWrap(true);
     strip_ = new ScheduleLayerStrip;
-    stripLabel->setBuddy(strip_);
-    strip_->setToolTip(tr("One tick per layer; triangles mark anchors. Click a layer, or use the arrow keys and "
-                          "Space, to add or remove an anchor."));
-    anchorsLayout->addWidget(stripLabel);
+    stripLabel_->setBuddy(strip_);
+    anchorsLayout->addWidget(stripLabel_);
     anchorsLayout->addWidget(strip_);
     anchorsLayout->addWidget(buildAddRow());
 
@@ -140,49 +142,114 @@ void ScheduleEditor::buildControls() {
     rowsLayout_ = new QVBoxLayout(rows);
     rowsLayout_->setContentsMargins(0, 0, 0, 0);
     rowsLayout_->setSpacing(2);
-    noAnchors_ = new QLabel(tr("No anchors: every layer sees every token (dense)."));
+    noAnchors_ = new QLabel;
     noAnchors_->setWordWrap(true);
     rowsLayout_->addWidget(noAnchors_);
     anchorsLayout->addWidget(rows);
-    layout->addWidget(anchors);
+    layout->addWidget(anchorsBox_);
 
-    auto* effect = new QGroupBox(tr("Effect"));
-    auto* effectLayout = new QVBoxLayout(effect);
+    effectBox_ = new QGroupBox;
+    auto* effectLayout = new QVBoxLayout(effectBox_);
     figures_ = new QLabel;
     QFont big = figures_->font();
     big.setBold(true);
     big.setPointSizeF(big.pointSizeF() * 1.15);
     figures_->setFont(big);
     figures_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    figures_->setToolTip(tr("Analytic FLOPs of the forward pass (layers and head) and the mean share of tokens "
-                            "removed per layer, against the dense model"));
     figuresNote_ = new QLabel;
     figuresNote_->setWordWrap(true);
     figuresNote_->setForegroundRole(QPalette::PlaceholderText);
     plot_ = new ScheduleCurvePlot;
-    plot_->setMinimumHeight(160);
-    plot_->setToolTip(tr("Tokens entering each layer, dense (dashed) and with this schedule"));
+    plot_->setMinimumHeight(150);
     effectLayout->addWidget(figures_);
     effectLayout->addWidget(figuresNote_);
     effectLayout->addWidget(plot_, 1);
-    layout->addWidget(effect, 1);
+    layout->addWidget(effectBox_, 1);
 
     connectControls();
+    retranslateUi();
+}
+
+// Every fixed text of the editor; called again on a language change (the texts made from the state are
+// refreshed by showState).
+void ScheduleEditor::retranslateUi() {
+    methodBox_->setTitle(tr("Method"));
+    for (int i = 0; i < method_->count(); ++i) {
+        const auto m = static_cast<ReductionMethod>(method_->itemData(i).toInt());
+        method_->setItemText(i, tr("%1 — %2").arg(QString::fromStdString(methodName(m)), methodLabel(m)));
+        method_->setItemData(i, methodDescription(m), Qt::ToolTipRole);
+    }
+    optionsToggle_->setToolTip(tr("Show or hide the options of the method"));
+    const std::pair<QWidget*, QString> formLabels[] = {
+        {method_, tr("&Method:")}, {metric_, tr("&Importance:")}, {hidden_, tr("&Hidden stream:")},
+        {residual_, tr("&Residual stream:")}, {granularity_, tr("Hybrid &choice per:")}};
+    for (const auto& [field, text] : formLabels)
+        if (auto* label = qobject_cast<QLabel*>(methodForm_->labelForField(field))) label->setText(text);
+    metric_->setItemText(0, tr("clip — sum of max(h, 0)"));
+    metric_->setItemText(1, tr("raw — plain sum of h"));
+    metric_->setItemText(2, tr("l2 — L2 norm of h"));
+    metric_->setToolTip(tr("How a token's importance is scored from the mixer output h"));
+    hidden_->setItemText(0, tr("hybrid — merge some, prune the rest"));
+    hidden_->setItemText(1, tr("merge"));
+    hidden_->setItemText(2, tr("prune"));
+    residual_->setItemText(0, tr("merge"));
+    residual_->setItemText(1, tr("prune"));
+    granularity_->setItemText(0, tr("channel"));
+    granularity_->setItemText(1, tr("token"));
+    protect_->setText(tr("&Protect scored positions"));
+
+    anchorsBox_->setTitle(tr("Anchors"));
+    presetLabel_->setText(tr("Preset:"));
+    presetDense_->setText(tr("None (dense)"));
+    presetDense_->setToolTip(tr("Remove every anchor: no token reduction"));
+    presetPaper_->setText(tr("Paper (64 layers)"));
+    presetDepth_->setText(tr("Depth-scaled"));
+    globalLabel_->setText(tr("&All anchors:"));
+    global_->setToolTips(tr("Keep ratio q for every anchor: moving it sets all anchors to q. New anchors and the "
+                            "depth-scaled preset also get q. An anchor keeps ceil(q·N) of its N tokens (at most "
+                            "half go at one anchor). The slider is finer from 0.5 to 1; type any value in the field."));
+    global_->setAccessibleNames(tr("Keep ratio of all anchors"));
+    globalNote_->setText(tr("Anchors differ; moving this sets them all."));
+    stripLabel_->setText(tr("Layers (click to add or remove an anchor):"));
+    strip_->setToolTip(tr("One tick per layer; triangles mark anchors. Click a layer, or use the arrow keys and "
+                          "Space, to add or remove an anchor."));
+    addLayerLabel_->setText(tr("La&yer:"));
+    addLayer_->setToolTip(tr("Layer for a new anchor: tokens are reduced after this layer"));
+    addButton_->setText(tr("Add a&nchor"));
+    noAnchors_->setText(tr("No anchors: every layer sees every token (dense)."));
+
+    effectBox_->setTitle(tr("Effect"));
+    figures_->setToolTip(tr("Analytic FLOPs of the forward pass (layers and head) and the mean share of tokens "
+                            "removed per layer, against the dense model"));
+    plot_->setToolTip(tr("Tokens entering each layer, dense (dashed) and with this schedule"));
+    rebuildRows();
+    showState(false);
+}
+
+void ScheduleEditor::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange && methodBox_) retranslateUi();
+    QWidget::changeEvent(event);
+}
+
+QString ScheduleEditor::tokensLeftText(double q) const {
+    // All anchors at q: the tokens after the last one, as scheduleFlops counts them.
+    const int64_t length = effectiveLength();
+    int64_t n = length;
+    for (size_t i = 0; i < state_.schedule.anchors.size(); ++i) n = tokensAfterAnchor(n, q, state_.schedule.method);
+    if (state_.schedule.anchors.empty()) return {};
+    return tr("→ %1 of %2 tokens").arg(n).arg(length);
 }
 
 QWidget* ScheduleEditor::buildMethodBox() {
-    auto* box = new QGroupBox(tr("Method"));
-    methodForm_ = new QFormLayout(box);
+    methodBox_ = new QGroupBox;
+    methodForm_ = new QFormLayout(methodBox_);
     methodForm_->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
 
     method_ = compactCombo();
-    for (ReductionMethod m : allMethods()) {
-        const QString name = QString::fromStdString(methodName(m));
-        method_->addItem(tr("%1 — %2").arg(name, methodLabel(m)), int(m));
-        method_->setItemData(method_->count() - 1, methodDescription(m), Qt::ToolTipRole);
-    }
-    methodForm_->addRow(tr("&Method:"), method_);
-    // What the chosen method is, in one line under the selector (docs/findings.md compares them).
+    for (ReductionMethod m : allMethods()) method_->addItem(QString(), int(m));
+    methodForm_->addRow(QStringLiteral("-"), method_);
+    // What the chosen method is, in one line under the selector (docs/findings.md compares them); showState
+    // writes it.
     methodNote_ = new QLabel;
     methodNote_->setWordWrap(true);
     QPalette muted = methodNote_->palette();  // a caption, not a control: the palette's muted text
@@ -196,36 +263,30 @@ QWidget* ScheduleEditor::buildMethodBox() {
     optionsToggle_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     optionsToggle_->setAutoRaise(true);
     optionsToggle_->setFocusPolicy(Qt::StrongFocus);
-    optionsToggle_->setToolTip(tr("Show or hide the options of the method"));
     methodForm_->addRow(optionsToggle_);
 
     metric_ = compactCombo();
-    metric_->addItem(tr("clip — sum of max(h, 0)"), int(ImportanceMetric::Clip));
-    metric_->addItem(tr("raw — plain sum of h"), int(ImportanceMetric::Raw));
-    metric_->addItem(tr("l2 — L2 norm of h"), int(ImportanceMetric::L2));
-    metric_->setToolTip(tr("How a token's importance is scored from the mixer output h"));
-    methodForm_->addRow(tr("&Importance:"), metric_);
+    for (ImportanceMetric m : {ImportanceMetric::Clip, ImportanceMetric::Raw, ImportanceMetric::L2})
+        metric_->addItem(QString(), int(m));
+    methodForm_->addRow(QStringLiteral("-"), metric_);
 
     hidden_ = compactCombo();
-    hidden_->addItem(tr("hybrid — merge some, prune the rest"), int(HiddenStrategy::Hybrid));
-    hidden_->addItem(tr("merge"), int(HiddenStrategy::Merge));
-    hidden_->addItem(tr("prune"), int(HiddenStrategy::Prune));
-    methodForm_->addRow(tr("&Hidden stream:"), hidden_);
+    for (HiddenStrategy h : {HiddenStrategy::Hybrid, HiddenStrategy::Merge, HiddenStrategy::Prune})
+        hidden_->addItem(QString(), int(h));
+    methodForm_->addRow(QStringLiteral("-"), hidden_);
 
     residual_ = compactCombo();
-    residual_->addItem(tr("merge"), int(ResidualStrategy::Merge));
-    residual_->addItem(tr("prune"), int(ResidualStrategy::Prune));
-    methodForm_->addRow(tr("&Residual stream:"), residual_);
+    for (ResidualStrategy r : {ResidualStrategy::Merge, ResidualStrategy::Prune}) residual_->addItem(QString(), int(r));
+    methodForm_->addRow(QStringLiteral("-"), residual_);
 
     granularity_ = compactCombo();
-    granularity_->addItem(tr("channel"), int(Granularity::Channel));
-    granularity_->addItem(tr("token"), int(Granularity::Token));
-    methodForm_->addRow(tr("Hybrid &choice per:"), granularity_);
+    for (Granularity g : {Granularity::Channel, Granularity::Token}) granularity_->addItem(QString(), int(g));
+    methodForm_->addRow(QStringLiteral("-"), granularity_);
 
-    protect_ = new QCheckBox(tr("&Protect scored positions"));
+    protect_ = new QCheckBox;
     methodForm_->addRow(protect_);
     showOptions(false);
-    return box;
+    return methodBox_;
 }
 
 void ScheduleEditor::showOptions(bool shown) {
@@ -238,19 +299,23 @@ void ScheduleEditor::showOptions(bool shown) {
 }
 
 QWidget* ScheduleEditor::buildPresetRow() {
+    // The caption above the buttons: in German the three side by side are already as wide as the panel.
     auto* row = new QWidget;
-    auto* layout = new QHBoxLayout(row);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(new QLabel(tr("Preset:")));
-    presetDense_ = new QPushButton(tr("None (dense)"));
-    presetDense_->setToolTip(tr("Remove every anchor: no token reduction"));
-    presetPaper_ = new QPushButton(tr("Paper (64 layers)"));
-    presetDepth_ = new QPushButton(tr("Depth-scaled"));
+    auto* column = new QVBoxLayout(row);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(2);
+    presetLabel_ = new QLabel;
+    column->addWidget(presetLabel_);
+    auto* layout = new QHBoxLayout;
+    presetDense_ = new QPushButton;
+    presetPaper_ = new QPushButton;
+    presetDepth_ = new QPushButton;
     for (QPushButton* b : {presetDense_, presetPaper_, presetDepth_}) {
         b->setAutoDefault(false);
         layout->addWidget(b);
     }
     layout->addStretch(1);
+    column->addLayout(layout);
     return row;
 }
 
@@ -258,13 +323,12 @@ QWidget* ScheduleEditor::buildAddRow() {
     auto* row = new QWidget;
     auto* layout = new QHBoxLayout(row);
     layout->setContentsMargins(0, 0, 0, 0);
-    auto* label = new QLabel(tr("La&yer:"));
+    addLayerLabel_ = new QLabel;
     addLayer_ = new QSpinBox;
-    label->setBuddy(addLayer_);
-    addLayer_->setToolTip(tr("Layer for a new anchor: tokens are reduced after this layer"));
-    addButton_ = new QPushButton(tr("Add a&nchor"));
+    addLayerLabel_->setBuddy(addLayer_);
+    addButton_ = new QPushButton;
     addButton_->setAutoDefault(false);
-    layout->addWidget(label);
+    layout->addWidget(addLayerLabel_);
     layout->addWidget(addLayer_);
     layout->addWidget(addButton_);
     layout->addStretch(1);
@@ -315,6 +379,13 @@ ScheduleEditor::AnchorRow ScheduleEditor::makeRow(int64_t layer) {
     label->setBuddy(r.ratio->slider());
     r.ratio->setToolTips(tr("Share of its tokens that layer %1 keeps (q); the rest are pruned or merged").arg(layer));
     r.ratio->setAccessibleNames(tr("Keep ratio at layer %1").arg(layer));
+    // Beside the field: the tokens this anchor passes on at that ratio.
+    r.ratio->setThumbText([this, layer](double q) {
+        const auto& entering = report_.tokensEntering;
+        if (layer < 0 || layer >= static_cast<int64_t>(entering.size())) return QString();
+        return tr("→ %1").arg(tokensAfterAnchor(entering[layer], q, state_.schedule.method));
+    }, false);
+    r.ratio->thumbLabel()->setToolTip(tr("Tokens this anchor passes on to the next layer"));
     r.remove = new QToolButton;
     r.remove->setText(QStringLiteral("×"));
     r.remove->setToolTip(tr("Remove the anchor at layer %1").arg(layer));
@@ -388,8 +459,7 @@ void ScheduleEditor::showState(bool layersChanged) {
     global_->setRatio(state_.globalKeepRatio);
     const bool mixed = std::any_of(s.anchors.begin(), s.anchors.end(),
                                    [&](const ScheduleAnchor& a) { return a.keepRatio != state_.globalKeepRatio; });
-    globalNote_->setText(mixed ? tr("Anchors differ; moving this sets them all.") : QString());
-    globalNote_->setVisible(mixed);
+    globalNote_->setVisible(mixed);  // its place is kept either way (retainSizeWhenHidden)
 
     std::vector<int64_t> layers;
     std::vector<double> ratios;
@@ -468,6 +538,8 @@ void ScheduleEditor::updateFigures() {
     for (const auto& a : state_.schedule.anchors) anchors.push_back(a.layer);
     plot_->setData(length, report_.tokensEntering, anchors);
     figures_->setText(figuresText());
+    global_->refreshThumbText();
+    for (const AnchorRow& r : rows_) r.ratio->refreshThumbText();
     figuresNote_->setText(promptLength_ > 0
                               ? tr("Analytic count for this %1-token prompt; no model run.").arg(length)
                               : tr("Analytic count for a %1-token prompt (no prompt yet); no model run.").arg(length));

@@ -1,5 +1,7 @@
 #include "widgets/ScheduleLayerStrip.h"
 
+#include <QLocale>
+
 #include <QFontMetrics>
 #include <QHelpEvent>
 #include <QKeyEvent>
@@ -76,7 +78,7 @@ QString ScheduleLayerStrip::describeLayer(int layer) const {
     if (i < 0) return tr("Layer %1: click to add an anchor (tokens are reduced after this layer)").arg(layer);
     return tr("Layer %1: anchor, keeps %2 of its tokens; click to remove it")
         .arg(layer)
-        .arg(ratios_[i], 0, 'f', 3);
+        .arg(QLocale().toString(ratios_[i], 'f', 3));
 }
 
 void ScheduleLayerStrip::paintEvent(QPaintEvent*) {

@@ -1,15 +1,16 @@
 #include "widgets/SimilarityGraph.h"
 
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFontMetricsF>
 #include <QHBoxLayout>
 #include <QHelpEvent>
 #include <QLabel>
 #include <QLinearGradient>
+#include <QLocale>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
-#include <QScrollArea>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QToolTip>
@@ -19,6 +20,8 @@
 #include <map>
 #include <tuple>
 
+#include "widgets/FigurePainting.h"
+#include "widgets/TokenFateStyle.h"
 #include "widgets/TokenStrip.h"
 #include "widgets/WidgetExport.h"
 
@@ -30,88 +33,30 @@ constexpr int kMaxLabelChars = 18;
 // Weak edges light grey, strong ones near black: a shade scale any reader can order, which leaves the hues
 // to the token fates (blue merged, red pruned) and to the selected token's edges (orange).
 QColor shade(double t) { const int v = int(std::lround(205 - 175 * std::clamp(t, 0.0, 1.0))); return QColor(v, v, v); }
-QColor mergeColour() { return TokenStrip::fateColor(1).darker(150); }
+QColor mergeColour() { return TokenFateStyle::mergeLinkColor(); }
 QColor selectedColour() { return QColor(230, 159, 0); }  // Okabe-Ito orange
 
-void drawArrowHead(QPainter& p, const QPointF& tip, const QPointF& from, double size) {
-    QPointF d = tip - from;
-    const double len = std::hypot(d.x(), d.y());
-    if (len < 1e-6) return;
-    d /= len;
-    const QPointF n(-d.y(), d.x()), base = tip - d * size;
-    p.drawPolygon(QPolygonF({tip, base + n * size * 0.5, base - n * size * 0.5}));
-}
 
 }  // namespace
 
-// The drawing surface inside the scroll area; painting, clicks and tooltips go back to the owner.
-class SimilarityGraphCanvas : public QWidget {
-public:
-    explicit SimilarityGraphCanvas(SimilarityGraph* owner) : QWidget(owner), owner_(owner) {
-        QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Preferred);
-        policy.setHeightForWidth(true);
-        setSizePolicy(policy);
-        setMouseTracking(true);
-    }
-    bool hasHeightForWidth() const override { return true; }
-    int heightForWidth(int w) const override { return owner_->contentHeight(w); }
-    QSize sizeHint() const override { return QSize(640, owner_->contentHeight(640)); }
-    QSize minimumSizeHint() const override { return QSize(300, 120); }
-
-protected:
-    void paintEvent(QPaintEvent*) override {
-        QPainter p(this);
-        p.setRenderHint(QPainter::Antialiasing);
-        p.fillRect(rect(), Qt::white);
-        owner_->paintContent(p, owner_->currentGeometry());
-    }
-    void mousePressEvent(QMouseEvent* e) override {
-        if (e->button() != Qt::LeftButton) return;
-        const int position = owner_->nodeAt(e->position(), owner_->currentGeometry());
-        owner_->selectToken(position);
-        if (position >= 0) Q_EMIT owner_->tokenSelected(position);
-    }
-    bool event(QEvent* e) override {
-        if (e->type() == QEvent::ToolTip) {
-            auto* help = static_cast<QHelpEvent*>(e);
-            const SimilarityGraph::Geometry g = owner_->currentGeometry();
-            QString text;
-            const int node = owner_->nodeAt(help->pos(), g);
-            if (node >= 0) {
-                text = owner_->describeToken(node);
-            } else {
-                const int edge = owner_->edgeAt(help->pos(), g);
-                if (edge >= 0) text = owner_->describeEdge(owner_->edges_[edge]);
-            }
-            if (text.isEmpty()) QToolTip::hideText(); else QToolTip::showText(help->globalPos(), text, this);
-            return true;
-        }
-        return QWidget::event(e);
-    }
-
-private:
-    SimilarityGraph* owner_;
-};
-
 SimilarityGraph::SimilarityGraph(QWidget* parent)
     : QWidget(parent),
-      scroll_(new QScrollArea(this)),
-      canvas_(new SimilarityGraphCanvas(this)),
       slider_(new QSlider(Qt::Horizontal, this)),
       spin_(new QDoubleSpinBox(this)),
-      shown_(new QLabel(this)) {
+      shown_(new QLabel(this)),
+      caption_(new QLabel(this)) {
+    // Made here, not in the initialiser list: the canvas asks for its height at once, which reads members
+    // declared after scroll_.
+    scroll_ = new FigureScrollArea(this, QSize(300, 120), this);
     auto* controls = new QHBoxLayout;
     controls->setContentsMargins(8, 4, 8, 4);
-    auto* caption = new QLabel(tr("Minimum cosine:"), this);
-    caption->setBuddy(spin_);
+    caption_->setBuddy(spin_);
     // The slider covers the usual range 0..1 in steps of 0.01; the box also takes negative cosines.
     slider_->setRange(0, 100);
-    slider_->setToolTip(tr("Hide edges whose cosine similarity is below this value (merges always stay)"));
     spin_->setRange(-1.0, 1.0);
     spin_->setDecimals(2);
     spin_->setSingleStep(0.01);
-    spin_->setToolTip(slider_->toolTip());
-    controls->addWidget(caption);
+    controls->addWidget(caption_);
     controls->addWidget(slider_, 1);
     controls->addWidget(spin_);
     controls->addWidget(shown_);
@@ -119,14 +64,21 @@ SimilarityGraph::SimilarityGraph(QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(controls);
     layout->addWidget(scroll_, 1);
-    scroll_->setWidgetResizable(true);
-    scroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll_->setFrameShape(QFrame::NoFrame);
-    scroll_->setWidget(canvas_);
-    scroll_->setBackgroundRole(QPalette::Base);
     connect(slider_, &QSlider::valueChanged, this, [this](int v) { thresholdEdited(v / 100.0); });
     connect(spin_, &QDoubleSpinBox::valueChanged, this, [this](double v) { thresholdEdited(v); });
-    contentChanged();
+    retranslate();
+}
+
+void SimilarityGraph::retranslate() {
+    caption_->setText(tr("Minimum cosine:"));
+    slider_->setToolTip(tr("Hide edges whose cosine similarity is below this value (merges always stay)"));
+    spin_->setToolTip(slider_->toolTip());
+    contentChanged();  // the figure's texts are made when painted
+}
+
+void SimilarityGraph::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) retranslate();
+    QWidget::changeEvent(event);
 }
 
 void SimilarityGraph::clear() {
@@ -182,7 +134,7 @@ void SimilarityGraph::thresholdEdited(double value) {
 
 void SimilarityGraph::selectToken(int position) {
     selected_ = nodeSet(position) >= 0 ? position : -1;
-    canvas_->update();
+    scroll_->canvas()->update();
     if (selected_ >= 0) {
         const QPointF at = nodePosition(selected_);
         scroll_->ensureVisible(int(at.x()), int(at.y()), 0, 40);
@@ -220,7 +172,7 @@ void SimilarityGraph::rebuildEdges() {
             if (isNode(lt.match[p]) && lt.match[p] != p) add(p, int(lt.match[p]), lt.matchCosine[p], EdgeKind::BestMatch);
         for (int p = 0; p < L; ++p) {
             const int64_t d = lt.destination[p];
-            if (lt.fate[p] != 1 || !isNode(d) || d == p) continue;
+            if (lt.fate[p] != FateMerged || !isNode(d) || d == p) continue;
             add(p, int(d), lt.match[p] == d ? lt.matchCosine[p] : std::nanf(""), EdgeKind::Merge);
         }
         for (const auto& kv : byPair) edges_.push_back(kv.second);
@@ -241,11 +193,7 @@ void SimilarityGraph::rebuildEdges() {
 
 void SimilarityGraph::contentChanged() {
     shown_->setText(hasGraph() ? tr("%1 of %2 edges shown").arg(visibleEdgeCount()).arg(edges_.size()) : QString());
-    canvas_->updateGeometry();
-    // The scroll area sizes its widget on resize only: ask it again for the new height at this width.
-    const int w = scroll_->viewport()->width();
-    if (w > 0) canvas_->resize(w, std::max(contentHeight(w), scroll_->viewport()->height()));
-    canvas_->update();
+    scroll_->contentChanged();
 }
 
 // ---- queries ----------------------------------------------------------------------------------------
@@ -307,11 +255,11 @@ QString SimilarityGraph::describeToken(int p) const {
     const LayerTrace& lt = trace_.layers[layer_];
     QString text = p < labels_.size() ? tr("token %1 \"%2\"").arg(p).arg(TokenStrip::visibleText(labels_[p]))
                                       : tr("token %1").arg(p);
-    text += "\n" + (set == 0 ? tr("set A (candidate)") : tr("set B (destination)")) + ", " + TokenStrip::fateName(lt.fate[p]);
-    if (lt.fate[p] == 1 && lt.destination[p] >= 0) text += " " + tr("into token %1").arg(lt.destination[p]);
-    if (std::isfinite(lt.importance[p])) text += "\n" + tr("importance %1").arg(lt.importance[p], 0, 'g', 4);
+    text += "\n" + (set == 0 ? tr("set A (candidate)") : tr("set B (destination)")) + ", " + TokenFateStyle::name(lt.fate[p]);
+    if (lt.fate[p] == FateMerged && lt.destination[p] >= 0) text += " " + tr("into token %1").arg(lt.destination[p]);
+    if (std::isfinite(lt.importance[p])) text += "\n" + tr("importance %1").arg(QLocale().toString(lt.importance[p], 'g', 4));
     if (lt.match[p] >= 0 && std::isfinite(lt.matchCosine[p]))
-        text += "\n" + tr("best match: token %1, cosine %2").arg(lt.match[p]).arg(lt.matchCosine[p], 0, 'f', 3);
+        text += "\n" + tr("best match: token %1, cosine %2").arg(lt.match[p]).arg(QLocale().toString(lt.matchCosine[p], 'f', 3));
     return text;
 }
 
@@ -323,7 +271,7 @@ QString SimilarityGraph::describeEdge(const Edge& e) const {
                          : e.kind == EdgeKind::BestMatch ? tr("best match")
                                                          : tr("similar pair");
     QString text = tr("%1 and %2: %3").arg(name(e.a), name(e.b), kind);
-    if (std::isfinite(e.cosine)) text += ", " + tr("cosine %1").arg(e.cosine, 0, 'f', 3);
+    if (std::isfinite(e.cosine)) text += ", " + tr("cosine %1").arg(QLocale().toString(e.cosine, 'f', 3));
     return text;
 }
 
@@ -335,15 +283,15 @@ double SimilarityGraph::cosineFraction(float cosine) const {
 // ---- geometry ---------------------------------------------------------------------------------------
 
 int SimilarityGraph::contentHeight(int width) const {
-    return static_cast<int>(std::ceil(layoutFor(std::max(width, 300), pixelSizedFont(font())).height));
+    return static_cast<int>(std::ceil(layoutFor(std::max(width, 300), FigureFonts::forWidget(font())).height));
 }
 
 QSize SimilarityGraph::sizeHint() const { return QSize(700, std::min(contentHeight(700), 560) + 40); }
 
-QWidget* SimilarityGraph::canvas() const { return canvas_; }
+QWidget* SimilarityGraph::canvas() const { return scroll_->canvas(); }
 
 SimilarityGraph::Geometry SimilarityGraph::currentGeometry() const {
-    return layoutFor(std::max(canvas_->width(), 300), pixelSizedFont(font()));
+    return layoutFor(std::max(scroll_->canvas()->width(), 300), FigureFonts::forWidget(font()));
 }
 
 QString SimilarityGraph::titleText() const {
@@ -353,31 +301,28 @@ QString SimilarityGraph::titleText() const {
 QString SimilarityGraph::subtitleText() const {
     if (!hasGraph()) return {};
     const LayerTrace& lt = trace_.layers[layer_];
-    const int merged = int(std::count(lt.fate.begin(), lt.fate.end(), int8_t(1)));
-    const int pruned = int(std::count(lt.fate.begin(), lt.fate.end(), int8_t(2)));
+    const int merged = int(std::count(lt.fate.begin(), lt.fate.end(), int8_t(FateMerged)));
+    const int pruned = int(std::count(lt.fate.begin(), lt.fate.end(), int8_t(FatePruned)));
     const QString text =
         tr("The reduction step splits the %1 tokens into candidates (A) and destinations (B); each A token is matched "
            "to its most similar B token. %2 merged, %3 pruned. Shown: edges with cosine at least %4 (%5 of %6); "
            "merges always.")
-            .arg(nodeCount()).arg(merged).arg(pruned).arg(threshold_, 0, 'f', 2).arg(visibleEdgeCount()).arg(edges_.size());
+            .arg(nodeCount()).arg(merged).arg(pruned).arg(QLocale().toString(threshold_, 'f', 2)).arg(visibleEdgeCount()).arg(edges_.size());
     // The similarities drawn played no part in such a step: say so before anything else.
-    return lt.contentIndependent ? TokenStrip::contentIndependentNote() + " " + text : text;
+    return lt.contentIndependent ? TokenFateStyle::contentIndependentNote() + " " + text : text;
 }
 
 QStringList SimilarityGraph::legendTexts() const {
-    return {TokenStrip::fateName(0), TokenStrip::fateName(1), TokenStrip::fateName(2), tr("merged into (arrow)"),
+    return {TokenFateStyle::name(FateKept), TokenFateStyle::name(FateMerged), TokenFateStyle::name(FatePruned), tr("merged into (arrow)"),
             tr("best match of an A token"), tr("similar pair"), tr("edges of the selected token")};
 }
 
-SimilarityGraph::Geometry SimilarityGraph::layoutFor(double width, const QFont& font) const {
+SimilarityGraph::Geometry SimilarityGraph::layoutFor(double width, const FigureFonts& fonts, double extraHeight) const {
     Geometry g;
     g.width = width;
-    g.font = font;
-    g.titleFont = font;
-    g.titleFont.setBold(true);
-    g.titleFont.setPixelSize(std::max(1, int(std::lround(font.pixelSize() * 1.25))));
-    g.smallFont = font;
-    g.smallFont.setPixelSize(std::max(1, int(std::lround(font.pixelSize() * 0.85))));
+    g.font = fonts.text;
+    g.titleFont = fonts.title;
+    g.smallFont = fonts.small;
     const QFontMetricsF fm(g.font), ft(g.titleFont), fs(g.smallFont);
     const double inner = std::max(60.0, width - 2 * kMargin);
     g.nodes.assign(static_cast<size_t>(std::max<int64_t>(trace_.length, 0)), QPointF());
@@ -408,7 +353,7 @@ SimilarityGraph::Geometry SimilarityGraph::layoutFor(double width, const QFont& 
         return r;
     };
     for (const QString& text : legendTexts()) g.legend.push_back(place(swatchW + 6 + fm.horizontalAdvance(text)));
-    const QString low = QString::number(cosineLow_, 'f', 2), high = QString::number(cosineHigh_, 'f', 2);
+    const QString low = QLocale().toString(cosineLow_, 'f', 2), high = QLocale().toString(cosineHigh_, 'f', 2);
     g.colourBar = place(fm.horizontalAdvance(tr("cosine")) + fm.horizontalAdvance(low) + fm.horizontalAdvance(high) + 140);
     y += rowH + 12;
 
@@ -434,6 +379,8 @@ SimilarityGraph::Geometry SimilarityGraph::layoutFor(double width, const QFont& 
 
     g.rowHeight = std::max(fm.height() + 6, 2 * g.radius + 8);
     const size_t rows = std::max(setA_.size(), setB_.size());
+    // Room to spare (an export taller than the graph): the rows take it, up to twice their height.
+    if (extraHeight > 0 && rows > 0) g.rowHeight += std::min(g.rowHeight, extraHeight / rows);
     // The shorter column is centred against the longer one, so the edges between them fan out evenly.
     const double offA = (rows - setA_.size()) * g.rowHeight / 2, offB = (rows - setB_.size()) * g.rowHeight / 2;
     for (size_t i = 0; i < setA_.size(); ++i) g.nodes[setA_[i]] = QPointF(g.columnA, y + offA + (i + 0.5) * g.rowHeight);
@@ -493,23 +440,49 @@ int SimilarityGraph::edgeAt(const QPointF& point, const Geometry& g) const {
 
 // ---- painting ---------------------------------------------------------------------------------------
 
-void SimilarityGraph::paintFigure(QPainter& painter, const QSize& size) const {
-    const QFont font = pixelSizedFont(this->font());
+void SimilarityGraph::paintFigure(QPainter& painter, const QSizeF& size, const FigureFonts& font) const {
+    // As TokenStrip::paintFigure: spare height to the rows, a figure too tall scaled down until it fits.
     double scale = 1.0;
     Geometry g = layoutFor(size.width(), font);
+    if (g.height < size.height()) g = layoutFor(size.width(), font, size.height() - g.height);
     while (g.height * scale > size.height() && scale > 0.25) {
         scale *= 0.92;
         g = layoutFor(size.width() / scale, font);
     }
     painter.save();
-    painter.fillRect(QRect(QPoint(0, 0), size), Qt::white);
+    painter.fillRect(QRectF(QPointF(0, 0), size), Qt::white);
     painter.scale(scale, scale);
     paintContent(painter, g);
     painter.restore();
 }
 
+QString SimilarityGraph::exportImage(const QString& path, const FigureSize& size) const {
+    const FigureFonts font = FigureFonts::forPoints(this->font(), size.fontPt);
+    return exportPainting([&](QPainter& p, const QSizeF& canvas) { paintFigure(p, canvas, font); }, path, size);
+}
+
 QString SimilarityGraph::exportImage(const QString& path, int widthPx, int heightPx, double dpi) const {
-    return exportPainting([this](QPainter& p, const QSize& s) { paintFigure(p, s); }, path, widthPx, heightPx, dpi);
+    FigureSize size;
+    size.widthPx = widthPx;
+    size.heightPx = heightPx;
+    size.dpi = dpi;
+    return exportImage(path, size);
+}
+
+void SimilarityGraph::paintCanvas(QPainter& painter) const { paintContent(painter, currentGeometry()); }
+
+void SimilarityGraph::canvasPressed(const QPointF& point) {
+    const int position = nodeAt(point, currentGeometry());
+    selectToken(position);
+    if (position >= 0) Q_EMIT tokenSelected(position);
+}
+
+QString SimilarityGraph::canvasToolTip(const QPointF& point) const {
+    const Geometry g = currentGeometry();
+    const int node = nodeAt(point, g);
+    if (node >= 0) return describeToken(node);
+    const int edge = edgeAt(point, g);
+    return edge >= 0 ? describeEdge(edges_[edge]) : QString();
 }
 
 void SimilarityGraph::paintContent(QPainter& p, const Geometry& g) const {
@@ -549,8 +522,8 @@ void SimilarityGraph::paintLegend(QPainter& p, const Geometry& g) const {
         const QRectF r = g.legend[i];
         const QPointF c(r.left() + 15, r.center().y());
         if (i < 3) {
-            p.setPen(QPen(TokenStrip::fateColor(i).darker(150), 1));
-            p.setBrush(TokenStrip::fateColor(i));
+            p.setPen(QPen(TokenFateStyle::outlineColor(i), 1));
+            p.setBrush(TokenFateStyle::fillColor(i));
             p.drawEllipse(c, g.radius, g.radius);
         } else {
             const QPointF from(r.left() + 2, c.y()), to(r.left() + 28, c.y());
@@ -570,7 +543,7 @@ void SimilarityGraph::paintLegend(QPainter& p, const Geometry& g) const {
     // The cosine scale: the caption, the weakest value, a shade bar that also widens, the strongest value.
     const QFontMetricsF fm(g.font);
     const QRectF r = g.colourBar;
-    const QString caption = tr("cosine"), low = QString::number(cosineLow_, 'f', 2), high = QString::number(cosineHigh_, 'f', 2);
+    const QString caption = tr("cosine"), low = QLocale().toString(cosineLow_, 'f', 2), high = QLocale().toString(cosineHigh_, 'f', 2);
     double x = r.left();
     p.drawText(QRectF(x, r.top(), fm.horizontalAdvance(caption), r.height()), Qt::AlignVCenter, caption);
     x += fm.horizontalAdvance(caption) + 8;
@@ -634,9 +607,9 @@ void SimilarityGraph::paintNodes(QPainter& p, const Geometry& g) const {
     for (int pos = 0; pos < static_cast<int>(g.nodes.size()); ++pos) {
         if (g.nodes[pos].isNull()) continue;
         const QPointF c = g.nodes[pos];
-        const int fate = std::max<int>(0, lt.fate[pos]);
-        p.setPen(QPen(TokenStrip::fateColor(fate).darker(150), 1));
-        p.setBrush(TokenStrip::fateColor(fate));
+        const int fate = lt.fate[pos] == FateGone ? FateKept : lt.fate[pos];  // nodes are the tokens present
+        p.setPen(QPen(TokenFateStyle::outlineColor(fate), 1));
+        p.setBrush(TokenFateStyle::fillColor(fate));
         p.drawEllipse(c, g.radius, g.radius);
         if (pos == selected_) {
             p.setPen(QPen(Qt::black, 2));

@@ -13,18 +13,19 @@
 #include <vector>
 
 #include "core/reduction/TokenTrace.h"
+#include "widgets/FigureCanvas.h"
 
 class QDoubleSpinBox;
 class QLabel;
 class QPainterPath;
-class QScrollArea;
 class QSlider;
 
 namespace ssmlens {
 
-class SimilarityGraphCanvas;
+struct FigureFonts;
+struct FigureSize;
 
-class SimilarityGraph : public QWidget {
+class SimilarityGraph : public QWidget, private FigureCanvas::Client {
     Q_OBJECT
 public:
     enum class EdgeKind { SimilarPair, BestMatch, Merge };
@@ -67,17 +68,20 @@ public:
     QString describeToken(int position) const;
     QString describeEdge(const Edge& edge) const;
 
-    // The whole figure (title, legend, colour scale, graph) fitted into size.
-    void paintFigure(QPainter& painter, const QSize& size) const;
+    // The whole figure (title, legend, colour scale, graph) fitted into size (canvas units, WidgetExport.h).
+    void paintFigure(QPainter& painter, const QSizeF& size, const FigureFonts& fonts) const;
     // Format from the extension (.png, .pdf, .svg); returns an error message, empty on success.
+    QString exportImage(const QString& path, const FigureSize& size) const;
     QString exportImage(const QString& path, int widthPx, int heightPx, double dpi = 96.0) const;
 
 Q_SIGNALS:
     void tokenSelected(int position);
     void thresholdChanged(double minimumCosine);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
-    friend class SimilarityGraphCanvas;
     struct Geometry {
         QFont font, titleFont, smallFont;
         double width = 0, height = 0;
@@ -86,7 +90,8 @@ private:
         std::vector<QPointF> nodes;  // per original position; null when not a node
         double columnA = 0, columnB = 0, labelWidth = 0, rowHeight = 0, radius = 5;
     };
-    Geometry layoutFor(double width, const QFont& font) const;
+    // extraHeight: room to spare that the rows may take (figures for export).
+    Geometry layoutFor(double width, const FigureFonts& fonts, double extraHeight = 0) const;
     Geometry currentGeometry() const;
     void paintContent(QPainter& painter, const Geometry& g) const;
     void paintEdges(QPainter& painter, const Geometry& g) const;
@@ -103,12 +108,19 @@ private:
     void rebuildEdges();
     void contentChanged();
     void thresholdEdited(double value);
+    void retranslate();
 
-    QScrollArea* scroll_;
-    SimilarityGraphCanvas* canvas_;
+    // FigureCanvas::Client
+    int canvasHeight(int width) const override { return contentHeight(width); }
+    void paintCanvas(QPainter& painter) const override;
+    void canvasPressed(const QPointF& point) override;
+    QString canvasToolTip(const QPointF& point) const override;
+
+    FigureScrollArea* scroll_ = nullptr;
     QSlider* slider_;
     QDoubleSpinBox* spin_;
     QLabel* shown_;
+    QLabel* caption_;
     TokenTrace trace_;
     QStringList labels_;
     std::vector<Edge> edges_;

@@ -2,6 +2,7 @@
 // Tokens-per-layer curves, shared by TokensPerLayerPlot (the measured run) and ScheduleCurvePlot (the
 // schedule editor's analytic preview) so that the two read alike and are fed alike: dense as a grey dashed
 // line, the reduced count as a blue step line, anchors as orange downward triangles.
+#include <cmath>
 #include <cstdint>
 #include <qcustomplot.h>
 #include <vector>
@@ -18,6 +19,24 @@ inline void styleTokenCurves(QCPGraph* dense, QCPGraph* reduced, QCPGraph* ancho
     anchors->setScatterStyle(
         QCPScatterStyle(QCPScatterStyle::ssTriangleInverted, QPen(anchorColour), QBrush(anchorColour), 8 * scale));
 }
+
+// Ticks on whole layers only, labelled ones a whole number of layers apart as room allows and a small tick
+// on every layer between them: a layer 2.5 does not exist.
+class LayerAxisTicker : public QCPAxisTickerFixed {
+public:
+    LayerAxisTicker() {
+        setTickStep(1.0);
+        setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    }
+
+protected:
+    int getSubTickCount(double tickStep) override {
+        const int step = int(std::lround(tickStep));
+        return step >= 2 && step <= 10 ? step - 1 : 0;
+    }
+};
+
+inline QSharedPointer<QCPAxisTicker> layerTicker() { return QSharedPointer<QCPAxisTicker>(new LayerAxisTicker); }
 
 // tokens[l]: tokens entering layer l; anchors: layer indices (those outside tokens are skipped).
 inline void setTokenCurves(QCPGraph* dense, QCPGraph* reduced, QCPGraph* anchors, int64_t promptLength,

@@ -1,118 +1,72 @@
 #include "widgets/TokenStrip.h"
 
+#include <QCheckBox>
+#include <QEvent>
 #include <QFontMetricsF>
-#include <QHelpEvent>
-#include <QMouseEvent>
+#include <QLocale>
 #include <QPainter>
+#include <QHBoxLayout>
 #include <QPainterPath>
-#include <QScrollArea>
-#include <QScrollBar>
-#include <QToolTip>
+#include <QSignalBlocker>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
 
+#include "widgets/FigurePainting.h"
+#include "widgets/TokenFateStyle.h"
 #include "widgets/WidgetExport.h"
 
 namespace ssmlens {
 namespace {
 
 constexpr double kMargin = 12;
-constexpr double kChipGap = 6;      // between chips of a row
-constexpr int kMaxChipChars = 16;   // longer tokens are elided (the tooltip has the whole text)
-
-QColor textColorOn(int fate) { return fate == 2 ? QColor(Qt::white) : fate < 0 ? QColor(140, 140, 140) : QColor(Qt::black); }
-QColor linkColor() { return TokenStrip::fateColor(1).darker(150); }
-
-void drawArrowHead(QPainter& p, const QPointF& tip, const QPointF& from, double size) {
-    QPointF d = tip - from;
-    const double len = std::hypot(d.x(), d.y());
-    if (len < 1e-6) d = QPointF(0, 1); else d /= len;
-    const QPointF n(-d.y(), d.x());
-    const QPointF base = tip - d * size;
-    p.drawPolygon(QPolygonF({tip, base + n * size * 0.5, base - n * size * 0.5}));
-}
+constexpr double kChipGap = 6;          // between chips of a row
+constexpr int kMaxChipChars = 16;       // longer tokens are elided (the tooltip has the whole text)
+constexpr double kGridLabelWidth = 64;  // room under the grid for a column's token text, written upwards
+constexpr double kBandGap = 14;         // between two bands of the grid
 
 }  // namespace
 
-// The drawing surface inside the scroll area: its height follows its width (chips wrap), and it hands
-// painting, clicks and tooltips back to the TokenStrip that owns the data.
-class TokenStripCanvas : public QWidget {
-public:
-    explicit TokenStripCanvas(TokenStrip* owner) : QWidget(owner), owner_(owner) {
-        QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Preferred);
-        policy.setHeightForWidth(true);
-        setSizePolicy(policy);
-        setMouseTracking(true);
-    }
-    bool hasHeightForWidth() const override { return true; }
-    int heightForWidth(int w) const override { return owner_->contentHeight(w); }
-    QSize sizeHint() const override { return QSize(640, owner_->contentHeight(640)); }
-    QSize minimumSizeHint() const override { return QSize(200, 80); }
-
-protected:
-    void paintEvent(QPaintEvent*) override {
-        QPainter p(this);
-        p.setRenderHint(QPainter::Antialiasing);
-        p.fillRect(rect(), Qt::white);
-        owner_->paintContent(p, owner_->currentGeometry());
-    }
-    void mousePressEvent(QMouseEvent* e) override {
-        if (e->button() == Qt::LeftButton) owner_->canvasClicked(e->position());
-    }
-    bool event(QEvent* e) override {
-        if (e->type() == QEvent::ToolTip) {
-            auto* help = static_cast<QHelpEvent*>(e);
-            const TokenStrip::Geometry g = owner_->currentGeometry();
-            int layer = 0, position = owner_->chipAt(help->pos(), g);
-            QString text;
-            if (position >= 0) {
-                text = owner_->describeToken(position);
-            } else if (owner_->gridCellAt(help->pos(), g, layer, position)) {
-                const int8_t fate = owner_->trace_.layers[layer].fate[position];
-                text = TokenStrip::tr("layer %1, %2: %3").arg(layer).arg(owner_->tokenName(position), TokenStrip::fateName(fate));
-            }
-            if (text.isEmpty()) QToolTip::hideText(); else QToolTip::showText(help->globalPos(), text, this);
-            return true;
-        }
-        return QWidget::event(e);
-    }
-
-private:
-    TokenStrip* owner_;
-};
-
 TokenStrip::TokenStrip(QWidget* parent)
-    : QWidget(parent), scroll_(new QScrollArea(this)), canvas_(new TokenStripCanvas(this)) {
+    : QWidget(parent), allArrows_(new QCheckBox(this)) {
+    // Made here, not in the initialiser list: the canvas asks for its height at once, which reads members
+    // declared after scroll_.
+    scroll_ = new FigureScrollArea(this, QSize(200, 80), this);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(scroll_);
-    scroll_->setWidgetResizable(true);  // width follows the view, height follows heightForWidth
-    scroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll_->setFrameShape(QFrame::NoFrame);
-    scroll_->setWidget(canvas_);
-    scroll_->setBackgroundRole(QPalette::Base);
+    layout->setSpacing(0);
+    auto* controls = new QHBoxLayout;
+    controls->setContentsMargins(8, 4, 8, 4);
+    controls->addWidget(allArrows_);
+    controls->addStretch(1);
+    layout->addLayout(controls);
+    layout->addWidget(scroll_, 1);
+    allArrows_->setText(tr("Show every merge arrow"));
+    allArrows_->setToolTip(tr("Off: only the arrows of the selected token (click a token). Long prompts start "
+                              "with this off, as all their arrows together are a tangle."));
+    connect(allArrows_, &QCheckBox::toggled, this, [this] {
+        arrowsChosen_ = true;
+        scroll_->canvas()->update();
+    });
 }
 
-QColor TokenStrip::fateColor(int fate) {
-    // Sky blue and red as ImportanceHeatmap's merged and pruned markers: told apart with every common
-    // colour-vision deficiency; kept is a neutral grey, gone is blank.
-    switch (fate) {
-        case 0: return QColor(226, 226, 226);
-        case 1: return QColor(80, 170, 255);
-        case 2: return QColor(230, 30, 30);
-        default: return QColor(Qt::white);
+void TokenStrip::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) {
+        allArrows_->setText(tr("Show every merge arrow"));
+        allArrows_->setToolTip(tr("Off: only the arrows of the selected token (click a token). Long prompts start "
+                                  "with this off, as all their arrows together are a tangle."));
+        contentChanged();  // the figure's texts are made when painted
     }
+    QWidget::changeEvent(event);
 }
 
-QString TokenStrip::fateName(int fate) {
-    switch (fate) {
-        case 0: return tr("kept");
-        case 1: return tr("merged");
-        case 2: return tr("pruned");
-        default: return tr("gone (removed earlier)");
-    }
+void TokenStrip::setAllArrows(bool all) {
+    allArrows_->setChecked(all);
+    arrowsChosen_ = true;
+    scroll_->canvas()->update();
 }
+
+bool TokenStrip::allArrows() const { return allArrows_->isChecked(); }
 
 QString TokenStrip::visibleText(const QString& label) {
     QString text = label;
@@ -148,7 +102,8 @@ void TokenStrip::setTrace(const TokenTrace& trace, const QStringList& tokenLabel
     leaveLayer_.assign(static_cast<size_t>(trace_.length), -1);
     for (int l = 0; l < static_cast<int>(trace_.layers.size()); ++l)
         for (int p = 0; p < trace_.length; ++p)
-            if (leaveLayer_[p] < 0 && (trace_.layers[l].fate[p] == 1 || trace_.layers[l].fate[p] == 2)) leaveLayer_[p] = l;
+            if (leaveLayer_[p] < 0 && (trace_.layers[l].fate[p] == FateMerged || trace_.layers[l].fate[p] == FatePruned))
+                leaveLayer_[p] = l;
     if (layer_ < 0 || layer_ >= layers) {
         layer_ = layers > 0 ? 0 : -1;
         for (int l = 0; l < layers; ++l)
@@ -158,6 +113,10 @@ void TokenStrip::setTrace(const TokenTrace& trace, const QStringList& tokenLabel
             }
     }
     if (selected_ >= trace_.length) selected_ = -1;
+    if (!arrowsChosen_) {
+        const QSignalBlocker block(allArrows_);
+        allArrows_->setChecked(trace_.length < kAllArrowsUpTo);
+    }
     contentChanged();
 }
 
@@ -169,31 +128,22 @@ void TokenStrip::setLayer(int layer) {
 
 void TokenStrip::selectToken(int position) {
     selected_ = position >= 0 && position < trace_.length ? position : -1;
-    canvas_->update();
-    if (selected_ >= 0) {
-        const QRect r = chipRect(selected_);
-        scroll_->ensureVisible(r.center().x(), r.center().y(), 0, r.height());
-    }
+    scroll_->canvas()->update();
+    if (selected_ >= 0) scroll_->reveal(chipRect(selected_));
 }
 
-void TokenStrip::contentChanged() {
-    canvas_->updateGeometry();
-    // The scroll area sizes its widget on resize only: ask it again for the new height at this width.
-    const int w = scroll_->viewport()->width();
-    if (w > 0) canvas_->resize(w, std::max(contentHeight(w), scroll_->viewport()->height()));
-    canvas_->update();
-}
+void TokenStrip::contentChanged() { scroll_->contentChanged(); }
 
 QSize TokenStrip::sizeHint() const { return QSize(640, std::min(contentHeight(640), 520)); }
 
-QWidget* TokenStrip::canvas() const { return canvas_; }
+QWidget* TokenStrip::canvas() const { return scroll_->canvas(); }
 
 int TokenStrip::contentHeight(int width) const {
-    return static_cast<int>(std::ceil(layoutFor(std::max(width, 120), pixelSizedFont(font())).height));
+    return static_cast<int>(std::ceil(layoutFor(std::max(width, 120), FigureFonts::forWidget(font())).height));
 }
 
 TokenStrip::Geometry TokenStrip::currentGeometry() const {
-    return layoutFor(std::max(canvas_->width(), 120), pixelSizedFont(font()));
+    return layoutFor(std::max(scroll_->canvas()->width(), 120), FigureFonts::forWidget(font()));
 }
 
 // ---- text -------------------------------------------------------------------------------------------
@@ -220,32 +170,37 @@ QString TokenStrip::subtitleText() const {
     const LayerTrace& lt = trace_.layers[layer_];
     int present = 0, merged = 0, pruned = 0;
     for (int8_t f : lt.fate) {
-        present += f >= 0;
-        merged += f == 1;
-        pruned += f == 2;
+        present += f != FateGone;
+        merged += f == FateMerged;
+        pruned += f == FatePruned;
     }
     const int gone = static_cast<int>(trace_.length) - present;
     if (!lt.anchor)
         return tr("Layer %1 does not reduce tokens: %2 tokens pass through; %3 of the prompt's %4 tokens left at earlier layers.")
             .arg(layer_).arg(present).arg(gone).arg(trace_.length);
-    const QString text = tr("Anchor layer (keep ratio %1): %2 tokens in, %3 out; %4 merged, %5 pruned. Arrows point "
-                            "from each merged token to the token it joined.")
-                             .arg(lt.keepRatio, 0, 'f', 3).arg(lt.tokensIn).arg(lt.tokensOut).arg(merged).arg(pruned);
-    return lt.contentIndependent ? contentIndependentNote() + " " + text : text;
-}
-
-QString TokenStrip::contentIndependentNote() {
-    return tr("◆ Content-independent anchor: the method chose which tokens go, and where, by position alone.");
+    QString text = tr("Anchor layer (keep ratio %1): %2 tokens in, %3 out; %4 merged, %5 pruned.")
+                       .arg(QLocale().toString(lt.keepRatio, 'f', 3)).arg(lt.tokensIn).arg(lt.tokensOut).arg(merged).arg(pruned);
+    if (merged > 0)
+        text += " " + (allArrows() ? tr("Arrows point from each merged token to the token it joined.")
+                                   : tr("Click a token to see its merge arrows."));
+    // Chosen by position alone: said before anything else.
+    return lt.contentIndependent ? TokenFateStyle::contentIndependentNote() + " " + text : text;
 }
 
 QStringList TokenStrip::legendTexts() const {
-    return {fateName(0), tr("kept, receives merged tokens"), tr("merged (arrow: into which token)"), fateName(2),
-            fateName(-1)};
+    return {TokenFateStyle::name(FateKept), tr("kept, receives merged tokens"), tr("merged (arrow: into which token)"),
+            TokenFateStyle::name(FatePruned), TokenFateStyle::name(FateGone)};
 }
 
 QString TokenStrip::gridHeadingText() const {
-    return tr("When each token leaves: a row per layer (top to bottom), a column per prompt token. "
-              "Anchor layers in bold; click a row to show that layer.");
+    return tr("When each token leaves: a row per layer (top to bottom), a column per prompt token with its text "
+              "below. Anchor layers in bold; click a row to show that layer.");
+}
+
+QString TokenStrip::gridLabel(int p) const {
+    if (p < 0 || p >= trace_.length) return {};
+    const QString text = p < labels_.size() ? visibleText(labels_[p]) : QString::number(p);
+    return text.size() > 10 ? text.left(9) + QChar(0x2026) : text;
 }
 
 QString TokenStrip::describeToken(int p) const {
@@ -253,20 +208,19 @@ QString TokenStrip::describeToken(int p) const {
     const LayerTrace& lt = trace_.layers[layer_];
     QString text = tokenName(p);
     if (p < static_cast<int>(ids_.size())) text += " " + tr("(id %1)").arg(ids_[p]);
-    text += "\n" + tr("layer %1: %2").arg(layer_).arg(fateName(lt.fate[p]));
+    text += "\n" + tr("layer %1: %2").arg(layer_).arg(TokenFateStyle::name(lt.fate[p]));
     int destination = -1;
     if (mergeLink(p, destination)) {
         text += " " + tr("into %1").arg(tokenName(destination));
         if (p < static_cast<int>(lt.mergedFraction.size()) && std::isfinite(lt.mergedFraction[p]))
-            text += " " + tr("(%1% of channels)").arg(100.0 * lt.mergedFraction[p], 0, 'f', 0);
+            text += " " + tr("(%1% of channels)").arg(QLocale().toString(100.0 * lt.mergedFraction[p], 'f', 0));
     }
     QStringList sources;
     for (int q = 0; q < trace_.length; ++q)
         if (mergeLink(q, destination) && destination == p) sources << QString::number(q);
     if (!sources.isEmpty()) text += "\n" + tr("receives tokens %1").arg(sources.join(", "));
-    if (std::isfinite(lt.importance[p])) text += "\n" + tr("importance %1").arg(lt.importance[p], 0, 'g', 4);
     if (leaveLayer_[p] >= 0)
-        text += "\n" + tr("%1 at layer %2").arg(fateName(trace_.layers[leaveLayer_[p]].fate[p])).arg(leaveLayer_[p]);
+        text += "\n" + tr("%1 at layer %2").arg(TokenFateStyle::name(trace_.layers[leaveLayer_[p]].fate[p])).arg(leaveLayer_[p]);
     else
         text += "\n" + tr("reaches the output");
     return text;
@@ -278,18 +232,19 @@ bool TokenStrip::mergeLink(int p, int& destination) const {
     if (layer_ < 0 || p < 0 || p >= trace_.length) return false;
     const LayerTrace& lt = trace_.layers[layer_];
     destination = static_cast<int>(lt.destination[p]);
-    return lt.fate[p] == 1 && destination >= 0 && destination < trace_.length && destination != p;
+    return lt.fate[p] == FateMerged && destination >= 0 && destination < trace_.length && destination != p;
 }
 
-TokenStrip::Geometry TokenStrip::layoutFor(double width, const QFont& font) const {
+bool TokenStrip::arrowShown(int p, int destination) const {
+    return allArrows() || (selected_ >= 0 && (p == selected_ || destination == selected_));
+}
+
+TokenStrip::Geometry TokenStrip::layoutFor(double width, const FigureFonts& fonts, double extraHeight) const {
     Geometry g;
     g.width = width;
-    g.font = font;
-    g.titleFont = font;
-    g.titleFont.setBold(true);
-    g.titleFont.setPixelSize(std::max(1, int(std::lround(font.pixelSize() * 1.25))));
-    g.smallFont = font;
-    g.smallFont.setPixelSize(std::max(1, int(std::lround(font.pixelSize() * 0.85))));
+    g.font = fonts.text;
+    g.titleFont = fonts.title;
+    g.smallFont = fonts.small;
     const QFontMetricsF fm(g.font), ft(g.titleFont), fs(g.smallFont);
     const double inner = std::max(40.0, width - 2 * kMargin);
 
@@ -319,37 +274,63 @@ TokenStrip::Geometry TokenStrip::layoutFor(double width, const QFont& font) cons
     y += rowH + 6;
 
     // Chips wrap into rows; above every row a lane where the merge arrows run, so they never cross text.
-    const double chipH = fm.height() + 8, lane = std::max(14.0, fm.height());
+    const double chipH = fm.height() + 8;
+    g.lane = std::max(14.0, fm.height());
     const int L = static_cast<int>(trace_.length);
     g.chips.resize(L);
     x = kMargin;
-    double rowTop = y + lane;
+    double rowTop = y + g.lane;
     for (int p = 0; p < L; ++p) {
         const double w = std::min(inner, std::max(26.0, fm.horizontalAdvance(chipText(p)) + 14));
         if (x > kMargin && x + w > kMargin + inner) {
             x = kMargin;
-            rowTop += chipH + lane;
+            rowTop += chipH + g.lane;
         }
         g.chips[p] = QRectF(x, rowTop, w, chipH);
         x += w + kChipGap;
     }
     y = rowTop + chipH + 20;
 
-    // The all-layers grid: a row per layer, a column per token.
-    const QString heading = gridHeadingText();
+    // The all-layers grid: a row per layer, a column per token, in bands as wide as the figure; each
+    // column at least a line of small text wide, so its token's text fits under it, written upwards.
     QFont headingFont = g.font;
     headingFont.setBold(true);
-    const QRectF head = QFontMetricsF(headingFont).boundingRect(QRectF(0, 0, inner, 1e6), Qt::TextWordWrap, heading);
+    const QRectF head = QFontMetricsF(headingFont).boundingRect(QRectF(0, 0, inner, 1e6), Qt::TextWordWrap, gridHeadingText());
     g.gridHeading = QRectF(kMargin, y, inner, head.height());
     y += head.height() + 6;
     const int layers = static_cast<int>(trace_.layers.size());
-    const double gutter = fs.horizontalAdvance(QString::number(std::max(layers - 1, 10))) + 16;
+    g.gutter = fs.horizontalAdvance(QString::number(std::max(layers - 1, 10))) + 16;
+    const double gridWidth = std::max(20.0, inner - g.gutter);
+    const double minCell = fs.height() + 2;
+    const int perBand = std::max(1, std::min(std::max(L, 1), int(gridWidth / minCell)));
+    g.cellWidth = gridWidth / perBand;
+    const int bands = L > 0 ? (L + perBand - 1) / perBand : 0;
+    double labelH = 0;
+    for (int p = 0; p < L; ++p) labelH = std::max(labelH, fs.horizontalAdvance(gridLabel(p)));
+    labelH = std::min(labelH, kGridLabelWidth) + 6;
     g.rowHeight = std::clamp(std::floor(240.0 / std::max(layers, 1)), 5.0, 16.0);
-    g.grid = QRectF(kMargin + gutter, y, std::max(20.0, inner - gutter), g.rowHeight * layers);
-    g.cellWidth = g.grid.width() / std::max(L, 1);
-    y = g.grid.bottom() + 4 + fs.height() + kMargin;
-    g.height = y;
+    // Room to spare (an export taller than the figure): the rows take it, up to about two lines each.
+    if (extraHeight > 0 && bands > 0 && layers > 0)
+        g.rowHeight = std::min(std::max(g.rowHeight, 2.2 * fm.height()), g.rowHeight + extraHeight / (bands * layers));
+    for (int b = 0; b < bands; ++b) {
+        Band band;
+        band.first = b * perBand;
+        band.count = std::min(perBand, L - band.first);
+        band.cells = QRectF(kMargin + g.gutter, y, g.cellWidth * band.count, g.rowHeight * layers);
+        band.labels = QRectF(band.cells.left(), band.cells.bottom() + 2, band.cells.width(), labelH);
+        g.bands.push_back(band);
+        y = band.labels.bottom() + kBandGap;
+    }
+    g.height = y - kBandGap + kMargin;
     return g;
+}
+
+QRectF TokenStrip::cellRect(const Geometry& g, int layer, int position) const {
+    for (const Band& b : g.bands)
+        if (position >= b.first && position < b.first + b.count)
+            return QRectF(b.cells.left() + (position - b.first) * g.cellWidth, b.cells.top() + layer * g.rowHeight,
+                          g.cellWidth, g.rowHeight);
+    return {};
 }
 
 int TokenStrip::chipAt(const QPointF& point, const Geometry& g) const {
@@ -359,10 +340,14 @@ int TokenStrip::chipAt(const QPointF& point, const Geometry& g) const {
 }
 
 bool TokenStrip::gridCellAt(const QPointF& point, const Geometry& g, int& layer, int& position) const {
-    if (layer_ < 0 || !g.grid.contains(point)) return false;
-    layer = std::clamp(int((point.y() - g.grid.top()) / g.rowHeight), 0, int(trace_.layers.size()) - 1);
-    position = std::clamp(int((point.x() - g.grid.left()) / g.cellWidth), 0, int(trace_.length) - 1);
-    return true;
+    if (layer_ < 0) return false;
+    for (const Band& b : g.bands) {
+        if (!b.cells.contains(point)) continue;
+        layer = std::clamp(int((point.y() - b.cells.top()) / g.rowHeight), 0, int(trace_.layers.size()) - 1);
+        position = std::clamp(b.first + int((point.x() - b.cells.left()) / g.cellWidth), b.first, b.first + b.count - 1);
+        return true;
+    }
+    return false;
 }
 
 QRect TokenStrip::chipRect(int position) const {
@@ -372,21 +357,25 @@ QRect TokenStrip::chipRect(int position) const {
 }
 
 QRect TokenStrip::layerCellRect(int layer, int position) const {
-    const Geometry g = currentGeometry();
     if (layer_ < 0 || layer < 0 || layer >= static_cast<int>(trace_.layers.size()) || position < 0 || position >= trace_.length)
         return {};
-    return QRectF(g.grid.left() + position * g.cellWidth, g.grid.top() + layer * g.rowHeight, g.cellWidth, g.rowHeight)
-        .toAlignedRect();
+    return cellRect(currentGeometry(), layer, position).toAlignedRect();
+}
+
+QRect TokenStrip::gridLabelRect(int position) const {
+    if (layer_ < 0 || position < 0 || position >= trace_.length) return {};
+    const Geometry g = currentGeometry();
+    for (const Band& b : g.bands)
+        if (position >= b.first && position < b.first + b.count)
+            return QRectF(b.labels.left() + (position - b.first) * g.cellWidth, b.labels.top(), g.cellWidth,
+                          b.labels.height())
+                .toAlignedRect();
+    return {};
 }
 
 int TokenStrip::fateShown(int position) const {
-    if (layer_ < 0 || position < 0 || position >= trace_.length) return -2;
+    if (layer_ < 0 || position < 0 || position >= trace_.length) return kNoFate;
     return trace_.layers[layer_].fate[position];
-}
-
-QColor TokenStrip::chipColor(int position) const {
-    const int fate = fateShown(position);
-    return fate == -2 ? QColor() : fateColor(fate);
 }
 
 int TokenStrip::linkCount() const {
@@ -395,9 +384,15 @@ int TokenStrip::linkCount() const {
     return n;
 }
 
+int TokenStrip::arrowsDrawn() const {
+    int n = 0, destination = 0;
+    for (int p = 0; p < trace_.length; ++p) n += mergeLink(p, destination) && arrowShown(p, destination);
+    return n;
+}
+
 // ---- interaction ------------------------------------------------------------------------------------
 
-void TokenStrip::canvasClicked(const QPointF& point) {
+void TokenStrip::canvasPressed(const QPointF& point) {
     const Geometry g = currentGeometry();
     const int position = chipAt(point, g);
     if (position >= 0) {
@@ -413,34 +408,62 @@ void TokenStrip::canvasClicked(const QPointF& point) {
         Q_EMIT tokenSelected(column);
         return;
     }
-    // The gutter beside the grid picks a layer alone.
-    if (layer_ >= 0 && point.y() >= g.grid.top() && point.y() < g.grid.bottom() && point.x() < g.grid.left()) {
-        layer = std::clamp(int((point.y() - g.grid.top()) / g.rowHeight), 0, int(trace_.layers.size()) - 1);
-        setLayer(layer);
-        Q_EMIT layerSelected(layer);
-    }
+    // The gutter beside a band picks a layer alone.
+    for (const Band& b : g.bands)
+        if (layer_ >= 0 && point.y() >= b.cells.top() && point.y() < b.cells.bottom() && point.x() < b.cells.left()) {
+            layer = std::clamp(int((point.y() - b.cells.top()) / g.rowHeight), 0, int(trace_.layers.size()) - 1);
+            setLayer(layer);
+            Q_EMIT layerSelected(layer);
+            return;
+        }
+}
+
+QString TokenStrip::canvasToolTip(const QPointF& point) const {
+    const Geometry g = currentGeometry();
+    int layer = 0, position = chipAt(point, g);
+    if (position >= 0) return describeToken(position);
+    if (gridCellAt(point, g, layer, position))
+        return tr("layer %1, %2: %3").arg(layer).arg(tokenName(position), TokenFateStyle::name(trace_.layers[layer].fate[position]));
+    for (const Band& b : g.bands)
+        if (b.labels.contains(point)) {
+            const int p = std::clamp(b.first + int((point.x() - b.labels.left()) / g.cellWidth), b.first, b.first + b.count - 1);
+            return describeToken(p);
+        }
+    return {};
 }
 
 // ---- painting ---------------------------------------------------------------------------------------
 
-void TokenStrip::paintFigure(QPainter& painter, const QSize& size) const {
-    const QFont font = pixelSizedFont(this->font());
-    // Lay out at a wider (virtual) width and scale down until the figure fits the height.
-    double scale = 1.0;
+void TokenStrip::paintCanvas(QPainter& painter) const { paintContent(painter, currentGeometry()); }
+
+void TokenStrip::paintFigure(QPainter& painter, const QSizeF& size, const FigureFonts& font) const {
+    // Laid out at the figure's width; spare height goes to the grid's rows; a figure too tall for the
+    // page is laid out wider and scaled down until it fits.
     Geometry g = layoutFor(size.width(), font);
+    if (g.height < size.height()) g = layoutFor(size.width(), font, size.height() - g.height);
+    double scale = 1.0;
     while (g.height * scale > size.height() && scale > 0.25) {
         scale *= 0.92;
         g = layoutFor(size.width() / scale, font);
     }
     painter.save();
-    painter.fillRect(QRect(QPoint(0, 0), size), Qt::white);
+    painter.fillRect(QRectF(QPointF(0, 0), size), Qt::white);
     painter.scale(scale, scale);
     paintContent(painter, g);
     painter.restore();
 }
 
+QString TokenStrip::exportImage(const QString& path, const FigureSize& size) const {
+    const FigureFonts font = FigureFonts::forPoints(this->font(), size.fontPt);
+    return exportPainting([&](QPainter& p, const QSizeF& canvas) { paintFigure(p, canvas, font); }, path, size);
+}
+
 QString TokenStrip::exportImage(const QString& path, int widthPx, int heightPx, double dpi) const {
-    return exportPainting([this](QPainter& p, const QSize& s) { paintFigure(p, s); }, path, widthPx, heightPx, dpi);
+    FigureSize size;
+    size.widthPx = widthPx;
+    size.heightPx = heightPx;
+    size.dpi = dpi;
+    return exportImage(path, size);
 }
 
 void TokenStrip::paintContent(QPainter& p, const Geometry& g) const {
@@ -457,30 +480,37 @@ void TokenStrip::paintContent(QPainter& p, const Geometry& g) const {
     }
     const QFontMetricsF fm(g.font);
 
-    auto chipPen = [](int fate, bool receives) {
-        if (receives) return QPen(linkColor(), 2.0);
-        if (fate < 0) return QPen(QColor(185, 185, 185), 1.0, Qt::DashLine);
-        return QPen(TokenStrip::fateColor(fate).darker(fate == 0 ? 140 : 130), 1.0);
-    };
     auto drawChip = [&](const QRectF& r, int fate, bool receives, const QString& text) {
-        p.setPen(chipPen(fate, receives));
-        p.setBrush(fateColor(fate));
-        p.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4);
+        const QRectF box = r.adjusted(0.5, 0.5, -0.5, -0.5);
+        if (fate == FateGone) {
+            QPainterPath rounded;
+            rounded.addRoundedRect(box, 4, 4);
+            p.save();
+            p.setClipPath(rounded, Qt::IntersectClip);
+            TokenFateStyle::paintGone(p, box);
+            p.restore();
+            p.setPen(QPen(TokenFateStyle::outlineColor(fate), 1.0, Qt::DashLine));
+            p.setBrush(Qt::NoBrush);
+        } else {
+            p.setPen(receives ? QPen(TokenFateStyle::mergeLinkColor(), 2.0) : QPen(TokenFateStyle::outlineColor(fate), 1.0));
+            p.setBrush(TokenFateStyle::fillColor(fate));
+        }
+        p.drawRoundedRect(box, 4, 4);
         if (text.isEmpty()) return;
-        p.setPen(textColorOn(fate));
+        p.setPen(TokenFateStyle::textColor(fate));
         p.drawText(r, Qt::AlignCenter, fm.elidedText(text, Qt::ElideRight, r.width() - 8));
     };
 
     // Legend.
     const QStringList legend = legendTexts();
-    const int legendFates[] = {0, 0, 1, 2, -1};
+    const int legendFates[] = {FateKept, FateKept, FateMerged, FatePruned, FateGone};
     for (size_t i = 0; i < g.legend.size(); ++i) {
         const QRectF r = g.legend[i];
         const QRectF swatch(r.left(), r.top() + 3, 26, r.height() - 6);
         drawChip(swatch, legendFates[i], i == 1, QString());
         if (i == 2) {
-            p.setPen(QPen(linkColor(), 1.5));
-            p.setBrush(linkColor());
+            p.setPen(QPen(TokenFateStyle::mergeLinkColor(), 1.5));
+            p.setBrush(TokenFateStyle::mergeLinkColor());
             p.drawLine(QPointF(swatch.left() + 5, swatch.center().y()), QPointF(swatch.right() - 8, swatch.center().y()));
             drawArrowHead(p, QPointF(swatch.right() - 3, swatch.center().y()), swatch.center(), 6);
         }
@@ -509,10 +539,9 @@ void TokenStrip::paintContent(QPainter& p, const Geometry& g) const {
 }
 
 void TokenStrip::paintLinks(QPainter& p, const Geometry& g, bool selectedOnly) const {
-    const double lane = g.chips.empty() ? 14 : std::max(14.0, QFontMetricsF(g.font).height());
     int destination = 0;
     for (int q = 0; q < trace_.length; ++q) {
-        if (!mergeLink(q, destination)) continue;
+        if (!mergeLink(q, destination) || !arrowShown(q, destination)) continue;
         const bool selected = q == selected_ || destination == selected_;
         if (selectedOnly && !selected) continue;
         const QRectF& s = g.chips[q];
@@ -522,14 +551,14 @@ void TokenStrip::paintLinks(QPainter& p, const Geometry& g, bool selectedOnly) c
         QPointF lastControl;
         if (std::abs(s.top() - d.top()) < 1) {
             // Same row: an arch in the lane above it, higher for longer jumps but never out of the lane.
-            const double lift = std::min(lane - 3, 5 + std::abs(to.x() - from.x()) * 0.08) / 0.75;
+            const double lift = std::min(g.lane - 3, 5 + std::abs(to.x() - from.x()) * 0.08) / 0.75;
             lastControl = QPointF(to.x(), to.y() - lift);
             path.cubicTo(QPointF(from.x(), from.y() - lift), lastControl, to);
         } else {
-            lastControl = QPointF(to.x(), d.top() - lane);
-            path.cubicTo(QPointF(from.x(), s.top() - lane), lastControl, to);
+            lastControl = QPointF(to.x(), d.top() - g.lane);
+            path.cubicTo(QPointF(from.x(), s.top() - g.lane), lastControl, to);
         }
-        const QColor c = selectedOnly ? QColor(Qt::black) : linkColor();
+        const QColor c = selectedOnly ? QColor(Qt::black) : TokenFateStyle::mergeLinkColor();
         p.setPen(QPen(c, selectedOnly ? 2.2 : 1.4));
         p.setBrush(Qt::NoBrush);
         p.drawPath(path);
@@ -544,76 +573,80 @@ void TokenStrip::paintGrid(QPainter& p, const Geometry& g) const {
     headingFont.setBold(true);
     p.setFont(headingFont);
     p.setPen(Qt::black);
-    p.drawText(g.gridHeading, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
-               gridHeadingText());
+    p.drawText(g.gridHeading, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, gridHeadingText());
 
-    const int layers = static_cast<int>(trace_.layers.size()), L = static_cast<int>(trace_.length);
-    // Cells: fate colours; a thin white seam between columns when they are wide enough to afford one.
-    const bool seams = g.cellWidth >= 6;
-    p.setPen(Qt::NoPen);
-    for (int l = 0; l < layers; ++l)
-        for (int q = 0; q < L; ++q) {
-            const int8_t fate = trace_.layers[l].fate[q];
-            if (fate < 0) continue;
-            QRectF cell(g.grid.left() + q * g.cellWidth, g.grid.top() + l * g.rowHeight, g.cellWidth, g.rowHeight);
-            if (seams) cell.adjust(0.5, 0, -0.5, 0);
-            p.fillRect(cell, fateColor(fate));
-        }
-    p.setPen(QPen(QColor(150, 150, 150), 1));
-    p.setBrush(Qt::NoBrush);
-    p.drawRect(g.grid);
-
-    // Layer labels in the gutter: the selected layer and the anchors first, then every k-th layer, skipping
-    // any that would overlap a label already placed.
-    p.setFont(g.smallFont);
+    const int layers = static_cast<int>(trace_.layers.size());
     const QFontMetricsF fs(g.smallFont);
-    std::vector<int> candidates{layer_};
-    for (int l = 0; l < layers; ++l)
-        if (trace_.layers[l].anchor) candidates.push_back(l);
-    const int step = std::max(1, int(std::ceil(fs.height() / g.rowHeight)));
-    for (int l = 0; l < layers; l += step) candidates.push_back(l);
-    std::vector<std::pair<double, double>> placed;
-    for (int l : candidates) {
-        const double cy = g.grid.top() + (l + 0.5) * g.rowHeight;
-        const double top = cy - fs.height() / 2, bottom = cy + fs.height() / 2;
-        bool clash = false;
-        for (const auto& [a, b] : placed) clash = clash || (top < b && bottom > a);
-        if (clash) continue;
-        placed.push_back({top, bottom});
-        QFont f = g.smallFont;
-        f.setBold(trace_.layers[l].anchor);
-        p.setFont(f);
-        p.setPen(l == layer_ ? QColor(Qt::black) : QColor(90, 90, 90));
-        p.drawText(QRectF(kMargin, top, g.grid.left() - kMargin - 10, fs.height()), Qt::AlignRight | Qt::AlignVCenter,
-                   QString::number(l));
-    }
-    // The layer shown above: a marker in the gutter and an outline around its row.
-    const QRectF row(g.grid.left(), g.grid.top() + layer_ * g.rowHeight, g.grid.width(), g.rowHeight);
-    p.setPen(QPen(Qt::black, 1.5));
-    p.setBrush(Qt::NoBrush);
-    p.drawRect(row);
-    p.setBrush(Qt::black);
-    p.setPen(Qt::NoPen);
-    const double my = row.center().y(), mh = std::min(4.0, g.rowHeight / 2);
-    p.drawPolygon(QPolygonF({QPointF(g.grid.left() - 2, my), QPointF(g.grid.left() - 8, my - mh), QPointF(g.grid.left() - 8, my + mh)}));
-    if (selected_ >= 0) {
+    const bool seams = g.cellWidth >= 6;  // a thin white seam between columns wide enough to afford one
+    for (const Band& band : g.bands) {
+        // Gone is the band's hatched background; the cells of tokens still present are filled over it.
+        TokenFateStyle::paintGone(p, band.cells);
+        p.setPen(Qt::NoPen);
+        for (int l = 0; l < layers; ++l)
+            for (int q = band.first; q < band.first + band.count; ++q) {
+                const int8_t fate = trace_.layers[l].fate[q];
+                if (fate == FateGone) continue;
+                QRectF cell = cellRect(g, l, q);
+                if (seams) cell.adjust(0.5, 0, -0.5, 0);
+                p.fillRect(cell, TokenFateStyle::fillColor(fate));
+            }
+        p.setPen(QPen(QColor(150, 150, 150), 1));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(band.cells);
+
+        // Layer labels in the gutter: the selected layer and the anchors first, then every k-th layer,
+        // skipping any that would overlap a label already placed.
+        std::vector<int> candidates{layer_};
+        for (int l = 0; l < layers; ++l)
+            if (trace_.layers[l].anchor) candidates.push_back(l);
+        const int step = std::max(1, int(std::ceil(fs.height() / g.rowHeight)));
+        for (int l = 0; l < layers; l += step) candidates.push_back(l);
+        std::vector<std::pair<double, double>> placed;
+        for (int l : candidates) {
+            const double cy = band.cells.top() + (l + 0.5) * g.rowHeight;
+            const double top = cy - fs.height() / 2, bottom = cy + fs.height() / 2;
+            bool clash = false;
+            for (const auto& [a, b] : placed) clash = clash || (top < b && bottom > a);
+            if (clash) continue;
+            placed.push_back({top, bottom});
+            QFont f = g.smallFont;
+            f.setBold(trace_.layers[l].anchor);
+            p.setFont(f);
+            p.setPen(l == layer_ ? QColor(Qt::black) : QColor(90, 90, 90));
+            p.drawText(QRectF(kMargin, top, g.gutter - 10, fs.height()), Qt::AlignRight | Qt::AlignVCenter,
+                       QString::number(l));
+        }
+        // The layer shown above: a marker in the gutter and an outline around its row.
+        const QRectF row(band.cells.left(), band.cells.top() + layer_ * g.rowHeight, band.cells.width(), g.rowHeight);
         p.setPen(QPen(Qt::black, 1.5));
         p.setBrush(Qt::NoBrush);
-        p.drawRect(QRectF(g.grid.left() + selected_ * g.cellWidth, g.grid.top(), g.cellWidth, g.grid.height()));
-    }
+        p.drawRect(row);
+        p.setBrush(Qt::black);
+        p.setPen(Qt::NoPen);
+        const double my = row.center().y(), mh = std::min(4.0, g.rowHeight / 2), left = band.cells.left();
+        p.drawPolygon(QPolygonF({QPointF(left - 2, my), QPointF(left - 8, my - mh), QPointF(left - 8, my + mh)}));
+        if (selected_ >= band.first && selected_ < band.first + band.count) {
+            p.setPen(QPen(Qt::black, 1.5));
+            p.setBrush(Qt::NoBrush);
+            const QRectF column = cellRect(g, 0, selected_);
+            p.drawRect(QRectF(column.left(), band.cells.top(), g.cellWidth, band.cells.height() + band.labels.height() + 2));
+        }
 
-    // Token positions under the grid, every k-th so the numbers never touch.
-    p.setFont(g.smallFont);
-    p.setPen(QColor(90, 90, 90));
-    const double labelW = fs.horizontalAdvance(QString::number(std::max(L - 1, 0))) + 8;
-    int every = 1;
-    for (int s : {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000}) {
-        every = s;
-        if (s * g.cellWidth >= labelW) break;
-    }
-    for (int q = 0; q < L; q += every) {
-        const double cx = g.grid.left() + (q + 0.5) * g.cellWidth;
-        p.drawText(QRectF(cx - labelW / 2, g.grid.bottom() + 3, labelW, fs.height()), Qt::AlignCenter, QString::number(q));
+        // Each column's token text under it, written upwards; the selected one in bold.
+        for (int q = band.first; q < band.first + band.count; ++q) {
+            const QRectF cell = cellRect(g, 0, q);
+            QFont f = g.smallFont;
+            f.setBold(q == selected_);
+            p.setFont(f);
+            p.setPen(q == selected_ ? QColor(Qt::black) : QColor(70, 70, 70));
+            p.save();
+            p.translate(cell.center().x(), band.labels.top());
+            p.rotate(-90);
+            // In the rotated frame x runs upwards from the top of the label area, so the text ends at the grid.
+            const QRectF box(-band.labels.height() + 2, -g.cellWidth / 2, band.labels.height() - 4, g.cellWidth);
+            p.drawText(box, Qt::AlignRight | Qt::AlignVCenter, QFontMetricsF(f).elidedText(gridLabel(q), Qt::ElideRight, box.width()));
+            p.restore();
+        }
     }
 }
 

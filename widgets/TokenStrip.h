@@ -1,10 +1,12 @@
 #pragma once
 // TokenStrip: the tokens of the ORIGINAL prompt as chips, coloured by what happens to them at one layer
-// (kept, merged, pruned, or gone at an earlier layer), with an arrow from each merged token to the token it
-// joined. Chips wrap into rows and scroll, so prompts of a few hundred tokens stay readable. Below it, a
-// compact "when each token leaves" grid: a row per layer, a column per token, in the same colours; clicking
-// a row shows that layer. Clicks select a token; the whole figure exports to PNG, PDF or SVG.
-#include <QColor>
+// (kept, merged, pruned, or gone at an earlier layer; TokenFateStyle), with arrows from merged tokens to the
+// tokens they joined. Chips wrap into rows and scroll, so prompts of a few hundred tokens stay readable.
+// Arrows: all of them for short prompts; from kAllArrowsUpTo tokens on only those of the selected token
+// (all of them would be a tangle), unless the user asks for all with the check box above the figure.
+// Below the chips, the "when each token leaves" grid: a row per layer, a column per token, in the same
+// colours, wrapped into bands with each column's token text under it; a click on a row shows that layer.
+// Clicks select a token; the whole figure exports to PNG, PDF or SVG (WidgetExport.h).
 #include <QFont>
 #include <QRectF>
 #include <QString>
@@ -13,14 +15,16 @@
 #include <vector>
 
 #include "core/reduction/TokenTrace.h"
+#include "widgets/FigureCanvas.h"
 
-class QScrollArea;
+class QCheckBox;
 
 namespace ssmlens {
 
-class TokenStripCanvas;
+struct FigureFonts;
+struct FigureSize;
 
-class TokenStrip : public QWidget {
+class TokenStrip : public QWidget, private FigureCanvas::Client {
     Q_OBJECT
 public:
     explicit TokenStrip(QWidget* parent = nullptr);
@@ -35,13 +39,13 @@ public:
     void selectToken(int position);  // -1: none
     int selectedToken() const { return selected_; }
 
-    // The fate colours and names every token view shares (the hues of ImportanceHeatmap's markers).
-    // fate: -1 gone, 0 kept, 1 merged, 2 pruned.
-    static QColor fateColor(int fate);
-    static QString fateName(int fate);
-    // One sentence for every view: the anchor's choices were made from positions alone
-    // (LayerTrace::contentIndependent).
-    static QString contentIndependentNote();
+    // Every merge arrow, or only the selected token's. Until the user picks, prompts shorter than
+    // kAllArrowsUpTo tokens show all of them.
+    static constexpr int kAllArrowsUpTo = 64;
+    void setAllArrows(bool all);  // as the check box does; the choice then sticks for later prompts
+    bool allArrows() const;
+    QCheckBox* allArrowsBox() const { return allArrows_; }
+
     // A token's text made visible in one line: newlines and tabs as symbols, blank tokens as "␣".
     static QString visibleText(const QString& label);
 
@@ -52,34 +56,47 @@ public:
     // For tests and tooltips. Rectangles are in canvas() coordinates (the scrolled drawing surface).
     QWidget* canvas() const;
     QRect chipRect(int position) const;
-    int fateShown(int position) const;  // fate drawn at the current layer; -2 when out of range
-    QColor chipColor(int position) const;
-    int linkCount() const;              // merge arrows drawn at the current layer
+    int fateShown(int position) const;  // TokenFate drawn at the current layer; kNoFate when out of range
+    static constexpr int kNoFate = -2;
+    int linkCount() const;       // merges at the current layer (each has an arrow when all are shown)
+    int arrowsDrawn() const;     // arrows drawn at the current layer with the current choice
     QRect layerCellRect(int layer, int position) const;  // a cell of the "when each token leaves" grid
+    QRect gridLabelRect(int position) const;             // where that column's token text is written
+    QString gridLabel(int position) const;               // the (elided) text written there
     QString describeToken(int position) const;
 
-    // The whole figure (title, legend, chips, grid) fitted into size: laid out at that width, and scaled
-    // down when it would be taller.
-    void paintFigure(QPainter& painter, const QSize& size) const;
+    // The whole figure (title, legend, chips, grid) fitted into size: laid out at that width with the
+    // given font, rows stretched when there is room to spare, scaled down when it would be taller.
+    void paintFigure(QPainter& painter, const QSizeF& size, const FigureFonts& fonts) const;
     // Format from the extension (.png, .pdf, .svg); returns an error message, empty on success.
+    QString exportImage(const QString& path, const FigureSize& size) const;
     QString exportImage(const QString& path, int widthPx, int heightPx, double dpi = 96.0) const;
 
 Q_SIGNALS:
     void tokenSelected(int position);
     void layerSelected(int layer);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
-    friend class TokenStripCanvas;
+    struct Band {  // a stretch of the grid: columns [first, first + count)
+        int first = 0, count = 0;
+        QRectF cells;   // the cells: a row per layer
+        QRectF labels;  // under them: the token text of each column, written upwards
+    };
     struct Geometry {
         QFont font, titleFont, smallFont;
         double width = 0, height = 0;
         QRectF title, subtitle, gridHeading;
         std::vector<QRectF> legend;  // one rectangle per legend entry
         std::vector<QRectF> chips;   // per original position
-        QRectF grid;                 // the cells of the all-layers grid
-        double cellWidth = 0, rowHeight = 0;
+        double lane = 14;            // height of the arrow lane above each row of chips
+        std::vector<Band> bands;
+        double cellWidth = 0, rowHeight = 0, gutter = 0;
     };
-    Geometry layoutFor(double width, const QFont& font) const;
+    // extraHeight: room to spare that the grid's rows may take (figures for export).
+    Geometry layoutFor(double width, const FigureFonts& fonts, double extraHeight = 0) const;
     void paintContent(QPainter& painter, const Geometry& g) const;
     void paintGrid(QPainter& painter, const Geometry& g) const;
     void paintLinks(QPainter& painter, const Geometry& g, bool selectedOnly) const;
@@ -91,19 +108,27 @@ private:
     QStringList legendTexts() const;
     QString gridHeadingText() const;
     bool mergeLink(int position, int& destination) const;
+    bool arrowShown(int position, int destination) const;
     int chipAt(const QPointF& point, const Geometry& g) const;
     bool gridCellAt(const QPointF& point, const Geometry& g, int& layer, int& position) const;
-    void canvasClicked(const QPointF& point);
+    QRectF cellRect(const Geometry& g, int layer, int position) const;
     void contentChanged();
 
-    QScrollArea* scroll_;
-    TokenStripCanvas* canvas_;
+    // FigureCanvas::Client
+    int canvasHeight(int width) const override { return contentHeight(width); }
+    void paintCanvas(QPainter& painter) const override;
+    void canvasPressed(const QPointF& point) override;
+    QString canvasToolTip(const QPointF& point) const override;
+
+    QCheckBox* allArrows_;
+    FigureScrollArea* scroll_ = nullptr;
     TokenTrace trace_;
     QStringList labels_;
     std::vector<int64_t> ids_;
     std::vector<int> leaveLayer_;  // per position: the layer it is merged or pruned at, -1 if it survives
     int layer_ = -1;
     int selected_ = -1;
+    bool arrowsChosen_ = false;  // the user set the check box: no automatic choice by length any more
 };
 
 }  // namespace ssmlens

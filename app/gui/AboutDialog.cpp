@@ -5,15 +5,11 @@
 #include <QStringList>
 #include <QtGlobal>
 
-// Narrow headers on purpose: torch/torch.h costs ~20 s of compile time per file.
-#include <ATen/Context.h>
-#include <ATen/Parallel.h>
 #if __has_include(<torch/version.h>)
-#include <torch/version.h>  // libtorch 1.13 (Debian) and PyTorch 2.x both ship it
+#include <torch/version.h>  // libtorch 1.13 (Debian) and PyTorch 2.x both ship it; no ATen in it
 #endif
-#ifdef SSMLENS_TORCH_HAS_CUDA
-#include <cuda_runtime_api.h>
-#endif
+
+#include "core/runtime/ComputeDevices.h"
 
 #ifndef PROJECT_VERSION
 #define PROJECT_VERSION "0.1"
@@ -27,26 +23,20 @@ namespace {
 
 QString devicesText() {
     QStringList lines;
-    lines << QCoreApplication::translate("ssmlens::AboutDialog", "CPU threads: %1").arg(at::get_num_threads());
-    const size_t gpus = at::hasCUDA() ? at::getNumGPUs() : 0;
-    if (gpus == 0) lines << QCoreApplication::translate("ssmlens::AboutDialog", "CUDA: no GPU available");
-    for (size_t i = 0; i < gpus; ++i) {
-        QString name;
-#ifdef SSMLENS_TORCH_HAS_CUDA
-        cudaDeviceProp prop{};
-        if (cudaGetDeviceProperties(&prop, static_cast<int>(i)) == cudaSuccess) name = QString::fromUtf8(prop.name);
-#endif
-        lines << QCoreApplication::translate("ssmlens::AboutDialog", "CUDA GPU %1: %2")
-                     .arg(i)
-                     .arg(name.isEmpty() ? QStringLiteral("cuda:%1").arg(i) : name);
-    }
+    lines << QCoreApplication::translate("ssmlens::AboutDialog", "CPU threads: %1").arg(cpuThreads());
+    const std::vector<std::string> gpus = cudaDeviceNames();
+    if (gpus.empty()) lines << QCoreApplication::translate("ssmlens::AboutDialog", "CUDA: no GPU available");
+    for (size_t i = 0; i < gpus.size(); ++i)
+        lines << QCoreApplication::translate("ssmlens::AboutDialog", "CUDA GPU %1: %2").arg(i).arg(QString::fromStdString(gpus[i]));
     return lines.join("<br>");
 }
 
 }  // namespace
 
+QString appVersion() { return QStringLiteral(PROJECT_VERSION); }
+
 QString aboutText() {
-    const QString version = QStringLiteral(PROJECT_VERSION);
+    const QString version = appVersion();
     QString text;
     text += QStringLiteral("<h3>SSM Lens %1</h3>").arg(version);
     text += "<p>" + QCoreApplication::translate("ssmlens::AboutDialog",

@@ -8,6 +8,7 @@ class QWidget;
 
 namespace ssmlens {
 
+QString appVersion();  // "0.1": the project version this build was made from
 QString aboutText();  // rich text (HTML)
 void showAboutDialog(QWidget* parent);  // QMessageBox::about with aboutText()
 

@@ -2,6 +2,7 @@
 
 #include <QComboBox>
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -13,7 +14,10 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <cmath>
+#include <map>
 
+#include "app/gui/ReductionWorker.h"
+#include "app/gui/RunDescription.h"
 #include "core/eval/EvalTask.h"
 #include "core/runtime/DemoModel.h"
 #include "widgets/AccuracyBars.h"
@@ -36,8 +40,71 @@ AccuracyPanel::AccuracyPanel(ReductionWorker* worker, std::function<ReductionSch
     : QWidget(parent), worker_(worker), currentSchedule_(std::move(currentSchedule)) {
     auto* layout = new QHBoxLayout(this);
     auto* controls = new QFormLayout;
+    controls->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     task_ = new QComboBox;
+    task_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    task_->setMinimumContentsLength(16);
+    taskLabel_ = new QLabel;
+    controls->addRow(taskLabel_, task_);
+    limit_ = new QSpinBox;
+    limit_->setRange(0, 100000);
+    limitLabel_ = new QLabel;
+    controls->addRow(limitLabel_, limit_);
+    scoring_ = new QComboBox;
+    scoring_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    scoring_->setMinimumContentsLength(16);  // the items are sentences: the tooltip and popup show them whole
+    scoringLabel_ = new QLabel;
+    controls->addRow(scoringLabel_, scoring_);
+    auto* buttons = new QHBoxLayout;
+    run_ = new QPushButton;
+    run_->setShortcut(QKeySequence(QStringLiteral("Ctrl+R")));
+    sweepButton_ = new QPushButton;
+    cancelButton_ = new QPushButton;
+    cancelButton_->setEnabled(false);
+    buttons->addWidget(run_);
+    buttons->addWidget(sweepButton_);
+    buttons->addWidget(cancelButton_);
+    controls->addRow(buttons);
+    progress_ = new QProgressBar;
+    progress_->setValue(0);
+    progressLabel_ = new QLabel;
+    controls->addRow(progressLabel_, progress_);
+    status_ = new QLabel;
+    status_->setWordWrap(true);
+    controls->addRow(status_);
+    computedFor_ = new QLabel;
+    computedFor_->setWordWrap(true);
+    computedFor_->setTextFormat(Qt::RichText);
+    controls->addRow(computedFor_);
+    layout->addLayout(controls, 1);
+
+    tabs_ = new QTabWidget;
+    bars_ = new AccuracyBars;
+    bars_->setMinimumHeight(160);
+    sweepPlot_ = new AccuracySweepPlot;
+    tabs_->addTab(bars_, QString());
+    tabs_->addTab(sweepPlot_, QString());
+    layout->addWidget(tabs_, 3);
+
+    connect(run_, &QPushButton::clicked, this, &AccuracyPanel::runCheck);
+    connect(sweepButton_, &QPushButton::clicked, this, &AccuracyPanel::runSweep);
+    connect(cancelButton_, &QPushButton::clicked, this, &AccuracyPanel::cancel);
+    connect(worker_, &ReductionWorker::evalFinished, this, &AccuracyPanel::showResult);
+    connect(worker_, &ReductionWorker::sweepFinished, this, &AccuracyPanel::showSweep);
+    connect(worker_, &ReductionWorker::evalFailed, this, &AccuracyPanel::showFailure);
+    connect(worker_, &ReductionWorker::evalCancelled, this, &AccuracyPanel::showCancelled);
+    connect(worker_, &ReductionWorker::evalProgress, this, [this](quint64 id, qint64 done, qint64 total) {
+        if (id != id_ || !running_ || (cancel_ && cancel_->load())) return;  // stale, or being cancelled
+        progress_->setMaximum(int(total));
+        progress_->setValue(int(done));
+    });
+    retranslate();
+}
+
+void AccuracyPanel::fillTasks() {
     // The demo model's held-out sets first, then the tiny bundled samples, then the user's own file.
+    const int current = task_->currentIndex();
+    task_->clear();
     const QString resources = QString::fromStdString(resourcesDir());
     const QString demo = resources + "/demo-model/eval";
     for (const QString& t : {QStringLiteral("lambada_openai"), QStringLiteral("hellaswag")})
@@ -47,64 +114,51 @@ AccuracyPanel::AccuracyPanel(ReductionWorker* worker, std::function<ReductionSch
         if (QDir(resources + "/eval-samples/" + t).exists())
             task_->addItem(tr("%1 (tiny bundled sample)").arg(t), QStringList{t, resources + "/eval-samples/" + t});
     task_->addItem(tr("Choose a data file…"), QStringList{});
+    task_->setCurrentIndex(std::max(0, std::min(current, task_->count() - 1)));
+}
+
+void AccuracyPanel::retranslate() {
+    fillTasks();
     task_->setToolTip(tr("Zero-shot task, scored as lm-evaluation-harness v0.4 does"));
-    controls->addRow(tr("Task:"), task_);
-    limit_ = new QSpinBox;
-    limit_->setRange(0, 100000);
+    taskLabel_->setText(tr("Task:"));
+    limitLabel_->setText(tr("Examples:"));
     limit_->setSpecialValueText(tr("all"));
     limit_->setToolTip(tr("Score only the first N examples (0: all)"));
-    controls->addRow(tr("Examples:"), limit_);
-    scoring_ = new QComboBox;
+    scoringLabel_->setText(tr("Scoring:"));
+    // Items in ScoringMode order; the choice survives a change of language.
+    const int scoring = std::max(0, scoring_->currentIndex());
+    scoring_->clear();
     scoring_->addItem(tr("correct: each position found among the survivors"), int(ScoringMode::Correct));
     scoring_->addItem(tr("as the paper's evaluation: counted from the shortened end"), int(ScoringMode::Paper));
+    scoring_->setCurrentIndex(scoring);
     scoring_->setToolTip(tr("How the reduced pass is read. Correct scoring takes the log-probabilities of the "
                             "positions that predict the answer; the paper's evaluation (lm-evaluation-harness over "
                             "the authors' code) pads batches of 96 and slices the shortened output as if it had "
                             "kept its length, so it can read other positions (counted as misread)."));
-    controls->addRow(tr("Scoring:"), scoring_);
-    auto* buttons = new QHBoxLayout;
-    run_ = new QPushButton(tr("Run dense and reduced"));
-    run_->setShortcut(QKeySequence(tr("Ctrl+R")));
+    run_->setText(tr("Run dense and reduced"));
     run_->setToolTip(tr("Score the task with the dense model and with the current schedule (Ctrl+R)"));
-    sweepButton_ = new QPushButton(tr("Sweep"));
+    sweepButton_->setText(tr("Sweep"));
     sweepButton_->setToolTip(tr("Score keep ratios 1.0 to 0.5 (depth-scaled schedules of the current method) "
                                 "for the accuracy-against-FLOPs plot"));
-    cancelButton_ = new QPushButton(tr("Cancel"));
-    cancelButton_->setEnabled(false);
-    buttons->addWidget(run_);
-    buttons->addWidget(sweepButton_);
-    buttons->addWidget(cancelButton_);
-    controls->addRow(buttons);
-    progress_ = new QProgressBar;
-    progress_->setValue(0);
-    controls->addRow(tr("Progress:"), progress_);
-    status_ = new QLabel;
-    status_->setWordWrap(true);
-    controls->addRow(status_);
-    layout->addLayout(controls, 1);
+    cancelButton_->setText(tr("Cancel"));
+    progressLabel_->setText(tr("Progress:"));
+    tabs_->setTabText(0, tr("Dense vs reduced"));
+    tabs_->setTabText(1, tr("Accuracy vs FLOPs"));
+    redraw();
+}
 
-    tabs_ = new QTabWidget;
-    bars_ = new AccuracyBars;
-    bars_->setMinimumHeight(200);
-    sweepPlot_ = new AccuracySweepPlot;
-    tabs_->addTab(bars_, tr("Dense vs reduced"));
-    tabs_->addTab(sweepPlot_, tr("Accuracy vs FLOPs"));
-    layout->addWidget(tabs_, 3);
-
-    connect(run_, &QPushButton::clicked, this, &AccuracyPanel::runCheck);
-    connect(sweepButton_, &QPushButton::clicked, this, &AccuracyPanel::runSweep);
-    connect(cancelButton_, &QPushButton::clicked, this, &AccuracyPanel::cancel);
-    connect(worker_, &ReductionWorker::evalFinished, this, &AccuracyPanel::showResult);
-    connect(worker_, &ReductionWorker::sweepFinished, this, &AccuracyPanel::showSweep);
-    connect(worker_, &ReductionWorker::evalFailed, this, &AccuracyPanel::showFailure);
-    connect(worker_, &ReductionWorker::evalProgress, this, [this](quint64 id, qint64 done, qint64 total) {
-        if (id != id_) return;
-        progress_->setMaximum(int(total));
-        progress_->setValue(int(done));
-    });
+void AccuracyPanel::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) retranslate();
+    QWidget::changeEvent(event);
 }
 
 void AccuracyPanel::setModelReady(bool ready) { modelReady_ = ready; }
+
+void AccuracyPanel::setCurrentContext(const ModelFacts& model, const ReductionSchedule& schedule) {
+    currentModel_ = RunDescription::model(model);
+    currentScheduleShown_ = schedule;
+    redraw();
+}
 
 bool AccuracyPanel::chooseTask(QString& task, QString& path) {
     if (!modelReady_) {
@@ -131,23 +185,28 @@ bool AccuracyPanel::chooseTask(QString& task, QString& path) {
 
 void AccuracyPanel::start(quint64 id, const QString& what) {
     id_ = id;
+    running_ = true;
     run_->setEnabled(false);
     sweepButton_->setEnabled(false);
     cancelButton_->setEnabled(true);
+    progress_->setMaximum(100);
     progress_->setValue(0);
     status_->setText(what);
 }
 
 void AccuracyPanel::finish() {
+    running_ = false;
     run_->setEnabled(true);
     sweepButton_->setEnabled(true);
     cancelButton_->setEnabled(false);
 }
 
+bool AccuracyPanel::isRunning() const { return running_; }
+
 void AccuracyPanel::runCheck() {
     EvalRequest r;
     QString task, path;
-    if (!chooseTask(task, path)) return;
+    if (running_ || !chooseTask(task, path)) return;
     r.id = id_ + 1;
     r.task = task;
     r.dataPath = path;
@@ -163,7 +222,7 @@ void AccuracyPanel::runCheck() {
 void AccuracyPanel::runSweep() {
     SweepRequest r;
     QString task, path;
-    if (!chooseTask(task, path)) return;
+    if (running_ || !chooseTask(task, path)) return;
     r.id = id_ + 1;
     r.task = task;
     r.dataPath = path;
@@ -179,17 +238,30 @@ void AccuracyPanel::runSweep() {
 }
 
 void AccuracyPanel::cancel() {
-    if (cancel_) cancel_->store(true);
+    if (!running_ || !cancel_) return;
+    cancel_->store(true);  // the worker stops after the layer it is in
+    cancelButton_->setEnabled(false);
+    status_->setText(tr("Cancelling…"));
+}
+
+void AccuracyPanel::showCancelled(quint64 id) {
+    if (id != id_) return;
+    finish();
+    progress_->setValue(0);
+    status_->setText(tr("Cancelled; the results shown are those from before."));
 }
 
 void AccuracyPanel::showResult(quint64 id, QSharedPointer<const EvalResult> result) {
     if (id != id_) return;
     finish();
-    results_.erase(std::remove_if(results_.begin(), results_.end(),
-                                  [&](const auto& r) { return r->task == result->task; }),
-                   results_.end());
+    for (size_t i = 0; i < results_.size(); ++i)
+        if (results_[i]->task == result->task) {
+            results_.erase(results_.begin() + i);
+            resultModels_.erase(resultModels_.begin() + i);
+            break;
+        }
     results_.push_back(result);
-    redrawBars();
+    resultModels_.push_back(currentModel_);
     const auto& s = result->summary;
     if (result->reduced && result->scoring == ScoringMode::Paper)
         status_->setText(tr("%1: %2 examples, scored as the paper's evaluation; %3 requests read other positions "
@@ -203,37 +275,82 @@ void AccuracyPanel::showResult(quint64 id, QSharedPointer<const EvalResult> resu
                              .arg(s.examples)
                              .arg(s.unscorableExamples));
     tabs_->setCurrentWidget(bars_);
-    markCurrentOnSweep();
+    redraw();
     Q_EMIT resultsChanged();
 }
 
-void AccuracyPanel::setResults(const std::vector<QSharedPointer<const EvalResult>>& results) {
+void AccuracyPanel::setResults(const std::vector<QSharedPointer<const EvalResult>>& results, const QString& computedFor) {
     results_ = results;
-    redrawBars();
-    markCurrentOnSweep();
+    resultModels_.assign(results.size(), computedFor);
+    redraw();
 }
 
-void AccuracyPanel::redrawBars() {
+bool AccuracyPanel::resultsOutOfDate() const {
+    for (size_t i = 0; i < results_.size(); ++i)
+        if (resultModels_[i] != currentModel_ || !(results_[i]->schedule == currentScheduleShown_)) return true;
+    return false;
+}
+
+QString AccuracyPanel::computedForText() const { return computedFor_->text(); }
+
+void AccuracyPanel::redraw() {
+    // Bars: every (task, metric) of the latest result per task; hatched when computed for something else.
     std::vector<AccuracyBar> bars;
     for (const auto& r : results_)
         for (const auto& m : r->summary.metrics)
             if (m.metric != EvalMetric::Perplexity)
                 bars.push_back({QString::fromStdString(r->task + " " + evalMetricName(m.metric)), m.dense, m.reduced});
+    const bool stale = resultsOutOfDate();
     if (results_.empty()) {
         bars_->setData({}, QString());
-        return;
+        computedFor_->clear();
+    } else {
+        const auto& last = results_.back();
+        bars_->setData(bars, tr("Accuracy, dense and with %1: %2% fewer FLOPs on this task")
+                                 .arg(RunDescription::schedule(last->schedule),
+                                      RunDescription::number(last->summary.flopsReductionPercent, 1)));
+        QStringList lines;
+        for (size_t i = 0; i < results_.size(); ++i) {
+            const auto& r = results_[i];
+            const bool mine = resultModels_[i] == currentModel_ && r->schedule == currentScheduleShown_;
+            QString line = tr("%1: %2 · %3 · %4 examples")
+                               .arg(QString::fromStdString(r->task), resultModels_[i], RunDescription::schedule(r->schedule))
+                               .arg(r->summary.examples);
+            if (r->scoring == ScoringMode::Paper) line += tr(" · scored as the paper's evaluation");
+            lines << (mine ? line.toHtmlEscaped()
+                           : QStringLiteral("<span style=\"color:#a15c00\">%1</span>").arg(line.toHtmlEscaped()));
+        }
+        computedFor_->setText((stale ? tr("<b>Out of date:</b> computed for another schedule or model "
+                                          "(hatched). Run again for the current one.")
+                                     : tr("<b>Computed for:</b>")) +
+                              "<br>" + lines.join("<br>") + "<br>" +
+                              tr("FLOPs are the mean over the task's examples, so they differ from the prompt's."));
     }
-    const auto& last = results_.back();
-    bars_->setData(bars, tr("Accuracy, dense and with %1 (%2 anchors): %3% fewer FLOPs")
-                             .arg(QString::fromStdString(methodName(last->schedule.method)))
-                             .arg(last->schedule.anchors.size())
-                             .arg(last->summary.flopsReductionPercent, 0, 'f', 1));
+    bars_->setOutOfDate(stale);
+
+    // The sweep's stars: results of the current schedule and model only, on the sweep of that method.
+    std::vector<SweepMarker> markers;
+    for (size_t i = 0; i < results_.size(); ++i) {
+        const auto& r = results_[i];
+        const bool current = resultModels_[i] == currentModel_ && r->schedule == currentScheduleShown_;
+        // Same method and the same reading of the reduced pass as the sweep's curves.
+        const bool sameMethod = sweep_ && !sweep_->empty() && sweep_->front().method == r->schedule.method &&
+                                sweep_->front().scoring == r->scoring;
+        if (!current || !sameMethod || sweepModel_ != currentModel_) continue;
+        for (const auto& m : r->summary.metrics)
+            if (m.metric != EvalMetric::Perplexity && std::isfinite(m.reduced))
+                markers.push_back({QString::fromStdString(r->task + " " + evalMetricName(m.metric)),
+                                   r->summary.flopsReductionPercent, m.reduced});
+    }
+    sweepPlot_->setCurrent(markers);
+    sweepPlot_->setOutOfDate(sweep_ && sweepModel_ != currentModel_);
 }
 
 void AccuracyPanel::showSweep(quint64 id, QSharedPointer<const SweepPoints> points) {
     if (id != id_) return;
     finish();
     sweep_ = points;
+    sweepModel_ = currentModel_;
     std::map<QString, SweepSeries> series;
     for (const auto& p : *points)
         for (const auto& m : p.summary.metrics) {
@@ -248,32 +365,27 @@ void AccuracyPanel::showSweep(quint64 id, QSharedPointer<const SweepPoints> poin
     std::vector<SweepSeries> list;
     for (auto& [label, s] : series) list.push_back(s);
     sweepPlot_->setSeries(list);
-    markCurrentOnSweep();
-    status_->setText(tr("Sweep done: %1 keep ratios").arg(points->empty() ? 0 : int(points->size())));
+    redraw();
+    status_->setText(tr("Sweep done: %1 keep ratios of %2").arg(points->empty() ? 0 : int(points->size()))
+                         .arg(points->empty() ? QString() : QString::fromStdString(methodName(points->front().method))));
     Q_EMIT resultsChanged();
-}
-
-void AccuracyPanel::markCurrentOnSweep() {
-    std::vector<SweepMarker> markers;
-    for (const auto& r : results_)
-        for (const auto& m : r->summary.metrics)
-            if (m.metric != EvalMetric::Perplexity && std::isfinite(m.reduced))
-                markers.push_back({QString::fromStdString(r->task + " " + evalMetricName(m.metric)),
-                                   r->summary.flopsReductionPercent, m.reduced});
-    sweepPlot_->setCurrent(markers);
 }
 
 void AccuracyPanel::showFailure(quint64 id, const QString& message) {
     if (id != id_) return;
     finish();
+    progress_->setValue(0);
     status_->setText(message);
     Q_EMIT failed(message);
 }
 
 int AccuracyPanel::barCount() const { return bars_->barCount(); }
 int AccuracyPanel::sweepSeriesCount() const { return sweepPlot_->seriesCount(); }
+int AccuracyPanel::progressValue() const { return progress_->value(); }
+QString AccuracyPanel::statusText() const { return status_->text(); }
 
 QString AccuracyPanel::csv() const {
+    if (results_.empty() && !sweep_) return {};
     QString out = "task,metric,dense,reduced,difference,token_reduction_pct,flops_reduction_pct,examples,"
                   "unscorable_examples,method,anchors,scoring,misread_requests\n";
     for (const auto& r : results_)
@@ -296,9 +408,11 @@ QString AccuracyPanel::csv() const {
 }
 
 QString AccuracyPanel::exportCsv(const QString& path) const {
+    const QString text = csv();
+    if (text.isEmpty()) return tr("%1: nothing to export: run an accuracy check or a sweep first").arg(path);
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly | QIODevice::Text)) return tr("%1: cannot write (%2)").arg(path, f.errorString());
-    f.write(csv().toUtf8());
+    f.write(text.toUtf8());
     if (!f.commit()) return tr("%1: cannot write (%2)").arg(path, f.errorString());
     return {};
 }

@@ -6,12 +6,19 @@
 // one finish() writes on the way out. At the next start, previousRunCrashed() is true when the last writer
 // never got there — the moment to offer the restore. Keeping the flag inside the file (not in QSettings)
 // makes it change together with the state it describes, in one atomic write.
+//
+// While suspended it writes nothing, not even on finish(): the window suspends it while the user has not
+// yet answered whether to restore a crashed session (whose file must stay as it is until then), and for
+// scripted runs. A second SSM Lens running at the same time finds the file locked (a lock file next to it,
+// released when the first exits or dies) and leaves it alone: it neither writes it nor calls it crashed.
 #include <QObject>
 #include <QString>
 #include <functional>
+#include <memory>
 
 #include "app/gui/SessionFile.h"
 
+class QLockFile;
 class QTimer;
 
 namespace ssmlens {
@@ -23,9 +30,11 @@ public:
     // finish() — never from the destructor, so the window it reads may be half torn down by then.
     explicit Autosaver(std::function<Session()> snapshot, const QString& path = autosavePath(),
                        QObject* parent = nullptr);
+    ~Autosaver() override;
 
     // True when `path` holds a session whose writer did not finish() — the previous run crashed or was
-    // killed after its last change. False when there is no file or it cannot be read.
+    // killed after its last change — and no running SSM Lens holds it. False when there is no file or it
+    // cannot be read.
     static bool previousRunCrashed(const QString& path = autosavePath());
 
     QString path() const { return path_; }
@@ -33,6 +42,13 @@ public:
     int debounceInterval() const;
     bool hasPendingChanges() const;    // marked dirty, not saved yet
     QString lastError() const { return lastError_; }
+    void setSuspended(bool suspended);
+    bool isSuspended() const { return suspended_ || !owner_; }
+    bool ownsFile() const { return owner_; }  // false: another running SSM Lens autosaves there
+
+    // Moves the file out of the way to a backup beside it ("autosave-crashed-<time>-01.ssmlens-session") and
+    // returns its path; empty (and *error set) when it cannot. Keeps the five newest backups.
+    QString keepAsBackup(QString* error);
 
 public Q_SLOTS:
     void markDirty();   // (re)starts the debounce timer
@@ -50,6 +66,9 @@ private:
     std::function<Session()> snapshot_;
     QString path_;
     QTimer* timer_;
+    std::unique_ptr<QLockFile> lock_;
+    bool owner_ = false;
+    bool suspended_ = false;
     bool finished_ = false;
     QString lastError_;
 };

@@ -1,19 +1,25 @@
 #pragma once
-// ExportFigureDialog: which view to export, at what size and resolution. The format follows the file name
-// chosen afterwards (PNG, PDF or SVG). Remembers the last choice for the session.
+// ExportFigureDialog: which view to export, in which format, at what size, resolution and text size
+// (WidgetExport.h: the figure is width x height pixels at `dpi`, so width / dpi inches wide in every format;
+// text is the chosen point size). Shows the physical size as it is edited. Remembers the last choice for
+// the session.
 #include <QDialog>
+#include <QString>
 #include <QStringList>
+
+#include "widgets/WidgetExport.h"
 
 class QComboBox;
 class QDoubleSpinBox;
+class QLabel;
 class QSpinBox;
 
 namespace ssmlens {
 
 struct FigureChoice {
     int view = 0;  // index into the names given
-    int width = 1600, height = 1000;
-    double dpi = 96;
+    QString format = "png";
+    FigureSize size;
 };
 
 class ExportFigureDialog : public QDialog {
@@ -21,12 +27,18 @@ class ExportFigureDialog : public QDialog {
 public:
     ExportFigureDialog(const QStringList& viewNames, const FigureChoice& initial, QWidget* parent = nullptr);
     FigureChoice choice() const;
+    QString physicalSizeText() const;
 
 private:
+    void update();
+
     QComboBox* view_;
+    QComboBox* format_;
     QSpinBox* width_;
     QSpinBox* height_;
     QDoubleSpinBox* dpi_;
+    QDoubleSpinBox* font_;
+    QLabel* physical_;
 };
 
 }  // namespace ssmlens

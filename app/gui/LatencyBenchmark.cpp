@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "app/gui/MainWindow.h"
+#include "core/runtime/ComputeDevices.h"
 
 namespace ssmlens {
 
@@ -53,10 +54,10 @@ QString LatencyBenchmark::summary(std::vector<double> ms) {
 
 void LatencyBenchmark::report() {
     const auto& facts = window_->modelFacts();
-    std::printf("{\"prompt_tokens\": %d, \"model\": \"%s\", \"device\": \"%s\", \"dtype\": \"%s\",\n"
+    std::printf("{\"prompt_tokens\": %d, \"model\": \"%s\", \"device\": \"%s\", \"dtype\": \"%s\", \"cpu_threads\": %d,\n"
                 " \"dense_pass_every_move\": %s,\n \"dense_pass_reused\": %s}\n",
                 window_->promptTokens(), qPrintable(facts.folder), qPrintable(facts.device),
-                qPrintable(facts.dtype), qPrintable(summary(phases_[0])), qPrintable(summary(phases_[1])));
+                qPrintable(facts.dtype), cpuThreads(), qPrintable(summary(phases_[0])), qPrintable(summary(phases_[1])));
     std::fflush(stdout);
     QApplication::exit(0);
 }

@@ -1,15 +1,20 @@
 #include "app/gui/MainWindow.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QEvent>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -25,9 +30,15 @@
 #include "app/gui/AttentionPanel.h"
 #include "app/gui/Autosaver.h"
 #include "app/gui/ModelPanel.h"
+#include "app/gui/ReductionWorker.h"
+#include "app/gui/RunDescription.h"
 #include "app/gui/SamplePrompts.h"
-#include "core/Error.h"
 #include "core/text/Tokenizer.h"
+#include "widgets/AccuracyBars.h"
+#include "widgets/AccuracySweepPlot.h"
+#include "widgets/AttentionView.h"
+#include "widgets/AttributionPlot.h"
+#include "widgets/ImportanceAttentionScatter.h"
 #include "widgets/ImportanceHeatmap.h"
 #include "widgets/PlotExport.h"
 #include "widgets/PromptTokenChips.h"
@@ -37,6 +48,14 @@
 #include "widgets/TokensPerLayerPlot.h"
 
 namespace ssmlens {
+
+namespace {
+
+// The caption's look when the views are current, and when they wait for a newer result or failed.
+const char kCurrentStyle[] = "QLabel { padding: 3px 6px; }";
+const char kStaleStyle[] = "QLabel { padding: 3px 6px; background: #fff3cd; border: 1px solid #e6b800; }";
+
+}  // namespace
 
 MainWindow::MainWindow(QWidget* parent, AppSettings* settings, const QString& autosave)
     : QMainWindow(parent),
@@ -51,20 +70,17 @@ MainWindow::MainWindow(QWidget* parent, AppSettings* settings, const QString& au
     qRegisterMetaType<ssmlens::ContinuationRequest>();
     qRegisterMetaType<QSharedPointer<const ssmlens::EvalResult>>();
     qRegisterMetaType<QSharedPointer<const ssmlens::SweepPoints>>();
+    qRegisterMetaType<QSharedPointer<const ssmlens::ContinuationResult>>();
     worker_->moveToThread(&workerThread_);
     connect(&workerThread_, &QThread::finished, worker_, &QObject::deleteLater);
     connect(worker_, &ReductionWorker::modelLoaded, this, &MainWindow::showModel);
     connect(worker_, &ReductionWorker::finished, this, &MainWindow::showResult);
     connect(worker_, &ReductionWorker::failed, this, &MainWindow::showError);
-    connect(worker_, &ReductionWorker::continuationsReady, this,
-            [this](quint64, const QString& dense, const QString& reduced) {
-                continueButton_->setEnabled(true);
-                continuations_->setHtml(tr("<p><b>Dense:</b> %1</p><p><b>Reduced:</b> %2</p>")
-                                            .arg(dense.toHtmlEscaped(), reduced.toHtmlEscaped()));
-            });
+    connect(worker_, &ReductionWorker::continuationsReady, this, &MainWindow::showContinuations);
     workerThread_.start();
     buildUi();
     buildMenus();
+    registerExports();
 
     // Autosave: every change the user makes marks the session dirty; the Autosaver writes it a little later.
     autosave_ = new Autosaver([this] { return currentSession(); }, autosave.isEmpty() ? autosavePath() : autosave, this);
@@ -73,10 +89,14 @@ MainWindow::MainWindow(QWidget* parent, AppSettings* settings, const QString& au
     connect(editor_, &ScheduleEditor::scheduleChanged, autosave_, &Autosaver::markDirty);
     connect(accuracy_, &AccuracyPanel::resultsChanged, autosave_, &Autosaver::markDirty);
     connect(graph_, &SimilarityGraph::thresholdChanged, autosave_, &Autosaver::markDirty);
+    // The file of a run that crashed stays as it is until the user has said whether to restore it.
+    recoveryPending_ = Autosaver::previousRunCrashed(autosave_->path());
+    if (recoveryPending_) autosave_->setSuspended(true);
     modelPanel_->setRecentModels(settings_->recentModels());
     modelPanel_->setDevice(settings_->device());
     modelPanel_->setDtype(settings_->dtype());
     restoreWindowLayout();
+    markSaved();
 }
 
 MainWindow::~MainWindow() {
@@ -84,19 +104,18 @@ MainWindow::~MainWindow() {
     workerThread_.wait();
 }
 
+// ---- building --------------------------------------------------------------------------------------
+
 QWidget* MainWindow::buildPromptPanel() {
     auto* panel = new QWidget;
     auto* form = new QFormLayout(panel);
     modelPanel_ = new ModelPanel;
     form->addRow(modelPanel_);
     samplePrompts_ = new QComboBox;
-    samplePrompts_->addItem(tr("Sample prompts…"));
-    for (const auto& s : samplePrompts()) samplePrompts_->addItem(s.title, s.text);
-    samplePrompts_->setToolTip(tr("Replace the prompt with a sample"));
-    form->addRow(tr("Prompt:"), samplePrompts_);
+    promptLabel_ = new QLabel;
+    form->addRow(promptLabel_, samplePrompts_);
     prompt_ = new QPlainTextEdit;
-    prompt_->setPlaceholderText(tr("Type or paste a prompt"));
-    prompt_->setMinimumHeight(90);
+    prompt_->setMinimumHeight(70);
     form->addRow(prompt_);
     // The prompt as the model sees it: one chip per token (id and piece on hover); a click selects the token.
     chips_ = new PromptTokenChips;
@@ -105,8 +124,8 @@ QWidget* MainWindow::buildPromptPanel() {
     chipsScroll->setWidgetResizable(true);
     chipsScroll->setFrameShape(QFrame::NoFrame);
     chipsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    chipsScroll->setMinimumHeight(70);
-    chipsScroll->setMaximumHeight(150);
+    chipsScroll->setMinimumHeight(60);
+    chipsScroll->setMaximumHeight(130);
     form->addRow(chipsScroll);
     connect(chips_, &PromptTokenChips::tokenClicked, this, [this](int p) { selectLayerAndToken(selectedLayer_, p); });
     connect(samplePrompts_, &QComboBox::activated, this, [this](int i) {
@@ -126,96 +145,226 @@ QWidget* MainWindow::buildEffectPanel() {
     layout->setContentsMargins(0, 0, 0, 0);
     figures_ = new QLabel;
     figures_->setWordWrap(true);
+    figures_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(figures_);
+    // What the FLOPs figure is (a newcomer meets three: this prompt, the editor's, the accuracy task's).
+    figuresNote_ = new QLabel;
+    figuresNote_->setWordWrap(true);
+    figuresNote_->setForegroundRole(QPalette::PlaceholderText);
+    layout->addWidget(figuresNote_);
     topTokens_ = new QTableWidget(0, 4);
-    topTokens_->setHorizontalHeaderLabels({tr("dense"), tr("p"), tr("reduced"), tr("p")});
     topTokens_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     topTokens_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     topTokens_->horizontalHeader()->setSectionResizeMode(3, QHeaderView::ResizeToContents);
     topTokens_->setWordWrap(false);
+    topTokens_->setTextElideMode(Qt::ElideMiddle);
     topTokens_->verticalHeader()->setVisible(false);
+    topTokens_->verticalHeader()->setDefaultSectionSize(topTokens_->fontMetrics().height() + 6);
     topTokens_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    topTokens_->setToolTip(tr("The ten most likely next tokens, dense and with the schedule"));
+    topTokens_->setMinimumHeight(120);
     layout->addWidget(topTokens_, 1);
-    continueButton_ = new QPushButton(tr("Generate continuations"));
-    continueButton_->setToolTip(tr("32 greedy tokens from the dense model and after the reduced prefill (Ctrl+G)"));
-    continueButton_->setShortcut(QKeySequence(tr("Ctrl+G")));
+    continueButton_ = new QPushButton;
+    continueButton_->setShortcut(QKeySequence(QStringLiteral("Ctrl+G")));
     layout->addWidget(continueButton_);
     continuations_ = new QTextBrowser;
+    continuations_->setMinimumHeight(60);
     continuations_->setMaximumHeight(110);
-    continuations_->setPlaceholderText(tr("Dense and reduced continuations appear here"));
     layout->addWidget(continuations_);
     connect(continueButton_, &QPushButton::clicked, this, &MainWindow::requestContinuations);
     return panel;
 }
 
+void MainWindow::buildViews() {
+    heatmap_ = new ImportanceHeatmap;
+    strip_ = new TokenStrip;
+    graph_ = new SimilarityGraph;
+    tokensPlot_ = new TokensPerLayerPlot;
+    detailTabs_ = new QTabWidget;
+    detailTabs_->addTab(strip_, QString());
+    detailTabs_->addTab(graph_, QString());
+    detailTabs_->addTab(tokensPlot_, QString());
+    // The implicit attention of the selected layer (docs/implicit-attention.md), linked like the other views.
+    attention_ = new AttentionPanel(worker_);
+    detailTabs_->addTab(attention_, QString());
+    connect(attention_, &AttentionPanel::layerSelected, this, [this](int l) { selectLayerAndToken(l, selectedToken_); });
+    connect(attention_, &AttentionPanel::tokenSelected, this, [this](int p) { selectLayerAndToken(selectedLayer_, p); });
+    // More views of one result: add a tab here, feed it in showResult, clear it in clearResultViews and
+    // register its figure in registerExports.
+    connect(heatmap_, &ImportanceHeatmap::cellSelected, this, &MainWindow::selectLayerAndToken);
+    connect(strip_, &TokenStrip::layerSelected, this, [this](int l) { selectLayerAndToken(l, selectedToken_); });
+    connect(strip_, &TokenStrip::tokenSelected, this, [this](int p) { selectLayerAndToken(selectedLayer_, p); });
+    connect(graph_, &SimilarityGraph::tokenSelected, this, [this](int p) { selectLayerAndToken(selectedLayer_, p); });
+    connect(tokensPlot_, &TokensPerLayerPlot::layerSelected, this, [this](int l) { selectLayerAndToken(l, selectedToken_); });
+}
+
+void MainWindow::buildDocks() {
+    editor_ = new ScheduleEditor;
+    scheduleDock_ = new QDockWidget(this);
+    scheduleDock_->setObjectName("scheduleDock");
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(editor_);
+    scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // the editor fits its width (tested)
+    scheduleDock_->setWidget(scroll);
+    addDockWidget(Qt::RightDockWidgetArea, scheduleDock_);
+
+    accuracy_ = new AccuracyPanel(worker_, [this] { return currentSchedule(); });
+    accuracyDock_ = new QDockWidget(this);
+    accuracyDock_->setObjectName("accuracyDock");
+    accuracyDock_->setWidget(accuracy_);
+    addDockWidget(Qt::BottomDockWidgetArea, accuracyDock_);
+    connect(accuracy_, &AccuracyPanel::resultsChanged, this, &MainWindow::accuracyShown);
+    connect(accuracy_, &AccuracyPanel::resultsChanged, this, &MainWindow::updateExportActions);
+    connect(accuracy_, &AccuracyPanel::failed, this, [this](const QString& m) { lastError_ = m; });
+    // More docks: create them here, with an object name (the saved layout finds them by it).
+}
+
 void MainWindow::buildUi() {
-    setWindowTitle(tr("SSM Lens"));
     auto* left = new QSplitter(Qt::Vertical);
     left->addWidget(buildPromptPanel());
     left->addWidget(buildEffectPanel());
     left->setStretchFactor(0, 2);
     left->setStretchFactor(1, 3);
 
-    heatmap_ = new ImportanceHeatmap;
-    strip_ = new TokenStrip;
-    graph_ = new SimilarityGraph;
-    tokensPlot_ = new TokensPerLayerPlot;
-    detailTabs_ = new QTabWidget;
-    detailTabs_->addTab(strip_, tr("Token strip"));
-    detailTabs_->addTab(graph_, tr("Similarity graph"));
-    detailTabs_->addTab(tokensPlot_, tr("Tokens per layer"));
-    // The implicit attention of the selected layer (docs/implicit-attention.md), linked like the other views.
-    attention_ = new AttentionPanel(worker_);
-    detailTabs_->addTab(attention_, tr("Attention"));
-    connect(attention_, &AttentionPanel::layerSelected, this, [this](int l) { selectLayerAndToken(l, selectedToken_); });
-    connect(attention_, &AttentionPanel::tokenSelected, this, [this](int p) { selectLayerAndToken(selectedLayer_, p); });
+    buildViews();
+    auto* viewsPanel = new QWidget;
+    auto* viewsLayout = new QVBoxLayout(viewsPanel);
+    viewsLayout->setContentsMargins(0, 0, 0, 0);
+    viewsLayout->setSpacing(2);
+    caption_ = new QLabel;
+    caption_->setWordWrap(true);
+    caption_->setTextFormat(Qt::RichText);
+    viewsLayout->addWidget(caption_);
     auto* views = new QSplitter(Qt::Vertical);
     views->addWidget(heatmap_);
     views->addWidget(detailTabs_);
     views->setStretchFactor(0, 1);
     views->setStretchFactor(1, 1);
+    heatmap_->setMinimumHeight(300);  // its cells stay readable at 1600x1000 (tested)
+    viewsLayout->addWidget(views, 1);
 
     auto* main = new QSplitter(Qt::Horizontal);
     main->addWidget(left);
-    main->addWidget(views);
+    main->addWidget(viewsPanel);
     main->setStretchFactor(0, 1);
     main->setStretchFactor(1, 3);
     setCentralWidget(main);
-
-    editor_ = new ScheduleEditor;
-    auto* scheduleDock = new QDockWidget(tr("Schedule"), this);
-    scheduleDock->setObjectName("scheduleDock");
-    auto* scroll = new QScrollArea;
-    scroll->setWidget(editor_);
-    scroll->setWidgetResizable(true);
-    scheduleDock->setWidget(scroll);
-    addDockWidget(Qt::RightDockWidgetArea, scheduleDock);
-
-    accuracy_ = new AccuracyPanel(worker_, [this] { return currentSchedule(); });
-    auto* accuracyDock = new QDockWidget(tr("Accuracy"), this);
-    accuracyDock->setObjectName("accuracyDock");
-    accuracyDock->setWidget(accuracy_);
-    addDockWidget(Qt::BottomDockWidgetArea, accuracyDock);
-    connect(accuracy_, &AccuracyPanel::resultsChanged, this, &MainWindow::accuracyShown);
-    connect(accuracy_, &AccuracyPanel::failed, this, [this](const QString& m) { lastError_ = m; });
-    resize(1600, 1000);
-    // The views get most of the height; the docks start compact (the saved layout wins from the second run).
-    resizeDocks({accuracyDock}, {240}, Qt::Vertical);
-    resizeDocks({scheduleDock}, {430}, Qt::Horizontal);
+    buildDocks();
+    // The schedule dock runs the full height on the right; the accuracy dock sits under the views only.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    main->setSizes({380, 820});
 
     promptDebounce_ = new QTimer(this);
     promptDebounce_->setSingleShot(true);
     promptDebounce_->setInterval(300);
     connect(promptDebounce_, &QTimer::timeout, this, &MainWindow::requestRun);
-    connect(prompt_, &QPlainTextEdit::textChanged, promptDebounce_, qOverload<>(&QTimer::start));
-    connect(editor_, &ScheduleEditor::scheduleChanged, this, &MainWindow::requestRun);
-    connect(heatmap_, &ImportanceHeatmap::cellSelected, this, &MainWindow::selectLayerAndToken);
-    connect(strip_, &TokenStrip::layerSelected, this, [this](int l) { selectLayerAndToken(l, selectedToken_); });
-    connect(strip_, &TokenStrip::tokenSelected, this, [this](int p) { selectLayerAndToken(selectedLayer_, p); });
-    connect(graph_, &SimilarityGraph::tokenSelected, this, [this](int p) { selectLayerAndToken(selectedLayer_, p); });
+    connect(prompt_, &QPlainTextEdit::textChanged, this, [this] {
+        inputsChanged(tr("the prompt changed"));
+        promptDebounce_->start();
+    });
+    connect(editor_, &ScheduleEditor::scheduleChanged, this, [this] {
+        inputsChanged(tr("the schedule changed"));
+        accuracy_->setCurrentContext(model_, currentSchedule());
+        requestRun();
+    });
+    retranslateUi();
+    resize(1600, 1000);
+    // The views get most of the height; the docks start compact (the saved layout wins from the second run).
+    resizeDocks({accuracyDock_}, {180}, Qt::Vertical);
+    resizeDocks({scheduleDock_}, {std::max(430, scheduleDock_->widget()->minimumWidth())}, Qt::Horizontal);
+    clearResultViews();
     statusBar()->showMessage(tr("Open a model folder to begin"));
 }
+
+// Every text of the window that is not made from data; called again when the language changes.
+void MainWindow::retranslateUi() {
+    setWindowTitle(tr("SSM Lens"));
+    promptLabel_->setText(tr("Prompt:"));
+    samplePrompts_->clear();
+    samplePrompts_->addItem(tr("Sample prompts…"));
+    for (const auto& s : samplePrompts()) samplePrompts_->addItem(s.title, s.text);
+    samplePrompts_->setToolTip(tr("Replace the prompt with a sample"));
+    prompt_->setPlaceholderText(tr("Type or paste a prompt"));
+    topTokens_->setHorizontalHeaderLabels({tr("dense"), tr("p"), tr("reduced"), tr("p")});
+    topTokens_->setToolTip(tr("The ten most likely next tokens, dense and with the schedule"));
+    continueButton_->setText(tr("Generate continuations"));
+    continueButton_->setToolTip(tr("32 greedy tokens from the dense model and after the reduced prefill (Ctrl+G)"));
+    continuations_->setPlaceholderText(tr("Dense and reduced continuations appear here"));
+    detailTabs_->setTabText(0, tr("Token strip"));
+    detailTabs_->setTabText(1, tr("Similarity graph"));
+    detailTabs_->setTabText(2, tr("Tokens per layer"));
+    detailTabs_->setTabText(3, tr("Attention"));
+    scheduleDock_->setWindowTitle(tr("Schedule"));
+    // The editor is never narrower than its controls need (no clipped fields in any language).
+    auto* scheduleScroll = static_cast<QScrollArea*>(scheduleDock_->widget());
+    scheduleScroll->setMinimumWidth(editor_->minimumSizeHint().width() +
+                                    scheduleScroll->verticalScrollBar()->sizeHint().width() + 4);
+    accuracyDock_->setWindowTitle(tr("Accuracy"));
+    figuresNote_->setText(tr("FLOPs here: this prompt, measured pass. The schedule editor counts the same prompt "
+                             "analytically; an accuracy check averages over its task's examples, whose lengths "
+                             "differ, so its FLOPs figure differs too."));
+    if (last_) showNextTokens(last_->run.trace, last_->run);
+    updateCaption();
+}
+
+void MainWindow::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange && caption_) {
+        retranslateUi();
+        menuBar()->clear();
+        buildMenus();
+        updateExportActions();
+    }
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::registerExports() {
+    // Figures by the names `ssmlens --export NAME=FILE` takes; a new view registers its own here.
+    exports_["heatmap"] = [this](const QString& path, const FigureSize& size) { return heatmap_->exportImage(path, size); };
+    exports_["strip"] = [this](const QString& path, const FigureSize& size) { return strip_->exportImage(path, size); };
+    exports_["graph"] = [this](const QString& path, const FigureSize& size) { return graph_->exportImage(path, size); };
+    exports_["tokens-per-layer"] = [this](const QString& path, const FigureSize& size) {
+        return exportPlot(tokensPlot_->plot(), path, size);
+    };
+    exports_["attention"] = [this](const QString& path, const FigureSize& size) {
+        return attention_->view()->exportMatrices(path, size);
+    };
+    exports_["importance-vs-attention"] = [this](const QString& path, const FigureSize& size) {
+        return exportPlot(attention_->view()->scatter()->plot(), path, size);
+    };
+    exports_["attribution"] = [this](const QString& path, const FigureSize& size) {
+        return exportPlot(attention_->view()->attributionPlot()->plot(), path, size);
+    };
+    exports_["accuracy"] = [this](const QString& path, const FigureSize& size) {
+        return exportPlot(accuracy_->bars()->plot(), path, size);
+    };
+    exports_["accuracy-vs-flops"] = [this](const QString& path, const FigureSize& size) {
+        return exportPlot(accuracy_->sweepPlot()->plot(), path, size);
+    };
+}
+
+QStringList MainWindow::exportViewNames() const {
+    QStringList names;
+    for (const auto& [name, f] : exports_) names << name;
+    return names;
+}
+
+QString MainWindow::exportView(const QString& name, const QString& path, const FigureSize& size) {
+    const auto it = exports_.find(name);
+    if (it == exports_.end())
+        return tr("%1: no view called \"%2\" (views: %3)").arg(path, name, exportViewNames().join(", "));
+    return it->second(path, size);
+}
+
+bool MainWindow::exportHeatmap(const QString& path, int width, int height, QString* error) {
+    FigureSize size;
+    size.widthPx = width;
+    size.heightPx = height;
+    const QString e = exportView("heatmap", path, size);
+    if (error) *error = e;
+    return e.isEmpty();
+}
+
+// ---- requests --------------------------------------------------------------------------------------
 
 void MainWindow::openModel(const QString& folder, const QString& requestedDtype, const QString& requestedDevice) {
     const QString dtype = requestedDtype.isEmpty() ? modelPanel_->dtype() : requestedDtype;
@@ -245,12 +394,26 @@ void MainWindow::setSchedule(const ReductionSchedule& schedule) { editor_->setSc
 void MainWindow::runAccuracyCheck() { accuracy_->runCheck(); }
 int MainWindow::accuracyBarsShown() const { return accuracy_->barCount(); }
 
+void MainWindow::inputsChanged(const QString& why) {
+    if (last_ && !resultIsCurrent()) staleReason_ = why;
+    // Continuations belong to the prompt and schedule they were generated for: gone with them.
+    if (continuationId_ != 0 || !continuations_->toPlainText().isEmpty()) {
+        continuationId_ = 0;
+        continuations_->clear();
+        continuations_->setPlaceholderText(tr("Continuations cleared: %1. Generate them again (Ctrl+G).").arg(why));
+        continueButton_->setEnabled(true);
+    }
+    updateCaption();
+}
+
 void MainWindow::requestRun() {
     if (model_.layers == 0 || prompt_->toPlainText().trimmed().isEmpty()) return;
     ReductionRequest r;
     r.id = nextId_++;
     r.prompt = prompt_->toPlainText();
     r.schedule = currentSchedule();
+    lastRequestId_ = r.id;
+    runError_.clear();
     if (busy_) {
         pending_ = r;  // the latest request wins; older pending ones are dropped
         return;
@@ -269,10 +432,69 @@ void MainWindow::requestContinuations() {
     r.id = nextId_++;
     r.prompt = prompt_->toPlainText();
     r.schedule = currentSchedule();
+    continuationId_ = r.id;
     continueButton_->setEnabled(false);
     continuations_->setPlainText(tr("Generating…"));
     QMetaObject::invokeMethod(worker_, [w = worker_, r] { w->continueText(r); }, Qt::QueuedConnection);
 }
+
+// ---- results ---------------------------------------------------------------------------------------
+
+bool MainWindow::resultIsCurrent() const {
+    return last_ && last_->modelGeneration == model_.generation && last_->request.prompt == prompt_->toPlainText() &&
+           last_->request.schedule == currentSchedule();
+}
+
+void MainWindow::clearResultViews() {
+    last_.reset();
+    heatmap_->clear();
+    strip_->clear();
+    graph_->clear();
+    tokensPlot_->clear();
+    attention_->clear();
+    chips_->clear();
+    topTokens_->setRowCount(0);
+    figures_->setText(tr("No result yet."));
+    continuationId_ = 0;
+    continuations_->clear();
+    continueButton_->setEnabled(true);
+    staleReason_.clear();
+    updateCaption();
+}
+
+void MainWindow::updateCaption() {
+    const QString busyNote = busy_ || pending_ ? tr("computing…") : QString();
+    if (!last_) {
+        caption_->setStyleSheet(kCurrentStyle);
+        if (!runError_.isEmpty())
+            caption_->setText(tr("<b>No result:</b> %1").arg(runError_.toHtmlEscaped()));
+        else if (model_.layers == 0)
+            caption_->setText(tr("No result yet: open a model and type a prompt."));
+        else
+            caption_->setText(busyNote.isEmpty() ? tr("No result yet: type a prompt.") : tr("Running the prompt…"));
+        return;
+    }
+    const QString what = tr("%1 · %2 tokens · %3")
+                             .arg(RunDescription::model(model_).toHtmlEscaped())
+                             .arg(last_->ids.size())
+                             .arg(RunDescription::schedule(last_->request.schedule).toHtmlEscaped());
+    if (resultIsCurrent() && runError_.isEmpty()) {
+        caption_->setStyleSheet(kCurrentStyle);
+        caption_->setText(tr("Computed for %1").arg(what));
+        return;
+    }
+    caption_->setStyleSheet(kStaleStyle);
+    QString text;
+    if (!runError_.isEmpty())
+        text = tr("<b>Out of date:</b> the new input failed (%1). Shown: the result for %2.").arg(runError_.toHtmlEscaped(), what);
+    else
+        text = tr("<b>Out of date</b> (%1), %2 Shown: the result for %3.")
+                   .arg(staleReason_.isEmpty() ? tr("the input changed") : staleReason_.toHtmlEscaped(),
+                        busyNote.isEmpty() ? tr("waiting for the new result.") : busyNote, what);
+    caption_->setText(text);
+}
+
+QString MainWindow::resultCaption() const { return caption_->text().remove(QRegularExpression("<[^>]*>")); }
 
 void MainWindow::showModel(const ModelFacts& facts) {
     if (!facts.tokenizer.isEmpty() &&
@@ -280,18 +502,26 @@ void MainWindow::showModel(const ModelFacts& facts) {
         chosenTokenizer_ = facts.tokenizer;  // not the folder's own: the user chose it
         chosenTokenizerFor_ = facts.folder;
     }
+    const bool wasSaved = !hasUnsavedChanges();
     model_ = facts;
     modelPanel_->showFacts(facts);
+    // Results of the previous model (or tokenizer) must not stay on screen as if they were this one's.
+    clearResultViews();
     editor_->setModelConfig(facts.config);  // a new depth lays the anchors out again (depth-scaled)
     if (pendingSession_) {  // a session being restored: its schedule, now that the depth is known
         const ReductionSchedule schedule = pendingSession_->schedule;
         pendingSession_.reset();
         applySessionSchedule(schedule);
+        if (pendingSessionFromFile_) markSaved();  // as on disk; a restored crash is unsaved work
+    } else if (wasSaved) {
+        markSaved();  // laying the anchors out for the new depth is not the user's work
     }
     rememberModel(facts.folder);
     autosave_->markDirty();
     accuracy_->setModelReady(true);
+    accuracy_->setCurrentContext(model_, currentSchedule());
     statusBar()->showMessage(tr("Model loaded"), 5000);
+    Q_EMIT modelShown();
     requestRun();
 }
 
@@ -306,14 +536,17 @@ void MainWindow::selectLayerAndToken(int layer, int position) {
                 break;
             }
     }
+    if (position >= last_->run.trace.length) position = -1;
     const bool changed = layer != selectedLayer_ || position != selectedToken_;
     selectedLayer_ = layer;
     selectedToken_ = position;
+    heatmap_->setSelection(layer, position);
     strip_->setLayer(layer);
     strip_->selectToken(position);
     graph_->setLayer(layer);
     graph_->selectToken(position);
     attention_->setLayerAndToken(layer, position);
+    tokensPlot_->setSelectedLayer(layer);
     chips_->setHighlightedToken(position);
     if (changed && autosave_) autosave_->markDirty();  // a result re-applying the same selection saves nothing
 }
@@ -325,22 +558,21 @@ void MainWindow::showResult(QSharedPointer<const ReductionResponse> response) {
         pending_.reset();
         sendToWorker(next);
     }
+    if (response->modelGeneration != model_.generation) {  // made with a model that has been replaced
+        updateCaption();
+        return;
+    }
     // The chips show the prompt, which a slider move does not change: lay them out only for a new prompt.
     if (!last_ || response->ids != last_->ids || response->tokenLabels != last_->tokenLabels)
         chips_->setTokens(response->ids, response->tokenLabels);
     last_ = response;
+    if (response->id == lastRequestId_) runError_.clear();
+    staleReason_.clear();
     const TokenTrace& t = response->run.trace;
     heatmap_->setTrace(t, response->tokenLabels);
     strip_->setTrace(t, response->tokenLabels, response->ids);
     graph_->setTrace(t, response->tokenLabels);
     attention_->showRun(response->id, t, response->tokenLabels);
-    if (pendingSelection_) {  // restored from a session
-        std::tie(selectedLayer_, selectedToken_) = *pendingSelection_;
-        pendingSelection_.reset();
-    }
-    if (selectedToken_ >= t.length) selectedToken_ = -1;
-    selectLayerAndToken(selectedLayer_, selectedToken_);
-    editor_->setPromptLength(t.length);
     std::vector<int64_t> entering, anchors;
     for (const auto& l : t.layers) {
         entering.push_back(l.tokensIn);
@@ -348,39 +580,71 @@ void MainWindow::showResult(QSharedPointer<const ReductionResponse> response) {
     }
     tokensPlot_->setData(static_cast<int>(t.length), entering, anchors, response->run.flops.flopsReductionPercent,
                          response->run.flops.tokenReductionPercent);
+    if (pendingSelection_) {  // restored from a session
+        std::tie(selectedLayer_, selectedToken_) = *pendingSelection_;
+        pendingSelection_.reset();
+    }
+    if (selectedToken_ >= t.length) selectedToken_ = -1;
+    selectLayerAndToken(selectedLayer_, selectedToken_);
+    editor_->setPromptLength(t.length);
     showNextTokens(t, response->run);
     statusBar()->showMessage(response->run.denseFromCache
                                  ? tr("reduced pass %1 ms (dense pass of this prompt reused)")
-                                       .arg(response->run.reducedMs, 0, 'f', 1)
+                                       .arg(RunDescription::number(response->run.reducedMs, 1))
                                  : tr("dense %1 ms, reduced %2 ms")
-                                       .arg(response->run.denseMs, 0, 'f', 1)
-                                       .arg(response->run.reducedMs, 0, 'f', 1));
+                                       .arg(RunDescription::number(response->run.denseMs, 1),
+                                            RunDescription::number(response->run.reducedMs, 1)));
+    updateCaption();
     ++resultsShown_;
     Q_EMIT resultShown();
 }
 
-void MainWindow::showNextTokens(const TokenTrace& t, const ReductionRunResult& run) {
-    figures_->setText(tr("<b>%1 → %2 tokens</b> after the last anchor · FLOPs −%3% · KL(dense‖reduced) = %4")
+void MainWindow::showNextTokens(const TokenTrace& t, const ReductionRunSummary& run) {
+    figures_->setText(tr("<b>%1 → %2 tokens</b> after the last anchor · FLOPs −%3% for this prompt · "
+                         "KL(dense‖reduced) = %4")
                           .arg(t.length)
                           .arg(t.survivorPositions.size())
-                          .arg(run.flops.flopsReductionPercent, 0, 'f', 1)
-                          .arg(t.klDivergence, 0, 'g', 3));
+                          .arg(RunDescription::number(run.flops.flopsReductionPercent, 1))
+                          .arg(QLocale().toString(t.klDivergence, 'g', 3)));
     const int rows = static_cast<int>(std::min(t.denseTopK.size(), t.reducedTopK.size()));
     topTokens_->setRowCount(rows);
     for (int i = 0; i < rows; ++i) {
         auto token = [](const NextTokenProbability& p) {
             const QString piece = QString::fromStdString(p.piece);
-            auto* item = new QTableWidgetItem(piece.trimmed().isEmpty() ? QStringLiteral("#%1").arg(p.id)
-                                                                        : QStringLiteral("\"%1\"").arg(piece));
-            item->setToolTip(tr("token id %1").arg(p.id));
+            const QString shown = piece.trimmed().isEmpty() ? TokenStrip::visibleText(piece) : piece;
+            auto* item = new QTableWidgetItem(QStringLiteral("\"%1\"").arg(shown));
+            item->setToolTip(tr("\"%1\", token id %2").arg(shown).arg(p.id));
             return item;
         };
-        auto prob = [](float p) { return new QTableWidgetItem(QString::number(p, p >= 0.01f ? 'f' : 'e', 2)); };
+        auto prob = [](float p) {
+            return new QTableWidgetItem(p >= 0.01f ? QLocale().toString(p, 'f', 2) : QLocale().toString(p, 'e', 1));
+        };
         topTokens_->setItem(i, 0, token(t.denseTopK[i]));
         topTokens_->setItem(i, 1, prob(t.denseTopK[i].probability));
         topTokens_->setItem(i, 2, token(t.reducedTopK[i]));
         topTokens_->setItem(i, 3, prob(t.reducedTopK[i].probability));
     }
+}
+
+QString MainWindow::continuationsHtml(const ContinuationResult& result) {
+    const QString end = QStringLiteral(" <span style=\"color:#777; font-style:italic\">%1</span>")
+                            .arg(tr("⟨end of text⟩").toHtmlEscaped());
+    auto body = [&](const QString& text, bool ended) {
+        QString html = text.toHtmlEscaped();
+        html.replace(QLatin1Char('\n'), QStringLiteral("<br>"));
+        if (ended) html += end;
+        if (text.isEmpty() && !ended) html = tr("(nothing)");
+        return html;
+    };
+    return tr("<p><b>Dense:</b> %1</p><p><b>Reduced:</b> %2</p><p style=\"color:#777\">For this prompt with %3.</p>")
+        .arg(body(result.dense, result.denseEnded), body(result.reduced, result.reducedEnded),
+             RunDescription::schedule(result.request.schedule).toHtmlEscaped());
+}
+
+void MainWindow::showContinuations(QSharedPointer<const ContinuationResult> result) {
+    if (result->id != continuationId_) return;  // asked for an earlier prompt or schedule
+    continueButton_->setEnabled(true);
+    continuations_->setHtml(continuationsHtml(*result));
 }
 
 void MainWindow::showError(quint64 id, const QString& message) {
@@ -391,7 +655,13 @@ void MainWindow::showError(quint64 id, const QString& message) {
             pending_.reset();
             sendToWorker(next);
         }
-        continueButton_->setEnabled(true);
+        if (id == continuationId_) {
+            continueButton_->setEnabled(true);
+            continuations_->setPlainText(message);
+        }
+        if (id == lastRequestId_) runError_ = message;
+        updateCaption();
+        if (id == lastRequestId_) Q_EMIT failed(message);
     }
     lastError_ = message;
     statusBar()->showMessage(message);
@@ -400,15 +670,18 @@ void MainWindow::showError(quint64 id, const QString& message) {
         auto* box = new QMessageBox(QMessageBox::Warning, tr("SSM Lens"), message, QMessageBox::Ok, this);
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();
+        Q_EMIT failed(message);
     }
 }
 
 void MainWindow::showAttentionTab() { detailTabs_->setCurrentWidget(attention_); }
 
-bool MainWindow::exportHeatmap(const QString& path, int width, int height, QString* error) {
-    const QString e = exportPlot(heatmap_->plot(), path, width, height);
-    if (error) *error = e;
-    return e.isEmpty();
+void MainWindow::updateExportActions() {
+    if (!exportAccuracy_) return;
+    const bool any = !accuracy_->results().empty() || accuracy_->sweepSeriesCount() > 0;
+    exportAccuracy_->setEnabled(any);
+    exportAccuracy_->setToolTip(any ? tr("Save the accuracy results shown as CSV")
+                                    : tr("No accuracy results yet: run an accuracy check first"));
 }
 
 }  // namespace ssmlens

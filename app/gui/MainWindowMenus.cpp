@@ -1,8 +1,9 @@
 // MainWindow's menus and the dialogs behind them: open a model, export figures / trace / schedule /
-// accuracy results, import a schedule, undo and redo schedule edits, the About box.
+// accuracy results, import a schedule, undo and redo schedule edits, the language, the About box.
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -11,26 +12,18 @@
 #include <QSaveFile>
 #include <QStatusBar>
 #include <QUndoStack>
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "app/gui/AboutDialog.h"
 #include "app/gui/AccuracyPanel.h"
 #include "app/gui/AppSettings.h"
-#include "app/gui/AttentionPanel.h"
 #include "app/gui/ExportFigureDialog.h"
 #include "app/gui/MainWindow.h"
+#include "app/gui/Translations.h"
 #include "core/Error.h"
-#include "widgets/AccuracyBars.h"
-#include "widgets/AccuracySweepPlot.h"
-#include "widgets/AttentionView.h"
-#include "widgets/AttributionPlot.h"
-#include "widgets/ImportanceAttentionScatter.h"
-#include "widgets/ImportanceHeatmap.h"
-#include "widgets/PlotExport.h"
 #include "widgets/ScheduleEditor.h"
-#include "widgets/SimilarityGraph.h"
-#include "widgets/TokenStrip.h"
-#include "widgets/TokensPerLayerPlot.h"
+#include "widgets/WidgetExport.h"
 
 namespace ssmlens {
 
@@ -40,27 +33,28 @@ void MainWindow::buildMenus() {
     open->setShortcut(QKeySequence::Open);
     open->setToolTip(tr("Open a Mamba-2 checkpoint folder (state-spaces or Hugging Face layout)"));
     QAction* openSession = file->addAction(tr("Open sessio&n…"), this, &MainWindow::openSessionDialog);
-    openSession->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+    openSession->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     QAction* saveSession = file->addAction(tr("Sa&ve session…"), this, &MainWindow::saveSessionDialog);
     saveSession->setShortcut(QKeySequence::Save);
     file->addSeparator();
     QAction* exportFigure = file->addAction(tr("&Export figure…"), this, &MainWindow::exportFigureDialog);
-    exportFigure->setShortcut(QKeySequence(tr("Ctrl+E")));
+    exportFigure->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     file->addAction(tr("Export &trace (JSON)…"), this, &MainWindow::exportTraceDialog);
-    file->addAction(tr("Export &accuracy results (CSV)…"), this, &MainWindow::exportAccuracyDialog);
+    exportAccuracy_ = file->addAction(tr("Export &accuracy results (CSV)…"), this, &MainWindow::exportAccuracyDialog);
     file->addSeparator();
     QAction* saveSchedule = file->addAction(tr("&Save schedule…"), this, &MainWindow::saveScheduleDialog);
-    saveSchedule->setShortcut(QKeySequence(tr("Ctrl+Shift+S")));
+    saveSchedule->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
     QAction* loadSchedule = file->addAction(tr("&Import schedule…"), this, &MainWindow::loadScheduleDialog);
-    loadSchedule->setShortcut(QKeySequence(tr("Ctrl+I")));
+    loadSchedule->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     file->addSeparator();
-    QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+    file->setToolTipsVisible(true);
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-    QAction* undo = editor_->undoStack()->createUndoAction(this, tr("&Undo schedule edit"));
+    QAction* undo = editor_->undoStack()->createUndoAction(edit, tr("&Undo schedule edit"));
     undo->setShortcut(QKeySequence::Undo);
-    QAction* redo = editor_->undoStack()->createRedoAction(this, tr("&Redo schedule edit"));
+    QAction* redo = editor_->undoStack()->createRedoAction(edit, tr("&Redo schedule edit"));
     redo->setShortcut(QKeySequence::Redo);
     edit->addAction(undo);
     edit->addAction(redo);
@@ -68,7 +62,7 @@ void MainWindow::buildMenus() {
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
     view->addSeparator();
-    // The language: the system's or a fixed one, stored in the settings; Qt applies it at the next start.
+    // The language: the system's or a fixed one, stored in the settings and applied at once.
     QMenu* language = view->addMenu(tr("&Language"));
     auto* languages = new QActionGroup(language);
     const QStringList names = {tr("System default"), QStringLiteral("English"), QStringLiteral("Deutsch"),
@@ -78,17 +72,22 @@ void MainWindow::buildMenus() {
         QAction* a = language->addAction(names[i]);
         a->setCheckable(true);
         a->setChecked(settings_->language() == codes[i]);
+        a->setObjectName("language-" + codes[i]);
         languages->addAction(a);
-        connect(a, &QAction::triggered, this, [this, code = codes[i]] {
-            if (code == settings_->language()) return;
-            settings_->setLanguage(code);
-            settings_->sync();
-            QMessageBox::information(this, tr("SSM Lens"), tr("The language changes when SSM Lens starts again."));
-        });
+        connect(a, &QAction::triggered, this, [this, code = codes[i]] { chooseLanguage(code); });
     }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About SSM Lens"), this, &MainWindow::showAbout);
+    updateExportActions();
+}
+
+void MainWindow::chooseLanguage(const QString& code) {
+    settings_->setLanguage(code);
+    settings_->sync();
+    const QLocale locale = AppSettings::localeFor(code);
+    if (Translations* t = Translations::current()) t->apply(locale);  // every widget retranslates itself
+    setLocale(locale);  // spin boxes and other number fields follow (the window's children inherit it)
 }
 
 void MainWindow::chooseModelFolder() {
@@ -104,32 +103,26 @@ void MainWindow::chooseTokenizerFile() {
 
 void MainWindow::exportFigureDialog() {
     static FigureChoice last;
-    const QStringList names = {tr("Importance heatmap"), tr("Token strip"), tr("Similarity graph"),
-                               tr("Tokens per layer"), tr("Accuracy bars"), tr("Accuracy vs FLOPs"),
-                               tr("Attention matrices"), tr("Importance vs attention"),
-                               tr("Next-token attribution")};
+    // The dialog's entries, by the names `ssmlens --export` takes.
+    const std::vector<std::pair<QString, QString>> views = {
+        {"heatmap", tr("Importance heatmap")},    {"strip", tr("Token strip")},
+        {"graph", tr("Similarity graph")},        {"tokens-per-layer", tr("Tokens per layer")},
+        {"accuracy", tr("Accuracy bars")},        {"accuracy-vs-flops", tr("Accuracy vs FLOPs")},
+        {"attention", tr("Attention matrices")},  {"importance-vs-attention", tr("Importance vs attention")},
+        {"attribution", tr("Next-token attribution")}};
+    QStringList names;
+    for (const auto& v : views) names << v.second;
     ExportFigureDialog dialog(names, last, this);
     if (dialog.exec() != QDialog::Accepted) return;
     last = dialog.choice();
-    const QStringList files = {"heatmap", "token-strip", "similarity-graph", "tokens-per-layer", "accuracy",
-                               "accuracy-vs-flops", "attention", "importance-vs-attention", "attribution"};
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(names[last.view]),
-                                                      files[last.view] + ".png", tr("Images (*.png *.pdf *.svg)"));
+    const auto& [key, name] = views[std::clamp(last.view, 0, int(views.size()) - 1)];
+    QString folder = settings_->lastExportFolder();
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(name),
+                                                      QDir(folder).filePath(key + "." + last.format),
+                                                      tr("Figures (*.png *.pdf *.svg)"));
     if (path.isEmpty()) return;
-    QString error;
-    switch (last.view) {
-        case 0: error = exportPlot(heatmap_->plot(), path, last.width, last.height, last.dpi); break;
-        case 1: error = strip_->exportImage(path, last.width, last.height, last.dpi); break;
-        case 2: error = graph_->exportImage(path, last.width, last.height, last.dpi); break;
-        case 3: error = exportPlot(tokensPlot_->plot(), path, last.width, last.height, last.dpi); break;
-        case 4: error = exportPlot(accuracy_->bars()->plot(), path, last.width, last.height, last.dpi); break;
-        case 6: error = attention_->view()->exportMatrices(path, last.width, last.height, last.dpi); break;
-        case 7: error = exportPlot(attention_->view()->scatter()->plot(), path, last.width, last.height, last.dpi); break;
-        case 8:
-            error = exportPlot(attention_->view()->attributionPlot()->plot(), path, last.width, last.height, last.dpi);
-            break;
-        default: error = exportPlot(accuracy_->sweepPlot()->plot(), path, last.width, last.height, last.dpi); break;
-    }
+    settings_->setLastExportFolder(QFileInfo(path).absolutePath());
+    const QString error = exportView(key, path, last.size);
     if (!error.isEmpty()) QMessageBox::warning(this, tr("SSM Lens"), error);
     else statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
 }
@@ -141,8 +134,9 @@ void MainWindow::exportTraceDialog() {
     }
     const QString path = QFileDialog::getSaveFileName(this, tr("Export trace"), "trace.json", tr("JSON (*.json)"));
     if (path.isEmpty()) return;
+    // The trace with what it was computed for: the request's schedule and the model of its run.
     nlohmann::json j = last_->run.trace.toJson();
-    j["schedule"] = currentSchedule().toJson();
+    j["schedule"] = last_->request.schedule.toJson();
     j["model"] = model_.folder.toStdString();
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly) || f.write(QByteArray::fromStdString(j.dump(2) + "\n")) < 0 || !f.commit())
@@ -150,6 +144,12 @@ void MainWindow::exportTraceDialog() {
 }
 
 void MainWindow::exportAccuracyDialog() {
+    if (accuracy_->csv().isEmpty()) {
+        QMessageBox::information(this, tr("SSM Lens"),
+                                 tr("There are no accuracy results to export yet: run an accuracy check or a sweep "
+                                    "in the Accuracy panel first."));
+        return;
+    }
     const QString path =
         QFileDialog::getSaveFileName(this, tr("Export accuracy results"), "accuracy.csv", tr("CSV (*.csv)"));
     if (path.isEmpty()) return;

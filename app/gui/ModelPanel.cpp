@@ -1,6 +1,7 @@
 #include "app/gui/ModelPanel.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -9,8 +10,8 @@
 #include <QPushButton>
 #include <QToolButton>
 
-#include <ATen/Context.h>
-
+#include "app/gui/RunDescription.h"
+#include "core/runtime/ComputeDevices.h"
 #include "core/runtime/DemoModel.h"
 
 namespace ssmlens {
@@ -20,60 +21,86 @@ int bytesPerWeight(const QString& dtype) { return dtype == "fp32" ? 4 : 2; }
 ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     auto* form = new QFormLayout(this);
     form->setContentsMargins(0, 0, 0, 0);
-    facts_ = new QLabel(tr("No model loaded"));
+    facts_ = new QLabel;
     facts_->setWordWrap(true);
     facts_->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);  // never clipped: the panel grows
     facts_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    form->addRow(tr("Model:"), facts_);
+    modelLabel_ = new QLabel;
+    form->addRow(modelLabel_, facts_);
 
     device_ = new QComboBox;
-    device_->addItem(tr("CPU"), "cpu");
-    for (size_t i = 0; i < at::getNumGPUs(); ++i) device_->addItem(tr("GPU %1 (CUDA)").arg(i), QString("cuda:%1").arg(i));
-    device_->setToolTip(tr("Where the model runs; changing it reloads the model"));
+    device_->addItem(QString(), "cpu");
+    const std::vector<std::string> gpus = cudaDeviceNames();
+    for (size_t i = 0; i < gpus.size(); ++i) device_->addItem(QString(), QString("cuda:%1").arg(i));
     dtype_ = new QComboBox;
-    dtype_->addItem(tr("fp32"), "fp32");
-    dtype_->addItem(tr("bf16"), "bf16");
-    dtype_->addItem(tr("fp16 (GPU only)"), "fp16");
-    dtype_->setToolTip(tr("Weight and compute precision; changing it reloads the model"));
+    dtype_->addItem(QString(), "fp32");
+    dtype_->addItem(QString(), "bf16");
+    dtype_->addItem(QString(), "fp16");
     auto* choice = new QHBoxLayout;
     choice->addWidget(device_, 1);
     choice->addWidget(dtype_, 1);
-    form->addRow(tr("Runs on:"), choice);
+    runsOnLabel_ = new QLabel;
+    form->addRow(runsOnLabel_, choice);
 
     auto* buttons = new QHBoxLayout;
-    auto* browse = new QPushButton(tr("Open folder…"));
-    browse->setToolTip(tr("Open a Mamba-2 checkpoint folder (state-spaces or Hugging Face layout)"));
+    browse_ = new QPushButton;
     recent_ = new QToolButton;
-    recent_->setText(tr("Recent"));
     recent_->setPopupMode(QToolButton::InstantPopup);
     recent_->setMenu(new QMenu(recent_));
-    recent_->setToolTip(tr("Models opened before"));
-    demo_ = new QPushButton(tr("Demo model"));
-    demo_->setToolTip(tr("The small Mamba-2 model bundled with SSM Lens (docs/demo-model.md)"));
+    demo_ = new QPushButton;
     demo_->setEnabled(!defaultModelDir().empty());
-    buttons->addWidget(browse);
+    tokenizer_ = new QPushButton;
+    tokenizer_->setEnabled(false);
+    buttons->addWidget(browse_);
     buttons->addWidget(recent_);
     buttons->addWidget(demo_);
-    tokenizer_ = new QPushButton(tr("Tokenizer…"));
-    tokenizer_->setToolTip(tr("Choose the tokenizer file (tokenizer.json or a sentencepiece .model) for the "
-                              "open model: official state-spaces checkpoints come without one and use "
-                              "GPT-NeoX-20B's tokenizer.json"));
-    tokenizer_->setEnabled(false);
     buttons->addStretch(1);
-    form->addRow(QString(), buttons);
-    auto* tokenizerRow = new QHBoxLayout;
+    form->addRow(buttons);
+    auto* tokenizerRow = new QHBoxLayout;  // a row of its own: the buttons must fit a narrow panel in German
     tokenizerRow->addWidget(tokenizer_);
     tokenizerRow->addStretch(1);
-    form->addRow(QString(), tokenizerRow);
+    form->addRow(tokenizerRow);
 
-    connect(browse, &QPushButton::clicked, this, &ModelPanel::browseRequested);
+    connect(browse_, &QPushButton::clicked, this, &ModelPanel::browseRequested);
     connect(tokenizer_, &QPushButton::clicked, this, &ModelPanel::tokenizerRequested);
     connect(demo_, &QPushButton::clicked, this, [this] {
         Q_EMIT openRequested(QString::fromStdString(defaultModelDir()), dtype(), device());
     });
     connect(device_, &QComboBox::activated, this, &ModelPanel::reloadWithChoice);
     connect(dtype_, &QComboBox::activated, this, &ModelPanel::reloadWithChoice);
-    setRecentModels({});
+    retranslate();
+}
+
+void ModelPanel::retranslate() {
+    modelLabel_->setText(tr("Model:"));
+    runsOnLabel_->setText(tr("Runs on:"));
+    device_->setItemText(0, tr("CPU"));
+    const std::vector<std::string> gpus = cudaDeviceNames();
+    for (int i = 1; i < device_->count() && i - 1 < int(gpus.size()); ++i)
+        device_->setItemText(i, tr("GPU %1: %2").arg(i - 1).arg(QString::fromStdString(gpus[i - 1])));
+    device_->setToolTip(tr("Where the model runs; changing it reloads the model"));
+    dtype_->setItemText(0, tr("fp32"));
+    dtype_->setItemText(1, tr("bf16"));
+    dtype_->setItemText(2, tr("fp16 (GPU only)"));
+    dtype_->setToolTip(tr("Weight and compute precision; changing it reloads the model"));
+    browse_->setText(tr("Open folder…"));
+    browse_->setToolTip(tr("Open a Mamba-2 checkpoint folder (state-spaces or Hugging Face layout)"));
+    recent_->setText(tr("Recent"));
+    recent_->setToolTip(tr("Models opened before"));
+    demo_->setText(tr("Demo model"));
+    demo_->setToolTip(tr("The small Mamba-2 model bundled with SSM Lens (docs/demo-model.md)"));
+    tokenizer_->setText(tr("Tokenizer…"));
+    tokenizer_->setToolTip(tr("Choose the tokenizer file (tokenizer.json or a sentencepiece .model) for the "
+                              "open model: official state-spaces checkpoints come without one and use "
+                              "GPT-NeoX-20B's tokenizer.json"));
+    setRecentModels(recentFolders_);
+    if (!loading_.isEmpty()) showLoading(loading_);
+    else showFacts(shown_);
+}
+
+void ModelPanel::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::LanguageChange) retranslate();
+    QWidget::changeEvent(event);
 }
 
 void ModelPanel::reloadWithChoice() {
@@ -95,9 +122,14 @@ void ModelPanel::setDtype(const QString& dtype) {
 
 QString ModelPanel::factsText() const { return facts_->text(); }
 
-void ModelPanel::showLoading(const QString& folder) { facts_->setText(tr("Loading %1…").arg(folder)); }
+void ModelPanel::showLoading(const QString& folder) {
+    loading_ = folder;
+    facts_->setText(tr("Loading %1…").arg(folder));
+}
 
 void ModelPanel::showFacts(const ModelFacts& f) {
+    loading_.clear();
+    shown_ = f;
     if (f.layers == 0) {
         facts_->setText(tr("No model loaded"));
         return;
@@ -112,8 +144,8 @@ void ModelPanel::showFacts(const ModelFacts& f) {
                         .arg(f.config.nLayer)
                         .arg(f.config.dModel)
                         .arg(f.config.vocabSize)
-                        .arg(f.parameters / 1e6, 0, 'f', 1)
-                        .arg(memoryMb, 0, 'f', 0)
+                        .arg(RunDescription::number(f.parameters / 1e6, 1))
+                        .arg(RunDescription::number(memoryMb, 0))
                         .arg(f.dtype, f.device)
                         .arg(f.hasTokenizer ? tr("<br>tokenizer: %1").arg(QFileInfo(f.tokenizer).fileName().toHtmlEscaped())
                                             : tr("<br>no tokenizer: choose one, or type token ids")));
@@ -122,6 +154,7 @@ void ModelPanel::showFacts(const ModelFacts& f) {
 }
 
 void ModelPanel::setRecentModels(const QStringList& folders) {
+    recentFolders_ = folders;
     QMenu* menu = recent_->menu();
     menu->clear();
     for (const QString& f : folders)

@@ -5,7 +5,7 @@
 #include <QStringList>
 #include <QWidget>
 
-#include "app/gui/ReductionWorker.h"
+#include "app/gui/WorkerMessages.h"
 
 class QComboBox;
 class QLabel;
@@ -28,6 +28,9 @@ public:
     void setDtype(const QString& dtype);
     QString factsText() const;
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 Q_SIGNALS:
     void openRequested(const QString& folder, const QString& dtype, const QString& device);
     void browseRequested();
@@ -35,7 +38,11 @@ Q_SIGNALS:
 
 private:
     void reloadWithChoice();
+    void retranslate();
 
+    QLabel* modelLabel_;
+    QLabel* runsOnLabel_;
+    QPushButton* browse_;
     QLabel* facts_;
     QComboBox* device_;
     QComboBox* dtype_;
@@ -43,6 +50,9 @@ private:
     QPushButton* demo_;
     QPushButton* tokenizer_;
     QString folder_;
+    ModelFacts shown_;  // what facts_ shows (redrawn in the new language)
+    QString loading_;   // the folder being loaded, while it loads
+    QStringList recentFolders_;
 };
 
 // Bytes per weight of a dtype name, for the memory figure.

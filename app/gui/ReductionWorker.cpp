@@ -8,15 +8,25 @@
 #include "core/Error.h"
 #include "core/attention/AttentionRollout.h"
 #include "core/attention/AttentionSummaries.h"
-#include "core/bench/ModelBenchmark.h"
+#include "core/bench/ModelBenchmark.h"  // parseDtypeName
+#include "core/eval/AccuracySweep.h"
 #include "core/eval/EvalRun.h"
 #include "core/eval/TaskReaders.h"
 #include "core/model/Generation.h"
+#include "core/model/Mamba2Model.h"
+#include "core/reduction/ReductionRun.h"
 #include "core/reduction/TokenReductionHook.h"
+#include "core/text/PieceLabels.h"
+#include "core/text/Tokenizer.h"
 
 namespace ssmlens {
 
 namespace {
+
+// A message for the user, already translated; thrown inside the worker's slots and shown as it is.
+struct UserMessage {
+    QString text;
+};
 
 // The first line of an error: the views and the status bar show one line; details stay in the exception.
 QString firstLine(const std::exception& e) {
@@ -37,7 +47,8 @@ struct ReductionWorker::AttentionKernels {
     void reset() { *this = AttentionKernels(); }
 };
 
-ReductionWorker::ReductionWorker(QObject* parent) : QObject(parent), attention_(std::make_unique<AttentionKernels>()) {}
+ReductionWorker::ReductionWorker(QObject* parent)
+    : QObject(parent), denseCache_(std::make_unique<DenseRunCache>()), attention_(std::make_unique<AttentionKernels>()) {}
 ReductionWorker::~ReductionWorker() = default;
 
 void ReductionWorker::loadModel(const QString& folder, const QString& dtype, const QString& device,
@@ -46,7 +57,8 @@ void ReductionWorker::loadModel(const QString& folder, const QString& dtype, con
         LoadOptions o;
         o.dtype = parseDtypeName(dtype.toStdString());
         o.device = at::Device(device.toStdString());
-        if (o.device.is_cuda() && !at::hasCUDA()) throw Error("no CUDA device is available to this build");
+        if (o.device.is_cuda() && !at::hasCUDA())
+            throw UserMessage{tr("%1: no CUDA device is available to this build").arg(device)};
         auto model = std::make_unique<Mamba2Model>(Mamba2Model::load(folder.toStdString(), o));
         std::unique_ptr<Tokenizer> tokenizer;
         QString tokenizerPath;
@@ -67,12 +79,15 @@ void ReductionWorker::loadModel(const QString& folder, const QString& dtype, con
         facts.layers = static_cast<int>(model->config().nLayer);
         facts.parameters = model->config().parameterCount();
         facts.hasTokenizer = tokenizer != nullptr;
+        facts.generation = facts_.generation + 1;
         model_ = std::move(model);
         tokenizer_ = std::move(tokenizer);
         facts_ = facts;
-        denseCache_.reset();
+        denseCache_->reset();
         attention_->reset();
         Q_EMIT modelLoaded(facts);
+    } catch (const UserMessage& m) {
+        Q_EMIT failed(0, m.text);
     } catch (const std::exception& e) {
         Q_EMIT failed(0, firstLine(e));
     }
@@ -80,14 +95,17 @@ void ReductionWorker::loadModel(const QString& folder, const QString& dtype, con
 
 void ReductionWorker::loadTokenizer(const QString& path) {
     try {
-        if (!model_) throw Error("open a model before choosing its tokenizer");
+        if (!model_) throw UserMessage{tr("Open a model before choosing its tokenizer.")};
         std::unique_ptr<Tokenizer> tokenizer = ssmlens::loadTokenizer(path.toStdString());
         tokenizer_ = std::move(tokenizer);
-        denseCache_.reset();
+        denseCache_->reset();
         facts_.tokenizer = path;
         facts_.hasTokenizer = true;
         attention_->reset();
+        ++facts_.generation;  // the same prompt now has other tokens: earlier results are out of date
         Q_EMIT modelLoaded(facts_);
+    } catch (const UserMessage& m) {
+        Q_EMIT failed(0, m.text);
     } catch (const std::exception& e) {
         Q_EMIT failed(0, firstLine(e));
     }
@@ -99,14 +117,16 @@ std::vector<int64_t> ReductionWorker::promptIds(const QString& prompt, QStringLi
         Encoding e = tokenizer_->encode(prompt.toStdString());
         ids = e.ids;
         if (labels)
-            for (const auto& p : e.pieces) *labels << QString::fromStdString(p);
+            for (const std::string& p : readablePieceLabels(e.pieces)) *labels << QString::fromStdString(p);
         return ids;
     }
     // No tokenizer in the folder: the prompt is a list of token ids.
     for (const QString& part : prompt.split(QRegularExpression("[,\\s]+"), Qt::SkipEmptyParts)) {
         bool ok = false;
         const qint64 id = part.toLongLong(&ok);
-        if (!ok) throw Error("this model folder has no tokenizer: type token ids separated by commas");
+        if (!ok)
+            throw UserMessage{tr("This model folder has no tokenizer: type token ids separated by commas, or choose "
+                                 "a tokenizer file (\"%1\" is not a token id).").arg(part)};
         ids.push_back(id);
         if (labels) *labels << part;
     }
@@ -115,14 +135,16 @@ std::vector<int64_t> ReductionWorker::promptIds(const QString& prompt, QStringLi
 
 void ReductionWorker::run(const ReductionRequest& request) {
     try {
-        if (!model_) throw Error("no model is loaded");
+        if (!model_) throw UserMessage{tr("No model is loaded.")};
         auto response = QSharedPointer<ReductionResponse>::create();
         response->id = request.id;
+        response->request = request;
+        response->modelGeneration = facts_.generation;
         response->ids = promptIds(request.prompt, &response->tokenLabels);
-        if (response->ids.empty()) throw Error("the prompt is empty");
+        if (response->ids.empty()) throw UserMessage{tr("The prompt is empty.")};
         ReductionRunOptions options;
         options.allReducedLogits = false;  // the views show the next token only
-        options.cache = reuseDensePass_ ? &denseCache_ : nullptr;  // a slider move reruns the reduced pass only
+        options.cache = reuseDensePass_ ? denseCache_.get() : nullptr;  // a slider move reruns the reduced pass only
         // The Attention view's kernels, recorded in both passes (a few small copies per layer). The dense pass's
         // stay valid as long as the prompt does, like the dense cache, which must not answer without them.
         const int64_t layers = model_->config().nLayer, T = static_cast<int64_t>(response->ids.size());
@@ -131,16 +153,16 @@ void ReductionWorker::run(const ReductionRequest& request) {
         options.denseProbe = &denseKernels;
         options.reducedProbe = &reducedKernels;
         if (options.cache && (!attention_->dense || attention_->denseIds != response->ids)) options.cache->reset();
-        response->run = runReduction(*model_, response->ids, request.schedule, tokenizer_.get(), options);
+        ReductionRunResult run = runReduction(*model_, response->ids, request.schedule, tokenizer_.get(), options);
         try {
-            if (!response->run.denseFromCache) {
+            if (!run.denseFromCache) {
                 attention_->dense.reset();
                 attention_->dense = passKernelsFrom(denseKernels, layers, T);
                 attention_->denseIds = response->ids;
                 attention_->attributionDense.clear();
             }
-            attention_->reduced = passKernelsFrom(reducedKernels, layers, T, &response->run.trace);
-            attention_->trace = response->run.trace;
+            attention_->reduced = passKernelsFrom(reducedKernels, layers, T, &run.trace);
+            attention_->trace = run.trace;
             attention_->error.clear();
         } catch (const std::exception& e) {  // the other views do not need the kernels: say so in the Attention view
             attention_->reduced.reset();
@@ -148,7 +170,14 @@ void ReductionWorker::run(const ReductionRequest& request) {
         }
         attention_->runId = request.id;
         attention_->attributionReduced.clear();
+        response->run.trace = std::move(run.trace);
+        response->run.flops = std::move(run.flops);
+        response->run.denseFromCache = run.denseFromCache;
+        response->run.denseMs = run.denseMs;
+        response->run.reducedMs = run.reducedMs;
         Q_EMIT finished(response);
+    } catch (const UserMessage& m) {
+        Q_EMIT failed(request.id, m.text);
     } catch (const std::exception& e) {
         Q_EMIT failed(request.id, firstLine(e));
     }
@@ -156,8 +185,8 @@ void ReductionWorker::run(const ReductionRequest& request) {
 
 void ReductionWorker::evaluate(const EvalRequest& request) {
     try {
-        if (!model_) throw Error("no model is loaded");
-        if (!tokenizer_) throw Error("accuracy checks need a tokenizer in the model folder");
+        if (!model_) throw UserMessage{tr("No model is loaded.")};
+        if (!tokenizer_) throw UserMessage{tr("Accuracy checks need a tokenizer: choose one for this model.")};
         EvalTaskData data = loadEvalTask(request.task.toStdString(), request.dataPath.toStdString());
         EvalSettings settings;
         settings.schedule = request.schedule;
@@ -167,11 +196,13 @@ void ReductionWorker::evaluate(const EvalRequest& request) {
         settings.scoring.cancel = request.cancel.get();
         const quint64 id = request.id;
         settings.scoring.progress = [this, id](int64_t done, int64_t total) { Q_EMIT evalProgress(id, done, total); };
-        settings.modelName = "window";
+        settings.modelName = facts_.folder.toStdString();
         auto result = QSharedPointer<EvalResult>::create(runEvaluation(*model_, *tokenizer_, data, settings));
         Q_EMIT evalFinished(id, result);
     } catch (const EvalCancelled&) {
-        Q_EMIT evalFailed(request.id, tr("accuracy check cancelled"));
+        Q_EMIT evalCancelled(request.id);
+    } catch (const UserMessage& m) {
+        Q_EMIT evalFailed(request.id, m.text);
     } catch (const std::exception& e) {
         Q_EMIT evalFailed(request.id, firstLine(e));
     }
@@ -179,8 +210,8 @@ void ReductionWorker::evaluate(const EvalRequest& request) {
 
 void ReductionWorker::sweep(const SweepRequest& request) {
     try {
-        if (!model_) throw Error("no model is loaded");
-        if (!tokenizer_) throw Error("accuracy checks need a tokenizer in the model folder");
+        if (!model_) throw UserMessage{tr("No model is loaded.")};
+        if (!tokenizer_) throw UserMessage{tr("Accuracy checks need a tokenizer: choose one for this model.")};
         std::vector<EvalTaskData> tasks{loadEvalTask(request.task.toStdString(), request.dataPath.toStdString())};
         SweepSettings settings;
         settings.methods = {request.method};
@@ -194,7 +225,9 @@ void ReductionWorker::sweep(const SweepRequest& request) {
         auto points = QSharedPointer<SweepPoints>::create(runSweep(*model_, *tokenizer_, tasks, settings));
         Q_EMIT sweepFinished(id, points);
     } catch (const EvalCancelled&) {
-        Q_EMIT evalFailed(request.id, tr("accuracy sweep cancelled"));
+        Q_EMIT evalCancelled(request.id);
+    } catch (const UserMessage& m) {
+        Q_EMIT evalFailed(request.id, m.text);
     } catch (const std::exception& e) {
         Q_EMIT evalFailed(request.id, firstLine(e));
     }
@@ -202,22 +235,30 @@ void ReductionWorker::sweep(const SweepRequest& request) {
 
 void ReductionWorker::continueText(const ContinuationRequest& request) {
     try {
-        if (!model_) throw Error("no model is loaded");
+        if (!model_) throw UserMessage{tr("No model is loaded.")};
         const std::vector<int64_t> ids = promptIds(request.prompt, nullptr);
-        if (ids.empty()) throw Error("the prompt is empty");
+        if (ids.empty()) throw UserMessage{tr("The prompt is empty.")};
         SamplingOptions o;
         o.maxNewTokens = request.newTokens;
         o.eosId = model_->config().eosId;
-        auto text = [&](const std::vector<int64_t>& out) {
+        // The text before the end-of-text token (decoded, it is empty or a control name), and whether it came.
+        auto text = [&](std::vector<int64_t> out, bool* ended) {
+            *ended = !out.empty() && o.eosId >= 0 && out.back() == o.eosId;
+            if (*ended) out.pop_back();
             if (tokenizer_) return QString::fromStdString(tokenizer_->decode(out));
             QStringList parts;
             for (int64_t id : out) parts << QString::number(id);
             return parts.join(", ");
         };
-        const QString dense = text(generate(*model_, ids, o));
+        auto result = QSharedPointer<ContinuationResult>::create();
+        result->id = request.id;
+        result->request = request;
+        result->dense = text(generate(*model_, ids, o), &result->denseEnded);
         TokenReductionHook hook(request.schedule);
-        const QString reduced = text(generate(*model_, ids, o, {}, &hook));
-        Q_EMIT continuationsReady(request.id, dense, reduced);
+        result->reduced = text(generate(*model_, ids, o, {}, &hook), &result->reducedEnded);
+        Q_EMIT continuationsReady(result);
+    } catch (const UserMessage& m) {
+        Q_EMIT failed(request.id, m.text);
     } catch (const std::exception& e) {
         Q_EMIT failed(request.id, firstLine(e));
     }
@@ -227,7 +268,7 @@ void ReductionWorker::attention(const AttentionRequest& request) {
     try {
         AttentionKernels& k = *attention_;
         if (!k.error.isEmpty()) throw Error(k.error.toStdString());
-        if (!k.dense || !k.reduced || k.runId == 0) throw Error("no prompt has run yet");
+        if (!k.dense || !k.reduced || k.runId == 0) throw UserMessage{tr("No prompt has run yet.")};
         auto response = QSharedPointer<AttentionResponse>::create();
         response->id = request.id;
         response->runId = k.runId;
@@ -247,6 +288,8 @@ void ReductionWorker::attention(const AttentionRequest& request) {
             response->attributionReduced = k.attributionReduced;
         }
         Q_EMIT attentionReady(response);
+    } catch (const UserMessage& m) {
+        Q_EMIT attentionFailed(request.id, m.text);
     } catch (const std::exception& e) {
         Q_EMIT attentionFailed(request.id, firstLine(e));
     }

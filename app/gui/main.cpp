@@ -1,124 +1,252 @@
-// ssmlens: the desktop app. Usage: ssmlens [--model DIR] [--prompt TEXT] [--keep-ratio Q] [--show-attention]
-//                                          [--screenshot FILE.png] [--export-heatmap FILE]
-// The last two run the app, wait for the first result (or accuracy with --run-accuracy), save, and quit.
+// ssmlens: the desktop app. `ssmlens --help` lists the options (app/gui/AppCommandLine.h); --help and
+// --version need no display, --export VIEW=FILE runs without one (offscreen) and quits.
 #include <QApplication>
-#include <QCommandLineParser>
 #include <QIcon>
 #include <QLocale>
 #include <QTimer>
-#include <QTranslator>
+#include <algorithm>
 #include <cstdio>
+#include <functional>
+#include <memory>
+#include <optional>
 
+#include "app/gui/AboutDialog.h"
+#include "app/gui/AccuracyPanel.h"
+#include "app/gui/AppCommandLine.h"
 #include "app/gui/AppSettings.h"
 #include "app/gui/AttentionLatencyBenchmark.h"
 #include "app/gui/AttentionPanel.h"
 #include "app/gui/LatencyBenchmark.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/SamplePrompts.h"
+#include "app/gui/Translations.h"
 #include "widgets/ScheduleEditor.h"
+#include "core/reduction/ReductionSchedule.h"
+#include "core/runtime/ComputeDevices.h"
 #include "core/runtime/DemoModel.h"
 #include "core/runtime/HeapPolicy.h"
 #include "core/runtime/KernelPaths.h"
 #include "core/runtime/ThreadWaitPolicy.h"
+
+namespace {
+
+void setNames() {
+    QCoreApplication::setApplicationName("SSM Lens");
+    QCoreApplication::setOrganizationName("SSM Lens");
+    QCoreApplication::setApplicationVersion(ssmlens::appVersion());
+}
+
+// SSMLENS_LANGUAGE or --language if given, else the one chosen in the window, else the system's.
+QLocale chosenLocale(const ssmlens::AppSettings& settings, const QString& option) {
+    const QString code = !option.isEmpty() ? option : qEnvironmentVariable("SSMLENS_LANGUAGE");
+    return code.isEmpty() ? ssmlens::AppSettings::localeFor(settings.language()) : QLocale(code);
+}
+
+int fail(const QString& message, int code = 2) {
+    std::fprintf(stderr, "ssmlens: %s\n", qPrintable(message));
+    return code;
+}
+
+// A scripted run's steps once the first current result is shown: the selection, accuracy runs the exports
+// need, then the files (or the screenshot) and the exit code.
+class ScriptedRun : public QObject {
+public:
+    ScriptedRun(ssmlens::MainWindow& window, const ssmlens::AppOptions& options) : window_(window), options_(options) {}
+
+    void resultShown() {
+        if (started_ || !window_.resultIsCurrent()) return;  // an older request's result
+        started_ = true;
+        if (options_.layer >= 0 || options_.token >= 0) window_.selectLayerAndToken(options_.layer, options_.token);
+        // With the Attention view in front, the picture waits for its matrices as well.
+        if (options_.showAttention && !window_.attentionPanel()->upToDate())
+            QObject::connect(window_.attentionPanel(), &ssmlens::AttentionPanel::layerShown, this, [this] { runAccuracy(); },
+                             Qt::SingleShotConnection);
+        else
+            runAccuracy();
+    }
+
+private:
+    // The accuracy runs the exports need, one after the other, then the files.
+    void runAccuracy() {
+        bool accuracy = options_.runAccuracy, sweep = false;
+        for (const auto& [view, file] : options_.exports) {
+            accuracy = accuracy || view == "accuracy";
+            sweep = sweep || view == "accuracy-vs-flops";
+        }
+        if (accuracy) steps_.push_back([this] { window_.accuracyPanel()->runCheck(); });
+        if (sweep) steps_.push_back([this] { window_.accuracyPanel()->runSweep(); });
+        QObject::connect(&window_, &ssmlens::MainWindow::accuracyShown, this, [this] { next(); });
+        QObject::connect(window_.accuracyPanel(), &ssmlens::AccuracyPanel::failed, this, [](const QString& m) {
+            std::fprintf(stderr, "ssmlens: accuracy check failed: %s\n", qPrintable(m));
+            QApplication::exit(1);
+        });
+        next();
+    }
+
+    void next() {
+        if (!steps_.empty()) {
+            auto step = steps_.front();
+            steps_.erase(steps_.begin());
+            step();
+            return;
+        }
+        // Everything is in: let the views lay out and paint once, then write.
+        QTimer::singleShot(300, this, [this] {
+            int code = 0;
+            if (!options_.screenshot.isEmpty() && !window_.grab().save(options_.screenshot)) {
+                std::fprintf(stderr, "ssmlens: %s: could not be written\n", qPrintable(options_.screenshot));
+                code = 1;
+            }
+            for (const auto& [view, file] : options_.exports) {
+                const QString error = window_.exportView(view, file, options_.figure);
+                if (!error.isEmpty()) {
+                    std::fprintf(stderr, "ssmlens: %s\n", qPrintable(error));
+                    code = 1;
+                } else {
+                    std::printf("%s\n", qPrintable(file));
+                }
+            }
+            std::fflush(stdout);
+            QApplication::exit(code);
+        });
+    }
+
+    ssmlens::MainWindow& window_;
+    const ssmlens::AppOptions& options_;
+    bool started_ = false;
+    std::vector<std::function<void()>> steps_;
+};
+
+}  // namespace
 
 int main(int argc, char** argv) {
     ssmlens::ensurePassiveThreadWaiting(argv);
     ssmlens::keepTensorMemoryInHeap();
     // The same environment switches as ssmlens-cli (core/runtime/KernelPaths.h), before the worker thread starts.
     ssmlens::setDefaultKernelPaths(ssmlens::kernelPathsFromEnvironment());
+    setNames();
+
+    // --help, --version and a bad option print and quit anywhere, display or not: no QApplication for them.
+    // (A first look without translations decides; the answer is then given in the user's language.)
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i) arguments << QString::fromLocal8Bit(argv[i]);
+    ssmlens::AppOptions firstLook;
+    const bool answerOnly = !ssmlens::AppCommandLine().parse(arguments, &firstLook).isEmpty() || firstLook.help ||
+                            firstLook.version;
+    if (answerOnly) {
+        QCoreApplication app(argc, argv);
+        setNames();
+        ssmlens::AppSettings settings;
+        ssmlens::Translations translations;
+        translations.apply(chosenLocale(settings, QString()));
+        ssmlens::AppCommandLine cli;
+        ssmlens::AppOptions options;
+        const QString error = cli.parse(QCoreApplication::arguments(), &options);
+        if (!error.isEmpty()) return fail(error);
+        if (options.version) {
+            std::printf("SSM Lens %s\n", qPrintable(ssmlens::appVersion()));
+            return 0;
+        }
+        std::printf("%s", qPrintable(cli.helpText()));
+        return 0;
+    }
+    // Exports run without a display: Qt's offscreen platform draws the same pictures.
+    if (!firstLook.exports.empty()) qputenv("QT_QPA_PLATFORM", "offscreen");
+
     QApplication app(argc, argv);
-    QApplication::setApplicationName("SSM Lens");
-    QApplication::setOrganizationName("SSM Lens");
+    setNames();
     QApplication::setWindowIcon(QIcon(":/icons/ssmlens.svg"));
     QGuiApplication::setDesktopFileName("ssmlens");  // matches packaging/ssmlens.desktop
-    // The language: SSMLENS_LANGUAGE (e.g. "de", "zh_CN", "en") if set, else the one chosen in the settings,
-    // else the system's.
     ssmlens::AppSettings settings;
-    const QByteArray language = qgetenv("SSMLENS_LANGUAGE");
-    const QLocale locale = language.isEmpty() ? ssmlens::AppSettings::localeFor(settings.language())
-                                              : QLocale(QString::fromUtf8(language));
-    QTranslator translator;
-    if (translator.load(locale, "ssmlens", "_", ":/i18n")) QApplication::installTranslator(&translator);
+    ssmlens::AppCommandLine cli;
+    ssmlens::AppOptions options;
+    const QString error = cli.parse(QCoreApplication::arguments(), &options);
+    ssmlens::Translations translations;
+    translations.apply(chosenLocale(settings, options.language));
+    if (!error.isEmpty()) return fail(error);
+    // Every core of the machine (or OMP_NUM_THREADS): libtorch alone would take one per physical core.
+    ssmlens::useAllCores();
 
-    QCommandLineParser cli;
-    cli.setApplicationDescription(QApplication::tr("SSM Lens: see what token reduction does inside a Mamba-2 model"));
-    cli.addHelpOption();
-    QCommandLineOption model("model", QApplication::tr("Checkpoint folder to open"), "dir");
-    QCommandLineOption prompt("prompt", QApplication::tr("Prompt to start with"), "text");
-    QCommandLineOption keep("keep-ratio", QApplication::tr("Keep ratio at every anchor"), "q");
-    QCommandLineOption method("method", QApplication::tr("Reduction method to start with (as ssmlens-cli --method)"), "name");
-    QCommandLineOption shot("screenshot", QApplication::tr("Save a screenshot of the window after the first result, then quit"), "png");
-    QCommandLineOption exportMap("export-heatmap", QApplication::tr("Export the heatmap after the first result, then quit"), "file");
-    QCommandLineOption accuracy("run-accuracy", QApplication::tr("Run the accuracy check on the first bundled sample after the first result"));
-    QCommandLineOption latency("benchmark-latency",
-                               QApplication::tr("Measure N slider moves (change to redrawn views), print JSON, quit"), "n");
-    QCommandLineOption attentionLatency(
-        "benchmark-attention", QApplication::tr("Measure N layer changes in the Attention view, print JSON, quit"), "n");
-    QCommandLineOption showAttention("show-attention", QApplication::tr("Start with the Attention view in front"));
-    QCommandLineOption layer("layer", QApplication::tr("Select this layer in every view after the first result"), "l");
-    cli.addOptions({model, prompt, keep, method, shot, exportMap, accuracy, latency, attentionLatency, showAttention, layer});
-    cli.process(app);
-
-    ssmlens::MainWindow window(nullptr, &settings);
-    window.show();
-    const bool scripted = cli.isSet(latency) || cli.isSet(attentionLatency) || cli.isSet(shot) || cli.isSet(exportMap);
-    if (cli.isSet(showAttention)) window.showAttentionTab();
-    if (cli.isSet(keep)) window.setKeepRatio(cli.value(keep).toDouble());
-    if (cli.isSet(method)) {
+    std::optional<ssmlens::ReductionSchedule> schedule;
+    if (!options.schedulePath.isEmpty()) {
         try {
-            window.scheduleEditor()->setMethod(ssmlens::parseMethodName(cli.value(method).toStdString()));
+            schedule = ssmlens::ReductionSchedule::load(options.schedulePath.toStdString());
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "ssmlens: --method: %s\n", e.what());
-            return 2;
+            return fail(QString::fromUtf8(e.what()));
         }
     }
-    window.setPrompt(cli.isSet(prompt) ? cli.value(prompt) : ssmlens::samplePrompts().front().text);
-    const QString folder = cli.isSet(model) ? cli.value(model) : QString::fromStdString(ssmlens::defaultModelDir());
-    if (!folder.isEmpty()) window.openModel(folder);
-    // After a crash, offer the autosaved session (not in scripted runs, which must not wait for a click).
-    if (!scripted) QTimer::singleShot(0, &window, &ssmlens::MainWindow::offerCrashRecovery);
 
-    if (cli.isSet(latency)) {
-        auto* bench = new ssmlens::LatencyBenchmark(&window, cli.value(latency).toInt(), &app);
-        QObject::connect(&window, &ssmlens::MainWindow::resultShown, bench, &ssmlens::LatencyBenchmark::start,
-                         Qt::SingleShotConnection);
+    ssmlens::MainWindow window(nullptr, &settings);
+    for (const auto& [view, file] : options.exports)
+        if (!window.exportViewNames().contains(view))
+            return fail(QObject::tr("--export %1=%2: no view called \"%1\" (views: %3)")
+                            .arg(view, file, window.exportViewNames().join(", ")));
+    if (options.scripted()) window.disableAutosave();  // never touch the user's autosave
+    // The Attention view computes only while it is shown: exports of it show it (offscreen) and wait for it.
+    for (const auto& [view, file] : options.exports)
+        if (view == "attention" || view == "importance-vs-attention" || view == "attribution") options.showAttention = true;
+    if (options.windowSize.isValid()) window.resize(options.windowSize);
+    if (options.showAttention) window.showAttentionTab();
+    if (options.exports.empty() || options.showAttention) window.show();
+    if (options.keepRatio) window.setKeepRatio(*options.keepRatio);
+    if (options.method) window.scheduleEditor()->setMethod(*options.method);
+    window.setPrompt(!options.prompt.isEmpty() ? options.prompt : ssmlens::samplePrompts().front().text);
+    const QString folder = !options.model.isEmpty() ? options.model : QString::fromStdString(ssmlens::defaultModelDir());
+    if (!folder.isEmpty()) window.openModel(folder);
+    if (!options.tokenizer.isEmpty()) {
+        QObject::connect(&window, &ssmlens::MainWindow::modelShown, &window,
+                         [&window, &options] { window.setTokenizerFile(options.tokenizer); }, Qt::SingleShotConnection);
     }
-    if (cli.isSet(layer))
-        QObject::connect(&window, &ssmlens::MainWindow::resultShown, &window,
-                         [&window, l = cli.value(layer).toInt()] { window.selectLayerAndToken(l, -1); },
-                         Qt::SingleShotConnection);
-    if (cli.isSet(attentionLatency)) {
-        auto* bench = new ssmlens::AttentionLatencyBenchmark(&window, cli.value(attentionLatency).toInt(), &app);
+    if (schedule) {
+        // Applied once the model's depth is known (a schedule is checked against it).
+        QObject::connect(&window, &ssmlens::MainWindow::modelShown, &window, [&window, &schedule, &options] {
+            QString why;
+            if (!window.scheduleEditor()->setSchedule(*schedule, &why)) {
+                std::fprintf(stderr, "ssmlens: %s: %s\n", qPrintable(options.schedulePath), qPrintable(why));
+                QApplication::exit(2);
+            }
+        }, Qt::SingleShotConnection);
+    }
+    window.markSaved();  // what the command line set up is the start, not unsaved work
+    // After a crash, offer the autosaved session (not in scripted runs, which must not wait for a click).
+    if (!options.scripted()) QTimer::singleShot(0, &window, &ssmlens::MainWindow::offerCrashRecovery);
+
+    if (options.attentionMoves > 0) {
+        auto* bench = new ssmlens::AttentionLatencyBenchmark(&window, options.attentionMoves, &app);
         QObject::connect(&window, &ssmlens::MainWindow::resultShown, bench, &ssmlens::AttentionLatencyBenchmark::start,
                          Qt::SingleShotConnection);
     }
-    if (cli.isSet(accuracy))
+    if (options.exports.empty() && options.screenshot.isEmpty() && (options.layer >= 0 || options.token >= 0))
+        QObject::connect(&window, &ssmlens::MainWindow::resultShown, &window,
+                         [&window, &options] { window.selectLayerAndToken(options.layer, options.token); },
+                         Qt::SingleShotConnection);
+    if (options.benchmarkMoves > 0) {
+        auto* bench = new ssmlens::LatencyBenchmark(&window, options.benchmarkMoves, &app);
+        QObject::connect(&window, &ssmlens::MainWindow::resultShown, bench, &ssmlens::LatencyBenchmark::start,
+                         Qt::SingleShotConnection);
+    } else if (options.runAccuracy && options.exports.empty() && options.screenshot.isEmpty()) {
         QObject::connect(&window, &ssmlens::MainWindow::resultShown, &window, &ssmlens::MainWindow::runAccuracyCheck,
                          Qt::SingleShotConnection);
-    if (cli.isSet(shot) || cli.isSet(exportMap)) {
-        void (ssmlens::MainWindow::*readySignal)() = cli.isSet(accuracy) ? &ssmlens::MainWindow::accuracyShown : &ssmlens::MainWindow::resultShown;
-        auto save = [&] {
-            QTimer::singleShot(300, &app, [&] {
-                int code = 0;
-                if (cli.isSet(shot) && !window.grab().save(cli.value(shot))) code = 1;
-                QString error;
-                if (cli.isSet(exportMap) && !window.exportHeatmap(cli.value(exportMap), 1600, 1000, &error)) {
-                    std::fprintf(stderr, "%s\n", qPrintable(error));
-                    code = 1;
-                }
-                QApplication::exit(code);
-            });
-        };
-        // With the Attention view in front, the picture waits for its matrices as well.
-        if (cli.isSet(showAttention))
-            QObject::connect(window.attentionPanel(), &ssmlens::AttentionPanel::layerShown, &app, save,
-                             Qt::SingleShotConnection);
-        else
-            QObject::connect(&window, readySignal, &app, save, Qt::SingleShotConnection);
-        QTimer::singleShot(120000, &app, [&] {
-            std::fprintf(stderr, "ssmlens: no result within 120 s (%s)\n", qPrintable(window.lastError()));
+    }
+    std::unique_ptr<ScriptedRun> script;
+    if (!options.exports.empty() || !options.screenshot.isEmpty()) {
+        script = std::make_unique<ScriptedRun>(window, options);
+        QObject::connect(&window, &ssmlens::MainWindow::resultShown, script.get(), [&script] { script->resultShown(); });
+        const bool accuracy = options.runAccuracy || std::any_of(options.exports.begin(), options.exports.end(), [](const auto& e) {
+                                  return e.first.startsWith("accuracy");
+                              });
+        const int seconds = accuracy ? 1200 : 180;
+        QTimer::singleShot(seconds * 1000, &app, [&window, seconds] {
+            std::fprintf(stderr, "ssmlens: no result within %d s (%s)\n", seconds, qPrintable(window.lastError()));
             QApplication::exit(2);
         });
+        // A model that does not load, or a prompt that does not run, ends the run with the reason.
+        QObject::connect(&window, &ssmlens::MainWindow::failed, &app, [](const QString& message) {
+            std::fprintf(stderr, "ssmlens: %s\n", qPrintable(message));
+            QApplication::exit(1);
+        });
     }
-    return app.exec();
+    const int code = app.exec();
+    if (options.scripted()) window.markSaved();  // no save prompt on the way out of a scripted run
+    return code;
 }

@@ -3,12 +3,10 @@
 #include <ATen/ATen.h>
 
 #include "core/Error.h"
-#include "core/reduction/TokenReducer.h"  // TokenFate
+#include "core/reduction/TokenTrace.h"  // TokenFate
 
 namespace ssmlens {
 namespace {
-
-constexpr int8_t kFateGone = -1;  // LayerTrace::fate of a token that left at an earlier layer
 
 // v Â_l with Â_l = 0.5 N_l + 0.5 I: v [T] is the attribution over the tokens leaving layer l (0 elsewhere), N_l with
 // NaN in absent rows and columns (read as 0).
@@ -27,7 +25,7 @@ at::Tensor reductionMap(const LayerTrace& anchor, std::vector<double>& sizes) {
     std::vector<double> after = sizes;
     for (int64_t p = 0; p < T; ++p) {
         const int8_t fate = anchor.fate[p];
-        if (fate == kFateGone) continue;
+        if (fate == FateGone) continue;
         if (fate == FateMerged) {
             const int64_t d = anchor.destination[p];
             if (d < 0 || d >= T || anchor.fate[d] != FateKept)

@@ -132,9 +132,9 @@ Comparison compareChoices(const BatchReductionInput& in, const ReductionRecipe& 
             gotInB.push_back(gInB.data_ptr<uint8_t>()[at] != 0);
             if (rm >= 0) {
                 cosineKeys.push_back(rCos.data_ptr<float>()[at]);
-                gotRemoved.push_back(gFate.data_ptr<int64_t>()[at] != 0);
+                gotRemoved.push_back(gFate.data_ptr<int64_t>()[at] != FateKept);
             }
-            removedCount += rFate.data_ptr<int64_t>()[at] != 0;
+            removedCount += rFate.data_ptr<int64_t>()[at] != FateKept;
             splitDiffers = splitDiffers || rb != (gInB.data_ptr<uint8_t>()[at] != 0);
             if (rm != gm) {
                 matchDiffers = true;
@@ -213,7 +213,7 @@ ReductionCheckResult checkCase(const ReductionCheckCase& c, const ReductionCheck
         r.cosineDiff = (got.details.matchCosine - ref.details.matchCosine).masked_fill(hasMatch.logical_not(), 0)
                            .abs().max().item<double>();
         r.fractionDiff = (got.details.mergedFraction - ref.details.mergedFraction)
-                             .masked_fill(ref.details.fate == 0, 0).abs().max().item<double>();
+                             .masked_fill(ref.details.fate == FateKept, 0).abs().max().item<double>();
         bool streamsOk = ref.changed == got.changed;
         if (ref.changed && got.changed) {
             r.hiddenDiff = maxRelDiff(got.hidden.to(at::kFloat), ref.hidden.to(at::kFloat));

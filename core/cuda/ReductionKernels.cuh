@@ -17,6 +17,7 @@
 
 #include "core/reduction/ReductionCounts.h"
 #include "core/runtime/KernelPaths.h"
+#include "core/reduction/TokenTrace.h"  // TokenFate
 
 namespace ssmlens::fused::reduction {
 
@@ -78,7 +79,7 @@ struct StepBuffers {
     int64_t* kept = nullptr;
 };
 
-constexpr int64_t kFateKept = 0, kFateMerged = 1, kFatePruned = 2;  // TokenFate (TokenReducer.h)
+constexpr int64_t kFateKept = FateKept, kFateMerged = FateMerged, kFatePruned = FatePruned;  // TokenFate
 
 // fp32 -> uint32 with the same order (-0 and +0 made equal first, as float comparison has them).
 __device__ __forceinline__ uint32_t orderedKey(float f) {

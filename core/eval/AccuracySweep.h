@@ -8,6 +8,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/eval/EvalRun.h"
+#include "core/eval/SweepPoint.h"
 
 namespace ssmlens {
 
@@ -26,14 +27,6 @@ struct SweepSettings {
     std::string modelName;  // recorded in the details
 };
 
-struct SweepPoint {
-    std::string task;
-    ReductionMethod method = ReductionMethod::Utr;
-    double keepRatio = 1.0;
-    ScoringMode scoring = ScoringMode::Correct;
-    EvalSummary summary;  // dense and reduced columns
-};
-
 // Ratio 1 (no reduction) is not scored again: its reduced scores are the dense ones (the hook changes
 // nothing at ratio 1, which the tests check bit for bit). Points come task by task, then by method, keep
 // ratio and scoring mode in the settings' order. The rows are computed from the per-example scores
@@ -42,10 +35,6 @@ std::vector<SweepPoint> runSweep(const Mamba2Model& model, const Tokenizer& toke
                                  const std::vector<EvalTaskData>& tasks, const SweepSettings& settings,
                                  SweepDetails* details = nullptr);
 
-// One row per (task, method, keep ratio, metric, scoring mode):
-// task,method,keep_ratio,metric,dense,reduced,difference,token_reduction_pct,flops_reduction_pct,
-// measured_token_reduction_pct,examples,unscorable_examples,scoring,misread_requests,short_read_requests
-std::string sweepToCsv(const std::vector<SweepPoint>& points);
 nlohmann::json sweepToJson(const std::vector<SweepPoint>& points, const SweepSettings& settings, int64_t nLayer);
 // The comparison table of docs/findings.md, in Markdown: per task, a dense row, then one row per keep
 // ratio (the FLOPs budget) and method, with each metric once per scoring mode, the FLOPs reduction, the

@@ -9,7 +9,8 @@
 
 #include "core/eval/EvalTask.h"
 #include "core/eval/ExampleSelection.h"
-#include "core/eval/LoglikelihoodScorer.h"
+#include "core/eval/RequestScore.h"
+#include "core/eval/ScoringMode.h"
 #include "core/reduction/ReductionSchedule.h"
 
 namespace ssmlens {

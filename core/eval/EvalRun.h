@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/eval/EvalResult.h"
+#include "core/eval/LoglikelihoodScorer.h"
 #include "core/eval/RequestEncoding.h"
 #include "core/model/Mamba2Model.h"
 #include "core/text/Tokenizer.h"

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/eval/RequestEncoding.h"
+#include "core/eval/RequestScore.h"
 #include "core/eval/ScoringMode.h"
 #include "core/model/Mamba2Model.h"
 #include "core/reduction/ReductionSchedule.h"
@@ -39,25 +40,9 @@ struct ScoringOptions {
     int64_t maxLength = 2048;  // lm-eval's model window (its Mamba wrapper's default); <= 0: no limit
     // Called after each batch with the requests done so far and the total. Runs on the scoring thread.
     std::function<void(int64_t done, int64_t total)> progress;
-    // Checked before each batch; when set, scoring stops and throws EvalCancelled.
+    // Checked before each batch and after every layer of a forward pass; when set, scoring stops and throws
+    // EvalCancelled.
     const std::atomic<bool>* cancel = nullptr;
-};
-
-struct RequestScore {
-    double loglikelihood = 0;  // NaN when not scorable
-    bool greedy = false;
-    bool scorable = true;
-    int64_t inputTokens = 0;   // tokens the model read
-    int64_t scoredTokens = 0;  // continuation tokens
-    // 100 * (1 - mean over layers of tokens entering the layer / inputTokens), as counted in the forward
-    // pass (0 when dense). ScoringMode::Paper: of the padded row the sequence was reduced in.
-    double measuredTokenReductionPercent = 0;
-    // Continuation tokens whose log-probability went into the loglikelihood: scoredTokens, or 0 when not
-    // scorable; ScoringMode::Paper: the length of lm-eval's slice, which can be shorter.
-    int64_t tokensRead = 0;
-    // ScoringMode::Paper: some log-probability was read at a position other than the one that predicts
-    // its token (or the slice came out short). Always false when scoring correctly.
-    bool misread = false;
 };
 
 class EvalCancelled : public std::runtime_error {

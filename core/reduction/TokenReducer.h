@@ -8,6 +8,7 @@
 
 #include "core/reduction/FlopsModel.h"  // keptTokenCount
 #include "core/reduction/ReductionMethod.h"
+#include "core/reduction/TokenTrace.h"  // TokenFate
 
 namespace ssmlens {
 
@@ -20,7 +21,6 @@ struct ReductionStepInput {
 };
 
 // What happened to each input token, for traces; every tensor has length N (input coordinates), on the CPU.
-enum TokenFate : int8_t { FateKept = 0, FateMerged = 1, FatePruned = 2 };
 
 struct ReductionStepResult {
     at::Tensor hidden, residual, sizes;  // survivors only, in their original order

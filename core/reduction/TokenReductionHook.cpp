@@ -95,7 +95,7 @@ LayerTrace TokenReductionHook::blankLayerTrace(const SequenceState& seq, int64_t
     lt.keepRatio = schedule_.keepRatioAt(layer);
     lt.tokensIn = lt.tokensOut = n;
     lt.importance.assign(L, kNaN);
-    lt.fate.assign(L, -1);
+    lt.fate.assign(L, FateGone);
     lt.destination.assign(L, -1);
     lt.mergedFraction.assign(L, kNaN);
     lt.inB.assign(L, -1);

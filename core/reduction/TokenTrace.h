@@ -11,6 +11,11 @@
 
 namespace ssmlens {
 
+// What happens to a token at one layer. Traces store it per original position as int8_t, the reduction step
+// as an int64 tensor in input coordinates; the CUDA step uses the same values (core/cuda/ReductionKernels.cuh).
+// Gone: the token left at an earlier layer, so this layer never sees it (traces only).
+enum TokenFate : int8_t { FateGone = -1, FateKept = 0, FateMerged = 1, FatePruned = 2 };
+
 struct SimilarPair {
     int64_t a = 0, b = 0;  // original positions, a < b
     float cosine = 0;
@@ -24,9 +29,9 @@ struct LayerTrace {
     // Anchors only: the method chose which tokens go, and where, from their positions alone
     // (choicesIgnoreContent, core/reduction/ReductionMethod.h); the views mark such anchors.
     bool contentIndependent = false;
-    // Per original position. A position that left at an earlier layer has fate -1 (gone) and NaN importance.
+    // Per original position. A position that left at an earlier layer has fate FateGone and NaN importance.
     std::vector<float> importance;
-    std::vector<int8_t> fate;            // -1 gone, 0 kept, 1 merged, 2 pruned (at this layer)
+    std::vector<int8_t> fate;            // TokenFate at this layer (FateGone for a position that left earlier)
     std::vector<int64_t> destination;    // merged into this original position (-1 otherwise)
     std::vector<float> mergedFraction;   // share of hidden channels merged (channel mode)
     std::vector<int8_t> inB;             // 1 destination set, 0 candidate set, -1 gone / not an anchor

@@ -836,6 +836,12 @@ ZH = {
     "%1 tokens": "%1 个词元",
 }
 
+# Tables kept in files of their own per area, so that work on different parts of the window merges cleanly.
+from strings_window import DE as _WINDOW_DE, ZH as _WINDOW_ZH  # noqa: E402
+
+DE.update(_WINDOW_DE)
+ZH.update(_WINDOW_ZH)
+
 
 def fill(path, table):
     tree = ET.parse(path)
