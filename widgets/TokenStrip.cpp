@@ -311,7 +311,7 @@ TokenStrip::Geometry TokenStrip::layoutFor(double width, const FigureFonts& font
     g.rowHeight = std::clamp(std::floor(240.0 / std::max(layers, 1)), 5.0, 16.0);
     // Room to spare (an export taller than the figure): the rows take it, up to about two lines each.
     if (extraHeight > 0 && bands > 0 && layers > 0)
-        g.rowHeight = std::min(std::max(g.rowHeight, 2.2 * fm.height()), g.rowHeight + extraHeight / (bands * layers));
+        g.rowHeight = std::min(std::max(g.rowHeight, 3.0 * fm.height()), g.rowHeight + extraHeight / (bands * layers));
     for (int b = 0; b < bands; ++b) {
         Band band;
         band.first = b * perBand;
