@@ -556,6 +556,9 @@ private Q_SLOTS:
                 QVERIFY(QTest::qWaitForWindowExposed(&w));
                 QApplication::processEvents();
                 const QString where = QString("%1 at %2x%3").arg(language).arg(size.width()).arg(size.height());
+                // The window fits the screen, with room for a title bar and a panel.
+                QVERIFY2(w.minimumSizeHint().height() <= size.height() - 60 && w.height() <= size.height(),
+                         qPrintable(where + QString(": minimum height %1, height %2").arg(w.minimumSizeHint().height()).arg(w.height())));
                 const QStringList clipped = clippedControls(&w);
                 QVERIFY2(clipped.isEmpty(), qPrintable(where + ": " + clipped.join("; ")));
                 ScheduleEditor* editor = w.scheduleEditor();
@@ -594,7 +597,8 @@ private Q_SLOTS:
         const QMap<QString, QString> noDisplay{{"DISPLAY", ""}, {"WAYLAND_DISPLAY", ""}, {"QT_QPA_PLATFORM", ""}};
         const QStringList files = {"heatmap=" + out + "/heatmap.svg", "heatmap=" + out + "/heatmap.pdf",
                                    "strip=" + out + "/strip.pdf", "graph=" + out + "/graph.png",
-                                   "tokens-per-layer=" + out + "/tokens.pdf", "accuracy=" + out + "/accuracy.png"};
+                                   "tokens-per-layer=" + out + "/tokens.pdf", "accuracy=" + out + "/accuracy.png",
+                                   "attention=" + out + "/attention.pdf"};
         QStringList args = {"--model", model_, "--prompt", kPrompt, "--keep-ratio", "0.7", "--size", "1050x700",
                             "--dpi", "300", "--font-size", "8"};
         for (const QString& f : files) args << "--export" << f;
@@ -604,6 +608,7 @@ private Q_SLOTS:
         QCOMPARE(pdfPageSize(out + "/heatmap.pdf"), QSizeF(252, 168));  // 3.5 x 2.33 in
         QCOMPARE(pdfPageSize(out + "/strip.pdf"), QSizeF(252, 168));
         QCOMPARE(pdfPageSize(out + "/tokens.pdf"), QSizeF(252, 168));
+        QCOMPARE(pdfPageSize(out + "/attention.pdf"), QSizeF(252, 168));
         QCOMPARE(QImage(out + "/graph.png").size(), QSize(1050, 700));
         const QByteArray svg = fileBytes(out + "/heatmap.svg");
         QVERIFY(svg.count("<image") <= 1);  // at most the colour scale's empty bar; the cells are rectangles

@@ -27,6 +27,11 @@ for lang in de zh_CN; do
 done
 quiet "$app" --language en --keep-ratio $q --token 9 --export heatmap="$out/heatmap.png" --export strip="$out/strip.png" \
   --export graph="$out/graph.png" --export tokens-per-layer="$out/tokens-per-layer.png" --export accuracy="$out/accuracy.png"
+quiet "$app" --language en --keep-ratio $q --token 9 --export attention="$out/attention.png" \
+  --export importance-vs-attention="$out/importance-vs-attention.png" --export attribution="$out/attribution.png"
+rm -rf "$tmp/config"
+quiet xvfb-run -a -s "-screen 0 1920x1200x24" "$app" --language en --keep-ratio $q --token 9 --window-size 1920x1200 \
+  --show-attention --screenshot "$out/window-attention.png"
 quiet "$app" --language en --keep-ratio $q --size 1050x700 --dpi 300 --font-size 8 --export heatmap="$out/heatmap.pdf"
 long=$(python3 -c "print(' '.join(open('resources/demo-model/eval/heldout_sample.txt').read().split()[:150]))")
 quiet "$app" --language en --keep-ratio $q --prompt "$long" --export heatmap="$out/heatmap-long-prompt.png"

@@ -1262,6 +1262,10 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
         <source>Next-token attribution</source>
         <translation>Attribution des nächsten Tokens</translation>
     </message>
+    <message>
+        <source>Accuracy checks report the mean FLOPs of their task's examples: another number.</source>
+        <translation>Genauigkeitsprüfungen nennen die mittleren FLOPs der Beispiele ihrer Aufgabe: eine andere Zahl.</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::ModelPanel</name>

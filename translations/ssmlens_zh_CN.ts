@@ -1262,6 +1262,10 @@ importance %3, attention received %4</source>
         <source>Next-token attribution</source>
         <translation>下一个词元的归因</translation>
     </message>
+    <message>
+        <source>Accuracy checks report the mean FLOPs of their task's examples: another number.</source>
+        <translation>准确率检查给出的是其任务样例的平均 FLOPs：另一个数值。</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::ModelPanel</name>

@@ -161,13 +161,13 @@ QWidget* MainWindow::buildEffectPanel() {
     topTokens_->verticalHeader()->setVisible(false);
     topTokens_->verticalHeader()->setDefaultSectionSize(topTokens_->fontMetrics().height() + 6);
     topTokens_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    topTokens_->setMinimumHeight(120);
+    topTokens_->setMinimumHeight(100);
     layout->addWidget(topTokens_, 1);
     continueButton_ = new QPushButton;
     continueButton_->setShortcut(QKeySequence(QStringLiteral("Ctrl+G")));
     layout->addWidget(continueButton_);
     continuations_ = new QTextBrowser;
-    continuations_->setMinimumHeight(60);
+    continuations_->setMinimumHeight(48);
     continuations_->setMaximumHeight(110);
     layout->addWidget(continuations_);
     connect(continueButton_, &QPushButton::clicked, this, &MainWindow::requestContinuations);
@@ -184,8 +184,16 @@ void MainWindow::buildViews() {
     detailTabs_->addTab(graph_, QString());
     detailTabs_->addTab(tokensPlot_, QString());
     // The implicit attention of the selected layer (docs/implicit-attention.md), linked like the other views.
+    // In a scroll area: its controls and two matrices need more height than a 1000-pixel screen leaves the tabs
+    // when the heatmap keeps a readable size; the page scrolls instead of pushing the window off the screen.
     attention_ = new AttentionPanel(worker_);
-    detailTabs_->addTab(attention_, QString());
+    auto* attentionScroll = new QScrollArea;
+    attentionScroll->setWidget(attention_);
+    attentionScroll->setWidgetResizable(true);
+    attentionScroll->setFrameShape(QFrame::NoFrame);
+    attentionScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    attentionPage_ = attentionScroll;
+    detailTabs_->addTab(attentionPage_, QString());
     connect(attention_, &AttentionPanel::layerSelected, this, [this](int l) { selectLayerAndToken(l, selectedToken_); });
     connect(attention_, &AttentionPanel::tokenSelected, this, [this](int p) { selectLayerAndToken(selectedLayer_, p); });
     // More views of one result: add a tab here, feed it in showResult, clear it in clearResultViews and
@@ -221,7 +229,15 @@ void MainWindow::buildDocks() {
 
 void MainWindow::buildUi() {
     auto* left = new QSplitter(Qt::Vertical);
-    left->addWidget(buildPromptPanel());
+    // The model and prompt panel scrolls when the window is short: the window then still fits a 1000-pixel
+    // screen in every language (its minimum height does not grow with the texts of the panel).
+    auto* promptScroll = new QScrollArea;
+    promptScroll->setWidget(buildPromptPanel());
+    promptScroll->setWidgetResizable(true);
+    promptScroll->setFrameShape(QFrame::NoFrame);
+    promptScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    promptScroll->setMinimumHeight(120);
+    left->addWidget(promptScroll);
     left->addWidget(buildEffectPanel());
     left->setStretchFactor(0, 2);
     left->setStretchFactor(1, 3);
@@ -293,16 +309,17 @@ void MainWindow::retranslateUi() {
     detailTabs_->setTabText(0, tr("Token strip"));
     detailTabs_->setTabText(1, tr("Similarity graph"));
     detailTabs_->setTabText(2, tr("Tokens per layer"));
-    detailTabs_->setTabText(3, tr("Attention"));
+    detailTabs_->setTabText(detailTabs_->indexOf(attentionPage_), tr("Attention"));
     scheduleDock_->setWindowTitle(tr("Schedule"));
     // The editor is never narrower than its controls need (no clipped fields in any language).
     auto* scheduleScroll = static_cast<QScrollArea*>(scheduleDock_->widget());
     scheduleScroll->setMinimumWidth(editor_->minimumSizeHint().width() +
                                     scheduleScroll->verticalScrollBar()->sizeHint().width() + 4);
     accuracyDock_->setWindowTitle(tr("Accuracy"));
-    figuresNote_->setText(tr("FLOPs here: this prompt, measured pass. The schedule editor counts the same prompt "
-                             "analytically; an accuracy check averages over its task's examples, whose lengths "
-                             "differ, so its FLOPs figure differs too."));
+    figuresNote_->setText(tr("Accuracy checks report the mean FLOPs of their task's examples: another number."));
+    figuresNote_->setToolTip(tr("FLOPs here: this prompt, measured pass. The schedule editor counts the same prompt "
+                                "analytically; an accuracy check averages over its task's examples, whose lengths "
+                                "differ, so its FLOPs figure differs too."));
     if (last_) showNextTokens(last_->run.trace, last_->run);
     updateCaption();
 }
@@ -674,7 +691,7 @@ void MainWindow::showError(quint64 id, const QString& message) {
     }
 }
 
-void MainWindow::showAttentionTab() { detailTabs_->setCurrentWidget(attention_); }
+void MainWindow::showAttentionTab() { detailTabs_->setCurrentWidget(attentionPage_); }
 
 void MainWindow::updateExportActions() {
     if (!exportAccuracy_) return;

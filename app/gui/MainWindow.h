@@ -209,6 +209,7 @@ private:
     SimilarityGraph* graph_;
     TokensPerLayerPlot* tokensPlot_;
     AttentionPanel* attention_;
+    QWidget* attentionPage_;  // the tab that holds attention_ (a scroll area around it)
     ScheduleEditor* editor_;
     AccuracyPanel* accuracy_;
     QDockWidget* scheduleDock_;

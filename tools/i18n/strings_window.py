@@ -176,6 +176,8 @@ DE = {
     "Layer every view shows after the first result (default: the first anchor)":
         "Schicht, die jede Ansicht nach dem ersten Ergebnis zeigt (Standard: der erste Anker)",
     "No prompt has run yet.": "Es ist noch kein Prompt gelaufen.",
+    "Accuracy checks report the mean FLOPs of their task's examples: another number.":
+        "Genauigkeitsprüfungen nennen die mittleren FLOPs der Beispiele ihrer Aufgabe: eine andere Zahl.",
     "Colour: importance ÷ layer max · hatched: removed earlier · click: select · wheel: zoom · drag: pan · double "
     "click: all tokens":
         "Farbe: Wichtigkeit ÷ Maximum der Schicht · schraffiert: früher entfernt · Klick: auswählen · Mausrad: zoomen "
@@ -337,6 +339,7 @@ ZH = {
     "→ %1": "→ %1",
     "Layer every view shows after the first result (default: the first anchor)": "首个结果之后各视图显示的层（默认：第一个锚点）",
     "No prompt has run yet.": "尚未运行任何提示。",
+    "Accuracy checks report the mean FLOPs of their task's examples: another number.": "准确率检查给出的是其任务样例的平均 FLOPs：另一个数值。",
     "Colour: importance ÷ layer max · hatched: removed earlier · click: select · wheel: zoom · drag: pan · double "
     "click: all tokens":
         "颜色：重要性 ÷ 该层最大值 · 阴影线：已在更早的层移除 · 单击：选择 · 滚轮：缩放 · 拖动：平移 · 双击：全部词元",
