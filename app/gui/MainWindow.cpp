@@ -22,7 +22,9 @@
 #include <QTextBrowser>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <tuple>
 
 #include "app/gui/AccuracyPanel.h"
@@ -54,6 +56,45 @@ namespace {
 // The caption's look when the views are current, and when they wait for a newer result or failed.
 const char kCurrentStyle[] = "QLabel { padding: 3px 6px; }";
 const char kStaleStyle[] = "QLabel { padding: 3px 6px; background: #fff3cd; border: 1px solid #e6b800; }";
+
+// A scroll area that asks for all of its page's height (QScrollArea caps its wish at 24 lines) and says when
+// the page's wish changed: a splitter can then show the whole page when the window is tall enough and let it
+// scroll only when the window is short.
+class WholePageScrollArea : public QScrollArea {
+public:
+    explicit WholePageScrollArea(std::function<void()> pageChanged) : pageChanged_(std::move(pageChanged)) {}
+
+    QSize sizeHint() const override {
+        if (!widget()) return QScrollArea::sizeHint();
+        const int frame = 2 * frameWidth();
+        QSize page = widget()->sizeHint();
+        // Wrapped labels make the page taller than its hint at the width it has.
+        if (widget()->hasHeightForWidth() && viewport()->width() > 0)
+            page.setHeight(std::max(page.height(), widget()->heightForWidth(viewport()->width())));
+        return page + QSize(frame + verticalScrollBar()->sizeHint().width(), frame);
+    }
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        // QScrollArea watches its page already; a LayoutRequest there means the page's wish may have changed.
+        if (watched == widget() && event->type() == QEvent::LayoutRequest && pageChanged_)
+            QTimer::singleShot(0, this, pageChanged_);
+        return QScrollArea::eventFilter(watched, event);
+    }
+
+private:
+    std::function<void()> pageChanged_;
+};
+
+// The prompt editor asks for six lines (QPlainTextEdit asks for about twelve): on a short window the token chips
+// under it stay in view; a longer prompt scrolls in the editor.
+class PromptEdit : public QPlainTextEdit {
+public:
+    QSize sizeHint() const override {
+        const int frame = 2 * frameWidth() + int(2 * document()->documentMargin());
+        return {QPlainTextEdit::sizeHint().width(), 6 * fontMetrics().lineSpacing() + frame};
+    }
+};
 
 }  // namespace
 
@@ -114,7 +155,7 @@ QWidget* MainWindow::buildPromptPanel() {
     samplePrompts_ = new QComboBox;
     promptLabel_ = new QLabel;
     form->addRow(promptLabel_, samplePrompts_);
-    prompt_ = new QPlainTextEdit;
+    prompt_ = new PromptEdit;
     prompt_->setMinimumHeight(70);
     form->addRow(prompt_);
     // The prompt as the model sees it: one chip per token (id and piece on hover); a click selects the token.
@@ -228,19 +269,21 @@ void MainWindow::buildDocks() {
 }
 
 void MainWindow::buildUi() {
-    auto* left = new QSplitter(Qt::Vertical);
+    auto* left = leftColumn_ = new QSplitter(Qt::Vertical);
     // The model and prompt panel scrolls when the window is short: the window then still fits a 1000-pixel
     // screen in every language (its minimum height does not grow with the texts of the panel).
-    auto* promptScroll = new QScrollArea;
+    auto* promptScroll = new WholePageScrollArea([this] { fitLeftColumn(); });
     promptScroll->setWidget(buildPromptPanel());
     promptScroll->setWidgetResizable(true);
     promptScroll->setFrameShape(QFrame::NoFrame);
     promptScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     promptScroll->setMinimumHeight(120);
     left->addWidget(promptScroll);
-    left->addWidget(buildEffectPanel());
-    left->setStretchFactor(0, 2);
-    left->setStretchFactor(1, 3);
+    effectPanel_ = buildEffectPanel();
+    left->addWidget(effectPanel_);
+    left->setStretchFactor(0, 0);  // height beyond the prompt panel's wish goes to the next-token table
+    left->setStretchFactor(1, 1);
+    connect(left, &QSplitter::splitterMoved, this, [this] { leftColumnMoved_ = true; });
 
     buildViews();
     auto* viewsPanel = new QWidget;
@@ -322,6 +365,24 @@ void MainWindow::retranslateUi() {
                                 "differ, so its FLOPs figure differs too."));
     if (last_) showNextTokens(last_->run.trace, last_->run);
     updateCaption();
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    fitLeftColumn();
+}
+
+void MainWindow::fitLeftColumn() {
+    // Until the user drags the handle, the model and prompt panel gets all the height it asks for (its page is
+    // laid out at its preferred height, so less means scrolling) as long as the effect panel keeps its minimum
+    // and about six rows of its table; the rest goes to the effect panel.
+    if (leftColumnMoved_ || !leftColumn_->isVisible()) return;
+    const int total = leftColumn_->height() - leftColumn_->handleWidth();
+    const int effectWants = effectPanel_->minimumSizeHint().height() + 6 * topTokens_->verticalHeader()->defaultSectionSize();
+    const QWidget* prompt = leftColumn_->widget(0);
+    const int promptHeight = std::clamp(total - effectWants, prompt->minimumHeight(),
+                                        std::max(prompt->minimumHeight(), prompt->sizeHint().height()));
+    if (leftColumn_->sizes().value(0) != promptHeight) leftColumn_->setSizes({promptHeight, std::max(0, total - promptHeight)});
 }
 
 void MainWindow::changeEvent(QEvent* event) {

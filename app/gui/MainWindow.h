@@ -30,6 +30,8 @@ class QDockWidget;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
+class QShowEvent;
+class QSplitter;
 class QTabWidget;
 class QTableWidget;
 class QTextBrowser;
@@ -135,9 +137,11 @@ Q_SIGNALS:
 protected:
     void closeEvent(QCloseEvent* event) override;
     void changeEvent(QEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void buildUi();
+    void fitLeftColumn();
     void buildViews();   // the views of one result; add new ones here
     void buildDocks();   // schedule, accuracy; add new docks here
     void registerExports();
@@ -210,6 +214,9 @@ private:
     TokensPerLayerPlot* tokensPlot_;
     AttentionPanel* attention_;
     QWidget* attentionPage_;  // the tab that holds attention_ (a scroll area around it)
+    QSplitter* leftColumn_;   // the model and prompt panel over the effect panel
+    QWidget* effectPanel_;
+    bool leftColumnMoved_ = false;  // the user dragged its handle: their sizes stay
     ScheduleEditor* editor_;
     AccuracyPanel* accuracy_;
     QDockWidget* scheduleDock_;
