@@ -16,6 +16,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QStyleOptionComboBox>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTextBrowser>
@@ -26,6 +27,7 @@
 
 #include "app/gui/AccuracyPanel.h"
 #include "app/gui/AppSettings.h"
+#include "app/gui/AttentionPanel.h"
 #include "app/gui/Autosaver.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/RunDescription.h"
@@ -566,6 +568,20 @@ private Q_SLOTS:
                 QVERIFY2(w.heatmap()->height() >= 280, qPrintable(where + QString(": heatmap %1").arg(w.heatmap()->height())));
                 QVERIFY2(w.tokenStrip()->height() >= 250, qPrintable(where + QString(": strip %1").arg(w.tokenStrip()->height())));
                 QVERIFY2(w.nextTokenTable()->height() >= 120, qPrintable(where));
+                if (size.width() >= 1920) {
+                    // On the wide screen the Attention tab's boxes show their items in full (at 1600 they may
+                    // shrink to fit the window).
+                    w.showAttentionTab();
+                    QApplication::processEvents();
+                    for (QComboBox* box : w.attentionPanel()->findChildren<QComboBox*>()) {
+                        QStyleOptionComboBox option;
+                        option.initFrom(box);
+                        const QSize text(box->fontMetrics().horizontalAdvance(box->currentText()), box->fontMetrics().height());
+                        const int needed = box->style()->sizeFromContents(QStyle::CT_ComboBox, &option, text, box).width();
+                        QVERIFY2(box->width() >= needed, qPrintable(where + QString(": \"%1\" in %2 px, needs %3")
+                                                                          .arg(box->currentText()).arg(box->width()).arg(needed)));
+                    }
+                }
                 w.markSaved();
             }
         }

@@ -76,7 +76,10 @@ AttentionView::AttentionView(QWidget* parent) : QWidget(parent) {
     controls->addWidget(passesBox_, 1, 3);
     controls->addWidget(new QLabel(tr("Strip:")), 1, 4, Qt::AlignRight);
     controls->addWidget(stripBox_, 1, 5);
-    controls->setColumnStretch(6, 1);
+    // Room the window has to spare goes to the boxes first (their items readable in full on a wide window).
+    controls->setColumnStretch(3, 1);
+    controls->setColumnStretch(5, 1);
+    controls->setColumnStretch(6, 2);
 
     dense_ = new AttentionMatrixPlot;
     reduced_ = new AttentionMatrixPlot;
