@@ -1,57 +1,6 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="de_DE">
 <context>
-    <name>QApplication</name>
-    <message>
-        <source>SSM Lens: see what token reduction does inside a Mamba-2 model</source>
-        <translation>SSM Lens: sehen, was Token-Reduktion in einem Mamba-2-Modell bewirkt</translation>
-    </message>
-    <message>
-        <source>Checkpoint folder to open</source>
-        <translation>Zu öffnender Checkpoint-Ordner</translation>
-    </message>
-    <message>
-        <source>Prompt to start with</source>
-        <translation>Prompt zum Start</translation>
-    </message>
-    <message>
-        <source>Keep ratio at every anchor</source>
-        <translation>Behaltquote an jedem Anker</translation>
-    </message>
-    <message>
-        <source>Save a screenshot of the window after the first result, then quit</source>
-        <translation>Nach dem ersten Ergebnis ein Bildschirmfoto des Fensters speichern und beenden</translation>
-    </message>
-    <message>
-        <source>Export the heatmap after the first result, then quit</source>
-        <translation>Nach dem ersten Ergebnis die Heatmap exportieren und beenden</translation>
-    </message>
-    <message>
-        <source>Run the accuracy check on the first bundled sample after the first result</source>
-        <translation>Nach dem ersten Ergebnis die Genauigkeitsprüfung mit der ersten mitgelieferten Stichprobe ausführen</translation>
-    </message>
-    <message>
-        <source>Measure N slider moves (change to redrawn views), print JSON, quit</source>
-        <translation>N Reglerbewegungen messen (von der Änderung bis zu den neu gezeichneten Ansichten), JSON ausgeben, beenden</translation>
-    </message>
-    <message>
-        <source>Measure N layer changes in the Attention view, print JSON, quit</source>
-        <translation>N Schichtwechsel in der Aufmerksamkeitsansicht messen, JSON ausgeben, beenden</translation>
-    </message>
-    <message>
-        <source>Start with the Attention view in front</source>
-        <translation>Mit der Aufmerksamkeitsansicht im Vordergrund starten</translation>
-    </message>
-    <message>
-        <source>Select this layer in every view after the first result</source>
-        <translation>Nach dem ersten Ergebnis diese Schicht in allen Ansichten wählen</translation>
-    </message>
-    <message>
-        <source>Reduction method to start with (as ssmlens-cli --method)</source>
-        <translation>Reduktionsverfahren zum Start (wie ssmlens-cli --method)</translation>
-    </message>
-</context>
-<context>
     <name>QObject</name>
     <message>
         <source>--export %1=%2: no view called "%1" (views: %3)</source>
@@ -297,6 +246,10 @@
         <source>%1: nothing to export: run an accuracy check or a sweep first</source>
         <translation>%1: nichts zu exportieren: zuerst eine Genauigkeitsprüfung oder einen Durchlauf starten</translation>
     </message>
+    <message>
+        <source> · scored as the paper's evaluation</source>
+        <translation> · bewertet wie die Auswertung des Papers</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::AccuracySweepPlot</name>
@@ -434,6 +387,18 @@
     <message>
         <source>Start with the Attention view in front</source>
         <translation>Mit der Aufmerksamkeitsansicht im Vordergrund starten</translation>
+    </message>
+    <message>
+        <source>Reduction method to start with (as ssmlens-cli --method)</source>
+        <translation>Reduktionsverfahren zum Start (wie ssmlens-cli --method)</translation>
+    </message>
+    <message>
+        <source>--method %1: not with --schedule, whose file names its method</source>
+        <translation>--method %1: nicht zusammen mit --schedule, dessen Datei ihr Verfahren nennt</translation>
+    </message>
+    <message>
+        <source>--method %1: %2</source>
+        <translation>--method %1: %2</translation>
     </message>
 </context>
 <context>
@@ -2072,6 +2037,10 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
         <source>gone (removed earlier)</source>
         <translation>nicht mehr vorhanden (früher entfernt)</translation>
     </message>
+    <message>
+        <source>◆ Content-independent anchor: the method chose which tokens go, and where, by position alone.</source>
+        <translation>◆ Inhaltsunabhängiger Anker: welche Tokens wegfallen und wohin, hat das Verfahren allein nach der Position gewählt.</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::TokenStrip</name>
@@ -2138,10 +2107,6 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
     <message>
         <source>reaches the output</source>
         <translation>erreicht die Ausgabe</translation>
-    </message>
-    <message>
-        <source>◆ Content-independent anchor: the method chose which tokens go, and where, by position alone.</source>
-        <translation>◆ Inhaltsunabhängiger Anker: welche Tokens wegfallen und wohin, hat das Verfahren allein nach der Position gewählt.</translation>
     </message>
     <message>
         <source>Show every merge arrow</source>

@@ -1,57 +1,6 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>QApplication</name>
-    <message>
-        <source>SSM Lens: see what token reduction does inside a Mamba-2 model</source>
-        <translation>SSM Lens：查看词元缩减在 Mamba-2 模型内部的作用</translation>
-    </message>
-    <message>
-        <source>Checkpoint folder to open</source>
-        <translation>要打开的检查点文件夹</translation>
-    </message>
-    <message>
-        <source>Prompt to start with</source>
-        <translation>初始提示</translation>
-    </message>
-    <message>
-        <source>Keep ratio at every anchor</source>
-        <translation>每个锚点的保留比例</translation>
-    </message>
-    <message>
-        <source>Save a screenshot of the window after the first result, then quit</source>
-        <translation>得到第一个结果后保存窗口截图并退出</translation>
-    </message>
-    <message>
-        <source>Export the heatmap after the first result, then quit</source>
-        <translation>得到第一个结果后导出热力图并退出</translation>
-    </message>
-    <message>
-        <source>Run the accuracy check on the first bundled sample after the first result</source>
-        <translation>得到第一个结果后，用第一个内置样例运行准确率检查</translation>
-    </message>
-    <message>
-        <source>Measure N slider moves (change to redrawn views), print JSON, quit</source>
-        <translation>测量 N 次滑块移动（从更改到视图重绘完成），输出 JSON 后退出</translation>
-    </message>
-    <message>
-        <source>Measure N layer changes in the Attention view, print JSON, quit</source>
-        <translation>在注意力视图中测量 N 次切换层，输出 JSON 并退出</translation>
-    </message>
-    <message>
-        <source>Start with the Attention view in front</source>
-        <translation>启动时将注意力视图置于前台</translation>
-    </message>
-    <message>
-        <source>Select this layer in every view after the first result</source>
-        <translation>得到第一个结果后在所有视图中选择此层</translation>
-    </message>
-    <message>
-        <source>Reduction method to start with (as ssmlens-cli --method)</source>
-        <translation>启动时使用的缩减方法（同 ssmlens-cli --method）</translation>
-    </message>
-</context>
-<context>
     <name>QObject</name>
     <message>
         <source>--export %1=%2: no view called "%1" (views: %3)</source>
@@ -297,6 +246,10 @@
         <source>%1: nothing to export: run an accuracy check or a sweep first</source>
         <translation>%1：没有可导出的内容：请先运行准确率检查或扫描</translation>
     </message>
+    <message>
+        <source> · scored as the paper's evaluation</source>
+        <translation> · 按论文的评测评分</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::AccuracySweepPlot</name>
@@ -434,6 +387,18 @@
     <message>
         <source>Start with the Attention view in front</source>
         <translation>启动时将注意力视图置于前台</translation>
+    </message>
+    <message>
+        <source>Reduction method to start with (as ssmlens-cli --method)</source>
+        <translation>启动时使用的缩减方法（同 ssmlens-cli --method）</translation>
+    </message>
+    <message>
+        <source>--method %1: not with --schedule, whose file names its method</source>
+        <translation>--method %1：不能与 --schedule 同用，其文件已指明方法</translation>
+    </message>
+    <message>
+        <source>--method %1: %2</source>
+        <translation>--method %1：%2</translation>
     </message>
 </context>
 <context>
@@ -2072,6 +2037,10 @@ importance %3, attention received %4</source>
         <source>gone (removed earlier)</source>
         <translation>已不存在（在更早的层被移除）</translation>
     </message>
+    <message>
+        <source>◆ Content-independent anchor: the method chose which tokens go, and where, by position alone.</source>
+        <translation>◆ 与内容无关的锚点：该方法仅按位置决定移除哪些词元以及它们去向何处。</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::TokenStrip</name>
@@ -2138,10 +2107,6 @@ importance %3, attention received %4</source>
     <message>
         <source>reaches the output</source>
         <translation>到达输出</translation>
-    </message>
-    <message>
-        <source>◆ Content-independent anchor: the method chose which tokens go, and where, by position alone.</source>
-        <translation>◆ 与内容无关的锚点：该方法仅按位置决定移除哪些词元以及它们去向何处。</translation>
     </message>
     <message>
         <source>Show every merge arrow</source>

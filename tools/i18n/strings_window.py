@@ -188,6 +188,11 @@ DE = {
     "pruned here": "hier entfernt",
     "rel. importance": "rel. Wichtigkeit",
     "⟨end of text⟩": "⟨Textende⟩",
+    # After the rebase on the findings work (issue 25): --method, and the scoring mode in the accuracy panel
+    " · scored as the paper's evaluation": " · bewertet wie die Auswertung des Papers",
+    "--method %1: not with --schedule, whose file names its method":
+        "--method %1: nicht zusammen mit --schedule, dessen Datei ihr Verfahren nennt",
+    "--method %1: %2": "--method %1: %2",
 }
 
 ZH = {
@@ -349,4 +354,8 @@ ZH = {
     "pruned here": "在此剪除",
     "rel. importance": "相对重要性",
     "⟨end of text⟩": "⟨文本结束⟩",
+    # After the rebase on the findings work (issue 25): --method, and the scoring mode in the accuracy panel
+    " · scored as the paper's evaluation": " · 按论文的评测评分",
+    "--method %1: not with --schedule, whose file names its method": "--method %1：不能与 --schedule 同用，其文件已指明方法",
+    "--method %1: %2": "--method %1：%2",
 }
