@@ -9,6 +9,8 @@
 
 #include "widgets/ImportanceHeatmap.h"
 #include "widgets/PlotExport.h"
+#include "widgets/TokenFateStyle.h"
+#include "widgets/WidgetExport.h"
 
 using namespace ssmlens;
 
@@ -72,6 +74,42 @@ private slots:
         QVERIFY(!map.describeCell(0, 0).contains("position alone"));
         map.clear();
         QCOMPARE(map.contentIndependentMarkCount(), 0);
+    }
+
+    // The diamond is part of the figure: an exported PNG has it (its orange is nowhere on the viridis
+    // scale), on the anchor's row at the cells' left edge, and has none without such an anchor.
+    void exportedFigureShowsTheDiamond() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QColor orange = TokenFateStyle::contentIndependentColor();
+        FigureSize size;
+        size.widthPx = 800;
+        size.heightPx = 500;
+        auto orangePixels = [&](bool contentIndependent, QPointF* centre) {
+            ImportanceHeatmap map;
+            TokenTrace t = makeTrace();
+            t.layers[1].contentIndependent = contentIndependent;
+            map.setTrace(t, {"A", "B", "C", "D"});
+            const QString png = dir.filePath(contentIndependent ? "marked.png" : "plain.png");
+            if (!map.exportImage(png, size).isEmpty()) return -1;
+            const QImage image(png);
+            int n = 0;
+            QPointF sum;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x)
+                    if (image.pixelColor(x, y) == orange && x < image.width() * 0.15) {  // not the legend's
+                        ++n;
+                        sum += QPointF(x, y);
+                    }
+            if (centre && n > 0) *centre = sum / n;
+            return n;
+        };
+        QCOMPARE(orangePixels(false, nullptr), 0);
+        QPointF centre;
+        const int marked = orangePixels(true, &centre);
+        QVERIFY2(marked > 20, qPrintable(QString::number(marked)));
+        // Layer 1 of 3 is the middle row: the diamond sits in the middle band of the figure.
+        QVERIFY2(centre.y() > size.heightPx * 0.25 && centre.y() < size.heightPx * 0.6, qPrintable(QString::number(centre.y())));
     }
 
     void hoverTextSaysWhatHappened() {
