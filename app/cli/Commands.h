@@ -36,5 +36,6 @@ int runMergeResults(const Args& args);
 int runEncodeCorpus(const Args& args);
 int runTrain(const Args& args);
 int runPerplexity(const Args& args);
+int runTune(const Args& args);
 
 }  // namespace ssmlens::cli

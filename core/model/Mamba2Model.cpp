@@ -66,13 +66,40 @@ ForwardResult Mamba2Model::forward(const at::Tensor& idsIn, const ForwardOptions
         throw Error("sequence lengths must be between 1 and the padded length " + std::to_string(L));
     if (opt.cache) opt.cache->layers.assign(config_.nLayer, {});
 
-    // Residual stream in fp32; block 0 receives r = embedding and h = 0.
-    s.residual = at::embedding(weights_.embedding, ids).to(at::kFloat);
+    int64_t firstLayer = 0;
+    if (opt.resume) {
+        const ForwardResume& r = *opt.resume;
+        if (opt.cache) throw Error("a resumed forward pass cannot fill an inference cache");
+        if (r.afterLayer < 0 || r.afterLayer >= config_.nLayer)
+            throw Error("resume after layer " + std::to_string(r.afterLayer) + ": the model has " +
+                        std::to_string(config_.nLayer) + " layers");
+        const std::vector<int64_t> shape = {B, L, config_.dModel};
+        if (!r.streams.hidden.defined() || !r.streams.residual.defined() || r.streams.hidden.sizes().vec() != shape ||
+            r.streams.residual.sizes().vec() != shape || !r.streams.lengths.defined() ||
+            !r.streams.lengths.to(at::kCPU, at::kLong).equal(s.lengths))
+            throw Error("resume: the saved streams do not belong to these ids and lengths");
+        s.hidden = r.streams.hidden;
+        s.residual = r.streams.residual;
+        firstLayer = r.afterLayer + 1;
+    } else {
+        // Residual stream in fp32; block 0 receives r = embedding and h = 0.
+        s.residual = at::embedding(weights_.embedding, ids).to(at::kFloat);
+    }
     // The padding mask on the device, made once and again only after a hook has given new lengths
     // (LayerStreams::lengths), not in every layer (it is copied from the host).
     at::Tensor maskLengths = s.lengths, mask = paddingMask(s.lengths, L, ids.device());
     int64_t maskL = L;
-    for (int64_t l = 0; l < config_.nLayer; ++l) {
+    auto runHook = [&](int64_t l) {
+        if (!opt.hook) return;
+        opt.hook->afterLayer(l, s);
+        if (!s.lengths.is_same(maskLengths) || s.hidden.size(1) != maskL) {
+            maskLengths = s.lengths;
+            maskL = s.hidden.size(1);
+            mask = paddingMask(s.lengths, maskL, ids.device());
+        }
+    };
+    if (opt.resume) runHook(opt.resume->afterLayer);
+    for (int64_t l = firstLayer; l < config_.nLayer; ++l) {
         const Mamba2LayerWeights& w = weights_.layers[l];
         at::Tensor u = addAndNorm(l > 0 ? s.hidden : at::Tensor(), s.residual, w.norm, config_.normEps);
         const ActivationTap tap{opt.probe, l};
@@ -81,13 +108,7 @@ ForwardResult Mamba2Model::forward(const at::Tensor& idsIn, const ForwardOptions
         s.hidden = mixerPrefill(config_, w, u, s.lengths, opt.scan, opt.cache ? &opt.cache->layers[l] : nullptr, mask,
                                 tap);
         if (tap.wants(HookPoint::OutProj)) tap.record(HookPoint::OutProj, s.hidden);
-        if (!opt.hook) continue;
-        opt.hook->afterLayer(l, s);
-        if (!s.lengths.is_same(maskLengths) || s.hidden.size(1) != maskL) {
-            maskLengths = s.lengths;
-            maskL = s.hidden.size(1);
-            mask = paddingMask(s.lengths, maskL, ids.device());
-        }
+        runHook(l);
     }
     ForwardResult result;
     result.lengths = s.lengths;

@@ -21,6 +21,15 @@ enum class LogitsAt { AllPositions, LastPosition, None };
 // in_proj and out_proj (mixerStepFused).
 enum class StepKernels { Aten, Fused };
 
+// A forward pass that starts part-way: the streams as they were after block `afterLayer` of an earlier pass
+// on the same ids and lengths, before any hook ran there (the tuner keeps them so that every candidate
+// schedule skips the blocks before its first anchor, which are the dense pass's). forward() then calls the
+// hook at `afterLayer` on them and continues with block afterLayer + 1. The tensors are only read.
+struct ForwardResume {
+    int64_t afterLayer = 0;
+    LayerStreams streams;  // hidden [B, L, D] model dtype, residual [B, L, D] fp32, lengths [B] CPU int64
+};
+
 struct ForwardOptions {
     at::Tensor lengths;               // [B] int64; undefined = every sequence is full length
     LayerHook* hook = nullptr;        // called after every block
@@ -33,6 +42,7 @@ struct ForwardOptions {
     // Logits as the head computes them, in the model dtype (as transformers returns them), instead of fp32:
     // for a bf16 model at every position, the fp32 copy is a large part of the forward pass.
     bool logitsInModelDtype = false;
+    const ForwardResume* resume = nullptr;  // skip the embedding and blocks 0..resume->afterLayer (no cache)
 };
 
 struct ForwardResult {

@@ -1,0 +1,65 @@
+#pragma once
+// EvolutionarySearch: the tuner's default search, an elitist evolution strategy over schedule shapes whose
+// every child is projected onto the budget (FlopsBudget::project), so the search moves along the
+// constraint instead of wasting evaluations on schedules that save too little or too much.
+//
+// Round 0: the paper preset at the target and its curve (StartingSchedules.h), and, when the method has options
+// to search, the option probes (the paper's anchors under other options). Then (in round 0 when there are no
+// options, else in round 1 with the options of the best so far): the structured shapes and two random ones.
+// Every later round: one child from a parent among the best `kElites` schedules at the target
+// (the best more often), for each slot but two:
+//   perturb   every anchor's removal weight times exp(sigma * N(0, 1))
+//   transfer  a share of one anchor's weight moved to another
+//   shift     one anchor moved 1 or 2 layers
+//   add       an anchor at a free layer;  remove  one anchor
+//   cross     per layer, the weight of one of two parents
+//   options   (with searchOptions) one of the method's options changed
+// then projected to the target; repeats of anything proposed before are drawn again. The two other slots:
+// the best schedule with one keep ratio at its anchors (origin Expressible, once per new best that has several
+// ratios) and the best shape at target + one of the ladder offsets (origin Ladder), for the Pareto front.
+// sigma grows by 1.25 after a round that improved the best and shrinks by 0.85 after one that did not
+// (between 0.05 and 1).
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/tune/ScheduleSearch.h"
+
+namespace ssmlens {
+
+class EvolutionarySearch : public ScheduleSearch {
+public:
+    static constexpr size_t kElites = 4;
+    static constexpr double kInitialStep = 0.35;
+
+    EvolutionarySearch(const FlopsBudget& budget, SearchSettings settings);
+    std::vector<Proposal> nextRound() override;
+    void observe(const std::vector<TuneCandidate>& round) override;
+    double stepSize() const { return sigma_; }
+
+private:
+    struct Elite {
+        ReductionSchedule schedule;
+        double objective = 0;
+    };
+    std::vector<Proposal> presetRound();
+    std::vector<Proposal> seedRound(const ReductionOptions& options);
+    // A fresh proposal made from `shape` at `target`, or false when it cannot reach it or was proposed before.
+    bool propose(const ScheduleShape& shape, double target, CandidateOrigin origin, std::vector<Proposal>& round);
+    ScheduleShape mutate(const ScheduleShape& parent);
+    void mutateOnce(ScheduleShape& shape);
+    const Elite& pickParent();
+
+    const FlopsBudget& budget_;
+    SearchSettings settings_;
+    SearchRandom random_;
+    int64_t round_ = 0;
+    int64_t startRounds_ = 1;  // rounds before the evolution (presets and probes, seeds)
+    double sigma_ = kInitialStep;
+    std::vector<Elite> elites_;  // best first
+    std::set<std::string> proposed_;
+    size_t nextLadder_ = 0;
+    std::string expressibleDoneFor_;  // key of the best schedule whose one-ratio version was proposed
+};
+
+}  // namespace ssmlens
