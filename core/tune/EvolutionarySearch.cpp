@@ -83,8 +83,6 @@ const EvolutionarySearch::Elite& EvolutionarySearch::pickParent() {
 void EvolutionarySearch::mutateOnce(ScheduleShape& shape) {
     const std::vector<int64_t> active = activeLayers(shape), free = freeLayers(shape);
     const bool graded = !settings_.uniformRatio;
-    const SearchableOptions options = searchableOptions(settings_.method);
-    const bool withOptions = settings_.searchOptions && options.any();
     // Operator chances; those that do not apply fall through to the next one that does.
     const double u = random_.uniform();
     auto w = [&](int64_t l) -> double& { return shape.weight[static_cast<size_t>(l)]; };
@@ -130,17 +128,6 @@ void EvolutionarySearch::mutateOnce(ScheduleShape& shape) {
             if (random_.chance(0.5)) shape.weight[l] = settings_.uniformRatio && other.weight[l] > 0 ? 1.0 : other.weight[l];
         return;
     }
-    if (withOptions) {
-        // One option dimension that has a choice.
-        for (int tries = 0; tries < 8; ++tries) {
-            const int64_t d = random_.below(4);
-            if ((d == 0 && changeTo(shape.options.metric, options.metrics, random_)) ||
-                (d == 1 && changeTo(shape.options.hidden, options.hidden, random_)) ||
-                (d == 2 && changeTo(shape.options.residual, options.residual, random_)) ||
-                (d == 3 && changeTo(shape.options.granularity, options.granularity, random_)))
-                return;
-        }
-    }
     // Nothing above applied (e.g. a one-anchor shape drew "remove"): move a random anchor anywhere free.
     if (!active.empty() && !free.empty()) {
         const int64_t from = active[static_cast<size_t>(random_.below(static_cast<int64_t>(active.size())))];
@@ -150,12 +137,30 @@ void EvolutionarySearch::mutateOnce(ScheduleShape& shape) {
     }
 }
 
+bool EvolutionarySearch::changeOneOption(ScheduleShape& shape) {
+    const SearchableOptions o = searchableOptions(settings_.method);
+    if (!settings_.searchOptions || !o.any()) return false;
+    for (int tries = 0; tries < 16; ++tries) {
+        const int64_t d = random_.below(4);
+        if ((d == 0 && changeTo(shape.options.metric, o.metrics, random_)) ||
+            (d == 1 && changeTo(shape.options.hidden, o.hidden, random_)) ||
+            (d == 2 && changeTo(shape.options.residual, o.residual, random_)) ||
+            (d == 3 && changeTo(shape.options.granularity, o.granularity, random_)))
+            return true;
+    }
+    return false;
+}
+
 ScheduleShape EvolutionarySearch::mutate(const ScheduleShape& parent) {
     ScheduleShape child = parent;
     if (settings_.uniformRatio)
         for (double& x : child.weight) x = x > 0 ? 1.0 : 0.0;
+    // Options only (the same anchors under another option), or the layout changed once or twice, now and then
+    // with an option too.
+    if (random_.chance(0.2) && changeOneOption(child)) return child;
     mutateOnce(child);
     if (random_.chance(0.3)) mutateOnce(child);
+    if (random_.chance(0.1)) changeOneOption(child);
     return child;
 }
 

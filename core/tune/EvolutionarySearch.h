@@ -7,14 +7,14 @@
 // to search, the option probes (the paper's anchors under other options). Then (in round 0 when there are no
 // options, else in round 1 with the options of the best so far): the structured shapes and two random ones.
 // Every later round: one child from a parent among the best `kElites` schedules at the target
-// (the best more often), for each slot but two:
+// (the best more often), for each slot but two. A child changes only one of the method's options (one time in
+// five, with searchOptions), or its layout once (or twice, three times in ten):
 //   perturb   every anchor's removal weight times exp(sigma * N(0, 1))
 //   transfer  a share of one anchor's weight moved to another
 //   shift     one anchor moved 1 or 2 layers
 //   add       an anchor at a free layer;  remove  one anchor
 //   cross     per layer, the weight of one of two parents
-//   options   (with searchOptions) one of the method's options changed
-// then projected to the target; repeats of anything proposed before are drawn again. The two other slots:
+// (and one time in ten an option as well), then projected to the target; repeats of anything proposed before are drawn again. The two other slots:
 // the best schedule with one keep ratio at its anchors (origin Expressible, once per new best that has several
 // ratios) and the best shape at target + one of the ladder offsets (origin Ladder), for the Pareto front.
 // sigma grows by 1.25 after a round that improved the best and shrinks by 0.85 after one that did not
@@ -47,7 +47,8 @@ private:
     // A fresh proposal made from `shape` at `target`, or false when it cannot reach it or was proposed before.
     bool propose(const ScheduleShape& shape, double target, CandidateOrigin origin, std::vector<Proposal>& round);
     ScheduleShape mutate(const ScheduleShape& parent);
-    void mutateOnce(ScheduleShape& shape);
+    void mutateOnce(ScheduleShape& shape);       // one change of the layout
+    bool changeOneOption(ScheduleShape& shape);  // false when the method has no option to change
     const Elite& pickParent();
 
     const FlopsBudget& budget_;

@@ -117,7 +117,7 @@ ModelEvaluator::ModelEvaluator(const Mamba2Model& model, const CalibrationSet& c
                                               capture.streams.residual.reshape({-1, D}).index_select(0, index));
         b.denseLogProbs = at::log_softmax(logits.to(at::kFloat), -1);
         b.denseKlToUniform = (b.denseLogProbs.exp() * (b.denseLogProbs + logV)).sum(-1);
-        nllSum -= b.denseLogProbs.gather(1, b.targets.view({-1, 1})).sum().item<double>();
+        nllSum -= b.denseLogProbs.gather(1, b.targets.view({-1, 1})).to(at::kDouble).sum().item<double>();
         positions += static_cast<int64_t>(targets.size());
         batches_.push_back(std::move(b));
         if (options_.denseProgress) options_.denseProgress(static_cast<int64_t>(batches_.size()), total);
