@@ -49,7 +49,7 @@ void writeText(const std::string& path, const std::string& text) {
 }
 
 std::string anchorsSummary(const ReductionSchedule& s) {
-    return std::to_string(s.anchors.size()) + " anchors: " + anchorsText(s);
+    return methodText(s) + "; " + std::to_string(s.anchors.size()) + " anchors: " + anchorsText(s);
 }
 
 }  // namespace
@@ -75,7 +75,7 @@ int runTune(const Args& raw) {
              {"calibration", "SPEC", "data to tune on: TASK:PATH, text:FILE, a file (task recognised by name) or "
                                      "random:COUNTxLENGTH, comma-separated; default: the demo model's bundled data"},
              {"tokenizer", "FILE", "tokenizer file, when the model folder has none"},
-             {"calibration-limit", "N", "at most N calibration examples per source"},
+             {"calibration-limit", "N", "at most N calibration examples per source (default: all; 24 of the demo data)"},
              {"heldout-every", "N", "hold out every N-th example of each source for the report (default 2; 0: none)"},
              {"heldout-limit", "N", "at most N held-out examples per source"},
              {"no-heldout", "", "skip the held-out comparison at the end"},
@@ -176,6 +176,7 @@ int runTune(const Args& raw) {
         if (args.has("size") || args.has("model") || demo.empty())
             throw Error("give the data to tune on with --calibration (only the demo model has default data)");
         request.sources = demoCalibrationSources(demo);
+        if (!args.has("calibration-limit")) request.calibration.limitPerSource = kDemoCalibrationLimit;
     }
 
     TuningSession session(*model, tokenizer.get(), request);
@@ -273,11 +274,10 @@ int runTune(const Args& raw) {
 
     // What the user reads.
     std::printf("Best schedule (candidate #%lld of %zu, %s): FLOPs -%.2f%% (target %.2f%%), tokens -%.1f%%, "
-                "KL %.5f nats, calibration perplexity %.3f (dense %.3f)\n  %s %s\n",
+                "KL %.5f nats, calibration perplexity %.3f (dense %.3f)\n  %s\n",
                 static_cast<long long>(best.index), out.candidates.size(), candidateOriginName(best.origin).c_str(),
                 best.flopsReductionPercent, target, best.tokenReductionPercent, best.score.objective,
-                std::exp(best.score.nll), std::exp(report.denseNll), methodName(best.schedule.method).c_str(),
-                anchorsSummary(best.schedule).c_str());
+                std::exp(best.score.nll), std::exp(report.denseNll), anchorsSummary(best.schedule).c_str());
     for (const TuneCandidate& x : out.candidates)
         if (x.origin == CandidateOrigin::Preset && x.targetPercent == target)
             std::printf("Paper preset at the target (candidate #%lld): FLOPs -%.2f%%, KL %.5f nats (%.2fx the tuned)\n",

@@ -35,6 +35,8 @@
 #include "app/gui/ReductionWorker.h"
 #include "app/gui/RunDescription.h"
 #include "app/gui/SamplePrompts.h"
+#include "app/gui/TunePanel.h"
+#include "core/Error.h"
 #include "core/text/Tokenizer.h"
 #include "widgets/AccuracyBars.h"
 #include "widgets/AccuracySweepPlot.h"
@@ -265,6 +267,18 @@ void MainWindow::buildDocks() {
     connect(accuracy_, &AccuracyPanel::resultsChanged, this, &MainWindow::accuracyShown);
     connect(accuracy_, &AccuracyPanel::resultsChanged, this, &MainWindow::updateExportActions);
     connect(accuracy_, &AccuracyPanel::failed, this, [this](const QString& m) { lastError_ = m; });
+
+    // The schedule search, in a tab beside the accuracy panel; "apply" is one undoable edit of the editor.
+    tune_ = new TunePanel;
+    tuneDock_ = new QDockWidget(this);
+    tuneDock_->setObjectName("tuneDock");
+    tuneDock_->setWidget(tune_);
+    addDockWidget(Qt::BottomDockWidgetArea, tuneDock_);
+    tabifyDockWidget(accuracyDock_, tuneDock_);
+    accuracyDock_->raise();
+    connect(tune_, &TunePanel::applyRequested, this,
+            [this](const ReductionSchedule& s) { editor_->applySchedule(s, tr("Apply tuned schedule")); });
+    connect(editor_, &ScheduleEditor::scheduleChanged, tune_, &TunePanel::setEditorSchedule);
     // More docks: create them here, with an object name (the saved layout finds them by it).
 }
 
@@ -359,6 +373,7 @@ void MainWindow::retranslateUi() {
     scheduleScroll->setMinimumWidth(editor_->minimumSizeHint().width() +
                                     scheduleScroll->verticalScrollBar()->sizeHint().width() + 4);
     accuracyDock_->setWindowTitle(tr("Accuracy"));
+    tuneDock_->setWindowTitle(tr("Tune"));
     figuresNote_->setText(tr("Accuracy checks report the mean FLOPs of their task's examples: another number."));
     figuresNote_->setToolTip(tr("FLOPs here: this prompt, measured pass. The schedule editor counts the same prompt "
                                 "analytically; an accuracy check averages over its task's examples, whose lengths "
@@ -598,6 +613,8 @@ void MainWindow::showModel(const ModelFacts& facts) {
     autosave_->markDirty();
     accuracy_->setModelReady(true);
     accuracy_->setCurrentContext(model_, currentSchedule());
+    tune_->setModel(facts);
+    tune_->setEditorSchedule(editor_->schedule());
     statusBar()->showMessage(tr("Model loaded"), 5000);
     Q_EMIT modelShown();
     requestRun();

@@ -50,6 +50,7 @@ class ReductionWorker;
 class ScheduleEditor;
 class SimilarityGraph;
 class TokenStrip;
+class TunePanel;
 class TokensPerLayerPlot;
 struct FigureSize;
 
@@ -93,6 +94,7 @@ public:
     QTextBrowser* continuationsView() const { return continuations_; }
     QTableWidget* nextTokenTable() const { return topTokens_; }
     QAction* exportAccuracyAction() const { return exportAccuracy_; }
+    TunePanel* tunePanel() const { return tune_; }
     const ModelFacts& modelFacts() const { return model_; }
     int promptTokens() const { return last_ ? static_cast<int>(last_->ids.size()) : 0; }
     // The views show the result of the current prompt, schedule and model (no newer input is waiting).
@@ -222,6 +224,8 @@ private:
     QDockWidget* scheduleDock_;
     QDockWidget* accuracyDock_;
     QAction* exportAccuracy_ = nullptr;
+    QDockWidget* tuneDock_;
+    TunePanel* tune_;
     QTimer* promptDebounce_;
     std::unique_ptr<AppSettings> ownedSettings_;
     AppSettings* settings_;

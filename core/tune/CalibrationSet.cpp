@@ -63,18 +63,26 @@ SourceSequences readText(const CalibrationSource& src, const Tokenizer& tok, con
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         const std::vector<int64_t> t = tok.encode(line).ids;
         const bool held = heldOut(paragraph++, o);
-        for (size_t start = 0; start + 2 <= t.size(); start += static_cast<size_t>(o.textWindow)) {
-            const size_t end = std::min(t.size(), start + static_cast<size_t>(o.textWindow) + 1);
+        // Windows of textWindow inputs (textWindow + 1 tokens with the last target), cut from the end of the
+        // paragraph backwards, so every window but the first is whole; a first piece too short to give its scored
+        // positions some context is left out.
+        const int64_t n = static_cast<int64_t>(t.size()), w = o.textWindow + 1;
+        const int64_t shortest = std::max<int64_t>(o.textScored + 2, w / 4);
+        std::vector<CalibrationSequence> windows;
+        for (int64_t end = n; end >= 2; end -= o.textWindow) {
+            const int64_t start = std::max<int64_t>(0, end - w);
+            if (end - start < shortest && !windows.empty()) break;
             if (end - start < 2) break;
             CalibrationSequence s;
             s.ids.assign(t.begin() + start, t.begin() + end - 1);
             const int64_t m = static_cast<int64_t>(s.ids.size());
-            s.firstScored = std::max<int64_t>(1, m - o.textScored);
-            if (s.firstScored >= m) s.firstScored = m - 1;
+            s.firstScored = std::min(m - 1, std::max<int64_t>(1, m - o.textScored));
             s.targets.assign(t.begin() + start + s.firstScored + 1, t.begin() + end);
             s.origin = src.path + " line " + std::to_string(lineNo);
-            (held ? out.heldout : out.calibration).push_back(std::move(s));
+            windows.push_back(std::move(s));
+            if (start == 0) break;
         }
+        for (auto it = windows.rbegin(); it != windows.rend(); ++it) (held ? out.heldout : out.calibration).push_back(std::move(*it));
     }
     if (out.calibration.empty() && out.heldout.empty()) throw Error(src.path + ": holds no text (one paragraph per line)");
     return out;

@@ -74,6 +74,10 @@ struct CalibrationData {
 std::vector<CalibrationSource> parseCalibrationSources(const std::string& spec);
 // The demo model's bundled held-out data (its eval/ folder): lambada-style, cloze (hellaswag) and text.
 std::vector<CalibrationSource> demoCalibrationSources(const std::string& demoModelDir);
+// Calibration examples per source taken from the demo data by default (the CLI and the window): a third of
+// the bundled examples keeps a candidate's evaluation to a few seconds of two CPU cores (docs/tuning.md);
+// the held-out half is not limited.
+constexpr int64_t kDemoCalibrationLimit = 24;
 // The task a distributed file name belongs to ("" when none).
 std::string evalTaskForFileName(const std::string& fileName);
 

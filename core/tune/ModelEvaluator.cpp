@@ -11,6 +11,7 @@
 
 #include "core/Error.h"
 #include "core/bench/ModelBenchmark.h"  // dtypeName
+#include "core/eval/LoglikelihoodScorer.h"  // EvalCancelled
 #include "core/reduction/TokenReductionHook.h"
 #include "core/tune/ScheduleSearch.h"  // SearchRandom
 
@@ -106,11 +107,19 @@ ModelEvaluator::ModelEvaluator(const Mamba2Model& model, const CalibrationSet& c
         b.ids = ids.to(dev);
         b.targets = at::tensor(targets, at::kLong).to(dev);
         FinalCapture capture(nLayer - 1);
+        StopCheck check(options_.stop);
+        HookChain chain;
+        chain.add(&check);
+        chain.add(&capture);
         ForwardOptions fo;
         fo.lengths = b.lengths;
-        fo.hook = &capture;
+        fo.hook = &chain;
         fo.logitsAt = LogitsAt::None;
-        model_.forward(b.ids, fo);
+        try {
+            model_.forward(b.ids, fo);
+        } catch (const EvaluationStopped&) {
+            throw EvalCancelled();
+        }
         const int64_t D = capture.streams.hidden.size(2);
         const at::Tensor index = at::tensor(rows, at::kLong).to(dev);
         const at::Tensor logits = model_.head(capture.streams.hidden.reshape({-1, D}).index_select(0, index),

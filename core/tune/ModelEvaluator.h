@@ -34,11 +34,13 @@ struct ModelEvaluatorOptions {
     int64_t batchSize = 8;                     // sequences per forward pass (longest first)
     int64_t prefixCacheBytes = int64_t{1} << 30;  // dense streams kept for later candidates; 0: none
     std::function<void(int64_t done, int64_t total)> denseProgress;  // batches of the dense pass
+    std::function<bool()> stop;  // polled during the dense pass (after every block); true: EvalCancelled is thrown
 };
 
 class ModelEvaluator : public CandidateEvaluator {
 public:
-    // Runs the dense pass. model and calibration must outlive the evaluator.
+    // Runs the dense pass. model and calibration must outlive the evaluator. Throws EvalCancelled when
+    // options.stop says so.
     ModelEvaluator(const Mamba2Model& model, const CalibrationSet& calibration, ModelEvaluatorOptions options = {});
 
     void evaluate(const std::vector<ReductionSchedule>& round, const std::vector<std::vector<double>>& rejectAbove,

@@ -84,6 +84,17 @@ std::string anchorsText(const ReductionSchedule& s) {
     return out;
 }
 
+std::string methodText(const ReductionSchedule& s) {
+    const ReductionOptions d, &o = s.options;
+    std::string out = methodName(s.method);
+    if (o.metric != d.metric) out += ", metric " + metricName(o.metric);
+    if (o.hidden != d.hidden) out += ", hidden " + hiddenStrategyName(o.hidden);
+    if (o.residual != d.residual) out += ", residual " + residualStrategyName(o.residual);
+    if (o.granularity != d.granularity) out += ", granularity " + granularityName(o.granularity);
+    if (o.protectScoringSpan != d.protectScoringSpan) out += ", scoring span not protected";
+    return out;
+}
+
 std::string scheduleKey(const ReductionSchedule& s) { return s.toJson().dump(); }
 
 }  // namespace ssmlens

@@ -60,6 +60,8 @@ struct TuneCandidate {
 
 // "3:0.800 5:0.650 9:0.905" (layer:keep ratio, layer order), or "dense".
 std::string anchorsText(const ReductionSchedule& schedule);
+// "utr, hidden merge, residual prune" — the method and every option that differs from the default.
+std::string methodText(const ReductionSchedule& schedule);
 // A key that is equal for equal schedules (method, options, anchors), for finding repeats.
 std::string scheduleKey(const ReductionSchedule& schedule);
 

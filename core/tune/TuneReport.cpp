@@ -80,13 +80,13 @@ std::string candidatesCsv(const std::vector<TuneCandidate>& candidates, const st
 }
 
 std::string frontTable(const std::vector<TuneCandidate>& candidates, const std::vector<size_t>& front) {
-    std::string out = "FLOPs -%   KL (nats)   candidate  origin       anchors (layer:keep ratio)\n";
+    std::string out = "FLOPs -%   KL (nats)   candidate  origin       method and options; anchors (layer:keep ratio)\n";
     for (size_t i : front) {
         const TuneCandidate& c = candidates[i];
         char b[96];
         std::snprintf(b, sizeof b, "%8.2f  %10.5f  %9lld  %-11s  ", c.flopsReductionPercent, c.score.objective,
                       static_cast<long long>(c.index), candidateOriginName(c.origin).c_str());
-        out += b + anchorsText(c.schedule) + "\n";
+        out += b + methodText(c.schedule) + "; " + anchorsText(c.schedule) + "\n";
     }
     return out;
 }
@@ -94,7 +94,7 @@ std::string frontTable(const std::vector<TuneCandidate>& candidates, const std::
 std::string heldoutTable(const HeldoutComparison& h) {
     std::string out;
     char b[64];
-    std::snprintf(b, sizeof b, "%-16s %-22s %10s", "source", "metric", "dense");
+    std::snprintf(b, sizeof b, "%-20s %-26s %10s", "source", "metric", "dense");
     out += b;
     for (size_t k = 0; k < h.names.size(); ++k) {
         std::snprintf(b, sizeof b, " %12s", ("[" + std::to_string(k + 1) + "]").c_str());
@@ -102,7 +102,7 @@ std::string heldoutTable(const HeldoutComparison& h) {
     }
     out += "\n";
     for (const auto& r : h.rows) {
-        std::snprintf(b, sizeof b, "%-16s %-22s %10s", r.source.c_str(), r.metric.c_str(), num(r.dense, "%.4f").c_str());
+        std::snprintf(b, sizeof b, "%-20s %-26s %10s", r.source.c_str(), r.metric.c_str(), num(r.dense, "%.4f").c_str());
         out += b;
         for (double v : r.values) {
             std::snprintf(b, sizeof b, " %12s", std::isfinite(v) ? num(v, "%.4f").c_str() : "-");
@@ -111,7 +111,8 @@ std::string heldoutTable(const HeldoutComparison& h) {
         out += "\n";
     }
     for (size_t k = 0; k < h.names.size(); ++k)
-        out += "[" + std::to_string(k + 1) + "] " + h.names[k] + ": " + anchorsText(h.schedules[k]) + "\n";
+        out += "[" + std::to_string(k + 1) + "] " + h.names[k] + ": " + methodText(h.schedules[k]) + "; " +
+               anchorsText(h.schedules[k]) + "\n";
     return out;
 }
 

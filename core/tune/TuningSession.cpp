@@ -35,11 +35,16 @@ TuningSession::TuningSession(const Mamba2Model& model, const Tokenizer* tokenize
 
 TuningSession::~TuningSession() = default;
 
-TuneOutcome TuningSession::run(const std::function<void(const TuneEvent&)>& onCandidate, const std::atomic<bool>* cancel,
-                               const std::function<void(int64_t, int64_t)>& denseProgress) {
+void TuningSession::prepare(const std::function<void(int64_t, int64_t)>& denseProgress, const std::atomic<bool>* cancel) {
     ModelEvaluatorOptions options = request_.evaluator;
     if (denseProgress) options.denseProgress = denseProgress;
+    if (cancel) options.stop = [cancel] { return cancel->load(); };
     evaluator_ = std::make_unique<ModelEvaluator>(model_, data_.calibration, options);
+}
+
+TuneOutcome TuningSession::run(const std::function<void(const TuneEvent&)>& onCandidate, const std::atomic<bool>* cancel,
+                               const std::function<void(int64_t, int64_t)>& denseProgress) {
+    if (!evaluator_) prepare(denseProgress, cancel);
     ScheduleTuner tuner(*budget_, request_.algorithm, request_.search, *evaluator_);
     tuner.setRecorded(recorded_.candidates);
     tuner.setRacing(request_.racing);

@@ -39,7 +39,9 @@ public:
     TuningSession(const Mamba2Model& model, const Tokenizer* tokenizer, TuningRequest request);
     ~TuningSession();
 
-    // The dense pass (progress: batches done, total), then the search until a limit or cancel.
+    // The dense pass (progress: batches done, total). Throws EvalCancelled when cancelled.
+    void prepare(const std::function<void(int64_t, int64_t)>& denseProgress = {}, const std::atomic<bool>* cancel = nullptr);
+    // prepare() when it has not run, then the search until a limit or cancel.
     TuneOutcome run(const std::function<void(const TuneEvent&)>& onCandidate = {},
                     const std::atomic<bool>* cancel = nullptr,
                     const std::function<void(int64_t, int64_t)>& denseProgress = {});
@@ -51,7 +53,7 @@ public:
     int64_t recordedCandidates() const { return static_cast<int64_t>(recorded_.candidates.size()); }
     bool resumed() const { return resumed_; }
     double previousSeconds() const { return recorded_.elapsedSeconds; }
-    const ModelEvaluator* evaluator() const { return evaluator_.get(); }  // after run()
+    ModelEvaluator* evaluator() const { return evaluator_.get(); }  // after prepare()
 
 private:
     const Mamba2Model& model_;
