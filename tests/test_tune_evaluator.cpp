@@ -174,6 +174,19 @@ private slots:
             first.push_back(x);
         }
         QCOMPARE(first.back(), first.front());  // the kept streams were not changed by later candidates
+        // Every option of every method reads the kept streams without writing to them.
+        for (const std::string& name : methodNames())
+            for (ImportanceMetric m : {ImportanceMetric::Clip, ImportanceMetric::Raw, ImportanceMetric::L2})
+                for (HiddenStrategy h : {HiddenStrategy::Hybrid, HiddenStrategy::Merge, HiddenStrategy::Prune})
+                    for (ResidualStrategy r : {ResidualStrategy::Merge, ResidualStrategy::Prune})
+                        for (Granularity g : {Granularity::Channel, Granularity::Token}) {
+                            ReductionSchedule s = schedule({{2, 0.6}, {4, 0.7}});
+                            s.method = parseMethodName(name);
+                            s.options = {m, h, r, g, true};
+                            const double x = a.score(s).objective, y = b.score(s).objective;
+                            QVERIFY2(x == y, qPrintable(QString::fromStdString(name + " " + s.toJson()["options"].dump())));
+                        }
+        QCOMPARE(a.score(list.front()).objective, first.front());
         QVERIFY(a.resumedPasses() > 0);
         QVERIFY(a.cachedLayers() >= 2);
         QCOMPARE(b.resumedPasses(), int64_t(0));

@@ -201,9 +201,10 @@ private slots:
         QVERIFY(sameCandidates(a, b));
         s.seed = 12;
         const auto c = tune(SearchAlgorithm::Evolutionary, s, 90, smoothObjective);
-        QVERIFY(!sameCandidates(a, c));  // the seed matters (the start rounds are the same, the rest is not)
-        QVERIFY(sameCandidates(std::vector<TuneCandidate>(a.begin(), a.begin() + 11),
-                               std::vector<TuneCandidate>(c.begin(), c.begin() + 11)));
+        QVERIFY(!sameCandidates(a, c));  // the seed matters (the start is the same, the rest is not)
+        // The paper preset, 8 option probes and 9 structured shapes come first whatever the seed.
+        QVERIFY(sameCandidates(std::vector<TuneCandidate>(a.begin(), a.begin() + 18),
+                               std::vector<TuneCandidate>(c.begin(), c.begin() + 18)));
     }
 
     void resumeContinuesTheSameSearch() {

@@ -70,7 +70,7 @@ int runTune(const Args& raw) {
              {"seed", "S", "seed of the search (default 0): the same seed, data and limits give the same candidates"},
              {"round-size", "N", "candidates per round after the first (default 8)"},
              {"no-racing", "", "score every candidate on all the data (no early stop of clearly worse ones)"},
-             {"preset-ratios", "Q,..", "keep ratios of the paper preset scored for comparison (default 0.95,0.85)"},
+             {"preset-ratios", "Q,..", "keep ratios of the paper preset also scored, for comparison (default: none)"},
              {"min-keep-ratio", "Q", "the smallest keep ratio an anchor may get (default 0.5)"},
              {"calibration", "SPEC", "data to tune on: TASK:PATH, text:FILE, a file (task recognised by name) or "
                                      "random:COUNTxLENGTH, comma-separated; default: the demo model's bundled data"},

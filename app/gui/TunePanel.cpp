@@ -240,6 +240,7 @@ void TunePanel::launch(bool resume) {
     q.search.options.protectScoringSpan = true;
     q.search.searchOptions = searchOptions_->isChecked();
     q.search.seed = static_cast<uint64_t>(seed_->value());
+    q.search.presetRatios = {0.95, 0.85};  // the paper's curve around the budget, for the plot
     q.limits.timeLimitSeconds = timeLimit_->value();
     q.limits.maxEvaluations = maxEvals_->value();
     q.statePath = stateFile().toStdString();

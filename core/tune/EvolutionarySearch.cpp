@@ -51,13 +51,14 @@ std::vector<Proposal> EvolutionarySearch::presetRound() {
     std::vector<Proposal> round;
     for (Proposal& p : presetProposals(budget_, settings_))
         if (proposed_.insert(scheduleKey(p.schedule)).second) round.push_back(std::move(p));
-    if (settings_.searchOptions && searchableOptions(settings_.method).any()) {
-        for (const ScheduleShape& shape : optionProbeShapes(budget_, settings_))
-            propose(shape, settings_.targetPercent, CandidateOrigin::Seed, round);
-        startRounds_ = 2;
-        return round;
-    }
-    for (Proposal& p : seedRound(settings_.options)) round.push_back(std::move(p));
+    startRounds_ = settings_.searchOptions && searchableOptions(settings_.method).any() ? 3 : 2;
+    return round;
+}
+
+std::vector<Proposal> EvolutionarySearch::probeRound() {
+    std::vector<Proposal> round;
+    for (const ScheduleShape& shape : optionProbeShapes(budget_, settings_))
+        propose(shape, settings_.targetPercent, CandidateOrigin::Seed, round);
     return round;
 }
 
@@ -165,8 +166,19 @@ ScheduleShape EvolutionarySearch::mutate(const ScheduleShape& parent) {
 }
 
 std::vector<Proposal> EvolutionarySearch::nextRound() {
-    if (round_++ == 0) return presetRound();
-    if (round_ <= startRounds_) return seedRound(elites_.empty() ? settings_.options : elites_.front().schedule.options);
+    // A start round with nothing to propose (the paper's anchors cannot reach the target) is skipped.
+    for (;;) {
+        const int64_t number = round_++;
+        std::vector<Proposal> round;
+        if (number == 0) round = presetRound();
+        else if (number == 1 && startRounds_ == 3) round = probeRound();
+        else if (number < startRounds_) round = seedRound(elites_.empty() ? settings_.options : elites_.front().schedule.options);
+        else return evolutionRound();
+        if (!round.empty()) return round;
+    }
+}
+
+std::vector<Proposal> EvolutionarySearch::evolutionRound() {
     std::vector<Proposal> round;
     if (elites_.empty()) {
         // Nothing reached the target yet (every start failed to evaluate): keep drawing at random.
@@ -214,7 +226,9 @@ std::vector<Proposal> EvolutionarySearch::nextRound() {
 void EvolutionarySearch::observe(const std::vector<TuneCandidate>& round) {
     const double before = elites_.empty() ? INFINITY : elites_.front().objective;
     for (const TuneCandidate& c : round) {
-        if (c.flopsReductionPercent < settings_.targetPercent || !std::isfinite(c.score.objective)) continue;
+        // Candidates stopped early by racing are clearly worse than the best and their objective is partial.
+        if (c.flopsReductionPercent < settings_.targetPercent || !c.score.complete() || !std::isfinite(c.score.objective))
+            continue;
         const std::string key = scheduleKey(c.schedule);
         bool known = false;
         for (const Elite& e : elites_) known = known || scheduleKey(e.schedule) == key;
@@ -224,7 +238,7 @@ void EvolutionarySearch::observe(const std::vector<TuneCandidate>& round) {
     // Stable: of equal objectives the earlier one stays ahead (repeatable).
     std::stable_sort(elites_.begin(), elites_.end(), [](const Elite& a, const Elite& b) { return a.objective < b.objective; });
     if (elites_.size() > kElites) elites_.resize(kElites);
-    if (round_ <= startRounds_) return;  // the start sets the starting point; the step adapts from then on
+    if (round_ < startRounds_ + 1) return;  // the start sets the starting point; the step adapts from then on
     const double after = elites_.empty() ? INFINITY : elites_.front().objective;
     sigma_ = after < before ? std::min(1.0, sigma_ * 1.25) : std::max(0.05, sigma_ * 0.85);
 }

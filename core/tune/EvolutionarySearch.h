@@ -3,10 +3,11 @@
 // every child is projected onto the budget (FlopsBudget::project), so the search moves along the
 // constraint instead of wasting evaluations on schedules that save too little or too much.
 //
-// Round 0: the paper preset at the target and its curve (StartingSchedules.h), and, when the method has options
-// to search, the option probes (the paper's anchors under other options). Then (in round 0 when there are no
-// options, else in round 1 with the options of the best so far): the structured shapes and two random ones.
-// Every later round: one child from a parent among the best `kElites` schedules at the target
+// The start, a round each (so that from round 1 on, candidates are raced against the best so far):
+//   round 0  the paper preset at the target and its curve (StartingSchedules.h)
+//   round 1  when the method has options to search: the option probes (the paper's anchors under other options)
+//   next     the structured shapes, with the options of the best so far, and two random shapes
+// Every later round: one child from a parent among the best `kElites` complete schedules at the target
 // (the best more often), for each slot but two. A child changes only one of the method's options (one time in
 // five, with searchOptions), or its layout once (or twice, three times in ten):
 //   perturb   every anchor's removal weight times exp(sigma * N(0, 1))
@@ -43,7 +44,9 @@ private:
         double objective = 0;
     };
     std::vector<Proposal> presetRound();
+    std::vector<Proposal> probeRound();
     std::vector<Proposal> seedRound(const ReductionOptions& options);
+    std::vector<Proposal> evolutionRound();
     // A fresh proposal made from `shape` at `target`, or false when it cannot reach it or was proposed before.
     bool propose(const ScheduleShape& shape, double target, CandidateOrigin origin, std::vector<Proposal>& round);
     ScheduleShape mutate(const ScheduleShape& parent);
@@ -55,7 +58,7 @@ private:
     SearchSettings settings_;
     SearchRandom random_;
     int64_t round_ = 0;
-    int64_t startRounds_ = 1;  // rounds before the evolution (presets and probes, seeds)
+    int64_t startRounds_ = 2;  // rounds before the evolution (presets, probes, seeds)
     double sigma_ = kInitialStep;
     std::vector<Elite> elites_;  // best first
     std::set<std::string> proposed_;

@@ -28,11 +28,24 @@ FlopsBudget::FlopsBudget(Mamba2Config config, const std::vector<std::pair<int64_
 }
 
 double FlopsBudget::reductionPercent(const ReductionSchedule& s) const {
+    // FlopsModel's count (scheduleFlops) summed over the lengths, without building a report per length: the
+    // search projects thousands of shapes, each by bisection.
+    const int64_t nLayer = config_.nLayer;
+    std::vector<double> keep(static_cast<size_t>(nLayer), 1.0);
+    for (const auto& a : s.anchors)
+        if (a.layer >= 0 && a.layer < nLayer) keep[static_cast<size_t>(a.layer)] = a.keepRatio;
+    const double perToken = mamba2LayerFlopsPerToken(config_), headPerRow = 2.0 * config_.dModel * config_.vocabSize;
     double dense = 0, reduced = 0;
     for (const auto& [len, count] : lengthCounts_) {
-        const FlopsReport r = scheduleFlops(config_, s, len.first, std::max<int64_t>(1, len.second));
-        dense += r.denseTotal * static_cast<double>(count);
-        reduced += r.reducedTotal * static_cast<double>(count);
+        const double head = headPerRow * static_cast<double>(std::max<int64_t>(1, len.second));
+        int64_t n = len.first, entering = 0;
+        for (int64_t l = 0; l < nLayer; ++l) {
+            entering += n;
+            const double q = keep[static_cast<size_t>(l)];
+            if (q < 1.0) n = tokensAfterAnchor(n, q, s.method);
+        }
+        dense += (perToken * static_cast<double>(len.first * nLayer) + head) * static_cast<double>(count);
+        reduced += (perToken * static_cast<double>(entering) + head) * static_cast<double>(count);
     }
     return 100.0 * (1.0 - reduced / dense);
 }

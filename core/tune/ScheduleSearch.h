@@ -33,8 +33,8 @@ struct SearchSettings {
     uint64_t seed = 0;
     int64_t roundSize = 8;                  // proposals per round after the first
     // Keep ratios of the depth-scaled paper schedule evaluated in the first round besides the one projected to
-    // the target: the preset curve the results are compared with.
-    std::vector<double> presetRatios = {0.95, 0.85};
+    // the target: the paper's curve around the budget (none by default; the window draws 0.95 and 0.85).
+    std::vector<double> presetRatios;
     // The best shape is also evaluated at target + these offsets (percentage points), one per round in turn,
     // so the Pareto front covers budgets around the target.
     std::vector<double> ladderOffsets = {-10, 5, -5, 10};

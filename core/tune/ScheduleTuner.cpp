@@ -66,6 +66,9 @@ TuneOutcome ScheduleTuner::run(const TuneLimits& limits, const std::function<voi
         if (evaluationsLeft() <= 0) { out.stop = TuneStop::EvaluationLimit; break; }
         const std::vector<Proposal> proposals = search_->nextRound();
         if (proposals.empty()) break;
+        // The racing reference is the best as the round begins, before any of its candidates (recorded or new)
+        // is added: a resumed round then races exactly as the uninterrupted one did.
+        const int64_t leaderIndex = best;
         // Recorded or already-scored schedules are not evaluated again.
         std::vector<size_t> fresh;
         for (size_t i = 0; i < proposals.size(); ++i) {
@@ -83,7 +86,7 @@ TuneOutcome ScheduleTuner::run(const TuneLimits& limits, const std::function<voi
         if (static_cast<int64_t>(fresh.size()) > evaluationsLeft()) fresh.resize(static_cast<size_t>(std::max<int64_t>(0, evaluationsLeft())));
         std::vector<ReductionSchedule> toEvaluate;
         std::vector<std::vector<double>> rejectAbove;
-        const TuneCandidate* leader = best >= 0 ? &out.candidates[static_cast<size_t>(best)] : nullptr;
+        const TuneCandidate* leader = leaderIndex >= 0 ? &out.candidates[static_cast<size_t>(leaderIndex)] : nullptr;
         for (size_t i : fresh) {
             const Proposal& p = proposals[i];
             toEvaluate.push_back(p.schedule);

@@ -1,0 +1,160 @@
+// ssmlens-cli tune end to end on a tiny checkpoint and tokenizer the test writes: the schedule within the
+// budget, the report (candidates, front, held-out comparison, reference export), the CSV; the same seed gives
+// the same candidates; a stopped search resumed gives what the uninterrupted one gives; bad input is a
+// message naming the problem (exit code 1, no crash).
+#include <QtTest/QtTest>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/model/Checkpoint.h"
+#include "core/reduction/ReductionSchedule.h"
+#include "test_eval_support.h"
+
+using namespace ssmlens;
+
+namespace {
+
+struct Run {
+    int code = -1;
+    QString out, err;
+};
+
+Run cli(const QStringList& args) {
+    QProcess p;
+    p.start(QString(SSMLENS_BIN_DIR) + "/ssmlens-cli", args);
+    p.waitForFinished(300000);
+    return {p.exitStatus() == QProcess::CrashExit ? -1 : p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+nlohmann::json readJson(const QString& path) {
+    std::ifstream in(path.toStdString());
+    return nlohmann::json::parse(in);
+}
+
+// The CSV without its timing column (seconds), which differs from run to run.
+QStringList rowsWithoutTimes(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    QStringList rows;
+    for (const QString& line : QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts)) {
+        QStringList cells = line.split(',');
+        if (cells.size() > 15) cells.removeAt(15);  // seconds
+        rows << cells.join(',');
+    }
+    return rows;
+}
+
+}  // namespace
+
+class TestTuneCli : public QObject {
+    Q_OBJECT
+    QTemporaryDir tmp_;
+    QString model_, data_;
+
+    QStringList tune(const QString& out, const QStringList& more) const {
+        return QStringList{"tune", "--model", model_, "--calibration", data_, "--target-flops-reduction", "20",
+                           "--out", tmp_.filePath(out), "--batch-size", "4"} + more;
+    }
+
+private slots:
+    void initTestCase() {
+        model_ = tmp_.filePath("model");
+        Mamba2Config c = testing::evalConfig();
+        c.nLayer = 6;
+        saveCheckpoint(model_.toStdString(), c, randomMamba2Weights(c, 9), SaveFormat::HuggingFaceSafetensors);
+        std::ofstream(model_.toStdString() + "/tokenizer.json") << testing::tinyEvalTokenizerJson();
+        std::string text;
+        for (int i = 0; i < 10; ++i)
+            text += "note " + std::to_string(i) + ": the water ran past the mill at the end of the town, and the cat sat "
+                    "in the sun on the stones that were warm\n";
+        const std::string file = testing::writeText(tmp_, "notes.txt", text);
+        data_ = QString::fromStdString("text:" + file + ",lambada_openai:" SSMLENS_SOURCE_DIR "/resources/eval-samples/lambada_openai");
+    }
+
+    void findsAScheduleWithinTheBudget() {
+        Run r = cli(tune("a.json", {"--max-evals", "14", "--seed", "3"}));
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const ReductionSchedule s = ReductionSchedule::load(tmp_.filePath("a.json").toStdString());
+        QVERIFY(!s.anchors.empty());
+        const nlohmann::json report = readJson(tmp_.filePath("a.tune.json"));
+        QCOMPARE(report["candidates"].size(), size_t(14));
+        const int64_t best = report["best"].get<int64_t>();
+        const nlohmann::json& b = report["candidates"][best];
+        QVERIFY(b["flops_reduction_pct"].get<double>() >= 20.0);
+        QVERIFY(ReductionSchedule::fromJson(b["schedule"], "report") == s);
+        for (const auto& c : report["candidates"])
+            if (c["origin"] != "ladder") QVERIFY(c["flops_reduction_pct"].get<double>() >= 20.0);
+        QVERIFY(!report["pareto_front"].empty());
+        QVERIFY(report.contains("reference_export"));
+        // Held out: the lambada sample's odd items scored as eval scores them, the text's odd paragraphs.
+        QVERIFY(report.contains("heldout"));
+        QString sources;
+        for (const auto& row : report["heldout"]["rows"]) sources += QString::fromStdString(row["source"].get<std::string>()) + " ";
+        QVERIFY2(sources.contains("lambada_openai (6)") && sources.contains("notes.txt"), qPrintable(sources));
+        QCOMPARE(rowsWithoutTimes(tmp_.filePath("a.candidates.csv")).size(), 15);
+        QVERIFY(r.out.contains("Best schedule") && r.out.contains("Pareto front") && r.out.contains("Held-out comparison") &&
+                r.out.contains("Reference code"));
+        QVERIFY(r.err.contains("dense pass") && r.err.contains("#13"));  // progress on stderr
+    }
+
+    void sameSeedSameCandidates() {
+        QVERIFY(cli(tune("b.json", {"--max-evals", "14", "--seed", "3", "--no-heldout"})).code == 0);
+        QCOMPARE(rowsWithoutTimes(tmp_.filePath("b.candidates.csv")), rowsWithoutTimes(tmp_.filePath("a.candidates.csv")));
+        // Past the start (the paper's preset, the option probes, the structured shapes) the seed decides.
+        QVERIFY(cli(tune("c.json", {"--max-evals", "30", "--seed", "3", "--no-heldout"})).code == 0);
+        QVERIFY(cli(tune("c2.json", {"--max-evals", "30", "--seed", "3", "--no-heldout"})).code == 0);
+        QCOMPARE(rowsWithoutTimes(tmp_.filePath("c2.candidates.csv")), rowsWithoutTimes(tmp_.filePath("c.candidates.csv")));
+        QVERIFY(cli(tune("c3.json", {"--max-evals", "30", "--seed", "4", "--no-heldout"})).code == 0);
+        QVERIFY(rowsWithoutTimes(tmp_.filePath("c3.candidates.csv")) != rowsWithoutTimes(tmp_.filePath("c.candidates.csv")));
+    }
+
+    void resumeGivesTheUninterruptedSearch() {
+        const QString state = tmp_.filePath("resume-state.json");
+        Run first = cli(tune("d.json", {"--max-evals", "5", "--seed", "3", "--no-heldout", "--state", state}));
+        QVERIFY2(first.code == 0, qPrintable(first.err));
+        Run second = cli(tune("d.json", {"--max-evals", "14", "--seed", "3", "--no-heldout", "--state", state, "--resume"}));
+        QVERIFY2(second.code == 0, qPrintable(second.err));
+        QVERIFY(second.err.contains("resuming") && second.err.contains("(recorded)"));
+        QCOMPARE(rowsWithoutTimes(tmp_.filePath("d.candidates.csv")), rowsWithoutTimes(tmp_.filePath("a.candidates.csv")));
+        // Another seed is another search: refused, naming what differs.
+        Run other = cli(tune("d.json", {"--max-evals", "20", "--seed", "5", "--state", state, "--resume"}));
+        QCOMPARE(other.code, 1);
+        QVERIFY2(other.err.contains("not the same search") && other.err.contains("seed"), qPrintable(other.err));
+    }
+
+    void oneRatioForTheReferenceCode() {
+        Run r = cli(tune("e.json", {"--max-evals", "10", "--uniform-ratio", "--fixed-options", "--no-heldout"}));
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const ReductionSchedule s = ReductionSchedule::load(tmp_.filePath("e.json").toStdString());
+        for (const auto& a : s.anchors) QCOMPARE(a.keepRatio, s.anchors.front().keepRatio);
+        const nlohmann::json report = readJson(tmp_.filePath("e.tune.json"));
+        QVERIFY(report["reference_export"]["expressible"].get<bool>());
+        QVERIFY(QString::fromStdString(report["reference_export"]["model_args"].get<std::string>()).contains("reduce_anchor="));
+        QVERIFY(r.out.contains("python src/mamba_eval.py --model mamba --model_args"));
+    }
+
+    void badInputIsAMessage() {
+        Run r = cli(tune("f.json", {"--max-evals", "3"}).replaceInStrings("--target-flops-reduction", "--x"));
+        QCOMPARE(r.code, 1);
+        r = cli({"tune", "--model", model_, "--calibration", data_, "--target-flops-reduction", "99", "--out",
+                 tmp_.filePath("f.json")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("out of reach"), qPrintable(r.err));
+        r = cli({"tune", "--model", model_, "--calibration", "text:" + tmp_.filePath("missing.txt"),
+                 "--target-flops-reduction", "20", "--out", tmp_.filePath("f.json")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("missing.txt"), qPrintable(r.err));
+        r = cli({"tune", "--model", model_, "--target-flops-reduction", "20", "--out", tmp_.filePath("f.json")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("--calibration"), qPrintable(r.err));
+        r = cli({"tune", "--model", model_, "--calibration", data_, "--out", tmp_.filePath("f.json")});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.err.contains("target-flops-reduction"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTuneCli)
+#include "test_tune_cli.moc"

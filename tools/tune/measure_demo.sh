@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The tuner's figures on the demo model (docs/tuning.md), on this machine's CPU:
+#   accept   the acceptance run: default calibration, --time-limit 600, 25% target, held-out comparison
+#   compare  the evolutionary search against random search of the same number of evaluations (seeds 1 and 2),
+#            and both against the paper's schedule at the target (candidate #0 of every run)
+# Usage (from the repo root, after a build): bash tools/tune/measure_demo.sh [accept|compare|all] [OUTDIR]
+# Each run writes OUTDIR/<name>/s.json, .tune.json, .candidates.csv and its stderr log; the summary tables go
+# to OUTDIR/summary.md (tools/tune/summarize.py). Nothing else on the machine should run for the timings.
+set -euo pipefail
+what=${1:-all}
+out=${2:-build/tune-measure}
+CLI=${CLI:-build/bin/ssmlens-cli}
+EVALS=${EVALS:-64}
+mkdir -p "$out"
+run() {  # name, args...
+  local name=$1; shift
+  mkdir -p "$out/$name"
+  echo "[$(date -u +%T)] $name: $*" >&2
+  /usr/bin/time -f "%e s wall, %U s user" "$CLI" tune --target-flops-reduction 25 --out "$out/$name/s.json" "$@" \
+    >"$out/$name/stdout.txt" 2>"$out/$name/stderr.txt"
+  tail -1 "$out/$name/stderr.txt" >&2
+}
+if [ "$what" = accept ] || [ "$what" = all ]; then
+  run accept --time-limit 600
+fi
+if [ "$what" = compare ] || [ "$what" = all ]; then
+  for seed in 1 2; do
+    run "evolution-seed$seed" --max-evals "$EVALS" --seed "$seed" --no-heldout
+    run "random-seed$seed" --max-evals "$EVALS" --seed "$seed" --no-heldout --search random
+  done
+fi
+python3 tools/tune/summarize.py "$out" >"$out/summary.md"
+cat "$out/summary.md"
