@@ -299,9 +299,10 @@ void TunePanel::addCandidate(quint64 id, QSharedPointer<const TuneCandidate> c) 
 
 QString TunePanel::statusText() const {
     if (candidates_.empty()) return status_->text();
-    if (best_ < 0) return tr("%n candidate(s); none within the budget yet", nullptr, int(candidates_.size()));
+    if (best_ < 0) return tr("Candidates: %1; none within the budget yet").arg(candidates_.size());
     const TuneCandidate& b = candidates_[size_t(best_)];
-    return tr("%n candidate(s); best #%1: KL %2 at FLOPs −%3%", nullptr, int(candidates_.size()))
+    return tr("Candidates: %1; best #%2: KL %3 at FLOPs −%4%")
+        .arg(candidates_.size())
         .arg(b.index)
         .arg(b.score.objective, 0, 'g', 4)
         .arg(b.flopsReductionPercent, 0, 'f', 1);

@@ -10,6 +10,9 @@ import os
 import sys
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tune_panel_strings import DE_TUNE, ZH_TUNE  # noqa: E402  (the Tune panel's strings, kept in their own file)
+
 DE = {
     "%1 → %2": "%1 → %2",
     "kept": "behalten",
@@ -856,6 +859,10 @@ def fill(path, table):
             missing.append(source)
     tree.write(path, encoding="utf-8", xml_declaration=True)
     return missing
+
+
+DE.update(DE_TUNE)
+ZH.update(ZH_TUNE)
 
 
 if __name__ == "__main__":
