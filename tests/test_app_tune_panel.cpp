@@ -2,6 +2,7 @@
 // responsive), candidates arrive on the plot, the best one meets the budget, "apply" puts it into the schedule
 // editor as one undoable step and the views follow, the editor's schedule is marked once scored, and a stop
 // takes effect within a second. Continue resumes the stopped search.
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QUndoStack>
@@ -79,6 +80,13 @@ private Q_SLOTS:
         QVERIFY(shown.wait(30000));
         QVERIFY(w.resultsShown() > results);
         QCOMPARE(tune->plot()->currentObjective(), b.score.objective);
+        // For docs/tuning.md: SSMLENS_TUNE_SCREENSHOT=docs/screenshot-tune-panel.png ctest -R test_app_tune_panel
+        if (!qEnvironmentVariableIsEmpty("SSMLENS_TUNE_SCREENSHOT")) {
+            if (auto* dock = qobject_cast<QDockWidget*>(tune->parentWidget())) dock->raise();
+            w.resize(1600, 1000);
+            QTest::qWait(500);
+            QVERIFY(w.grab().save(qEnvironmentVariable("SSMLENS_TUNE_SCREENSHOT")));
+        }
         w.scheduleEditor()->undoStack()->undo();
         QCOMPARE(w.currentSchedule(), before);
         QVERIFY(std::isnan(tune->plot()->currentObjective()) || tune->plot()->currentObjective() != b.score.objective);

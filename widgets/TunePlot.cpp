@@ -23,13 +23,21 @@ TunePlot::TunePlot(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(thi
     plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, tr("Schedule search: objective against FLOPs reduction"),
                                                              QFont(font().family(), font().pointSize() + 1, QFont::Bold)));
     plot_->xAxis->setLabel(tr("FLOPs reduction (%)"));
-    plot_->yAxis->setLabel(tr("mean KL to the dense model (nats, log scale)"));
+    plot_->yAxis->setLabel(tr("mean KL to dense (nats, log)"));
     plot_->yAxis->setScaleType(QCPAxis::stLogarithmic);
     plot_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
     plot_->yAxis->setNumberFormat("gb");
+    // The legend in a column of its own to the right, so it never hides a candidate.
     plot_->legend->setVisible(true);
     plot_->legend->setBrush(QColor(255, 255, 255, 220));
-    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    auto* side = new QCPLayoutGrid;
+    plot_->plotLayout()->addElement(1, 1, side);
+    side->addElement(0, 0, plot_->legend);
+    side->setRowStretchFactor(0, 0.01);
+    side->addElement(1, 0, new QCPLayoutElement(plot_));
+    side->setMargins(QMargins(0, 0, 4, 0));
+    plot_->plotLayout()->setColumnStretchFactor(1, 0.001);
+    plot_->legend->setFillOrder(QCPLegend::foRowsFirst);
     connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* e) {
         const int i = candidateAt(plot_->mapTo(this, e->pos()));
         if (i < 0) return;

@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSlider>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -34,7 +35,10 @@ TunePanel::TunePanel(QWidget* parent) : QWidget(parent), worker_(new TuneWorker)
     thread_.start();
 
     auto* layout = new QHBoxLayout(this);
-    auto* controls = new QFormLayout;
+    // The controls in a scroll area: the dock may be short, and nothing may be cut off.
+    auto* controlsBox = new QWidget;
+    auto* controls = new QFormLayout(controlsBox);
+    controls->setContentsMargins(0, 0, 0, 0);
     budgetSlider_ = new QSlider(Qt::Horizontal);
     budgetSlider_->setRange(2, 160);  // half percent steps
     budgetSpin_ = new QDoubleSpinBox;
@@ -46,6 +50,7 @@ TunePanel::TunePanel(QWidget* parent) : QWidget(parent), worker_(new TuneWorker)
     budgetRow->addWidget(budgetSlider_, 1);
     budgetRow->addWidget(budgetSpin_);
     budgetSlider_->setToolTip(tr("FLOPs reduction the schedule must reach (FlopsModel on the calibration lengths)"));
+    budgetSpin_->setToolTip(budgetSlider_->toolTip());
     controls->addRow(tr("Budget:"), budgetRow);
     method_ = new QComboBox;
     for (const std::string& name : methodNames()) {
@@ -66,39 +71,51 @@ TunePanel::TunePanel(QWidget* parent) : QWidget(parent), worker_(new TuneWorker)
     controls->addRow(tr("Data:"), data_);
     dataFiles_ = new QLabel;
     dataFiles_->setWordWrap(true);
+    dataFiles_->setVisible(false);
     controls->addRow(dataFiles_);
     timeLimit_ = new QSpinBox;
     timeLimit_->setRange(5, 36000);
     timeLimit_->setValue(300);
     timeLimit_->setSuffix(tr(" s"));
-    controls->addRow(tr("Time limit:"), timeLimit_);
+    timeLimit_->setToolTip(tr("Time limit of the search"));
     maxEvals_ = new QSpinBox;
     maxEvals_->setRange(0, 100000);
     maxEvals_->setSpecialValueText(tr("no limit"));
     maxEvals_->setToolTip(tr("Stop after this many candidates (0: only the time limit)"));
-    controls->addRow(tr("Candidates:"), maxEvals_);
     seed_ = new QSpinBox;
     seed_->setRange(0, 1000000);
     seed_->setToolTip(tr("The same seed and settings give the same search"));
-    controls->addRow(tr("Seed:"), seed_);
+    auto* limits = new QHBoxLayout;
+    limits->addWidget(timeLimit_, 1);
+    limits->addWidget(new QLabel(tr("Candidates:")));
+    limits->addWidget(maxEvals_, 1);
+    limits->addWidget(new QLabel(tr("Seed:")));
+    limits->addWidget(seed_, 1);
+    controls->addRow(tr("Time limit:"), limits);
     auto* buttons = new QHBoxLayout;
     startButton_ = new QPushButton(tr("Start"));
     startButton_->setToolTip(tr("Search for the schedule closest to the dense model within the budget"));
     stopButton_ = new QPushButton(tr("Stop"));
     resumeButton_ = new QPushButton(tr("Continue"));
     resumeButton_->setToolTip(tr("Continue the stopped search where it was"));
-    buttons->addWidget(startButton_);
-    buttons->addWidget(stopButton_);
-    buttons->addWidget(resumeButton_);
-    controls->addRow(buttons);
     progress_ = new QProgressBar;
     progress_->setRange(0, 1);
     progress_->setValue(0);
-    controls->addRow(progress_);
+    progress_->setTextVisible(false);
+    buttons->addWidget(startButton_);
+    buttons->addWidget(stopButton_);
+    buttons->addWidget(resumeButton_);
+    buttons->addWidget(progress_, 1);
+    controls->addRow(buttons);
     status_ = new QLabel(tr("Open a model, set a budget and start"));
     status_->setWordWrap(true);
     controls->addRow(status_);
-    layout->addLayout(controls, 1);
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(controlsBox);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    layout->addWidget(scroll, 2);
 
     auto* right = new QVBoxLayout;
     plot_ = new TunePlot;
@@ -113,7 +130,7 @@ TunePanel::TunePanel(QWidget* parent) : QWidget(parent), worker_(new TuneWorker)
     detailRow->addWidget(details_, 1);
     detailRow->addWidget(applyButton_);
     right->addLayout(detailRow);
-    layout->addLayout(right, 3);
+    layout->addLayout(right, 5);
 
     connect(budgetSlider_, &QSlider::valueChanged, this, [this](int v) { budgetSpin_->setValue(v / 2.0); });
     connect(budgetSpin_, &QDoubleSpinBox::valueChanged, this, [this](double v) {
@@ -166,6 +183,7 @@ void TunePanel::setCalibrationFiles(const QStringList& files) {
     QStringList names;
     for (const QString& f : files) names << QFileInfo(f).fileName();
     dataFiles_->setText(names.join(", "));
+    dataFiles_->setVisible(!files.isEmpty());
     canResume_ = false;  // other data: another search
     updateButtons();
 }
@@ -271,7 +289,7 @@ void TunePanel::stop() {
 void TunePanel::showSetup(quint64 id, const TuneSetupInfo& info) {
     if (id != id_) return;
     budget_.emplace(info.config, info.lengths);
-    dataFiles_->setText(tr("Calibration: %1").arg(info.calibration));
+    data_->setToolTip(tr("Calibration: %1").arg(info.calibration));
     updateCurrentMarker();
 }
 
