@@ -13,7 +13,6 @@
 #include "core/bench/ModelBenchmark.h"  // dtypeName
 #include "core/eval/LoglikelihoodScorer.h"  // EvalCancelled
 #include "core/reduction/TokenReductionHook.h"
-#include "core/tune/ScheduleSearch.h"  // SearchRandom
 
 namespace ssmlens {
 namespace {
@@ -21,8 +20,6 @@ namespace {
 // Thrown from inside a forward pass when the caller asks to stop (checked after every block, so a stop takes
 // effect within one block's time, not one batch's).
 struct EvaluationStopped {};
-
-constexpr uint64_t kBatchOrderSeed = 0x5eed;
 
 class StopCheck : public LayerHook {
 public:
@@ -132,11 +129,11 @@ ModelEvaluator::ModelEvaluator(const Mamba2Model& model, const CalibrationSet& c
         if (options_.denseProgress) options_.denseProgress(static_cast<int64_t>(batches_.size()), total);
     }
     denseNll_ = positions ? nllSum / static_cast<double>(positions) : 0.0;
-    // Batch order: a shuffle with a fixed seed (the same for every run on this calibration set).
-    order_.resize(batches_.size());
-    std::iota(order_.begin(), order_.end(), size_t{0});
-    SearchRandom shuffle(kBatchOrderSeed);
-    for (size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[static_cast<size_t>(shuffle.below(static_cast<int64_t>(i)))]);
+    // Batch order: from both ends of the length order in turn.
+    for (size_t lo = 0, hi = batches_.size(); lo < hi;) {
+        order_.push_back(lo++);
+        if (lo < hi) order_.push_back(--hi);
+    }
     // Checkpoints after a quarter and after half of the batches (none for sets too small to race on).
     for (size_t k : {(batches_.size() + 3) / 4, (batches_.size() + 1) / 2})
         if (k >= 1 && k < batches_.size() && (checkpointBatches_.empty() || checkpointBatches_.back() < k))

@@ -98,8 +98,9 @@ private:
     const CalibrationSet& calibration_;
     ModelEvaluatorOptions options_;
     std::vector<Batch> batches_;           // longest sequences first (little padding)
-    std::vector<size_t> order_;            // the order batches are scored in: a fixed shuffle, so that the
-                                           // sequences before a checkpoint are a fair sample of all of them
+    std::vector<size_t> order_;            // the order batches are scored in: longest, shortest, second
+                                           // longest, ... so that the sequences before a checkpoint mix the
+                                           // sources (which differ in length) as the whole set does
     std::vector<size_t> checkpointBatches_;
     std::map<int64_t, CachedLayer> cache_;  // by layer
     int64_t cacheBytes_ = 0;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The tuner's figures on the demo model (docs/tuning.md), on this machine's CPU:
 #   accept   the acceptance run: default calibration, --time-limit 600, 25% target, held-out comparison
-#   compare  the evolutionary search against random search of the same number of evaluations (seeds 1 and 2),
+#   compare  the evolutionary search against random search of the same number of evaluations (seeds 1, 2, 3),
 #            and both against the paper's schedule at the target (candidate #0 of every run)
 # Usage (from the repo root, after a build): bash tools/tune/measure_demo.sh [accept|compare|all] [OUTDIR]
 # Each run writes OUTDIR/<name>/s.json, .tune.json, .candidates.csv and its stderr log; the summary tables go
@@ -24,7 +24,7 @@ if [ "$what" = accept ] || [ "$what" = all ]; then
   run accept --time-limit 600
 fi
 if [ "$what" = compare ] || [ "$what" = all ]; then
-  for seed in 1 2; do
+  for seed in ${SEEDS:-1 2 3}; do
     run "evolution-seed$seed" --max-evals "$EVALS" --seed "$seed" --no-heldout
     run "random-seed$seed" --max-evals "$EVALS" --seed "$seed" --no-heldout --search random
   done
