@@ -126,11 +126,12 @@ private slots:
     }
 
     void oneRatioForTheReferenceCode() {
-        Run r = cli(tune("e.json", {"--max-evals", "10", "--uniform-ratio", "--fixed-options", "--no-heldout"}));
+        // Into a folder that does not exist yet: made before the search.
+        Run r = cli(tune("new/folder/e.json", {"--max-evals", "10", "--uniform-ratio", "--fixed-options", "--no-heldout"}));
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        const ReductionSchedule s = ReductionSchedule::load(tmp_.filePath("e.json").toStdString());
+        const ReductionSchedule s = ReductionSchedule::load(tmp_.filePath("new/folder/e.json").toStdString());
         for (const auto& a : s.anchors) QCOMPARE(a.keepRatio, s.anchors.front().keepRatio);
-        const nlohmann::json report = readJson(tmp_.filePath("e.tune.json"));
+        const nlohmann::json report = readJson(tmp_.filePath("new/folder/e.tune.json"));
         QVERIFY(report["reference_export"]["expressible"].get<bool>());
         QVERIFY(QString::fromStdString(report["reference_export"]["model_args"].get<std::string>()).contains("reduce_anchor="));
         QVERIFY(r.out.contains("python src/mamba_eval.py --model mamba --model_args"));
@@ -153,6 +154,10 @@ private slots:
         r = cli({"tune", "--model", model_, "--calibration", data_, "--out", tmp_.filePath("f.json")});
         QCOMPARE(r.code, 1);
         QVERIFY(r.err.contains("target-flops-reduction"));
+        // An output folder that cannot be made (a file stands in its place): refused before the search.
+        r = cli(tune("notes.txt/f.json", {"--max-evals", "3"}));
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("cannot make the folder") && !r.err.contains("dense pass"), qPrintable(r.err));
     }
 };
 

@@ -1,6 +1,7 @@
 // ssmlens-cli tune: the reduction schedule with the best quality under a FLOPs budget (docs/tuning.md).
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <unistd.h>
 
@@ -46,6 +47,16 @@ std::string besideOutput(const std::string& out, const std::string& suffix) {
 void writeText(const std::string& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary);
     if (!(out << text)) throw Error(path + ": cannot write");
+}
+
+// The folder a result goes to, made before the search (a search of an hour must not end in "cannot write").
+void makeFolderFor(const std::string& path) {
+    const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+    if (folder.empty()) return;
+    std::error_code ec;
+    std::filesystem::create_directories(folder, ec);
+    if (ec || !std::filesystem::is_directory(folder))
+        throw Error(path + ": cannot make the folder " + folder.string() + (ec ? " (" + ec.message() + ")" : ""));
 }
 
 std::string anchorsSummary(const ReductionSchedule& s) {
@@ -149,6 +160,9 @@ int runTune(const Args& raw) {
     request.resume = args.has("resume");
     request.racing = !args.has("no-racing");
     const bool quiet = args.has("quiet");
+    const std::string reportPath = args.get("report", besideOutput(outPath, ".tune.json"));
+    const std::string csvPath = args.get("csv", besideOutput(outPath, ".candidates.csv"));
+    for (const std::string& path : {outPath, reportPath, csvPath, request.statePath}) makeFolderFor(path);
 
     // The model: a checkpoint (or the demo model), or random weights of a published shape.
     std::unique_ptr<Mamba2Model> model;
@@ -227,8 +241,6 @@ int runTune(const Args& raw) {
                      static_cast<long long>(out.evaluatedNow), static_cast<long long>(out.replayed),
                      request.statePath.c_str());
 
-    const std::string reportPath = args.get("report", besideOutput(outPath, ".tune.json"));
-    const std::string csvPath = args.get("csv", besideOutput(outPath, ".candidates.csv"));
     writeText(csvPath, candidatesCsv(out.candidates, out.front, out.best));
     if (out.best < 0) {
         writeText(reportPath, report.toJson().dump(1) + "\n");

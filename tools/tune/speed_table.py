@@ -8,17 +8,19 @@ import sys
 
 
 def main(root):
-    gpu = open(os.path.join(root, "gpu.txt")).read().strip() if os.path.exists(os.path.join(root, "gpu.txt")) else "?"
-    print(f"# ssmlens-cli tune on random weights, bf16, {gpu}\n")
+    gpu = "; ".join(open(os.path.join(root, "gpu.txt")).read().split("\n")).strip("; ") if os.path.exists(os.path.join(root, "gpu.txt")) else "?"
+    print(f"# ssmlens-cli tune on random weights: {gpu}\n")
     print("| shape | calibration | racing | candidates | stopped early | s per complete candidate | "
           "candidates per minute | dense pass s | 100 candidates | 300 | 1,000 |")
     print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name in sorted(os.listdir(root)):
+        m = re.match(r"(.+?)_(\d+x\d+)_(racing|no-racing)$", name)
+        if not m or not os.path.isdir(os.path.join(root, name)):
+            continue
         p = os.path.join(root, name, "s.tune.json")
         if not os.path.exists(p):
-            continue
-        m = re.match(r"(.+?)_(\d+x\d+)_(racing|no-racing)$", name)
-        if not m:
+            print(f"| {m.group(1)} | {m.group(2)} | {m.group(3)} | no report (failed or cut at the deadline: "
+                  f"see its stderr.txt) | | | | | | | |")
             continue
         r = json.load(open(p))
         c = r["candidates"]
