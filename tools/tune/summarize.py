@@ -24,10 +24,14 @@ def best_at(cands, target, upto=None):
 
 def main(out):
     runs = {}
+    stopped = {}  # runs cut before their end: the candidates of their last saved round (s.tune-state.json)
     for name in sorted(os.listdir(out)):
         p = os.path.join(out, name, "s.tune.json")
+        state = os.path.join(out, name, "s.tune-state.json")
         if os.path.exists(p):
             runs[name] = load(p)
+        elif os.path.exists(state):
+            stopped[name + " (stopped; saved rounds)"] = load(state)
     print("# Tuner runs in", out, "\n")
     print("| run | candidates | stopped early | search s | best KL | paper preset KL | best / paper | best FLOPs -% | best schedule |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
@@ -44,8 +48,8 @@ def main(out):
               f'{paper["objective_kl"]:.4f} | {b["objective_kl"] / paper["objective_kl"]:.3f} | '
               f'{b["flops_reduction_pct"]:.2f} | {text} |')
     # Best so far against the number of candidates, for the search comparison.
-    marks = [16, 24, 32, 48, 64, 96, 128]
-    comp = {n: r for n, r in runs.items() if n.startswith(("evolution", "random"))}
+    marks = [8, 16, 24, 32, 48, 64, 96]
+    comp = {n: r for n, r in list(runs.items()) + list(stopped.items()) if n.startswith(("evolution", "random"))}
     if comp:
         print("\nBest KL at the target after N candidates (calibration data):\n")
         print("| run | " + " | ".join(f"N={m}" for m in marks) + " |")
