@@ -53,7 +53,7 @@ HeldoutComparison compareOnHeldout(const Mamba2Model& model, const Tokenizer* to
         size_t flopsRow = 0;
         for (size_t k = 0; k < n; ++k) {
             const std::vector<RequestScore> reduced = scoreLoglikelihoods(model, prepared.requests, &schedules[k].schedule, scoring);
-            const EvalResult r = assembleEval(prepared, model, scoring.maxLength, dense, &schedules[k].schedule, &reduced);
+            const EvalResult r = assembleEval(prepared, model, scoring, dense, &schedules[k].schedule, &reduced);
             for (const MetricSummary& m : r.summary.metrics) {
                 const std::string metric = evalMetricName(m.metric);
                 if (!rowOf.count(metric))
