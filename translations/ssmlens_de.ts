@@ -1231,6 +1231,14 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
         <source>Accuracy checks report the mean FLOPs of their task's examples: another number.</source>
         <translation>Genauigkeitsprüfungen nennen die mittleren FLOPs der Beispiele ihrer Aufgabe: eine andere Zahl.</translation>
     </message>
+    <message>
+        <source>Apply tuned schedule</source>
+        <translation>Abgestimmten Zeitplan übernehmen</translation>
+    </message>
+    <message>
+        <source>Tune</source>
+        <translation>Abstimmen</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::ModelPanel</name>
@@ -2177,6 +2185,271 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
     <message>
         <source>A token-layer is one token passing through one layer: the layers' work. The FLOPs also count the output head, which reads the last token whatever the schedule, so they fall a little less. Click a layer to select it in every view.</source>
         <translation>Eine Token-Schicht ist ein Token, das eine Schicht durchläuft: die Arbeit der Schichten. Die FLOPs zählen auch den Ausgabekopf, der unabhängig vom Zeitplan das letzte Token liest, und sinken daher etwas weniger. Eine Schicht anklicken, um sie in allen Ansichten auszuwählen.</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::TunePanel</name>
+    <message>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <source>FLOPs reduction the schedule must reach (FlopsModel on the calibration lengths)</source>
+        <translation>FLOPs-Einsparung, die der Zeitplan erreichen muss (FlopsModel auf den Längen der Kalibrierdaten)</translation>
+    </message>
+    <message>
+        <source>Budget:</source>
+        <translation>Budget:</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Method:</source>
+        <translation>Verfahren:</translation>
+    </message>
+    <message>
+        <source>Also search the method's options</source>
+        <translation>Auch die Optionen des Verfahrens durchsuchen</translation>
+    </message>
+    <message>
+        <source>Importance metric, hidden-state and residual strategies, granularity, where the method has them</source>
+        <translation>Wichtigkeitsmaß, Strategien für Hidden State und Residuum, Granularität, soweit das Verfahren sie hat</translation>
+    </message>
+    <message>
+        <source>Demo model's bundled data (lambada, cloze, text)</source>
+        <translation>Mitgelieferte Daten des Demomodells (Lambada, Lückentext, Text)</translation>
+    </message>
+    <message>
+        <source>Choose files…</source>
+        <translation>Dateien wählen…</translation>
+    </message>
+    <message>
+        <source>Text files (one paragraph per line) or benchmark files of the six tasks; every second example is held out from the search</source>
+        <translation>Textdateien (ein Absatz pro Zeile) oder Benchmark-Dateien der sechs Aufgaben; jedes zweite Beispiel wird der Suche vorenthalten</translation>
+    </message>
+    <message>
+        <source>Data:</source>
+        <translation>Daten:</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Time limit of the search</source>
+        <translation>Zeitlimit der Suche</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>keine Grenze</translation>
+    </message>
+    <message>
+        <source>Stop after this many candidates (0: only the time limit)</source>
+        <translation>Nach so vielen Kandidaten anhalten (0: nur das Zeitlimit)</translation>
+    </message>
+    <message>
+        <source>The same seed and settings give the same search</source>
+        <translation>Gleicher Seed und gleiche Einstellungen ergeben dieselbe Suche</translation>
+    </message>
+    <message>
+        <source>Candidates:</source>
+        <translation>Kandidaten:</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>Seed:</translation>
+    </message>
+    <message>
+        <source>Time limit:</source>
+        <translation>Zeitlimit:</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Search for the schedule closest to the dense model within the budget</source>
+        <translation>Den Zeitplan suchen, der innerhalb des Budgets dem dichten Modell am nächsten kommt</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Anhalten</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Continue the stopped search where it was</source>
+        <translation>Die angehaltene Suche dort fortsetzen, wo sie war</translation>
+    </message>
+    <message>
+        <source>Open a model, set a budget and start</source>
+        <translation>Ein Modell öffnen, ein Budget setzen und starten</translation>
+    </message>
+    <message>
+        <source>Click a candidate on the plot to see it</source>
+        <translation>Einen Kandidaten im Diagramm anklicken, um ihn zu sehen</translation>
+    </message>
+    <message>
+        <source>Apply to the editor</source>
+        <translation>In den Editor übernehmen</translation>
+    </message>
+    <message>
+        <source>Load the selected candidate into the schedule editor (undoable)</source>
+        <translation>Den gewählten Kandidaten in den Zeitplan-Editor laden (rückgängig machbar)</translation>
+    </message>
+    <message>
+        <source>Calibration data: text files (.txt) or task files (lambada_test.jsonl, hellaswag_val.jsonl, …)</source>
+        <translation>Kalibrierdaten: Textdateien (.txt) oder Aufgabendateien (lambada_test.jsonl, hellaswag_val.jsonl, …)</translation>
+    </message>
+    <message>
+        <source>Ready: set a budget and start</source>
+        <translation>Bereit: Budget setzen und starten</translation>
+    </message>
+    <message>
+        <source>Continuing the search…</source>
+        <translation>Die Suche wird fortgesetzt…</translation>
+    </message>
+    <message>
+        <source>Starting the search…</source>
+        <translation>Die Suche wird gestartet…</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Wird angehalten…</translation>
+    </message>
+    <message>
+        <source>Calibration: %1</source>
+        <translation>Kalibrierung: %1</translation>
+    </message>
+    <message>
+        <source>Candidates: %1; none within the budget yet</source>
+        <translation>Kandidaten: %1; noch keiner innerhalb des Budgets</translation>
+    </message>
+    <message>
+        <source>Candidates: %1; best #%2: KL %3 at FLOPs −%4%</source>
+        <translation>Kandidaten: %1; bester #%2: KL %3 bei FLOPs −%4%</translation>
+    </message>
+    <message>
+        <source>time limit reached</source>
+        <translation>Zeitlimit erreicht</translation>
+    </message>
+    <message>
+        <source>candidate limit reached</source>
+        <translation>Kandidatengrenze erreicht</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>angehalten</translation>
+    </message>
+    <message>
+        <source>nothing left to try</source>
+        <translation>nichts mehr zu versuchen</translation>
+    </message>
+    <message>
+        <source>Search finished (%1). %2</source>
+        <translation>Suche beendet (%1). %2</translation>
+    </message>
+    <message>
+        <source>No candidate selected</source>
+        <translation>Kein Kandidat gewählt</translation>
+    </message>
+    <message>
+        <source>paper preset</source>
+        <translation>Voreinstellung des Papers</translation>
+    </message>
+    <message>
+        <source>starting point</source>
+        <translation>Startpunkt</translation>
+    </message>
+    <message>
+        <source>search</source>
+        <translation>Suche</translation>
+    </message>
+    <message>
+        <source>random</source>
+        <translation>zufällig</translation>
+    </message>
+    <message>
+        <source>another budget</source>
+        <translation>anderes Budget</translation>
+    </message>
+    <message>
+        <source>one keep ratio</source>
+        <translation>eine Behaltquote</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;#%1&lt;/b&gt; (%2%3): FLOPs −%4%, tokens −%5%, KL %6 nats&lt;br&gt;%7 · metric %8 · hidden %9 · residual %10 · %11&lt;br&gt;anchors %12</source>
+        <translation>&lt;b&gt;#%1&lt;/b&gt; (%2%3): FLOPs −%4%, Tokens −%5%, KL %6 nats&lt;br&gt;%7 · Maß %8 · Hidden %9 · Residuum %10 · %11&lt;br&gt;Anker %12</translation>
+    </message>
+    <message>
+        <source>, best within the budget</source>
+        <translation>, bester innerhalb des Budgets</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::TunePlot</name>
+    <message>
+        <source>Schedule search: objective against FLOPs reduction</source>
+        <translation>Zeitplansuche: Zielgröße gegen FLOPs-Einsparung</translation>
+    </message>
+    <message>
+        <source>FLOPs reduction (%)</source>
+        <translation>FLOPs-Einsparung (%)</translation>
+    </message>
+    <message>
+        <source>mean KL to dense (nats, log)</source>
+        <translation>mittlere KL zu dicht (nats, log.)</translation>
+    </message>
+    <message>
+        <source>stopped early (clearly worse)</source>
+        <translation>früh abgebrochen (deutlich schlechter)</translation>
+    </message>
+    <message>
+        <source>candidate</source>
+        <translation>Kandidat</translation>
+    </message>
+    <message>
+        <source>paper preset</source>
+        <translation>Voreinstellung des Papers</translation>
+    </message>
+    <message>
+        <source>Pareto front</source>
+        <translation>Pareto-Front</translation>
+    </message>
+    <message>
+        <source>schedule in the editor</source>
+        <translation>Zeitplan im Editor</translation>
+    </message>
+    <message>
+        <source>budget %1%</source>
+        <translation>Budget %1%</translation>
+    </message>
+    <message>
+        <source>editor (not scored)</source>
+        <translation>Editor (nicht bewertet)</translation>
+    </message>
+    <message>
+        <source>selected</source>
+        <translation>gewählt</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::TuneWorker</name>
+    <message>
+        <source>Loading the model for the search…</source>
+        <translation>Das Modell für die Suche wird geladen…</translation>
+    </message>
+    <message>
+        <source>Dense pass over the calibration data</source>
+        <translation>Dichter Durchlauf über die Kalibrierdaten</translation>
+    </message>
+    <message>
+        <source>Searching</source>
+        <translation>Suche läuft</translation>
     </message>
 </context>
 </TS>

@@ -1231,6 +1231,14 @@ importance %3, attention received %4</source>
         <source>Accuracy checks report the mean FLOPs of their task's examples: another number.</source>
         <translation>准确率检查给出的是其任务样例的平均 FLOPs：另一个数值。</translation>
     </message>
+    <message>
+        <source>Apply tuned schedule</source>
+        <translation>应用调优后的调度</translation>
+    </message>
+    <message>
+        <source>Tune</source>
+        <translation>调优</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::ModelPanel</name>
@@ -2177,6 +2185,271 @@ importance %3, attention received %4</source>
     <message>
         <source>A token-layer is one token passing through one layer: the layers' work. The FLOPs also count the output head, which reads the last token whatever the schedule, so they fall a little less. Click a layer to select it in every view.</source>
         <translation>一个“词元-层”指一个词元经过一层：即各层的工作量。FLOPs 还计入输出头，无论调度如何它都读取最后一个词元，因此 FLOPs 降幅略小。点击某一层可在所有视图中选中它。</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::TunePanel</name>
+    <message>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <source>FLOPs reduction the schedule must reach (FlopsModel on the calibration lengths)</source>
+        <translation>调度必须达到的 FLOPs 削减（按校准数据长度用 FlopsModel 计算）</translation>
+    </message>
+    <message>
+        <source>Budget:</source>
+        <translation>预算：</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Method:</source>
+        <translation>方法：</translation>
+    </message>
+    <message>
+        <source>Also search the method's options</source>
+        <translation>同时搜索方法的选项</translation>
+    </message>
+    <message>
+        <source>Importance metric, hidden-state and residual strategies, granularity, where the method has them</source>
+        <translation>重要性度量、隐藏状态与残差策略、粒度（方法具备时）</translation>
+    </message>
+    <message>
+        <source>Demo model's bundled data (lambada, cloze, text)</source>
+        <translation>演示模型自带的数据（lambada、完形填空、文本）</translation>
+    </message>
+    <message>
+        <source>Choose files…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>Text files (one paragraph per line) or benchmark files of the six tasks; every second example is held out from the search</source>
+        <translation>文本文件（每行一段）或六项任务的基准文件；每隔一个样例留出，不参与搜索</translation>
+    </message>
+    <message>
+        <source>Data:</source>
+        <translation>数据：</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Time limit of the search</source>
+        <translation>搜索的时间上限</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Stop after this many candidates (0: only the time limit)</source>
+        <translation>达到此候选数后停止（0：只按时间上限）</translation>
+    </message>
+    <message>
+        <source>The same seed and settings give the same search</source>
+        <translation>相同的种子和设置得到相同的搜索</translation>
+    </message>
+    <message>
+        <source>Candidates:</source>
+        <translation>候选数：</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>种子：</translation>
+    </message>
+    <message>
+        <source>Time limit:</source>
+        <translation>时间上限：</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Search for the schedule closest to the dense model within the budget</source>
+        <translation>在预算内搜索最接近稠密模型的调度</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Continue the stopped search where it was</source>
+        <translation>从停止处继续搜索</translation>
+    </message>
+    <message>
+        <source>Open a model, set a budget and start</source>
+        <translation>打开模型，设定预算，然后开始</translation>
+    </message>
+    <message>
+        <source>Click a candidate on the plot to see it</source>
+        <translation>点击图中的候选以查看</translation>
+    </message>
+    <message>
+        <source>Apply to the editor</source>
+        <translation>应用到编辑器</translation>
+    </message>
+    <message>
+        <source>Load the selected candidate into the schedule editor (undoable)</source>
+        <translation>将所选候选载入调度编辑器（可撤销）</translation>
+    </message>
+    <message>
+        <source>Calibration data: text files (.txt) or task files (lambada_test.jsonl, hellaswag_val.jsonl, …)</source>
+        <translation>校准数据：文本文件（.txt）或任务文件（lambada_test.jsonl、hellaswag_val.jsonl 等）</translation>
+    </message>
+    <message>
+        <source>Ready: set a budget and start</source>
+        <translation>就绪：设定预算后开始</translation>
+    </message>
+    <message>
+        <source>Continuing the search…</source>
+        <translation>正在继续搜索…</translation>
+    </message>
+    <message>
+        <source>Starting the search…</source>
+        <translation>正在开始搜索…</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>Calibration: %1</source>
+        <translation>校准：%1</translation>
+    </message>
+    <message>
+        <source>Candidates: %1; none within the budget yet</source>
+        <translation>候选数：%1；尚无在预算内的</translation>
+    </message>
+    <message>
+        <source>Candidates: %1; best #%2: KL %3 at FLOPs −%4%</source>
+        <translation>候选数：%1；最佳 #%2：KL %3，FLOPs −%4%</translation>
+    </message>
+    <message>
+        <source>time limit reached</source>
+        <translation>已达时间上限</translation>
+    </message>
+    <message>
+        <source>candidate limit reached</source>
+        <translation>已达候选数上限</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>nothing left to try</source>
+        <translation>已无可尝试的候选</translation>
+    </message>
+    <message>
+        <source>Search finished (%1). %2</source>
+        <translation>搜索结束（%1）。%2</translation>
+    </message>
+    <message>
+        <source>No candidate selected</source>
+        <translation>未选择候选</translation>
+    </message>
+    <message>
+        <source>paper preset</source>
+        <translation>论文预设</translation>
+    </message>
+    <message>
+        <source>starting point</source>
+        <translation>起点</translation>
+    </message>
+    <message>
+        <source>search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>another budget</source>
+        <translation>其他预算</translation>
+    </message>
+    <message>
+        <source>one keep ratio</source>
+        <translation>单一保留率</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;#%1&lt;/b&gt; (%2%3): FLOPs −%4%, tokens −%5%, KL %6 nats&lt;br&gt;%7 · metric %8 · hidden %9 · residual %10 · %11&lt;br&gt;anchors %12</source>
+        <translation>&lt;b&gt;#%1&lt;/b&gt;（%2%3）：FLOPs −%4%，词元 −%5%，KL %6 nats&lt;br&gt;%7 · 度量 %8 · 隐藏 %9 · 残差 %10 · %11&lt;br&gt;锚点 %12</translation>
+    </message>
+    <message>
+        <source>, best within the budget</source>
+        <translation>，预算内最佳</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::TunePlot</name>
+    <message>
+        <source>Schedule search: objective against FLOPs reduction</source>
+        <translation>调度搜索：目标值与 FLOPs 削减</translation>
+    </message>
+    <message>
+        <source>FLOPs reduction (%)</source>
+        <translation>FLOPs 减少量（%）</translation>
+    </message>
+    <message>
+        <source>mean KL to dense (nats, log)</source>
+        <translation>与稠密模型的平均 KL（nats，对数）</translation>
+    </message>
+    <message>
+        <source>stopped early (clearly worse)</source>
+        <translation>提前停止（明显更差）</translation>
+    </message>
+    <message>
+        <source>candidate</source>
+        <translation>候选</translation>
+    </message>
+    <message>
+        <source>paper preset</source>
+        <translation>论文预设</translation>
+    </message>
+    <message>
+        <source>Pareto front</source>
+        <translation>帕累托前沿</translation>
+    </message>
+    <message>
+        <source>schedule in the editor</source>
+        <translation>编辑器中的调度</translation>
+    </message>
+    <message>
+        <source>budget %1%</source>
+        <translation>预算 %1%</translation>
+    </message>
+    <message>
+        <source>editor (not scored)</source>
+        <translation>编辑器（未评分）</translation>
+    </message>
+    <message>
+        <source>selected</source>
+        <translation>已选</translation>
+    </message>
+</context>
+<context>
+    <name>ssmlens::TuneWorker</name>
+    <message>
+        <source>Loading the model for the search…</source>
+        <translation>正在为搜索加载模型…</translation>
+    </message>
+    <message>
+        <source>Dense pass over the calibration data</source>
+        <translation>在校准数据上进行稠密前向计算</translation>
+    </message>
+    <message>
+        <source>Searching</source>
+        <translation>正在搜索</translation>
     </message>
 </context>
 </TS>
