@@ -12,6 +12,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSlider>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -115,6 +116,9 @@ TunePanel::TunePanel(QWidget* parent) : QWidget(parent), worker_(new TuneWorker)
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Without a horizontal scroll bar the area would squeeze the controls below their own minimum (the seed box
+    // and the status line were cut off in a 1600-pixel window): it is at least as wide as they need.
+    scroll->setMinimumWidth(controlsBox->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width());
     layout->addWidget(scroll, 2);
 
     auto* right = new QVBoxLayout;
