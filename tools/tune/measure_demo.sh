@@ -3,6 +3,7 @@
 #   accept   the acceptance run: default calibration, --time-limit 600, 25% target, held-out comparison
 #   compare  the evolutionary search against random search of the same number of evaluations (seeds 1, 2, 3),
 #            and both against the paper's schedule at the target (candidate #0 of every run)
+# DEVICE=cuda runs the searches on a GPU (tools/device/tune_compare.sh; the same search, fp32, other rounding).
 # Usage (from the repo root, after a build): bash tools/tune/measure_demo.sh [accept|compare|all] [OUTDIR]
 # Each run writes OUTDIR/<name>/s.json, .tune.json, .candidates.csv and its stderr log; the summary tables go
 # to OUTDIR/summary.md (tools/tune/summarize.py). Nothing else on the machine should run for the timings.
@@ -11,12 +12,16 @@ what=${1:-all}
 out=${2:-build/tune-measure}
 CLI=${CLI:-build/bin/ssmlens-cli}
 EVALS=${EVALS:-64}
+device_args=()
+[ -n "${DEVICE:-}" ] && device_args=(--device "$DEVICE" --dtype fp32)
+timer=()
+[ -x /usr/bin/time ] && timer=(/usr/bin/time -f "%e s wall, %U s user")
 mkdir -p "$out"
 run() {  # name, args...
   local name=$1; shift
   mkdir -p "$out/$name"
   echo "[$(date -u +%T)] $name: $*" >&2
-  /usr/bin/time -f "%e s wall, %U s user" "$CLI" tune --target-flops-reduction 25 --out "$out/$name/s.json" "$@" \
+  "${timer[@]}" "$CLI" tune --target-flops-reduction 25 --out "$out/$name/s.json" "${device_args[@]}" "$@" \
     >"$out/$name/stdout.txt" 2>"$out/$name/stderr.txt"
   tail -1 "$out/$name/stderr.txt" >&2
 }
