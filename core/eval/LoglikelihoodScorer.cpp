@@ -39,6 +39,21 @@ private:
     int64_t last_;
 };
 
+// The head on the given rows of the last block's streams ([B*T, D] flattened): the log-probability of each row's
+// target and the row's argmax, on the CPU. Both scoring modes read their rows through this.
+void scoreRows(const Mamba2Model& model, const ScoringCapture& capture, int64_t D, const std::vector<int64_t>& rows,
+               const std::vector<int64_t>& targets, std::vector<float>& picked, std::vector<int64_t>& argmax) {
+    if (rows.empty()) return;
+    const at::Tensor index = at::tensor(rows, at::kLong).to(capture.hidden.device());
+    at::Tensor logits = model.head(capture.hidden.reshape({-1, D}).index_select(0, index),
+                                   capture.residual.reshape({-1, D}).index_select(0, index));
+    const at::Tensor target = at::tensor(targets, at::kLong).to(logits.device()).view({-1, 1});
+    at::Tensor lp = at::log_softmax(logits, -1).gather(1, target).squeeze(1).to(at::kCPU).contiguous();
+    at::Tensor am = logits.argmax(-1).to(at::kCPU).contiguous();
+    picked.assign(lp.data_ptr<float>(), lp.data_ptr<float>() + lp.numel());
+    argmax.assign(am.data_ptr<int64_t>(), am.data_ptr<int64_t>() + am.numel());
+}
+
 struct ModelInput {
     std::vector<int64_t> ids;      // what the model reads
     std::vector<int64_t> targets;  // the continuation tokens
@@ -128,16 +143,7 @@ void scoreBatch(const Mamba2Model& model, const std::vector<ModelInput>& inputs,
     }
     std::vector<float> picked;
     std::vector<int64_t> argmax;
-    if (!rows.empty()) {
-        const at::Tensor index = at::tensor(rows, at::kLong).to(capture.hidden.device());
-        at::Tensor logits = model.head(capture.hidden.reshape({-1, D}).index_select(0, index),
-                                       capture.residual.reshape({-1, D}).index_select(0, index));
-        const at::Tensor target = at::tensor(targets, at::kLong).to(logits.device()).view({-1, 1});
-        at::Tensor lp = at::log_softmax(logits, -1).gather(1, target).squeeze(1).to(at::kCPU).contiguous();
-        at::Tensor am = logits.argmax(-1).to(at::kCPU).contiguous();
-        picked.assign(lp.data_ptr<float>(), lp.data_ptr<float>() + lp.numel());
-        argmax.assign(am.data_ptr<int64_t>(), am.data_ptr<int64_t>() + am.numel());
-    }
+    scoreRows(model, capture, D, rows, targets, picked, argmax);
 
     const int64_t nLayer = model.config().nLayer;
     for (int64_t b = 0; b < B; ++b) {
@@ -236,16 +242,7 @@ void scoreBatchAsThePaperDid(const Mamba2Model& model, const std::vector<ModelIn
     }
     std::vector<float> picked;
     std::vector<int64_t> argmax;
-    if (!rows.empty()) {
-        const at::Tensor index = at::tensor(rows, at::kLong).to(capture.hidden.device());
-        at::Tensor logits = model.head(capture.hidden.reshape({-1, D}).index_select(0, index),
-                                       capture.residual.reshape({-1, D}).index_select(0, index));
-        const at::Tensor target = at::tensor(targets, at::kLong).to(logits.device()).view({-1, 1});
-        at::Tensor lp = at::log_softmax(logits, -1).gather(1, target).squeeze(1).to(at::kCPU).contiguous();
-        at::Tensor am = logits.argmax(-1).to(at::kCPU).contiguous();
-        picked.assign(lp.data_ptr<float>(), lp.data_ptr<float>() + lp.numel());
-        argmax.assign(am.data_ptr<int64_t>(), am.data_ptr<int64_t>() + am.numel());
-    }
+    scoreRows(model, capture, D, rows, targets, picked, argmax);
 
     const int64_t nLayer = model.config().nLayer;
     for (int64_t b = 0; b < B; ++b) {
