@@ -173,7 +173,7 @@ private slots:
         VERIFY_CONTAINS(errorOf([&] { readLambada(writeText(dir_, "empty.jsonl", "\n\n")); }), "empty.jsonl: the file has no items");
         VERIFY_CONTAINS(errorOf([&] { readLambada(writeText(dir_, "array.jsonl", "[1, 2]\n")); }),
                         "array.jsonl:1: expected a JSON object, found a array");
-        VERIFY_CONTAINS(errorOf([&] { readLambada(dir_.filePath("nope.jsonl").toStdString()); }), "nope.jsonl: cannot open");
+        VERIFY_CONTAINS(errorOf([&] { readLambada(dir_.filePath("nope.jsonl").toStdString()); }), "nope.jsonl: no such file");
     }
 
     void folderLookup() {

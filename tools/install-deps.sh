@@ -11,6 +11,9 @@ packages=(
   xvfb xauth
   slurmctld slurmd slurm-client munge
   fonts-wqy-microhei   # a CJK font, so the Chinese window is readable under Xvfb (tests, screenshots)
+  # The sanitizer and fuzzing build (tools/test_sanitized.sh): clang with libFuzzer, ASan and UBSan runtimes;
+  # llvm for llvm-symbolizer (readable stack traces in sanitizer reports).
+  clang libclang-rt-14-dev llvm
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -8,6 +8,7 @@
 #include "app/cli/Commands.h"
 #include "app/cli/ModelArgs.h"
 #include "app/cli/ScheduleArgs.h"
+#include "core/io/AtomicFile.h"
 #include "core/Error.h"
 #include "core/bench/ModelBenchmark.h"
 #include "core/bench/ReductionBenchmark.h"
@@ -42,18 +43,9 @@ int runBench(const Args& raw) {
     if (args.has("threads")) at::set_num_threads(static_cast<int>(args.getInt("threads", 1)));
     BenchSettings s;
     s.size = args.get("size", "130m");
-    auto ints = [&](const char* name, std::vector<int64_t> fallback) {
-        if (!args.has(name)) return fallback;
-        std::vector<int64_t> out;
-        for (const auto& item : splitList(args.get(name))) {
-            try {
-                out.push_back(std::stoll(item));
-            } catch (...) {
-                throw Error(std::string("--") + name + ": \"" + item + "\" is not an integer");
-            }
-            if (out.back() <= 0) throw Error(std::string("--") + name + " values must be positive");
-        }
-        return out;
+    auto ints = [&](const char* name, const std::vector<int64_t>& fallback) {
+        const std::vector<long long> given = args.getIntList(name, {fallback.begin(), fallback.end()});
+        return std::vector<int64_t>(given.begin(), given.end());
     };
     s.lengths = ints("lengths", s.lengths);
     s.batches = ints("batches", s.batches);
@@ -73,11 +65,7 @@ int runBench(const Args& raw) {
     s.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
     BenchReport report = runModelBenchmark(s);
     std::printf("%s", report.table().c_str());
-    if (args.has("json")) {
-        std::ofstream out(args.get("json"));
-        if (!out) throw Error(args.get("json") + ": cannot write");
-        out << report.toJson().dump(2) << "\n";
-    }
+    if (args.has("json")) writeFileAtomically(args.get("json"), report.toJson().dump(2) + "\n");
     return 0;
 }
 
@@ -107,7 +95,7 @@ int runBenchReduce(const Args& raw) {
     s.size = args.get("size", "130m");
     if (args.has("lengths")) {
         s.lengths.clear();
-        for (const auto& item : splitList(args.get("lengths"))) s.lengths.push_back(std::stoll(item));
+        for (long long length : args.getIntList("lengths", {})) s.lengths.push_back(length);
     }
     s.batch = args.getInt("batch", 1);
     s.dtype = parseDtypeName(args.get("dtype", "bf16"));

@@ -1,10 +1,138 @@
 #include "app/cli/CliArgs.h"
 
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
 #include <sstream>
+#include <stdexcept>
 
 #include "core/Error.h"
+#include "core/model/ModelConfig.h"
 
 namespace ssmlens::cli {
+namespace {
+
+enum class NumberKind { Integer, Real, IntegerList, RealList };
+
+// One rule per option name, for every command that has the option (the same name means the same thing in
+// every command). Bounds: what the engine can run, far beyond what anyone needs, and low enough that no
+// size computed from them overflows or allocates gigabytes before a clearer check sees it.
+struct NumericRule {
+    const char* name;
+    NumberKind kind;
+    double min, max;
+    bool minExcluded = false;  // (min, max] instead of [min, max]
+};
+
+constexpr double kMaxCount = 1e9;
+const NumericRule kNumericRules[] = {
+    // Sizes and counts
+    {"threads", NumberKind::Integer, 1, 1024},
+    {"layers", NumberKind::Integer, 1, double(kMaxLayers)},
+    {"length", NumberKind::Integer, 1, double(1 << 30)},
+    {"lengths", NumberKind::IntegerList, 1, double(1 << 24)},
+    {"batch", NumberKind::Integer, 1, 65536},
+    {"batches", NumberKind::IntegerList, 1, 65536},
+    {"batch-size", NumberKind::Integer, 1, 65536},
+    {"seq-len", NumberKind::Integer, 1, double(1 << 24)},
+    {"max-length", NumberKind::Integer, 1, double(1 << 24)},
+    {"max-new-tokens", NumberKind::Integer, 0, double(1 << 24)},
+    {"decode-tokens", NumberKind::Integer, 1, double(1 << 20)},
+    {"repeats", NumberKind::Integer, 1, 100000},
+    {"warmup", NumberKind::Integer, 0, kMaxCount},
+    {"windows", NumberKind::Integer, 1, kMaxCount},
+    {"limit", NumberKind::Integer, 0, kMaxCount},
+    {"top-k", NumberKind::Integer, 0, double(kMaxVocabulary)},
+    {"seed", NumberKind::Integer, 0, 1e18},
+    // Training
+    {"d-model", NumberKind::Integer, 1, 8192},
+    {"d-state", NumberKind::Integer, 1, 1024},
+    {"headdim", NumberKind::Integer, 1, 1024},
+    {"expand", NumberKind::Integer, 1, 8},
+    {"chunk-size", NumberKind::Integer, 1, 4096},
+    {"vocab", NumberKind::Integer, 0, double(kMaxVocabulary)},
+    {"vocab-size", NumberKind::Integer, 2, double(1 << 20)},
+    {"eos", NumberKind::Integer, -1, double(kMaxVocabulary)},
+    {"steps", NumberKind::Integer, 1, kMaxCount},
+    {"eval-every", NumberKind::Integer, 0, kMaxCount},
+    {"eval-windows", NumberKind::Integer, 1, kMaxCount},
+    {"checkpoint-every", NumberKind::Integer, 0, kMaxCount},
+    {"lr", NumberKind::Real, 0, 10, true},
+    {"min-lr", NumberKind::Real, 0, 10},
+    {"weight-decay", NumberKind::Real, 0, 10},
+    {"clip", NumberKind::Real, 0, 1e6},
+    {"time-limit", NumberKind::Real, 0, 1e9},
+    // Ratios and sampling
+    {"keep-ratio", NumberKind::Real, 0, 1, true},
+    {"keep-ratios", NumberKind::RealList, 0, 1, true},
+    {"temperature", NumberKind::Real, 0, 1e6, true},
+    {"top-p", NumberKind::Real, 0, 1, true},
+    {"tolerance", NumberKind::Real, 0, 1e6},
+};
+
+const NumericRule* ruleFor(const std::string& name) {
+    for (const NumericRule& r : kNumericRules)
+        if (name == r.name) return &r;
+    return nullptr;
+}
+
+const NumericRule& requireRule(const std::string& name) {
+    const NumericRule* r = ruleFor(name);
+    if (!r) throw std::logic_error("--" + name + " is read as a number but has no rule in CliArgs.cpp");
+    return *r;
+}
+
+bool integerKind(NumberKind k) { return k == NumberKind::Integer || k == NumberKind::IntegerList; }
+bool listKind(NumberKind k) { return k == NumberKind::IntegerList || k == NumberKind::RealList; }
+
+std::string numberText(double v) {
+    if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+    std::ostringstream o;
+    o << v;
+    return o.str();
+}
+
+std::string rangeWords(const NumericRule& r) {
+    const std::string what = integerKind(r.kind) ? "a whole number" : "a number";
+    if (r.minExcluded) return what + " above " + numberText(r.min) + ", at most " + numberText(r.max);
+    return what + " from " + numberText(r.min) + " to " + numberText(r.max);
+}
+
+// Parses one item (the whole text, nothing left over) and checks it against the rule.
+double parseItem(const std::string& option, const std::string& item, const NumericRule& r) {
+    const std::string expected = "--" + option + " expects " + rangeWords(r) + (listKind(r.kind) ? " in each item" : "");
+    const std::string shown = "\"" + (item.size() > 40 ? item.substr(0, 40) + "..." : item) + "\"";
+    double value = 0;
+    if (integerKind(r.kind)) {
+        long long v = 0;
+        const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
+        if (item.empty() || ec != std::errc() || end != item.data() + item.size())
+            throw Error(expected + ", got " + shown);
+        value = double(v);
+    } else {
+        char* end = nullptr;
+        value = std::strtod(item.c_str(), &end);
+        if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(value))
+            throw Error(expected + ", got " + shown);
+    }
+    if (value > r.max || value < r.min || (r.minExcluded && value == r.min)) throw Error(expected + ", got " + shown);
+    return value;
+}
+
+std::vector<std::string> itemsOf(const std::string& option, const std::string& text, const NumericRule& r) {
+    if (!listKind(r.kind)) return {text};
+    std::vector<std::string> items = splitList(text);
+    if (items.empty()) throw Error("--" + option + " is empty (give " + rangeWords(r) + " or a comma-separated list)");
+    return items;
+}
+
+}  // namespace
+
+std::string numericOptionRange(const std::string& name) {
+    const NumericRule* r = ruleFor(name);
+    return r ? rangeWords(*r) : std::string();
+}
 
 CliArgs::CliArgs(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs) {
     std::map<std::string, const OptionSpec*> byName;
@@ -35,6 +163,11 @@ CliArgs::CliArgs(const std::vector<std::string>& args, const std::vector<OptionS
         }
         values_[name] = value;
     }
+    if (help_) return;
+    // Every numeric option given, checked now: a command never sees --seq-len 0 or --keep-ratio 7.
+    for (const auto& [name, value] : values_)
+        if (const NumericRule* r = ruleFor(name))
+            for (const std::string& item : itemsOf(name, value, *r)) parseItem(name, item, *r);
 }
 
 std::string CliArgs::get(const std::string& name, const std::string& fallback) const {
@@ -49,27 +182,40 @@ std::string CliArgs::required(const std::string& name) const {
 }
 
 long long CliArgs::getInt(const std::string& name, long long fallback) const {
+    const NumericRule& r = requireRule(name);
     if (!has(name)) return fallback;
+    // Integers are parsed again exactly (a double holds only 53 bits).
     const std::string v = get(name);
-    try {
-        size_t used = 0;
-        long long n = std::stoll(v, &used);
-        if (used == v.size()) return n;
-    } catch (...) {
-    }
-    throw Error("--" + name + " expects an integer, got \"" + v + "\"");
+    long long n = 0;
+    parseItem(name, v, r);
+    std::from_chars(v.data(), v.data() + v.size(), n);
+    return n;
 }
 
 double CliArgs::getDouble(const std::string& name, double fallback) const {
+    const NumericRule& r = requireRule(name);
+    return has(name) ? parseItem(name, get(name), r) : fallback;
+}
+
+std::vector<long long> CliArgs::getIntList(const std::string& name, const std::vector<long long>& fallback) const {
+    const NumericRule& r = requireRule(name);
     if (!has(name)) return fallback;
-    const std::string v = get(name);
-    try {
-        size_t used = 0;
-        double d = std::stod(v, &used);
-        if (used == v.size()) return d;
-    } catch (...) {
+    std::vector<long long> out;
+    for (const std::string& item : itemsOf(name, get(name), r)) {
+        parseItem(name, item, r);
+        long long n = 0;
+        std::from_chars(item.data(), item.data() + item.size(), n);
+        out.push_back(n);
     }
-    throw Error("--" + name + " expects a number, got \"" + v + "\"");
+    return out;
+}
+
+std::vector<double> CliArgs::getDoubleList(const std::string& name, const std::vector<double>& fallback) const {
+    const NumericRule& r = requireRule(name);
+    if (!has(name)) return fallback;
+    std::vector<double> out;
+    for (const std::string& item : itemsOf(name, get(name), r)) out.push_back(parseItem(name, item, r));
+    return out;
 }
 
 std::string helpText(const std::string& usage, const std::string& summary, const std::vector<OptionSpec>& specs) {

@@ -7,6 +7,7 @@
 #include "app/cli/CliArgs.h"
 #include "app/cli/Commands.h"
 #include "core/Error.h"
+#include "core/io/InputFile.h"
 #include "core/io/NpyFile.h"
 #include "core/text/Tokenizer.h"
 
@@ -32,6 +33,7 @@ int runEncodeCorpus(const Args& raw) {
     std::vector<int32_t> ids;
     int64_t lines = 0, bytes = 0;
     for (const auto& path : splitList(args.required("input"))) {
+        requireRegularFile(path, "a UTF-8 text file");  // a FIFO would block the open below
         std::ifstream in(path, std::ios::binary);
         if (!in) throw Error(path + ": cannot open");
         for (std::string line; std::getline(in, line);) {

@@ -15,6 +15,7 @@
 #include "app/cli/ShardDispatch.h"
 #include "core/Error.h"
 #include "core/cluster/ShardProgress.h"
+#include "core/io/AtomicFile.h"
 #include "core/eval/AccuracySweep.h"
 #include "core/eval/EvalResultJson.h"
 #include "core/eval/EvalRun.h"
@@ -218,18 +219,7 @@ SweepSettings sweepSettingsFrom(const CliArgs& args) {
         }
         settings.methods.push_back(parseMethodName(m));
     }
-    settings.keepRatios.clear();
-    for (const std::string& q : splitList(args.get("keep-ratios", "1,0.9,0.8"))) {
-        double v = 0;
-        try {
-            size_t used = 0;
-            v = std::stod(q, &used);
-            if (used != q.size()) v = 0;
-        } catch (const std::exception&) {
-        }
-        if (!(v > 0 && v <= 1)) throw Error("--keep-ratios: \"" + q + "\" is not a ratio in (0, 1]");
-        settings.keepRatios.push_back(v);
-    }
+    settings.keepRatios = args.getDoubleList("keep-ratios", {1, 0.9, 0.8});  // each in (0, 1] (CliArgs rules)
     if (settings.methods.empty() || settings.keepRatios.empty()) throw Error("--methods and --keep-ratios need values");
     settings.selection = selectionFrom(args);
     settings.scorings = scoringModesFrom(args);
@@ -243,19 +233,9 @@ SweepSettings sweepSettingsFrom(const CliArgs& args) {
 // one process, a merge of shards and merge-results.
 void writeSweepOutputs(const CliArgs& args, const std::vector<SweepPoint>& points, const SweepSettings& settings,
                        int64_t nLayer, const SweepDetails& details, const std::string& detailsPath = "") {
-    if (args.has("out-csv")) {
-        std::ofstream out(args.get("out-csv"), std::ios::binary);
-        if (!(out << sweepToCsv(points))) throw Error(args.get("out-csv") + ": cannot write");
-    }
-    if (args.has("out-json")) {
-        std::ofstream out(args.get("out-json"), std::ios::binary);
-        if (!(out << sweepToJson(points, settings, nLayer).dump(1) << "\n"))
-            throw Error(args.get("out-json") + ": cannot write");
-    }
-    if (args.has("out-md")) {
-        std::ofstream out(args.get("out-md"), std::ios::binary);
-        if (!(out << sweepToMarkdown(points))) throw Error(args.get("out-md") + ": cannot write");
-    }
+    if (args.has("out-csv")) writeFileAtomically(args.get("out-csv"), sweepToCsv(points));
+    if (args.has("out-json")) writeFileAtomically(args.get("out-json"), sweepToJson(points, settings, nLayer).dump(1) + "\n");
+    if (args.has("out-md")) writeFileAtomically(args.get("out-md"), sweepToMarkdown(points));
     const std::string detailsFile = detailsPath.empty() ? args.get("details") : detailsPath;
     if (!detailsFile.empty()) saveSweepDetails(details, detailsFile);
     std::printf("%-15s %-11s %-13s %-7s %6s %10s %10s %10s %9s %9s %10s %8s\n", "task", "metric", "method", "scoring",

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <charconv>
 #include <filesystem>
 
 #include <ATen/ATen.h>
@@ -63,7 +64,9 @@ Mamba2Model loadModelFrom(const CliArgs& args) {
     LoadOptions o;
     o.dtype = parseDtypeName(args.get("dtype", "fp32"));
     o.device = deviceFrom(args);
-    return Mamba2Model::load(modelDirFrom(args), o);
+    Mamba2Model model = Mamba2Model::load(modelDirFrom(args), o);
+    for (const std::string& w : model.loadWarnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    return model;
 }
 
 std::unique_ptr<Tokenizer> tokenizerFrom(const CliArgs& args) {
@@ -108,13 +111,11 @@ std::vector<int64_t> parseIds(const std::string& text) {
     }
     std::vector<int64_t> ids;
     for (const auto& item : splitList(text)) {
-        try {
-            size_t used = 0;
-            ids.push_back(std::stoll(item, &used));
-            if (used != item.size()) throw std::invalid_argument(item);
-        } catch (const std::exception&) {
-            throw Error("--ids: \"" + item + "\" is not an integer (give a comma-separated list or an .npy file)");
-        }
+        long long id = 0;
+        const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), id);
+        if (ec != std::errc() || end != item.data() + item.size())
+            throw Error("--ids: \"" + item.substr(0, 40) + "\" is not an integer (give a comma-separated list or an .npy file)");
+        ids.push_back(id);
     }
     if (ids.empty()) throw Error("--ids is empty");
     return ids;

@@ -8,6 +8,7 @@
 #include "app/cli/Commands.h"
 #include "app/cli/ModelArgs.h"
 #include "core/Error.h"
+#include "core/io/InputFile.h"
 #include "core/train/TokenStream.h"
 #include "core/train/Trainer.h"
 
@@ -16,6 +17,7 @@ namespace {
 
 // A text file becomes one stream: each non-empty line's ids, then the end-of-text id (as encode-corpus does).
 TokenStream streamFromText(const std::string& path, const Tokenizer& tokenizer) {
+    requireRegularFile(path, "a UTF-8 text file or an .npy of token ids");  // a FIFO would block the open
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(path + ": cannot open");
     std::vector<int64_t> ids;

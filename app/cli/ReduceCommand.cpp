@@ -10,6 +10,7 @@
 #include "app/cli/ScheduleArgs.h"
 #include "core/Error.h"
 #include "core/attention/AttentionSummaries.h"
+#include "core/io/AtomicFile.h"
 #include "core/io/NpyFile.h"
 #include "core/reduction/FlopsModel.h"
 #include "core/reduction/ReductionRun.h"
@@ -52,6 +53,9 @@ int runReduce(const Args& raw) {
         options.denseProbe = &denseKernels;
         options.reducedProbe = &reducedKernels;
     }
+    // Logits of every surviving position only when --out asks for them: [N', V] fp32 is the largest
+    // allocation of a long prompt, and the report needs the last position only.
+    options.allReducedLogits = args.has("out");
     ReductionRunResult run = runReduction(model, prompt, schedule, tok, options);
     if (args.has("attention")) {
         const int64_t T = static_cast<int64_t>(prompt.size());
@@ -70,15 +74,13 @@ int runReduce(const Args& raw) {
             Encoding e = tok->encode(tok->decode(prompt));
             if (e.ids == prompt) j["prompt_pieces"] = e.pieces;
         }
-        std::ofstream out(args.get("trace"));
-        if (!out) throw Error(args.get("trace") + ": cannot write");
-        out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        writeFileAtomically(args.get("trace"), j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     }
 
     const FlopsReport& flops = run.flops;
     std::printf("method %s, %zu anchors, prompt %zu tokens -> %lld after the last anchor\n",
                 methodName(schedule.method).c_str(), schedule.anchors.size(), prompt.size(),
-                static_cast<long long>(reduced.size(0)));
+                static_cast<long long>(trace.survivorPositions.size()));
     std::printf("%6s %8s %10s %10s  %s\n", "layer", "keep q", "tokens in", "tokens out", "choices");
     for (const auto& l : trace.layers)
         if (l.anchor)

@@ -4,6 +4,7 @@
 #include "app/cli/CliArgs.h"
 #include "app/cli/Commands.h"
 #include "core/Error.h"
+#include "core/io/AtomicFile.h"
 #include "core/text/SentencePieceTokenizer.h"
 
 namespace ssmlens::cli {
@@ -28,11 +29,26 @@ int runTrainTokenizer(const Args& raw) {
     for (const auto& f : splitList(input))
         if (!std::filesystem::exists(f)) throw Error(f + ": input file not found");
     const std::string prefix = out.substr(0, out.size() - 6);
-    SentencePieceTokenizer::train("--input=" + input + " --model_prefix=" + prefix +
-                                  " --vocab_size=" + std::to_string(args.getInt("vocab-size", 8000)) +
-                                  " --model_type=" + args.get("model-type", "unigram") +
-                                  " --byte_fallback=true --character_coverage=1.0 --split_digits=true --hard_vocab_limit=false" +
-                                  " --eos_id=0 --unk_id=1 --bos_id=-1 --pad_id=-1 --minloglevel=2");
+    // sentencepiece writes PREFIX.model and PREFIX.vocab itself: it writes them under a temporary prefix next to
+    // the outputs, which are then replaced whole (AtomicFile), so an interrupted run leaves the old tokenizer.
+    AtomicFile model(out), vocab(prefix + ".vocab");
+    const std::string scratch = model.tempPath();
+    try {
+        SentencePieceTokenizer::train("--input=" + input + " --model_prefix=" + scratch +
+                                      " --vocab_size=" + std::to_string(args.getInt("vocab-size", 8000)) +
+                                      " --model_type=" + args.get("model-type", "unigram") +
+                                      " --byte_fallback=true --character_coverage=1.0 --split_digits=true --hard_vocab_limit=false" +
+                                      " --eos_id=0 --unk_id=1 --bos_id=-1 --pad_id=-1 --minloglevel=2");
+        std::filesystem::rename(scratch + ".model", model.tempPath());
+        std::filesystem::rename(scratch + ".vocab", vocab.tempPath());
+    } catch (...) {
+        std::error_code ec;
+        std::filesystem::remove(scratch + ".model", ec);
+        std::filesystem::remove(scratch + ".vocab", ec);
+        throw;
+    }
+    model.commit();
+    vocab.commit();
     std::fprintf(stderr, "wrote %s\n", out.c_str());
     return 0;
 }

@@ -149,6 +149,11 @@ void ModelPanel::showFacts(const ModelFacts& f) {
                         .arg(f.dtype, f.device)
                         .arg(f.hasTokenizer ? tr("<br>tokenizer: %1").arg(QFileInfo(f.tokenizer).fileName().toHtmlEscaped())
                                             : tr("<br>no tokenizer: choose one, or type token ids")));
+    // What loaded but is suspect (NaN weights: every number the views show would be NaN), in red under the facts.
+    QString warnings;
+    for (const QString& w : f.warnings)
+        warnings += QStringLiteral("<br><span style=\"color:#b00020\">%1</span>").arg(tr("Warning: %1").arg(w.toHtmlEscaped()));
+    if (!warnings.isEmpty()) facts_->setText(facts_->text() + warnings);
     tokenizer_->setEnabled(true);
     facts_->setToolTip(QStringLiteral("%1\n%2\n%3").arg(f.folder, f.summary, f.tokenizer));
 }

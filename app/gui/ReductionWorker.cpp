@@ -80,6 +80,7 @@ void ReductionWorker::loadModel(const QString& folder, const QString& dtype, con
         facts.parameters = model->config().parameterCount();
         facts.hasTokenizer = tokenizer != nullptr;
         facts.generation = facts_.generation + 1;
+        for (const std::string& w : model->loadWarnings()) facts.warnings << QString::fromStdString(w);
         model_ = std::move(model);
         tokenizer_ = std::move(tokenizer);
         facts_ = facts;

@@ -14,6 +14,8 @@
 
 #include "core/Error.h"
 #include "core/eval/EvalResultJson.h"
+#include "core/io/InputFile.h"
+#include "core/io/JsonDocument.h"
 
 namespace ssmlens {
 namespace {
@@ -26,12 +28,6 @@ constexpr int kVersion = 1;
 std::string utf8(const QString& s) { return s.toStdString(); }
 QString fromUtf8(const std::string& s) { return QString::fromStdString(s); }
 
-// nlohmann's messages start with "[json.exception.type_error.302] "; the rest is what a user can act on.
-QString jsonProblem(const std::exception& e) {
-    const std::string what = e.what();
-    const size_t cut = what.find("] ");
-    return fromUtf8(cut == std::string::npos ? what : what.substr(cut + 2));
-}
 
 // Reads optional fields; one of the wrong type is a Problem naming it ("view.layer must be an integer").
 struct FieldReader {
@@ -113,7 +109,7 @@ std::optional<Session> sessionFromJson(const json& j, const QString& source, QSt
     if (!version.is_number_integer() || version.get<int64_t>() != kVersion)
         return fail(QCoreApplication::translate("ssmlens::SessionFile",
                                                 "%1: session version %2 is not supported (this build reads %3)")
-                        .arg(source, fromUtf8(version.dump()))
+                        .arg(source, fromUtf8(jsonSnippet(version, 20)))
                         .arg(kVersion));
     if (!j.contains("schedule"))
         return fail(QCoreApplication::translate("ssmlens::SessionFile", "%1: the session has no schedule").arg(source));
@@ -150,7 +146,7 @@ std::optional<Session> sessionFromJson(const json& j, const QString& source, QSt
         return fail(fromUtf8(e.what()));  // core's messages already name the source
     } catch (const json::exception& e) {
         return fail(QCoreApplication::translate("ssmlens::SessionFile", "%1: malformed session (%2)")
-                        .arg(source, jsonProblem(e)));
+                        .arg(source, fromUtf8(jsonProblem(e))));
     }
     return s;
 }
@@ -184,17 +180,24 @@ bool readSessionJson(const QString& path, json* out, QString* error) {
         if (error) *error = message;
         return false;
     };
-    QFile file(path);
     if (!QFileInfo::exists(path))
         return fail(QCoreApplication::translate("ssmlens::SessionFile", "%1: no such file").arg(path));
-    if (!file.open(QIODevice::ReadOnly))
-        return fail(QCoreApplication::translate("ssmlens::SessionFile", "%1: cannot read (%2)").arg(path, file.errorString()));
-    const QByteArray bytes = file.readAll();
+    // A regular file of bounded size only (a FIFO would block the window), JSON of bounded depth.
+    const std::string source = utf8(path);
+    auto problem = [&](const Error& e) {  // core's message without the file name it starts with
+        const std::string what = e.what();
+        return fromUtf8(what.rfind(source + ": ", 0) == 0 ? what.substr(source.size() + 2) : what);
+    };
+    std::string bytes;
     try {
-        *out = json::parse(bytes.constBegin(), bytes.constEnd());
-    } catch (const json::parse_error& e) {
-        return fail(QCoreApplication::translate("ssmlens::SessionFile", "%1: not a JSON file (%2)")
-                        .arg(path, jsonProblem(e)));
+        bytes = readInputFile(source, "an SSM Lens session");
+    } catch (const Error& e) {
+        return fail(QCoreApplication::translate("ssmlens::SessionFile", "%1: cannot read (%2)").arg(path, problem(e)));
+    }
+    try {
+        *out = parseJsonText(bytes, source);
+    } catch (const Error& e) {
+        return fail(QCoreApplication::translate("ssmlens::SessionFile", "%1: not a JSON file (%2)").arg(path, problem(e)));
     }
     return true;
 }

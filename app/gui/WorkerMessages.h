@@ -31,6 +31,7 @@ struct ModelFacts {
     int layers = 0;
     qint64 parameters = 0;
     bool hasTokenizer = false;
+    QStringList warnings;  // Mamba2Model::loadWarnings(): NaN or infinite weights, tensors the model ignores
     quint64 generation = 0;  // 1 for the worker's first load, +1 for every load of a model or tokenizer
 };
 

@@ -1,5 +1,7 @@
 #include "core/bench/DeviceTimer.h"
 
+#include "core/Error.h"
+
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
@@ -24,6 +26,7 @@ void synchronizeDevice(const c10::Device& device) {
 }
 
 double medianMilliseconds(const c10::Device& device, const std::function<void()>& f, int warmup, int repeats) {
+    if (repeats < 1) throw Error("a timing needs at least one repeat (got " + std::to_string(repeats) + ")");
     for (int i = 0; i < warmup; ++i) f();
     synchronizeDevice(device);
     std::vector<double> ms;

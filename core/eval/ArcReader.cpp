@@ -4,6 +4,7 @@
 #include "core/eval/JsonLines.h"
 #include "core/eval/PythonText.h"
 #include "core/eval/TaskReaders.h"
+#include "core/io/JsonDocument.h"
 
 namespace ssmlens {
 
@@ -53,7 +54,7 @@ EvalTaskData readArc(const std::string& path, const std::string& task) {
             if (labels[k] == answer && e.gold < 0) e.gold = static_cast<int64_t>(k);
             all += (k ? ", " : "") + labels[k];
         }
-        if (e.gold < 0) item.fail("answerKey " + key.dump() + " is not one of the choice labels " + all);
+        if (e.gold < 0) item.fail("answerKey " + jsonSnippet(key, 40) + " is not one of the choice labels " + all);
         for (const std::string& text : texts) {
             e.requests.push_back({"Question: " + stem + "\nAnswer:", " " + text});
             e.normLengths.push_back(static_cast<double>(python_text::length(text)));

@@ -1,11 +1,12 @@
 #include "core/eval/EvalResultJson.h"
 
 #include <cmath>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "core/Error.h"
+#include "core/io/AtomicFile.h"
+#include "core/io/JsonDocument.h"
 #include "core/eval/EvalMetrics.h"
 #include "core/io/AtomicFile.h"
 
@@ -117,7 +118,7 @@ EvalResult evalResultFromJson(const json& j, const std::string& source) {
         if (!j.is_object() || j.value("format", "") != "ssmlens-eval-result")
             throw Error(source + ": not an SSM Lens eval result (no \"format\": \"ssmlens-eval-result\")");
         if (j.value("version", json(nullptr)) != json(1))
-            throw Error(source + ": eval result version " + j.value("version", json(nullptr)).dump() +
+            throw Error(source + ": eval result version " + jsonSnippet(j.value("version", json(nullptr)), 40) +
                         " is not supported (1 is)");
         r.task = j.at("task").get<std::string>();
         evalTask(r.task);
@@ -160,9 +161,7 @@ EvalResult evalResultFromJson(const json& j, const std::string& source) {
             r.examples.push_back(std::move(e));
         }
     } catch (const json::exception& e) {
-        std::string what = e.what();
-        const size_t cut = what.find("] ");
-        throw Error(source + ": malformed eval result (" + (cut == std::string::npos ? what : what.substr(cut + 2)) + ")");
+        throw Error(source + ": malformed eval result (" + jsonProblem(e) + ")");
     }
     r.summary = summarizeEval(r.task, r.examples, r.reduced);
     return r;
@@ -174,17 +173,7 @@ void saveEvalResult(const EvalResult& result, const std::string& path) {
 }
 
 EvalResult loadEvalResult(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": cannot open the file");
-    json j;
-    try {
-        j = json::parse(in);
-    } catch (const json::parse_error& e) {
-        std::string what = e.what();
-        const size_t cut = what.find("] ");
-        throw Error(path + ": not valid JSON (" + (cut == std::string::npos ? what : what.substr(cut + 2)) + ")");
-    }
-    return evalResultFromJson(j, path);
+    return evalResultFromJson(readJsonFile(path, "an eval result (JSON)"), path);
 }
 
 }  // namespace ssmlens

@@ -62,6 +62,11 @@ struct ModelInput {
 
 // lm-eval: inp = (context_enc + continuation_enc)[-(max_length + 1):][:-1]
 ModelInput modelInput(const TokenizedRequest& r, int64_t maxLength) {
+    // The window must hold the whole continuation: lm-eval's slicing would otherwise score positions
+    // before the window's start (a negative index), which is a different number, not a truncation.
+    if (maxLength > 0 && static_cast<int64_t>(r.continuation.size()) > maxLength)
+        throw Error("a continuation of " + std::to_string(r.continuation.size()) + " tokens does not fit the model window of " +
+                    std::to_string(maxLength) + " tokens (--max-length)");
     std::vector<int64_t> all = r.context;
     all.insert(all.end(), r.continuation.begin(), r.continuation.end());
     if (maxLength > 0 && static_cast<int64_t>(all.size()) > maxLength + 1)

@@ -1,7 +1,6 @@
 #include "core/model/Checkpoint.h"
 
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <set>
 #include <sstream>
@@ -10,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/Error.h"
+#include "core/io/AtomicFile.h"
+#include "core/io/JsonDocument.h"
 #include "core/io/SafetensorsFile.h"
 #include "core/io/TorchStateDictFile.h"
 
@@ -33,35 +34,35 @@ public:
     virtual bool has(const std::string& name) const = 0;
     virtual at::Tensor get(const std::string& name) const = 0;
     virtual std::string fileOf(const std::string& name) const = 0;
+    virtual std::vector<std::string> names() const = 0;
 };
 
 class SafetensorsSource : public TensorSource {
 public:
     explicit SafetensorsSource(const fs::path& single) { files_.emplace_back(single.string()); index(0); }
-    // Sharded: model.safetensors.index.json {"weight_map": {name: shard file}}
+    // Sharded: model.safetensors.index.json {"weight_map": {name: shard file}}. A shard is a plain file name
+    // in the model folder (a subfolder at most): absolute paths, ".." and symlinks that lead out of the
+    // folder are refused, so a downloaded index cannot make us open (and quote) files elsewhere.
     static std::unique_ptr<SafetensorsSource> fromIndex(const fs::path& indexPath) {
-        std::ifstream in(indexPath);
-        if (!in) throw Error(indexPath.string() + ": cannot open the shard index");
-        nlohmann::json j;
-        try {
-            in >> j;
-        } catch (const nlohmann::json::exception& e) {
-            throw Error(indexPath.string() + ": not valid JSON (" + e.what() + ")");
-        }
-        if (!j.contains("weight_map") || !j["weight_map"].is_object())
-            throw Error(indexPath.string() + ": no \"weight_map\" object in the shard index");
+        const std::string source = indexPath.string();
+        const nlohmann::json j = readJsonFile(source, "the shard index");
+        if (!j.is_object() || !j.contains("weight_map") || !j["weight_map"].is_object())
+            throw Error(source + ": no \"weight_map\" object in the shard index");
         auto src = std::unique_ptr<SafetensorsSource>(new SafetensorsSource());
         std::map<std::string, size_t> shardIndex;
+        std::error_code ec;
+        const fs::path folder = fs::canonical(indexPath.parent_path().empty() ? fs::path(".") : indexPath.parent_path(), ec);
+        if (ec) throw Error(source + ": cannot resolve the model folder (" + ec.message() + ")");
         for (auto it = j["weight_map"].begin(); it != j["weight_map"].end(); ++it) {
+            if (!it.value().is_string())
+                throw Error(source + ": weight_map entry \"" + it.key().substr(0, 200) + "\" is " +
+                            jsonTypeWords(it.value()) + ", not a shard file name");
             const std::string shard = it.value().get<std::string>();
-            if (!shardIndex.count(shard)) {
-                fs::path p = indexPath.parent_path() / shard;
-                if (!fs::exists(p))
-                    throw Error(p.string() + ": shard listed in " + indexPath.filename().string() + " is missing");
-                shardIndex[shard] = src->files_.size();
-                src->files_.emplace_back(p.string());
-            }
+            if (shardIndex.count(shard)) continue;
+            src->files_.emplace_back(shardInside(folder, shard, source));
+            shardIndex[shard] = src->files_.size() - 1;
         }
+        if (src->files_.empty()) throw Error(source + ": the shard index lists no shards");
         for (size_t i = 0; i < src->files_.size(); ++i) src->index(i);
         return src;
     }
@@ -71,9 +72,35 @@ public:
         auto it = where_.find(name);
         return it == where_.end() ? files_.front().path() : files_[it->second].path();
     }
+    std::vector<std::string> names() const override {
+        std::vector<std::string> out;
+        for (const auto& kv : where_) out.push_back(kv.first);
+        return out;
+    }
 
 private:
     SafetensorsSource() = default;
+    // The shard's path, after checking that it stays inside `folder` (canonical) once symlinks are resolved.
+    static std::string shardInside(const fs::path& folder, const std::string& shard, const std::string& source) {
+        const std::string quoted = "\"" + (shard.size() > 200 ? shard.substr(0, 200) + "..." : shard) + "\"";
+        const fs::path relative(shard);
+        bool climbs = false;
+        for (const auto& part : relative) climbs = climbs || part == "..";
+        if (shard.empty() || relative.is_absolute() || climbs || shard.find('\0') != std::string::npos)
+            throw Error(source + ": shard " + quoted +
+                        " is not a file name inside the model folder (absolute paths and .. are refused)");
+        const fs::path candidate = folder / relative;
+        std::error_code ec;
+        if (!fs::exists(fs::symlink_status(candidate, ec)))
+            throw Error(candidate.string() + ": shard listed in " + fs::path(source).filename().string() + " is missing");
+        const fs::path resolved = fs::canonical(candidate, ec);
+        if (ec) throw Error(candidate.string() + ": cannot resolve the shard (" + ec.message() + ")");
+        const auto [folderEnd, unused] = std::mismatch(folder.begin(), folder.end(), resolved.begin(), resolved.end());
+        (void)unused;
+        if (folderEnd != folder.end())
+            throw Error(source + ": shard " + quoted + " leads outside the model folder (through a symlink); refused");
+        return candidate.string();
+    }
     void index(size_t i) {
         for (const auto& n : files_[i].names()) where_[n] = i;
     }
@@ -87,6 +114,11 @@ public:
     bool has(const std::string& name) const override { return tensors_.count(name) != 0; }
     at::Tensor get(const std::string& name) const override { return tensors_.at(name); }
     std::string fileOf(const std::string&) const override { return path_; }
+    std::vector<std::string> names() const override {
+        std::vector<std::string> out;
+        for (const auto& kv : tensors_) out.push_back(kv.first);
+        return out;
+    }
 
 private:
     std::string path_;
@@ -112,10 +144,23 @@ std::unique_ptr<TensorSource> openWeights(const fs::path& dir, std::string& whic
                                "pytorch_model.bin)");
 }
 
-// Fetches one tensor by any of its names, checks its shape and converts it.
+// "12 NaN and 3 infinite values": what a tensor holds that no forward pass survives; empty when all finite.
+std::string nonFiniteText(const at::Tensor& t) {
+    if (at::isfinite(t).all().item<bool>()) return {};
+    const int64_t nan = at::isnan(t).sum().item<int64_t>(), inf = at::isinf(t).sum().item<int64_t>();
+    std::string text;
+    if (nan) text = std::to_string(nan) + " NaN";
+    if (inf) text += (text.empty() ? "" : " and ") + std::to_string(inf) + " infinite";
+    return text + (nan + inf == 1 ? " value" : " values");
+}
+
+// Fetches one tensor by any of its names, checks its shape and converts it; records which names were used
+// and which tensors hold NaN or infinite values.
 struct TensorReader {
     const TensorSource& src;
     const LoadOptions& opt;
+    std::set<std::string>* used;
+    std::vector<std::string>* warnings;
 
     bool has(std::initializer_list<std::string> names) const {
         for (const auto& n : names)
@@ -132,7 +177,8 @@ struct TensorReader {
             } catch (const Error&) {
                 throw;
             } catch (const std::exception& e) {
-                throw Error(src.fileOf(n) + ": tensor " + n + " cannot be read (" + e.what() + ")");
+                const std::string what = e.what();
+                throw Error(src.fileOf(n) + ": tensor " + n + " cannot be read (" + what.substr(0, what.find('\n')) + ")");
             }
             if (t.sizes().vec() != shape)
                 throw Error(src.fileOf(n) + ": tensor " + n + " has shape " + shapeText(t.sizes()) + ", expected " +
@@ -140,7 +186,18 @@ struct TensorReader {
             if (!t.is_floating_point())
                 throw Error(src.fileOf(n) + ": tensor " + n + " has dtype " + c10::toString(t.scalar_type()) +
                             ", expected a floating-point type");
-            return t.to(opt.device, dtype, /*non_blocking=*/false, /*copy=*/true).contiguous();
+            used->insert(n);
+            at::Tensor converted = t.to(opt.device, dtype, /*non_blocking=*/false, /*copy=*/true).contiguous();
+            // Checked once here (on the device the model runs on, so cheap on a GPU): a NaN in any weight makes
+            // every output NaN, silently. Said by name so the user knows which tensor is damaged.
+            if (std::string bad = nonFiniteText(converted); !bad.empty()) {
+                const bool overflow = nonFiniteText(t).empty();  // finite in the file: too large for the dtype
+                warnings->push_back(src.fileOf(n) + ": tensor " + n + " holds " + bad +
+                                    (overflow ? " after conversion to " + std::string(c10::toString(dtype)) +
+                                                    " (values beyond its range); load it in a wider dtype"
+                                              : "; outputs of this model will be NaN"));
+            }
+            return converted;
         }
         if (required)
             throw Error(src.fileOf(*names.begin()) + ": tensor " + *names.begin() + " is missing from the checkpoint");
@@ -159,7 +216,8 @@ LoadedCheckpoint loadCheckpoint(const std::string& dirText, const LoadOptions& o
     LoadedCheckpoint out;
     out.config = loadMamba2Config((dir / "config.json").string());
     auto src = openWeights(dir, out.weightsFile);
-    TensorReader r{*src, opt};
+    std::set<std::string> used;
+    TensorReader r{*src, opt, &used, &out.warnings};
     Mamba2Config& c = out.config;
 
     if (r.has({"backbone.layers.0.mixer.x_proj.weight"}))
@@ -198,6 +256,20 @@ LoadedCheckpoint loadCheckpoint(const std::string& dirText, const LoadOptions& o
         w.lmHead = r.read({"lm_head.weight"}, {V, D}, opt.dtype);
     else
         w.lmHead = w.embedding;  // tied, or the file omits the duplicate
+
+    // Tensors the model does not use: a different architecture, or a file meant for another tool. Said, not
+    // hidden; a tied head's copy is expected.
+    std::vector<std::string> unknown;
+    for (const std::string& n : src->names())
+        if (!used.count(n) && n != "lm_head.weight" && n != embNames[0] && n != embNames[1]) unknown.push_back(n);
+    if (!unknown.empty()) {
+        std::string list;
+        for (size_t i = 0; i < unknown.size() && i < 5; ++i) list += (i ? ", " : "") + unknown[i].substr(0, 120);
+        if (unknown.size() > 5) list += ", ...";
+        out.warnings.push_back(out.weightsFile + ": " + std::to_string(unknown.size()) +
+                               (unknown.size() == 1 ? " tensor is" : " tensors are") +
+                               " not part of a Mamba-2 model and were ignored: " + list);
+    }
     return out;
 }
 
@@ -208,11 +280,8 @@ void saveCheckpoint(const std::string& dirText, const Mamba2Config& config, cons
     fs::create_directories(dir, ec);
     if (ec) throw Error(dirText + ": cannot create the folder (" + ec.message() + ")");
     const bool hf = format == SaveFormat::HuggingFaceSafetensors;
-    {
-        std::ofstream cfg(dir / "config.json");
-        if (!cfg) throw Error((dir / "config.json").string() + ": cannot write");
-        cfg << (hf ? config.toHuggingFaceJson() : config.toStateSpacesJson()).dump(2) << "\n";
-    }
+    writeFileAtomically((dir / "config.json").string(),
+                        (hf ? config.toHuggingFaceJson() : config.toStateSpacesJson()).dump(2) + "\n");
     auto sd = toStateDict(weights, hf ? TensorNaming::HuggingFace : TensorNaming::StateSpaces);
     if (hf)
         writeSafetensors((dir / "model.safetensors").string(), sd);

@@ -4,6 +4,7 @@
 //   Hugging Face:  config.json (model_type mamba2) + model.safetensors or model.safetensors.index.json shards
 // Tensor names of both schemes are accepted in either container.
 #include <string>
+#include <vector>
 
 #include <ATen/core/Tensor.h>
 
@@ -21,6 +22,9 @@ struct LoadedCheckpoint {
     Mamba2Config config;
     Mamba2Weights weights;
     std::string weightsFile;  // the file (or index) the tensors came from
+    // What loaded but is suspect, one sentence each naming the file and tensor: NaN or infinite weights
+    // (every output would be NaN), tensors the model does not use. The CLI prints them, the window shows them.
+    std::vector<std::string> warnings;
 };
 
 // Throws ssmlens::Error naming the file and tensor: missing files, truncated data, wrong shapes.

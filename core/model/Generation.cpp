@@ -11,6 +11,11 @@ namespace ssmlens {
 
 int64_t sampleToken(const at::Tensor& logitsIn, const SamplingOptions& o, at::Generator& gen) {
     at::Tensor logits = logitsIn.to(at::kCPU, at::kDouble);
+    // NaN logits come from NaN or infinite weights (reported at load); the argmax of NaN would be printed as a
+    // token as if nothing were wrong.
+    if (!at::isfinite(logits).all().item<bool>())
+        throw Error("the model's logits are not finite (NaN or infinite): its weights are damaged; see the warning "
+                    "printed when it was loaded");
     if (o.greedy || o.temperature <= 0.0) return logits.argmax().item<int64_t>();
     logits = logits / o.temperature;
     const int64_t V = logits.size(0);

@@ -1,8 +1,10 @@
 #include "core/model/Mamba2Model.h"
 
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
 
 #include "core/Error.h"
+#include "core/runtime/MemoryBudget.h"
 
 #ifdef SSMLENS_FUSED_CUDA
 #include "core/cuda/FusedKernels.h"
@@ -36,7 +38,9 @@ Mamba2Model::Mamba2Model(Mamba2Config config, Mamba2Weights weights)
 
 Mamba2Model Mamba2Model::load(const std::string& dir, const LoadOptions& options) {
     LoadedCheckpoint ckpt = loadCheckpoint(dir, options);
-    return Mamba2Model(std::move(ckpt.config), std::move(ckpt.weights));
+    Mamba2Model model(std::move(ckpt.config), std::move(ckpt.weights));
+    model.loadWarnings_ = std::move(ckpt.warnings);
+    return model;
 }
 
 void Mamba2Model::checkIds(const at::Tensor& ids) const {
@@ -59,6 +63,16 @@ ForwardResult Mamba2Model::forward(const at::Tensor& idsIn, const ForwardOptions
     if (idsIn.dim() != 2) throw Error("forward expects ids of shape [batch, length]");
     checkIds(idsIn);
     const int64_t B = idsIn.size(0), L = idsIn.size(1);
+    // Before anything is allocated: a prompt beyond the device's memory is refused with the sizes, not
+    // swapped through for minutes or failed deep inside a kernel (MemoryBudget.h).
+    PrefillShape shape;
+    shape.batch = B;
+    shape.length = L;
+    shape.allPositionLogits = opt.logitsAt == LogitsAt::AllPositions;
+    shape.noLogits = opt.logitsAt == LogitsAt::None;
+    shape.tokenReduction = opt.hook != nullptr;
+    shape.keepsGradients = at::GradMode::is_enabled() && !weights_.layers.empty() && weights_.layers[0].inProj.requires_grad();
+    requirePrefillFits(config_, shape, dtype(), device());
     at::Tensor ids = idsIn.to(device());
     LayerStreams s;
     s.lengths = opt.lengths.defined() ? opt.lengths.to(at::kCPU, at::kLong) : at::full({B}, L, at::kLong);

@@ -61,6 +61,8 @@ public:
     at::Device device() const { return weights_.embedding.device(); }
     at::ScalarType dtype() const { return weights_.embedding.scalar_type(); }
     int64_t vocabRows() const { return weights_.lmHead.size(0); }
+    // LoadedCheckpoint::warnings of the checkpoint this model came from (NaN weights, unused tensors).
+    const std::vector<std::string>& loadWarnings() const { return loadWarnings_; }
 
     // ids: [B, L] int64 (any device). Throws ssmlens::Error for ids outside [0, vocab rows).
     ForwardResult forward(const at::Tensor& ids, const ForwardOptions& options = {}) const;
@@ -82,6 +84,7 @@ public:
 private:
     Mamba2Config config_;
     Mamba2Weights weights_;
+    std::vector<std::string> loadWarnings_;
 };
 
 }  // namespace ssmlens

@@ -1,26 +1,54 @@
 #include "core/model/ModelConfig.h"
 
 #include <cmath>
-#include <fstream>
+#include <limits>
 #include <sstream>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
 #include "core/Error.h"
+#include "core/io/InputFile.h"
+#include "core/io/JsonDocument.h"
 
 namespace ssmlens {
 namespace {
 
 using nlohmann::json;
 
+constexpr uint64_t kMaxConfigBytes = 16 << 20;  // a config.json is a few KB
+
+// A field of the config, strictly typed: an integer field holds an integer (64.0 is accepted, 64.9 and true
+// are not: nlohmann would quietly make them 64 and 1), a number field a number, a flag true or false.
 template <typename T>
 T field(const json& j, const char* key, T fallback, const std::string& source) {
     auto it = j.find(key);
     if (it == j.end() || it->is_null()) return fallback;
-    try {
-        return it->get<T>();
-    } catch (const json::exception&) {
-        throw Error(source + ": field \"" + key + "\" has the wrong type (" + it->dump() + ")");
+    const json& v = *it;
+    auto wrong = [&](const char* expected) -> Error {
+        return Error(source + ": field \"" + key + "\" should be " + expected + ", found " + jsonTypeWords(v) + " (" +
+                     jsonSnippet(v, 40) + ")");
+    };
+    if constexpr (std::is_same_v<T, bool>) {
+        if (!v.is_boolean()) throw wrong("true or false");
+        return v.get<bool>();
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        if (!v.is_string()) throw wrong("a string");
+        return v.get<std::string>();
+    } else if constexpr (std::is_integral_v<T>) {
+        if (v.is_number_integer()) {
+            if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max()))
+                throw wrong("an integer of sensible size");
+            return static_cast<T>(v.get<int64_t>());
+        }
+        if (v.is_number_float()) {
+            const double d = v.get<double>();
+            if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15) return static_cast<T>(d);
+        }
+        throw wrong("an integer");
+    } else {
+        if (!v.is_number()) throw wrong("a number");
+        return v.get<T>();
     }
 }
 
@@ -38,7 +66,7 @@ void readDtLimit(const json& value, Mamba2Config& c, const std::string& source) 
             if (t == "inf" || t == "Infinity" || t == "+Infinity") return std::numeric_limits<double>::infinity();
             if (t == "-inf" || t == "-Infinity") return -std::numeric_limits<double>::infinity();
         }
-        throw Error(source + ": time_step_limit holds " + v.dump() + ", not a number");
+        throw Error(source + ": time_step_limit holds " + jsonSnippet(v, 40) + ", not a number");
     };
     c.dtLimitMin = num(value[0]);
     c.dtLimitMax = num(value[1]);
@@ -54,8 +82,9 @@ Mamba2Config parseStateSpaces(const json& j, const std::string& source) {
     auto attn = j.find("attn_layer_idx");
     if (attn != j.end() && attn->is_array() && !attn->empty())
         throw Error(source + ": attn_layer_idx lists attention layers; hybrid models are not supported");
-    json ssm = j.value("ssm_cfg", json::object());
-    if (!ssm.is_object()) throw Error(source + ": ssm_cfg must be an object");
+    const auto ssmIt = j.find("ssm_cfg");
+    const json ssm = ssmIt == j.end() || ssmIt->is_null() ? json::object() : *ssmIt;
+    if (!ssm.is_object()) throw Error(source + ": ssm_cfg must be an object, found " + jsonTypeWords(ssm));
     std::string layer = field<std::string>(ssm, "layer", "Mamba1", source);
     if (layer != "Mamba2")
         throw Error(source + ": unknown layer type \"" + layer + "\" in ssm_cfg.layer (SSM Lens reads Mamba2)");
@@ -72,7 +101,7 @@ Mamba2Config parseStateSpaces(const json& j, const std::string& source) {
         throw Error(source + ": ssm_cfg.rmsnorm = false is not supported (the published models use the gated RMSNorm)");
     if (field<bool>(ssm, "norm_before_gate", false, source))
         throw Error(source + ": ssm_cfg.norm_before_gate = true is not supported");
-    if (ssm.contains("d_ssm") && !ssm["d_ssm"].is_null() && ssm["d_ssm"].get<int64_t>() != c.dInner())
+    if (field<int64_t>(ssm, "d_ssm", c.dInner(), source) != c.dInner())
         throw Error(source + ": ssm_cfg.d_ssm differs from expand * d_model; partial SSM channels are not supported");
     if (ssm.contains("dt_limit")) readDtLimit(ssm["dt_limit"], c, source);
     int64_t vocab = field<int64_t>(j, "vocab_size", 50277, source);
@@ -111,18 +140,28 @@ Mamba2Config parseHuggingFace(const json& j, const std::string& source) {
 }  // namespace
 
 void Mamba2Config::validate(const std::string& source) const {
-    auto positive = [&](int64_t v, const char* name) {
+    // Upper bounds far above any published model (the largest Mamba-2 has d_model 2560 and 64 layers), low
+    // enough that sizes computed from them cannot overflow and nothing allocates gigabytes for a typo.
+    auto inRange = [&](int64_t v, const char* name, int64_t most) {
         if (v <= 0) throw Error(source + ": " + name + " must be positive, got " + std::to_string(v));
+        if (v > most)
+            throw Error(source + ": " + name + " = " + std::to_string(v) + " is beyond what SSM Lens accepts (at most " +
+                        std::to_string(most) + "); is the config damaged?");
     };
-    positive(dModel, "d_model");
-    positive(nLayer, "n_layer");
-    positive(vocabSize, "vocab_size");
-    positive(dState, "d_state");
-    positive(headdim, "headdim");
-    positive(ngroups, "ngroups");
-    positive(chunkSize, "chunk_size");
-    positive(expand, "expand");
-    positive(dConv, "d_conv");
+    inRange(dModel, "d_model", kMaxModelWidth);
+    inRange(nLayer, "n_layer", kMaxLayers);
+    inRange(vocabSize, "vocab_size", kMaxVocabulary);
+    inRange(dState, "d_state", 4096);
+    inRange(headdim, "headdim", 4096);
+    inRange(ngroups, "ngroups", 4096);
+    inRange(chunkSize, "chunk_size", 65536);
+    inRange(expand, "expand", 16);
+    inRange(dConv, "d_conv", 64);
+    if (!(normEps > 0 && normEps < 1))
+        throw Error(source + ": the norm epsilon (layer_norm_epsilon) must be in (0, 1), got " + std::to_string(normEps));
+    if (!(dtLimitMin >= 0) || !(dtLimitMax > dtLimitMin))
+        throw Error(source + ": time_step_limit [" + std::to_string(dtLimitMin) + ", " + std::to_string(dtLimitMax) +
+                    "] must satisfy 0 <= min < max");
     if (dInner() % headdim != 0)
         throw Error(source + ": expand * d_model (" + std::to_string(dInner()) + ") is not a multiple of headdim (" +
                     std::to_string(headdim) + ")");
@@ -174,7 +213,8 @@ Mamba2Config parseMamba2Config(const nlohmann::json& j, const std::string& sourc
     if (!j.is_object()) throw Error(source + ": expected a JSON object");
     Mamba2Config c;
     if (j.contains("model_type")) {
-        std::string type = j["model_type"].is_string() ? j["model_type"].get<std::string>() : j["model_type"].dump();
+        std::string type = j["model_type"].is_string() ? j["model_type"].get<std::string>() : jsonSnippet(j["model_type"], 40);
+        if (type.size() > 60) type = type.substr(0, 60) + "...";
         if (type != "mamba2")
             throw Error(source + ": model_type is \"" + type + "\"; SSM Lens reads Mamba-2 models (model_type mamba2)");
         c = parseHuggingFace(j, source);
@@ -218,17 +258,8 @@ static std::string quoteNonFiniteLiterals(const std::string& text) {
 }
 
 Mamba2Config loadMamba2Config(const std::string& configPath) {
-    std::ifstream in(configPath);
-    if (!in) throw Error(configPath + ": cannot open the model config (missing or unreadable)");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    json j;
-    try {
-        j = json::parse(quoteNonFiniteLiterals(buffer.str()));
-    } catch (const json::parse_error& e) {
-        throw Error(configPath + ": not valid JSON (" + e.what() + ")");
-    }
-    return parseMamba2Config(j, configPath);
+    const std::string text = readInputFile(configPath, "the model config (config.json)", kMaxConfigBytes);
+    return parseMamba2Config(parseJsonText(quoteNonFiniteLiterals(text), configPath), configPath);
 }
 
 static const char* const kNamedConfigs[] = {"130m", "370m", "780m", "1.3b", "2.7b", nullptr};

@@ -13,6 +13,12 @@ namespace ssmlens {
 
 enum class CheckpointLayout { StateSpaces, HuggingFace };
 
+// Sizes a config may give (Mamba2Config::validate); far above the published models (d_model 2560, 64 layers,
+// 50288 embedding rows), low enough that no size computed from them overflows.
+inline constexpr int64_t kMaxModelWidth = 65536;
+inline constexpr int64_t kMaxLayers = 4096;
+inline constexpr int64_t kMaxVocabulary = int64_t(1) << 22;
+
 struct Mamba2Config {
     int64_t dModel = 768;
     int64_t nLayer = 24;

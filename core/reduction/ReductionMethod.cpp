@@ -37,7 +37,8 @@ E parse(const NameTable<E>& table, const std::string& name, const char* what) {
         if (name == e.second) return e.first;
         valid += (valid.empty() ? "" : ", ") + std::string(e.second);
     }
-    throw Error(std::string("unknown ") + what + " \"" + name + "\" (one of " + valid + ")");
+    const std::string shown = name.size() > 40 ? name.substr(0, 40) + "..." : name;  // a file may hold anything
+    throw Error(std::string("unknown ") + what + " \"" + shown + "\" (one of " + valid + ")");
 }
 
 }  // namespace

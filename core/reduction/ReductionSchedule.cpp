@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "core/Error.h"
+#include "core/io/AtomicFile.h"
+#include "core/io/JsonDocument.h"
+#include "core/model/ModelConfig.h"
 
 namespace ssmlens {
 
@@ -19,9 +21,14 @@ const int kVersion = 1;
 void ReductionSchedule::validate(int64_t nLayer, const std::string& source) const {
     std::set<int64_t> seen;
     for (const auto& a : anchors) {
-        if (a.layer < 0 || (nLayer > 0 && a.layer >= nLayer))
+        if (a.layer < 0)
+            throw Error(source + ": anchor layer " + std::to_string(a.layer) + " is negative (layers count from 0)");
+        if (nLayer > 0 && a.layer >= nLayer)
             throw Error(source + ": anchor layer " + std::to_string(a.layer) + " is out of range (the model has " +
                         std::to_string(nLayer) + " layers, 0.." + std::to_string(nLayer - 1) + ")");
+        if (a.layer >= kMaxLayers)
+            throw Error(source + ": anchor layer " + std::to_string(a.layer) + " is beyond any model (at most " +
+                        std::to_string(kMaxLayers) + " layers)");
         if (!(a.keepRatio > 0.0 && a.keepRatio <= 1.0))
             throw Error(source + ": keep ratio " + std::to_string(a.keepRatio) + " at layer " + std::to_string(a.layer) +
                         " is outside (0, 1]");
@@ -60,12 +67,13 @@ nlohmann::json ReductionSchedule::toJson() const {
 
 ReductionSchedule ReductionSchedule::fromJson(const nlohmann::json& j, const std::string& source) {
     if (!j.is_object()) throw Error(source + ": a schedule must be a JSON object");
-    if (j.value("format", std::string()) != kFormat)
+    const auto format = j.find("format");
+    if (format == j.end() || *format != kFormat)
         throw Error(source + ": not an SSM Lens reduction schedule (\"format\" must be \"" + kFormat + "\")");
-    const int version = j.value("version", 0);
-    if (version != kVersion)
-        throw Error(source + ": schedule version " + std::to_string(version) + " is not supported (this build reads " +
-                    std::to_string(kVersion) + ")");
+    const auto version = j.find("version");
+    if (version == j.end() || *version != kVersion)
+        throw Error(source + ": schedule version " + (version == j.end() ? std::string("(none)") : jsonSnippet(*version, 20)) +
+                    " is not supported (this build reads " + std::to_string(kVersion) + ")");
     ReductionSchedule s;
     try {
         s.method = parseMethodName(j.at("method").get<std::string>());
@@ -75,10 +83,17 @@ ReductionSchedule ReductionSchedule::fromJson(const nlohmann::json& j, const std
         if (o.contains("residual")) s.options.residual = parseResidualStrategyName(o["residual"].get<std::string>());
         if (o.contains("granularity")) s.options.granularity = parseGranularityName(o["granularity"].get<std::string>());
         if (o.contains("protect_scoring_span")) s.options.protectScoringSpan = o["protect_scoring_span"].get<bool>();
-        for (const auto& a : j.at("anchors"))
-            s.anchors.push_back({a.at("layer").get<int64_t>(), a.at("keep_ratio").get<double>()});
+        const nlohmann::json& anchors = j.at("anchors");
+        if (!anchors.is_array()) throw Error("\"anchors\" must be a list of {\"layer\", \"keep_ratio\"}");
+        for (const auto& a : anchors) {
+            if (!a.is_object() || !a.contains("layer") || !a["layer"].is_number_integer() || !a.contains("keep_ratio") ||
+                !a["keep_ratio"].is_number())
+                throw Error("anchor " + jsonSnippet(a, 60) + " is not {\"layer\": an integer, \"keep_ratio\": a number}");
+            s.anchors.push_back({a["layer"].get<int64_t>(), a["keep_ratio"].get<double>()});
+            if (s.anchors.size() > size_t(kMaxLayers)) throw Error("more anchors than any model has layers");
+        }
     } catch (const nlohmann::json::exception& e) {
-        throw Error(source + ": malformed schedule (" + e.what() + ")");
+        throw Error(source + ": malformed schedule (" + jsonProblem(e) + ")");
     } catch (const Error& e) {
         throw Error(source + ": " + e.what());
     }
@@ -89,27 +104,12 @@ ReductionSchedule ReductionSchedule::fromJson(const nlohmann::json& j, const std
 }
 
 ReductionSchedule ReductionSchedule::load(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw Error(path + ": cannot open the schedule (missing or unreadable)");
-    nlohmann::json j;
-    try {
-        in >> j;
-    } catch (const nlohmann::json::parse_error& e) {
-        throw Error(path + ": not valid JSON (" + e.what() + ")");
-    }
-    return fromJson(j, path);
+    return fromJson(readJsonFile(path, "a reduction schedule (JSON)"), path);
 }
 
 void ReductionSchedule::save(const std::string& path) const {
-    // Write to a temporary file first so a failed write never destroys an existing schedule.
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp);
-        if (!out) throw Error(path + ": cannot write");
-        out << toJson().dump(2) << "\n";
-        if (!out) throw Error(path + ": write failed (disk full?)");
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) throw Error(path + ": cannot replace the file");
+    // A failed write never destroys an existing schedule (AtomicFile.h).
+    writeFileAtomically(path, toJson().dump(2) + "\n");
 }
 
 ReductionSchedule paperSchedule64() {

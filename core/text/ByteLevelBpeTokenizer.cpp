@@ -1,6 +1,7 @@
 #include "core/text/ByteLevelBpeTokenizer.h"
 
 #include "core/Error.h"
+#include "core/io/JsonDocument.h"
 #include "core/text/ByteLevelAlphabet.h"
 #include "core/text/Gpt2WordSplitter.h"
 #include "core/text/NfcNormalizer.h"
@@ -33,6 +34,7 @@ struct ByteLevelBpeTokenizer::Settings {
 namespace {
 
 constexpr int64_t kMaxId = 1 << 24;  // far above any real vocabulary; ids index a table
+constexpr int64_t kMaxIdGap = 1 << 16;  // unused ids tolerated above the number of tokens
 
 std::string typeOf(const json& section) {
     if (!section.is_object() || !section.contains("type") || !section["type"].is_string()) return "";
@@ -77,14 +79,14 @@ void readMerges(const json& merges, const std::string& source,
             const std::string s = m.get<std::string>();
             const size_t space = s.find(' ');
             if (space == std::string::npos || s.find(' ', space + 1) != std::string::npos)
-                throw Error(source + ": merge #" + std::to_string(i) + " (\"" + s +
-                            "\") is not two tokens separated by one space");
+                throw Error(source + ": merge #" + std::to_string(i) + " (" + jsonSnippet(m, 60) +
+                            ") is not two tokens separated by one space");
             out.emplace_back(s.substr(0, space), s.substr(space + 1));
         } else if (m.is_array() && m.size() == 2 && m[0].is_string() && m[1].is_string()) {
             out.emplace_back(m[0].get<std::string>(), m[1].get<std::string>());  // newer: ["Ġ", "t"]
         } else {
             throw Error(source + ": merge #" + std::to_string(i) +
-                        " is neither \"a b\" nor [\"a\", \"b\"]: " + m.dump());
+                        " is neither \"a b\" nor [\"a\", \"b\"]: " + jsonSnippet(m, 60));
         }
     }
 }
@@ -97,13 +99,7 @@ std::unique_ptr<ByteLevelBpeTokenizer> ByteLevelBpeTokenizer::fromFile(const std
 
 std::unique_ptr<ByteLevelBpeTokenizer> ByteLevelBpeTokenizer::fromJson(const std::string& jsonText,
                                                                        const std::string& source) {
-    json root;
-    try {
-        root = json::parse(jsonText);
-    } catch (const json::parse_error& e) {
-        throw Error(source + ": not a valid JSON tokenizer file (parse error at byte " +
-                    std::to_string(e.byte) + "): " + e.what());
-    }
+    const json root = parseJsonText(jsonText, source);  // bounded depth; the error names line and column
     if (!root.is_object() || !root.contains("model") || !root["model"].is_object())
         throw Error(source + ": not a Hugging Face tokenizer.json (no \"model\" object)");
 
@@ -118,7 +114,7 @@ std::unique_ptr<ByteLevelBpeTokenizer> ByteLevelBpeTokenizer::fromJson(const std
     const json preTokenizer = root.value("pre_tokenizer", json());
     if (typeOf(preTokenizer) != "ByteLevel")
         throw Error(source + ": the pre_tokenizer is " +
-                    (preTokenizer.is_null() ? std::string("missing") : preTokenizer.dump()) +
+                    (preTokenizer.is_null() ? std::string("missing") : jsonSnippet(preTokenizer)) +
                     "; only the ByteLevel pre-tokenizer is supported");
     s.addPrefixSpace = flag(preTokenizer, "add_prefix_space", true);
     s.useRegex = flag(preTokenizer, "use_regex", true);
@@ -126,14 +122,14 @@ std::unique_ptr<ByteLevelBpeTokenizer> ByteLevelBpeTokenizer::fromJson(const std
     const json normalizer = root.value("normalizer", json());
     if (typeOf(normalizer) == "NFC") s.nfc = true;
     else if (!normalizer.is_null())
-        throw Error(source + ": normalizer " + normalizer.dump() + " is not supported (only NFC or none)");
+        throw Error(source + ": normalizer " + jsonSnippet(normalizer) + " is not supported (only NFC or none)");
 
     const json postProcessor = root.value("post_processor", json());
     if (typeOf(postProcessor) == "ByteLevel") {
         s.trimOffsets = flag(postProcessor, "trim_offsets", true);
         s.trimKeepsPrefixSpace = flag(postProcessor, "add_prefix_space", true);
     } else if (!postProcessor.is_null()) {
-        throw Error(source + ": post_processor " + postProcessor.dump().substr(0, 200) +
+        throw Error(source + ": post_processor " + jsonSnippet(postProcessor) +
                     " is not supported (only ByteLevel or none)");
     }
 
@@ -153,7 +149,8 @@ std::unique_ptr<ByteLevelBpeTokenizer> ByteLevelBpeTokenizer::fromJson(const std
         throw Error(source + ": model.vocab is missing or not an object");
     for (const auto& [token, id] : model["vocab"].items()) {
         if (!id.is_number_integer() || id.get<int64_t>() < 0 || id.get<int64_t>() > kMaxId)
-            throw Error(source + ": vocab entry \"" + token + "\" has no valid id");
+            throw Error(source + ": vocab entry " + jsonSnippet(json(token), 60) + " has no valid id (" +
+                        jsonSnippet(id, 30) + ")");
         s.vocab.emplace(token, id.get<int64_t>());
     }
     if (!model.contains("merges")) throw Error(source + ": model.merges is missing");
@@ -163,7 +160,7 @@ std::unique_ptr<ByteLevelBpeTokenizer> ByteLevelBpeTokenizer::fromJson(const std
         if (!t.is_object() || !t.contains("id") || !t.contains("content") ||
             !t["id"].is_number_integer() || !t["content"].is_string() || t["id"].get<int64_t>() < 0 ||
             t["id"].get<int64_t>() > kMaxId)
-            throw Error(source + ": added token " + t.dump() + " has no valid id or content");
+            throw Error(source + ": added token " + jsonSnippet(t) + " has no valid id or content");
         AddedToken a;
         a.id = t["id"].get<int64_t>();
         a.content = t["content"].get<std::string>();
@@ -176,6 +173,15 @@ std::unique_ptr<ByteLevelBpeTokenizer> ByteLevelBpeTokenizer::fromJson(const std
         s.addedTokens.push_back(std::move(a));
     }
 
+    // Ids index a table of every token: they must number the tokens without huge gaps, or a single id of
+    // 2^24 would allocate gigabytes for a tokenizer of a few entries.
+    int64_t maxId = -1;
+    for (const auto& [token, id] : s.vocab) maxId = std::max(maxId, id);
+    for (const AddedToken& a : s.addedTokens) maxId = std::max(maxId, a.id);
+    const int64_t entries = int64_t(s.vocab.size() + s.addedTokens.size());
+    if (maxId >= entries + kMaxIdGap)
+        throw Error(source + ": token id " + std::to_string(maxId) + " is far beyond the " + std::to_string(entries) +
+                    " tokens the file defines (ids must number the tokens 0, 1, 2, ...)");
     try {
         return std::unique_ptr<ByteLevelBpeTokenizer>(new ByteLevelBpeTokenizer(s));
     } catch (const std::invalid_argument& e) {

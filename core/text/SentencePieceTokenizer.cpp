@@ -1,6 +1,7 @@
 #include "core/text/SentencePieceTokenizer.h"
 
 #include "core/Error.h"
+#include "core/text/SentencePieceModelCheck.h"
 #include "core/text/SentencePieceModuleLoader.h"
 #include "core/text/TokenizerFile.h"
 #include "core/text/Utf8.h"
@@ -45,8 +46,10 @@ std::unique_ptr<SentencePieceTokenizer> SentencePieceTokenizer::fromFile(const s
 
 std::unique_ptr<SentencePieceTokenizer> SentencePieceTokenizer::fromBytes(const std::string& modelBytes,
                                                                          const std::string& source) {
-    const SentencePieceModule& sp = sentencePieceModule();
     if (modelBytes.empty()) throw Error(source + ": empty file, not a sentencepiece model");
+    // libsentencepiece trusts the file's normalization trie; a damaged one crashes it (SentencePieceModelCheck.h).
+    checkSentencePieceModel(modelBytes, source);
+    const SentencePieceModule& sp = sentencePieceModule();
     SsmlensSpProcessor* processor = nullptr;
     std::string error;
     if (sp.loadBytes(modelBytes.data(), modelBytes.size(), &processor, &error, appendText) != 0)

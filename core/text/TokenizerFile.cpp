@@ -1,22 +1,18 @@
 #include "core/text/TokenizerFile.h"
 
 #include "core/Error.h"
+#include "core/io/InputFile.h"
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 namespace ssmlens {
 
 std::string readTokenizerFile(const std::string& path, const std::string& expected) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) throw Error(path + ": tokenizer file not found");
-    if (std::filesystem::is_directory(path, ec)) throw Error(path + ": is a folder, expected " + expected);
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": cannot read the tokenizer file");
-    std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (in.bad()) throw Error(path + ": cannot read the tokenizer file");
-    return bytes;
+    // Regular files only (a FIFO would block), no larger than a tokenizer can sensibly be (the largest
+    // tokenizer.json files are a few tens of MB).
+    return readInputFile(path, expected, kMaxTokenizerFileBytes);
 }
 
 }  // namespace ssmlens

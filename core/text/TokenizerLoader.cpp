@@ -5,32 +5,28 @@
 #include "core/text/SentencePieceTokenizer.h"
 #include "core/text/Tokenizer.h"
 
+#include "core/text/TokenizerFile.h"
+
 #include <filesystem>
-#include <fstream>
 
 namespace ssmlens {
 namespace {
 
 // A tokenizer.json is a JSON object: its first non-whitespace byte is '{'. A sentencepiece .model is
 // a binary protobuf and starts with field tag 0x0A.
-bool looksLikeJsonObject(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    char c = 0;
-    while (in.get(c))
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return c == '{';
-    return false;
+bool looksLikeJsonObject(const std::string& bytes) {
+    const size_t first = bytes.find_first_not_of(" \t\n\r");
+    return first != std::string::npos && bytes[first] == '{';
 }
 
 }  // namespace
 
 std::unique_ptr<Tokenizer> loadTokenizer(const std::string& path) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) throw Error(path + ": tokenizer file not found");
-    if (std::filesystem::is_directory(path, ec))
-        throw Error(path + ": is a folder, expected tokenizer.json or a sentencepiece .model file");
-    if (looksLikeJsonObject(path)) return ByteLevelBpeTokenizer::fromFile(path);
+    // Read once (regular files only), then decided by content, not by name.
+    const std::string bytes = readTokenizerFile(path, "tokenizer.json or a sentencepiece .model file");
+    if (looksLikeJsonObject(bytes)) return ByteLevelBpeTokenizer::fromJson(bytes, path);
     try {
-        return SentencePieceTokenizer::fromFile(path);
+        return SentencePieceTokenizer::fromBytes(bytes, path);
     } catch (const Error& e) {
         throw Error(std::string(e.what()) + "\n(it is not a tokenizer.json either: it does not start with '{')");
     }

@@ -37,7 +37,10 @@ at::Tensor TokenStream::batch(int64_t step, int64_t batchSize, int64_t length, u
     return ids_.index_select(0, index.view(-1)).view({batchSize, span}).to(at::kLong);
 }
 
-int64_t TokenStream::windowCount(int64_t length) const { return (size() - 1) / length; }
+int64_t TokenStream::windowCount(int64_t length) const {
+    if (length < 1) throw Error("a window must hold at least one token (got " + std::to_string(length) + ")");
+    return (size() - 1) / length;
+}
 
 at::Tensor TokenStream::windows(int64_t first, int64_t count, int64_t length) const {
     count = std::min(count, windowCount(length) - first);

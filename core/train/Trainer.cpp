@@ -1,6 +1,7 @@
 #include "core/train/Trainer.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -10,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/Error.h"
+#include "core/io/AtomicFile.h"
+#include "core/io/JsonDocument.h"
 #include "core/io/SafetensorsFile.h"
 #include "core/model/Checkpoint.h"
 #include "core/model/Mamba2Model.h"
@@ -60,7 +63,7 @@ void saveTrainingState(const fs::path& dir, const Mamba2Config& config, const Ma
     writeSafetensors((tmp / "optimizer.safetensors").string(), optimizer.state());
     nlohmann::json state = {{"format", "ssmlens-trainer-state"}, {"version", 1}, {"step", at.step},
                             {"tokens", at.tokens}, {"elapsed_seconds", at.elapsed}};
-    std::ofstream((tmp / "trainer_state.json").string()) << state.dump(2) << "\n";
+    writeFileAtomically((tmp / "trainer_state.json").string(), state.dump(2) + "\n");
     removeCheckpointDir(old);
     if (fs::exists(dir)) fs::rename(dir, old);
     fs::rename(tmp, dir);
@@ -90,14 +93,16 @@ Resumed loadTrainingState(const fs::path& dir, const Mamba2Config& config, Mamba
         for (at::Tensor* t : {&L.norm, &L.inProj, &L.inProjBias, &L.convWeight, &L.convBias, &L.dtBias, &L.aLog,
                               &L.d, &L.gatedNorm, &L.outProj, &L.outProjBias})
             cloneAll(*t);
-    std::ifstream in((dir / "trainer_state.json").string());
-    nlohmann::json state;
+    const std::string statePath = (dir / "trainer_state.json").string();
+    const nlohmann::json state = readJsonFile(statePath, "the trainer state");
     try {
-        in >> state;
-        return {state.at("step").get<int64_t>(), state.at("tokens").get<int64_t>(),
-                state.at("elapsed_seconds").get<double>()};
+        const Resumed at{state.at("step").get<int64_t>(), state.at("tokens").get<int64_t>(),
+                         state.at("elapsed_seconds").get<double>()};
+        if (at.step < 0 || at.tokens < 0 || !(at.elapsed >= 0))
+            throw Error(statePath + ": step, tokens and elapsed_seconds must not be negative");
+        return at;
     } catch (const nlohmann::json::exception& e) {
-        throw Error((dir / "trainer_state.json").string() + ": " + e.what());
+        throw Error(statePath + ": malformed trainer state (" + jsonProblem(e) + ")");
     }
 }
 
@@ -108,10 +113,13 @@ void truncateLossCsv(const fs::path& csv, int64_t step) {
     kept << kCsvHeader << "\n";
     std::string line;
     std::getline(in, line);  // header
-    while (std::getline(in, line))
-        if (!line.empty() && std::stoll(line.substr(0, line.find(','))) <= step) kept << line << "\n";
+    while (std::getline(in, line)) {
+        char* end = nullptr;
+        const long long rowStep = std::strtoll(line.c_str(), &end, 10);
+        if (end != line.c_str() && *end == ',' && rowStep <= step) kept << line << "\n";  // damaged rows are dropped
+    }
     in.close();
-    std::ofstream(csv.string()) << kept.str();
+    writeFileAtomically(csv.string(), kept.str());
 }
 
 void exportModel(const fs::path& dir, const Mamba2Config& config, const Mamba2Weights& master, at::ScalarType dtype) {
@@ -125,6 +133,7 @@ void exportModel(const fs::path& dir, const Mamba2Config& config, const Mamba2We
 double meanWindowLoss(const Mamba2Model& model, const TokenStream& stream, int64_t seqLen, int64_t windows,
                       int64_t batchSize) {
     at::NoGradGuard noGrad;
+    if (batchSize < 1) throw Error("the batch must hold at least one window (got " + std::to_string(batchSize) + ")");
     windows = std::min(windows, stream.windowCount(seqLen));
     if (windows <= 0) throw Error("the held-out stream is shorter than one window of " + std::to_string(seqLen));
     double sum = 0;
@@ -165,7 +174,7 @@ TrainResult trainMamba2(const Mamba2Config& config, const TokenStream& train, co
         optimizer.loadState(tensors, at.step);
         truncateLossCsv(csv, at.step);
     } else {
-        std::ofstream(csv.string()) << kCsvHeader << "\n";
+        writeFileAtomically(csv.string(), std::string(kCsvHeader) + "\n");
     }
     std::ofstream log(csv.string(), std::ios::app);
 
