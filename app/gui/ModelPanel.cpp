@@ -27,6 +27,13 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     facts_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     modelLabel_ = new QLabel;
     form->addRow(modelLabel_, facts_);
+    warnings_ = new QLabel;
+    warnings_->setWordWrap(true);
+    warnings_->setTextFormat(Qt::PlainText);
+    warnings_->setStyleSheet(QStringLiteral("color: #b00020"));
+    warnings_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    warnings_->setVisible(false);
+    form->addRow(QString(), warnings_);
 
     device_ = new QComboBox;
     device_->addItem(QString(), "cpu");
@@ -122,6 +129,16 @@ void ModelPanel::setDtype(const QString& dtype) {
 
 QString ModelPanel::factsText() const { return facts_->text(); }
 
+void ModelPanel::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    fitWrappedLabels();
+}
+
+void ModelPanel::fitWrappedLabels() {
+    for (QLabel* label : {facts_, warnings_})
+        if (label->isVisible() && label->width() > 0) label->setMinimumHeight(label->heightForWidth(label->width()));
+}
+
 void ModelPanel::showLoading(const QString& folder) {
     loading_ = folder;
     facts_->setText(tr("Loading %1…").arg(folder));
@@ -132,6 +149,7 @@ void ModelPanel::showFacts(const ModelFacts& f) {
     shown_ = f;
     if (f.layers == 0) {
         facts_->setText(tr("No model loaded"));
+        warnings_->setVisible(false);
         return;
     }
     folder_ = f.folder;
@@ -150,10 +168,19 @@ void ModelPanel::showFacts(const ModelFacts& f) {
                         .arg(f.hasTokenizer ? tr("<br>tokenizer: %1").arg(QFileInfo(f.tokenizer).fileName().toHtmlEscaped())
                                             : tr("<br>no tokenizer: choose one, or type token ids")));
     // What loaded but is suspect (NaN weights: every number the views show would be NaN), in red under the facts.
-    QString warnings;
-    for (const QString& w : f.warnings)
-        warnings += QStringLiteral("<br><span style=\"color:#b00020\">%1</span>").arg(tr("Warning: %1").arg(w.toHtmlEscaped()));
-    if (!warnings.isEmpty()) facts_->setText(facts_->text() + warnings);
+    // What loaded but is suspect (NaN weights: every number the views show would be NaN), in red under the
+    // facts: short (the file relative to the folder, the first clause), the whole sentences in the tooltip.
+    QStringList shown;
+    for (QString w : f.warnings) {
+        if (w.startsWith(f.folder + "/")) w = w.mid(f.folder.size() + 1);
+        w = w.section(';', 0, 0);
+        w.replace('.', QStringLiteral(".") + QChar(0x200B));  // a tensor name may wrap at its dots
+        shown << tr("Warning: %1").arg(w);
+    }
+    warnings_->setText(shown.join('\n'));
+    warnings_->setToolTip(f.warnings.join('\n'));
+    warnings_->setVisible(!shown.isEmpty());
+    fitWrappedLabels();
     tokenizer_->setEnabled(true);
     facts_->setToolTip(QStringLiteral("%1\n%2\n%3").arg(f.folder, f.summary, f.tokenizer));
 }

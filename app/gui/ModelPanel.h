@@ -30,6 +30,7 @@ public:
 
 protected:
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 Q_SIGNALS:
     void openRequested(const QString& folder, const QString& dtype, const QString& device);
@@ -39,11 +40,15 @@ Q_SIGNALS:
 private:
     void reloadWithChoice();
     void retranslate();
+    // Wrapped labels get the height their text needs at their current width: the splitter this panel sits in
+    // does not pass height-for-width down, so a long tensor name would otherwise cut off the last line.
+    void fitWrappedLabels();
 
     QLabel* modelLabel_;
     QLabel* runsOnLabel_;
     QPushButton* browse_;
     QLabel* facts_;
+    QLabel* warnings_;  // NaN / Inf weights, ignored tensors (Mamba2Model::loadWarnings); hidden when none
     QComboBox* device_;
     QComboBox* dtype_;
     QToolButton* recent_;
