@@ -6,6 +6,7 @@
 #include "app/cli/Commands.h"
 #include "app/cli/CliArgs.h"
 #include "core/Error.h"
+#include "core/runtime/MemoryBudget.h"
 #include "core/model/Checkpoint.h"
 
 namespace ssmlens::cli {
@@ -42,6 +43,7 @@ int runRandomModel(const Args& raw) {
     const std::string layout = args.get("layout", "hf");
     if (layout != "hf" && layout != "state-spaces") throw Error("--layout must be hf or state-spaces");
     const std::string out = args.required("out");
+    requireParametersFit(c, layout == "hf" ? 1 : 2, at::kCPU, args.has("config") ? args.get("config") : "--size");
     saveCheckpoint(out, c, randomMamba2Weights(c, static_cast<uint64_t>(args.getInt("seed", 0))),
                    layout == "hf" ? SaveFormat::HuggingFaceSafetensors : SaveFormat::StateSpacesBin);
     std::fprintf(stderr, "wrote %s (%s)\n", out.c_str(), c.summary().c_str());

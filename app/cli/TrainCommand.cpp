@@ -12,6 +12,7 @@
 #include "core/bench/ModelBenchmark.h"  // parseDtypeName
 #include "core/model/Checkpoint.h"
 #include "core/text/Tokenizer.h"
+#include "core/runtime/MemoryBudget.h"
 #include "core/train/Trainer.h"
 
 namespace ssmlens::cli {
@@ -105,6 +106,7 @@ int runTrain(const Args& raw) {
     o.computeDtype = parseDtypeName(args.get("dtype", o.device.is_cuda() ? "bf16" : "fp32"));
     o.exportDtype = parseDtypeName(args.get("export-dtype", "bf16"));
     if (o.computeDtype == at::kHalf) throw Error("--dtype fp16 is not supported for training (use bf16)");
+    requireParametersFit(config, 4, o.device, "the options of train");
 
     std::fprintf(stderr, "model: %s, %.2fM parameters\ntrain: %lld tokens, held-out: %lld tokens\n",
                  config.summary().c_str(), config.parameterCount() / 1e6, static_cast<long long>(train.size()),

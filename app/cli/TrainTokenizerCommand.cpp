@@ -5,6 +5,7 @@
 #include "app/cli/Commands.h"
 #include "core/Error.h"
 #include "core/io/AtomicFile.h"
+#include "core/io/InputFile.h"
 #include "core/text/SentencePieceTokenizer.h"
 
 namespace ssmlens::cli {
@@ -26,8 +27,7 @@ int runTrainTokenizer(const Args& raw) {
     if (out.size() < 6 || out.substr(out.size() - 6) != ".model")
         throw Error("--out must end in .model (sentencepiece writes PREFIX.model and PREFIX.vocab)");
     const std::string input = args.required("input");
-    for (const auto& f : splitList(input))
-        if (!std::filesystem::exists(f)) throw Error(f + ": input file not found");
+    for (const auto& f : splitList(input)) requireRegularFile(f, "a text file to train on");  // a FIFO would block
     const std::string prefix = out.substr(0, out.size() - 6);
     // sentencepiece writes PREFIX.model and PREFIX.vocab itself: it writes them under a temporary prefix next to
     // the outputs, which are then replaced whole (AtomicFile), so an interrupted run leaves the old tokenizer.

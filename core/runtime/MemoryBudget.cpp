@@ -142,4 +142,13 @@ void requirePrefillFits(const Mamba2Config& config, const PrefillShape& shape, a
     throw Error(m.str());
 }
 
+void requireParametersFit(const Mamba2Config& config, int copies, const c10::Device& device, const std::string& what) {
+    const uint64_t need = saturatingProduct({uint64_t(config.parameterCount()), 4, uint64_t(std::max(copies, 1))});
+    if (need <= kAlwaysFitsBytes) return;
+    const uint64_t available = availableMemory(device);
+    if (need <= available) return;
+    throw Error(what + ": " + std::to_string(config.parameterCount()) + " parameters need about " + byteCountText(need) +
+                " here but " + byteCountText(available) + " are free on " + device.str() + "; choose a smaller shape");
+}
+
 }  // namespace ssmlens

@@ -52,4 +52,10 @@ void requirePrefillFits(const Mamba2Config& config, const PrefillShape& shape, a
 void requirePrefillFits(const Mamba2Config& config, const PrefillShape& shape, at::ScalarType dtype,
                         const c10::Device& device, uint64_t available);
 
+// Before weights are created from a shape (random-model, train): refuses, with the sizes, when `copies`
+// fp32-sized copies of the parameters (2 for a checkpoint written as torch.save, which serializes in memory; 4 for
+// training: weights, gradients and AdamW's two moments) do not fit the device's free memory. `what` names the
+// shape's source in the message.
+void requireParametersFit(const Mamba2Config& config, int copies, const c10::Device& device, const std::string& what);
+
 }  // namespace ssmlens
