@@ -191,6 +191,28 @@ private slots:
         writeText(d / "config.json", "{\"d_model\": ");
         QVERIFY(errorOf([&] { loadCheckpoint(d.string()); }).find("not valid JSON") != std::string::npos);
     }
+
+    // Found by fuzz_model_config: sizes were multiplied and divided before they were checked (head_dim 0
+    // divided by zero; huge values overflowed int64).
+    void configSizesAreCheckedBeforeTheyAreUsed() {
+        auto hf = [](nlohmann::json changes) {
+            nlohmann::json j = {{"model_type", "mamba2"}, {"hidden_size", 64}, {"num_hidden_layers", 2}};
+            j.update(changes);
+            return errorOf([&] { parseMamba2Config(j, "c.json"); });
+        };
+        QVERIFY2(hf({{"head_dim", 0}}).find("headdim must be positive, got 0") != std::string::npos, hf({{"head_dim", 0}}).c_str());
+        QVERIFY(hf({{"expand", 4611686018427387904LL}}).find("expand = 4611686018427387904 is beyond") != std::string::npos);
+        QVERIFY(hf({{"num_heads", 4611686018427387904LL}}).find("num_heads * head_dim") != std::string::npos);
+        auto ss = [](nlohmann::json changes) {
+            nlohmann::json j = {{"d_model", 64}, {"n_layer", 2}, {"ssm_cfg", {{"layer", "Mamba2"}}}};
+            j.update(changes);
+            return errorOf([&] { parseMamba2Config(j, "c.json"); });
+        };
+        QVERIFY(ss({{"vocab_size", 9223372036854775807LL}, {"pad_vocab_size_multiple", 16}}).find("vocab_size") !=
+                std::string::npos);
+        QVERIFY(ss({{"d_model", 4611686018427387904LL}, {"ssm_cfg", {{"layer", "Mamba2"}, {"d_ssm", 5}}}})
+                    .find("d_model = 4611686018427387904 is beyond") != std::string::npos);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCheckpoint)

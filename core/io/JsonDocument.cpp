@@ -46,6 +46,11 @@ nlohmann::json parseJsonText(std::string_view text, const std::string& source) {
         const std::string place = line > 1 ? "line " + std::to_string(line) + ", column " + std::to_string(column)
                                            : "column " + std::to_string(column);
         throw Error(source + ": not valid JSON (" + place + ": " + problem + ")");
+    } catch (const nlohmann::json::exception& e) {
+        // A number beyond double's range (1e309) is an out_of_range error, not a parse_error.
+        std::string problem = jsonProblem(e);
+        if (problem.size() > 200) problem = problem.substr(0, 200) + "...";
+        throw Error(source + ": not valid JSON (" + problem + ")");
     }
 }
 

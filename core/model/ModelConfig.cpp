@@ -101,14 +101,21 @@ Mamba2Config parseStateSpaces(const json& j, const std::string& source) {
         throw Error(source + ": ssm_cfg.rmsnorm = false is not supported (the published models use the gated RMSNorm)");
     if (field<bool>(ssm, "norm_before_gate", false, source))
         throw Error(source + ": ssm_cfg.norm_before_gate = true is not supported");
-    if (field<int64_t>(ssm, "d_ssm", c.dInner(), source) != c.dInner())
-        throw Error(source + ": ssm_cfg.d_ssm differs from expand * d_model; partial SSM channels are not supported");
+    const int64_t dSsm = field<int64_t>(ssm, "d_ssm", -1, source);
     if (ssm.contains("dt_limit")) readDtLimit(ssm["dt_limit"], c, source);
     int64_t vocab = field<int64_t>(j, "vocab_size", 50277, source);
-    c.vocabSize = roundUp(vocab, field<int64_t>(j, "pad_vocab_size_multiple", 8, source));
+    const int64_t pad = field<int64_t>(j, "pad_vocab_size_multiple", 8, source);
+    if (vocab <= 0 || vocab > kMaxVocabulary || pad < 0 || pad > 4096)  // before rounding: no overflow
+        throw Error(source + ": vocab_size " + std::to_string(vocab) + " with pad_vocab_size_multiple " +
+                    std::to_string(pad) + " is outside what SSM Lens accepts (1.." + std::to_string(kMaxVocabulary) +
+                    ", 0..4096)");
+    c.vocabSize = roundUp(vocab, pad);
     c.tieEmbeddings = field<bool>(j, "tie_embeddings", true, source);
     if (!field<bool>(j, "rms_norm", true, source))
         throw Error(source + ": rms_norm = false (LayerNorm blocks) is not supported");
+    c.validate(source);  // the sizes first: the checks below multiply and divide them
+    if (dSsm != -1 && dSsm != c.dInner())
+        throw Error(source + ": ssm_cfg.d_ssm differs from expand * d_model; partial SSM channels are not supported");
     return c;
 }
 
@@ -130,8 +137,10 @@ Mamba2Config parseHuggingFace(const json& j, const std::string& source) {
     c.tieEmbeddings = field<bool>(j, "tie_word_embeddings", false, source);
     c.eosId = field<int64_t>(j, "eos_token_id", 0, source);
     if (j.contains("time_step_limit") && !j["time_step_limit"].is_null()) readDtLimit(j["time_step_limit"], c, source);
-    int64_t numHeads = field<int64_t>(j, "num_heads", c.nHeads(), source);
-    if (numHeads * c.headdim != c.dInner())
+    const int64_t givenHeads = field<int64_t>(j, "num_heads", -1, source);
+    c.validate(source);  // the sizes first (head_dim 0 divided by zero here before)
+    const int64_t numHeads = givenHeads == -1 ? c.nHeads() : givenHeads;
+    if (numHeads <= 0 || numHeads > c.dInner() || numHeads * c.headdim != c.dInner())
         throw Error(source + ": num_heads * head_dim (" + std::to_string(numHeads * c.headdim) +
                     ") differs from expand * hidden_size (" + std::to_string(c.dInner()) + ")");
     return c;

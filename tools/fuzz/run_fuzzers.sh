@@ -17,7 +17,7 @@ fi
 [ ${#targets[@]} -gt 0 ] || { echo "run_fuzzers: no fuzz targets in $build/fuzz (build with tools/test_sanitized.sh)"; exit 2; }
 findings="$build/fuzz-findings"
 mkdir -p "$findings"
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0:alloc_dealloc_mismatch=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export LSAN_OPTIONS="suppressions=$PWD/tools/sanitizers/lsan.supp:print_suppressions=0"
 export OMP_NUM_THREADS=1
