@@ -196,7 +196,7 @@ private slots:
         };
         const std::vector<Case> cases = {
             {{"--slurm"}, "--slurm needs --shards N"},
-            {{"--slurm", "--shards", "0"}, "--shards must be between 1 and 100000"},
+            {{"--slurm", "--shards", "0"}, "--shards expects a whole number from 1 to 100000, got \"0\""},
             {{"--devices", "cpu", "--slurm", "--shards", "2"}, "give --slurm or --devices, not both"},
             {{"--devices", "cpu", "--device", "cpu"}, "give --device or --devices, not both"},
             {{"--devices", "gpu0"}, "--devices: \"gpu0\" is not cpu, cuda or cuda:N"},

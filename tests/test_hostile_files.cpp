@@ -246,6 +246,29 @@ private slots:
                        "--temperature expects a number above 0");
         EXPECT_REFUSED(cli({"reduce", "--model", dir, "--ids", "1,2,3", "--keep-ratio", "nan"}), "--keep-ratio");
         EXPECT_REFUSED(cli({"bench", "--lengths", "512,x"}), "--lengths expects a whole number", "\"x\"");
+        // Sharded runs and the attention command take their numbers through the same rules.
+        EXPECT_REFUSED(cli({"eval", "--model", dir, "--task", "piqa", "--data", tmp_.path(), "--devices", "cpu,cpu",
+                            "--shard-retries", "-1"}),
+                       "--shard-retries expects a whole number from 0 to 100");
+        EXPECT_REFUSED(cli({"eval", "--model", dir, "--task", "piqa", "--data", tmp_.path(), "--slurm", "--shards", "4",
+                            "--slurm-poll", "0"}),
+                       "--slurm-poll expects a number above 0");
+        EXPECT_REFUSED(cli({"attention", "--model", dir, "--ids", "1,2,3", "--head", "-2"}),
+                       "--head expects a whole number from 0");
+    }
+
+    // merge-results reads files other machines wrote (shards' results, sweep details): the JSON rules hold.
+    void mergedResultFiles() {
+        const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+        writeBytes(tmp_.filePath("shard-0.json").toStdString(),
+                   R"({"format": "ssmlens-sweep-details", "version": )" + deep + "}");
+        EXPECT_REFUSED(cli({"merge-results", tmp_.filePath("shard-0.json")}), "shard-0.json", "nested deeper");
+        writeBytes(tmp_.filePath("shard-1.json").toStdString(),
+                   "{\"format\": \"ssmlens-sweep-details\", \"version\": \"" + std::string(100000, 'x') + "\"}");
+        EXPECT_REFUSED(cli({"merge-results", tmp_.filePath("shard-1.json"), tmp_.filePath("shard-1.json")}),
+                       "shard-1.json");
+        ::mkfifo(tmp_.filePath("shard-fifo.json").toLocal8Bit().constData(), 0600);
+        EXPECT_REFUSED(cli({"merge-results", tmp_.filePath("shard-fifo.json")}, 0, 20000), "shard-fifo.json", "FIFO");
     }
 
     void fifosNeverBlock() {

@@ -102,8 +102,8 @@ private slots:
         QVERIFY2(e.rfind("config.json: not valid JSON (line 3, column", 0) == 0, e.c_str());
         QVERIFY2(e.find("[json.exception") == std::string::npos, e.c_str());
         // A number beyond double's range is nlohmann's out_of_range, not a parse_error (found by fuzzing).
-        const std::string big = errorOf([&] { parseJsonText("{\"eps\": 1e309}", "config.json"); });
-        QVERIFY2(big.rfind("config.json: not valid JSON (number overflow", 0) == 0, big.c_str());
+        const std::string overflow = errorOf([&] { parseJsonText("{\"eps\": 1e309}", "config.json"); });
+        QVERIFY2(overflow.rfind("config.json: not valid JSON (number overflow", 0) == 0, overflow.c_str());
         // A 100 KB value is quoted in a few dozen characters, never whole.
         const nlohmann::json big = std::string(100000, 'x');
         QVERIFY(jsonSnippet(big).size() < 100);

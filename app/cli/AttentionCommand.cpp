@@ -78,10 +78,7 @@ int runAttention(const Args& raw) {
     if (args.has("dense-out") && !scheduleGiven(args))
         throw Error("--dense-out compares with a reduced pass: give a schedule (--schedule or --preset ...)");
     AttentionSelection selection;
-    if (args.has("head")) {
-        selection.head = args.getInt("head", 0);
-        if (selection.head < 0) throw Error("--head must be 0 or more");
-    }
+    if (args.has("head")) selection.head = args.getInt("head", 0);  // 0 or more (CliArgs rules)
     if (args.has("aggregate")) {
         if (args.has("head")) throw Error("give --head or --aggregate, not both");
         const std::string a = args.get("aggregate");

@@ -45,6 +45,14 @@ const NumericRule kNumericRules[] = {
     {"limit", NumberKind::Integer, 0, kMaxCount},
     {"top-k", NumberKind::Integer, 0, double(kMaxVocabulary)},
     {"seed", NumberKind::Integer, 0, 1e18},
+    {"layer", NumberKind::Integer, 0, double(kMaxLayers - 1)},
+    {"head", NumberKind::Integer, 0, 65535},
+    // Sharded runs (--devices, --slurm)
+    {"shards", NumberKind::Integer, 1, 100000},
+    {"shard-retries", NumberKind::Integer, 0, 100},
+    {"slurm-gpus-per-task", NumberKind::Integer, 0, 1024},
+    {"slurm-cpus-per-task", NumberKind::Integer, 0, 4096},
+    {"slurm-poll", NumberKind::Real, 0, 86400, true},
     // Training
     {"d-model", NumberKind::Integer, 1, 8192},
     {"d-state", NumberKind::Integer, 1, 1024},

@@ -16,6 +16,7 @@
 #include "core/Error.h"
 #include "core/cluster/ShardProgress.h"
 #include "core/io/AtomicFile.h"
+#include "core/io/JsonDocument.h"
 #include "core/eval/AccuracySweep.h"
 #include "core/eval/EvalResultJson.h"
 #include "core/eval/EvalRun.h"
@@ -119,15 +120,6 @@ int64_t checkModelAndTokenizer(const CliArgs& args) {
     return config.nLayer;
 }
 
-nlohmann::json readJsonFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": cannot open the file");
-    try {
-        return nlohmann::json::parse(in);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw Error(path + ": not valid JSON (" + std::string(e.what()) + ")");
-    }
-}
 
 std::string cell(double v, int decimals) {
     if (!std::isfinite(v)) return "-";
@@ -420,7 +412,7 @@ int runMergeResults(const Args& raw) {
     }
     if (files.empty()) throw Error("give the shard result files to merge (see --help)");
     std::vector<nlohmann::json> docs;
-    for (const std::string& f : files) docs.push_back(readJsonFile(f));
+    for (const std::string& f : files) docs.push_back(readJsonFile(f, "an eval result or sweep details (JSON)"));
     const std::string format = docs.front().is_object() ? docs.front().value("format", "") : "";
     if (format == "ssmlens-sweep-details") {
         std::vector<SweepDetails> shards;

@@ -98,9 +98,7 @@ int64_t shardCountFrom(const CliArgs& args, int64_t fallback) {
         if (fallback > 0) return fallback;
         throw Error("--slurm needs --shards N (how many array tasks to cut the run into)");
     }
-    const int64_t n = args.getInt("shards", 1);
-    if (n < 1 || n > 100000) throw Error("--shards must be between 1 and 100000");
-    return n;
+    return args.getInt("shards", 1);  // 1..100000 (CliArgs rules)
 }
 
 int gpuCount() { return at::detail::getCUDAHooks().getNumGPUs(); }
@@ -256,8 +254,7 @@ void runShards(const Args& raw, const CliArgs& args, const ShardedCommand& c,
     if (!slurm)
         for (const char* o : kSlurmOnlyOptions)
             if (args.has(o)) throw Error(std::string("--") + o + " needs --slurm");
-    const long long retries = args.getInt("shard-retries", kDefaultShardRetries);
-    if (retries < 0 || retries > 100) throw Error("--shard-retries must be between 0 and 100");
+    const long long retries = args.getInt("shard-retries", kDefaultShardRetries);  // 0..100 (CliArgs rules)
 
     std::vector<WorkerSlot> slots;
     if (devices) slots = slotsFrom(args);

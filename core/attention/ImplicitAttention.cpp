@@ -1,33 +1,18 @@
 #include "core/attention/ImplicitAttention.h"
 
 #include <algorithm>
-#include <fstream>
 #include <limits>
 #include <string>
 
 #include <ATen/ATen.h>
 
 #include "core/Error.h"
+#include "core/io/InputFile.h"
+#include "core/runtime/MemoryBudget.h"
 
 namespace ssmlens {
 namespace {
 
-// MemAvailable of /proc/meminfo in bytes, or -1 when it cannot be read (the check is then skipped).
-int64_t availableMemoryBytes() {
-    std::ifstream in("/proc/meminfo");
-    std::string key;
-    int64_t kib = 0;
-    std::string unit;
-    while (in >> key >> kib >> unit)
-        if (key == "MemAvailable:") return kib * 1024;
-    return -1;
-}
-
-std::string gib(int64_t bytes) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.2f GiB", static_cast<double>(bytes) / (1 << 30));
-    return text;
-}
 
 void checkKernel(const SsmKernel& k) {
     if (!k.B.defined() || !k.C.defined() || !k.dt.defined() || !k.A.defined())
@@ -59,12 +44,14 @@ at::Tensor implicitAttention(const SsmKernel& k, const AttentionSelection& sel, 
     const at::TensorOptions f32 = k.dt.options().dtype(at::kFloat);
     const int64_t bytes = implicitAttentionBytes(T, H, sel);
     if (k.dt.is_cpu()) {
-        const int64_t available = availableMemoryBytes();
-        if (available >= 0 && bytes + kAttentionTileBytes > available)
+        // The free memory as the prefill check sees it (MemAvailable, the cgroup limit, ulimit -d/-v).
+        const uint64_t available = availableMemory(k.dt.device());
+        if (uint64_t(bytes) + kAttentionTileBytes > available)
             throw Error("the attention matrix of " + std::to_string(T) + " tokens" +
                         (bytes > T * T * 4 ? " and " + std::to_string(H) + " heads" : std::string()) + " needs " +
-                        gib(bytes) + ", more than the " + gib(available) +
-                        " of memory available (ask for one head or an aggregate over heads, or a shorter prompt)");
+                        byteCountText(uint64_t(bytes)) + ", more than the " + byteCountText(available) + " free on " +
+                        k.dt.device().str() +
+                        " (ask for one head or an aggregate over heads, or a shorter prompt)");
     }
 
     // The heads computed: one, or all of them (head j of group g is j = g * R + r).

@@ -1,7 +1,6 @@
 #include "core/eval/SweepDetails.h"
 
 #include <cmath>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -10,6 +9,7 @@
 #include "core/eval/EvalResultJson.h"
 #include "core/eval/ShardMerge.h"
 #include "core/io/AtomicFile.h"
+#include "core/io/JsonDocument.h"
 
 namespace ssmlens {
 namespace {
@@ -176,7 +176,7 @@ SweepDetails sweepDetailsFromJson(const json& j, const std::string& source) {
         if (!j.is_object() || j.value("format", "") != "ssmlens-sweep-details")
             throw Error(source + ": not SSM Lens sweep details (no \"format\": \"ssmlens-sweep-details\")");
         if (j.value("version", json(nullptr)) != json(1))
-            throw Error(source + ": sweep details version " + j.value("version", json(nullptr)).dump() +
+            throw Error(source + ": sweep details version " + jsonSnippet(j.value("version", json(nullptr))) +
                         " is not supported (1 is)");
         for (const json& m : j.at("methods")) d.methods.push_back(parseMethodName(m.get<std::string>()));
         d.keepRatios = j.at("keep_ratios").get<std::vector<double>>();
@@ -208,15 +208,7 @@ void saveSweepDetails(const SweepDetails& details, const std::string& path) {
 }
 
 SweepDetails loadSweepDetails(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": cannot open the file");
-    json j;
-    try {
-        j = json::parse(in);
-    } catch (const json::parse_error& e) {
-        throw Error(path + ": not valid JSON (" + std::string(e.what()) + ")");
-    }
-    return sweepDetailsFromJson(j, path);
+    return sweepDetailsFromJson(readJsonFile(path, "a sweep's details (JSON)"), path);
 }
 
 SweepDetails mergeSweepShards(const std::vector<SweepDetails>& shards, const std::vector<std::string>& names) {

@@ -93,12 +93,14 @@ def torch_save_bytes(archive_name="pytorch_model"):
     pickled = io.BytesIO()
     StatePickler(pickled, protocol=2).dump(sd)
     out = io.BytesIO()
+    def entry(name):  # a fixed date, so the seed is the same byte for byte on every run
+        return zipfile.ZipInfo(archive_name + "/" + name, date_time=(2026, 1, 1, 0, 0, 0))
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as z:
-        z.writestr(archive_name + "/data.pkl", pickled.getvalue())
-        z.writestr(archive_name + "/byteorder", "little")
+        z.writestr(entry("data.pkl"), pickled.getvalue())
+        z.writestr(entry("byteorder"), "little")
         for s in (weights, bf16, steps):
-            z.writestr(archive_name + "/data/" + s.key, s.data())
-        z.writestr(archive_name + "/version", "3\n")
+            z.writestr(entry("data/" + s.key), s.data())
+        z.writestr(entry("version"), "3\n")
     return pickled.getvalue(), out.getvalue()
 
 
@@ -197,6 +199,19 @@ def main():
               "max_length": 2048, "examples": [{"doc": 0, "gold": 0, "choices": [choice, other]},
                                                {"doc": 1, "gold": 1, "choices": [choice, other]}]}
     write("fuzz_eval_result", "piqa_two_examples.json", json.dumps(result, indent=1))
+
+    # sweep --details: the dense result of each task and, per point, one column entry per choice (4 here).
+    choices = 4
+    point = {"method": "utr", "keep_ratio": 0.8, "schedule": schedule,
+             "reduced": {"ll": [-1.6, -2.4, None, -2.6], "greedy": [True, False, True, False],
+                         "input_tokens": [5, 5, 5, 5], "scored_tokens": [1, 1, 1, 1],
+                         "scorable": [True, True, False, True], "measured_token_reduction_pct": [16.7] * choices,
+                         "flops": [8e5] * choices, "token_reduction_pct": [16.7] * choices}}
+    details = {"format": "ssmlens-sweep-details", "version": 1, "methods": ["utr"], "keep_ratios": [1, 0.8],
+               "protect_scoring_span": True, "max_length": 2048,
+               "selection": {"limit": 2, "seed": None, "shard_index": 0, "shard_count": 2},
+               "tasks": [{"dense": result, "points": [point]}]}
+    write("fuzz_sweep_details", "piqa_one_point.json", json.dumps(details, indent=1))
 
     session = {"format": "ssmlens-session", "version": 1,
                "model": {"folder": "/nonexistent/model", "dtype": "fp32", "device": "cpu"},
