@@ -167,7 +167,6 @@ void ModelPanel::showFacts(const ModelFacts& f) {
                         .arg(f.dtype, f.device)
                         .arg(f.hasTokenizer ? tr("<br>tokenizer: %1").arg(QFileInfo(f.tokenizer).fileName().toHtmlEscaped())
                                             : tr("<br>no tokenizer: choose one, or type token ids")));
-    // What loaded but is suspect (NaN weights: every number the views show would be NaN), in red under the facts.
     // What loaded but is suspect (NaN weights: every number the views show would be NaN), in red under the
     // facts: short (the file relative to the folder, the first clause), the whole sentences in the tooltip.
     QStringList shown;
