@@ -1,5 +1,6 @@
 #include "core/model/Generation.h"
 
+#include <cmath>
 #include <memory>
 
 #include <ATen/ATen.h>
@@ -37,8 +38,17 @@ int64_t sampleToken(const at::Tensor& logitsIn, const SamplingOptions& o, at::Ge
 }
 
 int64_t pickToken(const at::Tensor& logits, const SamplingOptions& o, at::Generator& gen) {
-    // argmax returns the first of equal maxima on every device, as sampleToken's lowest-id rule.
-    if (o.greedy || o.temperature <= 0.0) return logits.argmax().item<int64_t>();
+    // argmax returns the first of equal maxima on every device, as sampleToken's lowest-id rule. argmax picks a
+    // NaN when there is one, so a non-finite pick is the same refusal as sampleToken's (damaged weights, warned
+    // at load).
+    if (o.greedy || o.temperature <= 0.0) {
+        const at::Tensor flat = logits.reshape({-1});
+        const int64_t id = flat.argmax().item<int64_t>();
+        if (!std::isfinite(flat[id].item<double>()))
+            throw Error("the model's logits are not finite (NaN or infinite): its weights are damaged; see the "
+                        "warning printed when it was loaded");
+        return id;
+    }
     return sampleToken(logits, o, gen);
 }
 
