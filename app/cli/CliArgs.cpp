@@ -1,5 +1,6 @@
 #include "app/cli/CliArgs.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -8,7 +9,9 @@
 #include <stdexcept>
 
 #include "core/Error.h"
+#include "core/eval/ScoringMode.h"
 #include "core/model/ModelConfig.h"
+#include "core/reduction/ReductionMethod.h"
 
 namespace ssmlens::cli {
 namespace {
@@ -135,6 +138,44 @@ std::vector<std::string> itemsOf(const std::string& option, const std::string& t
     return items;
 }
 
+// Options that take a name from a fixed set, one rule per option name as for numbers: checked when the
+// arguments are parsed, so a sweep never loads a model before finding "--methods utrr" or "--scoring papr".
+struct ChoiceRule {
+    const char* name;
+    bool list;  // a comma-separated list of choices
+    std::vector<std::string> (*choices)();
+};
+
+std::vector<std::string> methodChoices() { return methodNames(); }
+std::vector<std::string> methodListChoices() {
+    std::vector<std::string> c = methodNames();
+    c.push_back("all");  // every method (sweep)
+    return c;
+}
+std::vector<std::string> scoringChoices() {
+    return {scoringModeName(ScoringMode::Correct), scoringModeName(ScoringMode::Paper)};
+}
+
+const ChoiceRule kChoiceRules[] = {
+    {"method", false, methodChoices},
+    {"methods", true, methodListChoices},
+    {"scoring", true, scoringChoices},  // eval takes one mode, sweep several (checked by the command)
+};
+
+void checkChoice(const std::string& option, const std::string& value, const ChoiceRule& r) {
+    const std::vector<std::string> valid = r.choices();
+    std::string validText;
+    for (const std::string& c : valid) validText += (validText.empty() ? "" : ", ") + c;
+    const std::vector<std::string> items = r.list ? splitList(value) : std::vector<std::string>{value};
+    if (items.empty()) throw Error("--" + option + " is empty (give one or more of " + validText + ")");
+    for (const std::string& item : items)
+        if (std::find(valid.begin(), valid.end(), item) == valid.end()) {
+            const std::string shown = "\"" + (item.size() > 40 ? item.substr(0, 40) + "..." : item) + "\"";
+            throw Error("--" + option + " expects " + (r.list ? "one or more of " : "one of ") + validText + ", got " +
+                        shown);
+        }
+}
+
 }  // namespace
 
 std::string numericOptionRange(const std::string& name) {
@@ -176,6 +217,8 @@ CliArgs::CliArgs(const std::vector<std::string>& args, const std::vector<OptionS
     for (const auto& [name, value] : values_)
         if (const NumericRule* r = ruleFor(name))
             for (const std::string& item : itemsOf(name, value, *r)) parseItem(name, item, *r);
+    for (const ChoiceRule& r : kChoiceRules)
+        if (has(r.name)) checkChoice(r.name, get(r.name), r);
 }
 
 std::string CliArgs::get(const std::string& name, const std::string& fallback) const {

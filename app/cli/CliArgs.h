@@ -6,7 +6,8 @@
 // (whole number or real, single or comma-separated list, the range that makes sense: --seq-len from 1,
 // --keep-ratio in (0, 1], --layers at most kMaxLayers), applied when the arguments are parsed, before any
 // command runs. getInt/getDouble/getIntList/getDoubleList refuse an option without a rule, so a new
-// numeric option cannot skip the check.
+// numeric option cannot skip the check. Options naming a choice from a fixed set (--method, --methods,
+// --scoring) have a choice rule there too, checked at the same time.
 #include <map>
 #include <set>
 #include <string>

@@ -10,6 +10,7 @@
 #include "app/cli/Commands.h"
 #include "app/cli/ModelArgs.h"
 #include "core/Error.h"
+#include "core/io/InputFile.h"
 
 namespace ssmlens::cli {
 namespace {
@@ -58,11 +59,7 @@ int runTokenize(const Args& raw) {
     auto tok = tokenizerFrom(args);
     std::string text;
     if (args.has("file")) {
-        std::ifstream in(args.get("file"), std::ios::binary);
-        if (!in) throw Error(args.get("file") + ": cannot open");
-        std::ostringstream content;
-        content << in.rdbuf();
-        text = content.str();
+        text = readInputFile(args.get("file"), "a UTF-8 text file");  // regular files only, size bounded
     } else {
         text = args.required("text");
     }
