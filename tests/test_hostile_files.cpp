@@ -256,9 +256,9 @@ private slots:
         EXPECT_REFUSED(cli({"attention", "--model", dir, "--ids", "1,2,3", "--head", "-2"}),
                        "--head expects a whole number from 0");
         // Named choices (the findings work's --methods and --scoring) are checked when the arguments are read.
-        EXPECT_REFUSED(cli({"sweep", "--model", dir, "--task", "piqa", "--data", tmp_.path(), "--methods", "utr,utrr"}),
+        EXPECT_REFUSED(cli({"sweep", "--model", dir, "--tasks", "piqa", "--data-dir", tmp_.path(), "--methods", "utr,utrr"}),
                        "--methods expects one or more of", "\"utrr\"");
-        EXPECT_REFUSED(cli({"sweep", "--model", dir, "--task", "piqa", "--data", tmp_.path(), "--scoring", "correct,"
+        EXPECT_REFUSED(cli({"sweep", "--model", dir, "--tasks", "piqa", "--data-dir", tmp_.path(), "--scoring", "correct,"
                             "papr"}),
                        "--scoring expects one or more of correct, paper", "\"papr\"");
         EXPECT_REFUSED(cli({"reduce", "--model", dir, "--ids", "1,2,3", "--method", ""}), "--method expects one of");
