@@ -1334,6 +1334,10 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
         <source>GPU %1: %2</source>
         <translation>GPU %1: %2</translation>
     </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>Warnung: %1</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::PromptTokenChips</name>

@@ -1334,6 +1334,10 @@ importance %3, attention received %4</source>
         <source>GPU %1: %2</source>
         <translation>GPU %1：%2</translation>
     </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::PromptTokenChips</name>
