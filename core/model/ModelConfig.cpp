@@ -141,7 +141,8 @@ Mamba2Config parseHuggingFace(const json& j, const std::string& source) {
     c.validate(source);  // the sizes first (head_dim 0 divided by zero here before)
     const int64_t numHeads = givenHeads == -1 ? c.nHeads() : givenHeads;
     if (numHeads <= 0 || numHeads > c.dInner() || numHeads * c.headdim != c.dInner())
-        throw Error(source + ": num_heads * head_dim (" + std::to_string(numHeads * c.headdim) +
+        // The factors, not their product: a hostile num_heads would overflow it (UBSan found it in this message).
+        throw Error(source + ": num_heads * head_dim (" + std::to_string(numHeads) + " * " + std::to_string(c.headdim) +
                     ") differs from expand * hidden_size (" + std::to_string(c.dInner()) + ")");
     return c;
 }
