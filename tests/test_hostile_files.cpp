@@ -20,6 +20,7 @@
 #include "core/model/Mamba2Model.h"
 #include "ModelTestSupport.h"
 #include "TorchArchiveTestSupport.h"
+#include "test_eval_support.h"
 
 using namespace ssmlens;
 namespace fs = std::filesystem;
@@ -276,6 +277,47 @@ private slots:
                        "shard-1.json");
         ::mkfifo(tmp_.filePath("shard-fifo.json").toLocal8Bit().constData(), 0600);
         EXPECT_REFUSED(cli({"merge-results", tmp_.filePath("shard-fifo.json")}, 0, 20000), "shard-fifo.json", "FIFO");
+    }
+
+    // The tuner (ssmlens-cli tune): every numeric and named option under CliArgs' rules, checked before the
+    // model loads; the search state it resumes from and the text it calibrates on are files from outside.
+    void tuneInputs() {
+        const QString dir = folder("tune");
+        const QStringList base = {"tune", "--model", dir, "--calibration", "random:4x24", "--out", tmp_.filePath("t/s.json"),
+                                  "--max-evals", "2", "--quiet"};
+        EXPECT_REFUSED(cli(base + QStringList{"--target-flops-reduction", "0"}), "--target-flops-reduction expects a number above 0");
+        EXPECT_REFUSED(cli(base + QStringList{"--target-flops-reduction", "20", "--round-size", "0"}),
+                       "--round-size expects a whole number from 1");
+        EXPECT_REFUSED(cli(base + QStringList{"--target-flops-reduction", "20", "--min-keep-ratio", "1.5"}),
+                       "--min-keep-ratio expects a number above 0, at most 1");
+        EXPECT_REFUSED(cli(base + QStringList{"--target-flops-reduction", "20", "--preset-ratios", "0.5,x"}),
+                       "--preset-ratios expects a number", "\"x\"");
+        EXPECT_REFUSED(cli(base + QStringList{"--target-flops-reduction", "20", "--heldout-limit", "-2"}),
+                       "--heldout-limit expects a whole number from -1");
+        EXPECT_REFUSED(cli(base + QStringList{"--target-flops-reduction", "20", "--prefix-cache-mb", "99999999999"}),
+                       "--prefix-cache-mb expects a whole number from 0 to 16777216");
+        EXPECT_REFUSED(cli(base + QStringList{"--target-flops-reduction", "20", "--text-window", "0"}), "--text-window");
+        EXPECT_REFUSED(cli(base + QStringList{"--target-flops-reduction", "20", "--search", "genetic"}),
+                       "--search expects one of evolution, random", "\"genetic\"");
+        EXPECT_REFUSED(cli(base + QStringList{"--target-flops-reduction", "20", "--metric", "l3"}),
+                       "--metric expects one of clip, raw, l2");
+        // A state to resume that is a FIFO or nests without end, and a calibration text that is a FIFO.
+        QCOMPARE(::mkfifo(tmp_.filePath("state-fifo.json").toLocal8Bit().constData(), 0600), 0);
+        EXPECT_REFUSED(cli(base + QStringList{"--target-flops-reduction", "20", "--resume", "--state",
+                                              tmp_.filePath("state-fifo.json")}, 0, 30000),
+                       "state-fifo.json", "FIFO");
+        writeBytes(tmp_.filePath("state-deep.json").toStdString(),
+                   R"({"format": "ssmlens-tune-state", "version": )" + std::string(100000, '[') + std::string(100000, ']') + "}");
+        EXPECT_REFUSED(cli(base + QStringList{"--target-flops-reduction", "20", "--resume", "--state",
+                                              tmp_.filePath("state-deep.json")}),
+                       "state-deep.json", "nested deeper");
+        QCOMPARE(::mkfifo(tmp_.filePath("calibration-fifo.txt").toLocal8Bit().constData(), 0600), 0);
+        QStringList fifoText = base;
+        fifoText[4] = "text:" + tmp_.filePath("calibration-fifo.txt");
+        writeBytes(tmp_.filePath("tune-tokenizer.json").toStdString(), testing::tinyEvalTokenizerJson());
+        EXPECT_REFUSED(cli(fifoText + QStringList{"--target-flops-reduction", "20", "--tokenizer",
+                                                  tmp_.filePath("tune-tokenizer.json")}, 0, 30000),
+                       "calibration-fifo.txt", "FIFO");
     }
 
     void fifosNeverBlock() {

@@ -12,6 +12,7 @@
 #include "core/eval/ScoringMode.h"
 #include "core/model/ModelConfig.h"
 #include "core/reduction/ReductionMethod.h"
+#include "core/tune/ScheduleSearch.h"
 
 namespace ssmlens::cli {
 namespace {
@@ -80,6 +81,19 @@ const NumericRule kNumericRules[] = {
     {"temperature", NumberKind::Real, 0, 1e6, true},
     {"top-p", NumberKind::Real, 0, 1, true},
     {"tolerance", NumberKind::Real, 0, 1e6},
+    // Schedule tuning (tune). --calibration-limit and --heldout-limit take -1 for "all"; --prefix-cache-mb is
+    // multiplied by 2^20, so its bound keeps the byte count far from overflow (2^24 MB = 16 TiB).
+    {"target-flops-reduction", NumberKind::Real, 0, 100, true},
+    {"round-size", NumberKind::Integer, 1, 100000},
+    {"min-keep-ratio", NumberKind::Real, 0, 1, true},
+    {"preset-ratios", NumberKind::RealList, 0, 1, true},
+    {"max-evals", NumberKind::Integer, 1, kMaxCount},
+    {"heldout-every", NumberKind::Integer, 0, kMaxCount},
+    {"calibration-limit", NumberKind::Integer, -1, kMaxCount},
+    {"heldout-limit", NumberKind::Integer, -1, kMaxCount},
+    {"text-window", NumberKind::Integer, 1, double(1 << 24)},
+    {"text-scored", NumberKind::Integer, 1, double(1 << 24)},
+    {"prefix-cache-mb", NumberKind::Integer, 0, double(1 << 24)},
 };
 
 const NumericRule* ruleFor(const std::string& name) {
@@ -156,8 +170,17 @@ std::vector<std::string> scoringChoices() {
     return {scoringModeName(ScoringMode::Correct), scoringModeName(ScoringMode::Paper)};
 }
 
+std::vector<std::string> metricChoices() {
+    return {metricName(ImportanceMetric::Clip), metricName(ImportanceMetric::Raw), metricName(ImportanceMetric::L2)};
+}
+std::vector<std::string> searchChoices() {
+    return {searchAlgorithmName(SearchAlgorithm::Evolutionary), searchAlgorithmName(SearchAlgorithm::Random)};
+}
+
 const ChoiceRule kChoiceRules[] = {
     {"method", false, methodChoices},
+    {"metric", false, metricChoices},   // tune's starting importance metric
+    {"search", false, searchChoices},   // tune's search algorithm
     {"methods", true, methodListChoices},
     {"scoring", true, scoringChoices},  // eval takes one mode, sweep several (checked by the command)
 };

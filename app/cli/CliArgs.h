@@ -7,7 +7,7 @@
 // --keep-ratio in (0, 1], --layers at most kMaxLayers), applied when the arguments are parsed, before any
 // command runs. getInt/getDouble/getIntList/getDoubleList refuse an option without a rule, so a new
 // numeric option cannot skip the check. Options naming a choice from a fixed set (--method, --methods,
-// --scoring) have a choice rule there too, checked at the same time.
+// --scoring, tune's --metric and --search) have a choice rule there too, checked at the same time.
 #include <map>
 #include <set>
 #include <string>

@@ -2,7 +2,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <unistd.h>
 
 #include <ATen/ATen.h>
@@ -12,6 +11,7 @@
 #include "app/cli/Commands.h"
 #include "app/cli/ModelArgs.h"
 #include "core/Error.h"
+#include "core/io/AtomicFile.h"
 #include "core/bench/ModelBenchmark.h"
 #include "core/eval/LoglikelihoodScorer.h"
 #include "core/runtime/DemoModel.h"
@@ -24,29 +24,10 @@
 namespace ssmlens::cli {
 namespace {
 
-std::vector<double> parseNumbers(const std::string& text, const std::string& option) {
-    std::vector<double> out;
-    for (const std::string& part : splitList(text)) {
-        try {
-            size_t used = 0;
-            out.push_back(std::stod(part, &used));
-            if (used != part.size()) throw std::invalid_argument(part);
-        } catch (const std::exception&) {
-            throw Error("--" + option + ": \"" + part + "\" is not a number");
-        }
-    }
-    return out;
-}
-
 // OUT.json -> OUT<suffix>
 std::string besideOutput(const std::string& out, const std::string& suffix) {
     const std::string stem = out.size() > 5 && out.substr(out.size() - 5) == ".json" ? out.substr(0, out.size() - 5) : out;
     return stem + suffix;
-}
-
-void writeText(const std::string& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    if (!(out << text)) throw Error(path + ": cannot write");
 }
 
 // The folder a result goes to, made before the search (a search of an hour must not end in "cannot write").
@@ -129,22 +110,13 @@ int runTune(const Args& raw) {
     request.search.searchOptions = !args.has("fixed-options");
     request.search.uniformRatio = args.has("uniform-ratio");
     request.algorithm = parseSearchAlgorithmName(args.get("search", "evolution"));
-    const long long seed = args.getInt("seed", 0);
-    if (seed < 0) throw Error("--seed must be 0 or more");
-    request.search.seed = static_cast<uint64_t>(seed);
+    // Ranges of the numeric options are CliArgs.cpp's rules, checked when the arguments were parsed.
+    request.search.seed = static_cast<uint64_t>(args.getInt("seed", 0));
     request.search.roundSize = args.getInt("round-size", 8);
-    if (request.search.roundSize < 1) throw Error("--round-size must be at least 1");
-    if (args.has("preset-ratios")) {
-        request.search.presetRatios.clear();
-        for (double q : parseNumbers(args.get("preset-ratios"), "preset-ratios")) {
-            if (!(q > 0 && q <= 1)) throw Error("--preset-ratios: " + std::to_string(q) + " is not a ratio in (0, 1]");
-            request.search.presetRatios.push_back(q);
-        }
-    }
+    if (args.has("preset-ratios")) request.search.presetRatios = args.getDoubleList("preset-ratios", {});
     request.minKeepRatio = args.getDouble("min-keep-ratio", 0.5);
     request.limits.timeLimitSeconds = args.getDouble("time-limit", args.has("max-evals") ? 0.0 : 600.0);
     request.limits.maxEvaluations = args.getInt("max-evals", 0);
-    if (args.has("max-evals") && request.limits.maxEvaluations < 1) throw Error("--max-evals must be at least 1");
     if (args.has("time-limit") && !(request.limits.timeLimitSeconds > 0)) throw Error("--time-limit must be above 0");
     CalibrationOptions& c = request.calibration;
     c.heldoutEvery = args.getInt("heldout-every", 2);
@@ -241,9 +213,9 @@ int runTune(const Args& raw) {
                      static_cast<long long>(out.evaluatedNow), static_cast<long long>(out.replayed),
                      request.statePath.c_str());
 
-    writeText(csvPath, candidatesCsv(out.candidates, out.front, out.best));
+    writeFileAtomically(csvPath, candidatesCsv(out.candidates, out.front, out.best));
     if (out.best < 0) {
-        writeText(reportPath, report.toJson().dump(1) + "\n");
+        writeFileAtomically(reportPath, report.toJson().dump(1) + "\n");
         throw Error("no candidate reached the target before the search stopped (give it more time or evaluations, or "
                     "--resume); every candidate is in " + csvPath);
     }
@@ -282,7 +254,7 @@ int runTune(const Args& raw) {
         report.heldout = compareOnHeldout(*model, tokenizer.get(), session.data(), compared, scoring, eo);
         report.hasHeldout = true;
     }
-    writeText(reportPath, report.toJson().dump(1) + "\n");
+    writeFileAtomically(reportPath, report.toJson().dump(1) + "\n");
 
     // What the user reads.
     std::printf("Best schedule (candidate #%lld of %zu, %s): FLOPs -%.2f%% (target %.2f%%), tokens -%.1f%%, "

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "core/Error.h"
+#include "core/io/InputFile.h"
 #include "core/eval/RequestEncoding.h"
 #include "core/eval/TaskReaders.h"
 #include "core/tune/ScheduleSearch.h"  // SearchRandom
@@ -54,8 +55,9 @@ struct SourceSequences {
 };
 
 SourceSequences readText(const CalibrationSource& src, const Tokenizer& tok, const CalibrationOptions& o) {
+    requireRegularFile(src.path, "a text file (one paragraph a line)");  // a FIFO or a folder is refused, not waited on
     std::ifstream in(src.path, std::ios::binary);
-    if (!in || fs::is_directory(src.path)) throw Error(src.path + ": cannot open the text file");
+    if (!in) throw Error(src.path + ": cannot open the text file");
     SourceSequences out;
     int64_t paragraph = 0, lineNo = 0;
     for (std::string line; std::getline(in, line);) {

@@ -1,11 +1,10 @@
 #include "core/tune/TuneState.h"
 
-#include <cstdio>
-#include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "core/Error.h"
+#include "core/io/AtomicFile.h"
+#include "core/io/JsonDocument.h"
 
 namespace ssmlens {
 namespace {
@@ -111,25 +110,13 @@ void TuneState::save(const std::string& path) const {
     for (const auto& c : candidates) list.push_back(c.toJson());
     const nlohmann::json j = {{"format", kFormat},         {"version", kVersion},   {"setup", setup.toJson()},
                               {"elapsed_seconds", elapsedSeconds}, {"sessions", sessions}, {"candidates", list}};
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary);
-        if (!out) throw Error(path + ": cannot write the tuning state");
-        out << j.dump(1) << "\n";
-        if (!out) throw Error(path + ": writing the tuning state failed (disk full?)");
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) throw Error(path + ": cannot replace the tuning state");
+    // Saved after every round: a crash mid-write leaves the previous round's state, never half a file.
+    writeFileAtomically(path, j.dump(1) + "\n");
 }
 
 TuneState TuneState::load(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": cannot open the tuning state (missing or unreadable)");
-    nlohmann::json j;
-    try {
-        in >> j;
-    } catch (const nlohmann::json::parse_error& e) {
-        throw Error(path + ": not valid JSON (" + e.what() + ")");
-    }
+    // Regular files only, bounded size and nesting (a FIFO or a 100,000-level document is refused, not hung on).
+    const nlohmann::json j = readJsonFile(path, "a tuning state");
     if (!j.is_object() || j.value("format", std::string()) != kFormat)
         throw Error(path + ": not an SSM Lens tuning state (\"format\" must be \"" + kFormat + "\")");
     if (j.value("version", 0) != kVersion)
