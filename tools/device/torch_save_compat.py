@@ -129,7 +129,7 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
     with open(args.out, "w") as f:
-        f.write(common.run_header("torch.save files read by ssmlens-cli (our zip + pickle reader)") + "\n")
+        f.write("\n".join(common.run_header("torch.save files read by ssmlens-cli (our zip + pickle reader)")) + "\n\n")
         f.write("Model: conformance case c1 (%s), ids: 37 random tokens; torch %s.\n\n" % (case["note"], torch.__version__))
         f.write(common.md_table(["variant", "file", "result", "against transformers (fp32)", "loader warnings"], rows))
         f.write("\n")
