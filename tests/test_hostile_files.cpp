@@ -431,7 +431,7 @@ private slots:
         sd["vision_tower.patch_embed.weight"] = at::zeros({2, 2});
         writeSafetensors(in(dir, "model.safetensors").string(), sd);
         const Outcome o = cli({"info", "--model", dir});
-        QVERIFY2(o.code == 0 && o.err.contains("1 tensor is not part of a Mamba-2 model and were ignored: "
+        QVERIFY2(o.code == 0 && o.err.contains("1 tensor is not part of a Mamba-2 model and was ignored: "
                                                "vision_tower.patch_embed.weight"),
                  qPrintable(o.err));
     }

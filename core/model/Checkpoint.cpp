@@ -267,8 +267,9 @@ LoadedCheckpoint loadCheckpoint(const std::string& dirText, const LoadOptions& o
         for (size_t i = 0; i < unknown.size() && i < 5; ++i) list += (i ? ", " : "") + unknown[i].substr(0, 120);
         if (unknown.size() > 5) list += ", ...";
         out.warnings.push_back(out.weightsFile + ": " + std::to_string(unknown.size()) +
-                               (unknown.size() == 1 ? " tensor is" : " tensors are") +
-                               " not part of a Mamba-2 model and were ignored: " + list);
+                               (unknown.size() == 1 ? " tensor is not part of a Mamba-2 model and was ignored: "
+                                                    : " tensors are not part of a Mamba-2 model and were ignored: ") +
+                               list);
     }
     return out;
 }
