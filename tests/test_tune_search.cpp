@@ -89,6 +89,25 @@ double smoothObjective(const ReductionSchedule& s) {
     return cost * (s.options.metric == ImportanceMetric::Raw ? 0.9 : 1.0);
 }
 
+// Shaped like the demo model's objective (docs/tuning.md): every layer has its own convex cost of removal, in
+// an irregular pattern over depth that a random layout does not follow, and the options scale the whole
+// objective (the residual strategy most: 3x, as merge against prune on the demo model). A search that learns
+// from its scores finds the cheap layers; random shapes at the same budget spread removal blindly.
+double demoLikeObjective(const ReductionSchedule& s) {
+    double cost = 0;
+    for (const auto& a : s.anchors) {
+        const double r = 1.0 - a.keepRatio, l = static_cast<double>(a.layer);
+        const double perLayer = 0.4 + 0.3 * l / 15.0 + 0.8 * (a.layer % 3 == 1) + 0.5 * (a.layer == 0);
+        cost += perLayer * r * r + 0.02 * r;
+    }
+    const ReductionOptions& o = s.options;
+    const double factor = (o.residual == ResidualStrategy::Merge ? 3.0 : 1.0) *
+                          (o.hidden == HiddenStrategy::Prune ? 1.0 : o.hidden == HiddenStrategy::Hybrid ? 1.3 : 1.6) *
+                          (o.metric == ImportanceMetric::L2 ? 0.95 : o.metric == ImportanceMetric::Raw ? 1.1 : 1.0) *
+                          (o.granularity == Granularity::Token ? 1.0 : 1.05);
+    return cost * factor;
+}
+
 std::vector<TuneCandidate> tune(SearchAlgorithm a, SearchSettings settings, int64_t maxEvals,
                                 std::function<double(const ReductionSchedule&)> f,
                                 const std::vector<TuneCandidate>& recorded = {}, int64_t* evaluated = nullptr) {
@@ -202,9 +221,9 @@ private slots:
         s.seed = 12;
         const auto c = tune(SearchAlgorithm::Evolutionary, s, 90, smoothObjective);
         QVERIFY(!sameCandidates(a, c));  // the seed matters (the start is the same, the rest is not)
-        // The paper preset, 8 option probes and 9 structured shapes come first whatever the seed.
-        QVERIFY(sameCandidates(std::vector<TuneCandidate>(a.begin(), a.begin() + 18),
-                               std::vector<TuneCandidate>(c.begin(), c.begin() + 18)));
+        // The paper preset, 8 option probes and 2 structured shapes come first whatever the seed.
+        QVERIFY(sameCandidates(std::vector<TuneCandidate>(a.begin(), a.begin() + 11),
+                               std::vector<TuneCandidate>(c.begin(), c.begin() + 11)));
     }
 
     void resumeContinuesTheSameSearch() {
@@ -228,7 +247,7 @@ private slots:
     void racingStopsClearlyWorseCandidatesOnly() {
         SearchSettings s;
         s.seed = 2;
-        const auto c = tune(SearchAlgorithm::Evolutionary, s, 120, smoothObjective);
+        const auto c = tune(SearchAlgorithm::Evolutionary, s, 200, smoothObjective);
         int raced = 0;
         for (size_t i = 0; i < c.size(); ++i) {
             if (c[i].score.complete()) continue;
@@ -271,6 +290,31 @@ private slots:
             const TuneCandidate& rb = r[static_cast<size_t>(bestCandidateAtBudget(r, s.targetPercent))];
             QVERIFY2(rb.score.objective > 1.2 * best.score.objective,
                      qPrintable(QString("random %1 vs %2").arg(rb.score.objective).arg(best.score.objective)));
+        }
+    }
+
+    // The bar: the search clearly beats random search of the same budget. With every seed, at a
+    // small and a larger budget, its best is below random search's; this fails when the search degrades to
+    // drawing at random (or worse) on an objective with structure to learn.
+    void beatsRandomSearchOfTheSameBudget() {
+        for (int64_t evals : {64, 160}) {
+            double evolutionSum = 0, randomSum = 0;
+            for (uint64_t seed : {1, 2, 3, 4}) {
+                SearchSettings s;
+                s.seed = seed;
+                const auto e = tune(SearchAlgorithm::Evolutionary, s, evals, demoLikeObjective);
+                const auto r = tune(SearchAlgorithm::Random, s, evals, demoLikeObjective);
+                const double eb = e[static_cast<size_t>(bestCandidateAtBudget(e, s.targetPercent))].score.objective;
+                const double rb = r[static_cast<size_t>(bestCandidateAtBudget(r, s.targetPercent))].score.objective;
+                qInfo("%lld evaluations, seed %llu: search %.5f, random %.5f", static_cast<long long>(evals),
+                      static_cast<unsigned long long>(seed), eb, rb);
+                QVERIFY2(eb < rb, qPrintable(QString("%1 evaluations, seed %2: search %3, random %4")
+                                                 .arg(evals).arg(seed).arg(eb).arg(rb)));
+                evolutionSum += eb;
+                randomSum += rb;
+            }
+            QVERIFY2(evolutionSum < 0.85 * randomSum, qPrintable(QString("%1 evaluations: mean %2 against %3").arg(evals).arg(
+                                                          evolutionSum / 4).arg(randomSum / 4)));
         }
     }
 

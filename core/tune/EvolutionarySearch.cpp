@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/tune/ObjectiveModel.h"
 #include "core/tune/StartingSchedules.h"
 
 namespace ssmlens {
@@ -38,9 +39,16 @@ EvolutionarySearch::EvolutionarySearch(const FlopsBudget& budget, SearchSettings
 
 bool EvolutionarySearch::propose(const ScheduleShape& shape, double target, CandidateOrigin origin,
                                  std::vector<Proposal>& round) {
+    ReductionSchedule schedule;
+    if (!budget_.project(shape, target, &schedule)) return false;
+    return proposeSchedule(std::move(schedule), target, origin, round);
+}
+
+bool EvolutionarySearch::proposeSchedule(ReductionSchedule schedule, double target, CandidateOrigin origin,
+                                         std::vector<Proposal>& round) {
+    if (!proposed_.insert(scheduleKey(schedule)).second) return false;
     Proposal p;
-    if (!budget_.project(shape, target, &p.schedule)) return false;
-    if (!proposed_.insert(scheduleKey(p.schedule)).second) return false;
+    p.schedule = std::move(schedule);
     p.origin = origin;
     p.targetPercent = target;
     round.push_back(std::move(p));
@@ -65,12 +73,21 @@ std::vector<Proposal> EvolutionarySearch::probeRound() {
 std::vector<Proposal> EvolutionarySearch::seedRound(const ReductionOptions& options) {
     std::vector<Proposal> round;
     const int64_t nLayer = budget_.config().nLayer;
-    for (ScheduleShape shape : structuredShapes(nLayer, settings_)) {
+    // Two structured shapes (every layer, every other layer: one ratio spread thin, which suits small models),
+    // then random shapes (random search's own generator) under the best options so far: diverse layouts, so
+    // that the objective model learns what each layer costs before the search leans on it.
+    const std::vector<ScheduleShape> structured = structuredShapes(nLayer, settings_);
+    for (size_t i = 0; i < structured.size() && i < kStructuredSeeds; ++i) {
+        ScheduleShape shape = structured[i];
         shape.options = options;
         propose(shape, settings_.targetPercent, CandidateOrigin::Seed, round);
     }
-    for (int drawn = 0, tries = 0; drawn < 2 && tries < 200; ++tries)
-        drawn += propose(randomShape(nLayer, settings_, random_), settings_.targetPercent, CandidateOrigin::Random, round);
+    SearchSettings fixedOptions = settings_;
+    fixedOptions.searchOptions = false;
+    fixedOptions.options = options;
+    const int64_t want = std::max<int64_t>(settings_.roundSize, static_cast<int64_t>(round.size()) + 2);
+    for (int tries = 0; static_cast<int64_t>(round.size()) < want && tries < 200; ++tries)
+        propose(randomShape(nLayer, fixedOptions, random_), settings_.targetPercent, CandidateOrigin::Random, round);
     return round;
 }
 
@@ -180,11 +197,12 @@ std::vector<Proposal> EvolutionarySearch::nextRound() {
 
 std::vector<Proposal> EvolutionarySearch::evolutionRound() {
     std::vector<Proposal> round;
+    const int64_t nLayer = budget_.config().nLayer;
+    const double target = settings_.targetPercent;
     if (elites_.empty()) {
         // Nothing reached the target yet (every start failed to evaluate): keep drawing at random.
         for (int tries = 0; static_cast<int64_t>(round.size()) < settings_.roundSize && tries < 1000; ++tries)
-            propose(randomShape(budget_.config().nLayer, settings_, random_), settings_.targetPercent,
-                    CandidateOrigin::Random, round);
+            propose(randomShape(nLayer, settings_, random_), target, CandidateOrigin::Random, round);
         return round;
     }
     const Elite& best = elites_.front();
@@ -197,33 +215,111 @@ std::vector<Proposal> EvolutionarySearch::evolutionRound() {
         expressibleDoneFor_ = bestKey;
         ScheduleShape uniform = budget_.shapeOf(best.schedule);
         for (double& x : uniform.weight) x = x > 0 ? 1.0 : 0.0;
-        if (propose(uniform, settings_.targetPercent, CandidateOrigin::Expressible, round)) --slots;
+        if (propose(uniform, target, CandidateOrigin::Expressible, round)) --slots;
     }
-    // The best shape at another budget.
-    if (!settings_.ladderOffsets.empty() && slots > 1) {
+    // The best shape at another budget, every other round.
+    if (!settings_.ladderOffsets.empty() && slots > 1 && evolutionRounds_ % kLadderEvery == 0) {
         for (size_t tries = 0; tries < settings_.ladderOffsets.size(); ++tries) {
-            const double target = settings_.targetPercent + settings_.ladderOffsets[nextLadder_++ % settings_.ladderOffsets.size()];
-            if (target > 0 && propose(budget_.shapeOf(best.schedule), target, CandidateOrigin::Ladder, round)) {
+            const double at = target + settings_.ladderOffsets[nextLadder_++ % settings_.ladderOffsets.size()];
+            if (at > 0 && propose(budget_.shapeOf(best.schedule), at, CandidateOrigin::Ladder, round)) {
                 --slots;
                 break;
             }
         }
     }
+    ++evolutionRounds_;
+    const ObjectiveModel model = fitModel();
+    if (model.fitted()) {
+        // The model's best schedule near the best one: up to kDescentMoves children, each one the model
+        // predicts better than the last (a descent on the model, every step projected onto the budget, kept
+        // near the data: far from it the model's errors would decide).
+        if (slots > 1) {
+            ReductionSchedule at = best.schedule;
+            double predicted = model.predictLog(at);
+            for (int step = 0, moves = 0; step < kDescentSteps && moves < kDescentMoves; ++step) {
+                ReductionSchedule next;
+                if (!budget_.project(mutate(budget_.shapeOf(at)), target, &next)) continue;
+                const double p = model.predictLog(next);
+                if (p < predicted && !proposed_.count(scheduleKey(next))) {
+                    at = std::move(next);
+                    predicted = p;
+                    ++moves;
+                }
+            }
+            if (proposeSchedule(at, target, CandidateOrigin::Search, round)) --slots;
+        }
+        // Screened proposals: for each slot but one, the one the model predicts best out of a pool of children
+        // of the elites and (a third) random shapes under the best options: random search's diversity, with
+        // the model choosing.
+        SearchSettings bestOptions = settings_;
+        bestOptions.searchOptions = false;
+        bestOptions.options = best.schedule.options;
+        for (int tries = 0; slots > 1 && tries < 8; ++tries) {
+            ReductionSchedule chosen;
+            double chosenPrediction = INFINITY;
+            for (int64_t k = 0; k < kPoolSize; ++k) {
+                const ScheduleShape shape = k % 3 == 2 ? randomShape(nLayer, bestOptions, random_)
+                                                       : mutate(budget_.shapeOf(pickParent().schedule));
+                ReductionSchedule candidate;
+                if (!budget_.project(shape, target, &candidate) || proposed_.count(scheduleKey(candidate))) continue;
+                const double p = model.predictLog(candidate);
+                if (p < chosenPrediction) {
+                    chosenPrediction = p;
+                    chosen = std::move(candidate);
+                }
+            }
+            if (std::isfinite(chosenPrediction) && proposeSchedule(chosen, target, CandidateOrigin::Search, round)) --slots;
+        }
+    }
+    // Plain mutations (all slots before the model can be fitted, one after): they keep exploring where the
+    // model is wrong.
     for (int tries = 0; slots > 0 && tries < 400; ++tries) {
         const ScheduleShape child = mutate(budget_.shapeOf(pickParent().schedule));
-        if (propose(child, settings_.targetPercent, CandidateOrigin::Search, round)) --slots;
+        if (propose(child, target, CandidateOrigin::Search, round)) --slots;
     }
     // A crowded neighbourhood (every child a repeat): widen the step and fill with random shapes.
     for (int tries = 0; slots > 0 && tries < 400; ++tries) {
         sigma_ = std::min(1.0, sigma_ * 1.1);
-        if (propose(randomShape(budget_.config().nLayer, settings_, random_), settings_.targetPercent,
-                    CandidateOrigin::Random, round))
-            --slots;
+        if (propose(randomShape(nLayer, settings_, random_), target, CandidateOrigin::Random, round)) --slots;
     }
     return round;
 }
 
+ObjectiveModel EvolutionarySearch::fitModel() const {
+    ObjectiveModel model(budget_.config().nLayer, settings_.method);
+    // A candidate stopped by racing has the running objective of part of the data; its full objective is
+    // estimated with the median ratio (full / running at the same checkpoint) of the complete candidates, and it
+    // counts half (it tells the model where the bad schedules are, not how bad exactly).
+    std::vector<std::vector<double>> ratios;
+    for (const TuneCandidate& c : observed_) {
+        if (!c.score.complete()) continue;
+        for (size_t k = 0; k < c.score.checkpoints.size(); ++k) {
+            if (!(c.score.checkpoints[k] > 0)) continue;
+            if (ratios.size() <= k) ratios.resize(k + 1);
+            ratios[k].push_back(c.score.objective / c.score.checkpoints[k]);
+        }
+    }
+    std::vector<double> medianRatio(ratios.size(), 1.0);
+    for (size_t k = 0; k < ratios.size(); ++k) {
+        std::vector<double>& r = ratios[k];
+        std::nth_element(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(r.size() / 2), r.end());
+        medianRatio[k] = r[r.size() / 2];
+    }
+    for (const TuneCandidate& c : observed_) {
+        if (c.score.complete()) {
+            model.add(c.schedule, c.score.objective, 1.0);
+        } else if (!c.score.checkpoints.empty()) {
+            const size_t k = c.score.checkpoints.size() - 1;
+            model.add(c.schedule, c.score.objective * (k < medianRatio.size() ? medianRatio[k] : 1.0), 0.5);
+        }
+    }
+    model.fit();
+    return model;
+}
+
 void EvolutionarySearch::observe(const std::vector<TuneCandidate>& round) {
+    for (const TuneCandidate& c : round)
+        if (std::isfinite(c.score.objective) && c.score.objective > 0) observed_.push_back(c);
     const double before = elites_.empty() ? INFINITY : elites_.front().objective;
     for (const TuneCandidate& c : round) {
         // Candidates stopped early by racing are clearly worse than the best and their objective is partial.

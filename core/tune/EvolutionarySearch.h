@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "core/tune/ObjectiveModel.h"
 #include "core/tune/ScheduleSearch.h"
 
 namespace ssmlens {
@@ -32,6 +33,11 @@ class EvolutionarySearch : public ScheduleSearch {
 public:
     static constexpr size_t kElites = 4;
     static constexpr double kInitialStep = 0.35;
+    static constexpr size_t kStructuredSeeds = 2;  // of structuredShapes(): every layer, every other layer
+    static constexpr int64_t kPoolSize = 24;       // children the model screens for one proposal
+    static constexpr int kDescentSteps = 100;      // children tried by the descent on the model
+    static constexpr int kDescentMoves = 3;        // of which it takes at most this many
+    static constexpr int64_t kLadderEvery = 2;     // a ladder candidate every this many rounds
 
     EvolutionarySearch(const FlopsBudget& budget, SearchSettings settings);
     std::vector<Proposal> nextRound() override;
@@ -49,6 +55,8 @@ private:
     std::vector<Proposal> evolutionRound();
     // A fresh proposal made from `shape` at `target`, or false when it cannot reach it or was proposed before.
     bool propose(const ScheduleShape& shape, double target, CandidateOrigin origin, std::vector<Proposal>& round);
+    bool proposeSchedule(ReductionSchedule schedule, double target, CandidateOrigin origin, std::vector<Proposal>& round);
+    ObjectiveModel fitModel() const;  // on every candidate observed so far
     ScheduleShape mutate(const ScheduleShape& parent);
     void mutateOnce(ScheduleShape& shape);       // one change of the layout
     bool changeOneOption(ScheduleShape& shape);  // false when the method has no option to change
@@ -63,6 +71,8 @@ private:
     std::vector<Elite> elites_;  // best first
     std::set<std::string> proposed_;
     size_t nextLadder_ = 0;
+    int64_t evolutionRounds_ = 0;
+    std::vector<TuneCandidate> observed_;  // every scored candidate, in order (the objective model's data)
     std::string expressibleDoneFor_;  // key of the best schedule whose one-ratio version was proposed
 };
 
