@@ -1,25 +1,38 @@
 #pragma once
 // EvolutionarySearch: the tuner's default search, an elitist evolution strategy over schedule shapes whose
 // every child is projected onto the budget (FlopsBudget::project), so the search moves along the
-// constraint instead of wasting evaluations on schedules that save too little or too much.
+// constraint instead of wasting evaluations on schedules that save too little or too much, and whose
+// children are chosen by a model of the objective learned from every score so far (ObjectiveModel.h).
 //
 // The start, a round each (so that from round 1 on, candidates are raced against the best so far):
 //   round 0  the paper preset at the target and its curve (StartingSchedules.h)
 //   round 1  when the method has options to search: the option probes (the paper's anchors under other options)
-//   next     the structured shapes, with the options of the best so far, and two random shapes
-// Every later round: one child from a parent among the best `kElites` complete schedules at the target
-// (the best more often), for each slot but two. A child changes only one of the method's options (one time in
-// five, with searchOptions), or its layout once (or twice, three times in ten):
+//   next     two structured shapes (every layer, every other layer) and random shapes (random search's own
+//            generator) under the options of the best so far, to a full round: diverse layouts early, which
+//            is what random search has over a search that starts from a few fixed shapes, and what the model
+//            needs to tell the layers apart
+// Every later round, once the model can be fitted (ObjectiveModel::kMinObservations complete candidates):
+//   descent   from the best schedule, up to kDescentMoves children that the model predicts better, one by one
+//   screened  for each slot but one: of kPoolSize proposals (children of the elites, a third random shapes
+//             under the best options), the one the model predicts best
+//   mutation  one child as it comes (and every slot while there is no model): it explores where the model errs
+// A child comes from a parent among the best `kElites` complete schedules at the target (the best more
+// often). It changes only one of the method's options (one time in five, with searchOptions), or its layout
+// once (or twice, three times in ten):
 //   perturb   every anchor's removal weight times exp(sigma * N(0, 1))
 //   transfer  a share of one anchor's weight moved to another
 //   shift     one anchor moved 1 or 2 layers
 //   add       an anchor at a free layer;  remove  one anchor
 //   cross     per layer, the weight of one of two parents
-// (and one time in ten an option as well), then projected to the target; repeats of anything proposed before are drawn again. The two other slots:
-// the best schedule with one keep ratio at its anchors (origin Expressible, once per new best that has several
-// ratios) and the best shape at target + one of the ladder offsets (origin Ladder), for the Pareto front.
+// (and one time in ten an option as well), then projected to the target; repeats of anything proposed before
+// are drawn again. Two more slots: the best schedule with one keep ratio at its anchors (origin Expressible,
+// once per new best that has several ratios) and, every kLadderEvery rounds, the best shape at target + one
+// of the ladder offsets (origin Ladder), for the Pareto front.
 // sigma grows by 1.25 after a round that improved the best and shrinks by 0.85 after one that did not
 // (between 0.05 and 1).
+//
+// The search stays a pure function of its seed and the scores it observed (the model is refitted from them
+// every round), so seeded runs repeat and a resumed search proposes what the uninterrupted one would have.
 #include <set>
 #include <string>
 #include <vector>

@@ -14,6 +14,8 @@ CLI=${CLI:-build/bin/ssmlens-cli}
 EVALS=${EVALS:-64}
 device_args=()
 [ -n "${DEVICE:-}" ] && device_args=(--device "$DEVICE" --dtype fp32)
+# THREADS=N: CPU threads per run (default all cores; 1 leaves a core free on a shared machine)
+[ -n "${THREADS:-}" ] && device_args+=(--threads "$THREADS")
 timer=()
 [ -x /usr/bin/time ] && timer=(/usr/bin/time -f "%e s wall, %U s user")
 mkdir -p "$out"
