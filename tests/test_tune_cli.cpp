@@ -103,7 +103,7 @@ private slots:
     void sameSeedSameCandidates() {
         QVERIFY(cli(tune("b.json", {"--max-evals", "14", "--seed", "3", "--no-heldout"})).code == 0);
         QCOMPARE(rowsWithoutTimes(tmp_.filePath("b.candidates.csv")), rowsWithoutTimes(tmp_.filePath("a.candidates.csv")));
-        // Past the start (the paper's preset, the option probes, the structured shapes) the seed decides.
+        // Past the start (the paper's preset, the option probes, two structured shapes) the seed decides.
         QVERIFY(cli(tune("c.json", {"--max-evals", "30", "--seed", "3", "--no-heldout"})).code == 0);
         QVERIFY(cli(tune("c2.json", {"--max-evals", "30", "--seed", "3", "--no-heldout"})).code == 0);
         QCOMPARE(rowsWithoutTimes(tmp_.filePath("c2.candidates.csv")), rowsWithoutTimes(tmp_.filePath("c.candidates.csv")));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Device run (tools/device/tune_compare.sh, from the repo root, no carry): builds core + CLI with CUDA, then
 # tools/tune/measure_demo.sh compare on the GPU: on the demo model with its default calibration data, the
-# evolutionary search against random search of the same number of evaluations (EVALS, default 64; seeds 1 2 3),
+# evolutionary search against random search of the same number of evaluations (EVALS, default 64; seeds 1 2 3;
+# HELDOUT=1 also scores each run's best schedule on the held-out data),
 # 25% FLOPs target, fp32. Writes $OUT/tune_compare.md (tools/tune/summarize.py's tables) and $OUT/run.log.
 set -uo pipefail
 export PYTHONUNBUFFERED=1

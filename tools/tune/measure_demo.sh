@@ -14,6 +14,9 @@ CLI=${CLI:-build/bin/ssmlens-cli}
 EVALS=${EVALS:-64}
 device_args=()
 [ -n "${DEVICE:-}" ] && device_args=(--device "$DEVICE" --dtype fp32)
+# HELDOUT=1: the compare runs also score their best schedule on the held-out data (summary: one row per run)
+heldout_args=(--no-heldout)
+[ "${HELDOUT:-}" = 1 ] && heldout_args=()
 # THREADS=N: CPU threads per run (default all cores; 1 leaves a core free on a shared machine)
 [ -n "${THREADS:-}" ] && device_args+=(--threads "$THREADS")
 timer=()
@@ -32,8 +35,8 @@ if [ "$what" = accept ] || [ "$what" = all ]; then
 fi
 if [ "$what" = compare ] || [ "$what" = all ]; then
   for seed in ${SEEDS:-1 2 3}; do
-    run "evolution-seed$seed" --max-evals "$EVALS" --seed "$seed" --no-heldout
-    run "random-seed$seed" --max-evals "$EVALS" --seed "$seed" --no-heldout --search random
+    run "evolution-seed$seed" --max-evals "$EVALS" --seed "$seed" "${heldout_args[@]}"
+    run "random-seed$seed" --max-evals "$EVALS" --seed "$seed" "${heldout_args[@]}" --search random
   done
 fi
 python3 tools/tune/summarize.py "$out" >"$out/summary.md"

@@ -61,6 +61,23 @@ def main(out):
                 b = best_at(r["candidates"], target, m) if m <= len(r["candidates"]) else None
                 cells.append(f'{b["objective_kl"]:.4f}' if b else "")
             print(f"| {name} | " + " | ".join(cells) + " |")
+    # The tuned schedule of every compared run on held-out data (HELDOUT=1 measure_demo.sh compare): does the
+    # better calibration objective carry over to data the search never saw?
+    held = {n: r["heldout"] for n, r in runs.items() if n.startswith(("evolution", "random")) and r.get("heldout")}
+    if held:
+        print("\nThe best schedule of each run on the held-out data:\n")
+        print("| run | held-out KL | lambada ppl | lambada acc | cloze acc | cloze acc_norm | text ppl |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for name, h in held.items():
+            def first(source_start, metric):
+                for row in h["rows"]:
+                    if row["source"].startswith(source_start) and row["metric"].startswith(metric):
+                        return row["values"][0]
+                return None
+            fmt = lambda v: "-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.4f}"
+            print(f'| {name} | {fmt(first("all held-out", "objective"))} | {fmt(first("lambada", "perplexity"))} | '
+                  f'{fmt(first("lambada", "acc"))} | {fmt(first("hellaswag", "acc"))} | '
+                  f'{fmt(first("hellaswag", "acc_norm"))} | {fmt(first("heldout_sample", "perplexity"))} |')
     for name, r in runs.items():
         h = r.get("heldout")
         if not h:
