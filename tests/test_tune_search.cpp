@@ -1,6 +1,7 @@
 // The tuner's search without a model: the FLOPs projection, the constraint on every candidate, seeded
 // repeatability, resume (a stopped search continues exactly as the uninterrupted one), racing, the Pareto
-// front, the state file, the reference-code export, and a crafted objective whose best schedule is known.
+// front, the state file, the reference-code export, a crafted objective whose best schedule is known, and the
+// search against random search of the same budget on an objective shaped like the demo model's.
 #include <QtTest/QtTest>
 
 #include <cmath>
