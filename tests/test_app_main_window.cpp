@@ -16,6 +16,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStyleOptionComboBox>
@@ -124,6 +125,14 @@ QSizeF pdfPageSize(const QString& path) {
     const qsizetype open = data.indexOf('[', box), close = data.indexOf(']', box);
     const QList<QByteArray> c = data.mid(open + 1, close - open - 1).simplified().split(' ');
     return c.size() == 4 ? QSizeF(std::round(c[2].toDouble()), std::round(c[3].toDouble())) : QSizeF();
+}
+
+// The width a combo box needs to show text in full.
+int comboWidthFor(QComboBox* box, const QString& text) {
+    QStyleOptionComboBox option;
+    option.initFrom(box);
+    const QSize size(box->fontMetrics().horizontalAdvance(text), box->fontMetrics().height());
+    return box->style()->sizeFromContents(QStyle::CT_ComboBox, &option, size, box).width();
 }
 
 // Controls drawn narrower than they need: cut-off text in a button, a spin box without room for its digits.
@@ -578,16 +587,29 @@ private Q_SLOTS:
                 QVERIFY2(w.heatmap()->height() >= 280, qPrintable(where + QString(": heatmap %1").arg(w.heatmap()->height())));
                 QVERIFY2(w.tokenStrip()->height() >= 250, qPrintable(where + QString(": strip %1").arg(w.tokenStrip()->height())));
                 QVERIFY2(w.nextTokenTable()->height() >= 120, qPrintable(where));
+                // The prompt's token chips are in view: the model and prompt panel does not scroll them away.
+                QWidget* chipsArea = w.promptChips()->parentWidget()->parentWidget();
+                QScrollArea* page = nullptr;
+                for (QWidget* p = chipsArea->parentWidget(); p && !page; p = p->parentWidget()) page = qobject_cast<QScrollArea*>(p);
+                QVERIFY(page);
+                const QRect inView = QRect(chipsArea->mapTo(page->viewport(), QPoint(0, 0)), chipsArea->size())
+                                         .intersected(page->viewport()->rect());
+                QVERIFY2(inView.height() >= chipsArea->minimumHeight(),
+                         qPrintable(where + QString(": chips %1 of %2 px in view").arg(inView.height()).arg(chipsArea->minimumHeight())));
+                // The accuracy dock's boxes show each of their items in full (their tooltips explain them).
+                for (QComboBox* box : w.accuracyPanel()->findChildren<QComboBox*>())
+                    for (int i = 0; i < box->count(); ++i)
+                        QVERIFY2(box->width() >= comboWidthFor(box, box->itemText(i)),
+                                 qPrintable(where + QString(": \"%1\" in %2 px, needs %3").arg(box->itemText(i))
+                                                        .arg(box->width()).arg(comboWidthFor(box, box->itemText(i)))));
+                QVERIFY(!w.accuracyPanel()->scoringCombo()->itemData(1, Qt::ToolTipRole).toString().isEmpty());
                 if (size.width() >= 1920) {
                     // On the wide screen the Attention tab's boxes show their items in full (at 1600 they may
                     // shrink to fit the window).
                     w.showAttentionTab();
                     QApplication::processEvents();
                     for (QComboBox* box : w.attentionPanel()->findChildren<QComboBox*>()) {
-                        QStyleOptionComboBox option;
-                        option.initFrom(box);
-                        const QSize text(box->fontMetrics().horizontalAdvance(box->currentText()), box->fontMetrics().height());
-                        const int needed = box->style()->sizeFromContents(QStyle::CT_ComboBox, &option, text, box).width();
+                        const int needed = comboWidthFor(box, box->currentText());
                         QVERIFY2(box->width() >= needed, qPrintable(where + QString(": \"%1\" in %2 px, needs %3")
                                                                           .arg(box->currentText()).arg(box->width()).arg(needed)));
                     }

@@ -99,14 +99,6 @@
 <context>
     <name>ssmlens::AccuracyPanel</name>
     <message>
-        <source>%1 (demo held-out set)</source>
-        <translation>%1 (Held-out-Set des Demo-Modells)</translation>
-    </message>
-    <message>
-        <source>%1 (tiny bundled sample)</source>
-        <translation>%1 (kleine mitgelieferte Stichprobe)</translation>
-    </message>
-    <message>
         <source>Choose a data file…</source>
         <translation>Datendatei wählen…</translation>
     </message>
@@ -191,14 +183,6 @@
         <translation>%1: kann nicht geschrieben werden (%2)</translation>
     </message>
     <message>
-        <source>correct: each position found among the survivors</source>
-        <translation>korrekt: jede Position unter den verbliebenen Tokens gesucht</translation>
-    </message>
-    <message>
-        <source>as the paper's evaluation: counted from the shortened end</source>
-        <translation>wie die Auswertung des Papers: vom verkürzten Ende gezählt</translation>
-    </message>
-    <message>
         <source>How the reduced pass is read. Correct scoring takes the log-probabilities of the positions that predict the answer; the paper's evaluation (lm-evaluation-harness over the authors' code) pads batches of 96 and slices the shortened output as if it had kept its length, so it can read other positions (counted as misread).</source>
         <translation>Wie der reduzierte Durchlauf gelesen wird. Die korrekte Bewertung nimmt die Log-Wahrscheinlichkeiten der Positionen, die die Antwort vorhersagen; die Auswertung des Papers (lm-evaluation-harness über dem Code der Autoren) füllt Stapel von 96 auf und schneidet die verkürzte Ausgabe, als hätte sie ihre Länge behalten, und kann so andere Positionen lesen (als falsch gelesen gezählt).</translation>
     </message>
@@ -249,6 +233,42 @@
     <message>
         <source> · scored as the paper's evaluation</source>
         <translation> · bewertet wie die Auswertung des Papers</translation>
+    </message>
+    <message>
+        <source>%1 (demo model)</source>
+        <translation>%1 (Demo-Modell)</translation>
+    </message>
+    <message>
+        <source>The demo model's held-out set of %1: text it was not trained on</source>
+        <translation>Held-out-Set des Demo-Modells für %1: Text, auf dem es nicht trainiert wurde</translation>
+    </message>
+    <message>
+        <source>%1 (tiny sample)</source>
+        <translation>%1 (kleine Stichprobe)</translation>
+    </message>
+    <message>
+        <source>A tiny sample of %1 bundled with SSM Lens: a quick check, not a measurement</source>
+        <translation>Eine kleine, mit SSM Lens gelieferte Stichprobe von %1: eine schnelle Prüfung, keine Messung</translation>
+    </message>
+    <message>
+        <source>A task file of your own in its JSONL form (lambada_test.jsonl, hellaswag_val.jsonl, valid.jsonl, ARC-*.jsonl, dev.jsonl)</source>
+        <translation>Eine eigene Aufgabendatei im JSONL-Format (lambada_test.jsonl, hellaswag_val.jsonl, valid.jsonl, ARC-*.jsonl, dev.jsonl)</translation>
+    </message>
+    <message>
+        <source>Correct</source>
+        <translation>Korrekt</translation>
+    </message>
+    <message>
+        <source>Correct: each answer position is found among the tokens that survive the reduction, and its log-probability is read there.</source>
+        <translation>Korrekt: Jede Antwortposition wird unter den Tokens gesucht, die die Reduktion überstehen, und ihre Log-Wahrscheinlichkeit dort gelesen.</translation>
+    </message>
+    <message>
+        <source>As in the paper</source>
+        <translation>Wie im Paper</translation>
+    </message>
+    <message>
+        <source>As the paper's evaluation: positions are counted from the end of the shortened output as if it had kept its length, so other positions can be read (counted as misread).</source>
+        <translation>Wie die Auswertung des Papers: Positionen werden vom Ende der verkürzten Ausgabe gezählt, als hätte sie ihre Länge behalten, sodass andere Positionen gelesen werden können (als falsch gelesen gezählt).</translation>
     </message>
 </context>
 <context>

@@ -99,14 +99,6 @@
 <context>
     <name>ssmlens::AccuracyPanel</name>
     <message>
-        <source>%1 (demo held-out set)</source>
-        <translation>%1（演示模型留出集）</translation>
-    </message>
-    <message>
-        <source>%1 (tiny bundled sample)</source>
-        <translation>%1（小型内置样例）</translation>
-    </message>
-    <message>
         <source>Choose a data file…</source>
         <translation>选择数据文件…</translation>
     </message>
@@ -191,14 +183,6 @@
         <translation>%1：无法写入（%2）</translation>
     </message>
     <message>
-        <source>correct: each position found among the survivors</source>
-        <translation>正确：在保留的词元中查找每个位置</translation>
-    </message>
-    <message>
-        <source>as the paper's evaluation: counted from the shortened end</source>
-        <translation>按论文的评测：从缩短后的末尾计数</translation>
-    </message>
-    <message>
         <source>How the reduced pass is read. Correct scoring takes the log-probabilities of the positions that predict the answer; the paper's evaluation (lm-evaluation-harness over the authors' code) pads batches of 96 and slices the shortened output as if it had kept its length, so it can read other positions (counted as misread).</source>
         <translation>如何读取缩减后的前向结果。正确评分取预测答案的那些位置的对数概率；论文的评测（基于作者代码的 lm-evaluation-harness）将批次填充到 96 条，并把缩短后的输出当作长度未变来切片，因此可能读到其他位置（计为误读）。</translation>
     </message>
@@ -249,6 +233,42 @@
     <message>
         <source> · scored as the paper's evaluation</source>
         <translation> · 按论文的评测评分</translation>
+    </message>
+    <message>
+        <source>%1 (demo model)</source>
+        <translation>%1（演示模型）</translation>
+    </message>
+    <message>
+        <source>The demo model's held-out set of %1: text it was not trained on</source>
+        <translation>演示模型的 %1 留出集：模型未曾训练过的文本</translation>
+    </message>
+    <message>
+        <source>%1 (tiny sample)</source>
+        <translation>%1（小样例）</translation>
+    </message>
+    <message>
+        <source>A tiny sample of %1 bundled with SSM Lens: a quick check, not a measurement</source>
+        <translation>SSM Lens 内置的 %1 小型样例：用于快速检查，不是正式测量</translation>
+    </message>
+    <message>
+        <source>A task file of your own in its JSONL form (lambada_test.jsonl, hellaswag_val.jsonl, valid.jsonl, ARC-*.jsonl, dev.jsonl)</source>
+        <translation>自己的 JSONL 格式任务文件（lambada_test.jsonl、hellaswag_val.jsonl、valid.jsonl、ARC-*.jsonl、dev.jsonl）</translation>
+    </message>
+    <message>
+        <source>Correct</source>
+        <translation>正确</translation>
+    </message>
+    <message>
+        <source>Correct: each answer position is found among the tokens that survive the reduction, and its log-probability is read there.</source>
+        <translation>正确：在缩减后保留的词元中找到每个答案位置，并在该处读取其对数概率。</translation>
+    </message>
+    <message>
+        <source>As in the paper</source>
+        <translation>按论文</translation>
+    </message>
+    <message>
+        <source>As the paper's evaluation: positions are counted from the end of the shortened output as if it had kept its length, so other positions can be read (counted as misread).</source>
+        <translation>按论文的评测：从缩短后输出的末尾计数位置，仿佛其长度未变，因此可能读到其他位置（计为误读）。</translation>
     </message>
 </context>
 <context>

@@ -51,8 +51,8 @@ AccuracyPanel::AccuracyPanel(ReductionWorker* worker, std::function<ReductionSch
     limitLabel_ = new QLabel;
     controls->addRow(limitLabel_, limit_);
     scoring_ = new QComboBox;
-    scoring_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    scoring_->setMinimumContentsLength(16);  // the items are sentences: the tooltip and popup show them whole
+    // Short items that fit the dock in every language; each item's tooltip and the box's tooltip explain them.
+    scoring_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     scoringLabel_ = new QLabel;
     controls->addRow(scoringLabel_, scoring_);
     auto* buttons = new QHBoxLayout;
@@ -107,13 +107,20 @@ void AccuracyPanel::fillTasks() {
     task_->clear();
     const QString resources = QString::fromStdString(resourcesDir());
     const QString demo = resources + "/demo-model/eval";
+    // Short items, so the box fits the dock in every language; the tooltip says what each one is.
+    const auto addTask = [this](const QString& text, const QStringList& data, const QString& tip) {
+        task_->addItem(text, data);
+        task_->setItemData(task_->count() - 1, tip, Qt::ToolTipRole);
+    };
     for (const QString& t : {QStringLiteral("lambada_openai"), QStringLiteral("hellaswag")})
         if (QDir(demo + "/" + t).exists())
-            task_->addItem(tr("%1 (demo held-out set)").arg(t), QStringList{t, demo + "/" + t});
+            addTask(tr("%1 (demo model)").arg(t), {t, demo + "/" + t},
+                    tr("The demo model's held-out set of %1: text it was not trained on").arg(t));
     for (const QString& t : {QStringLiteral("lambada_openai"), QStringLiteral("piqa")})
         if (QDir(resources + "/eval-samples/" + t).exists())
-            task_->addItem(tr("%1 (tiny bundled sample)").arg(t), QStringList{t, resources + "/eval-samples/" + t});
-    task_->addItem(tr("Choose a data file…"), QStringList{});
+            addTask(tr("%1 (tiny sample)").arg(t), {t, resources + "/eval-samples/" + t},
+                    tr("A tiny sample of %1 bundled with SSM Lens: a quick check, not a measurement").arg(t));
+    addTask(tr("Choose a data file…"), {}, tr("A task file of your own in its JSONL form (lambada_test.jsonl, hellaswag_val.jsonl, valid.jsonl, ARC-*.jsonl, dev.jsonl)"));
     task_->setCurrentIndex(std::max(0, std::min(current, task_->count() - 1)));
 }
 
@@ -128,8 +135,13 @@ void AccuracyPanel::retranslate() {
     // Items in ScoringMode order; the choice survives a change of language.
     const int scoring = std::max(0, scoring_->currentIndex());
     scoring_->clear();
-    scoring_->addItem(tr("correct: each position found among the survivors"), int(ScoringMode::Correct));
-    scoring_->addItem(tr("as the paper's evaluation: counted from the shortened end"), int(ScoringMode::Paper));
+    scoring_->addItem(tr("Correct"), int(ScoringMode::Correct));
+    scoring_->setItemData(0, tr("Correct: each answer position is found among the tokens that survive the "
+                                "reduction, and its log-probability is read there."), Qt::ToolTipRole);
+    scoring_->addItem(tr("As in the paper"), int(ScoringMode::Paper));
+    scoring_->setItemData(1, tr("As the paper's evaluation: positions are counted from the end of the shortened "
+                                "output as if it had kept its length, so other positions can be read (counted as "
+                                "misread)."), Qt::ToolTipRole);
     scoring_->setCurrentIndex(scoring);
     scoring_->setToolTip(tr("How the reduced pass is read. Correct scoring takes the log-probabilities of the "
                             "positions that predict the answer; the paper's evaluation (lm-evaluation-harness over "

@@ -390,10 +390,15 @@ void MainWindow::showEvent(QShowEvent* event) {
 void MainWindow::fitLeftColumn() {
     // Until the user drags the handle, the model and prompt panel gets all the height it asks for (its page is
     // laid out at its preferred height, so less means scrolling) as long as the effect panel keeps its minimum
-    // and about six rows of its table; the rest goes to the effect panel.
+    // with six rows of its table in view; the rest goes to the effect panel. (The table's own minimum is part of
+    // the panel's: six rows replace it, they do not come on top of it, or the prompt's token chips scroll out of
+    // view at 1600x1000.)
     if (leftColumnMoved_ || !leftColumn_->isVisible()) return;
     const int total = leftColumn_->height() - leftColumn_->handleWidth();
-    const int effectWants = effectPanel_->minimumSizeHint().height() + 6 * topTokens_->verticalHeader()->defaultSectionSize();
+    const int tableWithSixRows = topTokens_->horizontalHeader()->sizeHint().height() + 2 * topTokens_->frameWidth() +
+                                 6 * topTokens_->verticalHeader()->defaultSectionSize();
+    const int effectWants = effectPanel_->minimumSizeHint().height() - topTokens_->minimumHeight() +
+                            std::max(topTokens_->minimumHeight(), tableWithSixRows);
     const QWidget* prompt = leftColumn_->widget(0);
     const int promptHeight = std::clamp(total - effectWants, prompt->minimumHeight(),
                                         std::max(prompt->minimumHeight(), prompt->sizeHint().height()));

@@ -129,8 +129,14 @@ DE = {
         "Qt wird unter der GNU LGPL v3 verwendet, libtorch unter der BSD-artigen Lizenz von PyTorch.",
     "About SSM Lens": "Über SSM Lens",
     "No results yet: run the accuracy check": "Noch keine Ergebnisse: die Genauigkeitsprüfung ausführen",
-    "%1 (demo held-out set)": "%1 (Held-out-Set des Demo-Modells)",
-    "%1 (tiny bundled sample)": "%1 (kleine mitgelieferte Stichprobe)",
+    "%1 (demo model)": "%1 (Demo-Modell)",
+    "%1 (tiny sample)": "%1 (kleine Stichprobe)",
+    "The demo model's held-out set of %1: text it was not trained on":
+        "Held-out-Set des Demo-Modells für %1: Text, auf dem es nicht trainiert wurde",
+    "A tiny sample of %1 bundled with SSM Lens: a quick check, not a measurement":
+        "Eine kleine, mit SSM Lens gelieferte Stichprobe von %1: eine schnelle Prüfung, keine Messung",
+    "A task file of your own in its JSONL form (lambada_test.jsonl, hellaswag_val.jsonl, valid.jsonl, ARC-*.jsonl, dev.jsonl)":
+        "Eine eigene Aufgabendatei im JSONL-Format (lambada_test.jsonl, hellaswag_val.jsonl, valid.jsonl, ARC-*.jsonl, dev.jsonl)",
     "Zero-shot task, scored as lm-evaluation-harness v0.4 does": "Zero-Shot-Aufgabe, bewertet wie in lm-evaluation-harness v0.4",
     "Score the task with the dense model and with the current schedule (Ctrl+R)":
         "Die Aufgabe mit dem dichten Modell und mit dem aktuellen Zeitplan bewerten (Ctrl+R)",
@@ -280,8 +286,14 @@ DE = {
     "◆ Content-independent anchor: the method chose which tokens go, and where, by position alone.":
         "◆ Inhaltsunabhängiger Anker: welche Tokens wegfallen und wohin, hat das Verfahren allein nach der Position gewählt.",
     "anchor chose by position alone": "Anker wählte allein nach Position",
-    "correct: each position found among the survivors": "korrekt: jede Position unter den verbliebenen Tokens gesucht",
-    "as the paper's evaluation: counted from the shortened end": "wie die Auswertung des Papers: vom verkürzten Ende gezählt",
+    "Correct": "Korrekt",
+    "As in the paper": "Wie im Paper",
+    "Correct: each answer position is found among the tokens that survive the reduction, and its log-probability is read there.":
+        "Korrekt: Jede Antwortposition wird unter den Tokens gesucht, die die Reduktion überstehen, und ihre "
+        "Log-Wahrscheinlichkeit dort gelesen.",
+    "As the paper's evaluation: positions are counted from the end of the shortened output as if it had kept its length, so other positions can be read (counted as misread).":
+        "Wie die Auswertung des Papers: Positionen werden vom Ende der verkürzten Ausgabe gezählt, als hätte sie ihre "
+        "Länge behalten, sodass andere Positionen gelesen werden können (als falsch gelesen gezählt).",
     "How the reduced pass is read. Correct scoring takes the log-probabilities of the positions that predict the answer; the paper's evaluation (lm-evaluation-harness over the authors' code) pads batches of 96 and slices the shortened output as if it had kept its length, so it can read other positions (counted as misread).":
         "Wie der reduzierte Durchlauf gelesen wird. Die korrekte Bewertung nimmt die Log-Wahrscheinlichkeiten der Positionen, die die Antwort vorhersagen; die Auswertung des Papers (lm-evaluation-harness über dem Code der Autoren) füllt Stapel von 96 auf und schneidet die verkürzte Ausgabe, als hätte sie ihre Länge behalten, und kann so andere Positionen lesen (als falsch gelesen gezählt).",
     "Scoring:": "Bewertung:",
@@ -546,8 +558,13 @@ ZH = {
         "Qt 依据 GNU LGPL v3 使用，libtorch 依据 PyTorch 的 BSD 风格许可证使用。",
     "About SSM Lens": "关于 SSM Lens",
     "No results yet: run the accuracy check": "尚无结果：请运行准确率检查",
-    "%1 (demo held-out set)": "%1（演示模型留出集）",
-    "%1 (tiny bundled sample)": "%1（小型内置样例）",
+    "%1 (demo model)": "%1（演示模型）",
+    "%1 (tiny sample)": "%1（小样例）",
+    "The demo model's held-out set of %1: text it was not trained on": "演示模型的 %1 留出集：模型未曾训练过的文本",
+    "A tiny sample of %1 bundled with SSM Lens: a quick check, not a measurement":
+        "SSM Lens 内置的 %1 小型样例：用于快速检查，不是正式测量",
+    "A task file of your own in its JSONL form (lambada_test.jsonl, hellaswag_val.jsonl, valid.jsonl, ARC-*.jsonl, dev.jsonl)":
+        "自己的 JSONL 格式任务文件（lambada_test.jsonl、hellaswag_val.jsonl、valid.jsonl、ARC-*.jsonl、dev.jsonl）",
     "Zero-shot task, scored as lm-evaluation-harness v0.4 does": "零样本任务，按 lm-evaluation-harness v0.4 的方式评分",
     "Score the task with the dense model and with the current schedule (Ctrl+R)": "分别用完整模型和当前调度评估该任务（Ctrl+R）",
     "Sweep": "扫描",
@@ -695,8 +712,12 @@ ZH = {
     "◆ Content-independent anchor: the method chose which tokens go, and where, by position alone.":
         "◆ 与内容无关的锚点：该方法仅按位置决定移除哪些词元以及它们去向何处。",
     "anchor chose by position alone": "锚点仅按位置选择",
-    "correct: each position found among the survivors": "正确：在保留的词元中查找每个位置",
-    "as the paper's evaluation: counted from the shortened end": "按论文的评测：从缩短后的末尾计数",
+    "Correct": "正确",
+    "As in the paper": "按论文",
+    "Correct: each answer position is found among the tokens that survive the reduction, and its log-probability is read there.":
+        "正确：在缩减后保留的词元中找到每个答案位置，并在该处读取其对数概率。",
+    "As the paper's evaluation: positions are counted from the end of the shortened output as if it had kept its length, so other positions can be read (counted as misread).":
+        "按论文的评测：从缩短后输出的末尾计数位置，仿佛其长度未变，因此可能读到其他位置（计为误读）。",
     "How the reduced pass is read. Correct scoring takes the log-probabilities of the positions that predict the answer; the paper's evaluation (lm-evaluation-harness over the authors' code) pads batches of 96 and slices the shortened output as if it had kept its length, so it can read other positions (counted as misread).":
         "如何读取缩减后的前向结果。正确评分取预测答案的那些位置的对数概率；论文的评测（基于作者代码的 lm-evaluation-harness）将批次填充到 96 条，并把缩短后的输出当作长度未变来切片，因此可能读到其他位置（计为误读）。",
     "Scoring:": "评分：",
