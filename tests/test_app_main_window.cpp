@@ -625,6 +625,15 @@ private Q_SLOTS:
         Run help = runApp({"--help"}, tmp_.path(), noDisplay, 30000);
         QCOMPARE(help.code, 0);
         QVERIFY2(help.out.contains("--export") && help.out.contains("--keep-ratio"), qPrintable(help.out + help.err));
+        {
+            // --help names every view --export knows.
+            MainWindow w(nullptr, settings_.get(), autosave());
+            const QString flat = help.out.simplified();
+            for (const QString& view : w.exportViewNames())
+                QVERIFY2(flat.contains(QRegularExpression("[ :,]" + QRegularExpression::escape(view) + "[,.]")),
+                         qPrintable(view + " missing from --help: " + flat));
+            w.markSaved();
+        }
         Run version = runApp({"--version"}, tmp_.path(), noDisplay, 30000);
         QCOMPARE(version.code, 0);
         QVERIFY2(version.out.startsWith("SSM Lens "), qPrintable(version.out));

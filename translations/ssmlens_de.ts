@@ -321,10 +321,6 @@
         <translation>Reduktionszeitplan zum Start (JSON, wie vom Fenster oder von ssmlens-cli schedule gespeichert)</translation>
     </message>
     <message>
-        <source>Export a view and quit, without a display; repeatable. VIEW: heatmap, strip, graph, tokens-per-layer, accuracy, accuracy-vs-flops. Format from FILE's extension: .png, .pdf, .svg</source>
-        <translation>Eine Ansicht exportieren und beenden, ohne Bildschirm; wiederholbar. ANSICHT: heatmap, strip, graph, tokens-per-layer, accuracy, accuracy-vs-flops. Format nach der Endung von DATEI: .png, .pdf, .svg</translation>
-    </message>
-    <message>
         <source>Size of exported figures in pixels (default 1600x1000)</source>
         <translation>Größe exportierter Abbildungen in Pixeln (Standard 1600x1000)</translation>
     </message>
@@ -419,6 +415,10 @@
     <message>
         <source>--method %1: %2</source>
         <translation>--method %1: %2</translation>
+    </message>
+    <message>
+        <source>Export a view and quit, without a display; repeatable. VIEW: heatmap, strip, graph, tokens-per-layer, attention, importance-vs-attention, attribution, accuracy, accuracy-vs-flops. Format from FILE's extension: .png, .pdf, .svg</source>
+        <translation>Eine Ansicht exportieren und beenden, ohne Bildschirm; wiederholbar. ANSICHT: heatmap, strip, graph, tokens-per-layer, attention, importance-vs-attention, attribution, accuracy, accuracy-vs-flops. Format nach der Endung von DATEI: .png, .pdf, .svg</translation>
     </message>
 </context>
 <context>

@@ -321,10 +321,6 @@
         <translation>启动时的缩减调度（JSON，由窗口或 ssmlens-cli schedule 保存）</translation>
     </message>
     <message>
-        <source>Export a view and quit, without a display; repeatable. VIEW: heatmap, strip, graph, tokens-per-layer, accuracy, accuracy-vs-flops. Format from FILE's extension: .png, .pdf, .svg</source>
-        <translation>导出一个视图后退出，无需显示器；可重复。视图：heatmap、strip、graph、tokens-per-layer、accuracy、accuracy-vs-flops。格式取决于文件扩展名：.png、.pdf、.svg</translation>
-    </message>
-    <message>
         <source>Size of exported figures in pixels (default 1600x1000)</source>
         <translation>导出图形的像素尺寸（默认 1600x1000）</translation>
     </message>
@@ -419,6 +415,10 @@
     <message>
         <source>--method %1: %2</source>
         <translation>--method %1：%2</translation>
+    </message>
+    <message>
+        <source>Export a view and quit, without a display; repeatable. VIEW: heatmap, strip, graph, tokens-per-layer, attention, importance-vs-attention, attribution, accuracy, accuracy-vs-flops. Format from FILE's extension: .png, .pdf, .svg</source>
+        <translation>导出一个视图后退出，无需显示器；可重复。视图：heatmap、strip、graph、tokens-per-layer、attention、importance-vs-attention、attribution、accuracy、accuracy-vs-flops。格式取决于文件扩展名：.png、.pdf、.svg</translation>
     </message>
 </context>
 <context>

@@ -52,7 +52,8 @@ AppCommandLine::AppCommandLine() {
         {kMethod, AppCommandLine::tr("Reduction method to start with (as ssmlens-cli --method)"), "name"},
         {kSchedule, AppCommandLine::tr("Reduction schedule to start with (JSON, as saved by the window or ssmlens-cli schedule)"), "file"},
         {kExport, AppCommandLine::tr("Export a view and quit, without a display; repeatable. VIEW: heatmap, strip, graph, "
-                     "tokens-per-layer, accuracy, accuracy-vs-flops. Format from FILE's extension: .png, .pdf, .svg"),
+                     "tokens-per-layer, attention, importance-vs-attention, attribution, accuracy, accuracy-vs-flops. "
+                     "Format from FILE's extension: .png, .pdf, .svg"),
          "view=file"},
         {kSize, AppCommandLine::tr("Size of exported figures in pixels (default 1600x1000)"), "wxh"},
         {kDpi, AppCommandLine::tr("Resolution of exported figures: their size on paper is pixels / dpi inches (default 96)"), "dpi"},

@@ -74,10 +74,11 @@ DE = {
     "a single column.":
         "Punkte pro Zoll: zusammen mit der Größe in Pixeln ergibt sie die Größe der Abbildung auf Papier. 1050 px bei "
         "300 dpi sind 3,5 Zoll, eine Spalte.",
-    "Export a view and quit, without a display; repeatable. VIEW: heatmap, strip, graph, tokens-per-layer, accuracy, "
-    "accuracy-vs-flops. Format from FILE's extension: .png, .pdf, .svg":
+    "Export a view and quit, without a display; repeatable. VIEW: heatmap, strip, graph, tokens-per-layer, attention, "
+    "importance-vs-attention, attribution, accuracy, accuracy-vs-flops. Format from FILE's extension: .png, .pdf, .svg":
         "Eine Ansicht exportieren und beenden, ohne Bildschirm; wiederholbar. ANSICHT: heatmap, strip, graph, "
-        "tokens-per-layer, accuracy, accuracy-vs-flops. Format nach der Endung von DATEI: .png, .pdf, .svg",
+        "tokens-per-layer, attention, importance-vs-attention, attribution, accuracy, accuracy-vs-flops. Format nach der "
+        "Endung von DATEI: .png, .pdf, .svg",
     "FLOPs are the mean over the task's examples, so they differ from the prompt's.":
         "Die FLOPs sind der Mittelwert über die Beispiele der Aufgabe und weichen daher von denen des Prompts ab.",
     "FLOPs here: this prompt, measured pass. The schedule editor counts the same prompt analytically; an accuracy "
@@ -256,10 +257,10 @@ ZH = {
     "Dots per inch: with the size in pixels it gives the figure's size on paper. 1050 px at 300 dpi is 3.5 inches, "
     "a single column.":
         "每英寸点数：与像素尺寸一起决定图在纸上的大小。300 dpi 下 1050 像素为 3.5 英寸，即单栏宽度。",
-    "Export a view and quit, without a display; repeatable. VIEW: heatmap, strip, graph, tokens-per-layer, accuracy, "
-    "accuracy-vs-flops. Format from FILE's extension: .png, .pdf, .svg":
-        "导出一个视图后退出，无需显示器；可重复。视图：heatmap、strip、graph、tokens-per-layer、accuracy、"
-        "accuracy-vs-flops。格式取决于文件扩展名：.png、.pdf、.svg",
+    "Export a view and quit, without a display; repeatable. VIEW: heatmap, strip, graph, tokens-per-layer, attention, "
+    "importance-vs-attention, attribution, accuracy, accuracy-vs-flops. Format from FILE's extension: .png, .pdf, .svg":
+        "导出一个视图后退出，无需显示器；可重复。视图：heatmap、strip、graph、tokens-per-layer、attention、"
+        "importance-vs-attention、attribution、accuracy、accuracy-vs-flops。格式取决于文件扩展名：.png、.pdf、.svg",
     "FLOPs are the mean over the task's examples, so they differ from the prompt's.":
         "FLOPs 是任务各样例的平均值，因此与提示的不同。",
     "FLOPs here: this prompt, measured pass. The schedule editor counts the same prompt analytically; an accuracy "
