@@ -47,6 +47,50 @@ private slots:
         QVERIFY(exportPlot(plot.plot(), dir.filePath("plot.bmpx"), FigureSize()).contains("unknown image format"));
     }
 
+    void aSingleColumnFigureFitsItsText() {
+        // 3.5 inches at 300 dpi with 8-point text: the title breaks into lines instead of running off both edges,
+        // and the legend goes under the plot instead of over the curves; the view on screen keeps both.
+        TokensPerLayerPlot plot;
+        plot.setData(44, {44, 44, 44, 44, 31, 31, 22, 22, 16, 12, 9, 9, 7, 7, 7, 5}, {3, 4, 6, 7, 8, 9, 11}, 53.9, 54.3);
+        auto* title = qobject_cast<QCPTextElement*>(plot.plot()->plotLayout()->element(0, 0));
+        QVERIFY(title);
+        const QString titleBefore = title->text();
+        QCPLayoutInset* inset = plot.plot()->axisRect()->insetLayout();
+        QCOMPARE(inset->elementCount(), 1);
+        QCOMPARE(inset->elementAt(0), plot.plot()->legend);
+        const Qt::Alignment alignmentBefore = inset->insetAlignment(0);
+        QTemporaryDir dir;
+        FigureSize size;
+        size.widthPx = 1050;
+        size.heightPx = 700;
+        size.dpi = 300;
+        size.fontPt = 8;
+        QCOMPARE(exportPlot(plot.plot(), dir.filePath("column.png"), size), QString());
+        const QImage image = QImage(dir.filePath("column.png")).convertToFormat(QImage::Format_RGB32);
+        QCOMPARE(image.size(), QSize(1050, 700));
+        // No ink near the figure's left and right edges (a title too wide leaves cut letters there).
+        for (int x = 0; x < 6; ++x)
+            for (int y = 0; y < image.height(); ++y)
+                for (int column : {x, image.width() - 1 - x})
+                    QVERIFY2(qGray(image.pixel(column, y)) > 200, qPrintable(QString("ink at %1,%2").arg(column).arg(y)));
+        // The legend is under the axes: the anchors' orange triangle of its last row lies in the figure's bottom
+        // tenth, below the x-axis label (inside the axes the legend would sit above the x axis, over the curves).
+        bool orangeAtTheBottom = false;
+        for (int y = image.height() * 9 / 10; y < image.height() && !orangeAtTheBottom; ++y)
+            for (int x = 0; x < image.width() && !orangeAtTheBottom; ++x) {
+                const QColor c = image.pixelColor(x, y);
+                orangeAtTheBottom = c.red() > 180 && c.green() > 50 && c.green() < 140 && c.blue() < 60;
+            }
+        QVERIFY(orangeAtTheBottom);
+        // The screen's layout is back.
+        QCOMPARE(title->text(), titleBefore);
+        QCOMPARE(inset->elementCount(), 1);
+        QCOMPARE(inset->elementAt(0), plot.plot()->legend);
+        QCOMPARE(inset->insetAlignment(0), alignmentBefore);
+        QCOMPARE(plot.plot()->plotLayout()->rowCount(), 2);  // the title and the axes
+        QCOMPARE(plot.plot()->legend->wrap(), 0);
+    }
+
     void layersAreWholeAndClickable() {
         TokensPerLayerPlot plot;
         plot.resize(800, 400);

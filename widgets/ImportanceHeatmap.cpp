@@ -392,25 +392,7 @@ void ImportanceHeatmap::resizeEvent(QResizeEvent* event) {
     fitLegend(plot_->width(), plot_->legend->font());
 }
 
-void ImportanceHeatmap::fitLegend(double width, const QFont& font) {
-    QCPLegend* legend = plot_->legend;
-    const QFontMetricsF fm(font);
-    double widest = 0, total = 0;
-    for (int i = 0; i < legend->itemCount(); ++i) {
-        auto* item = qobject_cast<QCPPlottableLegendItem*>(legend->item(i));
-        if (!item) continue;  // an empty cell of a wrapped legend
-        const QString name = item->plottable()->name();
-        const double w = legend->iconSize().width() + legend->iconTextPadding() + fm.horizontalAdvance(name) + 24;
-        widest = std::max(widest, w);
-        total += w;
-    }
-    // Items per row: all in one row when they fit the width, else as many as fit (at least one).
-    const int perRow = total <= width * 0.95 ? 0 : std::max(1, int(width * 0.95 / std::max(widest, 1.0)));
-    if (legend->wrap() != perRow) {
-        legend->setWrap(perRow);
-        legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);  // re-flows the items
-    }
-}
+void ImportanceHeatmap::fitLegend(double width, const QFont& font) { wrapLegendToWidth(plot_->legend, width, font); }
 
 int ImportanceHeatmap::legendRows() const { return plot_->legend->rowCount(); }
 
