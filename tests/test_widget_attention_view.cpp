@@ -3,6 +3,7 @@
 // scale), the fate marks, the heads box, clicks that select tokens, the strip's row and column, the scatter's
 // points and rank correlation, a layer change that blanks what belongs to another layer, and the export.
 #include <QComboBox>
+#include <QPainter>
 #include <QSignalSpy>
 #include <QtTest/QtTest>
 #include <cmath>
@@ -14,6 +15,7 @@
 #include "widgets/AttributionPlot.h"
 #include "widgets/ImportanceAttentionScatter.h"
 #include "widgets/TokenWeightStrip.h"
+#include "widgets/WidgetExport.h"
 
 using namespace ssmlens;
 
@@ -185,6 +187,64 @@ private Q_SLOTS:
         // A new trace (another run) blanks the matrices until its own data comes.
         v.setTrace(sampleTrace(), labels());
         QVERIFY(std::isnan(v.densePlot()->value(3, 1)));
+    }
+
+    void aStripTooTallForItsBandKeepsTheWidth() {
+        // 60 tokens in a band 900 wide and 60 high (a single-column figure's strip): laid out wider and scaled
+        // down, it still spans the band's width instead of shrinking into a column at its left.
+        TokenWeightStrip strip;
+        QStringList many;
+        for (int i = 0; i < 60; ++i) many << QString(" token%1").arg(i);
+        strip.setTokens(many);
+        strip.setWeights(std::vector<float>(60, 0.5f), 3, "Token 3 reads from:");
+        const QSize band(900, 60);
+        QVERIFY(strip.contentHeight(band.width()) > 2 * band.height());  // too tall at the band's width
+        QImage image(band, QImage::Format_RGB32);
+        image.fill(Qt::white);
+        {
+            QPainter painter(&image);
+            strip.paintFigure(painter, band);
+        }
+        int rightmostInk = 0;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                if (qGray(image.pixel(x, y)) < 200) rightmostInk = std::max(rightmostInk, x);
+        QVERIFY2(rightmostInk > band.width() * 8 / 10, qPrintable(QString::number(rightmostInk)));
+    }
+
+    void aSingleColumnFigureKeepsItsLabelsApart() {
+        // Two matrices in 3.5 inches at 300 dpi with 8-point text: each is laid out at a size its labels fit and
+        // scaled down, so no title runs off the figure's edges.
+        AttentionView v;
+        v.setTrace(sampleTrace(), labels());
+        v.setLayer(1);
+        v.setLayerAttention(sampleLayer());
+        QTemporaryDir dir;
+        FigureSize size;
+        size.widthPx = 1050;
+        size.heightPx = 700;
+        size.dpi = 300;
+        size.fontPt = 8;
+        QCOMPARE(v.exportMatrices(dir.filePath("column.png"), size), QString());
+        const QImage image = QImage(dir.filePath("column.png")).convertToFormat(QImage::Format_RGB32);
+        for (int x = 0; x < 4; ++x)
+            for (int y = 0; y < image.height(); ++y)
+                for (int column : {x, image.width() - 1 - x})
+                    QVERIFY2(qGray(image.pixel(column, y)) > 200, qPrintable(QString("ink at %1,%2").arg(column).arg(y)));
+        // The matrices and their colour scales keep a readable size: some column of colour (a scale, a matrix
+        // column) runs over more than a third of the figure's height. Laid out at the small size itself, the
+        // labels took the room and the matrices shrank to a sixth of it.
+        int longestRun = 0;
+        for (int x = 0; x < image.width(); ++x) {
+            int run = 0;
+            for (int y = 0; y < image.height(); ++y) {
+                const QColor c = image.pixelColor(x, y);
+                const bool colour = std::max({c.red(), c.green(), c.blue()}) - std::min({c.red(), c.green(), c.blue()}) > 50;
+                run = colour ? run + 1 : 0;
+                longestRun = std::max(longestRun, run);
+            }
+        }
+        QVERIFY2(longestRun > image.height() / 3, qPrintable(QString::number(longestRun)));
     }
 
     void exportsPngPdfSvg() {

@@ -1,5 +1,7 @@
 #include "widgets/AttentionView.h"
 
+#include <QFontMetricsF>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QGridLayout>
@@ -344,11 +346,17 @@ void AttentionView::paintMatrices(QPainter& painter, const QSizeF& size, const F
     const int stripHeight = std::min(int(size.height()) / 3, strip_->contentHeight(int(size.width())));
     const double matrixHeight = size.height() - stripHeight;
     const double width = size.width() / std::max<int>(1, static_cast<int>(shown.size()));
+    // A matrix with its title, axes, colour scale and legend needs about 28 lines of text across and 20 down;
+    // in a smaller panel (two matrices in a 3.5-inch column) each is laid out at that size and scaled down to
+    // fit, as the token strip and the graph do, instead of overlapping its own labels.
+    const double line = QFontMetricsF(fonts.text).height();
+    const double scale = std::max({1.0, 28 * line / std::max(1.0, width), 20 * line / std::max(1.0, matrixHeight)});
     // Each plot drawn straight into the figure's painter (vector in PDF and SVG), with the figure's fonts.
     for (size_t i = 0; i < shown.size(); ++i) {
         painter.save();
         painter.translate(double(i) * width, 0);
-        paintPlot(shown[i]->plot(), painter, QSizeF(width, matrixHeight), fonts);
+        painter.scale(1 / scale, 1 / scale);
+        paintPlot(shown[i]->plot(), painter, QSizeF(width * scale, matrixHeight * scale), fonts);
         painter.restore();
     }
     painter.save();

@@ -102,9 +102,16 @@ public:
                 rect_ = inset->insetRect(i);
                 inset_ = inset;
             }
-        if (!inset_) return;  // not inside the axes: the view placed it itself
         wrap_ = legend->wrap();
         order_ = legend->fillOrder();
+        if (!inset_) {
+            // The view placed it in a row of its own: its items side by side, in as many rows as the width needs.
+            if (order_ == QCPLayoutGrid::foColumnsFirst) {
+                rewrapped_ = true;
+                wrapLegendToWidth(legend, width, font);
+            }
+            return;
+        }
         border_ = legend->borderPen();
         inset_->take(legend);
         auto* grid = plot->plotLayout();
@@ -117,8 +124,12 @@ public:
         wrapLegendToWidth(legend, width, font);
     }
     ~LegendUnderPlot() {
-        if (!inset_) return;
         QCPLegend* legend = plot_->legend;
+        if (rewrapped_ && legend->wrap() != wrap_) {
+            legend->setWrap(wrap_);
+            legend->setFillOrder(order_, true);
+        }
+        if (!inset_) return;
         plot_->plotLayout()->take(legend);
         plot_->plotLayout()->simplify();  // drops the emptied row
         legend->setWrap(wrap_);
@@ -137,6 +148,7 @@ private:
     Qt::Alignment alignment_;
     QRectF rect_;
     int wrap_ = 0, row_ = 0;
+    bool rewrapped_ = false;  // a legend under the plot already, wrapped to the figure's width
     QCPLayoutGrid::FillOrder order_ = QCPLayoutGrid::foRowsFirst;
     QPen border_;
 };

@@ -135,9 +135,17 @@ void TokenWeightStrip::paintEvent(QPaintEvent*) {
 }
 
 void TokenWeightStrip::paintFigure(QPainter& painter, const QSize& size) const {
-    const Geometry g = layoutFor(size.width());
+    // Too tall for the space: laid out wider (fewer rows) and scaled down until it fits, so it keeps the
+    // figure's width instead of shrinking into a narrow column at its left.
+    double width = size.width();
+    Geometry g = layoutFor(int(width));
+    for (int i = 0; i < 40 && g.height * size.width() / width > size.height(); ++i) {
+        width *= 1.15;
+        g = layoutFor(int(std::lround(width)));
+    }
+    const double scale = std::min({1.0, size.width() / width, g.height > 0 ? size.height() / g.height : 1.0});
     painter.save();
-    if (g.height > size.height()) painter.scale(size.height() / g.height, size.height() / g.height);
+    if (scale < 1.0) painter.scale(scale, scale);
     paintContent(painter, g);
     painter.restore();
 }

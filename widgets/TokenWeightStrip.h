@@ -29,7 +29,8 @@ public:
     QColor chipColor(int position) const;  // for tests
     QRect chipRect(int position) const;
 
-    // The strip laid out at size's width (scaled down to fit its height), for figure export.
+    // The strip for figure export: laid out at size's width, or wider and scaled down when that is too tall, so it
+    // keeps the whole width.
     void paintFigure(QPainter& painter, const QSize& size) const;
     int contentHeight(int width) const;
 
