@@ -49,11 +49,14 @@ private Q_SLOTS:
 
     void rejectsBadValuesWithTheOptionNamed() {
         AppOptions o;
-        for (const QString& bad : {"7", "abc", "0", "-1", "1.0001", "nan", ""}) {
+        // Below 0.001 too: the editor shows three decimals and could not show the schedule the window runs.
+        for (const QString& bad : {"7", "abc", "0", "-1", "1.0001", "nan", "", "0.0009", "1e-9"}) {
             const QString error = parse({"--keep-ratio", bad}, &o);
-            QVERIFY2(error.contains("--keep-ratio"), qPrintable(bad + ": " + error));
+            QVERIFY2(error.contains("--keep-ratio") && error.contains("0.001"), qPrintable(bad + ": " + error));
         }
         QCOMPARE(parse({"--keep-ratio", "1"}, &o), QString());
+        QCOMPARE(parse({"--keep-ratio", "0.001"}, &o), QString());
+        QCOMPARE(*o.keepRatio, 0.001);
         QVERIFY(parse({"--export", "heatmap"}, &o).contains("VIEW=FILE"));
         QVERIFY(parse({"--export", "heatmap=a.bmp"}, &o).contains("bmp"));
         QVERIFY(parse({"--size", "big"}, &o).contains("--size"));

@@ -637,7 +637,8 @@ private Q_SLOTS:
         Run version = runApp({"--version"}, tmp_.path(), noDisplay, 30000);
         QCOMPARE(version.code, 0);
         QVERIFY2(version.out.startsWith("SSM Lens "), qPrintable(version.out));
-        for (const QString& bad : {"7", "abc", "0", "-0.5"}) {
+        // 0.0001 too: the editor holds three decimals, so the window would run a schedule it cannot show.
+        for (const QString& bad : {"7", "abc", "0", "-0.5", "0.0001", "1e-9", "nan"}) {
             Run r = runApp({"--keep-ratio", bad}, tmp_.path(), noDisplay, 30000);
             QCOMPARE(r.code, 2);
             QVERIFY2(r.err.contains("--keep-ratio " + bad), qPrintable(r.err));

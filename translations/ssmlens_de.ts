@@ -313,10 +313,6 @@
         <translation>Prompt zum Start (Standard: ein Beispielprompt)</translation>
     </message>
     <message>
-        <source>Keep ratio q at every anchor, a number above 0 and at most 1</source>
-        <translation>Behaltquote q an jedem Anker, eine Zahl über 0 und höchstens 1</translation>
-    </message>
-    <message>
         <source>Reduction schedule to start with (JSON, as saved by the window or ssmlens-cli schedule)</source>
         <translation>Reduktionszeitplan zum Start (JSON, wie vom Fenster oder von ssmlens-cli schedule gespeichert)</translation>
     </message>
@@ -385,10 +381,6 @@
         <translation>--export %1: unbekanntes Bildformat „%2“ (.png, .pdf oder .svg verwenden)</translation>
     </message>
     <message>
-        <source>--%1 %2: give a number above %3 and at most %4</source>
-        <translation>--%1 %2: eine Zahl über %3 und höchstens %4 angeben</translation>
-    </message>
-    <message>
         <source>--%1 %2: give a number from %3 to %4</source>
         <translation>--%1 %2: eine Zahl von %3 bis %4 angeben</translation>
     </message>
@@ -419,6 +411,10 @@
     <message>
         <source>Export a view and quit, without a display; repeatable. VIEW: heatmap, strip, graph, tokens-per-layer, attention, importance-vs-attention, attribution, accuracy, accuracy-vs-flops. Format from FILE's extension: .png, .pdf, .svg</source>
         <translation>Eine Ansicht exportieren und beenden, ohne Bildschirm; wiederholbar. ANSICHT: heatmap, strip, graph, tokens-per-layer, attention, importance-vs-attention, attribution, accuracy, accuracy-vs-flops. Format nach der Endung von DATEI: .png, .pdf, .svg</translation>
+    </message>
+    <message>
+        <source>Keep ratio q at every anchor, a number from %1 to 1</source>
+        <translation>Behaltquote q an jedem Anker, eine Zahl von %1 bis 1</translation>
     </message>
 </context>
 <context>

@@ -313,10 +313,6 @@
         <translation>启动时的提示（默认：一个示例提示）</translation>
     </message>
     <message>
-        <source>Keep ratio q at every anchor, a number above 0 and at most 1</source>
-        <translation>每个锚点的保留比例 q，大于 0 且不超过 1 的数</translation>
-    </message>
-    <message>
         <source>Reduction schedule to start with (JSON, as saved by the window or ssmlens-cli schedule)</source>
         <translation>启动时的缩减调度（JSON，由窗口或 ssmlens-cli schedule 保存）</translation>
     </message>
@@ -385,10 +381,6 @@
         <translation>--export %1：未知图像格式“%2”（请用 .png、.pdf 或 .svg）</translation>
     </message>
     <message>
-        <source>--%1 %2: give a number above %3 and at most %4</source>
-        <translation>--%1 %2：请给出大于 %3 且不超过 %4 的数</translation>
-    </message>
-    <message>
         <source>--%1 %2: give a number from %3 to %4</source>
         <translation>--%1 %2：请给出 %3 到 %4 之间的数</translation>
     </message>
@@ -419,6 +411,10 @@
     <message>
         <source>Export a view and quit, without a display; repeatable. VIEW: heatmap, strip, graph, tokens-per-layer, attention, importance-vs-attention, attribution, accuracy, accuracy-vs-flops. Format from FILE's extension: .png, .pdf, .svg</source>
         <translation>导出一个视图后退出，无需显示器；可重复。视图：heatmap、strip、graph、tokens-per-layer、attention、importance-vs-attention、attribution、accuracy、accuracy-vs-flops。格式取决于文件扩展名：.png、.pdf、.svg</translation>
+    </message>
+    <message>
+        <source>Keep ratio q at every anchor, a number from %1 to 1</source>
+        <translation>每个锚点的保留比例 q，%1 到 1 之间的数</translation>
     </message>
 </context>
 <context>

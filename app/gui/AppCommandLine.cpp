@@ -6,6 +6,8 @@
 #include <cmath>
 #include <exception>
 
+#include "core/reduction/ReductionSchedule.h"
+
 namespace ssmlens {
 namespace {
 
@@ -48,7 +50,7 @@ AppCommandLine::AppCommandLine() {
         {kModel, AppCommandLine::tr("Checkpoint folder to open (default: the bundled demo model)"), "dir"},
         {kTokenizer, AppCommandLine::tr("Tokenizer file for a checkpoint that has none (tokenizer.json or a .model)"), "file"},
         {kPrompt, AppCommandLine::tr("Prompt to start with (default: a sample prompt)"), "text"},
-        {kKeep, AppCommandLine::tr("Keep ratio q at every anchor, a number above 0 and at most 1"), "q"},
+        {kKeep, AppCommandLine::tr("Keep ratio q at every anchor, a number from %1 to 1").arg(kSmallestEditableKeepRatio), "q"},
         {kMethod, AppCommandLine::tr("Reduction method to start with (as ssmlens-cli --method)"), "name"},
         {kSchedule, AppCommandLine::tr("Reduction schedule to start with (JSON, as saved by the window or ssmlens-cli schedule)"), "file"},
         {kExport, AppCommandLine::tr("Export a view and quit, without a display; repeatable. VIEW: heatmap, strip, graph, "
@@ -88,22 +90,18 @@ QString AppCommandLine::parse(const QStringList& arguments, AppOptions* o) {
     if (!parser_.positionalArguments().isEmpty())
         return AppCommandLine::tr("unexpected argument \"%1\" (options start with --; see --help)").arg(parser_.positionalArguments().front());
 
-    auto number = [&](const char* name, double low, double high, bool lowOpen, double* out) -> QString {
+    auto number = [&](const char* name, double low, double high, double* out) -> QString {
         bool ok = false;
         const QString text = parser_.value(name);
         const double v = text.trimmed().toDouble(&ok);
-        if (!ok || !std::isfinite(v) || v > high || (lowOpen ? v <= low : v < low))
-            return (lowOpen ? AppCommandLine::tr("--%1 %2: give a number above %3 and at most %4")
-                            : AppCommandLine::tr("--%1 %2: give a number from %3 to %4"))
-                .arg(QString::fromLatin1(name), text)
-                .arg(low)
-                .arg(high);
+        if (!ok || !std::isfinite(v) || v > high || v < low)
+            return AppCommandLine::tr("--%1 %2: give a number from %3 to %4").arg(QString::fromLatin1(name), text).arg(low).arg(high);
         *out = v;
         return {};
     };
     if (parser_.isSet(kKeep)) {
         double q = 0;
-        if (QString e = number(kKeep, 0.0, 1.0, true, &q); !e.isEmpty()) return e;
+        if (QString e = number(kKeep, kSmallestEditableKeepRatio, 1.0, &q); !e.isEmpty()) return e;
         o->keepRatio = q;
     }
     if (parser_.isSet(kMethod)) {
@@ -117,24 +115,24 @@ QString AppCommandLine::parse(const QStringList& arguments, AppOptions* o) {
         }
     }
     if (parser_.isSet(kDpi))
-        if (QString e = number(kDpi, 10, 2400, false, &o->figure.dpi); !e.isEmpty()) return e;
+        if (QString e = number(kDpi, 10, 2400, &o->figure.dpi); !e.isEmpty()) return e;
     if (parser_.isSet(kFont))
-        if (QString e = number(kFont, 4, 72, false, &o->figure.fontPt); !e.isEmpty()) return e;
+        if (QString e = number(kFont, 4, 72, &o->figure.fontPt); !e.isEmpty()) return e;
     for (const char* name : {kLayer, kToken}) {
         if (!parser_.isSet(name)) continue;
         double v = 0;
-        if (QString e = number(name, 0, 1e6, false, &v); !e.isEmpty()) return e;
+        if (QString e = number(name, 0, 1e6, &v); !e.isEmpty()) return e;
         if (v != std::floor(v)) return AppCommandLine::tr("--%1 %2: not a whole number").arg(QString::fromLatin1(name), parser_.value(name));
         (name == kLayer ? o->layer : o->token) = int(v);
     }
     if (parser_.isSet(kLatency)) {
         double v = 0;
-        if (QString e = number(kLatency, 1, 100000, false, &v); !e.isEmpty()) return e;
+        if (QString e = number(kLatency, 1, 100000, &v); !e.isEmpty()) return e;
         o->benchmarkMoves = int(v);
     }
     if (parser_.isSet(kAttentionLatency)) {
         double v = 0;
-        if (QString e = number(kAttentionLatency, 1, 100000, false, &v); !e.isEmpty()) return e;
+        if (QString e = number(kAttentionLatency, 1, 100000, &v); !e.isEmpty()) return e;
         o->attentionMoves = int(v);
     }
     if (parser_.isSet(kSize)) {

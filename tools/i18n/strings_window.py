@@ -19,7 +19,6 @@ DE = {
     "%1: nothing to export: run an accuracy check or a sweep first":
         "%1: nichts zu exportieren: zuerst eine Genauigkeitsprüfung oder einen Durchlauf starten",
     "(nothing)": "(nichts)",
-    "--%1 %2: give a number above %3 and at most %4": "--%1 %2: eine Zahl über %3 und höchstens %4 angeben",
     "--%1 %2: give a number from %3 to %4": "--%1 %2: eine Zahl von %3 bis %4 angeben",
     "--%1 %2: not a whole number": "--%1 %2: keine ganze Zahl",
     '--export %1: unknown image format "%2" (use .png, .pdf or .svg)':
@@ -94,8 +93,8 @@ DE = {
         "Bei „Nein“ wird die Sitzung als Sicherungsdatei aufbewahrt.",
     "Interface language: en, de or zh_CN (default: the one chosen in the window, else the system's)":
         "Sprache der Oberfläche: en, de oder zh_CN (Standard: die im Fenster gewählte, sonst die des Systems)",
-    "Keep ratio q at every anchor, a number above 0 and at most 1":
-        "Behaltquote q an jedem Anker, eine Zahl über 0 und höchstens 1",
+    "Keep ratio q at every anchor, a number from %1 to 1":
+        "Behaltquote q an jedem Anker, eine Zahl von %1 bis 1",
     "Keep ratio q for every anchor: moving it sets all anchors to q. New anchors and the depth-scaled preset also "
     "get q. An anchor keeps ceil(q·N) of its N tokens (at most half go at one anchor). The slider is finer from 0.5 "
     "to 1; type any value in the field.":
@@ -212,7 +211,6 @@ ZH = {
     '%1: no view called "%2" (views: %3)': "%1：没有名为“%2”的视图（视图：%3）",
     "%1: nothing to export: run an accuracy check or a sweep first": "%1：没有可导出的内容：请先运行准确率检查或扫描",
     "(nothing)": "（无）",
-    "--%1 %2: give a number above %3 and at most %4": "--%1 %2：请给出大于 %3 且不超过 %4 的数",
     "--%1 %2: give a number from %3 to %4": "--%1 %2：请给出 %3 到 %4 之间的数",
     "--%1 %2: not a whole number": "--%1 %2：不是整数",
     '--export %1: unknown image format "%2" (use .png, .pdf or .svg)': "--export %1：未知图像格式“%2”（请用 .png、.pdf 或 .svg）",
@@ -274,7 +272,7 @@ ZH = {
     "If you choose No, the session is kept as a backup file.": "若选择“否”，该会话将保留为备份文件。",
     "Interface language: en, de or zh_CN (default: the one chosen in the window, else the system's)":
         "界面语言：en、de 或 zh_CN（默认：窗口中选择的语言，否则为系统语言）",
-    "Keep ratio q at every anchor, a number above 0 and at most 1": "每个锚点的保留比例 q，大于 0 且不超过 1 的数",
+    "Keep ratio q at every anchor, a number from %1 to 1": "每个锚点的保留比例 q，%1 到 1 之间的数",
     "Keep ratio q for every anchor: moving it sets all anchors to q. New anchors and the depth-scaled preset also "
     "get q. An anchor keeps ceil(q·N) of its N tokens (at most half go at one anchor). The slider is finer from 0.5 "
     "to 1; type any value in the field.":
