@@ -117,6 +117,15 @@ private:
     std::vector<std::function<void()>> steps_;
 };
 
+// Qt's offscreen platform says "This plugin does not support propagateSizeHints()" for every window it lays
+// out: no problem of the export, and noise on the stderr of a script. Every other message goes through.
+QtMessageHandler qtMessages = nullptr;
+void withoutOffscreenNotices(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+    if (message.startsWith(QLatin1String("This plugin does not support"))) return;
+    if (qtMessages) qtMessages(type, context, message);
+    else std::fprintf(stderr, "%s\n", qPrintable(qFormatLogMessage(type, context, message)));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -151,7 +160,10 @@ int main(int argc, char** argv) {
         return 0;
     }
     // Exports run without a display: Qt's offscreen platform draws the same pictures.
-    if (!firstLook.exports.empty()) qputenv("QT_QPA_PLATFORM", "offscreen");
+    if (!firstLook.exports.empty()) {
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+        qtMessages = qInstallMessageHandler(withoutOffscreenNotices);
+    }
 
     QApplication app(argc, argv);
     setNames();
