@@ -13,6 +13,7 @@
 #include <QDoubleSpinBox>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
@@ -412,6 +413,23 @@ private Q_SLOTS:
         other.setPrompt("thrown away");
         answerNextModalBox(QMessageBox::Discard);
         QVERIFY(other.close());
+    }
+
+    void theScreenExplainsWhatANewcomerCannotGuess() {
+        // The two FLOPs figures (this prompt's against a task's mean), "token-layers", and white against gone
+        // cells: each is explained in a label on screen, not only in docs/.
+        MainWindow w(nullptr, settings_.get(), autosave());
+        QSignalSpy shown(&w, &MainWindow::resultShown);
+        w.setPrompt(kPrompt);
+        w.openModel(model_);
+        QVERIFY2(shown.wait(60000), qPrintable(w.lastError()));
+        QStringList texts;
+        for (QLabel* label : w.findChildren<QLabel*>()) texts << label->text();
+        const QString all = texts.join('\n');
+        QVERIFY2(all.contains("mean FLOPs of their task's examples"), qPrintable(all));
+        QVERIFY(all.contains("A token-layer is one token passing through one layer"));
+        QVERIFY(all.contains("hatched: removed earlier"));
+        w.markSaved();
     }
 
     void resultsSayWhatTheyWereComputedForAndGoStale() {
