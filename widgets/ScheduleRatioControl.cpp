@@ -10,8 +10,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/reduction/ReductionSchedule.h"  // kSmallestEditableKeepRatio
-
 namespace ssmlens {
 namespace {
 
@@ -41,8 +39,8 @@ ScheduleRatioControl::ScheduleRatioControl(QWidget* parent)
     slider_->setSingleStep(5);
     slider_->setPageStep(50);
     slider_->setMinimumWidth(100);
-    field_->setRange(kSmallestEditableKeepRatio, 1.0);
-    field_->setDecimals(3);  // kSmallestEditableKeepRatio is 0.001
+    field_->setRange(kSmallestRatio, 1.0);
+    field_->setDecimals(3);  // kSmallestRatio is 0.001
     field_->setSingleStep(0.005);
     // Typing "0.8" must not commit 0.0 and 0.8 on the way: the value counts on Enter or focus loss.
     field_->setKeyboardTracking(false);

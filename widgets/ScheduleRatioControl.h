@@ -36,6 +36,9 @@ public:
     // Slider positions and ratios. Positions [kFinePosition, kPositions] are 0.5 to 1.0 in steps of 0.001;
     // [0, kFinePosition) are 0.01 to 0.5. ratioAt rounds to 3 decimals, so 0.905 is exact.
     static constexpr int kFinePosition = 125, kPositions = 625;
+    // The smallest keep ratio the number field holds (it shows three decimals); the window's command line takes
+    // no less, so the window never runs a schedule its editor cannot show.
+    static constexpr double kSmallestRatio = 0.001;
     static double ratioAt(int position);
     static int positionOf(double q);
 

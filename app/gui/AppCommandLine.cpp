@@ -6,7 +6,7 @@
 #include <cmath>
 #include <exception>
 
-#include "core/reduction/ReductionSchedule.h"
+#include "widgets/ScheduleRatioControl.h"  // the smallest keep ratio the editor holds
 
 namespace ssmlens {
 namespace {
@@ -50,7 +50,7 @@ AppCommandLine::AppCommandLine() {
         {kModel, AppCommandLine::tr("Checkpoint folder to open (default: the bundled demo model)"), "dir"},
         {kTokenizer, AppCommandLine::tr("Tokenizer file for a checkpoint that has none (tokenizer.json or a .model)"), "file"},
         {kPrompt, AppCommandLine::tr("Prompt to start with (default: a sample prompt)"), "text"},
-        {kKeep, AppCommandLine::tr("Keep ratio q at every anchor, a number from %1 to 1").arg(kSmallestEditableKeepRatio), "q"},
+        {kKeep, AppCommandLine::tr("Keep ratio q at every anchor, a number from %1 to 1").arg(ScheduleRatioControl::kSmallestRatio), "q"},
         {kMethod, AppCommandLine::tr("Reduction method to start with (as ssmlens-cli --method)"), "name"},
         {kSchedule, AppCommandLine::tr("Reduction schedule to start with (JSON, as saved by the window or ssmlens-cli schedule)"), "file"},
         {kExport, AppCommandLine::tr("Export a view and quit, without a display; repeatable. VIEW: heatmap, strip, graph, "
@@ -101,7 +101,7 @@ QString AppCommandLine::parse(const QStringList& arguments, AppOptions* o) {
     };
     if (parser_.isSet(kKeep)) {
         double q = 0;
-        if (QString e = number(kKeep, kSmallestEditableKeepRatio, 1.0, &q); !e.isEmpty()) return e;
+        if (QString e = number(kKeep, ScheduleRatioControl::kSmallestRatio, 1.0, &q); !e.isEmpty()) return e;
         o->keepRatio = q;
     }
     if (parser_.isSet(kMethod)) {

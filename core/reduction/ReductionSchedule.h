@@ -18,9 +18,6 @@ namespace ssmlens {
 // The keep ratio q the paper uses at each of its seven anchors (64-layer models), and the default of every
 // schedule, preset, command-line option and editor in SSM Lens: the one place to change it.
 inline constexpr double kDefaultKeepRatio = 0.905;
-// The smallest keep ratio the window's editor holds (it shows three decimals); the window's command line takes
-// no less, so the window never runs a schedule its editor cannot show.
-inline constexpr double kSmallestEditableKeepRatio = 0.001;
 
 struct ScheduleAnchor {
     int64_t layer = 0;        // reduction happens after this block (0-based)
