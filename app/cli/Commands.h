@@ -37,5 +37,6 @@ int runEncodeCorpus(const Args& args);
 int runTrain(const Args& args);
 int runPerplexity(const Args& args);
 int runTune(const Args& args);
+int runTuneRound(const Args& args);
 
 }  // namespace ssmlens::cli

@@ -38,24 +38,35 @@ std::atomic<bool> gStopRequested{false};
 extern "C" void requestStop(int) { gStopRequested.store(true); }
 
 // Ctrl-C (or a TERM) while shards run: stop or cancel the workers rather than leave them behind.
-class InterruptGuard {
-public:
-    InterruptGuard() {
-        gStopRequested.store(false);
-        struct sigaction sa = {};
-        sa.sa_handler = requestStop;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, &oldInt_);
-        sigaction(SIGTERM, &sa, &oldTerm_);
-    }
-    ~InterruptGuard() {
-        sigaction(SIGINT, &oldInt_, nullptr);
-        sigaction(SIGTERM, &oldTerm_, nullptr);
-    }
+using InterruptGuard = ShardInterruptGuard;
 
-private:
-    struct sigaction oldInt_ = {}, oldTerm_ = {};
-};
+// The checks every dispatched command shares; returns --shard-retries.
+int checkedRetries(const CliArgs& args) {
+    const bool slurm = args.has("slurm"), devices = args.has("devices");
+    if (args.has("shard")) throw Error("--shard is chosen for each worker by --slurm / --devices; leave it out");
+    if (args.has("progress-file"))
+        throw Error("--progress-file reports one process's progress; with --slurm / --devices each shard keeps its own");
+    if (slurm && devices) throw Error("give --slurm or --devices, not both");
+    if (!slurm && !devices) throw Error("--shards and the --slurm-* options need --slurm (or --devices)");
+    if (!slurm)
+        for (const char* o : kSlurmOnlyOptions)
+            if (args.has(o)) throw Error(std::string("--") + o + " needs --slurm");
+    return static_cast<int>(args.getInt("shard-retries", kDefaultShardRetries));  // 0..100 (CliArgs rules)
+}
+
+// A folder for the shards' files of a local run: under TMPDIR, named after the run.
+std::string makeTemporaryDir(const std::string& name) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + name + "-XXXXXX";
+    if (!mkdtemp(pattern.data())) throw Error(pattern + ": cannot create a folder for the shards' files");
+    return pattern;
+}
+
+std::string slurmDirFrom(const CliArgs& args) {
+    std::string dir = fs::absolute(args.get("slurm-dir", ".")).lexically_normal().string();
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    return dir;
+}
 
 std::string utcNow() {
     const std::time_t t = std::time(nullptr);
@@ -65,11 +76,12 @@ std::string utcNow() {
 }
 
 // The command's arguments as the user gave them, less the dispatch options and the merged run's outputs.
-std::vector<std::string> workerArguments(const Args& raw, const ShardedCommand& c) {
-    std::set<std::string> drop(c.parentOptions.begin(), c.parentOptions.end());
+std::vector<std::string> workerArguments(const Args& raw, const std::vector<std::string>& parentOptions,
+                                         const std::vector<OptionSpec>& specs) {
+    std::set<std::string> drop(parentOptions.begin(), parentOptions.end());
     for (const OptionSpec& s : shardDispatchOptionSpecs()) drop.insert(s.name);
     std::map<std::string, bool> takesValue;
-    for (const OptionSpec& s : c.specs) takesValue[s.name] = !s.valueName.empty();
+    for (const OptionSpec& s : specs) takesValue[s.name] = !s.valueName.empty();
     std::vector<std::string> out;
     for (size_t i = 0; i < raw.size(); ++i) {
         const std::string& a = raw[i];
@@ -246,15 +258,7 @@ bool wantsShardDispatch(const CliArgs& args) {
 void runShards(const Args& raw, const CliArgs& args, const ShardedCommand& c,
                const std::function<void(const std::vector<std::string>& files)>& merge) {
     const bool slurm = args.has("slurm"), devices = args.has("devices");
-    if (args.has("shard")) throw Error("--shard is chosen for each worker by --slurm / --devices; leave it out");
-    if (args.has("progress-file"))
-        throw Error("--progress-file reports one process's progress; with --slurm / --devices each shard keeps its own");
-    if (slurm && devices) throw Error("give --slurm or --devices, not both");
-    if (!slurm && !devices) throw Error("--shards and the --slurm-* options need --slurm (or --devices)");
-    if (!slurm)
-        for (const char* o : kSlurmOnlyOptions)
-            if (args.has(o)) throw Error(std::string("--") + o + " needs --slurm");
-    const long long retries = args.getInt("shard-retries", kDefaultShardRetries);  // 0..100 (CliArgs rules)
+    const int retries = checkedRetries(args);
 
     std::vector<WorkerSlot> slots;
     if (devices) slots = slotsFrom(args);
@@ -263,17 +267,10 @@ void runShards(const Args& raw, const CliArgs& args, const ShardedCommand& c,
     plan.shardCount = shardCountFrom(args, devices ? static_cast<int64_t>(slots.size()) : 0);
     plan.workingDir = fs::current_path().string();
     std::string localDir;
-    if (slurm) {
-        plan.dir = fs::absolute(args.get("slurm-dir", ".")).lexically_normal().string();
-        while (plan.dir.size() > 1 && plan.dir.back() == '/') plan.dir.pop_back();
-    } else {
-        const char* tmp = std::getenv("TMPDIR");
-        std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + c.name + "-XXXXXX";
-        if (!mkdtemp(pattern.data())) throw Error(pattern + ": cannot create a folder for the shards' files");
-        plan.dir = localDir = pattern;
-    }
+    if (slurm) plan.dir = slurmDirFrom(args);
+    else plan.dir = localDir = makeTemporaryDir(c.name);
     plan.command = {currentExecutablePath(), c.command};
-    for (const std::string& a : workerArguments(raw, c)) plan.command.push_back(a);
+    for (const std::string& a : workerArguments(raw, c.parentOptions, c.specs)) plan.command.push_back(a);
     plan.command.insert(plan.command.end(),
                         {"--shard", std::string(kShardIndexMarker) + "/" + std::to_string(plan.shardCount), c.resultOption,
                          plan.resultFilePattern(), "--progress-file", plan.progressFilePattern()});
@@ -283,7 +280,7 @@ void runShards(const Args& raw, const CliArgs& args, const ShardedCommand& c,
 
     ShardProgressPrinter printer("ssmlens-cli " + c.command, plan.work);
     ShardRunOptions options;
-    options.retries = static_cast<int>(retries);
+    options.retries = retries;
     options.reportedErrorExitCode = kReportedErrorExitCode;
     options.stop = [] { return gStopRequested.load(); };
     options.report = [&](const std::vector<ShardStatus>& s, const std::string& e) { printer(s, e); };
@@ -326,6 +323,65 @@ void runShards(const Args& raw, const CliArgs& args, const ShardedCommand& c,
         std::error_code ec;
         fs::remove_all(localDir, ec);
     }
+}
+
+ShardInterruptGuard::ShardInterruptGuard() : old_(new struct sigaction[2]()) {
+    gStopRequested.store(false);
+    struct sigaction sa = {};
+    sa.sa_handler = requestStop;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_[0]);
+    sigaction(SIGTERM, &sa, &old_[1]);
+}
+
+ShardInterruptGuard::~ShardInterruptGuard() {
+    sigaction(SIGINT, &old_[0], nullptr);
+    sigaction(SIGTERM, &old_[1], nullptr);
+    delete[] old_;
+}
+
+const std::atomic<bool>& shardStopRequested() { return gStopRequested; }
+
+void RoundDispatch::removeTemporaryDir() const {
+    if (!temporaryDir) return;
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+}
+
+RoundDispatch prepareRoundDispatch(const Args& raw, const CliArgs& args, const std::string& command,
+                                   const std::string& workerCommand, const std::string& name,
+                                   const std::vector<std::string>& parentOptions, const std::vector<OptionSpec>& specs,
+                                   int64_t defaultShards) {
+    RoundDispatch d;
+    d.options.retries = checkedRetries(args);
+    d.options.reportedErrorExitCode = kReportedErrorExitCode;
+    if (args.has("slurm-dry-run"))
+        throw Error("--slurm-dry-run: " + command + " --slurm submits one job array per round, and what a round holds "
+                    "is known only when the round before it has been scored; leave out --slurm-dry-run");
+    d.workingDir = fs::current_path().string();
+    d.workerCommand = {currentExecutablePath(), workerCommand};
+    for (const std::string& a : workerArguments(raw, parentOptions, specs)) d.workerCommand.push_back(a);
+    if (args.has("slurm")) {
+        d.maxShards = shardCountFrom(args, defaultShards);
+        d.dir = slurmDirFrom(args);
+        const std::vector<std::string> comment = {
+            "A round of ssmlens-cli " + command + " --slurm: task i scores share i of the round's candidates",
+            "(ssmlens-cli " + workerCommand + " --shard i/N) and writes its scores here. Written by ssmlens-cli " +
+                command + " on " + utcNow() + ",",
+            "which submits one such array per round, follows it, resubmits failed tasks and takes the scores in."};
+        d.runner = std::make_unique<SlurmShardRunner>(slurmOptionsFrom(args), comment);
+        d.description = "Slurm job arrays of up to " + std::to_string(d.maxShards) + " tasks (" + d.dir + ")";
+    } else {
+        const std::vector<WorkerSlot> slots = slotsFrom(args);
+        d.maxShards = shardCountFrom(args, static_cast<int64_t>(slots.size()));
+        d.dir = makeTemporaryDir(name);
+        d.temporaryDir = true;
+        std::string names;
+        for (const WorkerSlot& s : slots) names += (names.empty() ? "" : ", ") + s.name;
+        d.description = std::to_string(slots.size()) + " worker process" + (slots.size() == 1 ? "" : "es") + " (" + names + ")";
+        d.runner = std::make_unique<LocalShardRunner>(slots);
+    }
+    return d;
 }
 
 }  // namespace ssmlens::cli

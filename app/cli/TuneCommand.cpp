@@ -10,9 +10,12 @@
 
 #include "app/cli/Commands.h"
 #include "app/cli/ModelArgs.h"
+#include "app/cli/ShardDispatch.h"
+#include "app/cli/TuneArgs.h"
 #include "core/Error.h"
 #include "core/io/AtomicFile.h"
 #include "core/bench/ModelBenchmark.h"
+#include "core/cluster/ShardedEvaluator.h"
 #include "core/eval/LoglikelihoodScorer.h"
 #include "core/runtime/DemoModel.h"
 #include "core/tune/HeldoutReport.h"
@@ -40,6 +43,27 @@ void makeFolderFor(const std::string& path) {
         throw Error(path + ": cannot make the folder " + folder.string() + (ec ? " (" + ec.message() + ")" : ""));
 }
 
+// Options for this process only, not handed to the workers of --devices / --slurm.
+const std::vector<std::string> kParentOnlyOptions = {"out",    "state", "resume",     "report",   "csv",
+                                                     "quiet",  "no-heldout", "pretrained", "time-limit", "max-evals"};
+
+// raw without --NAME and its value (both forms: --NAME VALUE, --NAME=VALUE).
+Args withoutOption(const Args& raw, const std::string& name, const std::vector<OptionSpec>& specs) {
+    bool takesValue = false;
+    for (const OptionSpec& s : specs)
+        if (s.name == name) takesValue = !s.valueName.empty();
+    Args out;
+    for (size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == "--" + name) {
+            i += takesValue;
+            continue;
+        }
+        if (raw[i].rfind("--" + name + "=", 0) == 0) continue;
+        out.push_back(raw[i]);
+    }
+    return out;
+}
+
 std::string anchorsSummary(const ReductionSchedule& s) {
     return methodText(s) + "; " + std::to_string(s.anchors.size()) + " anchors: " + anchorsText(s);
 }
@@ -47,87 +71,26 @@ std::string anchorsSummary(const ReductionSchedule& s) {
 }  // namespace
 
 int runTune(const Args& raw) {
-    auto specs = modelOptionSpecs();
-    for (OptionSpec s : std::vector<OptionSpec>{
-             {"target-flops-reduction", "PCT", "FLOPs reduction the schedule must reach, in % (FlopsModel on the calibration lengths)"},
-             {"out", "S.json", "write the best schedule here (the format `reduce`, `eval`, `sweep` and the window read)"},
-             {"method", "M", "reduction method (default utr); its options are searched too unless --fixed-options"},
-             {"metric", "X", "starting importance metric: clip (default), raw, l2"},
-             {"fixed-options", "", "keep the method's options as given (search anchors and ratios only)"},
-             {"uniform-ratio", "", "one keep ratio at every anchor: schedules the reference code can run"},
-             {"no-protect-span", "", "do not protect the scored positions (a removed one counts as a uniform guess)"},
-             {"search", "A", "evolution (default) or random (the baseline: random shapes at the target)"},
-             {"time-limit", "SEC", "stop after this many seconds of search (default 600 when --max-evals is not given)"},
-             {"max-evals", "N", "stop after N candidates in the whole search (a resumed one included)"},
-             {"seed", "S", "seed of the search (default 0): the same seed, data and limits give the same candidates"},
-             {"round-size", "N", "candidates per round after the first (default 8)"},
-             {"no-racing", "", "score every candidate on all the data (no early stop of clearly worse ones)"},
-             {"preset-ratios", "Q,..", "keep ratios of the paper preset also scored, for comparison (default: none)"},
-             {"min-keep-ratio", "Q", "the smallest keep ratio an anchor may get (default 0.5)"},
-             {"calibration", "SPEC", "data to tune on: TASK:PATH, text:FILE, a file (task recognised by name) or "
-                                     "random:COUNTxLENGTH, comma-separated; default: the demo model's bundled data"},
-             {"tokenizer", "FILE", "tokenizer file, when the model folder has none"},
-             {"calibration-limit", "N", "at most N calibration examples per source (default: all; 24 of the demo data)"},
-             {"heldout-every", "N", "hold out every N-th example of each source for the report (default 2; 0: none)"},
-             {"heldout-limit", "N", "at most N held-out examples per source"},
-             {"no-heldout", "", "skip the held-out comparison at the end"},
-             {"text-window", "N", "tokens per text window (default 256)"},
-             {"text-scored", "N", "scored positions at the end of each text window (default 32)"},
-             {"batch-size", "B", "sequences per forward pass (default 8)"},
-             {"max-length", "L", "model window; longer inputs lose tokens on the left as in lm-eval (default 2048)"},
-             {"prefix-cache-mb", "MB", "memory for dense streams reused by later candidates (default 1024; 0: off)"},
-             {"state", "FILE", "the search state, saved after every round (default: beside --out, .tune-state.json)"},
-             {"resume", "", "continue the search saved in the state file"},
-             {"report", "FILE", "the whole run as JSON (default: beside --out, .tune.json)"},
-             {"csv", "FILE", "every candidate as CSV (default: beside --out, .candidates.csv)"},
-             {"pretrained", "NAME", "the model as the reference code loads it, for the exported command line"},
-             {"size", "S", "random weights of a published shape (130m ... 2.7b) instead of --model (benchmarks)"},
-             {"quiet", "", "no progress on stderr"}})
-        specs.push_back(s);
+    std::vector<OptionSpec> specs = tuneOptionSpecs();
+    for (const OptionSpec& o : shardDispatchOptionSpecs()) specs.push_back(o);
     CliArgs args(raw, specs);
     if (args.helpRequested()) {
         std::printf("%s", helpText("ssmlens-cli tune [--model DIR] --target-flops-reduction PCT --out S.json [--method M] "
                                    "[--time-limit SEC] [--max-evals N] [--seed S] [--calibration SPEC] [--device D] "
-                                   "[--resume]",
+                                   "[--resume] [--devices D,D,... | --slurm [--shards N] [--slurm-* ...]]",
                                    "Searches anchors, a keep ratio per anchor and the method's options for the schedule "
                                    "closest to the dense model (mean KL at the scored positions of the calibration data) "
                                    "whose FLOPs reduction reaches the target. Writes the schedule, every candidate and "
                                    "the Pareto front, compares the result with the paper's schedule on held-out data, "
-                                   "and prints it in the reference code's argument form. Progress on stderr.",
+                                   "and prints it in the reference code's argument form. Progress on stderr. With "
+                                   "--devices or --slurm each round's candidates are scored by worker processes "
+                                   "(one per device) or as a Slurm job array (docs/cluster.md), with the same results.",
                                    specs)
                               .c_str());
         return 0;
     }
     const std::string outPath = args.required("out");
-    TuningRequest request;
-    request.search.targetPercent = args.getDouble("target-flops-reduction", 0);
-    if (!args.has("target-flops-reduction")) throw Error("missing --target-flops-reduction");
-    if (!(request.search.targetPercent > 0 && request.search.targetPercent < 100))
-        throw Error("--target-flops-reduction must lie between 0 and 100 (a percentage)");
-    if (args.has("method")) request.search.method = parseMethodName(args.get("method"));
-    if (args.has("metric")) request.search.options.metric = parseMetricName(args.get("metric"));
-    request.search.options.protectScoringSpan = !args.has("no-protect-span");
-    request.search.searchOptions = !args.has("fixed-options");
-    request.search.uniformRatio = args.has("uniform-ratio");
-    request.algorithm = parseSearchAlgorithmName(args.get("search", "evolution"));
-    // Ranges of the numeric options are CliArgs.cpp's rules, checked when the arguments were parsed.
-    request.search.seed = static_cast<uint64_t>(args.getInt("seed", 0));
-    request.search.roundSize = args.getInt("round-size", 8);
-    if (args.has("preset-ratios")) request.search.presetRatios = args.getDoubleList("preset-ratios", {});
-    request.minKeepRatio = args.getDouble("min-keep-ratio", 0.5);
-    request.limits.timeLimitSeconds = args.getDouble("time-limit", args.has("max-evals") ? 0.0 : 600.0);
-    request.limits.maxEvaluations = args.getInt("max-evals", 0);
-    if (args.has("time-limit") && !(request.limits.timeLimitSeconds > 0)) throw Error("--time-limit must be above 0");
-    CalibrationOptions& c = request.calibration;
-    c.heldoutEvery = args.getInt("heldout-every", 2);
-    c.limitPerSource = args.getInt("calibration-limit", -1);
-    c.heldoutLimitPerSource = args.getInt("heldout-limit", -1);
-    c.textWindow = args.getInt("text-window", 256);
-    c.textScored = args.getInt("text-scored", 32);
-    c.maxLength = args.getInt("max-length", 2048);
-    c.randomSeed = request.search.seed;
-    request.evaluator.batchSize = args.getInt("batch-size", 8);
-    request.evaluator.prefixCacheBytes = args.getInt("prefix-cache-mb", 1024) * (int64_t{1} << 20);
+    TuningRequest request = tuningRequestFrom(args);
     request.statePath = args.get("state", besideOutput(outPath, ".tune-state.json"));
     request.resume = args.has("resume");
     request.racing = !args.has("no-racing");
@@ -136,36 +99,36 @@ int runTune(const Args& raw) {
     const std::string csvPath = args.get("csv", besideOutput(outPath, ".candidates.csv"));
     for (const std::string& path : {outPath, reportPath, csvPath, request.statePath}) makeFolderFor(path);
 
-    // The model: a checkpoint (or the demo model), or random weights of a published shape.
-    std::unique_ptr<Mamba2Model> model;
-    std::unique_ptr<Tokenizer> tokenizer;
-    std::string modelName;
-    if (args.has("size")) {
-        if (args.has("model")) throw Error("give --model or --size, not both");
-        if (args.has("threads")) at::set_num_threads(static_cast<int>(args.getInt("threads", 1)));
-        const Mamba2Config config = namedMamba2Config(args.get("size"));
-        model = std::make_unique<Mamba2Model>(
-            config, randomMamba2Weights(config, 0, parseDtypeName(args.get("dtype", "fp32")), deviceFrom(args)));
-        modelName = "random " + args.get("size");
-        if (args.has("tokenizer")) tokenizer = loadTokenizer(args.get("tokenizer"));
-    } else {
-        modelName = modelDirFrom(args);
-        model = std::make_unique<Mamba2Model>(loadModelFrom(args));
-        if (args.has("tokenizer")) tokenizer = loadTokenizer(args.get("tokenizer"));
-        else tokenizer = loadTokenizerFromModelDir(modelName);
-    }
+    // --devices / --slurm: each round's candidates are scored by workers (`ssmlens-cli tune-round` with these
+    // arguments); this process searches, and loads the model on the CPU only for the FLOPs budget, the
+    // calibration data and the held-out comparison.
+    std::unique_ptr<RoundDispatch> dispatch;
+    if (wantsShardDispatch(args))
+        dispatch = std::make_unique<RoundDispatch>(prepareRoundDispatch(
+            raw, args, "tune", "tune-round", "ssmlens-tune", kParentOnlyOptions, specs, request.search.roundSize));
+    const TuneModel loaded = loadTuneModel(dispatch ? CliArgs(withoutOption(raw, "device", specs), specs) : args);
+    const std::unique_ptr<Mamba2Model>& model = loaded.model;
+    const std::unique_ptr<Tokenizer>& tokenizer = loaded.tokenizer;
+    const std::string& modelName = loaded.name;
     request.modelName = modelName;
-    if (args.has("calibration")) {
-        request.sources = parseCalibrationSources(args.get("calibration"));
-    } else {
-        const std::string demo = defaultModelDir();
-        if (args.has("size") || args.has("model") || demo.empty())
-            throw Error("give the data to tune on with --calibration (only the demo model has default data)");
-        request.sources = demoCalibrationSources(demo);
-        if (!args.has("calibration-limit")) request.calibration.limitPerSource = kDemoCalibrationLimit;
-    }
-
     TuningSession session(*model, tokenizer.get(), request);
+    std::unique_ptr<ShardedEvaluator> sharded;
+    if (dispatch) {
+        ShardedEvaluatorOptions o;
+        o.name = "ssmlens-tune";
+        o.dir = dispatch->dir;
+        o.workingDir = dispatch->workingDir;
+        o.workerCommand = dispatch->workerCommand;
+        o.maxShards = dispatch->maxShards;
+        o.calibrationFingerprint = session.data().calibration.fingerprint();
+        o.description = dispatch->description;
+        o.run = dispatch->options;
+        o.report = [quiet](int64_t round, const std::vector<ShardStatus>&, const std::string& event) {
+            if (!quiet && !event.empty()) std::fprintf(stderr, "tune round %lld: %s\n", static_cast<long long>(round), event.c_str());
+        };
+        sharded = std::make_unique<ShardedEvaluator>(*dispatch->runner, o);
+        session.setExternalEvaluator(sharded.get());
+    }
     const double target = request.search.targetPercent;
     if (!quiet) {
         std::fprintf(stderr, "tune: target FLOPs reduction %.2f%%, method %s, %s search, seed %llu\n", target,
@@ -174,6 +137,7 @@ int runTune(const Args& raw) {
         std::fprintf(stderr, "calibration: %s\n", session.data().calibration.description.c_str());
         if (!session.data().heldout.sequences.empty())
             std::fprintf(stderr, "held out:    %s\n", session.data().heldout.description.c_str());
+        if (dispatch) std::fprintf(stderr, "evaluations: %s\n", dispatch->description.c_str());
         if (session.resumed())
             std::fprintf(stderr, "resuming %s: %lld candidates recorded\n", request.statePath.c_str(),
                          static_cast<long long>(session.recordedCandidates()));
@@ -198,12 +162,21 @@ int runTune(const Args& raw) {
         std::fprintf(stderr, "\n");
     };
     TuneReport report;
-    report.outcome = session.run(onCandidate, nullptr, denseProgress);
-    const ModelEvaluator& evaluator = *session.evaluator();
+    if (dispatch) {
+        // Ctrl-C stops the round's workers (cancels the array); the search ends with the best so far.
+        ShardInterruptGuard guard;
+        report.outcome = session.run(onCandidate, &shardStopRequested(), denseProgress);
+        report.evaluator = sharded->description();
+        report.denseNll = sharded->denseNll();
+        report.denseSeconds = sharded->denseSeconds();
+    } else {
+        report.outcome = session.run(onCandidate, nullptr, denseProgress);
+        const ModelEvaluator& evaluator = *session.evaluator();
+        report.evaluator = evaluator.description();
+        report.denseNll = evaluator.denseNll();
+        report.denseSeconds = evaluator.denseSeconds();
+    }
     report.setup = session.setup();
-    report.evaluator = evaluator.description();
-    report.denseNll = evaluator.denseNll();
-    report.denseSeconds = evaluator.denseSeconds();
     report.previousSeconds = session.previousSeconds();
     report.pretrained = args.get("pretrained", args.has("size") ? "state-spaces/mamba2-" + args.get("size") : modelName);
     const TuneOutcome& out = report.outcome;
@@ -276,6 +249,7 @@ int runTune(const Args& raw) {
     for (const std::string& n : exportForm.notes) std::printf("  note: %s\n", n.c_str());
     std::printf("\nWrote %s (schedule), %s (report), %s (candidates), %s (state)\n", outPath.c_str(), reportPath.c_str(),
                 csvPath.c_str(), request.statePath.c_str());
+    if (dispatch) dispatch->removeTemporaryDir();
     return 0;
 }
 

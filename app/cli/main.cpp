@@ -37,6 +37,8 @@ const std::vector<Command>& commands() {
         {"eval", "zero-shot accuracy (lm-eval v0.4 conventions), dense and with token reduction", runEval},
         {"sweep", "accuracy against FLOPs reduction over keep ratios and methods (CSV, JSON)", runSweep},
         {"tune", "the best reduction schedule under a FLOPs budget (search, Pareto front, held-out check)", runTune},
+        {"tune-round", "score a share of a round of tune candidates (the worker of tune --devices / --slurm)",
+         runTuneRound},
         {"merge-results", "combine eval --shard results into the result of the whole run", runMergeResults},
         {"bench", "prefill and decode speed on random weights of a published size", runBench},
         {"bench-reduce", "reduction step share of a layer; reduced vs dense prefill time and memory", runBenchReduce},

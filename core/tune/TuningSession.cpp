@@ -44,8 +44,9 @@ void TuningSession::prepare(const std::function<void(int64_t, int64_t)>& densePr
 
 TuneOutcome TuningSession::run(const std::function<void(const TuneEvent&)>& onCandidate, const std::atomic<bool>* cancel,
                                const std::function<void(int64_t, int64_t)>& denseProgress) {
-    if (!evaluator_) prepare(denseProgress, cancel);
-    ScheduleTuner tuner(*budget_, request_.algorithm, request_.search, *evaluator_);
+    if (!evaluator_ && !external_) prepare(denseProgress, cancel);
+    CandidateEvaluator& evaluator = external_ ? *external_ : static_cast<CandidateEvaluator&>(*evaluator_);
+    ScheduleTuner tuner(*budget_, request_.algorithm, request_.search, evaluator);
     tuner.setRecorded(recorded_.candidates);
     tuner.setRacing(request_.racing);
     const double before = recorded_.elapsedSeconds;

@@ -53,7 +53,11 @@ public:
     int64_t recordedCandidates() const { return static_cast<int64_t>(recorded_.candidates.size()); }
     bool resumed() const { return resumed_; }
     double previousSeconds() const { return recorded_.elapsedSeconds; }
-    ModelEvaluator* evaluator() const { return evaluator_.get(); }  // after prepare()
+    ModelEvaluator* evaluator() const { return evaluator_.get(); }  // after prepare(); null with an external one
+    // Score the candidates with `external` (worker processes or a Slurm job array: core/cluster/
+    // ShardedEvaluator.h) instead of a ModelEvaluator in this process: run() then skips prepare() (the
+    // workers make the dense pass). external must outlive run().
+    void setExternalEvaluator(CandidateEvaluator* external) { external_ = external; }
 
 private:
     const Mamba2Model& model_;
@@ -64,6 +68,7 @@ private:
     TuneState recorded_;
     bool resumed_ = false;
     std::unique_ptr<ModelEvaluator> evaluator_;
+    CandidateEvaluator* external_ = nullptr;
 };
 
 }  // namespace ssmlens
