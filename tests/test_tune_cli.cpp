@@ -10,6 +10,7 @@
 
 #include "core/model/Checkpoint.h"
 #include "core/reduction/ReductionSchedule.h"
+#include "core/tune/TuneRoundFile.h"
 #include "test_eval_support.h"
 
 using namespace ssmlens;
@@ -21,8 +22,13 @@ struct Run {
     QString out, err;
 };
 
-Run cli(const QStringList& args) {
+Run cli(const QStringList& args, const QString& tmpDir = {}) {
     QProcess p;
+    if (!tmpDir.isEmpty()) {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("TMPDIR", tmpDir);
+        p.setProcessEnvironment(env);
+    }
     p.start(QString(SSMLENS_BIN_DIR) + "/ssmlens-cli", args);
     p.waitForFinished(300000);
     return {p.exitStatus() == QProcess::CrashExit ? -1 : p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
@@ -123,6 +129,60 @@ private slots:
         Run other = cli(tune("d.json", {"--max-evals", "20", "--seed", "5", "--state", state, "--resume"}));
         QCOMPARE(other.code, 1);
         QVERIFY2(other.err.contains("not the same search") && other.err.contains("seed"), qPrintable(other.err));
+    }
+
+    void devicesGiveTheInProcessSearch() {
+        // findsAScheduleWithinTheBudget ran the same search in one process.
+        QVERIFY(QFile::exists(tmp_.filePath("a.candidates.csv")));
+        QDir().mkpath(tmp_.filePath("workers-tmp"));
+        Run r = cli(tune("w.json", {"--max-evals", "14", "--seed", "3", "--no-heldout", "--devices", "cpu,cpu"}),
+                    tmp_.filePath("workers-tmp"));
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("evaluations: 2 worker processes (cpu, cpu)") && r.err.contains("tune round 1: shard 1/2 done on cpu"),
+                 qPrintable(r.err));
+        // Every candidate with the same objective, checkpoints, FLOPs, in the same order: the same search.
+        QCOMPARE(rowsWithoutTimes(tmp_.filePath("w.candidates.csv")), rowsWithoutTimes(tmp_.filePath("a.candidates.csv")));
+        QVERIFY(ReductionSchedule::load(tmp_.filePath("w.json").toStdString()) ==
+                ReductionSchedule::load(tmp_.filePath("a.json").toStdString()));
+        const nlohmann::json report = readJson(tmp_.filePath("w.tune.json")), one = readJson(tmp_.filePath("a.tune.json"));
+        QCOMPARE(report["dense_nll"].get<double>(), one["dense_nll"].get<double>());
+        QVERIFY(QString::fromStdString(report["evaluator"].get<std::string>()).startsWith("2 worker processes (cpu, cpu); each: cpu"));
+        // The workers' files went to a temporary folder, removed after the run.
+        QCOMPARE(QDir(tmp_.filePath("workers-tmp")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries), QStringList());
+        // Racing bounds travel to the workers: some candidates were stopped early there too.
+        QVERIFY(r.err.contains("stopped early"));
+    }
+
+    void workerInputIsChecked() {
+        // The worker refuses a round made for other calibration data, naming the round file.
+        const QString round = tmp_.filePath("other.round.json");
+        {
+            TuneRound other;
+            other.calibrationFingerprint = "ffff";
+            other.schedules.resize(1);
+            other.schedules[0].anchors = {{2, 0.8}};
+            std::ofstream(round.toStdString()) << other.toJson().dump();
+        }
+        Run r = cli({"tune-round", "--model", model_, "--calibration", data_, "--target-flops-reduction", "20", "--round", round,
+                     "--result", tmp_.filePath("other.result.json")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(round) && r.err.contains("fingerprint ffff"), qPrintable(r.err));
+        QVERIFY(!QFile::exists(tmp_.filePath("other.result.json")));
+        r = cli({"tune-round", "--model", model_, "--calibration", data_, "--target-flops-reduction", "20", "--round",
+                 tmp_.filePath("missing.round.json"), "--result", tmp_.filePath("other.result.json")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("missing.round.json: cannot open"), qPrintable(r.err));
+        // Dispatch options that cannot go together, refused before anything runs.
+        const QList<QPair<QStringList, QString>> bad = {
+            {{"--devices", "cpu", "--device", "cpu"}, "give --device or --devices, not both"},
+            {{"--devices", "cpu", "--slurm-partition", "gpu"}, "--slurm-partition needs --slurm"},
+            {{"--slurm", "--slurm-dry-run"}, "one job array per round"},
+            {{"--devices", "cpu", "--slurm"}, "give --slurm or --devices, not both"}};
+        for (const auto& [more, message] : bad) {
+            Run b = cli(tune("g.json", QStringList{"--max-evals", "3"} + more));
+            QCOMPARE(b.code, 1);
+            QVERIFY2(b.err.contains(message) && !b.err.contains("dense pass"), qPrintable(b.err));
+        }
     }
 
     void oneRatioForTheReferenceCode() {
