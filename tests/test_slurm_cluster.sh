@@ -5,6 +5,9 @@
 #   - eval --slurm --shards 4: one worker is killed (SIGKILL) while it scores; its task ends FAILED, is
 #     resubmitted, and the merged result equals the single-process one byte for byte (--batch-size 1);
 #   - sweep --slurm --shards 3: the merged grid (CSV, JSON, table) equals the single-process sweep;
+#   - tune --slurm --shards 4: one job array per round of candidates; one worker of the 8-candidate round is
+#     killed while it scores and resubmitted; the candidates (objectives, order) and the schedule equal the
+#     in-process search's;
 #   - --slurm-dry-run writes the script (with the options passed through) and submits nothing.
 # Usage: test_slurm_cluster.sh SOURCE_DIR BIN_DIR. Skips (exit 77) without root or the Slurm packages.
 set -uo pipefail
@@ -97,6 +100,46 @@ echo "sweep, 3 Slurm array tasks: $(elapsed "$t") s"
 cmp whole.csv merged.csv || fail "the merged sweep CSV differs from the single-process one"
 cmp whole-grid.json merged-grid.json || fail "the merged sweep JSON differs from the single-process one"
 cmp whole-sweep.txt merged-sweep.txt || fail "the merged sweep table differs from the single-process one"
+
+# --- tune: in process, then each round as a job array, one worker killed mid-round ------------------------
+tune_args=(tune --target-flops-reduction 25 --calibration-limit 8 --max-evals 10 --seed 2 --no-heldout --threads 1)
+t=$(date +%s)
+"$cli" "${tune_args[@]}" --out tune-whole.json > tune-whole.txt 2> tune-whole.err || { cat tune-whole.err; fail "the in-process tune failed"; }
+echo "tune, in process: $(elapsed "$t") s"
+t=$(date +%s)
+"$cli" "${tune_args[@]}" --slurm --shards 4 --slurm-dir "$work/tune" --slurm-cpus-per-task 1 --slurm-poll 1 \
+  --out tune-slurm.json > tune-slurm.txt 2> tune-slurm.err &
+runner=$!
+victim=""
+while kill -0 "$runner" 2> /dev/null && [ -z "$victim" ]; do
+  for f in tune/ssmlens-tune-round-1.shard-*.progress; do
+    [ -e "$f" ] || continue
+    p=$(cat "$f" 2> /dev/null)
+    done_=$(sed -n 's/.*"done":\([0-9]*\).*/\1/p' <<< "$p")
+    total=$(sed -n 's/.*"total":\([0-9]*\).*/\1/p' <<< "$p")
+    pid=$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p' <<< "$p")
+    if [ -n "$done_" ] && [ -n "$total" ] && [ -n "$pid" ] && [ "$done_" -gt 0 ] && [ "$done_" -lt "$total" ]; then
+      kill -9 "$pid" 2> /dev/null && victim=$f && echo "killed the tune worker of $f at $done_ / $total candidates (pid $pid)"
+      break
+    fi
+  done
+  sleep 0.05
+done
+wait "$runner"
+rc=$?
+echo "tune, rounds as Slurm job arrays of up to 4 tasks (one worker killed and resubmitted): $(elapsed "$t") s"
+cat tune-slurm.err
+[ "$rc" = 0 ] || fail "tune --slurm exited with $rc"
+[ -n "$victim" ] || fail "no tune worker was caught mid-round"
+grep -q "tune round 1: resubmitted shard" tune-slurm.err || fail "the killed tune worker was not resubmitted"
+[ -f tune/ssmlens-tune-round-1.sbatch ] || fail "no job array script for round 1"
+grep -q "^#SBATCH --array=0-3" tune/ssmlens-tune-round-1.sbatch || fail "round 1 was not an array of 4 tasks"
+# The candidates without their timing column (16th), and the chosen schedule.
+cut -d, -f1-15,17- tune-whole.candidates.csv > tune-whole.rows
+cut -d, -f1-15,17- tune-slurm.candidates.csv > tune-slurm.rows
+[ "$(wc -l < tune-whole.rows)" = 11 ] || fail "the in-process tune wrote $(wc -l < tune-whole.rows) rows, expected 11"
+cmp tune-whole.rows tune-slurm.rows || fail "tune --slurm scored other candidates or other values than the in-process tune"
+cmp tune-whole.json tune-slurm.json || fail "tune --slurm chose another schedule than the in-process tune"
 
 # --- dry run: the script only --------------------------------------------------------------------------
 jobs_before=$(squeue --noheader --states=all --array | wc -l)
