@@ -11,6 +11,11 @@
 #            from the 1-GPU run's (shards batch other requests together, so exact equality is not expected)
 #   sweep    sweep over keep ratios 1,0.9,0.8 (utr), both tasks, SWEEP_LIMIT examples, batch 32, bf16: 1 GPU
 #            against every GPU, wall time and the CSV compared
+#   tune     `tune --devices` (each round of candidates scored by one worker per GPU): a seeded search
+#            (--max-evals TUNE_EVALS, --round-size 16, TUNE_LIMIT lambada_openai calibration examples, fp32) on
+#            1 GPU in one process and on every GPU: wall time, and whether every candidate (objective, order)
+#            and the chosen schedule equal the one-process search's
+# STEPS="tune" (any of: equal scale sweep tune) runs only those steps.
 # Prepare .carry (ignored by git) on the machine that calls the device tool:
 #   mkdir -p .carry && cp ../shared/data/gpt-neox-20b-tokenizer.json .carry/ &&
 #   cp -r ../shared/data/benchmarks/lambada_openai ../shared/data/benchmarks/piqa .carry/
@@ -40,7 +45,8 @@ if [ "${CPU_CHECK:-}" = 1 ]; then
   gpus=2
   device_list() { local k=$1 out=""; for ((i = 0; i < k; i++)); do out+="${out:+,}cpu"; done; echo "$out"; }
   one_device=(--device cpu)
-  EQ_LIMIT=${EQ_LIMIT:-6} SCALE_LIMIT=${SCALE_LIMIT:-24} SWEEP_LIMIT=${SWEEP_LIMIT:-6}
+  EQ_LIMIT=${EQ_LIMIT:-6} SCALE_LIMIT=${SCALE_LIMIT:-24} SWEEP_LIMIT=${SWEEP_LIMIT:-6} TUNE_EVALS=${TUNE_EVALS:-9}
+  TUNE_LIMIT=${TUNE_LIMIT:-8}
   dtype_scale=fp32
   [ -d "$carry" ] || carry=$PWD/../shared/data/benchmarks
   tokenizer=$PWD/../shared/data/gpt-neox-20b-tokenizer.json
@@ -56,7 +62,8 @@ else
   gpus=$(nvidia-smi -L | grep -c '^GPU')
   device_list() { local k=$1 out=""; for ((i = 0; i < k; i++)); do out+="${out:+,}cuda:$i"; done; echo "$out"; }
   one_device=(--device cuda)
-  EQ_LIMIT=${EQ_LIMIT:-400} SCALE_LIMIT=${SCALE_LIMIT:-} SWEEP_LIMIT=${SWEEP_LIMIT:-500}
+  EQ_LIMIT=${EQ_LIMIT:-400} SCALE_LIMIT=${SCALE_LIMIT:-} SWEEP_LIMIT=${SWEEP_LIMIT:-500} TUNE_EVALS=${TUNE_EVALS:-49}
+  TUNE_LIMIT=${TUNE_LIMIT:-256}
   dtype_scale=bf16
   tokenizer=$carry/gpt-neox-20b-tokenizer.json
   {
@@ -80,6 +87,8 @@ M=$work/m130
 "$CLI" random-model --size 130m --seed 1234 --out "$M" >> "$log" 2>&1 && cp "$tokenizer" "$M/tokenizer.json" ||
   { step "random-model FAILED"; exit 1; }
 reference=(--preset depth --keep-ratio 0.905)
+steps=" ${STEPS:-equal scale sweep tune} "
+wants() { [[ "$steps" == *" $1 "* ]]; }
 
 # run NAME K ARGS...: ssmlens-cli on 1 device (K=1: one process) or K worker processes; prints seconds.
 run() {
@@ -113,6 +122,7 @@ print("%.2g over %d" % (worst, n))
 PY
 }
 
+if wants equal; then
 echo >> "$report"
 echo "## equal: --batch-size 1, first $EQ_LIMIT examples, dense + reference schedule, fp32" >> "$report"
 echo >> "$report"
@@ -130,6 +140,9 @@ for task in lambada_openai piqa; do
   done
 done
 
+fi
+
+if wants scale; then
 echo >> "$report"
 echo "## scale: --batch-size 32, ${SCALE_LIMIT:-every} example(s), dense + reference schedule, $dtype_scale" >> "$report"
 echo >> "$report"
@@ -152,6 +165,9 @@ for task in lambada_openai piqa; do
   done
 done
 
+fi
+
+if wants sweep; then
 echo >> "$report"
 echo "## sweep: keep ratios 1,0.9,0.8 (utr), both tasks, first $SWEEP_LIMIT examples, batch 32, $dtype_scale" >> "$report"
 echo >> "$report"
@@ -166,5 +182,29 @@ for k in 1 "$gpus"; do
   [ "$k" = 1 ] || { cmp -s "$work/sw-1.csv" "$work/sw-$k.csv" && same=yes || same="no (batch composition; see scale)"; }
   echo "| $k | $s | $same |" >> "$report"
 done
+fi
+
+if wants tune; then
+  echo >> "$report"
+  echo "## tune: --max-evals $TUNE_EVALS --round-size 16 --seed 1, $TUNE_LIMIT lambada_openai calibration examples, fp32" >> "$report"
+  echo >> "$report"
+  echo "| devices | wall time (s) | candidates | same candidates and schedule as 1 device |" >> "$report"
+  echo "|---:|---:|---:|---|" >> "$report"
+  for k in 1 "$gpus"; do
+    late "tune $k" && break
+    step "tune on $k"
+    s=$(run "tu-$k" "$k" tune --model "$M" --calibration "lambada_openai:$carry/lambada_openai" --calibration-limit "$TUNE_LIMIT" \
+      --target-flops-reduction 25 --max-evals "$TUNE_EVALS" --round-size 16 --seed 1 --no-heldout --dtype fp32 \
+      --out "$work/tu-$k.json")
+    rows=$( [ -f "$work/tu-$k.candidates.csv" ] && echo $(($(wc -l < "$work/tu-$k.candidates.csv") - 1)) || echo -)
+    same=-
+    if [ "$k" != 1 ]; then
+      # The candidates without their timing column (16th), and the schedule.
+      if cmp -s <(cut -d, -f1-15,17- "$work/tu-1.candidates.csv") <(cut -d, -f1-15,17- "$work/tu-$k.candidates.csv") &&
+        cmp -s "$work/tu-1.json" "$work/tu-$k.json"; then same=yes; else same="**no**"; fi
+    fi
+    echo "| $k | $s | $rows | $same |" >> "$report"
+  done
+fi
 step "done"
 cat "$report"
