@@ -153,6 +153,34 @@ private slots:
         QVERIFY(r.err.contains("stopped early"));
     }
 
+    void terminatingStopsTheWorkersAndKeepsTheBestSoFar() {
+        // TERM (as Ctrl-C) while a round's workers run: they are stopped, the search ends with what it has.
+        QDir().mkpath(tmp_.filePath("stop-tmp"));
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("TMPDIR", tmp_.filePath("stop-tmp"));
+        p.setProcessEnvironment(env);
+        p.start(QString(SSMLENS_BIN_DIR) + "/ssmlens-cli",
+                tune("s.json", {"--max-evals", "400", "--seed", "3", "--no-heldout", "--devices", "cpu,cpu"}));
+        QString err;
+        QElapsedTimer clock;
+        clock.start();
+        while (!err.contains("tune round 2: shard 0/2 started") && clock.elapsed() < 120000 && p.state() == QProcess::Running) {
+            p.waitForReadyRead(100);
+            err += QString::fromUtf8(p.readAllStandardError());
+        }
+        QVERIFY2(err.contains("tune round 2: shard 0/2 started"), qPrintable(err));
+        p.terminate();
+        QVERIFY(p.waitForFinished(60000));
+        err += QString::fromUtf8(p.readAllStandardError());
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(p.exitCode() == 0 && err.contains("stopped: stopped after"), qPrintable(err));
+        const nlohmann::json report = readJson(tmp_.filePath("s.tune.json"));
+        QVERIFY(report["candidates"].size() < 400);
+        QVERIFY(QFile::exists(tmp_.filePath("s.json")));
+        QCOMPARE(QDir(tmp_.filePath("stop-tmp")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries), QStringList());
+    }
+
     void workerInputIsChecked() {
         // The worker refuses a round made for other calibration data, naming the round file.
         const QString round = tmp_.filePath("other.round.json");

@@ -37,9 +37,6 @@ std::atomic<bool> gStopRequested{false};
 
 extern "C" void requestStop(int) { gStopRequested.store(true); }
 
-// Ctrl-C (or a TERM) while shards run: stop or cancel the workers rather than leave them behind.
-using InterruptGuard = ShardInterruptGuard;
-
 // The checks every dispatched command shares; returns --shard-retries.
 int checkedRetries(const CliArgs& args) {
     const bool slurm = args.has("slurm"), devices = args.has("devices");
@@ -304,10 +301,10 @@ void runShards(const Args& raw, const CliArgs& args, const ShardedCommand& c,
                             script.c_str(), static_cast<long long>(plan.shardCount), script.c_str(), mergeHint.c_str());
                 return;
             }
-            InterruptGuard guard;
+            ShardInterruptGuard guard;
             runner.run(plan, options);
         } else {
-            InterruptGuard guard;
+            ShardInterruptGuard guard;
             LocalShardRunner(slots).run(plan, options);
         }
     } catch (const ShardRunInterrupted& e) {
@@ -325,19 +322,19 @@ void runShards(const Args& raw, const CliArgs& args, const ShardedCommand& c,
     }
 }
 
-ShardInterruptGuard::ShardInterruptGuard() : old_(new struct sigaction[2]()) {
+// Ctrl-C (or a TERM) while shards run: stop or cancel the workers rather than leave them behind.
+ShardInterruptGuard::ShardInterruptGuard() {
     gStopRequested.store(false);
     struct sigaction sa = {};
     sa.sa_handler = requestStop;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_[0]);
-    sigaction(SIGTERM, &sa, &old_[1]);
+    sigaction(SIGINT, &sa, &oldInt_);
+    sigaction(SIGTERM, &sa, &oldTerm_);
 }
 
 ShardInterruptGuard::~ShardInterruptGuard() {
-    sigaction(SIGINT, &old_[0], nullptr);
-    sigaction(SIGTERM, &old_[1], nullptr);
-    delete[] old_;
+    sigaction(SIGINT, &oldInt_, nullptr);
+    sigaction(SIGTERM, &oldTerm_, nullptr);
 }
 
 const std::atomic<bool>& shardStopRequested() { return gStopRequested; }

@@ -76,7 +76,7 @@ public:
     ShardInterruptGuard& operator=(const ShardInterruptGuard&) = delete;
 
 private:
-    struct sigaction* old_;
+    struct sigaction oldInt_ = {}, oldTerm_ = {};
 };
 const std::atomic<bool>& shardStopRequested();
 
