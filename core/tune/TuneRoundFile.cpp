@@ -1,10 +1,10 @@
 #include "core/tune/TuneRoundFile.h"
 
-#include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "core/Error.h"
+#include "core/io/InputFile.h"
+#include "core/io/JsonDocument.h"
 
 namespace ssmlens {
 namespace {
@@ -13,22 +13,16 @@ const char* kRoundFormat = "ssmlens-tune-round";
 const char* kResultFormat = "ssmlens-tune-round-result";
 const int kVersion = 1;
 // A round holds at most a few hundred schedules; a file far beyond that is not one (and is not read whole).
-constexpr std::streamoff kMaxFileBytes = std::streamoff(64) << 20;
+constexpr uint64_t kMaxFileBytes = uint64_t{64} << 20;
 
+// Regular files only, size-bounded, JSON of bounded depth (core/io), then the format and version.
 nlohmann::json readJson(const std::string& path, const char* format) {
-    std::ifstream in(path, std::ios::binary | std::ios::ate);
-    if (!in) throw Error(path + ": cannot open the file");
-    const std::streamoff size = in.tellg();
-    if (size > kMaxFileBytes) throw Error(path + ": " + std::to_string(size) + " bytes, too large for a " + format + " file");
-    in.seekg(0);
-    std::string text(static_cast<size_t>(std::max<std::streamoff>(size, 0)), '\0');
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-    if (!j.is_object()) throw Error(path + ": not valid JSON (a " + format + " file was expected)");
-    if (j.value("format", "") != format) throw Error(path + ": not a " + std::string(format) + " file");
-    if (j.value("version", 0) != kVersion)
-        throw Error(path + ": " + format + " version " + j.value("version", nlohmann::json()).dump() + ", this program reads " +
-                    std::to_string(kVersion));
+    const nlohmann::json j = parseJsonText(readInputFile(path, std::string("a ") + format + " file", kMaxFileBytes), path);
+    if (!j.is_object() || !j.contains("format") || j["format"] != format)
+        throw Error(path + ": not a " + std::string(format) + " file");
+    if (!j.contains("version") || !j["version"].is_number_integer() || j["version"] != kVersion)
+        throw Error(path + ": " + format + " version " + jsonSnippet(j.value("version", nlohmann::json())) +
+                    ", this program reads " + std::to_string(kVersion));
     return j;
 }
 
