@@ -399,6 +399,8 @@ private slots:
             << "the fused decode path needs the model on a CUDA device";
         QTest::newRow("check-decode on the CPU") << QStringList{"check-decode", "--device", "cpu"}
                                                  << "the fused decode path is not available";
+        QTest::newRow("check-prefill-graph on the CPU") << QStringList{"check-prefill-graph", "--device", "cpu"}
+                                                        << "prefill graphs are not available on";
     }
     void badInputIsAClearError() {
         QFETCH(QStringList, args);

@@ -250,3 +250,44 @@ int runCheckDecode(const Args& raw) {
 }
 
 }  // namespace ssmlens::cli
+
+#include "core/bench/PrefillGraphCheck.h"
+
+namespace ssmlens::cli {
+
+int runCheckPrefillGraph(const Args& raw) {
+    const std::vector<OptionSpec> specs = {
+        {"device", "D", "cuda (default) or cuda:N"},
+        {"cases", "TEXT", "only the cases whose name contains TEXT (e.g. \"2.7b\")"},
+        skipWithoutGpuOption()};
+    CliArgs args(raw, specs);
+    if (args.helpRequested()) {
+        std::printf("%s", helpText("ssmlens-cli check-prefill-graph [--device cuda] [--cases TEXT]",
+                                   "Runs dense and reduced prefills as CUDA graphs and eagerly on the same ids, on "
+                                   "random models, and compares the lengths and logits bit for bit. Exits 1 when a "
+                                   "case fails.",
+                                   specs)
+                              .c_str());
+        return 0;
+    }
+    // Prefill graphs need the CUDA kernels' build: without them there is nothing to check.
+    if (skippedWithoutGpu(args, "check-prefill-graph", true)) return kSkippedExitCode;
+    PrefillGraphCheckSettings s;
+    s.device = deviceFrom(args, "cuda");
+    s.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
+    std::vector<PrefillGraphCheckCase> cases = defaultPrefillGraphCheckCases();
+    if (args.has("cases")) {
+        const std::string text = args.get("cases");
+        cases.erase(std::remove_if(cases.begin(), cases.end(),
+                                   [&](const PrefillGraphCheckCase& c) { return c.name.find(text) == std::string::npos; }),
+                    cases.end());
+        if (cases.empty()) throw Error("--cases: no case name contains \"" + text + "\"");
+    }
+    const auto results = runPrefillGraphCheck(s, cases);
+    std::printf("%s", prefillGraphCheckTable(results, s).c_str());
+    for (const auto& r : results)
+        if (!r.passed) return 1;
+    return 0;
+}
+
+}  // namespace ssmlens::cli

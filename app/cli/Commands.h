@@ -24,6 +24,7 @@ int runBenchAttention(const Args& args);
 int runCheckReduce(const Args& args);
 int runCheckDevice(const Args& args);
 int runCheckDecode(const Args& args);
+int runCheckPrefillGraph(const Args& args);
 int runRandomModel(const Args& args);
 int runTrainTokenizer(const Args& args);
 int runReduce(const Args& args);

@@ -51,6 +51,8 @@ const std::vector<Command>& commands() {
          runCheckDevice},
         {"check-decode", "fused and graph decode paths against the ATen path: logits, states, greedy tokens (GPU)",
          runCheckDecode},
+        {"check-prefill-graph", "dense and reduced prefill as CUDA graphs against the eager pass, bit for bit (GPU)",
+         runCheckPrefillGraph},
         {"train-tokenizer", "train a sentencepiece tokenizer (byte fallback) on text files", runTrainTokenizer},
         {"encode-corpus", "tokenize text files into one .npy of ids for training", runEncodeCorpus},
         {"train", "train a Mamba-2 model from scratch (AdamW, cosine, bf16 on GPU; resumable)", runTrain},

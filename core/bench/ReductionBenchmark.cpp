@@ -8,7 +8,9 @@
 
 #include "core/bench/DeviceTimer.h"
 #include "core/bench/ModelBenchmark.h"
+#include "core/Error.h"
 #include "core/model/Mamba2Model.h"
+#include "core/model/PrefillGraph.h"
 #include "core/reduction/FlopsModel.h"
 #include "core/reduction/TokenReducer.h"
 #include "core/reduction/TokenReductionHook.h"
@@ -68,6 +70,53 @@ private:
     double hostStepMs_ = 0, queueMs_ = 0;
     int64_t passes_ = 0;
 };
+
+// The dense prefill's matrix products alone, on the model's weights and the pass's shapes: per layer
+// u [B*L, D] x in_proj^T and y [B*L, Di] x out_proj^T, then the head on one position per sequence. Buffers are
+// made once; only the products are timed.
+double matrixProductsMilliseconds(const Mamba2Model& model, int64_t batch, int64_t length, int warmup, int repeats) {
+    const Mamba2Config& c = model.config();
+    const at::TensorOptions options = model.weights().embedding.options();
+    const at::Tensor u = at::randn({batch * length, c.dModel}, options);
+    const at::Tensor y = at::randn({batch * length, c.dInner()}, options);
+    const at::Tensor last = at::randn({batch, c.dModel}, options);
+    return medianMilliseconds(
+        model.device(),
+        [&] {
+            for (const Mamba2LayerWeights& w : model.weights().layers) {
+                at::linear(u, w.inProj, w.inProjBias);
+                at::linear(y, w.outProj, w.outProjBias);
+            }
+            at::linear(last, model.weights().lmHead);
+        },
+        warmup, repeats);
+}
+
+// Dense or reduced prefill as a CUDA graph: capture time (once) and the median replay time; {0, 0} and a note
+// where graphs are not available or the capture fails.
+struct GraphTiming {
+    double captureMs = 0, replayMs = 0;
+};
+GraphTiming timeGraph(const Mamba2Model& model, const at::Tensor& ids, const ReductionSchedule& schedule,
+                      const ReductionBenchSettings& s, std::string& note) {
+    GraphTiming t;
+    if (!prefillGraphAvailable(model)) {
+        note = "CUDA graphs: not available here (a CUDA model in a build with the CUDA kernels)";
+        return t;
+    }
+    try {
+        synchronizeDevice(s.device);
+        const auto t0 = std::chrono::steady_clock::now();
+        PrefillGraph graph(model, ids.size(0), ids.size(1), schedule, LogitsAt::LastPosition);
+        synchronizeDevice(s.device);
+        t.captureMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        t.replayMs = medianMilliseconds(s.device, [&] { graph.run(ids); }, s.warmup, s.repeats);
+    } catch (const Error& e) {
+        note = e.what();
+        t = {};
+    }
+    return t;
+}
 
 }  // namespace
 
@@ -138,6 +187,18 @@ ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
                 row.stepSyncedMs = synced.meanStepMs();
             }
         }
+        {
+            // The same passes as CUDA graphs, with the products path and step kernels of the eager rows above.
+            ReductionSchedule none = schedule;
+            none.anchors.clear();
+            const GraphTiming dense = timeGraph(model, ids, none, s, row.graphNote);
+            const GraphTiming reduced = row.graphNote.empty() ? timeGraph(model, ids, schedule, s, row.graphNote) : GraphTiming{};
+            row.denseGraphMs = dense.replayMs;
+            row.denseCaptureMs = dense.captureMs;
+            row.reducedGraphMs = reduced.replayMs;
+            row.reducedCaptureMs = reduced.captureMs;
+        }
+        row.productsMs = matrixProductsMilliseconds(model, s.batch, L, s.warmup, s.repeats);
         row.layerMs = row.denseMs / config.nLayer;
         row.stepSharePercent = 100.0 * row.stepMs / row.layerMs;
         row.stepsOfPrefillPercent = 100.0 * static_cast<double>(schedule.anchors.size()) * row.stepMs / row.denseMs;
@@ -175,6 +236,35 @@ std::string ReductionBenchReport::table() const {
                       r.flopsSavingPercent, r.tokenReductionPercent);
         o << line;
     }
+    // Graphs against eager, and the prefill against its matrix products. `ideal`: 1 / (1 - analytic FLOPs
+    // saving), what the reduction would give if time followed FLOPs; `of ideal`: the graphs' speedup over it.
+    o << "\nprefill as CUDA graphs (core/model/PrefillGraph.h), replayed, against the eager passes above; `products "
+         "ms`: the dense pass's matrix products alone (in_proj, out_proj, head), back to back; `dense / products`: the "
+         "dense graph's time (eager where there is no graph) over theirs\n\n"
+         "| L | dense ms, eager | dense ms, graph | reduced ms, eager | reduced ms, graph | speedup, eager | "
+         "speedup, graphs | ideal speedup | graphs / ideal | capture ms, dense / reduced | products ms | "
+         "dense / products |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    std::string notes;
+    auto cell = [](const char* format, double value, bool known) {
+        char text[48] = "-";
+        if (known) std::snprintf(text, sizeof text, format, value);
+        return std::string(text);
+    };
+    for (const auto& r : rows) {
+        const double ideal = 1.0 / (1.0 - r.flopsSavingPercent / 100.0);
+        const bool g = r.denseGraphMs > 0 && r.reducedGraphMs > 0;
+        const double graphSpeedup = g ? r.denseGraphMs / r.reducedGraphMs : 0;
+        o << "| " << r.length << " | " << cell("%.2f", r.denseMs, true) << " | " << cell("%.2f", r.denseGraphMs, g)
+          << " | " << cell("%.2f", r.reducedMs, true) << " | " << cell("%.2f", r.reducedGraphMs, g) << " | "
+          << cell("%.2fx", r.denseMs / r.reducedMs, r.reducedMs > 0) << " | " << cell("%.2fx", graphSpeedup, g) << " | "
+          << cell("%.2fx", ideal, true) << " | " << cell("%.0f%%", 100.0 * graphSpeedup / ideal, g) << " | "
+          << (g ? cell("%.1f", r.denseCaptureMs, true) + " / " + cell("%.1f", r.reducedCaptureMs, true) : "-") << " | "
+          << cell("%.2f", r.productsMs, r.productsMs > 0) << " | "
+          << cell("%.2fx", r.productsMs > 0 ? (g ? r.denseGraphMs : r.denseMs) / r.productsMs : 0, r.productsMs > 0)
+          << " |\n";
+        if (!r.graphNote.empty() && notes.find(r.graphNote) == std::string::npos) notes += "\n" + r.graphNote + "\n";
+    }
+    o << notes;
     return o.str();
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // The numbers behind `ssmlens-cli bench-reduce`: for a published size on random weights, the time of the
 // reduction step itself against the time of one layer, and the prefill time and peak memory of a reduced
-// forward pass against the dense one, next to the analytic FLOPs saving of the same schedule.
+// forward pass against the dense one, next to the analytic FLOPs saving of the same schedule; dense and reduced
+// prefill again as CUDA graphs (where available), side by side with the eager passes, and the dense pass's
+// matrix products alone.
 #include <functional>
 #include <string>
 #include <vector>
@@ -43,12 +45,19 @@ struct ReductionBenchRow {
     double matchingFlopsPercent = 0;  // the cosine products of the first anchor, as a share of one layer's FLOPs
     double denseMemoryMb = 0, reducedMemoryMb = 0;
     double flopsSavingPercent = 0, tokenReductionPercent = 0;
+    // The same passes as CUDA graphs (core/model/PrefillGraph.h), replayed: 0 where graphs are not available.
+    double denseGraphMs = 0, reducedGraphMs = 0;
+    double denseCaptureMs = 0, reducedCaptureMs = 0;  // warm-ups and capture, once per (batch, length, schedule)
+    std::string graphNote;  // why the graph rows are empty (not available here, or the capture failed)
+    // The dense prefill's matrix products alone (in_proj and out_proj of every layer on the same shapes and
+    // weights, and the head on the last positions), back to back: the floor the prefill is compared with.
+    double productsMs = 0;
 };
 
 struct ReductionBenchReport {
     std::string size, device, dtype, method, schedule;
     std::vector<ReductionBenchRow> rows;
-    std::string table() const;  // Markdown
+    std::string table() const;  // Markdown: the eager passes and the step, then the graphs and the products
 };
 
 ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& settings);

@@ -9,6 +9,7 @@
 #include "core/Error.h"
 #include "core/model/CausalConv.h"
 #include "core/model/SsdScan.h"
+#include "core/runtime/DeviceUpload.h"
 
 #ifdef SSMLENS_FUSED_CUDA
 #include "core/cuda/FusedKernels.h"  // one-kernel versions of the helpers below, for CUDA tensors
@@ -146,11 +147,10 @@ at::Tensor paddingMask(const at::Tensor& lengths, int64_t L, const at::Device& d
     bool padding = false;
     for (int64_t b = 0; b < lengths.size(0); ++b) padding = padding || len[b] < L;
     if (!padding) return {};
-    at::Tensor valid = at::arange(L, at::kLong).unsqueeze(0) < lengths.unsqueeze(1);  // [B, L]
-    // On a GPU through pinned memory without blocking: a plain copy would wait for all work queued so far (after
-    // a reduction step, the whole forward pass up to it).
-    if (device.is_cuda()) return valid.to(at::kFloat).pin_memory().to(device, /*non_blocking=*/true);
-    return valid.to(at::kFloat).to(device);
+    // The lengths go to the device (without waiting for it, core/runtime/DeviceUpload.h), the mask is made there.
+    const at::Tensor lengthsOnDevice = uploadWithoutWaiting(lengths.to(at::kLong), device);
+    return (at::arange(L, at::TensorOptions().dtype(at::kLong).device(device)).unsqueeze(0) < lengthsOnDevice.unsqueeze(1))
+        .to(at::kFloat);  // [B, L]
 }
 
 at::Tensor mixerPrefill(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& u,

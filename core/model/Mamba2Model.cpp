@@ -4,6 +4,7 @@
 #include <ATen/core/grad_mode.h>
 
 #include "core/Error.h"
+#include "core/runtime/DeviceUpload.h"
 #include "core/runtime/MemoryBudget.h"
 
 #ifdef SSMLENS_FUSED_CUDA
@@ -59,20 +60,29 @@ at::Tensor Mamba2Model::head(const at::Tensor& hidden, const at::Tensor& residua
     return modelDtype ? logits : logits.to(at::kFloat);
 }
 
-ForwardResult Mamba2Model::forward(const at::Tensor& idsIn, const ForwardOptions& opt) const {
-    if (idsIn.dim() != 2) throw Error("forward expects ids of shape [batch, length]");
-    checkIds(idsIn);
-    const int64_t B = idsIn.size(0), L = idsIn.size(1);
-    // Before anything is allocated: a prompt beyond the device's memory is refused with the sizes, not
-    // swapped through for minutes or failed deep inside a kernel (MemoryBudget.h).
+void Mamba2Model::checkPrefillFits(int64_t batch, int64_t length, const ForwardOptions& opt) const {
     PrefillShape shape;
-    shape.batch = B;
-    shape.length = L;
+    shape.batch = batch;
+    shape.length = length;
     shape.allPositionLogits = opt.logitsAt == LogitsAt::AllPositions;
     shape.noLogits = opt.logitsAt == LogitsAt::None;
     shape.tokenReduction = opt.hook != nullptr;
     shape.keepsGradients = at::GradMode::is_enabled() && !weights_.layers.empty() && weights_.layers[0].inProj.requires_grad();
     requirePrefillFits(config_, shape, dtype(), device());
+}
+
+ForwardResult Mamba2Model::forward(const at::Tensor& idsIn, const ForwardOptions& opt) const {
+    if (idsIn.dim() != 2) throw Error("forward expects ids of shape [batch, length]");
+    checkIds(idsIn);
+    // Before anything is allocated: a prompt beyond the device's memory is refused with the sizes, not
+    // swapped through for minutes or failed deep inside a kernel (MemoryBudget.h).
+    checkPrefillFits(idsIn.size(0), idsIn.size(1), opt);
+    return forwardUnchecked(idsIn, opt);
+}
+
+ForwardResult Mamba2Model::forwardUnchecked(const at::Tensor& idsIn, const ForwardOptions& opt) const {
+    if (idsIn.dim() != 2) throw Error("forward expects ids of shape [batch, length]");
+    const int64_t B = idsIn.size(0), L = idsIn.size(1);
     at::Tensor ids = idsIn.to(device());
     LayerStreams s;
     s.lengths = opt.lengths.defined() ? opt.lengths.to(at::kCPU, at::kLong) : at::full({B}, L, at::kLong);
@@ -129,7 +139,8 @@ ForwardResult Mamba2Model::forward(const at::Tensor& idsIn, const ForwardOptions
     if (opt.logitsAt == LogitsAt::AllPositions) {
         result.logits = head(s.hidden, s.residual, opt.logitsInModelDtype);
     } else if (opt.logitsAt == LogitsAt::LastPosition) {
-        at::Tensor last = (s.lengths - 1).to(s.hidden.device());
+        // Without waiting for the device (and so that a CUDA graph can capture it: core/model/PrefillGraph.h).
+        at::Tensor last = uploadWithoutWaiting(s.lengths - 1, s.hidden.device());
         auto pick = [&](const at::Tensor& t) {
             return t.gather(1, last.view({B, 1, 1}).expand({B, 1, t.size(2)})).squeeze(1);
         };

@@ -66,6 +66,13 @@ public:
 
     // ids: [B, L] int64 (any device). Throws ssmlens::Error for ids outside [0, vocab rows).
     ForwardResult forward(const at::Tensor& ids, const ForwardOptions& options = {}) const;
+    // forward() without its two checks, the range of the ids (which reads device ids back) and the memory
+    // (which asks the driver): for a caller that made both before (a CUDA graph's capture allows neither;
+    // core/model/PrefillGraph.h).
+    ForwardResult forwardUnchecked(const at::Tensor& ids, const ForwardOptions& options = {}) const;
+    // Throws ssmlens::Error naming the sizes when a prefill of [batch, length] with these options would not fit
+    // in the device's free memory (core/runtime/MemoryBudget.h); forward() asks it before anything is allocated.
+    void checkPrefillFits(int64_t batch, int64_t length, const ForwardOptions& options = {}) const;
     // ids: [B]. Returns logits [B, V] fp32 and advances the cache by one token. kernels: how the mixers run
     // (StepKernels::Fused needs fusedStep(); it advances the cache's tensors in place). Throws ssmlens::Error for
     // ids outside [0, vocab rows).

@@ -4,6 +4,7 @@
 #include "core/reduction/PositionalReduction.h"
 #include "core/reduction/ReductionCounts.h"
 #include "core/reduction/ReferenceReduction.h"
+#include "core/runtime/DeviceUpload.h"
 
 #include <algorithm>
 #include <cmath>
@@ -223,14 +224,6 @@ ReductionStepResult finishReductionStep(const at::Tensor& h, const at::Tensor& r
 
 namespace {
 
-// A CPU tensor on `dev`. For CUDA it goes through pinned memory without blocking: a plain copy from pageable
-// memory would wait for everything queued on the device.
-at::Tensor hostToDevice(const at::Tensor& t, at::Device dev) {
-    if (dev.is_cpu()) return t;
-    if (dev.is_cuda()) return t.pin_memory().to(dev, /*non_blocking=*/true);
-    return t.to(dev);
-}
-
 // Marks the first count[b] entries of each row's stable descending order of `key` [B, M] (ties to the
 // lower row), as a [B, M] bool mask in row coordinates.
 at::Tensor firstInDescendingOrder(const at::Tensor& key, const at::Tensor& count) {
@@ -403,7 +396,7 @@ StepCounts countStep(const BatchReductionInput& in, const ReductionRecipe& recip
         // B = odd positions and protected ones: |A| depends on where the protected tokens are now, which
         // only the device knows; read back once per step.
         makePositionsAndProtection(in, recipe, protect, rows);
-        rows.valid = rows.pos < hostToDevice(at::tensor(in.lengths, at::kLong), dev).unsqueeze(1);
+        rows.valid = rows.pos < uploadWithoutWaiting(at::tensor(in.lengths, at::kLong), dev).unsqueeze(1);
         rows.inB = rows.valid & ((rows.pos % 2 == 1) | rows.prot);
         const at::Tensor aCount = (rows.valid & rows.inB.logical_not()).sum(1).to(at::kCPU, at::kLong).contiguous();
         for (int64_t b = 0; b < B; ++b) {
@@ -421,7 +414,7 @@ StepCounts countStep(const BatchReductionInput& in, const ReductionRecipe& recip
     }
     at::Tensor host = at::empty({B, kSequenceCountFields}, at::kLong);
     std::memcpy(host.data_ptr(), counts.sequences.data(), counts.sequences.size() * sizeof(SequenceCounts));
-    counts.onDevice = hostToDevice(host, dev);
+    counts.onDevice = uploadWithoutWaiting(host, dev);
     return counts;
 }
 

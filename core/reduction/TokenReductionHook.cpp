@@ -7,6 +7,8 @@
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
+#include "core/runtime/DeviceUpload.h"
+
 namespace ssmlens {
 namespace {
 
@@ -81,10 +83,19 @@ void TokenReductionHook::start(const LayerStreams& s) {
         for (int64_t i = 0; i < n; ++i) protectedCount_[b] += pr[b][i];
     }
     // The protection on the streams' device (reduceTokensBatch reads it there; on the CPU one sequence runs
-    // reduceTokens, which reads it on the host), copied without waiting for the device.
+    // reduceTokens, which reads it on the host). Elsewhere the protected rows go there as a list of flat
+    // indices (without waiting for the device, core/runtime/DeviceUpload.h), and the mask is made there.
     const at::Device dev = s.residual.device();
-    if (dev.is_cpu()) protect_ = protect;
-    else protect_ = dev.is_cuda() ? protect.pin_memory().to(dev, /*non_blocking=*/true) : protect.to(dev);
+    if (dev.is_cpu()) {
+        protect_ = protect;
+    } else {
+        std::vector<int64_t> flat;
+        const bool* p = protect.data_ptr<bool>();
+        for (int64_t i = 0; i < B * M; ++i)
+            if (p[i]) flat.push_back(i);
+        const at::Tensor rows = uploadWithoutWaiting(at::tensor(flat, at::kLong), dev);
+        protect_ = at::zeros({B * M}, at::TensorOptions().dtype(at::kBool).device(dev)).index_fill_(0, rows, true).view({B, M});
+    }
     sizes_ = at::ones({B, M}, s.residual.options());
 }
 

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Device run for issue 22's prefill goals, one call on the GPU machine from the repo root, no carry needed:
+#     bash tools/device/prefill_graph.sh [STEP ...]
+# Builds core + CLI (tools/gpu_run.sh build), checks, then times dense and reduced prefill eagerly and as CUDA
+# graphs (core/model/PrefillGraph.h) side by side in the same process. Steps, in this order (with no STEP: all),
+# each writing one file under $OUT; a failing step does not stop the next:
+#   gpu       ctest_gpu.txt           ctest -L gpu in build-gpu (tests/GpuChecks.cmake), gpu_check_prefill_graph
+#                                     included: the graphs against the eager pass, bit for bit
+#   pgraph    prefill_graph_check.txt ssmlens-cli check-prefill-graph: its table (the test above only says pass)
+#   breduce   bench_reduce.txt        ssmlens-cli bench-reduce, bf16, utr, L 2048 and 8192: 130m (products by size,
+#                                     then cuBLAS), 1.3b, 2.7b; each with the graph table (dense / reduced, eager /
+#                                     graph, ideal speedup, the dense pass's matrix products alone)
+#   b8        bench_reduce_b8.txt     the same for 2.7b at L 2048, batch 8 (goal: prefill within 1.6x of its
+#                                     matrix products alone)
+#   conf      conformance.txt         tools/conformance.py (the forward pass's uploads changed: logits against
+#                                     transformers and an fp64 recurrence)
+# run.log has the machine, each step's start time and every failure. A step (or a model within one) that would
+# start after DEADLINE seconds (default 500) is skipped, so the call ends inside 9 minutes.
+set -uo pipefail
+export JOBS=${JOBS:-16} PYTHONUNBUFFERED=1
+OUT="${OUT:-$PWD/out}"
+mkdir -p "$OUT"
+log=$OUT/run.log
+t0=$(date +%s)
+deadline=${DEADLINE:-500}
+step() { echo "[$(date -u +%T) +$(( $(date +%s) - t0 ))s] $*" | tee -a "$log"; }
+late() { [ $(( $(date +%s) - t0 )) -gt "$deadline" ] && { step "skipped $1 (deadline)"; return 0; }; return 1; }
+steps=("$@")
+[ ${#steps[@]} -gt 0 ] || steps=(gpu pgraph breduce b8 conf)
+
+step "build (commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
+nvidia-smi -L >>"$log" 2>&1
+(OUT=/tmp/build-out bash tools/gpu_run.sh build >/tmp/build.log 2>&1) || { tail -60 /tmp/build.log >>"$log"; step "build FAILED"; exit 1; }
+CLI=build-gpu/bin/ssmlens-cli
+
+for s in "${steps[@]}"; do
+  late "$s" && continue
+  step "$s"
+  case $s in
+    gpu)
+      (cd build-gpu && timeout 240 ctest -L gpu -j 6 --timeout 230 --output-on-failure) >"$OUT/ctest_gpu.txt" 2>&1 \
+        || step "ctest -L gpu FAILED (rc $?; ctest_gpu.txt)" ;;
+    pgraph)
+      timeout 120 $CLI check-prefill-graph --device cuda >"$OUT/prefill_graph_check.txt" 2>>"$log" \
+        || step "check-prefill-graph FAILED (rc $?)" ;;
+    breduce)
+      for run in "130m by-size" "130m cublas" "1.3b by-size" "2.7b by-size"; do
+        set -- $run
+        late "bench-reduce $1 $2" && break
+        echo "## $1, best-match products $2" >>"$OUT/bench_reduce.txt"
+        timeout 100 $CLI bench-reduce --size "$1" --lengths 2048,8192 --dtype bf16 --device cuda --products "$2" \
+          --repeats 5 >>"$OUT/bench_reduce.txt" 2>>"$log" || step "bench-reduce $1 $2 FAILED (rc $?)"
+      done ;;
+    b8)
+      timeout 100 $CLI bench-reduce --size 2.7b --lengths 2048 --batch 8 --dtype bf16 --device cuda --repeats 5 \
+        >"$OUT/bench_reduce_b8.txt" 2>>"$log" || step "bench-reduce 2.7b batch 8 FAILED (rc $?)" ;;
+    conf)
+      timeout 150 python3 tools/conformance.py --cli "$CLI" --out "$OUT/conformance.txt" >>"$log" 2>&1 \
+        || step "conformance FAILED (rc $?)" ;;
+    *) step "unknown step $s (gpu pgraph breduce b8 conf)" ;;
+  esac
+done
+step done
