@@ -2,19 +2,27 @@
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <sstream>
+#include <vector>
 
 #include <ATen/ATen.h>
 
+#include "core/Error.h"
 #include "core/bench/DeviceTimer.h"
 #include "core/bench/ModelBenchmark.h"
-#include "core/Error.h"
 #include "core/model/Mamba2Model.h"
 #include "core/model/PrefillGraph.h"
 #include "core/reduction/FlopsModel.h"
 #include "core/reduction/TokenReducer.h"
 #include "core/reduction/TokenReductionHook.h"
 #include "core/runtime/KernelPaths.h"
+
+#ifdef SSMLENS_FUSED_CUDA
+#include <c10/core/InferenceMode.h>
+
+#include "core/cuda/CapturedGraph.h"
+#endif
 
 namespace ssmlens {
 namespace {
@@ -90,6 +98,78 @@ double matrixProductsMilliseconds(const Mamba2Model& model, int64_t batch, int64
             at::linear(last, model.weights().lmHead);
         },
         warmup, repeats);
+}
+
+// Records the streams each anchor step of a reduced pass receives (then lets the step run as usual).
+class AnchorInputRecorder : public TokenReductionHook {
+public:
+    struct Input {
+        at::Tensor hidden, residual;  // [B, M, D] as the step saw them
+        std::vector<int64_t> lengths;
+        double keepRatio = 1;
+    };
+    explicit AnchorInputRecorder(const ReductionSchedule& s) : TokenReductionHook(s), schedule_(s) {}
+    void afterLayer(int64_t layer, LayerStreams& streams) override {
+        if (schedule_.keepRatioAt(layer) < 1.0) {
+            Input in{streams.hidden.clone(), streams.residual.clone(), {}, schedule_.keepRatioAt(layer)};
+            for (int64_t b = 0; b < streams.lengths.size(0); ++b) in.lengths.push_back(streams.lengths[b].item<int64_t>());
+            inputs.push_back(std::move(in));
+        }
+        TokenReductionHook::afterLayer(layer, streams);
+    }
+    std::vector<Input> inputs;
+
+private:
+    ReductionSchedule schedule_;
+};
+
+// The reduced pass's steps without the host: each anchor's step captured as a CUDA graph on the streams it
+// received in an eager pass (sizes 1, each sequence's last row protected: the counts, and so the work, are the
+// pass's) and the steps replayed back to back, as they run inside a reduced prefill graph. Milliseconds for all
+// anchors together; 0 where graphs are not available.
+double stepsAsGraphsMilliseconds(const Mamba2Model& model, const at::Tensor& ids, const ReductionSchedule& schedule,
+                                 const ReductionBenchSettings& s) {
+#ifdef SSMLENS_FUSED_CUDA
+    if (!prefillGraphAvailable(model) || schedule.anchors.empty()) return 0;
+    AnchorInputRecorder recorder(schedule);
+    ForwardOptions options;
+    options.logitsAt = LogitsAt::None;
+    options.hook = &recorder;
+    model.forward(ids, options);
+    const ReductionRecipe recipe = recipeFor(schedule.method, schedule.options);
+    std::vector<BatchReductionInput> inputs(recorder.inputs.size());  // sized once: the graphs' lambdas point here
+    std::vector<std::unique_ptr<fused::CapturedGraph>> graphs;
+    for (size_t k = 0; k < inputs.size(); ++k) {
+        const AnchorInputRecorder::Input& r = recorder.inputs[k];
+        BatchReductionInput& in = inputs[k];
+        const int64_t B = r.hidden.size(0), M = r.hidden.size(1);
+        in.hidden = r.hidden;
+        in.residual = r.residual;
+        in.sizes = at::ones({B, M}, r.residual.options());
+        at::Tensor protect = at::zeros({B, M}, at::kBool);
+        for (int64_t b = 0; b < B; ++b) protect[b][r.lengths[b] - 1] = true;
+        in.protect = protect.to(r.hidden.device());
+        in.lengths = r.lengths;
+        in.protectedCount.assign(B, 1);
+        in.keepRatio = r.keepRatio;
+        graphs.push_back(std::make_unique<fused::CapturedGraph>(model.device(), [&in, &recipe] {
+            c10::InferenceMode inferenceOnly;
+            reduceTokensBatch(in, recipe);
+        }));
+    }
+    constexpr int kRounds = 10;  // replays of all steps per timed call: the call's synchronization is then noise
+    return medianMilliseconds(
+               s.device,
+               [&] {
+                   for (int i = 0; i < kRounds; ++i)
+                       for (auto& g : graphs) g->replay();
+               },
+               s.warmup, s.repeats) /
+           kRounds;
+#else
+    (void)model, (void)ids, (void)schedule, (void)s;
+    return 0;
+#endif
 }
 
 // Dense or reduced prefill as a CUDA graph: capture time (once) and the median replay time; {0, 0} and a note
@@ -197,6 +277,13 @@ ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
             row.denseCaptureMs = dense.captureMs;
             row.reducedGraphMs = reduced.replayMs;
             row.reducedCaptureMs = reduced.captureMs;
+            if (row.graphNote.empty()) {
+                try {
+                    row.stepsGraphMs = stepsAsGraphsMilliseconds(model, ids, schedule, s);
+                } catch (const std::exception& e) {
+                    row.graphNote = std::string("the steps as CUDA graphs: ") + e.what();
+                }
+            }
         }
         row.productsMs = matrixProductsMilliseconds(model, s.batch, L, s.warmup, s.repeats);
         row.layerMs = row.denseMs / config.nLayer;
@@ -238,12 +325,15 @@ std::string ReductionBenchReport::table() const {
     }
     // Graphs against eager, and the prefill against its matrix products. `ideal`: 1 / (1 - analytic FLOPs
     // saving), what the reduction would give if time followed FLOPs; `of ideal`: the graphs' speedup over it.
-    o << "\nprefill as CUDA graphs (core/model/PrefillGraph.h), replayed, against the eager passes above; `products "
+    o << "\nprefill as CUDA graphs (core/model/PrefillGraph.h), replayed, against the eager passes above; `steps ms, "
+         "graphs`: all anchor steps of the reduced pass, each captured on the streams it received and replayed back "
+         "to back (their device time without the host); `products "
          "ms`: the dense pass's matrix products alone (in_proj, out_proj, head), back to back; `dense / products`: the "
          "dense graph's time (eager where there is no graph) over theirs\n\n"
          "| L | dense ms, eager | dense ms, graph | reduced ms, eager | reduced ms, graph | speedup, eager | "
-         "speedup, graphs | ideal speedup | graphs / ideal | capture ms, dense / reduced | products ms | "
-         "dense / products |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+         "speedup, graphs | ideal speedup | graphs / ideal | steps ms, graphs | steps / dense graph | "
+         "capture ms, dense / reduced | products ms | dense / products |\n"
+         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     std::string notes;
     auto cell = [](const char* format, double value, bool known) {
         char text[48] = "-";
@@ -258,6 +348,8 @@ std::string ReductionBenchReport::table() const {
           << " | " << cell("%.2f", r.reducedMs, true) << " | " << cell("%.2f", r.reducedGraphMs, g) << " | "
           << cell("%.2fx", r.denseMs / r.reducedMs, r.reducedMs > 0) << " | " << cell("%.2fx", graphSpeedup, g) << " | "
           << cell("%.2fx", ideal, true) << " | " << cell("%.0f%%", 100.0 * graphSpeedup / ideal, g) << " | "
+          << cell("%.3f", r.stepsGraphMs, g && r.stepsGraphMs > 0) << " | "
+          << cell("%.1f%%", g ? 100.0 * r.stepsGraphMs / r.denseGraphMs : 0, g && r.stepsGraphMs > 0) << " | "
           << (g ? cell("%.1f", r.denseCaptureMs, true) + " / " + cell("%.1f", r.reducedCaptureMs, true) : "-") << " | "
           << cell("%.2f", r.productsMs, r.productsMs > 0) << " | "
           << cell("%.2fx", r.productsMs > 0 ? (g ? r.denseGraphMs : r.denseMs) / r.productsMs : 0, r.productsMs > 0)

@@ -48,6 +48,7 @@ struct ReductionBenchRow {
     // The same passes as CUDA graphs (core/model/PrefillGraph.h), replayed: 0 where graphs are not available.
     double denseGraphMs = 0, reducedGraphMs = 0;
     double denseCaptureMs = 0, reducedCaptureMs = 0;  // warm-ups and capture, once per (batch, length, schedule)
+    double stepsGraphMs = 0;  // every anchor's step, each as a CUDA graph, replayed back to back (all anchors)
     std::string graphNote;  // why the graph rows are empty (not available here, or the capture failed)
     // The dense prefill's matrix products alone (in_proj and out_proj of every layer on the same shapes and
     // weights, and the head on the last positions), back to back: the floor the prefill is compared with.
