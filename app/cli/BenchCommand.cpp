@@ -278,9 +278,8 @@ int runCheckPrefillGraph(const Args& raw) {
     std::vector<PrefillGraphCheckCase> cases = defaultPrefillGraphCheckCases();
     if (args.has("cases")) {
         const std::string text = args.get("cases");
-        cases.erase(std::remove_if(cases.begin(), cases.end(),
-                                   [&](const PrefillGraphCheckCase& c) { return c.name.find(text) == std::string::npos; }),
-                    cases.end());
+        auto other = [&](const PrefillGraphCheckCase& c) { return c.name.find(text) == std::string::npos; };
+        cases.erase(std::remove_if(cases.begin(), cases.end(), other), cases.end());
         if (cases.empty()) throw Error("--cases: no case name contains \"" + text + "\"");
     }
     const auto results = runPrefillGraphCheck(s, cases);

@@ -168,8 +168,8 @@ std::string prefillGraphCheckTable(const std::vector<PrefillGraphCheckResult>& r
         o << "| " << r.name << " | ";
         if (r.refused) o << "- | - | - | - | ";
         else
-            o << r.tokensIn << " -> " << r.tokensOut << " | " << (r.sameLengths ? "yes" : "no") << " | " << diff << " | "
-              << (r.bitIdentical ? "yes" : "no") << " | ";
+            o << r.tokensIn << " -> " << r.tokensOut << " | " << (r.sameLengths ? "yes" : "no") << " | " << diff
+              << " | " << (r.bitIdentical ? "yes" : "no") << " | ";
         o << (r.passed ? (r.refused ? "pass (refused: " + r.note + ")" : std::string("pass")) : "FAIL: " + r.note)
           << " |\n";
     }

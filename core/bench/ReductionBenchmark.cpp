@@ -112,7 +112,8 @@ public:
     void afterLayer(int64_t layer, LayerStreams& streams) override {
         if (schedule_.keepRatioAt(layer) < 1.0) {
             Input in{streams.hidden.clone(), streams.residual.clone(), {}, schedule_.keepRatioAt(layer)};
-            for (int64_t b = 0; b < streams.lengths.size(0); ++b) in.lengths.push_back(streams.lengths[b].item<int64_t>());
+            for (int64_t b = 0; b < streams.lengths.size(0); ++b)
+                in.lengths.push_back(streams.lengths[b].item<int64_t>());  // a CPU tensor: no wait
             inputs.push_back(std::move(in));
         }
         TokenReductionHook::afterLayer(layer, streams);
@@ -272,7 +273,8 @@ ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
             ReductionSchedule none = schedule;
             none.anchors.clear();
             const GraphTiming dense = timeGraph(model, ids, none, s, row.graphNote);
-            const GraphTiming reduced = row.graphNote.empty() ? timeGraph(model, ids, schedule, s, row.graphNote) : GraphTiming{};
+            const GraphTiming reduced =
+                row.graphNote.empty() ? timeGraph(model, ids, schedule, s, row.graphNote) : GraphTiming{};
             row.denseGraphMs = dense.replayMs;
             row.denseCaptureMs = dense.captureMs;
             row.reducedGraphMs = reduced.replayMs;

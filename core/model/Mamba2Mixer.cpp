@@ -149,8 +149,8 @@ at::Tensor paddingMask(const at::Tensor& lengths, int64_t L, const at::Device& d
     if (!padding) return {};
     // The lengths go to the device (without waiting for it, core/runtime/DeviceUpload.h), the mask is made there.
     const at::Tensor lengthsOnDevice = uploadWithoutWaiting(lengths.to(at::kLong), device);
-    return (at::arange(L, at::TensorOptions().dtype(at::kLong).device(device)).unsqueeze(0) < lengthsOnDevice.unsqueeze(1))
-        .to(at::kFloat);  // [B, L]
+    const at::Tensor positions = at::arange(L, at::TensorOptions().dtype(at::kLong).device(device));
+    return (positions.unsqueeze(0) < lengthsOnDevice.unsqueeze(1)).to(at::kFloat);  // [B, L]
 }
 
 at::Tensor mixerPrefill(const Mamba2Config& c, const Mamba2LayerWeights& w, const at::Tensor& u,

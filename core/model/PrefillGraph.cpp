@@ -78,10 +78,10 @@ PrefillGraph::~PrefillGraph() = default;
 
 const ForwardResult& PrefillGraph::run(const at::Tensor& idsIn) {
     if (idsIn.dim() != 2 || idsIn.size(0) != batch_ || idsIn.size(1) != length_)
-        throw Error("this prefill graph takes ids of shape [" + std::to_string(batch_) + ", " + std::to_string(length_) +
-                    "], got " + (idsIn.dim() == 2 ? "[" + std::to_string(idsIn.size(0)) + ", " +
-                                                        std::to_string(idsIn.size(1)) + "]"
-                                                  : std::to_string(idsIn.dim()) + " dimensions"));
+        throw Error("this prefill graph takes ids of shape [" + std::to_string(batch_) + ", " +
+                    std::to_string(length_) + "], got " +
+                    (idsIn.dim() == 2 ? "[" + std::to_string(idsIn.size(0)) + ", " + std::to_string(idsIn.size(1)) + "]"
+                                      : std::to_string(idsIn.dim()) + " dimensions"));
     model_.checkIds(idsIn);
     // To the device without waiting for it: a copy from pageable memory would wait for all work queued so far.
     // Pinned blocks are not reused before their copy has run (PyTorch's caching host allocator).

@@ -94,7 +94,9 @@ void TokenReductionHook::start(const LayerStreams& s) {
         for (int64_t i = 0; i < B * M; ++i)
             if (p[i]) flat.push_back(i);
         const at::Tensor rows = uploadWithoutWaiting(at::tensor(flat, at::kLong), dev);
-        protect_ = at::zeros({B * M}, at::TensorOptions().dtype(at::kBool).device(dev)).index_fill_(0, rows, true).view({B, M});
+        protect_ = at::zeros({B * M}, at::TensorOptions().dtype(at::kBool).device(dev))
+                       .index_fill_(0, rows, true)
+                       .view({B, M});
     }
     sizes_ = at::ones({B, M}, s.residual.options());
 }
