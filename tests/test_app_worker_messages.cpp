@@ -1,6 +1,5 @@
 // The window's side of the worker: the message structs and every GUI header stay free of libtorch (only
 // ReductionWorker.cpp sees the engine), and the structs travel through queued connections.
-#include <QSignalSpy>
 #include <QtTest/QtTest>
 
 #include "app/gui/AccuracyPanel.h"
@@ -29,15 +28,21 @@ private Q_SLOTS:
         worker->moveToThread(&thread);
         connect(&thread, &QThread::finished, worker, &QObject::deleteLater);
         thread.start();
-        QSignalSpy failed(worker, &ReductionWorker::failed);
+        // Received through a queued connection into this thread: a QSignalSpy on the worker would record in the
+        // worker's thread, and its wait() waits for a *further* emission, so a failure emitted before wait() starts
+        // (the worker is quick, the test thread preempted on a loaded machine) was missed: a 60 s timeout in CI.
+        QObject receiver;
+        QList<QPair<quint64, QString>> failed;
+        connect(worker, &ReductionWorker::failed, &receiver,
+                [&failed](quint64 id, const QString& message) { failed.append({id, message}); }, Qt::QueuedConnection);
         ReductionRequest r;
         r.id = 7;
         r.prompt = "anything";
         QMetaObject::invokeMethod(worker, [worker, r] { worker->run(r); }, Qt::QueuedConnection);
-        // Generous: on a loaded 2-core CI machine the first queued call once took over 10 s to arrive.
-        QVERIFY(failed.wait(60000));
-        QCOMPARE(failed.at(0).at(0).toULongLong(), quint64(7));
-        QCOMPARE(failed.at(0).at(1).toString(), QString("No model is loaded."));
+        QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 60000);
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(failed.at(0).first, quint64(7));
+        QCOMPARE(failed.at(0).second, QString("No model is loaded."));
         thread.quit();
         thread.wait();
     }
