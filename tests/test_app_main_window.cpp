@@ -9,6 +9,7 @@
 
 #include <QAbstractSpinBox>
 #include <QAction>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QJsonDocument>
@@ -35,6 +36,7 @@
 #include "app/gui/Autosaver.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/RunDescription.h"
+#include "app/gui/SamplePrompts.h"
 #include "app/gui/Translations.h"
 #include "core/runtime/DemoModel.h"
 #include "widgets/AccuracyBars.h"
@@ -632,6 +634,40 @@ private Q_SLOTS:
                                                                           .arg(box->currentText()).arg(box->width()).arg(needed)));
                     }
                 }
+                // With the first sample prompt run (as on the first launch), the Token strip tab shows its chips and
+                // the whole "when each token leaves" grid, the token texts under it included, without scrolling.
+                QSignalSpy result(&w, &MainWindow::resultShown);
+                w.setPrompt(samplePrompts().front().text);
+                w.setKeepRatio(0.7);
+                w.openModel(model_);
+                QVERIFY2(result.wait(60000), qPrintable(w.lastError()));
+                QApplication::processEvents();
+                TokenStrip* strip = w.tokenStrip();
+                auto* tabs = qobject_cast<QTabWidget*>(strip->parentWidget()->parentWidget());  // via its stack
+                QVERIFY(tabs);
+                tabs->setCurrentWidget(strip);  // the first tab; the wide screen showed the Attention tab above
+                QApplication::processEvents();
+                QVERIFY2(strip->isVisible(), qPrintable(where));
+                const int n = w.promptTokens(), layers = w.modelFacts().layers;
+                QVERIFY(n > 40);
+                const QRect view = strip->canvas()->parentWidget()->rect();  // the scroll area's viewport
+                const QPoint offset = strip->canvas()->pos();                 // canvas to viewport coordinates
+                auto shown = [&](const QRect& r) { return view.contains(r.translated(offset)); };
+                const QRect lastChip = strip->chipRect(n - 1);
+                const QRect lastCell = strip->layerCellRect(layers - 1, n - 1);
+                const QRect lastLabel = strip->gridLabelRect(n - 1);
+                QVERIFY2(shown(strip->chipRect(0)) && shown(lastChip) && shown(strip->layerCellRect(0, 0)) &&
+                             shown(lastCell) && shown(lastLabel),
+                         qPrintable(where + QString(": view %1 px high; last chip to %2, grid to %3, its texts to %4")
+                                                .arg(view.height()).arg(lastChip.translated(offset).bottom())
+                                                .arg(lastCell.translated(offset).bottom()).arg(lastLabel.translated(offset).bottom())));
+                // The grid stays a grid one can click: rows of at least 5 px, column texts of about six letters.
+                QVERIFY2(lastCell.height() >= 5 && lastLabel.height() >= 40,
+                         qPrintable(where + QString(": rows %1 px, texts %2 px").arg(lastCell.height()).arg(lastLabel.height())));
+                // The check box over the title line covers nothing of the figure but the title line's free end.
+                const QRect box = strip->allArrowsBox()->geometry();
+                QVERIFY2(view.contains(box), qPrintable(where));
+                for (int p = 0; p < n; ++p) QVERIFY2(!box.intersects(strip->chipRect(p).translated(offset)), qPrintable(where));
                 w.markSaved();
             }
         }

@@ -2149,16 +2149,16 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
         <translation>Ankerschicht (Behaltquote %1): %2 Tokens hinein, %3 heraus; %4 verschmolzen, %5 entfernt.</translation>
     </message>
     <message>
-        <source>Arrows point from each merged token to the token it joined.</source>
-        <translation>Pfeile zeigen von jedem verschmolzenen Token auf das Token, in das es eingegangen ist.</translation>
-    </message>
-    <message>
         <source>Click a token to see its merge arrows.</source>
         <translation>Ein Token anklicken, um seine Verschmelzungspfeile zu sehen.</translation>
     </message>
     <message>
         <source>When each token leaves: a row per layer (top to bottom), a column per prompt token with its text below. Anchor layers in bold; click a row to show that layer.</source>
         <translation>Wann jedes Token wegfällt: eine Zeile je Schicht (von oben nach unten), eine Spalte je Prompt-Token mit seinem Text darunter. Ankerschichten fett; eine Zeile anklicken, um diese Schicht anzuzeigen.</translation>
+    </message>
+    <message>
+        <source>When each token leaves: a row per layer (click to show it), a column per token</source>
+        <translation>Wann jedes Token wegfällt: eine Zeile je Schicht (Klick zeigt sie), eine Spalte je Token</translation>
     </message>
 </context>
 <context>

@@ -2149,16 +2149,16 @@ importance %3, attention received %4</source>
         <translation>锚点层（保留比例 %1）：输入 %2 个词元，输出 %3 个；%4 个合并，%5 个剪除。</translation>
     </message>
     <message>
-        <source>Arrows point from each merged token to the token it joined.</source>
-        <translation>箭头从每个被合并的词元指向它并入的词元。</translation>
-    </message>
-    <message>
         <source>Click a token to see its merge arrows.</source>
         <translation>点击一个词元以查看它的合并箭头。</translation>
     </message>
     <message>
         <source>When each token leaves: a row per layer (top to bottom), a column per prompt token with its text below. Anchor layers in bold; click a row to show that layer.</source>
         <translation>每个词元何时离开：每层一行（自上而下），每个提示词元一列，其文本在下方。锚点层为粗体；点击一行以显示该层。</translation>
+    </message>
+    <message>
+        <source>When each token leaves: a row per layer (click to show it), a column per token</source>
+        <translation>每个词元何时离开：每层一行（点击以显示该层），每个词元一列</translation>
     </message>
 </context>
 <context>

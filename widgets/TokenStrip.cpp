@@ -5,8 +5,8 @@
 #include <QFontMetricsF>
 #include <QLocale>
 #include <QPainter>
-#include <QHBoxLayout>
 #include <QPainterPath>
+#include <QResizeEvent>
 #include <QSignalBlocker>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -23,7 +23,11 @@ constexpr double kMargin = 12;
 constexpr double kChipGap = 6;          // between chips of a row
 constexpr int kMaxChipChars = 16;       // longer tokens are elided (the tooltip has the whole text)
 constexpr double kGridLabelWidth = 64;  // room under the grid for a column's token text, written upwards
+constexpr double kMinGridLabel = 40;    // ... when the view is short: about six letters
 constexpr double kBandGap = 14;         // between two bands of the grid
+constexpr double kSwatchWidth = 24;     // a legend entry's sample chip
+constexpr double kLegendGap = 14;       // between two legend entries
+constexpr double kMinRowHeight = 5;     // a grid row is never thinner on screen: still a stripe one can click
 
 }  // namespace
 
@@ -35,12 +39,13 @@ TokenStrip::TokenStrip(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
-    auto* controls = new QHBoxLayout;
-    controls->setContentsMargins(8, 4, 8, 4);
-    controls->addWidget(allArrows_);
-    controls->addStretch(1);
-    layout->addLayout(controls);
     layout->addWidget(scroll_, 1);
+    // The check box sits over the figure's title line, at its right end (placed in resizeEvent), not in a row of
+    // its own: on a 1000-pixel screen that row's height is what the chips and the grid need to be seen together.
+    allArrows_->setParent(scroll_->viewport());
+    allArrows_->setAutoFillBackground(true);
+    allArrows_->setBackgroundRole(QPalette::Base);
+    allArrows_->raise();
     allArrows_->setText(tr("Show every merge arrow"));
     allArrows_->setToolTip(tr("Off: only the arrows of the selected token (click a token). Long prompts start "
                               "with this off, as all their arrows together are a tangle."));
@@ -55,10 +60,26 @@ void TokenStrip::changeEvent(QEvent* event) {
         allArrows_->setText(tr("Show every merge arrow"));
         allArrows_->setToolTip(tr("Off: only the arrows of the selected token (click a token). Long prompts start "
                                   "with this off, as all their arrows together are a tangle."));
+        placeArrowsBox();
         contentChanged();  // the figure's texts are made when painted
     }
     QWidget::changeEvent(event);
 }
+
+void TokenStrip::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    placeArrowsBox();
+    contentChanged();  // the grid's rows follow the height in view
+}
+
+void TokenStrip::placeArrowsBox() {
+    if (!scroll_) return;
+    allArrows_->adjustSize();
+    const QWidget* view = scroll_->viewport();
+    allArrows_->move(std::max(0, view->width() - allArrows_->width() - int(kMargin)), 4);
+}
+
+double TokenStrip::titleReserve() const { return allArrows_->sizeHint().width() + 2 * kMargin; }
 
 void TokenStrip::setAllArrows(bool all) {
     allArrows_->setChecked(all);
@@ -142,8 +163,15 @@ int TokenStrip::contentHeight(int width) const {
     return static_cast<int>(std::ceil(layoutFor(std::max(width, 120), FigureFonts::forWidget(font())).height));
 }
 
+int TokenStrip::canvasHeight(int width) const {
+    if (!scroll_) return contentHeight(width);  // the scroll area asks while it is being made
+    return static_cast<int>(std::ceil(layoutFor(std::max(width, 120), FigureFonts::forWidget(font()), 0,
+                                                scroll_->viewport()->height(), titleReserve()).height));
+}
+
 TokenStrip::Geometry TokenStrip::currentGeometry() const {
-    return layoutFor(std::max(scroll_->canvas()->width(), 120), FigureFonts::forWidget(font()));
+    return layoutFor(std::max(scroll_->canvas()->width(), 120), FigureFonts::forWidget(font()), 0,
+                     scroll_->viewport()->height(), titleReserve());
 }
 
 // ---- text -------------------------------------------------------------------------------------------
@@ -180,9 +208,8 @@ QString TokenStrip::subtitleText() const {
             .arg(layer_).arg(present).arg(gone).arg(trace_.length);
     QString text = tr("Anchor layer (keep ratio %1): %2 tokens in, %3 out; %4 merged, %5 pruned.")
                        .arg(QLocale().toString(lt.keepRatio, 'f', 3)).arg(lt.tokensIn).arg(lt.tokensOut).arg(merged).arg(pruned);
-    if (merged > 0)
-        text += " " + (allArrows() ? tr("Arrows point from each merged token to the token it joined.")
-                                   : tr("Click a token to see its merge arrows."));
+    // (What an arrow means is in the legend; said here again it took a line the grid needs at 1600x1000.)
+    if (merged > 0 && !allArrows()) text += " " + tr("Click a token to see its merge arrows.");
     // Chosen by position alone: said before anything else.
     return lt.contentIndependent ? TokenFateStyle::contentIndependentNote() + " " + text : text;
 }
@@ -193,6 +220,10 @@ QStringList TokenStrip::legendTexts() const {
 }
 
 QString TokenStrip::gridHeadingText() const {
+    return tr("When each token leaves: a row per layer (click to show it), a column per token");
+}
+
+QString TokenStrip::gridHeadingToolTip() const {
     return tr("When each token leaves: a row per layer (top to bottom), a column per prompt token with its text "
               "below. Anchor layers in bold; click a row to show that layer.");
 }
@@ -239,7 +270,8 @@ bool TokenStrip::arrowShown(int p, int destination) const {
     return allArrows() || (selected_ >= 0 && (p == selected_ || destination == selected_));
 }
 
-TokenStrip::Geometry TokenStrip::layoutFor(double width, const FigureFonts& fonts, double extraHeight) const {
+TokenStrip::Geometry TokenStrip::layoutFor(double width, const FigureFonts& fonts, double extraHeight, double fitHeight,
+                                            double titleReserve) const {
     Geometry g;
     g.width = width;
     g.font = fonts.text;
@@ -249,7 +281,7 @@ TokenStrip::Geometry TokenStrip::layoutFor(double width, const FigureFonts& font
     const double inner = std::max(40.0, width - 2 * kMargin);
 
     double y = kMargin;
-    g.title = QRectF(kMargin, y, inner, ft.height());
+    g.title = QRectF(kMargin, y, std::max(40.0, inner - titleReserve), ft.height());
     y += ft.height() + 2;
     const QRectF sub = fm.boundingRect(QRectF(0, 0, inner, 1e6), Qt::TextWordWrap, subtitleText());
     g.subtitle = QRectF(kMargin, y, inner, sub.height());
@@ -260,22 +292,22 @@ TokenStrip::Geometry TokenStrip::layoutFor(double width, const FigureFonts& font
     }
 
     // Legend: a swatch and its text per entry, flowing into as many rows as the width needs.
-    const double swatchW = 26, rowH = fm.height() + 6;
+    const double rowH = fm.height() + 6;
     double x = kMargin;
     for (const QString& text : legendTexts()) {
-        const double w = swatchW + 6 + fm.horizontalAdvance(text);
+        const double w = kSwatchWidth + 6 + fm.horizontalAdvance(text);
         if (x > kMargin && x + w > kMargin + inner) {
             x = kMargin;
             y += rowH;
         }
         g.legend.push_back(QRectF(x, y, w, rowH));
-        x += w + 18;
+        x += w + kLegendGap;
     }
     y += rowH + 6;
 
     // Chips wrap into rows; above every row a lane where the merge arrows run, so they never cross text.
-    const double chipH = fm.height() + 8;
-    g.lane = std::max(14.0, fm.height());
+    const double chipH = fm.height() + 6;
+    g.lane = std::max(12.0, std::round(0.75 * fm.height()));  // room for an arch and its head, not a whole line
     const int L = static_cast<int>(trace_.length);
     g.chips.resize(L);
     x = kMargin;
@@ -289,7 +321,7 @@ TokenStrip::Geometry TokenStrip::layoutFor(double width, const FigureFonts& font
         g.chips[p] = QRectF(x, rowTop, w, chipH);
         x += w + kChipGap;
     }
-    y = rowTop + chipH + 20;
+    y = rowTop + chipH + 12;
 
     // The all-layers grid: a row per layer, a column per token, in bands as wide as the figure; each
     // column at least a line of small text wide, so its token's text fits under it, written upwards.
@@ -308,10 +340,22 @@ TokenStrip::Geometry TokenStrip::layoutFor(double width, const FigureFonts& font
     double labelH = 0;
     for (int p = 0; p < L; ++p) labelH = std::max(labelH, fs.horizontalAdvance(gridLabel(p)));
     labelH = std::min(labelH, kGridLabelWidth) + 6;
-    g.rowHeight = std::clamp(std::floor(240.0 / std::max(layers, 1)), 5.0, 16.0);
+    g.rowHeight = std::clamp(std::floor(240.0 / std::max(layers, 1)), kMinRowHeight, 16.0);
     // Room to spare (an export taller than the figure): the rows take it, up to about two lines each.
     if (extraHeight > 0 && bands > 0 && layers > 0)
         g.rowHeight = std::min(std::max(g.rowHeight, 3.0 * fm.height()), g.rowHeight + extraHeight / (bands * layers));
+    // On screen, a figure taller than the view: the rows give up height (down to kMinRowHeight) so the chips
+    // and the whole grid are seen together without scrolling.
+    // If thin rows are not enough, the column texts under the grid are cut shorter (never below kMinGridLabel;
+    // the chips above and the tooltips have them in full) and the bottom margin narrows.
+    const double bottomMargin = fitHeight > 0 ? kMargin / 2 : kMargin;
+    if (fitHeight > 0 && bands > 0 && layers > 0) {
+        const double rest = y + bands * (2 + labelH + kBandGap) - kBandGap + bottomMargin;  // all but the rows
+        const double fitted = std::floor((fitHeight - rest) / (bands * layers));
+        g.rowHeight = std::clamp(fitted, kMinRowHeight, g.rowHeight);
+        const double over = rest + bands * layers * g.rowHeight - fitHeight;
+        if (over > 0) labelH = std::max(std::min(labelH, kMinGridLabel), labelH - std::ceil(over / bands));
+    }
     for (int b = 0; b < bands; ++b) {
         Band band;
         band.first = b * perBand;
@@ -321,7 +365,7 @@ TokenStrip::Geometry TokenStrip::layoutFor(double width, const FigureFonts& font
         g.bands.push_back(band);
         y = band.labels.bottom() + kBandGap;
     }
-    g.height = y - kBandGap + kMargin;
+    g.height = y - kBandGap + bottomMargin;
     return g;
 }
 
@@ -424,6 +468,7 @@ QString TokenStrip::canvasToolTip(const QPointF& point) const {
     if (position >= 0) return describeToken(position);
     if (gridCellAt(point, g, layer, position))
         return tr("layer %1, %2: %3").arg(layer).arg(tokenName(position), TokenFateStyle::name(trace_.layers[layer].fate[position]));
+    if (g.gridHeading.contains(point)) return gridHeadingToolTip();
     for (const Band& b : g.bands)
         if (b.labels.contains(point)) {
             const int p = std::clamp(b.first + int((point.x() - b.labels.left()) / g.cellWidth), b.first, b.first + b.count - 1);
@@ -506,7 +551,7 @@ void TokenStrip::paintContent(QPainter& p, const Geometry& g) const {
     const int legendFates[] = {FateKept, FateKept, FateMerged, FatePruned, FateGone};
     for (size_t i = 0; i < g.legend.size(); ++i) {
         const QRectF r = g.legend[i];
-        const QRectF swatch(r.left(), r.top() + 3, 26, r.height() - 6);
+        const QRectF swatch(r.left(), r.top() + 3, kSwatchWidth, r.height() - 6);
         drawChip(swatch, legendFates[i], i == 1, QString());
         if (i == 2) {
             p.setPen(QPen(TokenFateStyle::mergeLinkColor(), 1.5));
@@ -515,7 +560,8 @@ void TokenStrip::paintContent(QPainter& p, const Geometry& g) const {
             drawArrowHead(p, QPointF(swatch.right() - 3, swatch.center().y()), swatch.center(), 6);
         }
         p.setPen(Qt::black);
-        p.drawText(QRectF(swatch.right() + 6, r.top(), r.width() - 32, r.height()), Qt::AlignLeft | Qt::AlignVCenter, legend[i]);
+        p.drawText(QRectF(swatch.right() + 6, r.top(), r.width() - kSwatchWidth - 6, r.height()),
+                   Qt::AlignLeft | Qt::AlignVCenter, legend[i]);
     }
 
     // Arrows under the chips (a link to a chip on another row shows in the gaps), then the chips, then the

@@ -49,7 +49,8 @@ public:
     // A token's text made visible in one line: newlines and tabs as symbols, blank tokens as "␣".
     static QString visibleText(const QString& label);
 
-    // Height of the whole figure at this width (no scrolling), e.g. to export it unscaled.
+    // Height of the whole figure at this width with its rows at full height (no scrolling), e.g. to export it
+    // unscaled. On screen the rows may be thinner, to fit the view.
     int contentHeight(int width) const;
     QSize sizeHint() const override;
 
@@ -78,6 +79,7 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     struct Band {  // a stretch of the grid: columns [first, first + count)
@@ -95,8 +97,13 @@ private:
         std::vector<Band> bands;
         double cellWidth = 0, rowHeight = 0, gutter = 0;
     };
-    // extraHeight: room to spare that the grid's rows may take (figures for export).
-    Geometry layoutFor(double width, const FigureFonts& fonts, double extraHeight = 0) const;
+    // extraHeight: room to spare that the grid's rows may take (figures for export). fitHeight (on screen: the
+    // view's height): the grid's rows get thinner, down to a few pixels, so the figure fits it if it can.
+    // titleReserve: room at the title line's right end (the check box sits there on screen).
+    Geometry layoutFor(double width, const FigureFonts& fonts, double extraHeight = 0, double fitHeight = 0,
+                       double titleReserve = 0) const;
+    void placeArrowsBox();
+    double titleReserve() const;
     void paintContent(QPainter& painter, const Geometry& g) const;
     void paintGrid(QPainter& painter, const Geometry& g) const;
     void paintLinks(QPainter& painter, const Geometry& g, bool selectedOnly) const;
@@ -107,6 +114,7 @@ private:
     QString subtitleText() const;
     QStringList legendTexts() const;
     QString gridHeadingText() const;
+    QString gridHeadingToolTip() const;  // the heading said in full
     bool mergeLink(int position, int& destination) const;
     bool arrowShown(int position, int destination) const;
     int chipAt(const QPointF& point, const Geometry& g) const;
@@ -115,7 +123,7 @@ private:
     void contentChanged();
 
     // FigureCanvas::Client
-    int canvasHeight(int width) const override { return contentHeight(width); }
+    int canvasHeight(int width) const override;  // as contentHeight, with the grid's rows fitted to the view
     void paintCanvas(QPainter& painter) const override;
     void canvasPressed(const QPointF& point) override;
     QString canvasToolTip(const QPointF& point) const override;

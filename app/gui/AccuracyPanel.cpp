@@ -80,7 +80,9 @@ AccuracyPanel::AccuracyPanel(ReductionWorker* worker, std::function<ReductionSch
 
     tabs_ = new QTabWidget;
     bars_ = new AccuracyBars;
-    bars_->setMinimumHeight(160);
+    // The dock starts at this panel's minimum (MainWindow asks for 180 px): a taller chart would take the height
+    // the token strip and its grid need at 1600x1000. Dragging the dock's edge gives the chart more.
+    bars_->setMinimumHeight(130);
     sweepPlot_ = new AccuracySweepPlot;
     tabs_->addTab(bars_, QString());
     tabs_->addTab(sweepPlot_, QString());

@@ -123,7 +123,9 @@ TunePanel::TunePanel(QWidget* parent) : QWidget(parent), worker_(new TuneWorker)
 
     auto* right = new QVBoxLayout;
     plot_ = new TunePlot;
-    plot_->setMinimumHeight(220);
+    // No taller than the Accuracy tab it shares the dock with needs (AccuracyPanel's chart): the views above keep
+    // the height; dragging the dock's edge gives the plot more.
+    plot_->setMinimumHeight(130);
     right->addWidget(plot_, 1);
     auto* detailRow = new QHBoxLayout;
     details_ = new QLabel(tr("Click a candidate on the plot to see it"));

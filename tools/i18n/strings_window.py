@@ -55,8 +55,6 @@ DE = {
         "Genauigkeit, dicht und mit %1: %2 % weniger FLOPs bei dieser Aufgabe",
     "Anchor layer (keep ratio %1): %2 tokens in, %3 out; %4 merged, %5 pruned.":
         "Ankerschicht (Behaltquote %1): %2 Tokens hinein, %3 heraus; %4 verschmolzen, %5 entfernt.",
-    "Arrows point from each merged token to the token it joined.":
-        "Pfeile zeigen von jedem verschmolzenen Token auf das Token, in das es eingegangen ist.",
     "Cancelled; the results shown are those from before.": "Abgebrochen; angezeigt werden die Ergebnisse von vorher.",
     "Cancelling…": "Wird abgebrochen…",
     "Checkpoint folder to open (default: the bundled demo model)":
@@ -157,6 +155,8 @@ DE = {
     "layers in bold; click a row to show that layer.":
         "Wann jedes Token wegfällt: eine Zeile je Schicht (von oben nach unten), eine Spalte je Prompt-Token mit "
         "seinem Text darunter. Ankerschichten fett; eine Zeile anklicken, um diese Schicht anzuzeigen.",
+    "When each token leaves: a row per layer (click to show it), a column per token":
+        "Wann jedes Token wegfällt: eine Zeile je Schicht (Klick zeigt sie), eine Spalte je Token",
     "Window size for the screenshot": "Fenstergröße für das Bildschirmfoto",
     "computing…": "wird berechnet…",
     "dense (no anchors)": "dicht (keine Anker)",
@@ -242,7 +242,6 @@ ZH = {
     "Accuracy, dense and with %1: %2% fewer FLOPs on this task": "准确率，完整与 %1：此任务上 FLOPs 减少 %2%",
     "Anchor layer (keep ratio %1): %2 tokens in, %3 out; %4 merged, %5 pruned.":
         "锚点层（保留比例 %1）：输入 %2 个词元，输出 %3 个；%4 个合并，%5 个剪除。",
-    "Arrows point from each merged token to the token it joined.": "箭头从每个被合并的词元指向它并入的词元。",
     "Cancelled; the results shown are those from before.": "已取消；显示的是之前的结果。",
     "Cancelling…": "正在取消…",
     "Checkpoint folder to open (default: the bundled demo model)": "要打开的检查点文件夹（默认：随附的演示模型）",
@@ -326,6 +325,8 @@ ZH = {
     "When each token leaves: a row per layer (top to bottom), a column per prompt token with its text below. Anchor "
     "layers in bold; click a row to show that layer.":
         "每个词元何时离开：每层一行（自上而下），每个提示词元一列，其文本在下方。锚点层为粗体；点击一行以显示该层。",
+    "When each token leaves: a row per layer (click to show it), a column per token":
+        "每个词元何时离开：每层一行（点击以显示该层），每个词元一列",
     "Window size for the screenshot": "截图时的窗口尺寸",
     "computing…": "正在计算…",
     "dense (no anchors)": "完整（无锚点）",
