@@ -8,7 +8,6 @@
 #include <QLabel>
 #include <QMenu>
 #include <QPushButton>
-#include <QToolButton>
 
 #include "app/gui/RunDescription.h"
 #include "core/runtime/ComputeDevices.h"
@@ -51,8 +50,9 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
 
     auto* buttons = new QHBoxLayout;
     browse_ = new QPushButton;
-    recent_ = new QToolButton;
-    recent_->setPopupMode(QToolButton::InstantPopup);
+    // A push button with a menu, like its neighbours: the style leaves room for the menu arrow beside the text
+    // (a tool button drew it over the text's last letter).
+    recent_ = new QPushButton;
     recent_->setMenu(new QMenu(recent_));
     demo_ = new QPushButton;
     demo_->setEnabled(!defaultModelDir().empty());

@@ -10,7 +10,6 @@
 class QComboBox;
 class QLabel;
 class QPushButton;
-class QToolButton;
 
 namespace ssmlens {
 
@@ -51,7 +50,7 @@ private:
     QLabel* warnings_;  // NaN / Inf weights, ignored tensors (Mamba2Model::loadWarnings); hidden when none
     QComboBox* device_;
     QComboBox* dtype_;
-    QToolButton* recent_;
+    QPushButton* recent_;
     QPushButton* demo_;
     QPushButton* tokenizer_;
     QString folder_;
