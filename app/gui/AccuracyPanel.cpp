@@ -82,7 +82,7 @@ AccuracyPanel::AccuracyPanel(ReductionWorker* worker, std::function<ReductionSch
     bars_ = new AccuracyBars;
     // The dock starts at this panel's minimum (MainWindow asks for 180 px): a taller chart would take the height
     // the token strip and its grid need at 1600x1000. Dragging the dock's edge gives the chart more.
-    bars_->setMinimumHeight(130);
+    bars_->setMinimumHeight(150);
     sweepPlot_ = new AccuracySweepPlot;
     tabs_->addTab(bars_, QString());
     tabs_->addTab(sweepPlot_, QString());

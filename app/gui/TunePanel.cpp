@@ -125,7 +125,7 @@ TunePanel::TunePanel(QWidget* parent) : QWidget(parent), worker_(new TuneWorker)
     plot_ = new TunePlot;
     // No taller than the Accuracy tab it shares the dock with needs (AccuracyPanel's chart): the views above keep
     // the height; dragging the dock's edge gives the plot more.
-    plot_->setMinimumHeight(130);
+    plot_->setMinimumHeight(150);
     right->addWidget(plot_, 1);
     auto* detailRow = new QHBoxLayout;
     details_ = new QLabel(tr("Click a candidate on the plot to see it"));
