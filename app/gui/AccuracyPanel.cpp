@@ -11,6 +11,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <cmath>
@@ -71,11 +72,26 @@ AccuracyPanel::AccuracyPanel(ReductionWorker* worker, std::function<ReductionSch
     controls->addRow(progressLabel_, progress_);
     status_ = new QLabel;
     status_->setWordWrap(true);
-    controls->addRow(status_);
     computedFor_ = new QLabel;
     computedFor_->setWordWrap(true);
     computedFor_->setTextFormat(Qt::RichText);
-    controls->addRow(computedFor_);
+    // The status and "Computed for" lines scroll on their own in whatever height the dock leaves: at its first-run
+    // size (1600x1000) they need more lines than fit, and cutting them hides what a result was computed for. Only
+    // these labels scroll, so the combo boxes above keep the widths they need in every language.
+    auto* notes = new QWidget;
+    auto* notesLayout = new QVBoxLayout(notes);
+    notesLayout->setContentsMargins(0, 0, 0, 0);
+    notesLayout->addWidget(computedFor_);  // first: what the result shown was computed for
+    notesLayout->addWidget(status_);
+    notesLayout->addStretch(1);
+    auto* notesScroll = new QScrollArea;
+    notesScroll->setWidget(notes);
+    notesScroll->setWidgetResizable(true);
+    notesScroll->setFrameShape(QFrame::NoFrame);
+    notesScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    notesScroll->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);
+    notesScroll->setMinimumHeight(status_->fontMetrics().lineSpacing() * 3);
+    controls->addRow(notesScroll);
     layout->addLayout(controls, 1);
 
     tabs_ = new QTabWidget;
