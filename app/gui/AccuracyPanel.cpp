@@ -90,7 +90,7 @@ AccuracyPanel::AccuracyPanel(ReductionWorker* worker, std::function<ReductionSch
     notesScroll->setFrameShape(QFrame::NoFrame);
     notesScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     notesScroll->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);
-    notesScroll->setMinimumHeight(status_->fontMetrics().lineSpacing() * 3);
+    notesScroll->setMinimumHeight(status_->fontMetrics().lineSpacing() * 2);
     controls->addRow(notesScroll);
     layout->addLayout(controls, 1);
 
