@@ -337,6 +337,9 @@ private Q_SLOTS:
         QVERIFY(svgFile.open(QIODevice::ReadOnly));
         const QByteArray svgText = svgFile.readAll();
         QVERIFY(svgText.contains("<svg") && svgText.contains("</svg>"));
+        // A figure for a paper carries no on-screen hints: the grid's heading without "click to show it".
+        QVERIFY(svgText.contains("When each token leaves"));
+        QVERIFY2(!svgText.contains("click"), "an on-screen hint in the exported figure");
         // It renders back to the same picture: the size, and the merged colour among its pixels.
         QSvgRenderer renderer(svg);
         QVERIFY(renderer.isValid());

@@ -2160,6 +2160,10 @@ Wichtigkeit %3, erhaltene Aufmerksamkeit %4</translation>
         <source>When each token leaves: a row per layer (click to show it), a column per token</source>
         <translation>Wann jedes Token wegfällt: eine Zeile je Schicht (Klick zeigt sie), eine Spalte je Token</translation>
     </message>
+    <message>
+        <source>When each token leaves: a row per layer, a column per token</source>
+        <translation>Wann jedes Token wegfällt: eine Zeile je Schicht, eine Spalte je Token</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::TokenWeightStrip</name>

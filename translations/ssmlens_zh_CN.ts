@@ -2160,6 +2160,10 @@ importance %3, attention received %4</source>
         <source>When each token leaves: a row per layer (click to show it), a column per token</source>
         <translation>每个词元何时离开：每层一行（点击以显示该层），每个词元一列</translation>
     </message>
+    <message>
+        <source>When each token leaves: a row per layer, a column per token</source>
+        <translation>每个词元何时离开：每层一行，每个词元一列</translation>
+    </message>
 </context>
 <context>
     <name>ssmlens::TokenWeightStrip</name>

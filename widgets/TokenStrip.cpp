@@ -223,6 +223,10 @@ QString TokenStrip::gridHeadingText() const {
     return tr("When each token leaves: a row per layer (click to show it), a column per token");
 }
 
+QString TokenStrip::gridFigureHeadingText() const {
+    return tr("When each token leaves: a row per layer, a column per token");
+}
+
 QString TokenStrip::gridHeadingToolTip() const {
     return tr("When each token leaves: a row per layer (top to bottom), a column per prompt token with its text "
               "below. Anchor layers in bold; click a row to show that layer.");
@@ -491,6 +495,7 @@ void TokenStrip::paintFigure(QPainter& painter, const QSizeF& size, const Figure
         scale *= 0.92;
         g = layoutFor(size.width() / scale, font);
     }
+    g.figure = true;  // laid out with the longer on-screen heading, so the figure's shorter one fits its rectangle
     painter.save();
     painter.fillRect(QRectF(QPointF(0, 0), size), Qt::white);
     painter.scale(scale, scale);
@@ -619,7 +624,8 @@ void TokenStrip::paintGrid(QPainter& p, const Geometry& g) const {
     headingFont.setBold(true);
     p.setFont(headingFont);
     p.setPen(Qt::black);
-    p.drawText(g.gridHeading, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, gridHeadingText());
+    p.drawText(g.gridHeading, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
+               g.figure ? gridFigureHeadingText() : gridHeadingText());
 
     const int layers = static_cast<int>(trace_.layers.size());
     const QFontMetricsF fs(g.smallFont);

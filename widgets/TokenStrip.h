@@ -96,6 +96,7 @@ private:
         double lane = 14;            // height of the arrow lane above each row of chips
         std::vector<Band> bands;
         double cellWidth = 0, rowHeight = 0, gutter = 0;
+        bool figure = false;  // an exported figure: no on-screen hints ("click ...") in its text
     };
     // extraHeight: room to spare that the grid's rows may take (figures for export). fitHeight (on screen: the
     // view's height): the grid's rows get thinner, down to a few pixels, so the figure fits it if it can.
@@ -114,6 +115,7 @@ private:
     QString subtitleText() const;
     QStringList legendTexts() const;
     QString gridHeadingText() const;
+    QString gridFigureHeadingText() const;  // the same without the click hint, for exported figures
     QString gridHeadingToolTip() const;  // the heading said in full
     bool mergeLink(int position, int& destination) const;
     bool arrowShown(int position, int destination) const;

@@ -157,6 +157,8 @@ DE = {
         "seinem Text darunter. Ankerschichten fett; eine Zeile anklicken, um diese Schicht anzuzeigen.",
     "When each token leaves: a row per layer (click to show it), a column per token":
         "Wann jedes Token wegfällt: eine Zeile je Schicht (Klick zeigt sie), eine Spalte je Token",
+    "When each token leaves: a row per layer, a column per token":
+        "Wann jedes Token wegfällt: eine Zeile je Schicht, eine Spalte je Token",
     "Window size for the screenshot": "Fenstergröße für das Bildschirmfoto",
     "computing…": "wird berechnet…",
     "dense (no anchors)": "dicht (keine Anker)",
@@ -327,6 +329,8 @@ ZH = {
         "每个词元何时离开：每层一行（自上而下），每个提示词元一列，其文本在下方。锚点层为粗体；点击一行以显示该层。",
     "When each token leaves: a row per layer (click to show it), a column per token":
         "每个词元何时离开：每层一行（点击以显示该层），每个词元一列",
+    "When each token leaves: a row per layer, a column per token":
+        "每个词元何时离开：每层一行，每个词元一列",
     "Window size for the screenshot": "截图时的窗口尺寸",
     "computing…": "正在计算…",
     "dense (no anchors)": "完整（无锚点）",
