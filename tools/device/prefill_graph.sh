@@ -17,21 +17,9 @@
 # run.log has the machine, each step's start time and every failure. A step (or a model within one) that would
 # start after DEADLINE seconds (default 500) is skipped, so the call ends inside 9 minutes.
 set -uo pipefail
-export JOBS=${JOBS:-16} PYTHONUNBUFFERED=1
-OUT="${OUT:-$PWD/out}"
-mkdir -p "$OUT"
-log=$OUT/run.log
-t0=$(date +%s)
-deadline=${DEADLINE:-500}
-step() { echo "[$(date -u +%T) +$(( $(date +%s) - t0 ))s] $*" | tee -a "$log"; }
-late() { [ $(( $(date +%s) - t0 )) -gt "$deadline" ] && { step "skipped $1 (deadline)"; return 0; }; return 1; }
-steps=("$@")
-[ ${#steps[@]} -gt 0 ] || steps=(gpu pgraph breduce b8 conf)
-
-step "build (commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
-nvidia-smi -L >>"$log" 2>&1
-(OUT=/tmp/build-out bash tools/gpu_run.sh build >/tmp/build.log 2>&1) || { tail -60 /tmp/build.log >>"$log"; step "build FAILED"; exit 1; }
-CLI=build-gpu/bin/ssmlens-cli
+default_steps=(gpu pgraph breduce b8 conf)
+default_deadline=500
+source tools/device/step_runner.sh "$@"
 
 for s in "${steps[@]}"; do
   late "$s" && continue

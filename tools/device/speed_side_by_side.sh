@@ -22,21 +22,9 @@
 # inside 9 minutes with every finished report under $OUT. The build is the engine-only one (no Qt): the Qt Test
 # test_decoder_gpu (label gpu in the full build) checks the same as gpu_check_decode and is not built here.
 set -uo pipefail
-export JOBS=${JOBS:-16} PYTHONUNBUFFERED=1
-OUT="${OUT:-$PWD/out}"
-mkdir -p "$OUT"
-log=$OUT/run.log
-t0=$(date +%s)
-deadline=${DEADLINE:-510}
-step() { echo "[$(date -u +%T) +$(( $(date +%s) - t0 ))s] $*" | tee -a "$log"; }
-late() { [ $(( $(date +%s) - t0 )) -gt "$deadline" ] && { step "skipped $1 (deadline)"; return 0; }; return 1; }
-steps=("$@")
-[ ${#steps[@]} -gt 0 ] || steps=(gpu tdecode products breduce conf)
-
-step "build (commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
-nvidia-smi -L >>"$log" 2>&1
-(OUT=/tmp/build-out bash tools/gpu_run.sh build >/tmp/build.log 2>&1) || { tail -60 /tmp/build.log >>"$log"; step "build FAILED"; exit 1; }
-CLI=build-gpu/bin/ssmlens-cli
+default_steps=(gpu tdecode products breduce conf)
+default_deadline=510
+source tools/device/step_runner.sh "$@"
 
 for s in "${steps[@]}"; do
   late "$s" && continue

@@ -1,0 +1,22 @@
+# Sourced by the device scripts that run named steps in one call (prefill_graph.sh, speed_side_by_side.sh):
+# $OUT and its run.log, `step` (a timestamped line in run.log and on stdout), `late` (true, with a note, once
+# DEADLINE seconds have passed: the call must end inside the device tool's 10 minutes), the steps named on
+# the command line or the caller's defaults in `steps`, and the CUDA build of core + CLI (tools/gpu_run.sh) as
+# $CLI. Usage, after `set -uo pipefail`:
+#     default_steps=(a b c); default_deadline=500; source tools/device/step_runner.sh "$@"
+export JOBS=${JOBS:-16} PYTHONUNBUFFERED=1
+OUT="${OUT:-$PWD/out}"
+mkdir -p "$OUT"
+log=$OUT/run.log
+t0=$(date +%s)
+deadline=${DEADLINE:-$default_deadline}
+step() { echo "[$(date -u +%T) +$(( $(date +%s) - t0 ))s] $*" | tee -a "$log"; }
+late() { [ $(( $(date +%s) - t0 )) -gt "$deadline" ] && { step "skipped $1 (deadline)"; return 0; }; return 1; }
+steps=("$@")
+[ ${#steps[@]} -gt 0 ] || steps=("${default_steps[@]}")
+
+step "build (commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
+nvidia-smi -L >>"$log" 2>&1
+(OUT=/tmp/build-out bash tools/gpu_run.sh build >/tmp/build.log 2>&1) ||
+  { tail -60 /tmp/build.log >>"$log"; step "build FAILED"; exit 1; }
+CLI=build-gpu/bin/ssmlens-cli
