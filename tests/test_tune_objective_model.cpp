@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "TuneTestSupport.h"
 #include "core/tune/FlopsBudget.h"
 #include "core/tune/ObjectiveModel.h"
 #include "core/tune/StartingSchedules.h"
@@ -14,22 +15,8 @@ using namespace ssmlens;
 
 namespace {
 
-Mamba2Config demoShape() {  // the demo model's shape: 16 layers
-    Mamba2Config c;
-    c.dModel = 384;
-    c.nLayer = 16;
-    c.vocabSize = 12000;
-    c.dState = 64;
-    c.headdim = 64;
-    c.chunkSize = 128;
-    return c;
-}
-
-std::vector<std::pair<int64_t, int64_t>> lengths() {
-    std::vector<std::pair<int64_t, int64_t>> out;
-    for (int i = 0; i < 40; ++i) out.emplace_back(60 + 7 * i, 1 + i % 5);
-    return out;
-}
+using testing::calibrationLengths;
+using testing::demoShape;
 
 // log(objective) of the model's own form: a cost per layer (linear and quadratic in the removed share) and a
 // factor per option value.
@@ -63,7 +50,7 @@ class TestTuneObjectiveModel : public QObject {
     Q_OBJECT
 private slots:
     void recoversAnObjectiveOfItsForm() {
-        const FlopsBudget budget(demoShape(), lengths());
+        const FlopsBudget budget(demoShape(), calibrationLengths());
         ObjectiveModel model(16, ReductionMethod::Utr);
         for (const ReductionSchedule& s : drawSchedules(budget, 150, 1)) model.add(s, std::exp(logObjective(s)), 1.0);
         QVERIFY(model.fit());
@@ -80,7 +67,7 @@ private slots:
     }
 
     void ranksUnseenSchedulesUnderNoise() {
-        const FlopsBudget budget(demoShape(), lengths());
+        const FlopsBudget budget(demoShape(), calibrationLengths());
         ObjectiveModel model(16, ReductionMethod::Utr);
         SearchRandom noise(7);
         // 40 points with 10% noise on the objective: about what 5 rounds of a search give.
@@ -103,7 +90,7 @@ private slots:
     }
 
     void refusesTooFewPoints() {
-        const FlopsBudget budget(demoShape(), lengths());
+        const FlopsBudget budget(demoShape(), calibrationLengths());
         ObjectiveModel model(16, ReductionMethod::Utr);
         const std::vector<ReductionSchedule> s = drawSchedules(budget, ObjectiveModel::kMinObservations, 5);
         for (size_t i = 0; i + 1 < s.size(); ++i) model.add(s[i], std::exp(logObjective(s[i])), 1.0);

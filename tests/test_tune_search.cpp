@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "TuneTestSupport.h"
 #include "core/Error.h"
 #include "core/reduction/FlopsModel.h"
 #include "core/tune/EvolutionarySearch.h"
@@ -23,23 +24,8 @@ using namespace ssmlens;
 
 namespace {
 
-// The demo model's shape (16 layers) and calibration-like lengths.
-Mamba2Config demoShape() {
-    Mamba2Config c;
-    c.dModel = 384;
-    c.nLayer = 16;
-    c.vocabSize = 12000;
-    c.dState = 64;
-    c.headdim = 64;
-    c.chunkSize = 128;
-    return c;
-}
-
-std::vector<std::pair<int64_t, int64_t>> lengths() {
-    std::vector<std::pair<int64_t, int64_t>> out;
-    for (int i = 0; i < 40; ++i) out.emplace_back(60 + 7 * i, 1 + i % 5);
-    return out;
-}
+using testing::calibrationLengths;
+using testing::demoShape;
 
 // An evaluator computing an objective from the schedule alone, with the racing checkpoints the model evaluator
 // has (here the objective itself at both).
@@ -112,7 +98,7 @@ double demoLikeObjective(const ReductionSchedule& s) {
 std::vector<TuneCandidate> tune(SearchAlgorithm a, SearchSettings settings, int64_t maxEvals,
                                 std::function<double(const ReductionSchedule&)> f,
                                 const std::vector<TuneCandidate>& recorded = {}, int64_t* evaluated = nullptr) {
-    const FlopsBudget budget(demoShape(), lengths());
+    const FlopsBudget budget(demoShape(), calibrationLengths());
     FunctionEvaluator evaluator(std::move(f));
     ScheduleTuner tuner(budget, a, settings, evaluator);
     tuner.setRecorded(recorded);
@@ -138,7 +124,7 @@ class TestTuneSearch : public QObject {
     Q_OBJECT
 private slots:
     void projectionMeetsTheTargetJustAbove() {
-        const FlopsBudget budget(demoShape(), lengths());
+        const FlopsBudget budget(demoShape(), calibrationLengths());
         SearchSettings settings;
         SearchRandom r(7);
         for (double target : {5.0, 25.0, 40.0}) {
@@ -176,10 +162,10 @@ private slots:
     }
 
     void flopsReductionIsFlopsModelOverTheLengths() {
-        const FlopsBudget budget(demoShape(), lengths());
+        const FlopsBudget budget(demoShape(), calibrationLengths());
         const ReductionSchedule s = depthScaledSchedule(16, 0.85);
         double dense = 0, reduced = 0;
-        for (const auto& [n, scored] : lengths()) {
+        for (const auto& [n, scored] : calibrationLengths()) {
             const FlopsReport r = scheduleFlops(demoShape(), s, n, scored);
             dense += r.denseTotal;
             reduced += r.reducedTotal;
@@ -195,7 +181,7 @@ private slots:
                     s.targetPercent = target;
                     s.uniformRatio = uniform;
                     s.seed = 3;
-                    const FlopsBudget budget(demoShape(), lengths());
+                    const FlopsBudget budget(demoShape(), calibrationLengths());
                     const std::vector<TuneCandidate> c = tune(a, s, 70, smoothObjective);
                     QCOMPARE(c.size(), size_t(70));
                     for (const TuneCandidate& x : c) {
@@ -269,7 +255,7 @@ private slots:
     }
 
     void findsTheKnownBestSchedule() {
-        const FlopsBudget budget(demoShape(), lengths());
+        const FlopsBudget budget(demoShape(), calibrationLengths());
         for (uint64_t seed : {0, 1, 2}) {
             SearchSettings s;
             s.seed = seed;
@@ -395,7 +381,7 @@ private slots:
     }
 
     void targetOutOfReachIsAnError() {
-        const FlopsBudget budget(demoShape(), lengths());
+        const FlopsBudget budget(demoShape(), calibrationLengths());
         SearchSettings s;
         s.targetPercent = 95;
         try {
