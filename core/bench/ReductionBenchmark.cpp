@@ -227,7 +227,15 @@ ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
         row.length = L;
         at::Tensor ids = at::randint(config.vocabSize, {s.batch, L}, at::kLong);
         resetPeakMemory(s.device);
-        row.denseMs = medianMilliseconds(s.device, [&] { model.forward(ids, dense); }, s.warmup, s.repeats);
+        // The eager passes are named for the profiler (tools/device/prefill_graph.sh kprof: time per kernel of a
+        // dense and a reduced pass, side by side).
+        row.denseMs = medianMilliseconds(
+            s.device,
+            [&] {
+                ProfilerRange range("ssmlens-dense-pass");
+                model.forward(ids, dense);
+            },
+            s.warmup, s.repeats);
         row.denseMemoryMb = peakMemoryBytes(s.device) / 1048576.0;
         {
             ReductionSchedule none = schedule;  // a hook that only keeps the host clock
@@ -251,7 +259,13 @@ ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
             TokenReductionHook hook(schedule);
             reduced.hook = &hook;
             resetPeakMemory(s.device);
-            const double ms = medianMilliseconds(s.device, [&] { model.forward(ids, reduced); }, s.warmup, s.repeats);
+            const double ms = medianMilliseconds(
+                s.device,
+                [&] {
+                    ProfilerRange range(kernels ? "ssmlens-reduced-pass" : "ssmlens-reduced-pass-aten");
+                    model.forward(ids, reduced);
+                },
+                s.warmup, s.repeats);
             if (kernels) row.reducedMemoryMb = peakMemoryBytes(s.device) / 1048576.0;
             TimedReductionHook timed(schedule, config.nLayer - 1, s.device, false);
             ForwardOptions timedOpt = dense;

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Tables from an Nsight Compute CSV (ncu --csv --print-units base): tools/device/ncu_table.py FILE [metrics].
+"""Tables from an Nsight Compute CSV (ncu --csv --print-units base): tools/device/ncu_table.py FILE [metrics|passes=N].
 
-Without `metrics`: total gpu__time_duration per kernel name, launches and share, the 25 largest.
+Without `metrics`: total gpu__time_duration per kernel name, launches and share, the 25 largest; with
+`passes=N`, launches and totals divided by N (the CSV holds N passes of the same work: per pass).
 With `metrics`: the mean of every metric per kernel name, one column per metric."""
 import collections
 import csv
@@ -45,8 +46,14 @@ for r in body:
         continue
     tot[name(r)] += v
     cnt[name(r)] += 1
+passes = 1
+if len(sys.argv) > 2 and sys.argv[2].startswith("passes="):
+    passes = int(sys.argv[2][len("passes="):])
+    for k in tot:
+        tot[k] /= passes
 all_ns = sum(tot.values())
 print("| kernel | launches | total us | mean us | share |\n|---|---|---|---|---|")
 for k, v in sorted(tot.items(), key=lambda kv: -kv[1])[:25]:
-    print("| %s | %d | %.1f | %.2f | %.1f%% |" % (k, cnt[k], v / 1e3, v / 1e3 / cnt[k], 100 * v / all_ns))
-print("| all kernels | %d | %.1f | | |\n" % (sum(cnt.values()), all_ns / 1e3))
+    launches = cnt[k] / passes
+    print("| %s | %g | %.1f | %.2f | %.1f%% |" % (k, launches, v / 1e3, v / 1e3 / launches, 100 * v / all_ns))
+print("| all kernels | %g | %.1f | | |\n" % (sum(cnt.values()) / passes, all_ns / 1e3))

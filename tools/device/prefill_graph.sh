@@ -12,6 +12,10 @@
 #                                     graph, ideal speedup, the dense pass's matrix products alone)
 #   b8        bench_reduce_b8.txt     the same for 2.7b at L 2048, batch 8 (goal: prefill within 1.6x of its
 #                                     matrix products alone)
+#   kprof     kernels.md              Nsight Compute time per kernel: one eager dense and one reduced 130m pass at
+#                                     L 2048 side by side (bench-reduce's NVTX ranges ssmlens-dense-pass /
+#                                     ssmlens-reduced-pass; warm-up + 1 pass each, per pass), then one dense 2.7b
+#                                     pass at L 2048, batch 8 (where the time beyond the matrix products goes)
 #   conf      conformance.txt         tools/conformance.py (the forward pass's uploads changed: logits against
 #                                     transformers and an fp64 recurrence)
 # run.log has the machine, each step's start time and every failure. A step (or a model within one) that would
@@ -42,10 +46,25 @@ for s in "${steps[@]}"; do
     b8)
       timeout 100 $CLI bench-reduce --size 2.7b --lengths 2048 --batch 8 --dtype bf16 --device cuda --repeats 5 \
         >"$OUT/bench_reduce_b8.txt" 2>>"$log" || step "bench-reduce 2.7b batch 8 FAILED (rc $?)" ;;
+    kprof)
+      command -v ncu >/dev/null || { step "kprof: no ncu"; continue; }
+      ncu_time() { ncu --clock-control none --metrics gpu__time_duration.sum --csv --print-units base "$@"; }
+      for range in ssmlens-dense-pass ssmlens-reduced-pass; do
+        late "kprof $range" && break
+        echo "## 130m, bf16, L 2048, batch 1: $range, time per kernel name (per pass)" >>"$OUT/kernels.md"
+        timeout 150 ncu_time --nvtx --nvtx-include "$range/" $CLI bench-reduce --size 130m --lengths 2048 \
+          --dtype bf16 --device cuda --repeats 1 >/tmp/kprof.csv 2>>"$log" || step "kprof $range FAILED (rc $?)"
+        python3 tools/device/ncu_table.py /tmp/kprof.csv passes=2 >>"$OUT/kernels.md"
+      done
+      late "kprof 2.7b" && continue
+      echo "## 2.7b, bf16, L 2048, batch 8: dense prefill, time per kernel name (one pass)" >>"$OUT/kernels.md"
+      timeout 200 ncu_time $CLI bench --size 2.7b --device cuda --dtypes bf16 --lengths 2048 --batches 8 \
+        --prefill-only --repeats 1 --warmup 0 >/tmp/kprof.csv 2>>"$log" || step "kprof 2.7b FAILED (rc $?)"
+      python3 tools/device/ncu_table.py /tmp/kprof.csv >>"$OUT/kernels.md" ;;
     conf)
       timeout 150 python3 tools/conformance.py --cli "$CLI" --out "$OUT/conformance.txt" >>"$log" 2>&1 \
         || step "conformance FAILED (rc $?)" ;;
-    *) step "unknown step $s (gpu pgraph breduce b8 conf)" ;;
+    *) step "unknown step $s (gpu pgraph breduce b8 kprof conf)" ;;
   esac
 done
 step done
