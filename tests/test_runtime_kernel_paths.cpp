@@ -84,7 +84,8 @@ private slots:
     }
 
     void environmentSwitchesOneEach() {
-        const char* names[] = {"SSMLENS_CPU_CONV", "SSMLENS_FUSED_CUDA", "SSMLENS_FUSED_SSD", "SSMLENS_FUSED_REDUCTION"};
+        const char* names[] = {"SSMLENS_CPU_CONV", "SSMLENS_FUSED_CUDA", "SSMLENS_FUSED_SSD", "SSMLENS_FUSED_REDUCTION",
+                               "SSMLENS_SSD_KERNEL"};
         for (const char* n : names) unsetenv(n);
         QVERIFY(kernelPathsFromEnvironment() == KernelPaths());
         setenv("SSMLENS_CPU_CONV", "aten", 1);
@@ -101,6 +102,16 @@ private slots:
         setenv("SSMLENS_FUSED_REDUCTION", "1", 1);  // any other value: the default
         QVERIFY(kernelPathsFromEnvironment() == KernelPaths());
         unsetenv("SSMLENS_FUSED_REDUCTION");
+        for (SsdScanKernel k : {SsdScanKernel::Parallel, SsdScanKernel::Serial}) {
+            setenv("SSMLENS_SSD_KERNEL", ssdScanKernelName(k).c_str(), 1);
+            QVERIFY(kernelPathsFromEnvironment().ssdScanKernel == k);
+            KernelPaths rest = kernelPathsFromEnvironment();
+            rest.ssdScanKernel = SsdScanKernel::Auto;
+            QVERIFY(rest == KernelPaths());
+        }
+        setenv("SSMLENS_SSD_KERNEL", "fast", 1);  // any other value: the default
+        QVERIFY(kernelPathsFromEnvironment() == KernelPaths());
+        unsetenv("SSMLENS_SSD_KERNEL");
     }
 
     void productPathNames() {
@@ -109,6 +120,18 @@ private slots:
         QCOMPARE(bestMatchProductsName(BestMatchProducts::Cublas), std::string("cublas"));
         QCOMPARE(testing::errorOf([] { parseBestMatchProducts("gpu"); }),
                  std::string("unknown best-match products path \"gpu\" (use by-size, cublas or kernels)"));
+    }
+
+    void scanKernelNames() {
+        for (SsdScanKernel k : {SsdScanKernel::Auto, SsdScanKernel::Parallel, SsdScanKernel::Serial})
+            QVERIFY(parseSsdScanKernel(ssdScanKernelName(k)) == k);
+        QCOMPARE(ssdScanKernelName(SsdScanKernel::Serial), std::string("serial"));
+        QVERIFY(KernelPaths().ssdScanKernel == SsdScanKernel::Auto);
+        KernelPaths serial;
+        serial.ssdScanKernel = SsdScanKernel::Serial;
+        QVERIFY(serial != KernelPaths());
+        QCOMPARE(testing::errorOf([] { parseSsdScanKernel("chunked"); }),
+                 std::string("unknown scan kernel \"chunked\" (use auto, parallel or serial)"));
     }
 };
 

@@ -9,6 +9,7 @@
 #include "core/Error.h"
 #include "core/bench/DeviceTimer.h"
 #include "core/model/SsdScan.h"
+#include "core/runtime/KernelPaths.h"
 
 namespace ssmlens {
 namespace {
@@ -50,6 +51,7 @@ std::vector<SsdCase> defaultSsdCases() {
         {"130m layer L8192 b8", 8, 8192, 24, 64, 1, 128, false, true},
         {"2.7b layer L2048", 1, 2048, 80, 64, 1, 128, false, true},
         {"2.7b layer L8192", 1, 8192, 80, 64, 1, 128, false, true},
+        {"2.7b layer L2048 b8", 8, 2048, 80, 64, 1, 128, false, true},
         {"2.7b layer L8192 b8", 8, 8192, 80, 64, 1, 128, false, true},
     };
 }
@@ -76,6 +78,17 @@ std::vector<SsdCaseResult> runSsdKernelCheck(const SsdCheckSettings& s, const st
             r.yRelError = worse(r.yRelError, relError(got.y, ref.y));
             r.stateRelError = worse(r.stateRelError, relError(got.finalState, ref.finalState));
         }
+        // The chunk-serial kernel on the same inputs (the dispatch takes it only with the default chunk length).
+        r.serialSupported = ssdSerialScanSupported(c.headdim, c.dState);
+        const KernelPaths& inEffect = kernelPaths();
+        KernelPaths serialPaths = inEffect, parallelPaths = inEffect;
+        serialPaths.ssdScanKernel = SsdScanKernel::Serial;
+        parallelPaths.ssdScanKernel = SsdScanKernel::Parallel;
+        if (r.serialSupported) {
+            const ScopedKernelPaths serial(serialPaths);
+            got = ssdPrefill(in, chunk, s.operandType);
+            r.serialYRelError = std::max(relError(got.y, ref.y), relError(got.finalState, ref.finalState));
+        }
         // The mixer's form: the same (already rounded) inputs stored in the operand dtype, D folded in.
         const at::Tensor skip = c.groups > 1 ? at::randn({c.heads * c.headdim}, in.x.options())
                                              : at::randn({c.heads}, in.x.options());
@@ -83,14 +96,23 @@ std::vector<SsdCaseResult> runSsdKernelCheck(const SsdCheckSettings& s, const st
         narrow.x = in.x.to(s.operandType);
         narrow.B = in.B.to(s.operandType);
         narrow.C = in.C.to(s.operandType);
-        {
+        const at::Tensor refY = ref.y + in.x * skip.view({c.heads, skip.numel() / c.heads});
+        auto skipErrors = [&](double& yError) {
             SsdOutputs skipped = ssdPrefillWithSkip(narrow, skip, s.operandType);
-            const at::Tensor refY = ref.y + in.x * skip.view({c.heads, skip.numel() / c.heads});
-            r.skipYRelError = skipped.y.scalar_type() == s.operandType ? relError(skipped.y.to(at::kFloat), refY)
-                                                                       : HUGE_VAL;
-            if (!std::isfinite(r.skipYRelError)) r.skipYRelError = HUGE_VAL;
+            const double e = skipped.y.scalar_type() == s.operandType ? relError(skipped.y.to(at::kFloat), refY) : HUGE_VAL;
+            yError = std::max(yError, std::isfinite(e) ? e : HUGE_VAL);
             r.stateRelError = std::max(r.stateRelError, relError(skipped.finalState, ref.finalState));
+        };
+        {
+            const ScopedKernelPaths parallel(parallelPaths);
+            skipErrors(r.skipYRelError);
         }
+        if (r.serialSupported) {
+            const ScopedKernelPaths serial(serialPaths);
+            skipErrors(r.serialYRelError);
+        }
+        if (!std::isfinite(r.serialYRelError)) r.serialYRelError = HUGE_VAL;
+        r.yRelError = std::max(r.yRelError, r.serialYRelError);
         r.passed = r.yRelError <= tolerance && r.stateRelError <= tolerance && r.skipYRelError <= tolerance &&
                    std::isfinite(r.yRelError) && std::isfinite(r.stateRelError);
         ref = {};
@@ -102,8 +124,19 @@ std::vector<SsdCaseResult> runSsdKernelCheck(const SsdCheckSettings& s, const st
             for (int i = 0; i < 3; ++i)
                 r.chunkMs[i] = medianMilliseconds(
                     s.device, [&] { (void)ssdPrefill(in, chunk, s.operandType, kernelChunks[i]); }, 1, s.repeats);
-            r.skipMs = medianMilliseconds(
-                s.device, [&] { (void)ssdPrefillWithSkip(narrow, skip, s.operandType); }, 1, s.repeats);
+            auto skipMs = [&] {
+                return medianMilliseconds(
+                    s.device, [&] { (void)ssdPrefillWithSkip(narrow, skip, s.operandType); }, 1, s.repeats);
+            };
+            r.skipMs = skipMs();
+            {
+                const ScopedKernelPaths parallel(parallelPaths);
+                r.parallelMs = skipMs();
+            }
+            if (r.serialSupported) {
+                const ScopedKernelPaths serial(serialPaths);
+                r.serialMs = skipMs();
+            }
         }
         if (s.progress) {
             char line[256];
@@ -121,27 +154,34 @@ std::string ssdCheckTable(const std::vector<SsdCaseResult>& results, const SsdCh
     std::string t = "Prefill scan on " + deviceDescription(s.device) + ", operands " +
                     (s.operandType == at::kHalf ? "fp16" : "bf16") + ", tolerance " + std::to_string(tolerance) +
                     " (max |fused - ATen| / max |ATen|); `model dtype`: the mixer's form, x, B, C and y in the "
-                    "operand dtype with the skip term x * D inside, against ATen's y + x * D\n\n"
+                    "operand dtype with the skip term x * D inside, against ATen's y + x * D; `serial`: the "
+                    "chunk-serial kernel (core/cuda/SerialSsd.cu), its largest difference in either form (also in "
+                    "the first columns) and its time in the model's form next to the chunk-parallel kernels'; "
+                    "`model dtype` alone: the kernel the model runs for the shape\n\n"
                     "| case | batch | L | H | P | G | N | y rel. diff | state rel. diff | y rel. diff, model dtype | "
-                    "ATen ms | fused ms | speedup | fused ms, chunks of 64 / 128 / 256 | fused ms, model dtype | "
-                    "ok |\n"
-                    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
-    char line[512];
+                    "y rel. diff, serial | ATen ms | fused ms | speedup | fused ms, chunks of 64 / 128 / 256 | "
+                    "fused ms, model dtype | model dtype ms, parallel / serial | ok |\n"
+                    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    char line[768];
     for (const auto& r : results) {
         const SsdCase& c = r.shape;
-        std::string timing = "- | - | - | - | -";
+        std::string timing = "- | - | - | - | - | -";
         if (c.timed) {
-            char tm[200];
-            std::snprintf(tm, sizeof tm, "%.3f | %.3f | %.1fx | %.3f / %.3f / %.3f | %.3f", r.atenMs, r.fusedMs,
-                          r.atenMs / r.fusedMs, r.chunkMs[0], r.chunkMs[1], r.chunkMs[2], r.skipMs);
+            char tm[240], serial[32] = "-";
+            if (r.serialSupported) std::snprintf(serial, sizeof serial, "%.3f", r.serialMs);
+            std::snprintf(tm, sizeof tm, "%.3f | %.3f | %.1fx | %.3f / %.3f / %.3f | %.3f | %.3f / %s", r.atenMs,
+                          r.fusedMs, r.atenMs / r.fusedMs, r.chunkMs[0], r.chunkMs[1], r.chunkMs[2], r.skipMs,
+                          r.parallelMs, serial);
             timing = tm;
         }
+        char serialError[32] = "-";
+        if (r.serialSupported) std::snprintf(serialError, sizeof serialError, "%.2e", r.serialYRelError);
         std::snprintf(line, sizeof line,
-                      "| %s | %lld | %lld | %lld | %lld | %lld | %lld | %.2e | %.2e | %.2e | %s | %s |\n",
+                      "| %s | %lld | %lld | %lld | %lld | %lld | %lld | %.2e | %.2e | %.2e | %s | %s | %s |\n",
                       c.name.c_str(), static_cast<long long>(c.batch), static_cast<long long>(c.length),
                       static_cast<long long>(c.heads), static_cast<long long>(c.headdim),
                       static_cast<long long>(c.groups), static_cast<long long>(c.dState), r.yRelError,
-                      r.stateRelError, r.skipYRelError, timing.c_str(), r.passed ? "yes" : "NO");
+                      r.stateRelError, r.skipYRelError, serialError, timing.c_str(), r.passed ? "yes" : "NO");
         t += line;
     }
     return t;

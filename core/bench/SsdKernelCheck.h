@@ -4,7 +4,8 @@
 // difference relative to the largest output (y and the final state) and the time of each. Accuracy cases cover
 // odd lengths, several groups, batches, an initial state and every supported head / state size; timing cases
 // are the layer shapes of the published 130m and 2.7b models. Each case also runs the mixer's form of the
-// kernels (inputs and y in the operand dtype, the skip term folded in).
+// kernels (inputs and y in the operand dtype, the skip term folded in), on the chunk-parallel kernels and on the
+// chunk-serial kernel (core/cuda/SerialSsd.cu).
 #include <functional>
 #include <string>
 #include <vector>
@@ -29,6 +30,12 @@ struct SsdCaseResult {
     // The mixer's path (ssdPrefillWithSkip): x, B, C in the operand dtype, the skip term D inside, y in that
     // dtype; against the ATen scan's y + x * D in fp32. Per-channel D in the cases with groups > 1.
     double skipYRelError = 0, skipMs = 0;
+    // The two tensor-core scans of the mixer's path side by side (KernelPaths::ssdScanKernel; skipMs is the one
+    // the model runs): the chunk-parallel kernels and the chunk-serial kernel, and the serial kernel's largest
+    // difference in either form (also in the columns above). serialSupported: false where it does not take the
+    // shape (its columns then say "-").
+    double parallelMs = 0, serialMs = 0, serialYRelError = 0;
+    bool serialSupported = false;
     bool passed = false;
 };
 

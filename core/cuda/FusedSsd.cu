@@ -1,5 +1,7 @@
 // The chunked SSD (core/model/SsdScan.h) on tensor cores, for bf16 / fp16 models: three launches per layer
-// instead of ~40 ATen kernels, and no per-head [Q x Q] decay matrices in device memory.
+// instead of ~40 ATen kernels, and no per-head [Q x Q] decay matrices in device memory. These are the
+// chunk-parallel kernels (every chunk of every head at once); where batch x heads alone fill the GPU, the
+// chunk-serial kernel of SerialSsd.cu runs instead (ssdChunkedTensorCores decides).
 //
 //   1. chunkStateAndScoresKernel, two kinds of blocks in one launch:
 //      chunkStateBlock, one per (chunk, head, 64 state columns, sequence): the cumulative log-decay aCum inside
@@ -29,128 +31,20 @@
 #include <ATen/ops/zeros.h>
 
 #include "core/cuda/FusedCommon.cuh"
+#include "core/cuda/SerialSsd.cuh"
+#include "core/cuda/SsdTiles.cuh"
+#include "core/runtime/KernelPaths.h"
 
 namespace ssmlens::fused {
 namespace {
 
-namespace wmma = nvcuda::wmma;
+using namespace ssd;
 
-constexpr int kTile = 64;      // positions per tile: the rows of every product in the scan kernel
-constexpr int kThreads = 256;  // 8 warps per block
 constexpr int kMaxChunk = kThreads;  // positions per chunk (SsdShape::Q): 64, 128 or 256, one per thread
 constexpr int kDefaultChunk = 128;
-constexpr int kWarps = kThreads / 32;
-constexpr int kPad16 = 8;      // extra elements per 16-bit row in shared memory (bank conflicts)
-constexpr int kPad32 = 4;      // extra elements per fp32 row
 constexpr int kStateSlice = 64;   // state columns (of N) per block of the chunk-state kernel
 constexpr int kMaxFrags = 4;  // 16x16 accumulator tiles per warp for a [P x kStateSlice] slice or a [64 x P]
                               // output tile: P <= 128
-
-__host__ __device__ constexpr int64_t roundUp128(int64_t bytes) { return (bytes + 127) / 128 * 128; }
-
-// Four values rounded to mma_t, stored as one 8-byte word (p 8-byte aligned).
-template <typename mma_t> __device__ __forceinline__ void store4(mma_t* p, float4 v);
-template <> __device__ __forceinline__ void store4<__nv_bfloat16>(__nv_bfloat16* p, float4 v) {
-    __nv_bfloat162 lo = __floats2bfloat162_rn(v.x, v.y), hi = __floats2bfloat162_rn(v.z, v.w);
-    uint2 u;
-    u.x = *reinterpret_cast<unsigned*>(&lo);
-    u.y = *reinterpret_cast<unsigned*>(&hi);
-    *reinterpret_cast<uint2*>(p) = u;
-}
-template <> __device__ __forceinline__ void store4<__half>(__half* p, float4 v) {
-    __half2 lo = __floats2half2_rn(v.x, v.y), hi = __floats2half2_rn(v.z, v.w);
-    uint2 u;
-    u.x = *reinterpret_cast<unsigned*>(&lo);
-    u.y = *reinterpret_cast<unsigned*>(&hi);
-    *reinterpret_cast<uint2*>(p) = u;
-}
-
-// Sizes and element strides. x: [b, L, H * P], B and C: [b, L, G * N] (rows may be strided, each row's
-// channels contiguous, rows and the start 16-byte aligned); dt: [b, L, H] with any strides.
-struct SsdShape {
-    int64_t L;
-    int H, P, G, N, chunks;
-    int Q;  // positions per chunk, a multiple of kTile, at most kMaxChunk
-    int64_t xsb, xsl, bsb, bsl, csb, csl, dsb, dsl, dsh;
-};
-
-template <typename T> __device__ __forceinline__ float toFloat(T v);
-template <> __device__ __forceinline__ float toFloat<__nv_bfloat16>(__nv_bfloat16 v) { return __bfloat162float(v); }
-template <> __device__ __forceinline__ float toFloat<__half>(__half v) { return __half2float(v); }
-
-struct NoScale {
-    __device__ __forceinline__ float operator()(int) const { return 1.f; }
-};
-
-// Copies `rows` rows of `cols` values of src_t (fp32, or mma_t itself; row r at src + r * stride; cols a multiple
-// of 8) into shared memory as mma_t rows of length ld, each row times scale(r); rows at and after `valid` become
-// zeros (past the end of the sequence). 16-byte loads, neighbouring threads on neighbouring columns. Rows of
-// mma_t that need no scale are copied as they are (the same values as rounding them again).
-template <typename mma_t, typename src_t, typename Scale>
-__device__ __forceinline__ void stageRows(mma_t* dst, int ld, const src_t* src, int64_t stride, int rows, int cols,
-                                          int64_t valid, Scale scale) {
-    static_assert(std::is_same_v<src_t, float> || std::is_same_v<src_t, mma_t>, "fp32 or the operand type");
-    constexpr int V = 16 / sizeof(src_t);  // elements per 16-byte load
-    const int colsV = cols / V;
-#pragma unroll 4  // several loads in flight per thread: the loop is latency-bound
-    for (int i = threadIdx.x; i < rows * colsV; i += kThreads) {
-        const int r = i / colsV, c = (i - r * colsV) * V;
-        if constexpr (std::is_same_v<src_t, float>) {
-            float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
-            if (r < valid) {
-                v = __ldg(reinterpret_cast<const float4*>(src + r * stride + c));
-                const float f = scale(r);
-                v.x *= f;
-                v.y *= f;
-                v.z *= f;
-                v.w *= f;
-            }
-            store4<mma_t>(dst + r * ld + c, v);
-        } else {
-            uint4 raw = make_uint4(0u, 0u, 0u, 0u);
-            if (r < valid) raw = __ldg(reinterpret_cast<const uint4*>(src + r * stride + c));
-            if constexpr (std::is_same_v<Scale, NoScale>) {
-                *reinterpret_cast<uint4*>(dst + r * ld + c) = raw;
-            } else {
-                const mma_t* e = reinterpret_cast<const mma_t*>(&raw);
-                const float f = r < valid ? scale(r) : 0.f;
-                store4<mma_t>(dst + r * ld + c, make_float4(toFloat(e[0]) * f, toFloat(e[1]) * f, toFloat(e[2]) * f,
-                                                            toFloat(e[3]) * f));
-                store4<mma_t>(dst + r * ld + c + 4, make_float4(toFloat(e[4]) * f, toFloat(e[5]) * f,
-                                                                toFloat(e[6]) * f, toFloat(e[7]) * f));
-            }
-        }
-    }
-}
-
-// Four consecutive values of x (fp32 or 16-bit; p aligned to 4 elements) as fp32, and four fp32 values stored
-// as out_t.
-__device__ __forceinline__ float4 load4(const float* p) { return __ldg(reinterpret_cast<const float4*>(p)); }
-template <typename T> __device__ __forceinline__ float4 load4(const T* p) {
-    const uint2 raw = __ldg(reinterpret_cast<const uint2*>(p));
-    const T* e = reinterpret_cast<const T*>(&raw);
-    return make_float4(toFloat(e[0]), toFloat(e[1]), toFloat(e[2]), toFloat(e[3]));
-}
-__device__ __forceinline__ void storeOut4(float* p, float4 v) { *reinterpret_cast<float4*>(p) = v; }
-template <typename T> __device__ __forceinline__ void storeOut4(T* p, float4 v) { store4<T>(p, v); }
-
-using Accumulator = wmma::fragment<wmma::accumulator, 16, 16, 16, float>;
-
-// acc += A [16 x K] * B [K x 16], both in shared memory: a points at A's first element, laid out row- or
-// column-major with row length lda (likewise b, ldb); K a multiple of 16.
-template <typename mma_t, typename LayoutA, typename LayoutB>
-__device__ __forceinline__ void multiplyAccumulate(Accumulator& acc, const mma_t* a, int lda, const mma_t* b, int ldb,
-                                                   int K) {
-    constexpr bool aRows = std::is_same_v<LayoutA, wmma::row_major>, bRows = std::is_same_v<LayoutB, wmma::row_major>;
-#pragma unroll 4
-    for (int kk = 0; kk < K; kk += 16) {
-        wmma::fragment<wmma::matrix_a, 16, 16, 16, mma_t, LayoutA> fa;
-        wmma::fragment<wmma::matrix_b, 16, 16, 16, mma_t, LayoutB> fb;
-        wmma::load_matrix_sync(fa, a + (aRows ? kk : kk * lda), lda);
-        wmma::load_matrix_sync(fb, b + (bRows ? kk * ldb : kk), ldb);
-        wmma::mma_sync(acc, fa, fb, acc);
-    }
-}
 
 // Inclusive prefix sum of v over the block's threads (kThreads of them); uses 32 floats of `scratch`.
 __device__ float blockInclusiveScan(float v, float* scratch) {
@@ -489,15 +383,6 @@ at::Tensor rowsContiguous(const at::Tensor& t, int inner) {
     return ok ? t : t.contiguous();
 }
 
-// A block of `kernel` may use `bytes` of dynamic shared memory on the current device: above the default 48 KB
-// this must be asked for (per function and device; the call is cheap, so it is made at every launch). A GPU
-// with less shared memory per block than asked gets a clear error here instead of a failed launch.
-template <typename Kernel>
-void allowSharedMemory(Kernel kernel, int bytes) {
-    if (bytes <= 48 * 1024) return;
-    C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes));
-}
-
 template <typename mma_t, typename in_t, int kFrags>
 void launchSsd(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, const at::Tensor& Bm,
                const at::Tensor& Cm, const at::Tensor& init, const at::Tensor& skip, const SsdShape& s, int64_t batch,
@@ -556,6 +441,8 @@ bool ssdTensorCoreShapeSupported(int64_t headdim, int64_t dState) {
            dState <= 256;
 }
 
+bool ssdSerialScanSupported(int64_t headdim, int64_t dState) { return ssd::ssdSerialSupported(headdim, dState); }
+
 std::pair<at::Tensor, at::Tensor> ssdChunkedTensorCores(const at::Tensor& xIn, const at::Tensor& dtIn,
                                                         const at::Tensor& AIn, const at::Tensor& BIn,
                                                         const at::Tensor& CIn, const at::Tensor& initIn,
@@ -608,6 +495,17 @@ std::pair<at::Tensor, at::Tensor> ssdChunkedTensorCores(const at::Tensor& xIn, c
     if (batch == 0 || L == 0) {
         finalState = init.defined() ? init.clone() : at::zeros({batch, H, P, N}, fp32);
         return {y, finalState};
+    }
+    // The chunk-serial kernel where it is asked for or expected to be faster; an explicit chunk length asks for
+    // the chunk-parallel kernels (bench-ssd times each length).
+    const SsdScanKernel which = kernelPaths().ssdScanKernel;
+    if (chunkLength <= 0 && which != SsdScanKernel::Parallel && ssd::ssdSerialSupported(P, N)) {
+        int multiprocessors = 0;
+        C10_CUDA_CHECK(cudaDeviceGetAttribute(&multiprocessors, cudaDevAttrMultiProcessorCount, xIn.device().index()));
+        if (which == SsdScanKernel::Serial || ssd::ssdSerialPays(s, batch, multiprocessors)) {
+            ssd::ssdSerial(x, dtIn, A, Bm, Cm, init, skip, s, batch, operandType, y, finalState);
+            return {y, finalState};
+        }
     }
     auto run = [&](auto mmaTag, auto inTag) {
         using mma_t = decltype(mmaTag);

@@ -150,6 +150,16 @@ bool ssdPrefillUsesTensorCores(const at::Tensor& onDevice, at::ScalarType modelT
 #endif
 }
 
+bool ssdSerialScanSupported(int64_t P, int64_t N) {
+#ifdef SSMLENS_FUSED_CUDA
+    return fused::ssdSerialScanSupported(P, N);
+#else
+    (void)P;
+    (void)N;
+    return false;
+#endif
+}
+
 bool ssdPrefillUsesTensorCores(const SsdInputs& in, at::ScalarType modelType) {
     return ssdPrefillUsesTensorCores(in.x, modelType, in.x.size(3), in.B.size(3), in.x.size(2), in.B.size(2));
 }

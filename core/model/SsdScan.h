@@ -37,7 +37,8 @@ SsdOutputs ssdRecurrent(const SsdInputs& in);
 // KernelPaths::tensorCoreScan off (core/runtime/KernelPaths.h; SSMLENS_FUSED_SSD=0) ssdChunked runs (to time both).
 // On the CPU, ssdChunked runs with chunks of at most kCpuChunk tokens whatever the model's chunk size (the result
 // is the same to fp32 rounding; 130m fp32, 256 tokens, 2 threads: 64 is the fastest of 32, 64, 128 and 256).
-// kernelChunk: the tensor-core kernels' own chunk length (64, 128, 256; 0 = their default), for tuning.
+// kernelChunk: the tensor-core kernels' own chunk length (64, 128, 256; 0 = their default), for tuning. With
+// the default, the chunk-serial kernel may run instead of the chunk-parallel ones (KernelPaths::ssdScanKernel).
 inline constexpr int64_t kCpuChunk = 64;
 SsdOutputs ssdPrefill(const SsdInputs& in, int64_t chunkSize, at::ScalarType modelType, int64_t kernelChunk = 0);
 // Whether ssdPrefill would take the tensor-core kernels for these inputs; the second form asks before the inputs
@@ -45,6 +46,9 @@ SsdOutputs ssdPrefill(const SsdInputs& in, int64_t chunkSize, at::ScalarType mod
 bool ssdPrefillUsesTensorCores(const SsdInputs& in, at::ScalarType modelType);
 bool ssdPrefillUsesTensorCores(const at::Tensor& onDevice, at::ScalarType modelType, int64_t P, int64_t N, int64_t H,
                                int64_t G);
+// Whether the chunk-serial tensor-core kernel takes heads of P channels and states of N (false in builds
+// without the CUDA kernels): where it does not, SsdScanKernel::Serial runs the chunk-parallel kernels.
+bool ssdSerialScanSupported(int64_t P, int64_t N);
 // The tensor-core scan (ssdPrefillUsesTensorCores must be true) with the mixer's skip term folded in:
 // y = scan + x * skip (skip: D, [H] or [H * P]). x, B and C may be in the model dtype instead of fp32; y then is
 // in the model dtype too, as the reference kernels write it.

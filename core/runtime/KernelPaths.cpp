@@ -33,6 +33,21 @@ BestMatchProducts parseBestMatchProducts(const std::string& name) {
     throw Error("unknown best-match products path \"" + name + "\" (use by-size, cublas or kernels)");
 }
 
+std::string ssdScanKernelName(SsdScanKernel kernel) {
+    switch (kernel) {
+        case SsdScanKernel::Auto: return "auto";
+        case SsdScanKernel::Parallel: return "parallel";
+        case SsdScanKernel::Serial: return "serial";
+    }
+    return "auto";
+}
+
+SsdScanKernel parseSsdScanKernel(const std::string& name) {
+    for (SsdScanKernel k : {SsdScanKernel::Auto, SsdScanKernel::Parallel, SsdScanKernel::Serial})
+        if (name == ssdScanKernelName(k)) return k;
+    throw Error("unknown scan kernel \"" + name + "\" (use auto, parallel or serial)");
+}
+
 KernelPaths KernelPaths::atenOnly() {
     KernelPaths p;
     p.cpuCausalConv = p.cudaKernels = p.tensorCoreScan = p.reductionKernels = false;
@@ -41,6 +56,7 @@ KernelPaths KernelPaths::atenOnly() {
 
 bool KernelPaths::operator==(const KernelPaths& o) const {
     return cpuCausalConv == o.cpuCausalConv && cudaKernels == o.cudaKernels && tensorCoreScan == o.tensorCoreScan &&
+           ssdScanKernel == o.ssdScanKernel &&
            reductionKernels == o.reductionKernels && bestMatchProducts == o.bestMatchProducts;
 }
 
@@ -53,6 +69,8 @@ KernelPaths kernelPathsFromEnvironment() {
     p.cpuCausalConv = !environmentSays("SSMLENS_CPU_CONV", "aten");
     p.cudaKernels = !environmentSays("SSMLENS_FUSED_CUDA", "0");
     p.tensorCoreScan = !environmentSays("SSMLENS_FUSED_SSD", "0");
+    if (environmentSays("SSMLENS_SSD_KERNEL", "parallel")) p.ssdScanKernel = SsdScanKernel::Parallel;
+    if (environmentSays("SSMLENS_SSD_KERNEL", "serial")) p.ssdScanKernel = SsdScanKernel::Serial;
     p.reductionKernels = !environmentSays("SSMLENS_FUSED_REDUCTION", "0");
     return p;
 }

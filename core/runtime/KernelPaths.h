@@ -23,6 +23,13 @@ enum class BestMatchProducts { BySize, Cublas, Kernels };
 std::string bestMatchProductsName(BestMatchProducts products);
 BestMatchProducts parseBestMatchProducts(const std::string& name);
 
+// Which tensor-core prefill scan runs (core/cuda/FusedSsd.cu): the chunk-parallel kernels, the chunk-serial
+// kernel (core/cuda/SerialSsd.cu), or the one expected to be faster for the shape (Auto, the default).
+enum class SsdScanKernel { Auto, Parallel, Serial };
+// "auto", "parallel", "serial"; parseSsdScanKernel throws ssmlens::Error naming the value otherwise.
+std::string ssdScanKernelName(SsdScanKernel kernel);
+SsdScanKernel parseSsdScanKernel(const std::string& name);
+
 struct KernelPaths {
     // CPU, fp32 outside autograd: the hand-written causal conv loop (core/model/CausalConv.h); false: ATen's
     // conv1d. Environment: SSMLENS_CPU_CONV=aten.
@@ -33,6 +40,8 @@ struct KernelPaths {
     // CUDA builds, bf16 / fp16 models: the tensor-core prefill scan (core/cuda/FusedSsd.cu); false: the ATen
     // chunked scan. Environment: SSMLENS_FUSED_SSD=0.
     bool tensorCoreScan = true;
+    // Which of the tensor-core scans. Environment: SSMLENS_SSD_KERNEL=parallel or serial.
+    SsdScanKernel ssdScanKernel = SsdScanKernel::Auto;
     // CUDA builds: the token-reduction step's kernels (core/cuda/FusedReduction.h); false: the ATen batch step.
     // Environment: SSMLENS_FUSED_REDUCTION=0.
     bool reductionKernels = true;

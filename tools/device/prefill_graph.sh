@@ -6,12 +6,15 @@
 # each writing one file under $OUT; a failing step does not stop the next:
 #   gpu       ctest_gpu.txt           ctest -L gpu in build-gpu (tests/GpuChecks.cmake), gpu_check_prefill_graph
 #                                     included: the graphs against the eager pass, bit for bit
+#   ssd       bench_ssd.txt           ssmlens-cli bench-ssd: both tensor-core scans (chunk-parallel, chunk-serial)
+#                                     against the ATen scan, and their times side by side per layer shape
 #   pgraph    prefill_graph_check.txt ssmlens-cli check-prefill-graph: its table (the test above only says pass)
 #   breduce   bench_reduce.txt        ssmlens-cli bench-reduce, bf16, utr, L 2048 and 8192: 130m (products by size,
 #                                     then cuBLAS), 1.3b, 2.7b; each with the graph table (dense / reduced, eager /
 #                                     graph, ideal speedup, the dense pass's matrix products alone)
 #   b8        bench_reduce_b8.txt     the same for 2.7b at L 2048, batch 8 (goal: prefill within 1.6x of its
-#                                     matrix products alone)
+#                                     matrix products alone), with the scan the model picks, then again with the
+#                                     chunk-parallel scan forced (SSMLENS_SSD_KERNEL=parallel)
 #   kprof     kernels.md              Nsight Compute time per kernel: one eager dense and one reduced 130m pass at
 #                                     L 2048 side by side (bench-reduce's NVTX ranges ssmlens-dense-pass /
 #                                     ssmlens-reduced-pass; warm-up + 1 pass each, per pass), then one dense 2.7b
@@ -21,7 +24,7 @@
 # run.log has the machine, each step's start time and every failure. A step (or a model within one) that would
 # start after DEADLINE seconds (default 500) is skipped, so the call ends inside 9 minutes.
 set -uo pipefail
-default_steps=(gpu pgraph breduce b8 conf)
+default_steps=(gpu ssd pgraph breduce b8 kprof conf)
 default_deadline=500
 source tools/device/step_runner.sh "$@"
 
@@ -32,6 +35,8 @@ for s in "${steps[@]}"; do
     gpu)
       (cd build-gpu && timeout 240 ctest -L gpu -j 6 --timeout 230 --output-on-failure) >"$OUT/ctest_gpu.txt" 2>&1 \
         || step "ctest -L gpu FAILED (rc $?; ctest_gpu.txt)" ;;
+    ssd)
+      timeout 200 $CLI bench-ssd >"$OUT/bench_ssd.txt" 2>>"$log" || step "bench-ssd FAILED (rc $?)" ;;
     pgraph)
       timeout 120 $CLI check-prefill-graph --device cuda >"$OUT/prefill_graph_check.txt" 2>>"$log" \
         || step "check-prefill-graph FAILED (rc $?)" ;;
@@ -44,8 +49,12 @@ for s in "${steps[@]}"; do
           --repeats 5 >>"$OUT/bench_reduce.txt" 2>>"$log" || step "bench-reduce $1 $2 FAILED (rc $?)"
       done ;;
     b8)
-      timeout 100 $CLI bench-reduce --size 2.7b --lengths 2048 --batch 8 --dtype bf16 --device cuda --repeats 5 \
-        >"$OUT/bench_reduce_b8.txt" 2>>"$log" || step "bench-reduce 2.7b batch 8 FAILED (rc $?)" ;;
+      for kernel in auto parallel; do
+        late "b8 $kernel" && break
+        echo "## 2.7b, L 2048, batch 8, SSMLENS_SSD_KERNEL=$kernel" >>"$OUT/bench_reduce_b8.txt"
+        SSMLENS_SSD_KERNEL=$kernel timeout 100 $CLI bench-reduce --size 2.7b --lengths 2048 --batch 8 --dtype bf16 \
+          --device cuda --repeats 5 >>"$OUT/bench_reduce_b8.txt" 2>>"$log" || step "bench-reduce 2.7b batch 8 $kernel FAILED (rc $?)"
+      done ;;
     kprof)
       command -v ncu >/dev/null || { step "kprof: no ncu"; continue; }
       ncu_time() { ncu --clock-control none --metrics gpu__time_duration.sum --csv --print-units base "$@"; }
@@ -64,7 +73,7 @@ for s in "${steps[@]}"; do
     conf)
       timeout 150 python3 tools/conformance.py --cli "$CLI" --out "$OUT/conformance.txt" >>"$log" 2>&1 \
         || step "conformance FAILED (rc $?)" ;;
-    *) step "unknown step $s (gpu pgraph breduce b8 kprof conf)" ;;
+    *) step "unknown step $s (gpu ssd pgraph breduce b8 kprof conf)" ;;
   esac
 done
 step done
