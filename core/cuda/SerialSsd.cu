@@ -35,6 +35,17 @@ __device__ __forceinline__ void copyAsync16(void* smem, const void* gmem, int sr
     asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(s), "l"(gmem), "r"(srcBytes));
 }
 __device__ __forceinline__ void waitAsyncCopies() { asm volatile("cp.async.wait_all;\n" ::); }
+__device__ __forceinline__ void prefetchL2(const void* p) { asm volatile("prefetch.global.L2 [%0];\n" ::"l"(p)); }
+
+// Asks L2 for the next chunk's rows (every 128-byte line of `rows` rows of `bytes` bytes) while this chunk is
+// computed, so that its copies find them there instead of waiting for device memory.
+__device__ __forceinline__ void prefetchRows(const void* src, int64_t strideBytes, int rows, int bytes, int64_t valid) {
+    const int lines = (bytes + 127) / 128;
+    for (int i = threadIdx.x; i < rows * lines; i += kThreads) {
+        const int r = i / lines;
+        if (r < valid) prefetchL2(static_cast<const char*>(src) + r * strideBytes + (i - r * lines) * 128);
+    }
+}
 
 // `rows` rows of `cols` 16-bit values (row r at src + r * stride) into shared memory rows of length ld, zeros at
 // and after row `valid`: every load in flight at once (no registers held), completed by waitAsyncCopies.
@@ -157,6 +168,15 @@ __global__ void __launch_bounds__(kThreads, 2)
             aCum[t] = v;
             dtS[t] = d;
         }
+        if (pos + kTile < s.L) {
+            const int64_t next = pos + kTile, nextValid = s.L - next;
+            prefetchRows(x + bi * s.xsb + next * s.xsl + h * s.P + p0, s.xsl * sizeof(in_t), kTile, PS * sizeof(in_t),
+                         nextValid);
+            prefetchRows(Bm + bi * s.bsb + next * s.bsl + g * N, s.bsl * sizeof(in_t), kTile, N * sizeof(in_t),
+                         nextValid);
+            prefetchRows(Cm + bi * s.csb + next * s.csl + g * N, s.csl * sizeof(in_t), kTile, N * sizeof(in_t),
+                         nextValid);
+        }
         waitAsyncCopies();
         __syncthreads();
         // 2. Scores C_i . B_j of the tiles on and below the diagonal; the second warp's sums join the first's.
@@ -180,6 +200,7 @@ __global__ void __launch_bounds__(kThreads, 2)
         const float total = aCum[kTile - 1];
         for (int i = t; i < kTile * kTile / 4; i += kThreads) {
             const int r = i / (kTile / 4), k = (i % (kTile / 4)) * 4;
+            if (k / 16 > r / 16) continue;  // tiles above the diagonal: never read (step 4 stops at the diagonal)
             float o[4];
 #pragma unroll
             for (int j = 0; j < 4; ++j)
@@ -198,22 +219,31 @@ __global__ void __launch_bounds__(kThreads, 2)
             Accumulator acc;
             wmma::fill_fragment(acc, 0.f);
             multiplyAccumulate<mma_t, wmma::row_major, wmma::row_major>(acc, Sh + mi * 16 * ldh, ldh, Xs + pi * 16, ldx,
-                                                                         kTile);
+                                                                         (mi + 1) * 16);  // causal: j <= i
             multiplyAccumulate<mma_t, wmma::row_major, wmma::col_major>(acc, Cs + mi * 16 * ldb, ldb,
                                                                          Sb + pi * 16 * ldb, ldb, N);
             wmma::store_matrix_sync(Sc + mi * 16 * ldy + pi * 16, acc, ldy, wmma::mem_row_major);
         }
         __syncthreads();
-        // 5. The output rows (plus x * skip, rounded once), and x scaled by the state-update weights in place.
+        // 5. The output rows (plus x * skip, rounded once), and x scaled by the state-update weights into Sh
+        //    (free since step 4; Xs stays as it is for the skip term).
         const int P4 = PS / 4;
+        mma_t* Xw = Sh;  // [kTile][ldh] (PS <= kTile)
         for (int i = t; i < kTile * P4; i += kThreads) {
             const int r = i / P4, p = (i - r * P4) * 4;
             if (r >= valid) continue;
             const float* src = Sc + r * ldy + p;
             float4 v = make_float4(src[0], src[1], src[2], src[3]);
             if (skip) {
-                // __fmul_rn: x * D rounded on its own (no fused multiply-add), as in the ATen expression.
-                const float4 xv = load4(x + bi * s.xsb + (pos + r) * s.xsl + h * s.P + p0 + p);
+                // __fmul_rn: x * D rounded on its own (no fused multiply-add), as in the ATen expression. 16-bit
+                // inputs are in Xs exactly; fp32 inputs were rounded there, so they are read again.
+                float4 xv;
+                if constexpr (std::is_same_v<in_t, mma_t>) {
+                    const mma_t* e = Xs + r * ldx + p;
+                    xv = make_float4(toFloat(e[0]), toFloat(e[1]), toFloat(e[2]), toFloat(e[3]));
+                } else {
+                    xv = load4(x + bi * s.xsb + (pos + r) * s.xsl + h * s.P + p0 + p);
+                }
                 const float* d = skip + (skipPerChannel ? h * s.P + p0 + p : h);
                 const int dp = skipPerChannel ? 1 : 0;
                 v.x += __fmul_rn(xv.x, d[0]);
@@ -223,7 +253,15 @@ __global__ void __launch_bounds__(kThreads, 2)
             }
             storeOut4(y + ((bi * s.L + pos + r) * s.H + h) * s.P + p0 + p, v);
         }
-        scaleRows(Xs, ldx, kTile, PS, [&](int r) { return wS[r]; });
+        for (int i = t; i < kTile * (PS / 8); i += kThreads) {
+            const int r = i / (PS / 8), c = (i - r * (PS / 8)) * 8;
+            const float f = wS[r];
+            uint4 u = *reinterpret_cast<const uint4*>(Xs + r * ldx + c);
+            mma_t* e = reinterpret_cast<mma_t*>(&u);
+#pragma unroll
+            for (int k = 0; k < 8; ++k) e[k] = roundToOperand<mma_t>(toFloat(e[k]) * f);
+            *reinterpret_cast<uint4*>(Xw + r * ldh + c) = u;
+        }
         __syncthreads();
         // 6. S = exp(aCum_end) S + (w x)^T B: the decay is one number per head and chunk, so it scales the
         //    accumulator tiles whatever their layout.
@@ -234,7 +272,7 @@ __global__ void __launch_bounds__(kThreads, 2)
             if (f >= stateFrags) break;
 #pragma unroll
             for (int e = 0; e < state[i].num_elements; ++e) state[i].x[e] *= decay;
-            multiplyAccumulate<mma_t, wmma::col_major, wmma::row_major>(state[i], Xs + (f / fragsN) * 16, ldx,
+            multiplyAccumulate<mma_t, wmma::col_major, wmma::row_major>(state[i], Xw + (f / fragsN) * 16, ldh,
                                                                          Bs + (f % fragsN) * 16, ldb, kTile);
         }
         if (pos + kTile >= s.L) break;
@@ -274,10 +312,12 @@ bool ssdSerialSupported(int64_t headdim, int64_t dState) {
 }
 
 bool ssdSerialPays(const SsdShape& s, int64_t batch, int multiprocessors) {
-    // Measured on an H100 (docs/benchmarks.md, bench-ssd's serial and parallel columns): the serial kernel wins
-    // once its blocks, two per multiprocessor, keep every multiprocessor busy.
+    // Measured on an H100 (bench-ssd's parallel / serial columns, docs/results/ssd-serial-h100-2026-12-06.md):
+    // the serial kernel only wins where its blocks fill the GPU several times over (2.7b at batch 8: 640 blocks
+    // on 132 multiprocessors); with fewer, each block's walk through its chunks sets the pace.
+    constexpr int64_t kBlocksPerMultiprocessor = 4;
     const int64_t blocks = batch * s.H * (s.P / sliceWidth(s.P));
-    return blocks >= static_cast<int64_t>(multiprocessors);
+    return blocks >= kBlocksPerMultiprocessor * multiprocessors;
 }
 
 void ssdSerial(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, const at::Tensor& Bm,

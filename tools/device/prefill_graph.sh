@@ -57,17 +57,17 @@ for s in "${steps[@]}"; do
       done ;;
     kprof)
       command -v ncu >/dev/null || { step "kprof: no ncu"; continue; }
-      ncu_time() { ncu --clock-control none --metrics gpu__time_duration.sum --csv --print-units base "$@"; }
+      ncu_time=(ncu --clock-control none --metrics gpu__time_duration.sum --csv --print-units base)  # timeout runs no functions
       for range in ssmlens-dense-pass ssmlens-reduced-pass; do
         late "kprof $range" && break
         echo "## 130m, bf16, L 2048, batch 1: $range, time per kernel name (per pass)" >>"$OUT/kernels.md"
-        timeout 150 ncu_time --nvtx --nvtx-include "$range/" $CLI bench-reduce --size 130m --lengths 2048 \
+        timeout 150 "${ncu_time[@]}" --nvtx --nvtx-include "$range/" $CLI bench-reduce --size 130m --lengths 2048 \
           --dtype bf16 --device cuda --repeats 1 >/tmp/kprof.csv 2>>"$log" || step "kprof $range FAILED (rc $?)"
         python3 tools/device/ncu_table.py /tmp/kprof.csv passes=2 >>"$OUT/kernels.md"
       done
       late "kprof 2.7b" && continue
       echo "## 2.7b, bf16, L 2048, batch 8: dense prefill, time per kernel name (one pass)" >>"$OUT/kernels.md"
-      timeout 200 ncu_time $CLI bench --size 2.7b --device cuda --dtypes bf16 --lengths 2048 --batches 8 \
+      timeout 200 "${ncu_time[@]}" $CLI bench --size 2.7b --device cuda --dtypes bf16 --lengths 2048 --batches 8 \
         --prefill-only --repeats 1 --warmup 0 >/tmp/kprof.csv 2>>"$log" || step "kprof 2.7b FAILED (rc $?)"
       python3 tools/device/ncu_table.py /tmp/kprof.csv >>"$OUT/kernels.md" ;;
     conf)
