@@ -19,6 +19,8 @@
 #                                     L 2048 side by side (bench-reduce's NVTX ranges ssmlens-dense-pass /
 #                                     ssmlens-reduced-pass; warm-up + 1 pass each, per pass), then one dense 2.7b
 #                                     pass at L 2048, batch 8 (where the time beyond the matrix products goes)
+#   sprof     serial_scan_ncu.txt     Nsight Compute's speed-of-light, occupancy and warp-stall sections for one
+#                                     chunk-serial scan of the 2.7b layer at L 2048, batch 8 (the model's form)
 #   conf      conformance.txt         tools/conformance.py (the forward pass's uploads changed: logits against
 #                                     transformers and an fp64 recurrence)
 # run.log has the machine, each step's start time and every failure. A step (or a model within one) that would
@@ -70,10 +72,16 @@ for s in "${steps[@]}"; do
       timeout 200 "${ncu_time[@]}" $CLI bench --size 2.7b --device cuda --dtypes bf16 --lengths 2048 --batches 8 \
         --prefill-only --repeats 1 --warmup 0 >/tmp/kprof.csv 2>>"$log" || step "kprof 2.7b FAILED (rc $?)"
       python3 tools/device/ncu_table.py /tmp/kprof.csv >>"$OUT/kernels.md" ;;
+    sprof)
+      command -v ncu >/dev/null || { step "sprof: no ncu"; continue; }
+      # The case's second serial launch is the model's form (16-bit inputs, skip term); the first has fp32 inputs.
+      timeout 150 ncu --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats \
+        --section MemoryWorkloadAnalysis -k regex:serialScanKernel --launch-skip 1 -c 1 $CLI bench-ssd \
+        --cases "2.7b layer L2048 b8" --repeats 1 >"$OUT/serial_scan_ncu.txt" 2>>"$log" || step "sprof FAILED (rc $?)" ;;
     conf)
       timeout 150 python3 tools/conformance.py --cli "$CLI" --out "$OUT/conformance.txt" >>"$log" 2>&1 \
         || step "conformance FAILED (rc $?)" ;;
-    *) step "unknown step $s (gpu ssd pgraph breduce b8 kprof conf)" ;;
+    *) step "unknown step $s (gpu ssd pgraph breduce b8 kprof sprof conf)" ;;
   esac
 done
 step done
