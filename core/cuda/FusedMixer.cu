@@ -75,95 +75,6 @@ __global__ void causalConv4SiluKernel(const x_t* __restrict__ x, int64_t sb, int
     }
 }
 
-// The same conv, 8 channels per thread (16-byte loads and stores of whole channel runs) and kVecRows positions,
-// every input row of the run requested before the first is used: for short sequences the kernel above is a
-// chain of dependent-latency loads (16 per thread, one after the other; the 130m's conv took 12 us at 2048
-// tokens and as long at 1200), for long ones its 2-byte accesses halve the bandwidth. Same sums, same order.
-// Needs channels contiguous, C, the row and batch strides multiples of 8 and a 16-byte aligned start.
-constexpr int kVecRows = 8;
-constexpr int kVecChannels = 8;
-
-// 8 consecutive values of T (16 or 32 bytes, aligned) as floats, and back.
-template <typename T>
-__device__ __forceinline__ void load8(const T* p, float* v) {
-    if constexpr (sizeof(T) == 4) {
-        const float4 a = __ldg(reinterpret_cast<const float4*>(p)), b = __ldg(reinterpret_cast<const float4*>(p) + 1);
-        v[0] = a.x, v[1] = a.y, v[2] = a.z, v[3] = a.w, v[4] = b.x, v[5] = b.y, v[6] = b.z, v[7] = b.w;
-    } else {
-        const uint4 u = __ldg(reinterpret_cast<const uint4*>(p));
-        const T* e = reinterpret_cast<const T*>(&u);
-#pragma unroll
-        for (int k = 0; k < 8; ++k) v[k] = static_cast<float>(e[k]);
-    }
-}
-template <typename T>
-__device__ __forceinline__ void store8(T* p, const float* v) {
-    if constexpr (sizeof(T) == 4) {
-        reinterpret_cast<float4*>(p)[0] = make_float4(v[0], v[1], v[2], v[3]);
-        reinterpret_cast<float4*>(p)[1] = make_float4(v[4], v[5], v[6], v[7]);
-    } else {
-        uint4 u;
-        T* e = reinterpret_cast<T*>(&u);
-#pragma unroll
-        for (int k = 0; k < 8; ++k) e[k] = static_cast<T>(v[k]);
-        *reinterpret_cast<uint4*>(p) = u;
-    }
-}
-
-template <typename x_t, typename o_t>
-__global__ void causalConv4SiluVecKernel(const x_t* __restrict__ x, int64_t sb, int64_t sl,
-                                         const x_t* __restrict__ w, const x_t* __restrict__ bias,
-                                         o_t* __restrict__ out, int64_t L, int64_t C) {
-    const int64_t c0 = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) * kVecChannels;
-    if (c0 >= C) return;
-    const int64_t l0 = static_cast<int64_t>(blockIdx.y) * kVecRows, b = blockIdx.z;
-    const x_t* xc = x + b * sb + c0;
-    // Every input row of the run first (three before it, zeros before the start), so all loads are in flight.
-    float in[kVecRows + 3][kVecChannels];
-#pragma unroll
-    for (int r = 0; r < kVecRows + 3; ++r) {
-        const int64_t l = l0 - 3 + r;
-        if (l >= 0 && l < L) load8(xc + l * sl, in[r]);
-        else
-#pragma unroll
-            for (int k = 0; k < kVecChannels; ++k) in[r][k] = 0.f;
-    }
-    float wt[kVecChannels][4], b0[kVecChannels];
-#pragma unroll
-    for (int q = 0; q < 4; ++q) {  // the 8 channels' 4 taps are 32 consecutive values
-        float v[8];
-        load8(w + c0 * 4 + q * 8, v);
-#pragma unroll
-        for (int k = 0; k < 8; ++k) wt[q * 2 + k / 4][k % 4] = v[k];
-    }
-    if (bias) load8(bias + c0, b0);
-    else
-#pragma unroll
-        for (int k = 0; k < kVecChannels; ++k) b0[k] = 0.f;
-    o_t* o = out + (b * L + l0) * C + c0;
-#pragma unroll
-    for (int r = 0; r < kVecRows; ++r) {
-        if (l0 + r >= L) break;
-        float y[kVecChannels];
-#pragma unroll
-        for (int k = 0; k < kVecChannels; ++k) {
-            float acc = b0[k];
-            acc += wt[k][0] * in[r][k];
-            acc += wt[k][1] * in[r + 1][k];
-            acc += wt[k][2] * in[r + 2][k];
-            acc += wt[k][3] * in[r + 3][k];
-            y[k] = detail::convSiluRounded<x_t>(acc);
-        }
-        store8(o + r * C, y);
-    }
-}
-
-bool vectorConvApplies(const at::Tensor& xBC) {
-    const int64_t C = xBC.size(2);
-    return xBC.stride(2) == 1 && C % kVecChannels == 0 && xBC.stride(1) % kVecChannels == 0 &&
-           xBC.stride(0) % kVecChannels == 0 && reinterpret_cast<uintptr_t>(xBC.data_ptr()) % 16 == 0;
-}
-
 constexpr int kThreads = 256;
 
 unsigned blocksFor(int64_t total) { return static_cast<unsigned>((total + kThreads - 1) / kThreads); }
@@ -211,15 +122,7 @@ at::Tensor causalConvSilu(const at::Tensor& xBC, const at::Tensor& weightIn, con
         using x_t = decltype(tag);
         auto launch = [&](auto outTag) {
             using o_t = decltype(outTag);
-            if (K == 4 && vectorConvApplies(xBC)) {
-                const int64_t runs = C / kVecChannels;
-                const dim3 grid(static_cast<unsigned>((runs + kConvThreads - 1) / kConvThreads),
-                                static_cast<unsigned>((xBC.size(1) + kVecRows - 1) / kVecRows),
-                                static_cast<unsigned>(xBC.size(0)));
-                causalConv4SiluVecKernel<x_t, o_t><<<grid, kConvThreads, 0, stream>>>(
-                    xBC.data_ptr<x_t>(), xBC.stride(0), xBC.stride(1), w.data_ptr<x_t>(),
-                    b.defined() ? b.data_ptr<x_t>() : nullptr, out.data_ptr<o_t>(), xBC.size(1), C);
-            } else if (K == 4) {
+            if (K == 4) {
                 const dim3 grid(static_cast<unsigned>((C + kConvThreads - 1) / kConvThreads),
                                 static_cast<unsigned>((xBC.size(1) + kConvRows - 1) / kConvRows),
                                 static_cast<unsigned>(xBC.size(0)));

@@ -89,29 +89,6 @@ __device__ __forceinline__ void scaleRows(mma_t* p, int ld, int rows, int cols, 
     }
 }
 
-// acc[i] += A_i [16 x K_i] * B [K_i x 16] for the tiles i < NF of one warp that share their B operand (the
-// same columns): one pass over k loads each B fragment once and feeds every A, so the products' chains run side
-// by side instead of one after the other. a[i] points at A_i's first element (nullptr: tile i is not this
-// warp's), kEnd[i] = K_i (a multiple of 16, at most K); layouts and leading dimensions as multiplyAccumulate's.
-template <int NF, typename mma_t, typename LayoutA, typename LayoutB>
-__device__ __forceinline__ void multiplyAccumulateSharedB(Accumulator (&acc)[NF], const mma_t* const (&a)[NF],
-                                                          const int (&kEnd)[NF], int lda, const mma_t* b, int ldb,
-                                                          int K) {
-    constexpr bool aRows = std::is_same_v<LayoutA, wmma::row_major>, bRows = std::is_same_v<LayoutB, wmma::row_major>;
-#pragma unroll 2
-    for (int kk = 0; kk < K; kk += 16) {
-        wmma::fragment<wmma::matrix_b, 16, 16, 16, mma_t, LayoutB> fb;
-        wmma::load_matrix_sync(fb, b + (bRows ? kk * ldb : kk), ldb);
-#pragma unroll
-        for (int i = 0; i < NF; ++i) {
-            if (!a[i] || kk >= kEnd[i]) continue;
-            wmma::fragment<wmma::matrix_a, 16, 16, 16, mma_t, LayoutA> fa;
-            wmma::load_matrix_sync(fa, a[i] + (aRows ? kk : kk * lda), lda);
-            wmma::mma_sync(acc[i], fa, fb, acc[i]);
-        }
-    }
-}
-
 // Byte offsets of the kernel's shared buffers, for a slice of PS channels and N state columns. The fp32 copy of
 // the state (to round it into Sb) takes the place of Bs and Cs, which are adjacent and free at that point.
 struct SerialSmem {
@@ -208,26 +185,15 @@ __global__ void __launch_bounds__(kThreads, 2)
             __syncwarp();
             aCum[32 + lane] += before;
         }
-        {
-            // This warp's tiles (warp + 8i) share the source column tile ki = warp % 4.
-            const int ki = warp % 4;
-            Accumulator sc[kScoreFragsPerWarp];
-            const mma_t* rowsOf[kScoreFragsPerWarp];
-            int kEnd[kScoreFragsPerWarp];
 #pragma unroll
-            for (int i = 0; i < kScoreFragsPerWarp; ++i) {
-                const int mi = (warp + i * kWarps) / 4;
-                wmma::fill_fragment(sc[i], 0.f);
-                rowsOf[i] = ki <= mi ? Cs + mi * 16 * ldb : nullptr;
-                kEnd[i] = N;
-            }
-            multiplyAccumulateSharedB<kScoreFragsPerWarp, mma_t, wmma::row_major, wmma::col_major>(
-                sc, rowsOf, kEnd, ldb, Bs + ki * 16 * ldb, ldb, N);
-#pragma unroll
-            for (int i = 0; i < kScoreFragsPerWarp; ++i)
-                if (rowsOf[i])
-                    wmma::store_matrix_sync(Sc + ((warp + i * kWarps) / 4) * 16 * lds + ki * 16, sc[i], lds,
-                                            wmma::mem_row_major);
+        for (int i = 0; i < kScoreFragsPerWarp; ++i) {
+            const int f = warp + i * kWarps, mi = f / 4, ki = f % 4;
+            if (ki > mi) continue;
+            Accumulator sc;
+            wmma::fill_fragment(sc, 0.f);
+            multiplyAccumulate<mma_t, wmma::row_major, wmma::col_major>(sc, Cs + mi * 16 * ldb, ldb, Bs + ki * 16 * ldb,
+                                                                         ldb, N);
+            wmma::store_matrix_sync(Sc + mi * 16 * lds + ki * 16, sc, lds, wmma::mem_row_major);
         }
         __syncthreads();
         // 3. Decayed, masked scores; C scaled by exp(aCum_i) for the state read-out; the state-update weights.
@@ -245,33 +211,18 @@ __global__ void __launch_bounds__(kThreads, 2)
         if (t < kTile) wS[t] = dtS[t] * expf(total - aCum[t]);
         __syncthreads();
         // 4. y = decayed scores x X + (exp(aCum) C) x S_in^T, into Sc (the scores are consumed).
-        {
-            // This warp's output tiles (warp + 8i) share the channel tile pi (fragsP divides 8).
-            const int pi = warp % fragsP;
-            Accumulator acc[kOutFragsPerWarp];
-            const mma_t *scoreRows[kOutFragsPerWarp], *cRows[kOutFragsPerWarp];
-            int causalEnd[kOutFragsPerWarp], stateEnd[kOutFragsPerWarp];
-            int longest = 0;
 #pragma unroll
-            for (int i = 0; i < kOutFragsPerWarp; ++i) {
-                const int f = warp + i * kWarps, mi = f / fragsP;
-                const bool mine = f < outFrags;
-                wmma::fill_fragment(acc[i], 0.f);
-                scoreRows[i] = mine ? Sh + mi * 16 * ldh : nullptr;
-                cRows[i] = mine ? Cs + mi * 16 * ldb : nullptr;
-                causalEnd[i] = (mi + 1) * 16;  // causal: j <= i
-                stateEnd[i] = N;
-                if (mine) longest = causalEnd[i] > longest ? causalEnd[i] : longest;
-            }
-            multiplyAccumulateSharedB<kOutFragsPerWarp, mma_t, wmma::row_major, wmma::row_major>(
-                acc, scoreRows, causalEnd, ldh, Xs + pi * 16, ldx, longest);
-            multiplyAccumulateSharedB<kOutFragsPerWarp, mma_t, wmma::row_major, wmma::col_major>(
-                acc, cRows, stateEnd, ldb, Sb + pi * 16 * ldb, ldb, N);
-#pragma unroll
-            for (int i = 0; i < kOutFragsPerWarp; ++i)
-                if (scoreRows[i])
-                    wmma::store_matrix_sync(Sc + ((warp + i * kWarps) / fragsP) * 16 * ldy + pi * 16, acc[i], ldy,
-                                            wmma::mem_row_major);
+        for (int i = 0; i < kOutFragsPerWarp; ++i) {
+            const int f = warp + i * kWarps;
+            if (f >= outFrags) break;
+            const int mi = f / fragsP, pi = f % fragsP;
+            Accumulator acc;
+            wmma::fill_fragment(acc, 0.f);
+            multiplyAccumulate<mma_t, wmma::row_major, wmma::row_major>(acc, Sh + mi * 16 * ldh, ldh, Xs + pi * 16, ldx,
+                                                                         (mi + 1) * 16);  // causal: j <= i
+            multiplyAccumulate<mma_t, wmma::row_major, wmma::col_major>(acc, Cs + mi * 16 * ldb, ldb,
+                                                                         Sb + pi * 16 * ldb, ldb, N);
+            wmma::store_matrix_sync(Sc + mi * 16 * ldy + pi * 16, acc, ldy, wmma::mem_row_major);
         }
         __syncthreads();
         // 5. The output rows (plus x * skip, rounded once), and x scaled by the state-update weights into Sh
@@ -315,20 +266,14 @@ __global__ void __launch_bounds__(kThreads, 2)
         // 6. S = exp(aCum_end) S + (w x)^T B: the decay is one number per head and chunk, so it scales the
         //    accumulator tiles whatever their layout.
         const float decay = expf(total);
-        {
-            // This warp's state tiles (warp + 8i) share the state-column tile ni (fragsN divides 8).
-            const mma_t* xRows[kStateFragsPerWarp];
-            int kEnd[kStateFragsPerWarp];
 #pragma unroll
-            for (int i = 0; i < kStateFragsPerWarp; ++i) {
-                const int f = warp + i * kWarps;
-                xRows[i] = f < stateFrags ? Xw + (f / fragsN) * 16 : nullptr;
-                kEnd[i] = kTile;
+        for (int i = 0; i < kStateFragsPerWarp; ++i) {
+            const int f = warp + i * kWarps;
+            if (f >= stateFrags) break;
 #pragma unroll
-                for (int e = 0; e < state[i].num_elements; ++e) state[i].x[e] *= decay;
-            }
-            multiplyAccumulateSharedB<kStateFragsPerWarp, mma_t, wmma::col_major, wmma::row_major>(
-                state, xRows, kEnd, ldh, Bs + (warp % fragsN) * 16, ldb, kTile);
+            for (int e = 0; e < state[i].num_elements; ++e) state[i].x[e] *= decay;
+            multiplyAccumulate<mma_t, wmma::col_major, wmma::row_major>(state[i], Xw + (f / fragsN) * 16, ldh,
+                                                                         Bs + (f % fragsN) * 16, ldb, kTile);
         }
         if (pos + kTile >= s.L) break;
         // 7. The new state rounded into Sb for the next chunk, through an fp32 copy over Bs and Cs.
@@ -361,11 +306,9 @@ int sliceWidth(int64_t P) { return static_cast<int>(std::min<int64_t>(P, kSliceP
 }  // namespace
 
 bool ssdSerialSupported(int64_t headdim, int64_t dState) {
-    // A warp's tiles (warp + 8i) share one operand when the tiles per row, PS / 16 and N / 16, divide 8.
     const int64_t PS = std::min<int64_t>(headdim, kSliceP);
-    auto dividesEight = [](int64_t tiles) { return tiles > 0 && 8 % tiles == 0; };
     return headdim > 0 && dState > 0 && headdim % 16 == 0 && dState % 16 == 0 && headdim % PS == 0 &&
-           dState <= kMaxStateN && dividesEight(PS / 16) && dividesEight(dState / 16);
+           dState <= kMaxStateN;
 }
 
 bool ssdSerialPays(const SsdShape& s, int64_t batch, int multiprocessors) {

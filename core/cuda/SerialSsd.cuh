@@ -7,8 +7,8 @@
 
 namespace ssmlens::fused::ssd {
 
-// Whether the serial kernel takes heads of `headdim` channels and states of `dState`: dState 16, 32, 64 or 128,
-// headdim 16, 32, 64 or a multiple of 64 (every published Mamba-2: 64 x 128).
+// Whether the serial kernel takes heads of `headdim` channels and states of `dState`: multiples of 16, dState at
+// most 128, headdim at most 64 or a multiple of 64 (every published Mamba-2: 64 x 128).
 bool ssdSerialSupported(int64_t headdim, int64_t dState);
 
 // Whether the serial kernel is expected to beat the chunk-parallel kernels on this shape, on a device with
