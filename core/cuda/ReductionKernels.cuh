@@ -147,11 +147,41 @@ __device__ __forceinline__ int blockExclusiveScan(int v, int* scratch, int* tota
     return before + inclusive - v;
 }
 
-// Stable partition of the rows [0, n) by flag(i), by the whole block, a tile of blockDim.x rows at a time (loads
-// coalesced, one block scan per tile): onTrue(i, t) for the t-th row (in order) with the flag, onFalse(i, f) for
-// the f-th without. Returns the number of rows with the flag.
+// The passes over a sequence's rows below take them in one of two ways. Up to kRunRows rows per thread (n <=
+// kRunRows * blockDim.x: 4096 rows for the 1024-thread blocks, every step of a prefill up to L 4096), thread t
+// owns the run of rows [t * per, (t + 1) * per), per = ceil(n / blockDim.x): its loads are in flight together,
+// and the pass needs a single block scan (these blocks are one per sequence, so a pass costs its chain of memory
+// round trips and barriers, not its arithmetic). Longer sequences go a tile of blockDim.x rows at a time, one
+// block scan per tile. The results are the same either way.
+constexpr int kRunRows = 4;
+__device__ __forceinline__ bool fitsRuns(int n) { return n <= kRunRows * static_cast<int>(blockDim.x); }
+__device__ __forceinline__ int runLength(int n) { return (n + static_cast<int>(blockDim.x) - 1) / static_cast<int>(blockDim.x); }
+
+// Stable partition of the rows [0, n) by flag(i), by the whole block: onTrue(i, t) for the t-th row (in order)
+// with the flag, onFalse(i, f) for the f-th without. Returns the number of rows with the flag.
 template <typename Flag, typename OnTrue, typename OnFalse>
 __device__ int stablePartition(int n, Flag flag, OnTrue onTrue, OnFalse onFalse, int* scratch) {
+    if (fitsRuns(n)) {
+        const int per = runLength(n), first = static_cast<int>(threadIdx.x) * per;
+        bool f[kRunRows];
+        int count = 0;
+#pragma unroll
+        for (int u = 0; u < kRunRows; ++u) {
+            f[u] = u < per && first + u < n && flag(first + u);
+            count += f[u] ? 1 : 0;
+        }
+        int total = 0;
+        int t = blockExclusiveScan(count, scratch, &total);  // rows with the flag before this run
+#pragma unroll
+        for (int u = 0; u < kRunRows; ++u) {
+            const int i = first + u;
+            if (u < per && i < n) {
+                if (f[u]) onTrue(i, t++);
+                else onFalse(i, i - t);
+            }
+        }
+        return total;
+    }
     int before = 0;  // rows with the flag in earlier tiles
     for (int c0 = 0; c0 < n; c0 += blockDim.x) {
         const int i = c0 + static_cast<int>(threadIdx.x);
@@ -167,9 +197,26 @@ __device__ int stablePartition(int n, Flag flag, OnTrue onTrue, OnFalse onFalse,
     return before;
 }
 
-// Exclusive prefix sums of value(i) over the rows [0, n), a tile at a time: out(i, sum of the values before i).
+// Exclusive prefix sums of value(i) over the rows [0, n), by the whole block: out(i, sum of the values before i).
 template <typename Value, typename Out>
 __device__ void blockPrefixSums(int n, Value value, Out out, int* scratch) {
+    if (fitsRuns(n)) {
+        const int per = runLength(n), first = static_cast<int>(threadIdx.x) * per;
+        int v[kRunRows], sum = 0;
+#pragma unroll
+        for (int u = 0; u < kRunRows; ++u) {
+            v[u] = u < per && first + u < n ? value(first + u) : 0;
+            sum += v[u];
+        }
+        int total = 0;
+        int running = blockExclusiveScan(sum, scratch, &total);
+#pragma unroll
+        for (int u = 0; u < kRunRows; ++u) {
+            if (u < per && first + u < n) out(first + u, running);
+            running += v[u];
+        }
+        return;
+    }
     int before = 0;
     for (int c0 = 0; c0 < n; c0 += blockDim.x) {
         const int i = c0 + static_cast<int>(threadIdx.x);
@@ -185,6 +232,7 @@ __device__ void blockPrefixSums(int n, Value value, Out out, int* scratch) {
 // once for every i. The count-th largest key T comes from a radix select over 8-bit digits (four passes over
 // the keys, which the caller should keep in shared memory); the marked keys are those above T, and the first
 // of those equal to T (in order) until the count is reached. hist: 258 ints, scratch: 32 ints, both shared.
+// Every thread of the block must call it (blockDim.x a multiple of 32).
 template <typename Key, typename Mark>
 __device__ void blockTopCount(int n, int count, Key key, Mark mark, int* hist, int* scratch) {
     if (count <= 0 || count >= n) {
@@ -196,9 +244,14 @@ __device__ void blockTopCount(int n, int count, Key key, Mark mark, int* hist, i
     for (int shift = 24; shift >= 0; shift -= 8) {
         for (int t = threadIdx.x; t < 256; t += blockDim.x) hist[t] = 0;
         __syncthreads();
-        for (int i = threadIdx.x; i < n; i += blockDim.x) {
-            const uint32_t k = key(i);
-            if ((k & mask) == prefix) atomicAdd(&hist[(k >> shift) & 255u], 1);
+        // Keys crowd into a few digits (the top byte of similar floats is nearly the same for all of them), and
+        // shared atomics on one address serialize: the lanes of a warp with the same digit add once, together.
+        for (int c0 = 0; c0 < n; c0 += blockDim.x) {
+            const int i = c0 + static_cast<int>(threadIdx.x);
+            const uint32_t k = i < n ? key(i) : 0u;
+            const int digit = i < n && (k & mask) == prefix ? static_cast<int>((k >> shift) & 255u) : -1;
+            const unsigned same = __match_any_sync(0xffffffffu, digit);
+            if (digit >= 0 && (threadIdx.x & 31) == __ffs(same) - 1) atomicAdd(&hist[digit], __popc(same));
         }
         __syncthreads();
         if (threadIdx.x < 32) {  // lane l looks at digits 255 - 8l down to 248 - 8l
@@ -232,6 +285,27 @@ __device__ void blockTopCount(int n, int count, Key key, Mark mark, int* hist, i
         mask |= 0xffu << shift;
         remaining -= hist[257];
         __syncthreads();  // hist is cleared next round
+    }
+    if (fitsRuns(n)) {
+        const int per = runLength(n), first = static_cast<int>(threadIdx.x) * per;
+        uint32_t k[kRunRows];
+        int equal = 0;
+#pragma unroll
+        for (int u = 0; u < kRunRows; ++u) {
+            k[u] = u < per && first + u < n ? key(first + u) : 0u;
+            equal += u < per && first + u < n && k[u] == prefix ? 1 : 0;
+        }
+        int total = 0;
+        int e = blockExclusiveScan(equal, scratch, &total);  // keys equal to T before this run
+#pragma unroll
+        for (int u = 0; u < kRunRows; ++u) {
+            if (u < per && first + u < n) {
+                const bool isEqual = k[u] == prefix;
+                mark(first + u, k[u] > prefix || (isEqual && e < remaining));
+                e += isEqual ? 1 : 0;
+            }
+        }
+        return;
     }
     int equalBefore = 0;
     for (int c0 = 0; c0 < n; c0 += blockDim.x) {

@@ -9,14 +9,17 @@
 // cosine matrix itself never reaches device memory.
 //
 // bf16 / fp16: tensor cores (ldmatrix + mma.sync m16n8k16, fp32 accumulation), operand tiles brought in by
-// cp.async, four stages deep; the clipping max(g, 0) is applied in shared memory, the row maxima are taken from
-// the accumulator registers. fp32: a plain fp32 product (no TF32),
-// 4 x 4 outputs per thread.
+// cp.async, three or four stages deep; the clipping max(g, 0) is applied to the operand fragments in registers
+// right after ldmatrix (a few integer operations per register, no pass over shared memory and no extra barrier
+// per k step), the row maxima are taken from the accumulator registers. Whatever the tile shape, every output
+// is the same chain of m16n8k16 steps over k in order, so the tile configurations give bit-identical cosines.
+// fp32: a plain fp32 product (no TF32), 4 x 4 outputs per thread.
 #include "core/cuda/ReductionKernels.cuh"
 
 #include "core/cuda/CublasProducts.h"
 
 #include <algorithm>
+#include <atomic>
 #include <type_traits>
 
 #include <ATen/ops/empty.h>
@@ -65,6 +68,18 @@ __device__ __forceinline__ void mma16816(float (&d)[4], const unsigned (&a)[4], 
             : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
             : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
     }
+}
+
+// max(v, 0) on two packed 16-bit values of a bf16 / fp16 type (both keep the sign in the top bit): a value with
+// its sign bit set (negative, -0, or a NaN with the sign set) becomes +0, the same bits as clip8 below.
+__device__ __forceinline__ unsigned clip2(unsigned w) {
+    const unsigned negative = (w >> 15) & 0x00010001u;  // bit 0: low half negative, bit 16: high half
+    return w & ~(negative * 0xffffu);                  // 0x0000ffff, 0xffff0000 or both: no carries
+}
+template <int N>
+__device__ __forceinline__ void clipFragments(unsigned (&r)[N]) {
+#pragma unroll
+    for (int k = 0; k < N; ++k) r[k] = clip2(r[k]);
 }
 
 // max(v, 0) on 8 packed 16-bit values of a bf16 / fp16 type: both keep the sign in the top bit.
@@ -119,11 +134,13 @@ __device__ __forceinline__ void loadTileRows(TileRows<BM, BN>& t, const StepShap
 }
 
 // One tile configuration of the tensor-core kernel: BM x BN outputs per block, WARPS_M x WARPS_N warps, k steps
-// of BK channels, STAGES operand tiles in flight (cp.async groups).
-template <int BM_, int BN_, int WARPS_M_, int WARPS_N_, int STAGES_>
+// of BK channels, STAGES operand tiles in flight (cp.async groups), at least MIN_BLOCKS blocks per
+// multiprocessor (the register budget follows).
+template <int BM_, int BN_, int WARPS_M_, int WARPS_N_, int STAGES_, int BK_, int MIN_BLOCKS_>
 struct TileConfig {
     static constexpr int BM = BM_, BN = BN_, WARPS_M = WARPS_M_, WARPS_N = WARPS_N_, STAGES = STAGES_;
-    static constexpr int BK = 32, LDS = BK + 8;  // 16 extra bytes per smem row against bank conflicts
+    static constexpr int MIN_BLOCKS = MIN_BLOCKS_;
+    static constexpr int BK = BK_, LDS = BK + 8;  // 16 extra bytes per smem row against bank conflicts
     static constexpr int THREADS = 32 * WARPS_M * WARPS_N;
     template <typename T>
     static constexpr int operandBytes() {
@@ -137,11 +154,19 @@ struct TileConfig {
         return operandBytes<T>() > epilogueBytes() ? operandBytes<T>() : epilogueBytes();
     }
 };
-using BigTiles = TileConfig<128, 128, 2, 4, 4>;    // 256 threads, 80 KB: two blocks per multiprocessor
-using SmallTiles = TileConfig<64, 64, 2, 2, 4>;    // 128 threads, 40 KB, for short sequences
+// Large products (all on these kernels): 256 threads, 80 KB, two blocks per multiprocessor.
+using BigTiles = TileConfig<128, 128, 2, 4, 4, 32, 2>;
+// Narrow models at short lengths (the by-size default: D <= 1024, under kCublasFromMacs), where one step's
+// product is a few hundred tiles and each block's chain of k steps, not the tensor cores, sets the time: k steps
+// of 64 channels (half the waits and barriers of 32), three stages (54 KB), up to four blocks per
+// multiprocessor. 64 x 64 tiles while there are enough of them to give every multiprocessor one (the first
+// anchors: 1024 x 1024 at L 2048 is 256 tiles), 32 x 64 below that (the last anchors of a 130m pass, ~560 x 560,
+// are 81 tiles of 64 x 64 and 162 of 32 x 64: twice the multiprocessors at work, each with half the chain).
+using NarrowTiles = TileConfig<64, 64, 2, 2, 3, 64, 4>;     // 128 threads
+using NarrowTallTiles = TileConfig<32, 64, 1, 2, 3, 64, 4>;  // 64 threads, 41 KB
 
 template <typename T, typename C>
-__global__ void __launch_bounds__(C::THREADS, 2)
+__global__ void __launch_bounds__(C::THREADS, C::MIN_BLOCKS)
     bestMatchTensorCoreKernel(const T* __restrict__ h, StepShape s, bool clipped, StepBuffers buf) {
     constexpr int BM = C::BM, BN = C::BN, BK = C::BK, LDS = C::LDS, STAGES = C::STAGES, THREADS = C::THREADS;
     constexpr int WM = BM / C::WARPS_M, WN = BN / C::WARPS_N, FM = WM / 16, FN8 = WN / 8;
@@ -171,13 +196,6 @@ __global__ void __launch_bounds__(C::THREADS, 2)
             cpAsync16(dst, ok ? h + off + col : h, ok ? 16 : 0);
         }
     };
-    auto clipStage = [&](int stage) {  // each thread clips the chunks it brought in itself
-        for (int c = tid; c < (BM + BN) * CH; c += THREADS) {
-            const bool isA = c < BM * CH;
-            const int q = isA ? c : c - BM * CH, r = q / CH, part = q % CH;
-            clip8(reinterpret_cast<uint4*>((isA ? stageA(stage) : stageB(stage)) + r * LDS + part * 8));
-        }
-    };
 
     // Accumulators of the warp's WM x WN outputs as m16n8 tiles: acc[i][j][0..1] at row g, columns 2q, 2q + 1
     // of tile (i, j), acc[i][j][2..3] at row g + 8 (g = lane / 4, q = lane % 4: the mma.m16n8k16 layout).
@@ -203,7 +221,6 @@ __global__ void __launch_bounds__(C::THREADS, 2)
     const int bRow = (lane & 7) + (lane >> 4) * 8, bCol = ((lane >> 3) & 1) * 8;
     for (int kt = 0; kt < KT; ++kt) {
         cpAsyncWait<STAGES - 2>();
-        if (clipped) clipStage(kt % STAGES);
         __syncthreads();  // tile kt is in for everyone, and everyone is done with tile kt - 1
         const int next = kt + STAGES - 1;
         if (next < KT) load(next % STAGES, next * BK);
@@ -217,6 +234,12 @@ __global__ void __launch_bounds__(C::THREADS, 2)
             for (int i = 0; i < FM; ++i) ldmatrixX4(af[i], At + (wm * WM + i * 16 + aRow) * LDS + kk + aCol);
 #pragma unroll
             for (int j = 0; j < FN8 / 2; ++j) ldmatrixX4(bf[j], Bt + (wn * WN + j * 16 + bRow) * LDS + kk + bCol);
+            if (clipped) {
+#pragma unroll
+                for (int i = 0; i < FM; ++i) clipFragments(af[i]);
+#pragma unroll
+                for (int j = 0; j < FN8 / 2; ++j) clipFragments(bf[j]);
+            }
 #pragma unroll
             for (int i = 0; i < FM; ++i)
 #pragma unroll
@@ -270,12 +293,41 @@ __global__ void __launch_bounds__(C::THREADS, 2)
     }
 }
 
+constexpr int kMaxDevices = 64;
+
+int currentDevice() {
+    int device = 0;
+    C10_CUDA_CHECK(cudaGetDevice(&device));
+    TORCH_CHECK(device >= 0 && device < kMaxDevices, "token reduction kernels: device ", device, " out of range");
+    return device;
+}
+
+// Multiprocessors of the current device (asked once per device: the tile choice needs it at every step).
+int multiprocessors() {
+    static std::atomic<int> known[kMaxDevices] = {};
+    const int device = currentDevice();
+    int n = known[device].load(std::memory_order_relaxed);
+    if (n == 0) {
+        C10_CUDA_CHECK(cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, device));
+        known[device].store(n, std::memory_order_relaxed);
+    }
+    return n;
+}
+
 template <typename T, typename C>
 void launchTensorCore(const T* h, const StepShape& s, bool clipped, const StepBuffers& buf, cudaStream_t stream) {
     constexpr int bytes = C::template smemBytes<T>();
     auto kernel = bestMatchTensorCoreKernel<T, C>;
-    // Above 48 KB of dynamic shared memory a kernel must ask (per device; cheap, so asked at every launch).
-    if (bytes > 48 * 1024) C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes));
+    // Above 48 KB of dynamic shared memory a kernel must ask, once per device (the first step runs eagerly
+    // before a prefill graph captures it: CapturedGraph's warm-up, so the capture itself never asks).
+    if constexpr (bytes > 48 * 1024) {
+        static std::atomic<bool> asked[kMaxDevices] = {};
+        const int device = currentDevice();
+        if (!asked[device].load(std::memory_order_acquire)) {
+            C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes));
+            asked[device].store(true, std::memory_order_release);
+        }
+    }
     const dim3 grid((s.nAmax + C::BM - 1) / C::BM, (s.nBmax + C::BN - 1) / C::BN, s.B);
     kernel<<<grid, C::THREADS, bytes, stream>>>(h, s, clipped, buf);
     C10_CUDA_KERNEL_LAUNCH_CHECK();
@@ -468,10 +520,13 @@ void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRec
         using T = decltype(tag);
         if constexpr (!std::is_same_v<T, float>) {
             const T* h = reinterpret_cast<const T*>(hidden.data_ptr());
-            // Large tiles when there are enough of them to fill the GPU twice over, else small ones.
-            const int64_t bigTiles = static_cast<int64_t>((s.nAmax + 127) / 128) * ((s.nBmax + 127) / 128) * s.B;
-            if (bigTiles >= 264) launchTensorCore<T, BigTiles>(h, s, r.clippedFeatures, buf, stream);
-            else launchTensorCore<T, SmallTiles>(h, s, r.clippedFeatures, buf, stream);
+            // Large tiles when there are enough of them to fill the GPU twice over, else the narrow ones (above).
+            auto tiles = [&](int bm, int bn) {
+                return static_cast<int64_t>((s.nAmax + bm - 1) / bm) * ((s.nBmax + bn - 1) / bn) * s.B;
+            };
+            if (tiles(128, 128) >= 2 * multiprocessors()) launchTensorCore<T, BigTiles>(h, s, r.clippedFeatures, buf, stream);
+            else if (tiles(64, 64) >= multiprocessors()) launchTensorCore<T, NarrowTiles>(h, s, r.clippedFeatures, buf, stream);
+            else launchTensorCore<T, NarrowTallTiles>(h, s, r.clippedFeatures, buf, stream);
         }
     });
 }

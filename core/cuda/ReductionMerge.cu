@@ -6,8 +6,10 @@
 //                        position; a lone match, j = 1, is merged)? Counted against the other members, so the
 //                        work is j^2 per group and channel, spread over the whole grid.
 //   tokenChoiceKernel    the same choice per token, by importance (granularity "token").
-//   mergeCompactKernel   one block per output row: the survivor's row, with its group's members added in
-//                        position order, written to its new place; padding rows zeroed. The sums are the ATen
+//   mergeCompactKernel   one warp per output row (8 per block): the survivor's row, with its group's members
+//                        added in position order, written to its new place; padding rows zeroed. Rows that
+//                        receive nothing (most) are 16-byte copies whose loads start before the group size is
+//                        read; a destination's members and sizes are loaded by the lanes together. The sums are the ATen
 //                        code's own fp32 operations in its order (no fused multiply-add), so a merged row is
 //                        bit-identical to the ATen step's whenever the choices are the same.
 #include "core/cuda/ReductionKernels.cuh"
@@ -111,20 +113,47 @@ __device__ __forceinline__ void store8(T* p, const float* v) {
     }
 }
 
+// 16 bytes of a row as they are (copies of rows that receive nothing: no conversion, bit for bit).
+__device__ __forceinline__ uint4 load16Raw(const void* p) { return __ldg(reinterpret_cast<const uint4*>(p)); }
+__device__ __forceinline__ void store16Raw(void* p, uint4 v) { *reinterpret_cast<uint4*>(p) = v; }
+
+// One warp per output row, kMergeWarps rows per block. Each lane owns 8 channels per 256 (c = 8 lane + 256 u).
+constexpr int kMergeWarps = 8;
+constexpr int kWarpChannels = 32 * 8;
+// Chunks of 8 channels per lane loaded before the row's group size is known (D <= 768 in one go): most rows
+// receive nothing and are copies, whose loads then wait for one index (kept) instead of two. Wider rows copy the
+// rest two chunks at a time (loads before stores): with two blocks of 8 warps per multiprocessor (96 registers;
+// a cap at three blocks spills) a 2.7b step at L 8192 keeps several MB of loads in flight, more than HBM needs.
+constexpr int kEarlyChunks = 3;
+constexpr int kMergeMinBlocks = 2;
+// Members of a destination's group held in shared memory per warp, loaded by the lanes together (larger groups,
+// rare, read the rest again from the member list).
+constexpr int kCachedMembers = 32;
+
 template <typename T>
-__global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restrict__ r, const float* __restrict__ sizes,
-                                   const bool* __restrict__ protect, StepShape s, StepRecipe rc, bool merges,
-                                   StepBuffers buf, T* __restrict__ hOut, float* __restrict__ rOut,
-                                   float* __restrict__ sizeOut, bool* __restrict__ protectOut) {
-    const int b = blockIdx.y, t = blockIdx.x, D = s.D;
+__global__ void __launch_bounds__(kMergeWarps * 32, kMergeMinBlocks)
+    mergeCompactKernel(const T* __restrict__ h, const float* __restrict__ r, const float* __restrict__ sizes,
+                       const bool* __restrict__ protect, StepShape s, StepRecipe rc, bool merges, StepBuffers buf,
+                       T* __restrict__ hOut, float* __restrict__ rOut, float* __restrict__ sizeOut,
+                       bool* __restrict__ protectOut) {
+    constexpr int HV = 8 * static_cast<int>(sizeof(T)) / 16;  // 16-byte words per 8 channels of h: 1 or 2
+    __shared__ int memberRow[kMergeWarps][kCachedMembers];
+    __shared__ float memberSize[kMergeWarps][kCachedMembers];
+    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    const int b = blockIdx.y, t = blockIdx.x * kMergeWarps + warp, D = s.D;
+    if (t >= s.M2) return;  // the whole warp
     const int64_t outRow = static_cast<int64_t>(b) * s.M2 + t;
+    T* hDst = hOut + outRow * D;
+    float* rDst = rOut + outRow * D;
     if (t >= s.outLength(b)) {  // padding
-        const float zero[8] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
-        for (int c = threadIdx.x * 8; c < D; c += blockDim.x * 8) {
-            store8(hOut + outRow * D + c, zero);
-            store8(rOut + outRow * D + c, zero);
+        const uint4 zero = make_uint4(0u, 0u, 0u, 0u);
+        for (int c = lane * 8; c < D; c += kWarpChannels) {
+#pragma unroll
+            for (int w = 0; w < HV; ++w) store16Raw(hDst + c + w * (8 / HV), zero);
+            store16Raw(rDst + c, zero);
+            store16Raw(rDst + c + 4, zero);
         }
-        if (threadIdx.x == 0) {
+        if (lane == 0) {
             sizeOut[outRow] = 1.f;
             protectOut[outRow] = false;
         }
@@ -133,41 +162,91 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
     const int64_t base = static_cast<int64_t>(b) * s.M;
     const int i = static_cast<int>(buf.kept[outRow]);
     const int64_t row = base + i;
+    const T* hSrc = h + row * D;
+    const float* rSrc = r + row * D;
+    // The first chunks of the row, in flight together with the group size.
+    uint4 early[kEarlyChunks][2 + HV];
+#pragma unroll
+    for (int u = 0; u < kEarlyChunks; ++u) {
+        const int c = lane * 8 + u * kWarpChannels;
+        if (c < D) {
+            early[u][0] = load16Raw(rSrc + c);
+            early[u][1] = load16Raw(rSrc + c + 4);
+#pragma unroll
+            for (int w = 0; w < HV; ++w) early[u][2 + w] = load16Raw(hSrc + c + w * (8 / HV));
+        }
+    }
     // Rows that receive no removed token are copied as they are (as in the ATen code); destinations go through
     // the weighted average.
     const bool active = merges && s.removeCount(b) > 0;
     const int j = active ? buf.groupCount[row] : 0;
-    const bool mergeHidden = j > 0 && rc.hidden != HiddenMerge::Prune, mergeResidual = j > 0 && rc.mergeResidual;
-    const int end = j ? buf.groupEnd[row] : 0, start = end - j;
-    const int* members = buf.memberList + static_cast<int64_t>(b) * s.kmax;
-    const uint8_t* chosen = buf.chosen + static_cast<int64_t>(b) * s.kmax * (rc.channelChoice ? D : 1);
     const float own = sizes[row];
-    float total = own;  // own size plus the members', summed in order
-    for (int q = start; q < end; ++q) total = __fadd_rn(total, sizes[base + members[q]]);
-    if (threadIdx.x == 0) {
-        sizeOut[outRow] = mergeResidual ? total : own;
-        protectOut[outRow] = protect[row];
-    }
-    if (j == 0) {  // most rows: a copy, both loads in flight before the stores
-        for (int c = threadIdx.x * 8; c < D; c += blockDim.x * 8) {
-            float x[8], y[8];
-            load8(r + row * D + c, x);
-            load8(h + row * D + c, y);
-            store8(rOut + outRow * D + c, x);
-            store8(hOut + outRow * D + c, y);
+    if (lane == 0) protectOut[outRow] = protect[row];
+    if (j == 0) {  // most rows: a copy
+        if (lane == 0) sizeOut[outRow] = own;
+#pragma unroll
+        for (int u = 0; u < kEarlyChunks; ++u) {
+            const int c = lane * 8 + u * kWarpChannels;
+            if (c < D) {
+                store16Raw(rDst + c, early[u][0]);
+                store16Raw(rDst + c + 4, early[u][1]);
+#pragma unroll
+                for (int w = 0; w < HV; ++w) store16Raw(hDst + c + w * (8 / HV), early[u][2 + w]);
+            }
+        }
+        for (int c0 = lane * 8 + kEarlyChunks * kWarpChannels; c0 < D; c0 += 2 * kWarpChannels) {
+            uint4 x[2][2 + HV];
+#pragma unroll
+            for (int u = 0; u < 2; ++u) {
+                const int c = c0 + u * kWarpChannels;
+                if (c < D) {
+                    x[u][0] = load16Raw(rSrc + c);
+                    x[u][1] = load16Raw(rSrc + c + 4);
+#pragma unroll
+                    for (int w = 0; w < HV; ++w) x[u][2 + w] = load16Raw(hSrc + c + w * (8 / HV));
+                }
+            }
+#pragma unroll
+            for (int u = 0; u < 2; ++u) {
+                const int c = c0 + u * kWarpChannels;
+                if (c < D) {
+                    store16Raw(rDst + c, x[u][0]);
+                    store16Raw(rDst + c + 4, x[u][1]);
+#pragma unroll
+                    for (int w = 0; w < HV; ++w) store16Raw(hDst + c + w * (8 / HV), x[u][2 + w]);
+                }
+            }
         }
         return;
     }
-    for (int c = threadIdx.x * 8; c < D; c += blockDim.x * 8) {
+    const bool mergeHidden = rc.hidden != HiddenMerge::Prune, mergeResidual = rc.mergeResidual;
+    const int end = buf.groupEnd[row], start = end - j;
+    const int* members = buf.memberList + static_cast<int64_t>(b) * s.kmax;
+    const uint8_t* chosen = buf.chosen + static_cast<int64_t>(b) * s.kmax * (rc.channelChoice ? D : 1);
+    // The group's members and their sizes, a lane each.
+    for (int q = lane; q < j && q < kCachedMembers; q += 32) {
+        const int m = members[start + q];
+        memberRow[warp][q] = m;
+        memberSize[warp][q] = sizes[base + m];
+    }
+    __syncwarp();
+    auto memberAt = [&](int q) { return q - start < kCachedMembers ? memberRow[warp][q - start] : members[q]; };
+    auto sizeAt = [&](int q) {
+        return q - start < kCachedMembers ? memberSize[warp][q - start] : sizes[base + members[q]];
+    };
+    float total = own;  // own size plus the members', summed in order (every lane the same)
+    for (int q = start; q < end; ++q) total = __fadd_rn(total, sizeAt(q));
+    if (lane == 0) sizeOut[outRow] = mergeResidual ? total : own;
+    for (int c = lane * 8; c < D; c += kWarpChannels) {
         float x[8];
-        load8(r + row * D + c, x);
+        load8(rSrc + c, x);
         if (mergeResidual) {
             float num[8];
 #pragma unroll
             for (int k = 0; k < 8; ++k) num[k] = __fmul_rn(x[k], own);
             for (int q = start; q < end; ++q) {
-                const int64_t other = base + members[q];
-                const float w = sizes[other];
+                const int64_t other = base + memberAt(q);
+                const float w = sizeAt(q);
                 float y[8];
                 load8(r + other * D + c, y);
 #pragma unroll
@@ -176,9 +255,9 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
 #pragma unroll
             for (int k = 0; k < 8; ++k) x[k] = __fdiv_rn(num[k], total);
         }
-        store8(rOut + outRow * D + c, x);
+        store8(rDst + c, x);
 
-        load8(h + row * D + c, x);
+        load8(hSrc + c, x);
         if (mergeHidden) {
             float num[8], den[8];
 #pragma unroll
@@ -187,8 +266,8 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
                 den[k] = own;
             }
             for (int q = start; q < end; ++q) {
-                const int64_t other = base + members[q];
-                const float size = sizes[other];
+                const int64_t other = base + memberAt(q);
+                const float size = sizeAt(q);
                 float y[8], w[8];
                 load8(h + other * D + c, y);
                 if (rc.hidden == HiddenMerge::Merge) {
@@ -213,12 +292,12 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
 #pragma unroll
             for (int k = 0; k < 8; ++k) x[k] = __fdiv_rn(num[k], den[k]);
         }
-        store8(hOut + outRow * D + c, x);
+        store8(hDst + c, x);
     }
     // The members' fates, now that the share of their channels merged is known.
     if (!mergeHidden) return;
-    for (int q = start + threadIdx.x; q < end; q += blockDim.x) {
-        const int a = members[q];
+    for (int q = start + lane; q < end; q += 32) {
+        const int a = memberAt(q);
         const float share = rc.hidden == HiddenMerge::Merge
                                 ? 1.f
                                 : static_cast<float>(buf.mergedCount[static_cast<int64_t>(b) * s.kmax + q]) /
@@ -257,11 +336,11 @@ void launchMergeCompact(const at::Tensor& hidden, const at::Tensor& residual, co
     TORCH_CHECK(s.B <= 65535, "token reduction kernels: at most 65535 sequences per batch");
     // The EViT split and prune-only merge nothing: survivors are copied.
     const bool merges = r.split != Split::ImportanceOnly && (r.mergeResidual || r.hidden != HiddenMerge::Prune);
-    const int threads = static_cast<int>(std::min<int64_t>(512, std::max<int64_t>(32, (s.D / 8 + 31) / 32 * 32)));
     auto stream = c10::cuda::getCurrentCUDAStream();
     dispatchCudaType(hidden.scalar_type(), [&](auto tag) {
         using T = decltype(tag);
-        mergeCompactKernel<T><<<dim3(s.M2, s.B), threads, 0, stream>>>(
+        const dim3 grid((s.M2 + kMergeWarps - 1) / kMergeWarps, s.B);
+        mergeCompactKernel<T><<<grid, kMergeWarps * 32, 0, stream>>>(
             reinterpret_cast<const T*>(hidden.data_ptr()), residual.data_ptr<float>(), sizes, protect, s, r, merges, buf,
             reinterpret_cast<T*>(hiddenOut.data_ptr()), residualOut.data_ptr<float>(), sizesOut.data_ptr<float>(),
             protectOut.data_ptr<bool>());

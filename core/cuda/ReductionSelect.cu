@@ -166,7 +166,7 @@ __global__ void __launch_bounds__(kSequenceThreads)
     finalizeKernel(StepShape s, StepRecipe r, StepBuffers buf, int cacheCapacity) {
     extern __shared__ uint32_t keyCache[];
     __shared__ int scratch[32], hist[258];
-    __shared__ int chunkDst[kSequenceThreads];
+    __shared__ __align__(16) int chunkDst[kSequenceThreads];
     const int b = blockIdx.x, n = s.length(b), k = s.removeCount(b), nA = s.nA(b), nB = s.nB(b);
     const int64_t base = static_cast<int64_t>(b) * s.M;
     const int* aList = buf.aList + static_cast<int64_t>(b) * s.nAmax;
@@ -184,17 +184,18 @@ __global__ void __launch_bounds__(kSequenceThreads)
             hist, scratch);
         __syncthreads();  // the removed flags (zero elsewhere, from the split kernel) are complete
     }
-    for (int i = threadIdx.x; i < n; i += blockDim.x) {
+    // Per token: its match and cosine; survivors' fates; removed tokens counted into their destination's group.
+    auto detail = [&](int i, int slot, unsigned long long word, bool removed) {
         const int64_t row = base + i;
-        const bool hasMatch = buf.aSlot[row] >= 0 && nB > 0;
-        const unsigned long long p = hasMatch ? buf.best[row] : 0ull;
+        const bool hasMatch = slot >= 0 && nB > 0;
+        const unsigned long long p = hasMatch ? word : 0ull;
         buf.match[row] = hasMatch ? bestPosition(p) : -1;
         buf.cosine[row] = hasMatch ? bestCosine(p) : 0.f;
-        if (!buf.removed[row]) {
+        if (!removed) {
             buf.fate[row] = kFateKept;
             buf.destination[row] = -1;
             buf.mergedFraction[row] = 0.f;
-            continue;
+            return;
         }
         const int dst = bestPosition(p);
         atomicAdd(&buf.groupCount[base + dst], 1);
@@ -205,6 +206,27 @@ __global__ void __launch_bounds__(kSequenceThreads)
             buf.fate[row] = r.mergeResidual ? kFateMerged : kFatePruned;
             buf.destination[row] = r.mergeResidual ? dst : -1;
         }
+    };
+    if (fitsRuns(n)) {  // a thread's rows loaded together (ReductionKernels.cuh: kRunRows)
+        const int per = runLength(n), first = static_cast<int>(threadIdx.x) * per;
+        int slot[kRunRows];
+        unsigned long long word[kRunRows];
+        bool removed[kRunRows];
+#pragma unroll
+        for (int u = 0; u < kRunRows; ++u) {
+            if (u < per && first + u < n) {
+                const int64_t row = base + first + u;
+                slot[u] = buf.aSlot[row];
+                word[u] = buf.best[row];  // zeroed by rowStats for every row
+                removed[u] = buf.removed[row] != 0;
+            }
+        }
+#pragma unroll
+        for (int u = 0; u < kRunRows; ++u)
+            if (u < per && first + u < n) detail(first + u, slot[u], word[u], removed[u]);
+    } else {
+        for (int i = threadIdx.x; i < n; i += blockDim.x)
+            detail(i, buf.aSlot[base + i], buf.best[base + i], buf.removed[base + i] != 0);
     }
     stablePartition(
         n, [&](int i) { return buf.removed[base + i] == 0; },
@@ -236,7 +258,15 @@ __global__ void __launch_bounds__(kSequenceThreads)
             // Earlier lanes of my warp by a match mask, earlier warps from shared memory.
             const unsigned same = __match_any_sync(__activemask(), dst);
             int earlier = __popc(same & ((1u << (threadIdx.x & 31)) - 1u));
-            for (int t = 0; t < static_cast<int>(threadIdx.x & ~31u); ++t) earlier += chunkDst[t] == dst;
+            // The earlier warps' destinations, four at a time (a warp's 32 are eight 16-byte words), eight words
+            // in flight: the lanes of a warp read the same words (broadcast).
+            const int4* words = reinterpret_cast<const int4*>(chunkDst);
+            const int wordsBefore = static_cast<int>(threadIdx.x >> 5) * 8;
+#pragma unroll 8
+            for (int w = 0; w < wordsBefore; ++w) {
+                const int4 d4 = words[w];
+                earlier += (d4.x == dst) + (d4.y == dst) + (d4.z == dst) + (d4.w == dst);
+            }
             members[buf.groupEnd[base + dst] + earlier] = a;
         }
         __syncthreads();
