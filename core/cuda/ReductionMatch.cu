@@ -114,23 +114,37 @@ struct TileRows {
     int posB[BN];
 };
 
+// The tile's rows in two parts: the list entries (thread q takes A row q and B row q: every configuration has at
+// least max(BM, BN) threads), kept in registers, with their feature offsets and positions stored at once (the
+// operand loads need them); the inverse norms, needed only by the epilogue, stored after the first operand
+// loads are on their way, so that their memory round trip overlaps those loads.
+struct TileRowIndex {
+    int rowA, rowB;  // row in the sequence of this thread's A / B entry, -1 for none
+};
 template <int BM, int BN>
-__device__ __forceinline__ void loadTileRows(TileRows<BM, BN>& t, const StepShape& s, const StepBuffers& buf, int b,
-                                             int a0, int c0, int nA, int nB) {
+__device__ __forceinline__ TileRowIndex loadTileOffsets(TileRows<BM, BN>& t, const StepShape& s, const StepBuffers& buf,
+                                                        int b, int a0, int c0, int nA, int nB) {
+    const int q = threadIdx.x;
     const int64_t base = static_cast<int64_t>(b) * s.M;
-    for (int q = threadIdx.x; q < BM; q += blockDim.x) {
-        const int e = a0 + q;
-        const int row = e < nA ? buf.aList[static_cast<int64_t>(b) * s.nAmax + e] : -1;
-        t.offA[q] = row >= 0 ? (base + row) * s.D : -1;
-        t.invA[q] = row >= 0 ? buf.invNorm[base + row] : 0.f;
+    TileRowIndex r;
+    r.rowA = q < BM && a0 + q < nA ? buf.aList[static_cast<int64_t>(b) * s.nAmax + a0 + q] : -1;
+    r.rowB = q < BN && c0 + q < nB ? buf.bList[static_cast<int64_t>(b) * s.nBmax + c0 + q] : -1;
+    if (q < BM) t.offA[q] = r.rowA >= 0 ? (base + r.rowA) * s.D : -1;
+    if (q < BN) {
+        t.offB[q] = r.rowB >= 0 ? (base + r.rowB) * s.D : -1;
+        t.posB[q] = r.rowB;
     }
-    for (int q = threadIdx.x; q < BN; q += blockDim.x) {
-        const int e = c0 + q;
-        const int row = e < nB ? buf.bList[static_cast<int64_t>(b) * s.nBmax + e] : -1;
-        t.offB[q] = row >= 0 ? (base + row) * s.D : -1;
-        t.invB[q] = row >= 0 ? buf.invNorm[base + row] : 0.f;
-        t.posB[q] = row;
-    }
+    return r;
+}
+template <int BM, int BN>
+__device__ __forceinline__ void loadTileNorms(TileRows<BM, BN>& t, const StepShape& s, const StepBuffers& buf, int b,
+                                              TileRowIndex r) {
+    const int q = threadIdx.x;
+    const int64_t base = static_cast<int64_t>(b) * s.M;
+    const float invA = r.rowA >= 0 ? buf.invNorm[base + r.rowA] : 0.f;
+    const float invB = r.rowB >= 0 ? buf.invNorm[base + r.rowB] : 0.f;
+    if (q < BM) t.invA[q] = invA;
+    if (q < BN) t.invB[q] = invB;
 }
 
 // One tile configuration of the tensor-core kernel: BM x BN outputs per block, WARPS_M x WARPS_N warps, k steps
@@ -172,6 +186,7 @@ __global__ void __launch_bounds__(C::THREADS, C::MIN_BLOCKS)
     constexpr int WM = BM / C::WARPS_M, WN = BN / C::WARPS_N, FM = WM / 16, FN8 = WN / 8;
     constexpr int CH = BK * sizeof(T) / 16;  // 16-byte chunks per tile row
     static_assert(FM >= 1 && FN8 >= 2 && WM % 16 == 0 && WN % 16 == 0, "tile shape");
+    static_assert(THREADS >= BM && THREADS >= BN, "a thread per tile row (loadTileOffsets)");
     const int b = blockIdx.z, nA = s.nA(b), nB = s.nB(b);
     const int a0 = blockIdx.x * BM, c0 = blockIdx.y * BN;
     if (a0 >= nA || c0 >= nB) return;
@@ -179,7 +194,7 @@ __global__ void __launch_bounds__(C::THREADS, C::MIN_BLOCKS)
     extern __shared__ __align__(128) unsigned char smem[];
     T* operands = reinterpret_cast<T*>(smem);  // STAGES x (A tile [BM][LDS], then B tile [BN][LDS])
     __shared__ TileRows<BM, BN> rows;
-    loadTileRows(rows, s, buf, b, a0, c0, nA, nB);
+    const TileRowIndex index = loadTileOffsets(rows, s, buf, b, a0, c0, nA, nB);
     __syncthreads();
 
     const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
@@ -215,6 +230,7 @@ __global__ void __launch_bounds__(C::THREADS, C::MIN_BLOCKS)
         if (st < KT) load(st, st * BK);
         cpAsyncCommit();
     }
+    loadTileNorms(rows, s, buf, b, index);  // read after the main loop's barriers
     // ldmatrix addresses of this lane inside a 16 x 16 tile: A as rows (lane % 16) at k 0 / 8; B as n rows
     // (lane % 8) + 8 (lane / 16) at k 8 ((lane / 8) % 2).
     const int aRow = lane & 15, aCol = (lane >> 4) * 8;
@@ -343,7 +359,8 @@ __global__ void __launch_bounds__(kThreads)
     __shared__ __align__(16) float As[BK][BM + 4];
     __shared__ __align__(16) float Bs[BK][BN + 4];
     __shared__ TileRows<BM, BN> rows;
-    loadTileRows(rows, s, buf, b, a0, c0, nA, nB);
+    const TileRowIndex index = loadTileOffsets(rows, s, buf, b, a0, c0, nA, nB);  // 256 threads: one per row
+    loadTileNorms(rows, s, buf, b, index);
     __syncthreads();
     const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
     float acc[4][4] = {};
