@@ -28,7 +28,7 @@ class TestRuntimeKernelPaths : public QObject {
 private slots:
     void defaultsAreEveryKernel() {
         const KernelPaths p;
-        QVERIFY(p.cpuCausalConv && p.cudaKernels && p.tensorCoreScan && p.reductionKernels);
+        QVERIFY(p.cpuCausalConv && p.cudaKernels && p.tensorCoreScan && p.reductionKernels && p.overlappedStepLaunches);
         QVERIFY(p.bestMatchProducts == BestMatchProducts::BySize);
         QVERIFY(kernelPaths() == p);  // nothing set in this process
         const KernelPaths aten = KernelPaths::atenOnly();
@@ -85,7 +85,7 @@ private slots:
 
     void environmentSwitchesOneEach() {
         const char* names[] = {"SSMLENS_CPU_CONV", "SSMLENS_FUSED_CUDA", "SSMLENS_FUSED_SSD", "SSMLENS_FUSED_REDUCTION",
-                               "SSMLENS_SSD_KERNEL"};
+                               "SSMLENS_SSD_KERNEL", "SSMLENS_STEP_OVERLAP"};
         for (const char* n : names) unsetenv(n);
         QVERIFY(kernelPathsFromEnvironment() == KernelPaths());
         setenv("SSMLENS_CPU_CONV", "aten", 1);
@@ -112,6 +112,9 @@ private slots:
         setenv("SSMLENS_SSD_KERNEL", "fast", 1);  // any other value: the default
         QVERIFY(kernelPathsFromEnvironment() == KernelPaths());
         unsetenv("SSMLENS_SSD_KERNEL");
+        setenv("SSMLENS_STEP_OVERLAP", "0", 1);
+        QVERIFY(kernelPathsFromEnvironment() == only(&KernelPaths::overlappedStepLaunches));
+        unsetenv("SSMLENS_STEP_OVERLAP");
     }
 
     void productPathNames() {

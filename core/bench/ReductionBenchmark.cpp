@@ -219,6 +219,7 @@ ReductionBenchReport runReductionBenchmark(const ReductionBenchSettings& s) {
     report.schedule = "anchors " + anchors.str() + ", q " + std::to_string(s.keepRatio);
     if (s.products != BestMatchProducts::BySize)
         report.schedule += ", best-match products: " + bestMatchProductsName(s.products);
+    if (!paths.overlappedStepLaunches) report.schedule += ", step kernels in plain stream order (SSMLENS_STEP_OVERLAP=0)";
     const bool sideBySide = reductionKernelsBuilt() && s.device.is_cuda();
     ForwardOptions dense;
     dense.logitsAt = LogitsAt::LastPosition;  // next-token prediction: the head runs on one position

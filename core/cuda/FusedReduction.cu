@@ -4,9 +4,11 @@
 #include "core/cuda/FusedReduction.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include <ATen/ops/empty.h>
 #include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
 
 #include "core/cuda/FusedKernels.h"
 #include "core/cuda/ReductionKernels.cuh"
@@ -61,7 +63,39 @@ private:
     at::Tensor storage_;
 };
 
+// A device attribute of the current device, asked once per device (0: not yet known).
+int cachedDeviceAttribute(std::atomic<int> (&known)[kMaxDevices], cudaDeviceAttr attribute) {
+    const int device = currentDeviceIndex();
+    int v = known[device].load(std::memory_order_relaxed);
+    if (v == 0) {
+        C10_CUDA_CHECK(cudaDeviceGetAttribute(&v, attribute, device));
+        known[device].store(v, std::memory_order_relaxed);
+    }
+    return v;
+}
+
 }  // namespace
+
+namespace reduction {
+
+int currentDeviceIndex() {
+    int device = 0;
+    C10_CUDA_CHECK(cudaGetDevice(&device));
+    TORCH_CHECK(device >= 0 && device < kMaxDevices, "token reduction kernels: device ", device, " out of range");
+    return device;
+}
+
+int deviceMultiprocessors() {
+    static std::atomic<int> known[kMaxDevices] = {};
+    return cachedDeviceAttribute(known, cudaDevAttrMultiProcessorCount);
+}
+
+int deviceComputeMajor() {
+    static std::atomic<int> known[kMaxDevices] = {};
+    return cachedDeviceAttribute(known, cudaDevAttrComputeCapabilityMajor);
+}
+
+}  // namespace reduction
 
 bool fusedReductionSupported(const at::Tensor& hidden, const ReductionRecipe& recipe) {
     // utr-reference and positional have their own step (reduceTokensBatch never sends them here).
@@ -76,7 +110,7 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
                                               const at::Tensor& sizesIn, const at::Tensor& protectIn,
                                               const std::vector<SequenceCounts>& counts,
                                               const at::Tensor& countsOnDevice, const ReductionRecipe& recipe,
-                                              BestMatchProducts products) {
+                                              BestMatchProducts products, bool overlapLaunches) {
     c10::cuda::CUDAGuard guard(hiddenIn.device());
     const at::Tensor h = hiddenIn.contiguous(), r = residualIn.to(at::kFloat).contiguous();
     const at::Tensor sizes = sizesIn.to(at::kFloat).contiguous(), protect = protectIn.to(at::kBool).contiguous();
@@ -149,13 +183,20 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
     buf.removed = bytes.pointer<uint8_t>(oRemovedFlag);
     buf.chosen = bytes.pointer<uint8_t>(oChosen);
 
+    StepLaunch how;
+    how.stream = c10::cuda::getCurrentCUDAStream();
+    how.overlap = overlapLaunches && deviceComputeMajor() >= 9;  // programmatic dependent launch: Hopper and later
+    // The first kernel follows whatever the caller queued (in a captured graph that may be a copy, not a kernel):
+    // plain stream order. It lets the second start early all the same; every later one follows one of ours.
+    StepLaunch first = how;
+    first.overlap = false;
     const bool* prot = protect.data_ptr<bool>();
-    launchRowStats(h, prot, s, rc, anyMatching, buf);
-    launchSplit(prot, s, rc, buf);
+    launchRowStats(h, prot, s, rc, anyMatching, buf, first);
+    launchSplit(prot, s, rc, buf, how);
     if (rc.split != Split::ImportanceOnly) {
-        if (anyMatching) launchBestMatch(h, s, rc, buf, products);
-        launchFinalize(s, rc, buf);
-        if (totalRemoved > 0) launchMergeChoice(h, s, rc, buf);
+        if (anyMatching) launchBestMatch(h, s, rc, buf, products, how);
+        launchFinalize(s, rc, buf, how);
+        if (totalRemoved > 0) launchMergeChoice(h, s, rc, buf, how);
     }
 
     ReductionKernelResult out;
@@ -172,7 +213,8 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
     out.sizes = floats.piece(oSizesOut, rowsOut).view({B, s.M2});
     out.protect = bytes.piece(oProtectOut, rowsOut).view({B, s.M2});
     out.kept = longs.piece(oKept, rowsOut).view({B, s.M2});
-    launchMergeCompact(h, r, sizes.data_ptr<float>(), prot, s, rc, buf, out.hidden, out.residual, out.sizes, out.protect);
+    launchMergeCompact(h, r, sizes.data_ptr<float>(), prot, s, rc, buf, out.hidden, out.residual, out.sizes, out.protect,
+                       how);
     return out;
 }
 

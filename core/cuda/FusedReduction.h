@@ -42,11 +42,13 @@ bool fusedReductionSupported(const at::Tensor& hidden, const ReductionRecipe& re
 // and the same bytes on the device (countsOnDevice, [B, kSequenceCountFields] int64). Rows at and after
 // counts[b].length are padding. products: where the best-match products run, large ones on cuBLAS where it is
 // reachable and small ones on the hand-written kernels (BySize: core/cuda/ReductionMatch.cu says where the line
-// is), or all on one of them.
+// is), or all on one of them. overlapLaunches: each kernel's blocks scheduled while the one before finishes
+// (programmatic dependent launch, compute capability 9 and more; ReductionKernels.cuh says how it stays safe),
+// else plain stream order. Either way the same results.
 ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hidden, const at::Tensor& residual,
                                               const at::Tensor& sizes, const at::Tensor& protect,
                                               const std::vector<SequenceCounts>& counts,
                                               const at::Tensor& countsOnDevice, const ReductionRecipe& recipe,
-                                              BestMatchProducts products);
+                                              BestMatchProducts products, bool overlapLaunches);
 
 }  // namespace ssmlens::fused

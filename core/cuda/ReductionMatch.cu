@@ -187,6 +187,8 @@ __global__ void __launch_bounds__(C::THREADS, C::MIN_BLOCKS)
     constexpr int CH = BK * sizeof(T) / 16;  // 16-byte chunks per tile row
     static_assert(FM >= 1 && FN8 >= 2 && WM % 16 == 0 && WN % 16 == 0, "tile shape");
     static_assert(THREADS >= BM && THREADS >= BN, "a thread per tile row (loadTileOffsets)");
+    awaitPreviousKernel();
+    releaseNextKernel();
     const int b = blockIdx.z, nA = s.nA(b), nB = s.nB(b);
     const int a0 = blockIdx.x * BM, c0 = blockIdx.y * BN;
     if (a0 >= nA || c0 >= nB) return;
@@ -309,50 +311,30 @@ __global__ void __launch_bounds__(C::THREADS, C::MIN_BLOCKS)
     }
 }
 
-constexpr int kMaxDevices = 64;
-
-int currentDevice() {
-    int device = 0;
-    C10_CUDA_CHECK(cudaGetDevice(&device));
-    TORCH_CHECK(device >= 0 && device < kMaxDevices, "token reduction kernels: device ", device, " out of range");
-    return device;
-}
-
-// Multiprocessors of the current device (asked once per device: the tile choice needs it at every step).
-int multiprocessors() {
-    static std::atomic<int> known[kMaxDevices] = {};
-    const int device = currentDevice();
-    int n = known[device].load(std::memory_order_relaxed);
-    if (n == 0) {
-        C10_CUDA_CHECK(cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, device));
-        known[device].store(n, std::memory_order_relaxed);
-    }
-    return n;
-}
-
 template <typename T, typename C>
-void launchTensorCore(const T* h, const StepShape& s, bool clipped, const StepBuffers& buf, cudaStream_t stream) {
+void launchTensorCore(const T* h, const StepShape& s, bool clipped, const StepBuffers& buf, const StepLaunch& how) {
     constexpr int bytes = C::template smemBytes<T>();
     auto kernel = bestMatchTensorCoreKernel<T, C>;
     // Above 48 KB of dynamic shared memory a kernel must ask, once per device (the first step runs eagerly
     // before a prefill graph captures it: CapturedGraph's warm-up, so the capture itself never asks).
     if constexpr (bytes > 48 * 1024) {
         static std::atomic<bool> asked[kMaxDevices] = {};
-        const int device = currentDevice();
+        const int device = currentDeviceIndex();
         if (!asked[device].load(std::memory_order_acquire)) {
             C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes));
             asked[device].store(true, std::memory_order_release);
         }
     }
     const dim3 grid((s.nAmax + C::BM - 1) / C::BM, (s.nBmax + C::BN - 1) / C::BN, s.B);
-    kernel<<<grid, C::THREADS, bytes, stream>>>(h, s, clipped, buf);
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    launchStepKernel(kernel, grid, dim3(C::THREADS), bytes, how, h, s, clipped, buf);
 }
 
 // fp32 models: 64 x 64 tiles, k steps of 16, each of the 256 threads owns 4 rows x 4 columns.
 __global__ void __launch_bounds__(kThreads)
     bestMatchFp32Kernel(const float* __restrict__ h, StepShape s, bool clipped, StepBuffers buf) {
     constexpr int BM = 64, BN = 64, BK = 16;
+    awaitPreviousKernel();
+    releaseNextKernel();
     const int b = blockIdx.z, nA = s.nA(b), nB = s.nB(b);
     const int a0 = blockIdx.x * BM, c0 = blockIdx.y * BN;
     if (a0 >= nA || c0 >= nB) return;
@@ -512,7 +494,7 @@ void bestMatchOnCublas(const at::Tensor& hidden, const StepShape& s, const StepR
 }  // namespace
 
 void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
-                     BestMatchProducts products) {
+                     BestMatchProducts products, const StepLaunch& how) {
     if (s.nAmax == 0 || s.nBmax == 0) return;
     TORCH_CHECK(s.B <= 65535, "token reduction kernels: at most 65535 sequences per batch");
     // Which product is faster, measured on an H100 with padded cuBLAS operands (check-reduce --cases timed,
@@ -525,12 +507,11 @@ void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRec
     if (products != BestMatchProducts::Kernels &&
         (products == BestMatchProducts::Cublas || macs >= kCublasFromMacs || s.D > kKernelsUpToWidth) &&
         cublasProductsAvailable())
-        return bestMatchOnCublas(hidden, s, r, buf);
-    auto stream = c10::cuda::getCurrentCUDAStream();
+        return bestMatchOnCublas(hidden, s, r, buf);  // plain stream order (cuBLAS waits for nothing itself)
     if (hidden.scalar_type() == at::kFloat) {
         const dim3 grid((s.nAmax + 63) / 64, (s.nBmax + 63) / 64, s.B);
-        bestMatchFp32Kernel<<<grid, kThreads, 0, stream>>>(hidden.data_ptr<float>(), s, r.clippedFeatures, buf);
-        C10_CUDA_KERNEL_LAUNCH_CHECK();
+        launchStepKernel(bestMatchFp32Kernel, grid, dim3(kThreads), 0, how, hidden.data_ptr<float>(), s,
+                         r.clippedFeatures, buf);
         return;
     }
     dispatchCudaType(hidden.scalar_type(), [&](auto tag) {
@@ -541,9 +522,10 @@ void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRec
             auto tiles = [&](int bm, int bn) {
                 return static_cast<int64_t>((s.nAmax + bm - 1) / bm) * ((s.nBmax + bn - 1) / bn) * s.B;
             };
-            if (tiles(128, 128) >= 2 * multiprocessors()) launchTensorCore<T, BigTiles>(h, s, r.clippedFeatures, buf, stream);
-            else if (tiles(64, 64) >= multiprocessors()) launchTensorCore<T, NarrowTiles>(h, s, r.clippedFeatures, buf, stream);
-            else launchTensorCore<T, NarrowTallTiles>(h, s, r.clippedFeatures, buf, stream);
+            const int sms = deviceMultiprocessors();
+            if (tiles(128, 128) >= 2 * sms) launchTensorCore<T, BigTiles>(h, s, r.clippedFeatures, buf, how);
+            else if (tiles(64, 64) >= sms) launchTensorCore<T, NarrowTiles>(h, s, r.clippedFeatures, buf, how);
+            else launchTensorCore<T, NarrowTallTiles>(h, s, r.clippedFeatures, buf, how);
         }
     });
 }

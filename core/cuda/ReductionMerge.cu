@@ -39,6 +39,8 @@ __device__ __forceinline__ Group groupOf(const StepShape& s, const StepBuffers& 
 template <typename T>
 __global__ void __launch_bounds__(kChoiceThreads)
     channelChoiceKernel(const T* __restrict__ h, StepShape s, StepBuffers buf) {
+    awaitPreviousKernel();
+    releaseNextKernel();
     const int b = blockIdx.z, e = blockIdx.x;
     if (e >= s.removeCount(b)) return;
     const int64_t base = static_cast<int64_t>(b) * s.M;
@@ -68,6 +70,8 @@ __global__ void __launch_bounds__(kChoiceThreads)
 }
 
 __global__ void __launch_bounds__(kChoiceThreads) tokenChoiceKernel(StepShape s, StepBuffers buf) {
+    awaitPreviousKernel();
+    releaseNextKernel();
     const int b = blockIdx.y, e = blockIdx.x * kChoiceThreads + threadIdx.x;
     if (e >= s.removeCount(b)) return;
     const int64_t base = static_cast<int64_t>(b) * s.M;
@@ -137,6 +141,8 @@ __global__ void __launch_bounds__(kMergeWarps * 32, kMergeMinBlocks)
                        T* __restrict__ hOut, float* __restrict__ rOut, float* __restrict__ sizeOut,
                        bool* __restrict__ protectOut) {
     constexpr int HV = 8 * static_cast<int>(sizeof(T)) / 16;  // 16-byte words per 8 channels of h: 1 or 2
+    awaitPreviousKernel();
+    releaseNextKernel();
     __shared__ int memberRow[kMergeWarps][kCachedMembers];
     __shared__ float memberSize[kMergeWarps][kCachedMembers];
     const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
@@ -311,40 +317,37 @@ __global__ void __launch_bounds__(kMergeWarps * 32, kMergeMinBlocks)
 
 }  // namespace
 
-void launchMergeChoice(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf) {
+void launchMergeChoice(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
+                       const StepLaunch& how) {
     if (s.kmax == 0 || r.hidden != HiddenMerge::Hybrid) return;
-    auto stream = c10::cuda::getCurrentCUDAStream();
     if (!r.channelChoice) {
-        tokenChoiceKernel<<<dim3((s.kmax + kChoiceThreads - 1) / kChoiceThreads, s.B), kChoiceThreads, 0, stream>>>(s,
-                                                                                                                buf);
-        C10_CUDA_KERNEL_LAUNCH_CHECK();
+        launchStepKernel(tokenChoiceKernel, dim3((s.kmax + kChoiceThreads - 1) / kChoiceThreads, s.B),
+                         dim3(kChoiceThreads), 0, how, s, buf);
         return;
     }
     TORCH_CHECK(s.B <= 65535, "token reduction kernels: at most 65535 sequences per batch");
     dispatchCudaType(hidden.scalar_type(), [&](auto tag) {
         using T = decltype(tag);
         const dim3 grid(s.kmax, (s.D + kChoiceThreads - 1) / kChoiceThreads, s.B);
-        channelChoiceKernel<T><<<grid, kChoiceThreads, 0, stream>>>(reinterpret_cast<const T*>(hidden.data_ptr()), s, buf);
-        C10_CUDA_KERNEL_LAUNCH_CHECK();
+        launchStepKernel(channelChoiceKernel<T>, grid, dim3(kChoiceThreads), 0, how,
+                         reinterpret_cast<const T*>(hidden.data_ptr()), s, buf);
     });
 }
 
 void launchMergeCompact(const at::Tensor& hidden, const at::Tensor& residual, const float* sizes, const bool* protect,
                         const StepShape& s, const StepRecipe& r, const StepBuffers& buf, at::Tensor& hiddenOut,
-                        at::Tensor& residualOut, at::Tensor& sizesOut, at::Tensor& protectOut) {
+                        at::Tensor& residualOut, at::Tensor& sizesOut, at::Tensor& protectOut, const StepLaunch& how) {
     if (s.M2 == 0) return;
     TORCH_CHECK(s.B <= 65535, "token reduction kernels: at most 65535 sequences per batch");
     // The EViT split and prune-only merge nothing: survivors are copied.
     const bool merges = r.split != Split::ImportanceOnly && (r.mergeResidual || r.hidden != HiddenMerge::Prune);
-    auto stream = c10::cuda::getCurrentCUDAStream();
     dispatchCudaType(hidden.scalar_type(), [&](auto tag) {
         using T = decltype(tag);
         const dim3 grid((s.M2 + kMergeWarps - 1) / kMergeWarps, s.B);
-        mergeCompactKernel<T><<<grid, kMergeWarps * 32, 0, stream>>>(
-            reinterpret_cast<const T*>(hidden.data_ptr()), residual.data_ptr<float>(), sizes, protect, s, r, merges, buf,
-            reinterpret_cast<T*>(hiddenOut.data_ptr()), residualOut.data_ptr<float>(), sizesOut.data_ptr<float>(),
-            protectOut.data_ptr<bool>());
-        C10_CUDA_KERNEL_LAUNCH_CHECK();
+        launchStepKernel(mergeCompactKernel<T>, grid, dim3(kMergeWarps * 32), 0, how,
+                         reinterpret_cast<const T*>(hidden.data_ptr()), residual.data_ptr<float>(), sizes, protect, s, r,
+                         merges, buf, reinterpret_cast<T*>(hiddenOut.data_ptr()), residualOut.data_ptr<float>(),
+                         sizesOut.data_ptr<float>(), protectOut.data_ptr<bool>());
     });
 }
 

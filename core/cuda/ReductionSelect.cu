@@ -40,6 +40,8 @@ template <typename T>
 __global__ void __launch_bounds__(kStatsRowsPerBlock * 32)
     rowStatsKernel(const T* __restrict__ h, const bool* __restrict__ protect, StepShape s, StepRecipe r, bool needNorms,
                    StepBuffers buf) {
+    awaitPreviousKernel();
+    releaseNextKernel();
     const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
     const int64_t row = static_cast<int64_t>(blockIdx.x) * kStatsRowsPerBlock + warp;
     if (row >= static_cast<int64_t>(s.B) * s.M) return;
@@ -105,6 +107,8 @@ __device__ KeyCache<Load> cacheKeys(int n, int capacity, uint32_t* cache, Load l
 
 __global__ void __launch_bounds__(kSequenceThreads)
     splitKernel(const bool* __restrict__ protect, StepShape s, StepRecipe r, StepBuffers buf, int cacheCapacity) {
+    awaitPreviousKernel();
+    releaseNextKernel();
     extern __shared__ uint32_t keyCache[];
     __shared__ int scratch[32], hist[258];
     const int b = blockIdx.x, n = s.length(b);
@@ -164,6 +168,8 @@ __global__ void __launch_bounds__(kSequenceThreads)
 // destination's members start, and the removed tokens grouped by destination (position order in each group).
 __global__ void __launch_bounds__(kSequenceThreads)
     finalizeKernel(StepShape s, StepRecipe r, StepBuffers buf, int cacheCapacity) {
+    awaitPreviousKernel();
+    releaseNextKernel();
     extern __shared__ uint32_t keyCache[];
     __shared__ int scratch[32], hist[258];
     __shared__ __align__(16) int chunkDst[kSequenceThreads];
@@ -278,31 +284,28 @@ __global__ void __launch_bounds__(kSequenceThreads)
 }  // namespace
 
 void launchRowStats(const at::Tensor& hidden, const bool* protect, const StepShape& s, const StepRecipe& r,
-                    bool needNorms, const StepBuffers& buf) {
+                    bool needNorms, const StepBuffers& buf, const StepLaunch& how) {
     const int64_t rows = static_cast<int64_t>(s.B) * s.M;
     const int64_t blocks = (rows + kStatsRowsPerBlock - 1) / kStatsRowsPerBlock;
-    auto stream = c10::cuda::getCurrentCUDAStream();
     dispatchCudaType(hidden.scalar_type(), [&](auto tag) {
         using T = decltype(tag);
-        rowStatsKernel<T><<<static_cast<unsigned>(blocks), kStatsRowsPerBlock * 32, 0, stream>>>(
-            reinterpret_cast<const T*>(hidden.data_ptr()), protect, s, r, needNorms, buf);
-        C10_CUDA_KERNEL_LAUNCH_CHECK();
+        launchStepKernel(rowStatsKernel<T>, dim3(static_cast<unsigned>(blocks)), dim3(kStatsRowsPerBlock * 32), 0, how,
+                         reinterpret_cast<const T*>(hidden.data_ptr()), protect, s, r, needNorms, buf);
     });
 }
 
 // Dynamic shared memory for the keys of the longest list, up to kKeyCacheBytes (beyond, keys are read again).
 static int keyCacheBytes(int longest) { return static_cast<int>(std::min<int64_t>(longest, kKeyCacheBytes / 4) * 4); }
 
-void launchSplit(const bool* protect, const StepShape& s, const StepRecipe& r, const StepBuffers& buf) {
+void launchSplit(const bool* protect, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
+                 const StepLaunch& how) {
     const int bytes = r.split == Split::AlternatePositions ? 0 : keyCacheBytes(s.M);
-    splitKernel<<<s.B, kSequenceThreads, bytes, c10::cuda::getCurrentCUDAStream()>>>(protect, s, r, buf, bytes / 4);
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    launchStepKernel(splitKernel, dim3(s.B), dim3(kSequenceThreads), bytes, how, protect, s, r, buf, bytes / 4);
 }
 
-void launchFinalize(const StepShape& s, const StepRecipe& r, const StepBuffers& buf) {
+void launchFinalize(const StepShape& s, const StepRecipe& r, const StepBuffers& buf, const StepLaunch& how) {
     const int bytes = keyCacheBytes(s.nAmax);
-    finalizeKernel<<<s.B, kSequenceThreads, bytes, c10::cuda::getCurrentCUDAStream()>>>(s, r, buf, bytes / 4);
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    launchStepKernel(finalizeKernel, dim3(s.B), dim3(kSequenceThreads), bytes, how, s, r, buf, bytes / 4);
 }
 
 }  // namespace ssmlens::fused::reduction

@@ -563,7 +563,8 @@ BatchReductionResult reduceWithKernels(const BatchReductionInput& in, const Redu
                                        const StepCounts& counts, const at::Tensor& protect) {
     fused::ReductionKernelResult k = fused::reduceTokensWithKernels(in.hidden, in.residual, in.sizes, protect,
                                                                     counts.sequences, counts.onDevice, recipe,
-                                                                    kernelPaths().bestMatchProducts);
+                                                                    kernelPaths().bestMatchProducts,
+                                                                    kernelPaths().overlappedStepLaunches);
     BatchReductionResult out;
     if (!k.hidden.defined()) {
         out = unchangedStreams(

@@ -57,7 +57,8 @@ KernelPaths KernelPaths::atenOnly() {
 bool KernelPaths::operator==(const KernelPaths& o) const {
     return cpuCausalConv == o.cpuCausalConv && cudaKernels == o.cudaKernels && tensorCoreScan == o.tensorCoreScan &&
            ssdScanKernel == o.ssdScanKernel &&
-           reductionKernels == o.reductionKernels && bestMatchProducts == o.bestMatchProducts;
+           reductionKernels == o.reductionKernels && bestMatchProducts == o.bestMatchProducts &&
+           overlappedStepLaunches == o.overlappedStepLaunches;
 }
 
 const KernelPaths& kernelPaths() { return tInEffect ? *tInEffect : gDefault; }
@@ -72,6 +73,7 @@ KernelPaths kernelPathsFromEnvironment() {
     if (environmentSays("SSMLENS_SSD_KERNEL", "parallel")) p.ssdScanKernel = SsdScanKernel::Parallel;
     if (environmentSays("SSMLENS_SSD_KERNEL", "serial")) p.ssdScanKernel = SsdScanKernel::Serial;
     p.reductionKernels = !environmentSays("SSMLENS_FUSED_REDUCTION", "0");
+    p.overlappedStepLaunches = !environmentSays("SSMLENS_STEP_OVERLAP", "0");
     return p;
 }
 

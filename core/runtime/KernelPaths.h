@@ -46,6 +46,11 @@ struct KernelPaths {
     // Environment: SSMLENS_FUSED_REDUCTION=0.
     bool reductionKernels = true;
     BestMatchProducts bestMatchProducts = BestMatchProducts::BySize;
+    // CUDA builds, compute capability 9 and more: the reduction step's kernels launched overlapped (programmatic
+    // dependent launch: each kernel's blocks scheduled while the one before finishes, which hides the launch gap
+    // between the step's small kernels); false: plain stream order. The same results either way.
+    // Environment: SSMLENS_STEP_OVERLAP=0.
+    bool overlappedStepLaunches = true;
 
     // Every hand-written path off: ATen operators only (what the kernels are checked against).
     static KernelPaths atenOnly();

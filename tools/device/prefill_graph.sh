@@ -10,8 +10,9 @@
 #                                     against the ATen scan, and their times side by side per layer shape
 #   pgraph    prefill_graph_check.txt ssmlens-cli check-prefill-graph: its table (the test above only says pass)
 #   breduce   bench_reduce.txt        ssmlens-cli bench-reduce, bf16, utr, L 2048 and 8192: 130m (products by size,
-#                                     then cuBLAS), 1.3b, 2.7b; each with the graph table (dense / reduced, eager /
-#                                     graph, ideal speedup, the dense pass's matrix products alone)
+#                                     then cuBLAS), 1.3b, 2.7b, then 130m again with the step's kernels in plain
+#                                     stream order (SSMLENS_STEP_OVERLAP=0); each with the graph table (dense /
+#                                     reduced, eager / graph, ideal speedup, the dense pass's matrix products alone)
 #   b8        bench_reduce_b8.txt     the same for 2.7b at L 2048, batch 8 (goal: prefill within 1.6x of its
 #                                     matrix products alone), with the scan the model picks, then again with the
 #                                     chunk-parallel scan forced (SSMLENS_SSD_KERNEL=parallel)
@@ -43,12 +44,15 @@ for s in "${steps[@]}"; do
       timeout 120 $CLI check-prefill-graph --device cuda >"$OUT/prefill_graph_check.txt" 2>>"$log" \
         || step "check-prefill-graph FAILED (rc $?)" ;;
     breduce)
-      for run in "130m by-size" "130m cublas" "1.3b by-size" "2.7b by-size"; do
+      # The last run: the step's kernels in plain stream order (SSMLENS_STEP_OVERLAP=0), against the first.
+      for run in "130m by-size" "130m cublas" "1.3b by-size" "2.7b by-size" "130m by-size plain"; do
         set -- $run
-        late "bench-reduce $1 $2" && break
-        echo "## $1, best-match products $2" >>"$OUT/bench_reduce.txt"
-        timeout 100 $CLI bench-reduce --size "$1" --lengths 2048,8192 --dtype bf16 --device cuda --products "$2" \
-          --repeats 5 >>"$OUT/bench_reduce.txt" 2>>"$log" || step "bench-reduce $1 $2 FAILED (rc $?)"
+        late "bench-reduce $run" && break
+        overlap=1 && [ "${3:-}" = plain ] && overlap=0
+        echo "## $1, best-match products $2${3:+, step launches $3}" >>"$OUT/bench_reduce.txt"
+        SSMLENS_STEP_OVERLAP=$overlap timeout 100 $CLI bench-reduce --size "$1" --lengths 2048,8192 --dtype bf16 \
+          --device cuda --products "$2" --repeats 5 >>"$OUT/bench_reduce.txt" 2>>"$log" \
+          || step "bench-reduce $run FAILED (rc $?)"
       done ;;
     b8)
       for kernel in auto parallel; do
