@@ -191,6 +191,7 @@ ReductionCheckResult checkCase(const ReductionCheckCase& c, const ReductionCheck
     kernels.bestMatchProducts = c.timed ? BestMatchProducts::BySize
                                 : c.ownProducts ? BestMatchProducts::Kernels
                                                 : BestMatchProducts::Cublas;
+    kernels.overlappedStepLaunches = !c.plainLaunches;
     kernelsOwnProducts.bestMatchProducts = BestMatchProducts::Kernels;
     auto stepOn = [&](const KernelPaths& paths) {
         const ScopedKernelPaths inEffect(paths);
@@ -299,6 +300,28 @@ std::vector<ReductionCheckCase> defaultReductionCheckCases() {
         ReductionCheckCase c = cases[i];
         c.ownProducts = true;
         c.name += ", own products";
+        cases.push_back(c);
+    }
+    // The kernels in plain stream order (the cases above launch them overlapped where the device can): the
+    // partition-heavy shapes of the main recipes, both product paths.
+    for (size_t i = 0; i < 2 * accuracyCases; ++i) {
+        const ReductionCheckCase& base = cases[i];
+        const bool mainRecipe = base.method == ReductionMethod::Utr || base.method == ReductionMethod::Evit;
+        if (!mainRecipe || base.channels != 768 || base.input != "random") continue;
+        ReductionCheckCase c = base;
+        c.plainLaunches = true;
+        c.name += ", plain launches";
+        cases.push_back(c);
+    }
+    // A sequence long enough for the hand-written products' large tiles and for the tiled passes of the
+    // per-sequence kernels (more than 4096 rows), with two sequences of unequal lengths.
+    for (bool own : {true, false}) {
+        ReductionCheckCase c;
+        c.lengths = {8192, 5001};
+        c.channels = 768;
+        c.ownProducts = own;
+        c.name = "utr, bf16, L 8192/5001, D 768, q " + std::to_string(kDefaultKeepRatio).substr(0, 5) + ", random" +
+                 (own ? ", own products" : "");
         cases.push_back(c);
     }
     // One anchor step at the shapes of published sizes (d_model 768, 2048, 2560), the paper's ratio; the token

@@ -9,7 +9,8 @@
 // passes when both make the same choices (B, matches, removed tokens, fates, destinations, survivors) and the
 // streams agree (bit for bit is expected: the merge sums are the same fp32 operations), or when the choices
 // differ only where two candidates are within fp32 rounding of each other (reported as a near tie).
-// Every accuracy case runs twice: best-match products on cuBLAS, and on the hand-written kernels.
+// Every accuracy case runs twice: best-match products on cuBLAS, and on the hand-written kernels; a few run once
+// more with the kernels in plain stream order, and one long sequence on the hand-written kernels' large tiles.
 // Timing cases are one anchor step at the layer shapes of published sizes and token counts from 1024 to 8192, ATen
 // and kernels, the kernels with the best-match products by size, all on cuBLAS and all on the hand-written kernel
 // (wall clock, with the device synchronized around each step).
@@ -36,6 +37,7 @@ struct ReductionCheckCase {
     std::string input = "random";  // random, hub, ties
     bool timed = false;
     bool ownProducts = false;  // best-match products on the hand-written kernels (else on cuBLAS; timed cases: by size)
+    bool plainLaunches = false;  // the kernels in plain stream order (KernelPaths::overlappedStepLaunches off)
 };
 
 struct ReductionCheckResult {
