@@ -147,6 +147,7 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
         bytes(at::kBool, h.device());
     const int64_t oRankKey = ints.reserve(rowsIn), oASlot = ints.reserve(rowsIn),
                   oGroupCount = ints.reserve(rowsIn), oGroupEnd = ints.reserve(rowsIn),
+                  oGroupStart = ints.reserve(rowsIn), oMemberGroup = ints.reserve(2 * B * s.kmax),
                   oAList = ints.reserve(B * s.nAmax), oBList = ints.reserve(B * s.nBmax),
                   oRemoved = ints.reserve(B * s.kmax),
                   oMembers = ints.reserve(B * s.kmax), oMergedCount = ints.reserve(B * s.kmax);
@@ -165,6 +166,8 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
     buf.aSlot = ints.pointer<int>(oASlot);
     buf.groupCount = ints.pointer<int>(oGroupCount);
     buf.groupEnd = ints.pointer<int>(oGroupEnd);
+    buf.groupStart = ints.pointer<int>(oGroupStart);
+    buf.memberGroup = ints.pointer<int2>(oMemberGroup);  // pieces are 64-byte aligned
     buf.aList = ints.pointer<int>(oAList);
     buf.bList = ints.pointer<int>(oBList);
     buf.removedList = ints.pointer<int>(oRemoved);

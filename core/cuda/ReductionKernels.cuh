@@ -66,7 +66,10 @@ struct StepBuffers {
     uint8_t* removed = nullptr;  // per row: removed at this step
     int* groupCount = nullptr;   // per row: removed tokens merged into it (j); zeroed by rowStats
     int* groupEnd = nullptr;     // per row: end of its members in memberList (the members are [end - j, end))
+    int* groupStart = nullptr;   // per row: start of its members in memberList
     int* memberList = nullptr;   // [B * kmax] removed rows grouped by destination, each group ascending
+    int2* memberGroup = nullptr;  // [B * kmax] per member slot: (start, j) of its group in memberList, so that the
+                                  // choice kernels find the group in one load instead of three dependent ones
     int* mergedCount = nullptr;  // [B * kmax] per member slot: channels (or 1 for the token) merged; zeroed
     uint8_t* chosen = nullptr;   // [B * kmax * D] per member slot and channel: merged (1) or pruned (0)
     // Detail outputs [B * M] (padding rows: whatever is convenient)

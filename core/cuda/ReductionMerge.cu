@@ -24,17 +24,19 @@ namespace {
 
 constexpr int kChoiceThreads = 256;
 
-// The members of the group that removed token e (a slot of the member list) belongs to.
+// The members of the group that the removed token in slot e of the member list belongs to (finalize wrote where
+// its group starts and how many it has).
 struct Group {
     int start, end, limit;
 };
-__device__ __forceinline__ Group groupOf(const StepShape& s, const StepBuffers& buf, int b, int token) {
-    const int64_t base = static_cast<int64_t>(b) * s.M;
-    const int dst = bestPosition(buf.best[base + token]);
-    const int j = buf.groupCount[base + dst], end = buf.groupEnd[base + dst];
+__device__ __forceinline__ Group groupOfSlot(const StepShape& s, const StepBuffers& buf, int b, int e) {
+    const int2 g = buf.memberGroup[static_cast<int64_t>(b) * s.kmax + e];
     // Rounding rule (docs/token-reduction.md, step 5): floor(j/2) of the j tokens are merged, a lone one too.
-    return {end - j, end, j == 1 ? 1 : j / 2};
+    return {g.x, g.x + g.y, g.y == 1 ? 1 : g.y / 2};
 }
+
+// Members compared per round of loads in the choice kernels: their rows' values are in flight together.
+constexpr int kChoiceBatch = 4;
 
 template <typename T>
 __global__ void __launch_bounds__(kChoiceThreads)
@@ -46,19 +48,26 @@ __global__ void __launch_bounds__(kChoiceThreads)
     const int64_t base = static_cast<int64_t>(b) * s.M;
     const int* members = buf.memberList + static_cast<int64_t>(b) * s.kmax;
     const int a = members[e];
-    const Group g = groupOf(s, buf, b, a);
+    const Group g = groupOfSlot(s, buf, b, e);
     const int d = blockIdx.y * kChoiceThreads + threadIdx.x;
     int chosen = 0;
     if (d < s.D) {
         if (g.end - g.start == 1) {
             chosen = 1;
         } else {
+            // Counts the members above this token in channel d until floor(j/2) are: it is merged when fewer are.
             const float v = toFloat(h[(base + a) * s.D + d]);
             int above = 0;
-            for (int q = g.start; q < g.end && above < g.limit; ++q) {
-                const int other = members[q];
-                const float w = toFloat(h[(base + other) * s.D + d]);
-                above += (w > v) || (w == v && other < a);
+            for (int q0 = g.start; q0 < g.end && above < g.limit; q0 += kChoiceBatch) {
+                int other[kChoiceBatch];
+                float w[kChoiceBatch];
+#pragma unroll
+                for (int u = 0; u < kChoiceBatch; ++u) other[u] = q0 + u < g.end ? members[q0 + u] : -1;
+#pragma unroll
+                for (int u = 0; u < kChoiceBatch; ++u) w[u] = other[u] >= 0 ? toFloat(h[(base + other[u]) * s.D + d]) : 0.f;
+#pragma unroll
+                for (int u = 0; u < kChoiceBatch; ++u)
+                    above += other[u] >= 0 && ((w[u] > v) || (w[u] == v && other[u] < a));
             }
             chosen = above < g.limit;
         }
@@ -77,7 +86,7 @@ __global__ void __launch_bounds__(kChoiceThreads) tokenChoiceKernel(StepShape s,
     const int64_t base = static_cast<int64_t>(b) * s.M;
     const int* members = buf.memberList + static_cast<int64_t>(b) * s.kmax;
     const int a = members[e];
-    const Group g = groupOf(s, buf, b, a);
+    const Group g = groupOfSlot(s, buf, b, e);
     const float v = buf.importance[base + a];
     int above = 0;
     for (int q = g.start; q < g.end; ++q) {

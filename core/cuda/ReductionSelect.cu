@@ -248,7 +248,11 @@ __global__ void __launch_bounds__(kSequenceThreads)
     __syncthreads();  // the group sizes (this block's atomics) are complete
     // Where each destination's members start: an exclusive prefix sum of the group sizes over the rows.
     blockPrefixSums(
-        n, [&](int i) { return buf.groupCount[base + i]; }, [&](int i, int start) { buf.groupEnd[base + i] = start; },
+        n, [&](int i) { return buf.groupCount[base + i]; },
+        [&](int i, int start) {
+            buf.groupEnd[base + i] = start;
+            buf.groupStart[base + i] = start;
+        },
         scratch);
     __syncthreads();  // the removed list and the group starts are complete
     // The removed tokens into their groups: chunks of the (ascending) removed list in order; inside a chunk a
@@ -273,7 +277,10 @@ __global__ void __launch_bounds__(kSequenceThreads)
                 const int4 d4 = words[w];
                 earlier += (d4.x == dst) + (d4.y == dst) + (d4.z == dst) + (d4.w == dst);
             }
-            members[buf.groupEnd[base + dst] + earlier] = a;
+            const int slot = buf.groupEnd[base + dst] + earlier;
+            members[slot] = a;
+            buf.memberGroup[static_cast<int64_t>(b) * s.kmax + slot] =
+                make_int2(buf.groupStart[base + dst], buf.groupCount[base + dst]);
         }
         __syncthreads();
         if (e < k) atomicAdd(&buf.groupEnd[base + dst], 1);
