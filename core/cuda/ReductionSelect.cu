@@ -111,24 +111,29 @@ __global__ void __launch_bounds__(kSequenceThreads)
     releaseNextKernel();
     extern __shared__ uint32_t keyCache[];
     __shared__ int scratch[32], hist[258];
+    // The B flags also here while the rows fit the per-thread runs (ReductionKernels.cuh), so that the partition
+    // below reads them without a round trip to memory.
+    __shared__ bool inBShared[kRunRows * kSequenceThreads];
     const int b = blockIdx.x, n = s.length(b);
     const int64_t base = static_cast<int64_t>(b) * s.M;
+    const bool flagsShared = fitsRuns(n);
+    auto setInB = [&](int i, bool f) {
+        buf.inB[base + i] = f;
+        if (flagsShared) inBShared[i] = f;
+    };
     for (int i = threadIdx.x; i < s.M; i += blockDim.x) {
         buf.removed[base + i] = 0;
         if (i >= n) buf.inB[base + i] = false;
     }
     if (r.split == Split::AlternatePositions) {
-        for (int i = threadIdx.x; i < n; i += blockDim.x)
-            buf.inB[base + i] = (i & 1) || (r.protectPositions && protect[base + i]);
+        for (int i = threadIdx.x; i < n; i += blockDim.x) setInB(i, (i & 1) || (r.protectPositions && protect[base + i]));
     } else {
         // B (or EViT's survivors): the |B| (keep) largest keys, protected tokens first, ties to the lower position.
         const auto key = cacheKeys(n, cacheCapacity, keyCache, [&](int i) { return buf.rankKey[base + i]; });
-        blockTopCount(
-            n, r.split == Split::ImportanceOnly ? s.keep(b) : s.nB(b), key,
-            [&](int i, bool f) { buf.inB[base + i] = f; }, hist, scratch);
+        blockTopCount(n, r.split == Split::ImportanceOnly ? s.keep(b) : s.nB(b), key, setInB, hist, scratch);
     }
     __syncthreads();
-    auto inB = [&](int i) { return buf.inB[base + i]; };
+    auto inB = [&](int i) { return flagsShared ? inBShared[i] : buf.inB[base + i]; };
     if (r.split == Split::ImportanceOnly) {
         // EViT: the kept tokens are B; everything else is pruned, nothing is matched.
         int64_t* kept = buf.kept + static_cast<int64_t>(b) * s.M2;
@@ -166,7 +171,9 @@ __global__ void __launch_bounds__(kSequenceThreads)
 // One block per sequence. Step 4: the k tokens of A with the most similar match go (the k largest cosines,
 // ties to the lower position). Then the per-token details, survivors and removed tokens in order, where each
 // destination's members start, and the removed tokens grouped by destination (position order in each group).
-__global__ void __launch_bounds__(kSequenceThreads)
+// Min. one block per multiprocessor: ptxas otherwise keeps to 32 registers (room for two such blocks, which a
+// launch of one block per sequence rarely has) and spills.
+__global__ void __launch_bounds__(kSequenceThreads, 1)
     finalizeKernel(StepShape s, StepRecipe r, StepBuffers buf, int cacheCapacity) {
     awaitPreviousKernel();
     releaseNextKernel();
@@ -213,7 +220,12 @@ __global__ void __launch_bounds__(kSequenceThreads)
             buf.destination[row] = r.mergeResidual ? dst : -1;
         }
     };
-    if (fitsRuns(n)) {  // a thread's rows loaded together (ReductionKernels.cuh: kRunRows)
+    // While the rows fit the per-thread runs, their removed flags are kept in chunkDst's bytes (free until the
+    // placement below) for the partition, which then needs no round trip to memory.
+    uint8_t* removedShared = reinterpret_cast<uint8_t*>(chunkDst);
+    static_assert(sizeof(chunkDst) >= kRunRows * kSequenceThreads, "a byte per row of the runs");
+    const bool flagsShared = fitsRuns(n);
+    if (flagsShared) {  // a thread's rows loaded together (ReductionKernels.cuh: kRunRows)
         const int per = runLength(n), first = static_cast<int>(threadIdx.x) * per;
         int slot[kRunRows];
         unsigned long long word[kRunRows];
@@ -228,19 +240,27 @@ __global__ void __launch_bounds__(kSequenceThreads)
             }
         }
 #pragma unroll
-        for (int u = 0; u < kRunRows; ++u)
-            if (u < per && first + u < n) detail(first + u, slot[u], word[u], removed[u]);
+        for (int u = 0; u < kRunRows; ++u) {
+            if (u < per && first + u < n) {
+                detail(first + u, slot[u], word[u], removed[u]);
+                removedShared[first + u] = removed[u] ? 1 : 0;
+            }
+        }
     } else {
         for (int i = threadIdx.x; i < n; i += blockDim.x)
             detail(i, buf.aSlot[base + i], buf.best[base + i], buf.removed[base + i] != 0);
     }
+    __syncthreads();  // the shared removed flags are complete
+    // The removed rows in order also in the key cache (free now) when they fit, for the placement below.
+    const bool removedCached = k <= cacheCapacity;
     stablePartition(
-        n, [&](int i) { return buf.removed[base + i] == 0; },
+        n, [&](int i) { return flagsShared ? removedShared[i] == 0 : buf.removed[base + i] == 0; },
         [&](int i, int t) {
             if (t < s.M2) kept[t] = i;
         },
         [&](int i, int f) {
             if (f < s.kmax) removedList[f] = i;
+            if (removedCached) keyCache[f] = static_cast<uint32_t>(i);
         },
         scratch);
     for (int t = s.outLength(b) + threadIdx.x; t < s.M2; t += blockDim.x) kept[t] = 0;
@@ -260,7 +280,7 @@ __global__ void __launch_bounds__(kSequenceThreads)
     // and ends at each group's end.
     for (int c0 = 0; c0 < k; c0 += blockDim.x) {
         const int e = c0 + threadIdx.x;
-        const int a = e < k ? removedList[e] : -1;
+        const int a = e < k ? (removedCached ? static_cast<int>(keyCache[e]) : removedList[e]) : -1;
         const int dst = e < k ? bestPosition(buf.best[base + a]) : -1;
         chunkDst[threadIdx.x] = dst;
         __syncthreads();
