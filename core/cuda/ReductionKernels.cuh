@@ -236,7 +236,7 @@ __device__ void blockPrefixSums(int n, Value value, Out out, int* scratch) {
 // once for every i. The count-th largest key T comes from a radix select over 8-bit digits (four passes over
 // the keys, which the caller should keep in shared memory); the marked keys are those above T, and the first
 // of those equal to T (in order) until the count is reached. hist: 258 ints, scratch: 32 ints, both shared.
-// Every thread of the block must call it (blockDim.x a multiple of 32).
+// Every thread of the block must call it.
 template <typename Key, typename Mark>
 __device__ void blockTopCount(int n, int count, Key key, Mark mark, int* hist, int* scratch) {
     if (count <= 0 || count >= n) {
@@ -248,14 +248,13 @@ __device__ void blockTopCount(int n, int count, Key key, Mark mark, int* hist, i
     for (int shift = 24; shift >= 0; shift -= 8) {
         for (int t = threadIdx.x; t < 256; t += blockDim.x) hist[t] = 0;
         __syncthreads();
-        // Keys crowd into a few digits (the top byte of similar floats is nearly the same for all of them), and
-        // shared atomics on one address serialize: the lanes of a warp with the same digit add once, together.
-        for (int c0 = 0; c0 < n; c0 += blockDim.x) {
-            const int i = c0 + static_cast<int>(threadIdx.x);
-            const uint32_t k = i < n ? key(i) : 0u;
-            const int digit = i < n && (k & mask) == prefix ? static_cast<int>((k >> shift) & 255u) : -1;
-            const unsigned same = __match_any_sync(0xffffffffu, digit);
-            if (digit >= 0 && (threadIdx.x & 31) == __ffs(same) - 1) atomicAdd(&hist[digit], __popc(same));
+        // Plain shared atomics. Aggregating a warp's equal digits first (__match_any_sync) was tried on
+        // 2026-12-06: the 130m's steps at L 8192, where the per-sequence kernels changed by that alone (their
+        // rows exceed the runs below), got ~25 us slower each on the H100 (mergeCompact changed too, so that is
+        // an upper bound for it), and no gain was seen anywhere.
+        for (int i = threadIdx.x; i < n; i += blockDim.x) {
+            const uint32_t k = key(i);
+            if ((k & mask) == prefix) atomicAdd(&hist[(k >> shift) & 255u], 1);
         }
         __syncthreads();
         if (threadIdx.x < 32) {  // lane l looks at digits 255 - 8l down to 248 - 8l

@@ -6,10 +6,9 @@
 //                        position; a lone match, j = 1, is merged)? Counted against the other members, so the
 //                        work is j^2 per group and channel, spread over the whole grid.
 //   tokenChoiceKernel    the same choice per token, by importance (granularity "token").
-//   mergeCompactKernel   one warp per output row (8 per block): the survivor's row, with its group's members
-//                        added in position order, written to its new place; padding rows zeroed. Rows that
-//                        receive nothing (most) are 16-byte copies whose loads start before the group size is
-//                        read; a destination's members and sizes are loaded by the lanes together. The sums are the ATen
+//   mergeCompactKernel   one block per output row: the survivor's row, with its group's members added in
+//                        position order, written to its new place; padding rows zeroed. Rows that receive
+//                        nothing (most) are 16-byte copies whose loads start before the group size is read. The sums are the ATen
 //                        code's own fp32 operations in its order (no fused multiply-add), so a merged row is
 //                        bit-identical to the ATen step's whenever the choices are the same.
 #include "core/cuda/ReductionKernels.cuh"
@@ -130,45 +129,32 @@ __device__ __forceinline__ void store8(T* p, const float* v) {
 __device__ __forceinline__ uint4 load16Raw(const void* p) { return __ldg(reinterpret_cast<const uint4*>(p)); }
 __device__ __forceinline__ void store16Raw(void* p, uint4 v) { *reinterpret_cast<uint4*>(p) = v; }
 
-// One warp per output row, kMergeWarps rows per block. Each lane owns 8 channels per 256 (c = 8 lane + 256 u).
-constexpr int kMergeWarps = 8;
-constexpr int kWarpChannels = 32 * 8;
-// Chunks of 8 channels per lane loaded before the row's group size is known (D <= 768 in one go): most rows
-// receive nothing and are copies, whose loads then wait for one index (kept) instead of two. Wider rows copy the
-// rest two chunks at a time (loads before stores): with two blocks of 8 warps per multiprocessor (96 registers;
-// a cap at three blocks spills) a 2.7b step at L 8192 keeps several MB of loads in flight, more than HBM needs.
-constexpr int kEarlyChunks = 3;
-constexpr int kMergeMinBlocks = 2;
-// Members of a destination's group held in shared memory per warp, loaded by the lanes together (larger groups,
-// rare, read the rest again from the member list).
-constexpr int kCachedMembers = 32;
+// One block per output row, a thread per 8 channels (up to kMergeMaxThreads, wider rows loop): a destination's
+// merge then takes a few memory round trips whatever D is. (A warp per row, tried on 2026-12-06, serialized a
+// destination's channels, D / 256 chunks of round trips each, and made 1.3b / 2.7b steps 40-55 % slower on the H100.)
+constexpr int kMergeMaxThreads = 512;
 
 template <typename T>
-__global__ void __launch_bounds__(kMergeWarps * 32, kMergeMinBlocks)
-    mergeCompactKernel(const T* __restrict__ h, const float* __restrict__ r, const float* __restrict__ sizes,
-                       const bool* __restrict__ protect, StepShape s, StepRecipe rc, bool merges, StepBuffers buf,
-                       T* __restrict__ hOut, float* __restrict__ rOut, float* __restrict__ sizeOut,
-                       bool* __restrict__ protectOut) {
+__global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restrict__ r, const float* __restrict__ sizes,
+                                   const bool* __restrict__ protect, StepShape s, StepRecipe rc, bool merges,
+                                   StepBuffers buf, T* __restrict__ hOut, float* __restrict__ rOut,
+                                   float* __restrict__ sizeOut, bool* __restrict__ protectOut) {
     constexpr int HV = 8 * static_cast<int>(sizeof(T)) / 16;  // 16-byte words per 8 channels of h: 1 or 2
     awaitPreviousKernel();
     releaseNextKernel();
-    __shared__ int memberRow[kMergeWarps][kCachedMembers];
-    __shared__ float memberSize[kMergeWarps][kCachedMembers];
-    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
-    const int b = blockIdx.y, t = blockIdx.x * kMergeWarps + warp, D = s.D;
-    if (t >= s.M2) return;  // the whole warp
+    const int b = blockIdx.y, t = blockIdx.x, D = s.D;
     const int64_t outRow = static_cast<int64_t>(b) * s.M2 + t;
     T* hDst = hOut + outRow * D;
     float* rDst = rOut + outRow * D;
     if (t >= s.outLength(b)) {  // padding
         const uint4 zero = make_uint4(0u, 0u, 0u, 0u);
-        for (int c = lane * 8; c < D; c += kWarpChannels) {
+        for (int c = threadIdx.x * 8; c < D; c += blockDim.x * 8) {
 #pragma unroll
             for (int w = 0; w < HV; ++w) store16Raw(hDst + c + w * (8 / HV), zero);
             store16Raw(rDst + c, zero);
             store16Raw(rDst + c + 4, zero);
         }
-        if (lane == 0) {
+        if (threadIdx.x == 0) {
             sizeOut[outRow] = 1.f;
             protectOut[outRow] = false;
         }
@@ -179,58 +165,39 @@ __global__ void __launch_bounds__(kMergeWarps * 32, kMergeMinBlocks)
     const int64_t row = base + i;
     const T* hSrc = h + row * D;
     const float* rSrc = r + row * D;
-    // The first chunks of the row, in flight together with the group size.
-    uint4 early[kEarlyChunks][2 + HV];
+    // This thread's first 8 channels of the row, in flight together with the group size: most rows receive
+    // nothing and are copies, whose loads then wait for one index (kept) instead of two.
+    const int c0 = threadIdx.x * 8;
+    uint4 early[2 + HV];
+    if (c0 < D) {
+        early[0] = load16Raw(rSrc + c0);
+        early[1] = load16Raw(rSrc + c0 + 4);
 #pragma unroll
-    for (int u = 0; u < kEarlyChunks; ++u) {
-        const int c = lane * 8 + u * kWarpChannels;
-        if (c < D) {
-            early[u][0] = load16Raw(rSrc + c);
-            early[u][1] = load16Raw(rSrc + c + 4);
-#pragma unroll
-            for (int w = 0; w < HV; ++w) early[u][2 + w] = load16Raw(hSrc + c + w * (8 / HV));
-        }
+        for (int w = 0; w < HV; ++w) early[2 + w] = load16Raw(hSrc + c0 + w * (8 / HV));
     }
     // Rows that receive no removed token are copied as they are (as in the ATen code); destinations go through
     // the weighted average.
     const bool active = merges && s.removeCount(b) > 0;
     const int j = active ? buf.groupCount[row] : 0;
     const float own = sizes[row];
-    if (lane == 0) protectOut[outRow] = protect[row];
+    if (threadIdx.x == 0) protectOut[outRow] = protect[row];
     if (j == 0) {  // most rows: a copy
-        if (lane == 0) sizeOut[outRow] = own;
+        if (threadIdx.x == 0) sizeOut[outRow] = own;
+        if (c0 < D) {
+            store16Raw(rDst + c0, early[0]);
+            store16Raw(rDst + c0 + 4, early[1]);
 #pragma unroll
-        for (int u = 0; u < kEarlyChunks; ++u) {
-            const int c = lane * 8 + u * kWarpChannels;
-            if (c < D) {
-                store16Raw(rDst + c, early[u][0]);
-                store16Raw(rDst + c + 4, early[u][1]);
-#pragma unroll
-                for (int w = 0; w < HV; ++w) store16Raw(hDst + c + w * (8 / HV), early[u][2 + w]);
-            }
+            for (int w = 0; w < HV; ++w) store16Raw(hDst + c0 + w * (8 / HV), early[2 + w]);
         }
-        for (int c0 = lane * 8 + kEarlyChunks * kWarpChannels; c0 < D; c0 += 2 * kWarpChannels) {
-            uint4 x[2][2 + HV];
+        for (int c = c0 + blockDim.x * 8; c < D; c += blockDim.x * 8) {  // rows wider than 8 * kMergeMaxThreads
+            const uint4 x0 = load16Raw(rSrc + c), x1 = load16Raw(rSrc + c + 4);
+            uint4 y[HV];
 #pragma unroll
-            for (int u = 0; u < 2; ++u) {
-                const int c = c0 + u * kWarpChannels;
-                if (c < D) {
-                    x[u][0] = load16Raw(rSrc + c);
-                    x[u][1] = load16Raw(rSrc + c + 4);
+            for (int w = 0; w < HV; ++w) y[w] = load16Raw(hSrc + c + w * (8 / HV));
+            store16Raw(rDst + c, x0);
+            store16Raw(rDst + c + 4, x1);
 #pragma unroll
-                    for (int w = 0; w < HV; ++w) x[u][2 + w] = load16Raw(hSrc + c + w * (8 / HV));
-                }
-            }
-#pragma unroll
-            for (int u = 0; u < 2; ++u) {
-                const int c = c0 + u * kWarpChannels;
-                if (c < D) {
-                    store16Raw(rDst + c, x[u][0]);
-                    store16Raw(rDst + c + 4, x[u][1]);
-#pragma unroll
-                    for (int w = 0; w < HV; ++w) store16Raw(hDst + c + w * (8 / HV), x[u][2 + w]);
-                }
-            }
+            for (int w = 0; w < HV; ++w) store16Raw(hDst + c + w * (8 / HV), y[w]);
         }
         return;
     }
@@ -238,21 +205,10 @@ __global__ void __launch_bounds__(kMergeWarps * 32, kMergeMinBlocks)
     const int end = buf.groupEnd[row], start = end - j;
     const int* members = buf.memberList + static_cast<int64_t>(b) * s.kmax;
     const uint8_t* chosen = buf.chosen + static_cast<int64_t>(b) * s.kmax * (rc.channelChoice ? D : 1);
-    // The group's members and their sizes, a lane each.
-    for (int q = lane; q < j && q < kCachedMembers; q += 32) {
-        const int m = members[start + q];
-        memberRow[warp][q] = m;
-        memberSize[warp][q] = sizes[base + m];
-    }
-    __syncwarp();
-    auto memberAt = [&](int q) { return q - start < kCachedMembers ? memberRow[warp][q - start] : members[q]; };
-    auto sizeAt = [&](int q) {
-        return q - start < kCachedMembers ? memberSize[warp][q - start] : sizes[base + members[q]];
-    };
-    float total = own;  // own size plus the members', summed in order (every lane the same)
-    for (int q = start; q < end; ++q) total = __fadd_rn(total, sizeAt(q));
-    if (lane == 0) sizeOut[outRow] = mergeResidual ? total : own;
-    for (int c = lane * 8; c < D; c += kWarpChannels) {
+    float total = own;  // own size plus the members', summed in order
+    for (int q = start; q < end; ++q) total = __fadd_rn(total, sizes[base + members[q]]);
+    if (threadIdx.x == 0) sizeOut[outRow] = mergeResidual ? total : own;
+    for (int c = c0; c < D; c += blockDim.x * 8) {
         float x[8];
         load8(rSrc + c, x);
         if (mergeResidual) {
@@ -260,8 +216,8 @@ __global__ void __launch_bounds__(kMergeWarps * 32, kMergeMinBlocks)
 #pragma unroll
             for (int k = 0; k < 8; ++k) num[k] = __fmul_rn(x[k], own);
             for (int q = start; q < end; ++q) {
-                const int64_t other = base + memberAt(q);
-                const float w = sizeAt(q);
+                const int64_t other = base + members[q];
+                const float w = sizes[other];
                 float y[8];
                 load8(r + other * D + c, y);
 #pragma unroll
@@ -281,8 +237,8 @@ __global__ void __launch_bounds__(kMergeWarps * 32, kMergeMinBlocks)
                 den[k] = own;
             }
             for (int q = start; q < end; ++q) {
-                const int64_t other = base + memberAt(q);
-                const float size = sizeAt(q);
+                const int64_t other = base + members[q];
+                const float size = sizes[other];
                 float y[8], w[8];
                 load8(h + other * D + c, y);
                 if (rc.hidden == HiddenMerge::Merge) {
@@ -311,8 +267,8 @@ __global__ void __launch_bounds__(kMergeWarps * 32, kMergeMinBlocks)
     }
     // The members' fates, now that the share of their channels merged is known.
     if (!mergeHidden) return;
-    for (int q = start + lane; q < end; q += 32) {
-        const int a = memberAt(q);
+    for (int q = start + threadIdx.x; q < end; q += blockDim.x) {
+        const int a = members[q];
         const float share = rc.hidden == HiddenMerge::Merge
                                 ? 1.f
                                 : static_cast<float>(buf.mergedCount[static_cast<int64_t>(b) * s.kmax + q]) /
@@ -350,10 +306,11 @@ void launchMergeCompact(const at::Tensor& hidden, const at::Tensor& residual, co
     TORCH_CHECK(s.B <= 65535, "token reduction kernels: at most 65535 sequences per batch");
     // The EViT split and prune-only merge nothing: survivors are copied.
     const bool merges = r.split != Split::ImportanceOnly && (r.mergeResidual || r.hidden != HiddenMerge::Prune);
+    const int threads =
+        static_cast<int>(std::min<int64_t>(kMergeMaxThreads, std::max<int64_t>(32, (s.D / 8 + 31) / 32 * 32)));
     dispatchCudaType(hidden.scalar_type(), [&](auto tag) {
         using T = decltype(tag);
-        const dim3 grid((s.M2 + kMergeWarps - 1) / kMergeWarps, s.B);
-        launchStepKernel(mergeCompactKernel<T>, grid, dim3(kMergeWarps * 32), 0, how,
+        launchStepKernel(mergeCompactKernel<T>, dim3(s.M2, s.B), dim3(threads), 0, how,
                          reinterpret_cast<const T*>(hidden.data_ptr()), residual.data_ptr<float>(), sizes, protect, s, r,
                          merges, buf, reinterpret_cast<T*>(hiddenOut.data_ptr()), residualOut.data_ptr<float>(),
                          sizesOut.data_ptr<float>(), protectOut.data_ptr<bool>());
