@@ -133,6 +133,9 @@ __device__ __forceinline__ void store16Raw(void* p, uint4 v) { *reinterpret_cast
 // merge then takes a few memory round trips whatever D is. (A warp per row, tried on 2026-12-06, serialized a
 // destination's channels, D / 256 chunks of round trips each, and made 1.3b / 2.7b steps 40-55 % slower on the H100.)
 constexpr int kMergeMaxThreads = 512;
+// A destination's members: the first kCachedMembers (row, size) in shared memory, rows summed kMemberBatch at a time.
+constexpr int kCachedMembers = 32;
+constexpr int kMemberBatch = 2;
 
 template <typename T>
 __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restrict__ r, const float* __restrict__ sizes,
@@ -205,9 +208,25 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
     const int end = buf.groupEnd[row], start = end - j;
     const int* members = buf.memberList + static_cast<int64_t>(b) * s.kmax;
     const uint8_t* chosen = buf.chosen + static_cast<int64_t>(b) * s.kmax * (rc.channelChoice ? D : 1);
+    // The group's first kCachedMembers members and their sizes, a thread each, in shared memory (the rest, rare,
+    // read again from the member list): the sums below then wait on member rows only.
+    __shared__ int memberRow[kCachedMembers];
+    __shared__ float memberSize[kCachedMembers];
+    if (static_cast<int>(threadIdx.x) < j && threadIdx.x < kCachedMembers) {
+        const int m = members[start + threadIdx.x];
+        memberRow[threadIdx.x] = m;
+        memberSize[threadIdx.x] = sizes[base + m];
+    }
+    __syncthreads();  // j is the block's: every thread gets here
+    auto memberAt = [&](int q) { return q - start < kCachedMembers ? memberRow[q - start] : members[q]; };
+    auto sizeAt = [&](int q) {
+        return q - start < kCachedMembers ? memberSize[q - start] : sizes[base + members[q]];
+    };
     float total = own;  // own size plus the members', summed in order
-    for (int q = start; q < end; ++q) total = __fadd_rn(total, sizes[base + members[q]]);
+    for (int q = start; q < end; ++q) total = __fadd_rn(total, sizeAt(q));
     if (threadIdx.x == 0) sizeOut[outRow] = mergeResidual ? total : own;
+    // Members' rows are loaded kMemberBatch at a time (their round trips together), then added in order.
+    float y[kMemberBatch][8];
     for (int c = c0; c < D; c += blockDim.x * 8) {
         float x[8];
         load8(rSrc + c, x);
@@ -215,13 +234,18 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
             float num[8];
 #pragma unroll
             for (int k = 0; k < 8; ++k) num[k] = __fmul_rn(x[k], own);
-            for (int q = start; q < end; ++q) {
-                const int64_t other = base + members[q];
-                const float w = sizes[other];
-                float y[8];
-                load8(r + other * D + c, y);
+            for (int q0 = start; q0 < end; q0 += kMemberBatch) {
 #pragma unroll
-                for (int k = 0; k < 8; ++k) num[k] = __fadd_rn(num[k], __fmul_rn(y[k], w));
+                for (int u = 0; u < kMemberBatch; ++u)
+                    if (q0 + u < end) load8(r + (base + memberAt(q0 + u)) * D + c, y[u]);
+#pragma unroll
+                for (int u = 0; u < kMemberBatch; ++u) {
+                    if (q0 + u < end) {
+                        const float w = sizeAt(q0 + u);
+#pragma unroll
+                        for (int k = 0; k < 8; ++k) num[k] = __fadd_rn(num[k], __fmul_rn(y[u][k], w));
+                    }
+                }
             }
 #pragma unroll
             for (int k = 0; k < 8; ++k) x[k] = __fdiv_rn(num[k], total);
@@ -236,28 +260,34 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
                 num[k] = __fmul_rn(x[k], own);
                 den[k] = own;
             }
-            for (int q = start; q < end; ++q) {
-                const int64_t other = base + members[q];
-                const float size = sizes[other];
-                float y[8], w[8];
-                load8(h + other * D + c, y);
-                if (rc.hidden == HiddenMerge::Merge) {
+            for (int q0 = start; q0 < end; q0 += kMemberBatch) {
 #pragma unroll
-                    for (int k = 0; k < 8; ++k) w[k] = size;
-                } else if (rc.channelChoice) {
-                    const uint2 bits = *reinterpret_cast<const uint2*>(chosen + static_cast<int64_t>(q) * D + c);
-                    const uint8_t* pick = reinterpret_cast<const uint8_t*>(&bits);
+                for (int u = 0; u < kMemberBatch; ++u)
+                    if (q0 + u < end) load8(h + (base + memberAt(q0 + u)) * D + c, y[u]);
 #pragma unroll
-                    for (int k = 0; k < 8; ++k) w[k] = pick[k] ? size : 0.f;
-                } else {
-                    const float v = chosen[q] ? size : 0.f;
+                for (int u = 0; u < kMemberBatch; ++u) {
+                    const int q = q0 + u;
+                    if (q >= end) continue;
+                    const float size = sizeAt(q);
+                    float w[8];
+                    if (rc.hidden == HiddenMerge::Merge) {
 #pragma unroll
-                    for (int k = 0; k < 8; ++k) w[k] = v;
-                }
+                        for (int k = 0; k < 8; ++k) w[k] = size;
+                    } else if (rc.channelChoice) {
+                        const uint2 bits = *reinterpret_cast<const uint2*>(chosen + static_cast<int64_t>(q) * D + c);
+                        const uint8_t* pick = reinterpret_cast<const uint8_t*>(&bits);
 #pragma unroll
-                for (int k = 0; k < 8; ++k) {
-                    num[k] = __fadd_rn(num[k], __fmul_rn(y[k], w[k]));
-                    den[k] = __fadd_rn(den[k], w[k]);
+                        for (int k = 0; k < 8; ++k) w[k] = pick[k] ? size : 0.f;
+                    } else {
+                        const float v = chosen[q] ? size : 0.f;
+#pragma unroll
+                        for (int k = 0; k < 8; ++k) w[k] = v;
+                    }
+#pragma unroll
+                    for (int k = 0; k < 8; ++k) {
+                        num[k] = __fadd_rn(num[k], __fmul_rn(y[u][k], w[k]));
+                        den[k] = __fadd_rn(den[k], w[k]);
+                    }
                 }
             }
 #pragma unroll
@@ -268,7 +298,7 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
     // The members' fates, now that the share of their channels merged is known.
     if (!mergeHidden) return;
     for (int q = start + threadIdx.x; q < end; q += blockDim.x) {
-        const int a = members[q];
+        const int a = memberAt(q);
         const float share = rc.hidden == HiddenMerge::Merge
                                 ? 1.f
                                 : static_cast<float>(buf.mergedCount[static_cast<int64_t>(b) * s.kmax + q]) /
