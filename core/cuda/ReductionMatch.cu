@@ -171,13 +171,16 @@ struct TileConfig {
 // Large products (all on these kernels): 256 threads, 80 KB, two blocks per multiprocessor.
 using BigTiles = TileConfig<128, 128, 2, 4, 4, 32, 2>;
 // Narrow models at short lengths (the by-size default: D <= 1024, under kCublasFromMacs), where one step's
-// product is a few hundred tiles and each block's chain of k steps, not the tensor cores, sets the time: k steps
-// of 64 channels (half the waits and barriers of 32), three stages (54 KB), up to four blocks per
-// multiprocessor. 64 x 64 tiles while there are enough of them to give every multiprocessor one (the first
-// anchors: 1024 x 1024 at L 2048 is 256 tiles), 32 x 64 below that (the last anchors of a 130m pass, ~560 x 560,
-// are 81 tiles of 64 x 64 and 162 of 32 x 64: twice the multiprocessors at work, each with half the chain).
-using NarrowTiles = TileConfig<64, 64, 2, 2, 3, 64, 4>;     // 128 threads
-using NarrowTallTiles = TileConfig<32, 64, 1, 2, 3, 64, 4>;  // 64 threads, 41 KB
+// product is a few hundred tiles and the time is the chain of memory round trips of each block's k steps, not the
+// tensor cores: a block waits about KT / (STAGES - 1) times for its operand tiles (KT k steps), each a full
+// round trip. Measured on the H100 (Nsight Compute, 130m at L 2048, 2026-12-06): 32 channels x 4 stages 31.7 us
+// per step, 64 x 3 stages 23.6 us, the ratio of 24 / 3 to 12 / 2 waits. So: k steps of 64 channels, six stages
+// (5 tiles in flight, ~2.4 waits at D 768), 110 KB, two blocks per multiprocessor. 64 x 64 tiles while there are
+// enough of them to give every multiprocessor one (the first anchors: 1024 x 1024 at L 2048 is 256 tiles),
+// 32 x 64 below that (the last anchors of a 130m pass, ~560 x 560, are 81 tiles of 64 x 64 and 162 of 32 x 64:
+// twice the multiprocessors at work, each with half the chain).
+using NarrowTiles = TileConfig<64, 64, 2, 2, 6, 64, 2>;      // 128 threads, 108 KB
+using NarrowTallTiles = TileConfig<32, 64, 1, 2, 6, 64, 2>;  // 64 threads, 81 KB
 
 template <typename T, typename C>
 __global__ void __launch_bounds__(C::THREADS, C::MIN_BLOCKS)
@@ -322,6 +325,9 @@ void launchTensorCore(const T* h, const StepShape& s, bool clipped, const StepBu
         const int device = currentDeviceIndex();
         if (!asked[device].load(std::memory_order_acquire)) {
             C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes));
+            // All of the unified L1 / shared memory as shared where it can be: room for two such blocks.
+            C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributePreferredSharedMemoryCarveout,
+                                                cudaSharedmemCarveoutMaxShared));
             asked[device].store(true, std::memory_order_release);
         }
     }
