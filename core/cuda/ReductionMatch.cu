@@ -171,14 +171,14 @@ struct TileConfig {
 // Large products (all on these kernels): 256 threads, 80 KB, two blocks per multiprocessor.
 using BigTiles = TileConfig<128, 128, 2, 4, 4, 32, 2>;
 // Narrow models at short lengths (the by-size default: D <= 1024, under kCublasFromMacs), where one step's
-// product is a few hundred tiles and the time is the chain of memory round trips of each block's k steps, not the
-// tensor cores: a block waits about KT / (STAGES - 1) times for its operand tiles (KT k steps), each a full
-// round trip. Measured on the H100 (Nsight Compute, 130m at L 2048, 2026-12-06): 32 channels x 4 stages 31.7 us
-// per step, 64 x 3 stages 23.6 us, the ratio of 24 / 3 to 12 / 2 waits. So: k steps of 64 channels, six stages
-// (5 tiles in flight, ~2.4 waits at D 768), 110 KB, two blocks per multiprocessor. 64 x 64 tiles while there are
-// enough of them to give every multiprocessor one (the first anchors: 1024 x 1024 at L 2048 is 256 tiles),
-// 32 x 64 below that (the last anchors of a 130m pass, ~560 x 560, are 81 tiles of 64 x 64 and 162 of 32 x 64:
-// twice the multiprocessors at work, each with half the chain).
+// product is a few hundred tiles: k steps of 64 channels with the clip in registers (half the waits and barriers
+// of 32 channels with an smem clip pass), six stages, 108 KB, two blocks per multiprocessor. 64 x 64 tiles while
+// there are enough of them to give every multiprocessor one (the first anchors: 1024 x 1024 at L 2048 is 256
+// tiles), 32 x 64 below that (the last anchors of a 130m pass, ~560 x 560, are 81 tiles of 64 x 64 and 162 of
+// 32 x 64). Measured on the H100 (Nsight Compute, reduced 130m pass at L 2048, mean per step; 2026-12-06,
+// docs/results/step-narrow-h100-2026-12-06.md): 32 channels x 4 stages with the smem clip 31.7 us, 64 x 3 stages
+// 23.6 us, 64 x 6 stages 23.3 us. More operand tiles in flight did not help: what bounds the kernel at these
+// sizes is still open (cuBLAS's gather + product + row maxima took less device time for the 130m in every run).
 using NarrowTiles = TileConfig<64, 64, 2, 2, 6, 64, 2>;      // 128 threads, 108 KB
 using NarrowTallTiles = TileConfig<32, 64, 1, 2, 6, 64, 2>;  // 64 threads, 81 KB
 
