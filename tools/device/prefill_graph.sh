@@ -22,6 +22,9 @@
 #                                     pass at L 2048, batch 8 (where the time beyond the matrix products goes)
 #   sprof     serial_scan_ncu.txt     Nsight Compute's speed-of-light, occupancy and warp-stall sections for one
 #                                     chunk-serial scan of the 2.7b layer at L 2048, batch 8 (the model's form)
+#   bprof     step_ncu.txt            the same sections for the first anchor step's bestMatch, finalize and
+#                                     mergeCompact kernels of a reduced 130m pass at L 2048 (where a narrow model's
+#                                     step spends its time: stalls, occupancy)
 #   conf      conformance.txt         tools/conformance.py (the forward pass's uploads changed: logits against
 #                                     transformers and an fp64 recurrence)
 # run.log has the machine, each step's start time and every failure. A step (or a model within one) that would
@@ -82,10 +85,16 @@ for s in "${steps[@]}"; do
       timeout 150 ncu --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats \
         --section MemoryWorkloadAnalysis -k regex:serialScanKernel --launch-skip 1 -c 1 $CLI bench-ssd \
         --cases "2.7b layer L2048 b8" --repeats 1 >"$OUT/serial_scan_ncu.txt" 2>>"$log" || step "sprof FAILED (rc $?)" ;;
+    bprof)
+      command -v ncu >/dev/null || { step "bprof: no ncu"; continue; }
+      timeout 150 ncu --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats \
+        --section MemoryWorkloadAnalysis --nvtx --nvtx-include "ssmlens-reduced-pass/" \
+        -k regex:"bestMatch|finalize|mergeCompact" -c 3 $CLI bench-reduce --size 130m --lengths 2048 --dtype bf16 \
+        --device cuda --repeats 1 >"$OUT/step_ncu.txt" 2>>"$log" || step "bprof FAILED (rc $?)" ;;
     conf)
       timeout 150 python3 tools/conformance.py --cli "$CLI" --out "$OUT/conformance.txt" >>"$log" 2>&1 \
         || step "conformance FAILED (rc $?)" ;;
-    *) step "unknown step $s (gpu ssd pgraph breduce b8 kprof sprof conf)" ;;
+    *) step "unknown step $s (gpu ssd pgraph breduce b8 kprof sprof bprof conf)" ;;
   esac
 done
 step done
