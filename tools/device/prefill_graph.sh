@@ -83,12 +83,12 @@ for s in "${steps[@]}"; do
       command -v ncu >/dev/null || { step "sprof: no ncu"; continue; }
       # The case's second serial launch is the model's form (16-bit inputs, skip term); the first has fp32 inputs.
       timeout 150 ncu --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats \
-        --section MemoryWorkloadAnalysis -k regex:serialScanKernel --launch-skip 1 -c 1 $CLI bench-ssd \
+        --section MemoryWorkloadAnalysis --section SourceCounters -k regex:serialScanKernel --launch-skip 1 -c 1 $CLI bench-ssd \
         --cases "2.7b layer L2048 b8" --repeats 1 >"$OUT/serial_scan_ncu.txt" 2>>"$log" || step "sprof FAILED (rc $?)" ;;
     bprof)
       command -v ncu >/dev/null || { step "bprof: no ncu"; continue; }
       timeout 150 ncu --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats \
-        --section MemoryWorkloadAnalysis --nvtx --nvtx-include "ssmlens-reduced-pass/" \
+        --section MemoryWorkloadAnalysis --section SourceCounters --nvtx --nvtx-include "ssmlens-reduced-pass/" \
         -k regex:"bestMatch|finalize|mergeCompact" -c 3 $CLI bench-reduce --size 130m --lengths 2048 --dtype bf16 \
         --device cuda --repeats 1 >"$OUT/step_ncu.txt" 2>>"$log" || step "bprof FAILED (rc $?)" ;;
     conf)
