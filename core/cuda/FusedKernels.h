@@ -46,7 +46,8 @@ at::Tensor causalConvSilu(const at::Tensor& xBC, const at::Tensor& weight, const
 // Whether ssdChunkedTensorCores takes heads of `headdim` channels and states of `dState`: both multiples of
 // 16, headdim <= 128, dState <= 256 (every published Mamba-2: 64 x 128).
 bool ssdTensorCoreShapeSupported(int64_t headdim, int64_t dState);
-// Whether the chunk-serial kernel (core/cuda/SerialSsd.cu) takes that shape.
+// Whether the chunk-serial kernel (core/cuda/SerialSsd.cu) takes that shape: dState 16, 32, 64 or 128, headdim
+// 16, 32, 64 or a multiple of 64 (every published Mamba-2: 64 x 128).
 bool ssdSerialScanSupported(int64_t headdim, int64_t dState);
 
 // The chunked SSD of core/model/SsdScan.h (same inputs, same outputs: {y [B, L, H, P], final state

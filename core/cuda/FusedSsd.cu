@@ -26,6 +26,7 @@
 #include <mma.h>
 
 #include <algorithm>
+#include <atomic>
 #include <type_traits>
 
 #include <ATen/ops/zeros.h>
@@ -432,6 +433,23 @@ void launchSsd(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
     C10_CUDA_KERNEL_LAUNCH_CHECK();
 }
 
+// The device's multiprocessor count, asked of the driver once per device (the scan runs once per layer).
+int multiprocessorCount(int device) {
+    constexpr int kDevices = 64;
+    static std::atomic<int> counts[kDevices] = {};
+    if (device < 0 || device >= kDevices) {
+        int n = 0;
+        C10_CUDA_CHECK(cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, device));
+        return n;
+    }
+    int n = counts[device].load(std::memory_order_relaxed);
+    if (n == 0) {
+        C10_CUDA_CHECK(cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, device));
+        counts[device].store(n, std::memory_order_relaxed);
+    }
+    return n;
+}
+
 }  // namespace
 
 bool ssdTensorCoreShapeSupported(int64_t headdim, int64_t dState) {
@@ -440,8 +458,6 @@ bool ssdTensorCoreShapeSupported(int64_t headdim, int64_t dState) {
            4 * (headdim / 16) <= kWarps * kMaxFrags && (headdim / 16) * (kStateSlice / 16) <= kWarps * kMaxFrags &&
            dState <= 256;
 }
-
-bool ssdSerialScanSupported(int64_t headdim, int64_t dState) { return ssd::ssdSerialSupported(headdim, dState); }
 
 std::pair<at::Tensor, at::Tensor> ssdChunkedTensorCores(const at::Tensor& xIn, const at::Tensor& dtIn,
                                                         const at::Tensor& AIn, const at::Tensor& BIn,
@@ -499,10 +515,8 @@ std::pair<at::Tensor, at::Tensor> ssdChunkedTensorCores(const at::Tensor& xIn, c
     // The chunk-serial kernel where it is asked for or expected to be faster; an explicit chunk length asks for
     // the chunk-parallel kernels (bench-ssd times each length).
     const SsdScanKernel which = kernelPaths().ssdScanKernel;
-    if (chunkLength <= 0 && which != SsdScanKernel::Parallel && ssd::ssdSerialSupported(P, N)) {
-        int multiprocessors = 0;
-        C10_CUDA_CHECK(cudaDeviceGetAttribute(&multiprocessors, cudaDevAttrMultiProcessorCount, xIn.device().index()));
-        if (which == SsdScanKernel::Serial || ssd::ssdSerialPays(s, batch, multiprocessors)) {
+    if (chunkLength <= 0 && which != SsdScanKernel::Parallel && ssdSerialScanSupported(P, N)) {
+        if (which == SsdScanKernel::Serial || ssd::ssdSerialPays(s, batch, multiprocessorCount(xIn.device().index()))) {
             ssd::ssdSerial(x, dtIn, A, Bm, Cm, init, skip, s, batch, operandType, y, finalState);
             return {y, finalState};
         }

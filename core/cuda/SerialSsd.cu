@@ -14,6 +14,8 @@
 // block's loop, so it pays where batch x heads alone fill the GPU (ssdSerialPays says when).
 #include "core/cuda/SerialSsd.cuh"
 
+#include "core/cuda/FusedKernels.h"
+
 #include <algorithm>
 
 #include <ATen/ops/empty.h>
@@ -305,12 +307,6 @@ int sliceWidth(int64_t P) { return static_cast<int>(std::min<int64_t>(P, kSliceP
 
 }  // namespace
 
-bool ssdSerialSupported(int64_t headdim, int64_t dState) {
-    const int64_t PS = std::min<int64_t>(headdim, kSliceP);
-    return headdim > 0 && dState > 0 && headdim % 16 == 0 && dState % 16 == 0 && headdim % PS == 0 &&
-           dState <= kMaxStateN;
-}
-
 bool ssdSerialPays(const SsdShape& s, int64_t batch, int multiprocessors) {
     // Measured on an H100 (bench-ssd's parallel / serial columns, docs/results/ssd-serial-h100-2026-12-06.md):
     // the serial kernel only wins where its blocks fill the GPU several times over (2.7b at batch 8: 640 blocks
@@ -323,7 +319,7 @@ bool ssdSerialPays(const SsdShape& s, int64_t batch, int multiprocessors) {
 void ssdSerial(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, const at::Tensor& Bm,
                const at::Tensor& Cm, const at::Tensor& init, const at::Tensor& skip, const SsdShape& s, int64_t batch,
                at::ScalarType operandType, at::Tensor& y, at::Tensor& finalState) {
-    TORCH_CHECK(ssdSerialSupported(s.P, s.N), "ssdSerial: unsupported shape P=", s.P, " N=", s.N);
+    TORCH_CHECK(ssdSerialScanSupported(s.P, s.N), "ssdSerial: unsupported shape P=", s.P, " N=", s.N);
     TORCH_CHECK(batch <= 65535, "ssdSerial: at most 65535 sequences");
     const int PS = sliceWidth(s.P);
     // The initial state is read as whole accumulator tiles, which need 32-byte alignment.
@@ -355,3 +351,13 @@ void ssdSerial(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
 }
 
 }  // namespace ssmlens::fused::ssd
+
+namespace ssmlens::fused {
+
+bool ssdSerialScanSupported(int64_t headdim, int64_t dState) {
+    const int64_t PS = std::min<int64_t>(headdim, ssd::kSliceP);
+    return headdim > 0 && dState > 0 && headdim % 16 == 0 && dState % 16 == 0 && headdim % PS == 0 &&
+           dState <= ssd::kMaxStateN;
+}
+
+}  // namespace ssmlens::fused

@@ -11,7 +11,7 @@ namespace ssmlens::fused::ssd {
 // most 128, headdim at most 64 or a multiple of 64 (every published Mamba-2: 64 x 128).
 bool ssdSerialSupported(int64_t headdim, int64_t dState);
 
-// Whether the serial kernel is expected to beat the chunk-parallel kernels on this shape, on a device with
+// Which shapes it takes: fused::ssdSerialScanSupported (FusedKernels.h). Whether the serial kernel is expected to beat the chunk-parallel kernels on this shape, on a device with
 // `multiprocessors` SMs.
 bool ssdSerialPays(const SsdShape& s, int64_t batch, int multiprocessors);
 

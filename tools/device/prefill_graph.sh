@@ -39,8 +39,7 @@ for s in "${steps[@]}"; do
   step "$s"
   case $s in
     gpu)
-      (cd build-gpu && timeout 240 ctest -L gpu -j 6 --timeout 230 --output-on-failure) >"$OUT/ctest_gpu.txt" 2>&1 \
-        || step "ctest -L gpu FAILED (rc $?; ctest_gpu.txt)" ;;
+      gpu_checks 6 ;;
     ssd)
       timeout 200 $CLI bench-ssd >"$OUT/bench_ssd.txt" 2>>"$log" || step "bench-ssd FAILED (rc $?)" ;;
     pgraph)

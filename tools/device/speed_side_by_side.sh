@@ -32,8 +32,7 @@ for s in "${steps[@]}"; do
   case $s in
     gpu)
       # The five checks at once: they only compare values (no timing), and one GPU holds them all.
-      (cd build-gpu && timeout 240 ctest -L gpu -j 5 --timeout 230 --output-on-failure) >"$OUT/ctest_gpu.txt" 2>&1 \
-        || step "ctest -L gpu FAILED (rc $?; ctest_gpu.txt)" ;;
+      gpu_checks 5 ;;
     tdecode)
       for run in "130m 1,2,4,8" "2.7b 1,8"; do
         set -- $run

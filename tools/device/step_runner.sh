@@ -2,7 +2,7 @@
 # $OUT and its run.log, `step` (a timestamped line in run.log and on stdout), `late` (true, with a note, once
 # DEADLINE seconds have passed: the call must end inside the device tool's 10 minutes), the steps named on
 # the command line or the caller's defaults in `steps`, and the CUDA build of core + CLI (tools/gpu_run.sh) as
-# $CLI. Usage, after `set -uo pipefail`:
+# $CLI, and gpu_checks (ctest -L gpu in build-gpu into $OUT/ctest_gpu.txt). Usage, after `set -uo pipefail`:
 #     default_steps=(a b c); default_deadline=500; source tools/device/step_runner.sh "$@"
 export JOBS=${JOBS:-16} PYTHONUNBUFFERED=1
 OUT="${OUT:-$PWD/out}"
@@ -20,3 +20,8 @@ nvidia-smi -L >>"$log" 2>&1
 (OUT=/tmp/build-out bash tools/gpu_run.sh build >/tmp/build.log 2>&1) ||
   { tail -60 /tmp/build.log >>"$log"; step "build FAILED"; exit 1; }
 CLI=build-gpu/bin/ssmlens-cli
+# The CTest checks labelled gpu, JOBS at once (they compare values, no timing); a failure is noted in run.log.
+gpu_checks() {
+  (cd build-gpu && timeout 240 ctest -L gpu -j "$1" --timeout 230 --output-on-failure) >"$OUT/ctest_gpu.txt" 2>&1 \
+    || step "ctest -L gpu FAILED (rc $?; ctest_gpu.txt)"
+}
