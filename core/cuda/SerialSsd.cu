@@ -1,20 +1,28 @@
-// The chunked SSD of core/model/SsdScan.h as one chunk-serial kernel (SerialSsd.h): one block per (head, slice
-// of P channels, sequence) walks the sequence's chunks of kTile positions in order and keeps the head's state in
-// fp32 registers from one chunk to the next. Per chunk it computes, on tensor cores (SsdTiles.cuh):
+// The chunked SSD of core/model/SsdScan.h as one chunk-serial kernel (SerialSsd.cuh): one block per (head, slice
+// of PS <= 64 channels, sequence) walks the sequence's chunks of kTile positions in order and keeps the slice's
+// state in fp32 registers from one chunk to the next. Per chunk, on tensor cores (raw mma.sync, MmaFragments.cuh):
 //
-//   scores  C_i . B_j for the chunk's positions (the [64 x N] x [N x 64] product; only j <= i is used),
-//   y_i   = sum_{j <= i} scores_ij exp(aCum_i - aCum_j) dt_j x_j + exp(aCum_i) C_i . S_in,
-//   S_out = exp(aCum_end) S_in + sum_j exp(aCum_end - aCum_j) dt_j x_j (outer) B_j,
+//   scores_ij = C_i . B_j for j <= i, decayed and masked: Sh_ij = scores_ij exp(aCum_i - aCum_j) dt_j,
+//   y_i       = exp(aCum_i) (C_i . S_in) + sum_{j <= i} Sh_ij x_j  (+ x_i * D),
+//   S_out     = exp(aCum_end) S_in + sum_j w_j x_j (outer) B_j,   w_j = dt_j exp(aCum_end - aCum_j),
 //
-// with aCum the inclusive sum of dt * A inside the chunk. The same arithmetic as the chunk-parallel kernels of
-// FusedSsd.cu (operands rounded to the model's 16-bit type, fp32 accumulation, fp32 decays at most 1), but the
-// chunk states never leave the multiprocessor: the parallel kernels write every chunk's state in fp32 and read
-// it back, then write and read it again rounded, which for a wide model at batch 8 is more memory traffic than
-// x and y together. What the serial form gives up is parallelism across chunks: a sequence's chunks are one
-// block's loop, so it pays where batch x heads alone fill the GPU (ssdSerialPays says when).
+// with aCum the inclusive sum of dt * A inside the chunk. Operands are rounded to the model's 16-bit type, every
+// product accumulates in fp32, every decay is fp32 and at most 1 (as in the chunk-parallel kernels of
+// FusedSsd.cu). The chunk states never leave the multiprocessor: the parallel kernels write every chunk's state
+// in fp32 and read it back, which for a wide model at batch 8 is more memory traffic than x and y together.
+// What the serial form gives up is parallelism across chunks (a sequence's chunks are one block's loop), so it
+// pays where batch x heads alone fill the GPU (ssdSerialPays says when).
+//
+// Work split, for a block of PS / 16 warps: warp w owns the state rows (channels) 16w .. 16w + 15 of the slice,
+// all N columns, as m16n8 accumulator tiles. Those tiles are, element for element, the B operand of the read-out
+// C . S^T (rounded in registers: no trip through shared memory), and they take the update X_w^T . B in place.
+// The same warp computes the output columns 16w .. 16w + 15 for all kTile positions. The 10 tiles of 16 x 16
+// scores on and below the diagonal are shared out over the warps and meet in shared memory (one barrier).
+// Three barriers per chunk: operands in, scores out, buffers free again.
 #include "core/cuda/SerialSsd.cuh"
 
 #include "core/cuda/FusedKernels.h"
+#include "core/cuda/MmaFragments.cuh"
 
 #include <algorithm>
 
@@ -25,11 +33,10 @@
 namespace ssmlens::fused::ssd {
 namespace {
 
-constexpr int kSliceP = 64;         // channels of P per block: the state slice is [kSliceP x N]
-constexpr int kMaxStateN = 128;     // the largest N: the state slice lives in kStateFragsPerWarp tiles per warp
-constexpr int kStateFragsPerWarp = (kSliceP / 16) * (kMaxStateN / 16) / kWarps;  // 4
-constexpr int kOutFragsPerWarp = (kTile / 16) * (kSliceP / 16) / kWarps;          // 2: the [64 x PS] output
-constexpr int kScoreFragsPerWarp = (kTile / 16) * (kTile / 16) / kWarps;           // 2: the [64 x 64] scores
+constexpr int kSliceP = 64;      // channels of P per block at most: four warps of 16
+constexpr int kMaxStateN = 128;  // the largest N: a warp's state rows are kMaxStateN / 8 accumulator tiles
+constexpr int kTileBlocks = kTile / 16;                              // 16-row blocks of positions per chunk: 4
+constexpr int kLowerBlocks = kTileBlocks * (kTileBlocks + 1) / 2;   // score blocks on and below the diagonal: 10
 
 // cp.async of 16 bytes into shared memory; srcBytes 0 writes zeros (rows past the end of the sequence).
 __device__ __forceinline__ void copyAsync16(void* smem, const void* gmem, int srcBytes) {
@@ -41,265 +48,291 @@ __device__ __forceinline__ void prefetchL2(const void* p) { asm volatile("prefet
 
 // Asks L2 for the next chunk's rows (every 128-byte line of `rows` rows of `bytes` bytes) while this chunk is
 // computed, so that its copies find them there instead of waiting for device memory.
+template <int THREADS>
 __device__ __forceinline__ void prefetchRows(const void* src, int64_t strideBytes, int rows, int bytes, int64_t valid) {
     const int lines = (bytes + 127) / 128;
-    for (int i = threadIdx.x; i < rows * lines; i += kThreads) {
+    for (int i = threadIdx.x; i < rows * lines; i += THREADS) {
         const int r = i / lines;
         if (r < valid) prefetchL2(static_cast<const char*>(src) + r * strideBytes + (i - r * lines) * 128);
     }
 }
 
-// `rows` rows of `cols` 16-bit values (row r at src + r * stride) into shared memory rows of length ld, zeros at
-// and after row `valid`: every load in flight at once (no registers held), completed by waitAsyncCopies.
-template <typename T>
-__device__ __forceinline__ void stageRowsAsync(T* dst, int ld, const T* src, int64_t stride, int rows, int cols,
-                                               int64_t valid) {
+// kTile rows of `cols` values (row r at src + r * stride; cols a multiple of 8) into shared memory as mma_t rows of
+// length ld, zeros at and after row `valid`. 16-bit inputs: asynchronous copies, completed by waitAsyncCopies;
+// fp32 inputs: loaded and rounded here.
+template <typename mma_t, typename in_t, int THREADS>
+__device__ __forceinline__ void stageChunk(mma_t* dst, int ld, const in_t* src, int64_t stride, int cols,
+                                           int64_t valid) {
     const int colsV = cols / 8;
-    for (int i = threadIdx.x; i < rows * colsV; i += kThreads) {
+    for (int i = threadIdx.x; i < kTile * colsV; i += THREADS) {
         const int r = i / colsV, c = (i - r * colsV) * 8;
         const bool ok = r < valid;
-        copyAsync16(dst + r * ld + c, ok ? src + r * stride + c : src, ok ? 16 : 0);
+        if constexpr (std::is_same_v<in_t, mma_t>) {
+            copyAsync16(dst + r * ld + c, ok ? src + r * stride + c : src, ok ? 16 : 0);
+        } else {
+            float4 lo = make_float4(0.f, 0.f, 0.f, 0.f), hi = lo;
+            if (ok) {
+                lo = __ldg(reinterpret_cast<const float4*>(src + r * stride + c));
+                hi = __ldg(reinterpret_cast<const float4*>(src + r * stride + c + 4));
+            }
+            uint4 u;
+            u.x = mma::packPair<mma_t>(lo.x, lo.y);
+            u.y = mma::packPair<mma_t>(lo.z, lo.w);
+            u.z = mma::packPair<mma_t>(hi.x, hi.y);
+            u.w = mma::packPair<mma_t>(hi.z, hi.w);
+            *reinterpret_cast<uint4*>(dst + r * ld + c) = u;
+        }
     }
-}
-
-// Rows of x, B or C into shared memory as mma_t: asynchronous copies when they already are mma_t, else
-// converted (fp32 inputs) by stageRows.
-template <typename mma_t, typename in_t>
-__device__ __forceinline__ void stageOperand(mma_t* dst, int ld, const in_t* src, int64_t stride, int rows, int cols,
-                                             int64_t valid) {
-    if constexpr (std::is_same_v<in_t, mma_t>) stageRowsAsync(dst, ld, src, stride, rows, cols, valid);
-    else stageRows<mma_t>(dst, ld, src, stride, rows, cols, valid, NoScale{});
 }
 
 template <typename mma_t> __device__ __forceinline__ mma_t roundToOperand(float v);
 template <> __device__ __forceinline__ __nv_bfloat16 roundToOperand<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
 template <> __device__ __forceinline__ __half roundToOperand<__half>(float v) { return __float2half_rn(v); }
 
-// Multiplies the 16-bit values of `rows` rows of `cols` (a multiple of 8) in shared memory by scale(r), each
-// rounded once.
-template <typename mma_t, typename Scale>
-__device__ __forceinline__ void scaleRows(mma_t* p, int ld, int rows, int cols, Scale scale) {
-    const int colsV = cols / 8;
-    for (int i = threadIdx.x; i < rows * colsV; i += kThreads) {
-        const int r = i / colsV, c = (i - r * colsV) * 8;
-        const float f = scale(r);
-        uint4 u = *reinterpret_cast<const uint4*>(p + r * ld + c);
-        mma_t* e = reinterpret_cast<mma_t*>(&u);
-#pragma unroll
-        for (int k = 0; k < 8; ++k) e[k] = roundToOperand<mma_t>(toFloat(e[k]) * f);
-        *reinterpret_cast<uint4*>(p + r * ld + c) = u;
-    }
+// Two consecutive output values stored as out_t (p aligned to two elements).
+__device__ __forceinline__ void storePair(float* p, float a, float b) { *reinterpret_cast<float2*>(p) = make_float2(a, b); }
+__device__ __forceinline__ void storePair(__nv_bfloat16* p, float a, float b) {
+    *reinterpret_cast<__nv_bfloat162*>(p) = __floats2bfloat162_rn(a, b);
+}
+__device__ __forceinline__ void storePair(__half* p, float a, float b) {
+    *reinterpret_cast<__half2*>(p) = __floats2half2_rn(a, b);
 }
 
-// Byte offsets of the kernel's shared buffers, for a slice of PS channels and N state columns. The fp32 copy of
-// the state (to round it into Sb) takes the place of Bs and Cs, which are adjacent and free at that point.
+// Byte offsets of the kernel's shared buffers for a slice of PS channels and N state columns.
 struct SerialSmem {
-    int64_t aCum, dt, w, xs, sh, sb, sc, bs, cs, total;
+    int64_t aCum, dt, expA, w, xs, xw, sh, bs, cs, total;
     __host__ __device__ SerialSmem(int PS, int N, int elem) {
-        aCum = 0;                           // [kTile] floats each: aCum, dt, the state-update weights
+        aCum = 0;                       // [kTile] floats each: aCum, dt, exp(aCum), the state-update weights w
         dt = aCum + kTile * 4;
-        w = dt + kTile * 4;
-        xs = roundUp128(w + kTile * 4);     // [kTile][PS + kPad16] x of the chunk (later scaled by w)
-        sh = xs + roundUp128(static_cast<int64_t>(kTile) * (PS + kPad16) * elem);  // [kTile][kTile + kPad16]
-        sb = sh + roundUp128(static_cast<int64_t>(kTile) * (kTile + kPad16) * elem);  // [PS][N + kPad16] S_in
-        sc = sb + roundUp128(static_cast<int64_t>(PS) * (N + kPad16) * elem);  // fp32 scores, then fp32 output
-        const int64_t scBytes = static_cast<int64_t>(kTile) * ((PS > kTile ? PS : kTile) + kPad32) * 4;
-        bs = sc + roundUp128(scBytes);      // [kTile][N + kPad16] B, then C right after it
-        cs = bs + static_cast<int64_t>(kTile) * (N + kPad16) * elem;
-        total = cs + roundUp128(static_cast<int64_t>(kTile) * (N + kPad16) * elem);
+        expA = dt + kTile * 4;
+        w = expA + kTile * 4;
+        const int64_t xBytes = roundUp128(static_cast<int64_t>(kTile) * (PS + kPad16) * elem);
+        const int64_t nBytes = roundUp128(static_cast<int64_t>(kTile) * (N + kPad16) * elem);
+        xs = roundUp128(w + kTile * 4);  // [kTile][PS + kPad16] x of the chunk
+        xw = xs + xBytes;                // [kTile][PS + kPad16] x scaled by w
+        sh = xw + xBytes;                // [kTile][kTile + kPad16] decayed, masked scores
+        bs = sh + roundUp128(static_cast<int64_t>(kTile) * (kTile + kPad16) * elem);  // [kTile][N + kPad16] B
+        cs = bs + nBytes;                // [kTile][N + kPad16] C
+        total = cs + nBytes;
     }
 };
 
-template <typename mma_t, typename in_t>
-__global__ void __launch_bounds__(kThreads, 2)
+template <typename mma_t, typename in_t, int WARPS>
+__global__ void __launch_bounds__(WARPS * 32, 12 / WARPS)  // at most 170 registers: three blocks of four warps
     serialScanKernel(const in_t* __restrict__ x, const in_t* __restrict__ Bm, const in_t* __restrict__ Cm,
                      const float* __restrict__ dt, const float* __restrict__ A, const float* __restrict__ init,
-                     const float* __restrict__ skip, bool skipPerChannel, SsdShape s, int PS, in_t* __restrict__ y,
+                     const float* __restrict__ skip, bool skipPerChannel, SsdShape s, in_t* __restrict__ y,
                      float* __restrict__ finalState) {
+    constexpr int PS = WARPS * 16, THREADS = WARPS * 32, NT = kMaxStateN / 8;
     extern __shared__ __align__(128) unsigned char smem[];
     const int slices = s.P / PS, h = blockIdx.x / slices, p0 = (blockIdx.x % slices) * PS, bi = blockIdx.y;
-    const int t = threadIdx.x, warp = t >> 5, lane = t & 31;
-    const int N = s.N, g = h / (s.H / s.G);
-    const int ldx = PS + kPad16, ldh = kTile + kPad16, ldb = N + kPad16, lds = (PS > kTile ? PS : kTile) + kPad32,
-              ldy = PS + kPad32, ldf = N + kPad32;
+    const int t = threadIdx.x, warp = t >> 5, lane = t & 31, g = lane >> 2, q = lane & 3;
+    const int N = s.N, grp = h / (s.H / s.G), ldx = PS + kPad16, ldn = N + kPad16, ldh = kTile + kPad16;
     const SerialSmem off(PS, N, sizeof(mma_t));
     float* aCum = reinterpret_cast<float*>(smem + off.aCum);
     float* dtS = reinterpret_cast<float*>(smem + off.dt);
+    float* expA = reinterpret_cast<float*>(smem + off.expA);
     float* wS = reinterpret_cast<float*>(smem + off.w);
     mma_t* Xs = reinterpret_cast<mma_t*>(smem + off.xs);
+    mma_t* Xw = reinterpret_cast<mma_t*>(smem + off.xw);
     mma_t* Sh = reinterpret_cast<mma_t*>(smem + off.sh);
-    mma_t* Sb = reinterpret_cast<mma_t*>(smem + off.sb);   // the state entering the chunk, rounded: [PS][ldb]
-    float* Sc = reinterpret_cast<float*>(smem + off.sc);   // scores [kTile][lds], then the output [kTile][ldy]
     mma_t* Bs = reinterpret_cast<mma_t*>(smem + off.bs);
     mma_t* Cs = reinterpret_cast<mma_t*>(smem + off.cs);
-    float* Sf = reinterpret_cast<float*>(smem + off.bs);   // fp32 state [PS][ldf], over Bs and Cs
 
-    const int fragsN = N / 16, stateFrags = (PS / 16) * fragsN, fragsP = PS / 16, outFrags = 4 * fragsP;
     const int64_t head = static_cast<int64_t>(bi) * s.H + h;
+    const int pw = 16 * warp;  // the warp's channels in the slice: pw .. pw + 15
     const float a = A[h];
 
-    // The state: fp32 tiles in registers (warp + 8i), and rounded in Sb for the read-out.
-    Accumulator state[kStateFragsPerWarp];
+    // The warp's state rows: S[nt] is the m16n8 tile of channels pw .. pw + 15, state columns 8nt .. 8nt + 7.
+    float S[NT][4];
 #pragma unroll
-    for (int i = 0; i < kStateFragsPerWarp; ++i) {
-        const int f = warp + i * kWarps;
-        if (f >= stateFrags) break;
-        if (init)
-            wmma::load_matrix_sync(state[i], init + (head * s.P + p0 + (f / fragsN) * 16) * N + (f % fragsN) * 16, N,
-                                   wmma::mem_row_major);
-        else wmma::fill_fragment(state[i], 0.f);
-    }
-    for (int i = t; i < PS * N; i += kThreads) {
-        const int r = i / N, c = i - r * N;
-        Sb[r * ldb + c] = roundToOperand<mma_t>(init ? init[(head * s.P + p0 + r) * N + c] : 0.f);
-    }
+    for (int nt = 0; nt < NT; ++nt)
+#pragma unroll
+        for (int e = 0; e < 4; ++e) {
+            const int64_t row = head * s.P + p0 + pw + g + (e >> 1) * 8;
+            S[nt][e] = init && nt * 8 < N ? init[row * N + nt * 8 + 2 * q + (e & 1)] : 0.f;
+        }
 
     for (int64_t pos = 0; pos < s.L; pos += kTile) {
         const int64_t valid = s.L - pos;
-        // 1. The chunk's x, B and C; the cumulative log-decay (two warps' scans joined below).
-        stageOperand<mma_t>(Xs, ldx, x + bi * s.xsb + pos * s.xsl + h * s.P + p0, s.xsl, kTile, PS, valid);
-        stageOperand<mma_t>(Bs, ldb, Bm + bi * s.bsb + pos * s.bsl + g * N, s.bsl, kTile, N, valid);
-        stageOperand<mma_t>(Cs, ldb, Cm + bi * s.csb + pos * s.csl + g * N, s.csl, kTile, N, valid);
-        if (t < kTile) {
-            const float d = t < valid ? dt[bi * s.dsb + (pos + t) * s.dsl + h * s.dsh] : 0.f;
-            float v = d * a;
+        // 1. The chunk's x, B and C; the cumulative log-decay, its exponentials and the update weights (warp 0:
+        //    two positions per lane, one warp scan).
+        stageChunk<mma_t, in_t, THREADS>(Xs, ldx, x + bi * s.xsb + pos * s.xsl + h * s.P + p0, s.xsl, PS, valid);
+        stageChunk<mma_t, in_t, THREADS>(Bs, ldn, Bm + bi * s.bsb + pos * s.bsl + grp * N, s.bsl, N, valid);
+        stageChunk<mma_t, in_t, THREADS>(Cs, ldn, Cm + bi * s.csb + pos * s.csl + grp * N, s.csl, N, valid);
+        if (warp == 0) {
+            const int i0 = 2 * lane;
+            const float d0 = i0 < valid ? dt[bi * s.dsb + (pos + i0) * s.dsl + h * s.dsh] : 0.f;
+            const float d1 = i0 + 1 < valid ? dt[bi * s.dsb + (pos + i0 + 1) * s.dsl + h * s.dsh] : 0.f;
+            const float v0 = d0 * a, v1 = d1 * a;
+            float incl = v0 + v1;
+#pragma unroll
             for (int o = 1; o < 32; o <<= 1) {
-                const float n = __shfl_up_sync(0xffffffffu, v, o);
-                if (lane >= o) v += n;
+                const float n = __shfl_up_sync(0xffffffffu, incl, o);
+                if (lane >= o) incl += n;
             }
-            aCum[t] = v;
-            dtS[t] = d;
+            float before = __shfl_up_sync(0xffffffffu, incl, 1);
+            if (lane == 0) before = 0.f;
+            const float c0 = before + v0, c1 = c0 + v1;
+            const float total = __shfl_sync(0xffffffffu, c1, 31);
+            aCum[i0] = c0;
+            aCum[i0 + 1] = c1;
+            dtS[i0] = d0;
+            dtS[i0 + 1] = d1;
+            expA[i0] = expf(c0);
+            expA[i0 + 1] = expf(c1);
+            wS[i0] = d0 * expf(total - c0);
+            wS[i0 + 1] = d1 * expf(total - c1);
         }
         if (pos + kTile < s.L) {
             const int64_t next = pos + kTile, nextValid = s.L - next;
-            prefetchRows(x + bi * s.xsb + next * s.xsl + h * s.P + p0, s.xsl * sizeof(in_t), kTile, PS * sizeof(in_t),
-                         nextValid);
-            prefetchRows(Bm + bi * s.bsb + next * s.bsl + g * N, s.bsl * sizeof(in_t), kTile, N * sizeof(in_t),
-                         nextValid);
-            prefetchRows(Cm + bi * s.csb + next * s.csl + g * N, s.csl * sizeof(in_t), kTile, N * sizeof(in_t),
-                         nextValid);
+            prefetchRows<THREADS>(x + bi * s.xsb + next * s.xsl + h * s.P + p0, s.xsl * sizeof(in_t), kTile,
+                                  PS * sizeof(in_t), nextValid);
+            prefetchRows<THREADS>(Bm + bi * s.bsb + next * s.bsl + grp * N, s.bsl * sizeof(in_t), kTile,
+                                  N * sizeof(in_t), nextValid);
+            prefetchRows<THREADS>(Cm + bi * s.csb + next * s.csl + grp * N, s.csl * sizeof(in_t), kTile,
+                                  N * sizeof(in_t), nextValid);
         }
         waitAsyncCopies();
         __syncthreads();
-        // 2. Scores C_i . B_j of the tiles on and below the diagonal; the second warp's sums join the first's.
-        if (warp == 1) {
-            const float before = aCum[31];
-            __syncwarp();
-            aCum[32 + lane] += before;
-        }
-#pragma unroll
-        for (int i = 0; i < kScoreFragsPerWarp; ++i) {
-            const int f = warp + i * kWarps, mi = f / 4, ki = f % 4;
-            if (ki > mi) continue;
-            Accumulator sc;
-            wmma::fill_fragment(sc, 0.f);
-            multiplyAccumulate<mma_t, wmma::row_major, wmma::col_major>(sc, Cs + mi * 16 * ldb, ldb, Bs + ki * 16 * ldb,
-                                                                         ldb, N);
-            wmma::store_matrix_sync(Sc + mi * 16 * lds + ki * 16, sc, lds, wmma::mem_row_major);
-        }
-        __syncthreads();
-        // 3. Decayed, masked scores; C scaled by exp(aCum_i) for the state read-out; the state-update weights.
-        const float total = aCum[kTile - 1];
-        for (int i = t; i < kTile * kTile / 4; i += kThreads) {
-            const int r = i / (kTile / 4), k = (i % (kTile / 4)) * 4;
-            if (k / 16 > r / 16) continue;  // tiles above the diagonal: never read (step 4 stops at the diagonal)
-            float o[4];
-#pragma unroll
-            for (int j = 0; j < 4; ++j)
-                o[j] = k + j <= r ? Sc[r * lds + k + j] * expf(aCum[r] - aCum[k + j]) * dtS[k + j] : 0.f;
-            store4<mma_t>(Sh + r * ldh + k, make_float4(o[0], o[1], o[2], o[3]));
-        }
-        scaleRows(Cs, ldb, kTile, N, [&](int r) { return expf(aCum[r]); });
-        if (t < kTile) wS[t] = dtS[t] * expf(total - aCum[t]);
-        __syncthreads();
-        // 4. y = decayed scores x X + (exp(aCum) C) x S_in^T, into Sc (the scores are consumed).
-#pragma unroll
-        for (int i = 0; i < kOutFragsPerWarp; ++i) {
-            const int f = warp + i * kWarps;
-            if (f >= outFrags) break;
-            const int mi = f / fragsP, pi = f % fragsP;
-            Accumulator acc;
-            wmma::fill_fragment(acc, 0.f);
-            multiplyAccumulate<mma_t, wmma::row_major, wmma::row_major>(acc, Sh + mi * 16 * ldh, ldh, Xs + pi * 16, ldx,
-                                                                         (mi + 1) * 16);  // causal: j <= i
-            multiplyAccumulate<mma_t, wmma::row_major, wmma::col_major>(acc, Cs + mi * 16 * ldb, ldb,
-                                                                         Sb + pi * 16 * ldb, ldb, N);
-            wmma::store_matrix_sync(Sc + mi * 16 * ldy + pi * 16, acc, ldy, wmma::mem_row_major);
-        }
-        __syncthreads();
-        // 5. The output rows (plus x * skip, rounded once), and x scaled by the state-update weights into Sh
-        //    (free since step 4; Xs stays as it is for the skip term).
-        const int P4 = PS / 4;
-        mma_t* Xw = Sh;  // [kTile][ldh] (PS <= kTile)
-        for (int i = t; i < kTile * P4; i += kThreads) {
-            const int r = i / P4, p = (i - r * P4) * 4;
-            if (r >= valid) continue;
-            const float* src = Sc + r * ldy + p;
-            float4 v = make_float4(src[0], src[1], src[2], src[3]);
-            if (skip) {
-                // __fmul_rn: x * D rounded on its own (no fused multiply-add), as in the ATen expression. 16-bit
-                // inputs are in Xs exactly; fp32 inputs were rounded there, so they are read again.
-                float4 xv;
-                if constexpr (std::is_same_v<in_t, mma_t>) {
-                    const mma_t* e = Xs + r * ldx + p;
-                    xv = make_float4(toFloat(e[0]), toFloat(e[1]), toFloat(e[2]), toFloat(e[3]));
-                } else {
-                    xv = load4(x + bi * s.xsb + (pos + r) * s.xsl + h * s.P + p0 + p);
-                }
-                const float* d = skip + (skipPerChannel ? h * s.P + p0 + p : h);
-                const int dp = skipPerChannel ? 1 : 0;
-                v.x += __fmul_rn(xv.x, d[0]);
-                v.y += __fmul_rn(xv.y, d[dp]);
-                v.z += __fmul_rn(xv.z, d[2 * dp]);
-                v.w += __fmul_rn(xv.w, d[3 * dp]);
-            }
-            storeOut4(y + ((bi * s.L + pos + r) * s.H + h) * s.P + p0 + p, v);
-        }
-        for (int i = t; i < kTile * (PS / 8); i += kThreads) {
+
+        // 2. x scaled by the update weights (all threads), and the decayed, masked scores: 16 x 16 blocks (ib, jb)
+        //    with jb <= ib, block k of the lower triangle to warp k mod WARPS.
+        for (int i = t; i < kTile * (PS / 8); i += THREADS) {
             const int r = i / (PS / 8), c = (i - r * (PS / 8)) * 8;
             const float f = wS[r];
             uint4 u = *reinterpret_cast<const uint4*>(Xs + r * ldx + c);
             mma_t* e = reinterpret_cast<mma_t*>(&u);
 #pragma unroll
             for (int k = 0; k < 8; ++k) e[k] = roundToOperand<mma_t>(toFloat(e[k]) * f);
-            *reinterpret_cast<uint4*>(Xw + r * ldh + c) = u;
+            *reinterpret_cast<uint4*>(Xw + r * ldx + c) = u;
         }
-        __syncthreads();
-        // 6. S = exp(aCum_end) S + (w x)^T B: the decay is one number per head and chunk, so it scales the
-        //    accumulator tiles whatever their layout.
-        const float decay = expf(total);
+        for (int blk = warp; blk < kLowerBlocks; blk += WARPS) {
+            const int ib = blk >= 6 ? 3 : blk >= 3 ? 2 : blk >= 1 ? 1 : 0, jb = blk - ib * (ib + 1) / 2;
+            float acc[2][4] = {};
+#pragma unroll 4
+            for (int kb = 0; kb < N / 16; ++kb) {
+                unsigned af[4], bf[4];
+                mma::ldmatrixX4(af, mma::aFromRows(Cs, ldn, 16 * ib, 16 * kb, lane));
+                mma::ldmatrixX4(bf, mma::bFromRows(Bs, ldn, 16 * jb, 16 * kb, lane));
+                mma::mma16816<mma_t>(acc[0], af, bf[0], bf[1]);
+                mma::mma16816<mma_t>(acc[1], af, bf[2], bf[3]);
+            }
 #pragma unroll
-        for (int i = 0; i < kStateFragsPerWarp; ++i) {
-            const int f = warp + i * kWarps;
-            if (f >= stateFrags) break;
+            for (int nt = 0; nt < 2; ++nt)
 #pragma unroll
-            for (int e = 0; e < state[i].num_elements; ++e) state[i].x[e] *= decay;
-            multiplyAccumulate<mma_t, wmma::col_major, wmma::row_major>(state[i], Xw + (f / fragsN) * 16, ldh,
-                                                                         Bs + (f % fragsN) * 16, ldb, kTile);
+                for (int hr = 0; hr < 2; ++hr) {
+                    const int i = 16 * ib + g + 8 * hr, j = 16 * jb + 8 * nt + 2 * q;
+                    const float ai = aCum[i];
+                    // j > i: above the diagonal, zero (whatever the exponential of a positive sum gave)
+                    const float v0 = j <= i ? acc[nt][2 * hr] * __expf(ai - aCum[j]) * dtS[j] : 0.f;
+                    const float v1 = j + 1 <= i ? acc[nt][2 * hr + 1] * __expf(ai - aCum[j + 1]) * dtS[j + 1] : 0.f;
+                    *reinterpret_cast<unsigned*>(Sh + i * ldh + j) = mma::packPair<mma_t>(v0, v1);
+                }
         }
-        if (pos + kTile >= s.L) break;
-        // 7. The new state rounded into Sb for the next chunk, through an fp32 copy over Bs and Cs.
         __syncthreads();
+
+        // 3. The warp's output columns for every position: exp(aCum_i) (C . S_in^T), the state rounded to the
+        //    operand type straight from its accumulator tiles, then + Sh . X over j <= i.
+        float out[kTileBlocks][2][4] = {};
 #pragma unroll
-        for (int i = 0; i < kStateFragsPerWarp; ++i) {
-            const int f = warp + i * kWarps;
-            if (f >= stateFrags) break;
-            wmma::store_matrix_sync(Sf + (f / fragsN) * 16 * ldf + (f % fragsN) * 16, state[i], ldf,
-                                    wmma::mem_row_major);
+        for (int kb = 0; kb < NT / 2; ++kb) {
+            if (16 * kb >= N) break;
+            const unsigned lo0 = mma::packPair<mma_t>(S[2 * kb][0], S[2 * kb][1]),
+                           lo1 = mma::packPair<mma_t>(S[2 * kb + 1][0], S[2 * kb + 1][1]),
+                           hi0 = mma::packPair<mma_t>(S[2 * kb][2], S[2 * kb][3]),
+                           hi1 = mma::packPair<mma_t>(S[2 * kb + 1][2], S[2 * kb + 1][3]);
+#pragma unroll
+            for (int mt = 0; mt < kTileBlocks; ++mt) {
+                unsigned af[4];
+                mma::ldmatrixX4(af, mma::aFromRows(Cs, ldn, 16 * mt, 16 * kb, lane));
+                mma::mma16816<mma_t>(out[mt][0], af, lo0, lo1);  // channels pw + g
+                mma::mma16816<mma_t>(out[mt][1], af, hi0, hi1);  // channels pw + 8 + g
+            }
         }
-        __syncthreads();
-        for (int i = t; i < PS * N / 4; i += kThreads) {
-            const int r = i / (N / 4), c = (i - r * (N / 4)) * 4;
-            store4<mma_t>(Sb + r * ldb + c, *reinterpret_cast<const float4*>(Sf + r * ldf + c));
+#pragma unroll
+        for (int mt = 0; mt < kTileBlocks; ++mt) {
+            const float e0 = expA[16 * mt + g], e1 = expA[16 * mt + g + 8];
+#pragma unroll
+            for (int nt = 0; nt < 2; ++nt) {
+                out[mt][nt][0] *= e0;
+                out[mt][nt][1] *= e0;
+                out[mt][nt][2] *= e1;
+                out[mt][nt][3] *= e1;
+            }
         }
-        __syncthreads();
+#pragma unroll
+        for (int jb = 0; jb < kTileBlocks; ++jb) {
+            unsigned xb[4];
+            mma::ldmatrixX4Trans(xb, mma::bFromCols(Xs, ldx, 16 * jb, pw, lane));
+#pragma unroll
+            for (int mt = jb; mt < kTileBlocks; ++mt) {
+                unsigned af[4];
+                mma::ldmatrixX4(af, mma::aFromRows(Sh, ldh, 16 * mt, 16 * jb, lane));
+                mma::mma16816<mma_t>(out[mt][0], af, xb[0], xb[1]);
+                mma::mma16816<mma_t>(out[mt][1], af, xb[2], xb[3]);
+            }
+        }
+        // The output rows (plus x * skip, rounded once: __fmul_rn keeps x * D a product of its own, as in the ATen
+        // expression); 16-bit inputs are in Xs exactly, fp32 inputs were rounded there, so they are read again.
+#pragma unroll
+        for (int mt = 0; mt < kTileBlocks; ++mt)
+#pragma unroll
+            for (int hr = 0; hr < 2; ++hr) {
+                const int i = 16 * mt + g + 8 * hr;
+                if (i >= valid) continue;
+#pragma unroll
+                for (int nt = 0; nt < 2; ++nt) {
+                    const int p = pw + 8 * nt + 2 * q;
+                    float v0 = out[mt][nt][2 * hr], v1 = out[mt][nt][2 * hr + 1];
+                    if (skip) {
+                        float x0, x1;
+                        if constexpr (std::is_same_v<in_t, mma_t>) {
+                            x0 = toFloat(Xs[i * ldx + p]);
+                            x1 = toFloat(Xs[i * ldx + p + 1]);
+                        } else {
+                            const float2 xv = __ldg(reinterpret_cast<const float2*>(x + bi * s.xsb + (pos + i) * s.xsl +
+                                                                                    h * s.P + p0 + p));
+                            x0 = xv.x;
+                            x1 = xv.y;
+                        }
+                        const int d = skipPerChannel ? h * s.P + p0 + p : h;
+                        v0 += __fmul_rn(x0, skip[d]);
+                        v1 += __fmul_rn(x1, skip[skipPerChannel ? d + 1 : d]);
+                    }
+                    storePair(y + ((bi * s.L + pos + i) * s.H + h) * s.P + p0 + p, v0, v1);
+                }
+            }
+
+        // 4. S = exp(aCum_end) S + (w x)^T B in the accumulator tiles.
+        const float decay = expf(aCum[kTile - 1]);
+#pragma unroll
+        for (int nt = 0; nt < NT; ++nt)
+#pragma unroll
+            for (int e = 0; e < 4; ++e) S[nt][e] *= decay;
+#pragma unroll
+        for (int kb = 0; kb < kTileBlocks; ++kb) {
+            unsigned ax[4];
+            mma::ldmatrixX4Trans(ax, mma::aFromCols(Xw, ldx, 16 * kb, pw, lane));
+#pragma unroll
+            for (int nb = 0; nb < NT / 2; ++nb) {
+                if (16 * nb >= N) break;
+                unsigned bb[4];
+                mma::ldmatrixX4Trans(bb, mma::bFromCols(Bs, ldn, 16 * kb, 16 * nb, lane));
+                mma::mma16816<mma_t>(S[2 * nb], ax, bb[0], bb[1]);
+                mma::mma16816<mma_t>(S[2 * nb + 1], ax, bb[2], bb[3]);
+            }
+        }
+        __syncthreads();  // every warp is done with this chunk's buffers before the next chunk's copies land
     }
 #pragma unroll
-    for (int i = 0; i < kStateFragsPerWarp; ++i) {
-        const int f = warp + i * kWarps;
-        if (f >= stateFrags) break;
-        wmma::store_matrix_sync(finalState + (head * s.P + p0 + (f / fragsN) * 16) * N + (f % fragsN) * 16, state[i],
-                                N, wmma::mem_row_major);
+    for (int nt = 0; nt < NT; ++nt) {
+        if (8 * nt >= N) break;
+#pragma unroll
+        for (int hr = 0; hr < 2; ++hr) {
+            const int64_t row = head * s.P + p0 + pw + g + 8 * hr;
+            *reinterpret_cast<float2*>(finalState + row * N + 8 * nt + 2 * q) = make_float2(S[nt][2 * hr], S[nt][2 * hr + 1]);
+        }
     }
 }
 
@@ -322,23 +355,34 @@ void ssdSerial(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
     TORCH_CHECK(ssdSerialScanSupported(s.P, s.N), "ssdSerial: unsupported shape P=", s.P, " N=", s.N);
     TORCH_CHECK(batch <= 65535, "ssdSerial: at most 65535 sequences");
     const int PS = sliceWidth(s.P);
-    // The initial state is read as whole accumulator tiles, which need 32-byte alignment.
-    const at::Tensor start = init.defined() && reinterpret_cast<uintptr_t>(init.data_ptr()) % 32 != 0 ? init.clone() : init;
     auto stream = c10::cuda::getCurrentCUDAStream();
     const bool skipPerChannel = skip.defined() && skip.numel() == static_cast<int64_t>(s.H) * s.P;
     const dim3 grid(static_cast<unsigned>(s.H * (s.P / PS)), static_cast<unsigned>(batch));
-    auto run = [&](auto mmaTag, auto inTag) {
+    auto launch = [&](auto mmaTag, auto inTag, auto warpsTag) {
         using mma_t = decltype(mmaTag);
         using in_t = decltype(inTag);
+        constexpr int warps = decltype(warpsTag)::value;
         const int bytes = static_cast<int>(SerialSmem(PS, s.N, sizeof(mma_t)).total);
-        auto kernel = serialScanKernel<mma_t, in_t>;
+        auto kernel = serialScanKernel<mma_t, in_t, warps>;
         allowSharedMemory(kernel, bytes);
-        kernel<<<grid, kThreads, bytes, stream>>>(
+        // All of the unified L1 / shared memory as shared where it can be: room for three blocks of 64 KB.
+        C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributePreferredSharedMemoryCarveout,
+                                            cudaSharedmemCarveoutMaxShared));
+        kernel<<<grid, warps * 32, bytes, stream>>>(
             reinterpret_cast<const in_t*>(x.data_ptr()), reinterpret_cast<const in_t*>(Bm.data_ptr()),
             reinterpret_cast<const in_t*>(Cm.data_ptr()), dt.data_ptr<float>(), A.data_ptr<float>(),
-            start.defined() ? start.data_ptr<float>() : nullptr, skip.defined() ? skip.data_ptr<float>() : nullptr,
-            skipPerChannel, s, PS, reinterpret_cast<in_t*>(y.data_ptr()), finalState.data_ptr<float>());
+            init.defined() ? init.data_ptr<float>() : nullptr, skip.defined() ? skip.data_ptr<float>() : nullptr,
+            skipPerChannel, s, reinterpret_cast<in_t*>(y.data_ptr()), finalState.data_ptr<float>());
         C10_CUDA_KERNEL_LAUNCH_CHECK();
+    };
+    // A warp per 16 channels of the slice.
+    auto run = [&](auto mmaTag, auto inTag) {
+        switch (PS / 16) {
+            case 1: launch(mmaTag, inTag, std::integral_constant<int, 1>()); break;
+            case 2: launch(mmaTag, inTag, std::integral_constant<int, 2>()); break;
+            case 3: launch(mmaTag, inTag, std::integral_constant<int, 3>()); break;
+            default: launch(mmaTag, inTag, std::integral_constant<int, 4>()); break;
+        }
     };
     const bool fp32In = x.scalar_type() == at::kFloat;
     if (operandType == at::kHalf) {

@@ -7,12 +7,8 @@
 
 namespace ssmlens::fused::ssd {
 
-// Whether the serial kernel takes heads of `headdim` channels and states of `dState`: multiples of 16, dState at
-// most 128, headdim at most 64 or a multiple of 64 (every published Mamba-2: 64 x 128).
-bool ssdSerialSupported(int64_t headdim, int64_t dState);
-
-// Which shapes it takes: fused::ssdSerialScanSupported (FusedKernels.h). Whether the serial kernel is expected to beat the chunk-parallel kernels on this shape, on a device with
-// `multiprocessors` SMs.
+// Which shapes it takes: fused::ssdSerialScanSupported (FusedKernels.h). Whether the serial kernel is expected to
+// beat the chunk-parallel kernels on this shape, on a device with `multiprocessors` SMs.
 bool ssdSerialPays(const SsdShape& s, int64_t batch, int multiprocessors);
 
 // The scan of ssdChunkedTensorCores (same arguments, prepared by it: rows contiguous and 16-byte aligned, A and
