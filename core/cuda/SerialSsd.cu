@@ -37,6 +37,7 @@ constexpr int kSliceP = 64;      // channels of P per block at most: four warps 
 constexpr int kMaxStateN = 128;  // the largest N: a warp's state rows are kMaxStateN / 8 accumulator tiles
 constexpr int kTileBlocks = kTile / 16;                              // 16-row blocks of positions per chunk: 4
 constexpr int kLowerBlocks = kTileBlocks * (kTileBlocks + 1) / 2;   // score blocks on and below the diagonal: 10
+constexpr int kScoreGroup = 3;  // score blocks a warp computes side by side: all of them with four warps
 
 // cp.async of 16 bytes into shared memory; srcBytes 0 writes zeros (rows past the end of the sequence).
 __device__ __forceinline__ void copyAsync16(void* smem, const void* gmem, int srcBytes) {
@@ -46,26 +47,36 @@ __device__ __forceinline__ void copyAsync16(void* smem, const void* gmem, int sr
 __device__ __forceinline__ void waitAsyncCopies() { asm volatile("cp.async.wait_all;\n" ::); }
 __device__ __forceinline__ void prefetchL2(const void* p) { asm volatile("prefetch.global.L2 [%0];\n" ::"l"(p)); }
 
-// Asks L2 for the next chunk's rows (every 128-byte line of `rows` rows of `bytes` bytes) while this chunk is
-// computed, so that its copies find them there instead of waiting for device memory.
-template <int THREADS>
-__device__ __forceinline__ void prefetchRows(const void* src, int64_t strideBytes, int rows, int bytes, int64_t valid) {
-    const int lines = (bytes + 127) / 128;
-    for (int i = threadIdx.x; i < rows * lines; i += THREADS) {
-        const int r = i / lines;
-        if (r < valid) prefetchL2(static_cast<const char*>(src) + r * strideBytes + (i - r * lines) * 128);
+// A thread's share of moving kTile rows of `pieces` equal pieces (16-byte column pieces for a copy, 128-byte
+// lines for a prefetch): piece `piece` of rows row, row + rowStep, ... (none when row >= rowStep). Worked out once
+// per kernel, so the chunk loop has no division in it.
+struct RowPlan {
+    int row, piece, rowStep;
+    __device__ RowPlan(int pieces, int threads) {
+        const int t = threadIdx.x;
+        rowStep = threads / pieces;
+        row = t / pieces;
+        piece = t - row * pieces;
+        if (row >= rowStep) row = kTile;  // threads beyond whole rows idle
     }
+};
+
+// Asks L2 for the next chunk's rows (plan over the rows' 128-byte lines) while this chunk is computed, so that
+// its copies find them there instead of waiting for device memory.
+__device__ __forceinline__ void prefetchRows(const RowPlan& plan, const void* src, int64_t strideBytes, int64_t valid) {
+    for (int r = plan.row; r < kTile && r < valid; r += plan.rowStep)
+        prefetchL2(static_cast<const char*>(src) + r * strideBytes + plan.piece * 128);
 }
 
-// kTile rows of `cols` values (row r at src + r * stride; cols a multiple of 8) into shared memory as mma_t rows of
+// kTile rows (plan over the rows' 8-value pieces; row r at src + r * stride) into shared memory as mma_t rows of
 // length ld, zeros at and after row `valid`. 16-bit inputs: asynchronous copies, completed by waitAsyncCopies;
 // fp32 inputs: loaded and rounded here.
-template <typename mma_t, typename in_t, int THREADS>
-__device__ __forceinline__ void stageChunk(mma_t* dst, int ld, const in_t* src, int64_t stride, int cols,
+template <typename mma_t, typename in_t>
+__device__ __forceinline__ void stageChunk(const RowPlan& plan, mma_t* dst, int ld, const in_t* src, int64_t stride,
                                            int64_t valid) {
-    const int colsV = cols / 8;
-    for (int i = threadIdx.x; i < kTile * colsV; i += THREADS) {
-        const int r = i / colsV, c = (i - r * colsV) * 8;
+    const int c = plan.piece * 8;
+#pragma unroll 4
+    for (int r = plan.row; r < kTile; r += plan.rowStep) {
         const bool ok = r < valid;
         if constexpr (std::is_same_v<in_t, mma_t>) {
             copyAsync16(dst + r * ld + c, ok ? src + r * stride + c : src, ok ? 16 : 0);
@@ -85,9 +96,16 @@ __device__ __forceinline__ void stageChunk(mma_t* dst, int ld, const in_t* src, 
     }
 }
 
-template <typename mma_t> __device__ __forceinline__ mma_t roundToOperand(float v);
-template <> __device__ __forceinline__ __nv_bfloat16 roundToOperand<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
-template <> __device__ __forceinline__ __half roundToOperand<__half>(float v) { return __float2half_rn(v); }
+// Two packed 16-bit values (lower index in the lower half) times (f.x, f.y), each rounded once.
+template <typename mma_t> __device__ __forceinline__ unsigned scalePair(unsigned packed, float2 f);
+template <> __device__ __forceinline__ unsigned scalePair<__nv_bfloat16>(unsigned packed, float2 f) {
+    const float2 v = __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(&packed));
+    return mma::packPair<__nv_bfloat16>(v.x * f.x, v.y * f.y);
+}
+template <> __device__ __forceinline__ unsigned scalePair<__half>(unsigned packed, float2 f) {
+    const float2 v = __half22float2(*reinterpret_cast<const __half2*>(&packed));
+    return mma::packPair<__half>(v.x * f.x, v.y * f.y);
+}
 
 // Two consecutive output values stored as out_t (p aligned to two elements).
 __device__ __forceinline__ void storePair(float* p, float a, float b) { *reinterpret_cast<float2*>(p) = make_float2(a, b); }
@@ -100,7 +118,7 @@ __device__ __forceinline__ void storePair(__half* p, float a, float b) {
 
 // Byte offsets of the kernel's shared buffers for a slice of PS channels and N state columns.
 struct SerialSmem {
-    int64_t aCum, dt, expA, w, xs, xw, sh, bs, cs, total;
+    int64_t aCum, dt, expA, w, xs, sh, bs, cs, total;
     __host__ __device__ SerialSmem(int PS, int N, int elem) {
         aCum = 0;                       // [kTile] floats each: aCum, dt, exp(aCum), the state-update weights w
         dt = aCum + kTile * 4;
@@ -109,16 +127,17 @@ struct SerialSmem {
         const int64_t xBytes = roundUp128(static_cast<int64_t>(kTile) * (PS + kPad16) * elem);
         const int64_t nBytes = roundUp128(static_cast<int64_t>(kTile) * (N + kPad16) * elem);
         xs = roundUp128(w + kTile * 4);  // [kTile][PS + kPad16] x of the chunk
-        xw = xs + xBytes;                // [kTile][PS + kPad16] x scaled by w
-        sh = xw + xBytes;                // [kTile][kTile + kPad16] decayed, masked scores
+        sh = xs + xBytes;                // [kTile][kTile + kPad16] decayed, masked scores
         bs = sh + roundUp128(static_cast<int64_t>(kTile) * (kTile + kPad16) * elem);  // [kTile][N + kPad16] B
         cs = bs + nBytes;                // [kTile][N + kPad16] C
         total = cs + nBytes;
     }
 };
 
+// Three blocks of four warps per multiprocessor (at most 170 registers, 3 x 55 KB of shared memory). Four, at 128
+// registers, spill and measured slower (H100, device run 5: 0.636 against 0.564 ms per 2.7b layer at batch 8).
 template <typename mma_t, typename in_t, int WARPS>
-__global__ void __launch_bounds__(WARPS * 32, 12 / WARPS)  // at most 170 registers: three blocks of four warps
+__global__ void __launch_bounds__(WARPS * 32, 12 / WARPS)
     serialScanKernel(const in_t* __restrict__ x, const in_t* __restrict__ Bm, const in_t* __restrict__ Cm,
                      const float* __restrict__ dt, const float* __restrict__ A, const float* __restrict__ init,
                      const float* __restrict__ skip, bool skipPerChannel, SsdShape s, in_t* __restrict__ y,
@@ -134,7 +153,6 @@ __global__ void __launch_bounds__(WARPS * 32, 12 / WARPS)  // at most 170 regist
     float* expA = reinterpret_cast<float*>(smem + off.expA);
     float* wS = reinterpret_cast<float*>(smem + off.w);
     mma_t* Xs = reinterpret_cast<mma_t*>(smem + off.xs);
-    mma_t* Xw = reinterpret_cast<mma_t*>(smem + off.xw);
     mma_t* Sh = reinterpret_cast<mma_t*>(smem + off.sh);
     mma_t* Bs = reinterpret_cast<mma_t*>(smem + off.bs);
     mma_t* Cs = reinterpret_cast<mma_t*>(smem + off.cs);
@@ -153,17 +171,37 @@ __global__ void __launch_bounds__(WARPS * 32, 12 / WARPS)  // at most 170 regist
             S[nt][e] = init && nt * 8 < N ? init[row * N + nt * 8 + 2 * q + (e & 1)] : 0.f;
         }
 
+    const RowPlan copyX(PS / 8, THREADS), copyN(N / 8, THREADS);
+    const int linesX = (PS * static_cast<int>(sizeof(in_t)) + 127) / 128,
+              linesN = (N * static_cast<int>(sizeof(in_t)) + 127) / 128;
+    const RowPlan fetchX(linesX, THREADS), fetchN(linesN, THREADS);
+    // The skip factors of this thread's output channels (pw + 8nt + 2q + c): hoisted out of the chunk loop.
+    float skipOf[2][2] = {};
+    if (skip)
+#pragma unroll
+        for (int nt = 0; nt < 2; ++nt)
+#pragma unroll
+            for (int c = 0; c < 2; ++c) skipOf[nt][c] = skip[skipPerChannel ? h * s.P + p0 + pw + 8 * nt + 2 * q + c : h];
+    // Warp 0's time steps of its two positions (2 lane, 2 lane + 1) in the coming chunk, loaded a chunk ahead.
+    auto loadSteps = [&](int64_t at, float& d0, float& d1) {
+        const int64_t i0 = at + 2 * lane;
+        d0 = i0 < s.L ? dt[bi * s.dsb + i0 * s.dsl + h * s.dsh] : 0.f;
+        d1 = i0 + 1 < s.L ? dt[bi * s.dsb + (i0 + 1) * s.dsl + h * s.dsh] : 0.f;
+    };
+    float nextD0 = 0.f, nextD1 = 0.f;
+    if (warp == 0) loadSteps(0, nextD0, nextD1);
+
     for (int64_t pos = 0; pos < s.L; pos += kTile) {
         const int64_t valid = s.L - pos;
         // 1. The chunk's x, B and C; the cumulative log-decay, its exponentials and the update weights (warp 0:
         //    two positions per lane, one warp scan).
-        stageChunk<mma_t, in_t, THREADS>(Xs, ldx, x + bi * s.xsb + pos * s.xsl + h * s.P + p0, s.xsl, PS, valid);
-        stageChunk<mma_t, in_t, THREADS>(Bs, ldn, Bm + bi * s.bsb + pos * s.bsl + grp * N, s.bsl, N, valid);
-        stageChunk<mma_t, in_t, THREADS>(Cs, ldn, Cm + bi * s.csb + pos * s.csl + grp * N, s.csl, N, valid);
+        stageChunk<mma_t, in_t>(copyX, Xs, ldx, x + bi * s.xsb + pos * s.xsl + h * s.P + p0, s.xsl, valid);
+        stageChunk<mma_t, in_t>(copyN, Bs, ldn, Bm + bi * s.bsb + pos * s.bsl + grp * N, s.bsl, valid);
+        stageChunk<mma_t, in_t>(copyN, Cs, ldn, Cm + bi * s.csb + pos * s.csl + grp * N, s.csl, valid);
         if (warp == 0) {
             const int i0 = 2 * lane;
-            const float d0 = i0 < valid ? dt[bi * s.dsb + (pos + i0) * s.dsl + h * s.dsh] : 0.f;
-            const float d1 = i0 + 1 < valid ? dt[bi * s.dsb + (pos + i0 + 1) * s.dsl + h * s.dsh] : 0.f;
+            const float d0 = nextD0, d1 = nextD1;
+            if (pos + kTile < s.L) loadSteps(pos + kTile, nextD0, nextD1);
             const float v0 = d0 * a, v1 = d1 * a;
             float incl = v0 + v1;
 #pragma unroll
@@ -186,49 +224,55 @@ __global__ void __launch_bounds__(WARPS * 32, 12 / WARPS)  // at most 170 regist
         }
         if (pos + kTile < s.L) {
             const int64_t next = pos + kTile, nextValid = s.L - next;
-            prefetchRows<THREADS>(x + bi * s.xsb + next * s.xsl + h * s.P + p0, s.xsl * sizeof(in_t), kTile,
-                                  PS * sizeof(in_t), nextValid);
-            prefetchRows<THREADS>(Bm + bi * s.bsb + next * s.bsl + grp * N, s.bsl * sizeof(in_t), kTile,
-                                  N * sizeof(in_t), nextValid);
-            prefetchRows<THREADS>(Cm + bi * s.csb + next * s.csl + grp * N, s.csl * sizeof(in_t), kTile,
-                                  N * sizeof(in_t), nextValid);
+            prefetchRows(fetchX, x + bi * s.xsb + next * s.xsl + h * s.P + p0, s.xsl * sizeof(in_t), nextValid);
+            prefetchRows(fetchN, Bm + bi * s.bsb + next * s.bsl + grp * N, s.bsl * sizeof(in_t), nextValid);
+            prefetchRows(fetchN, Cm + bi * s.csb + next * s.csl + grp * N, s.csl * sizeof(in_t), nextValid);
         }
         waitAsyncCopies();
         __syncthreads();
 
-        // 2. x scaled by the update weights (all threads), and the decayed, masked scores: 16 x 16 blocks (ib, jb)
-        //    with jb <= ib, block k of the lower triangle to warp k mod WARPS.
-        for (int i = t; i < kTile * (PS / 8); i += THREADS) {
-            const int r = i / (PS / 8), c = (i - r * (PS / 8)) * 8;
-            const float f = wS[r];
-            uint4 u = *reinterpret_cast<const uint4*>(Xs + r * ldx + c);
-            mma_t* e = reinterpret_cast<mma_t*>(&u);
+        // 2. The decayed, masked scores: 16 x 16 blocks (ib, jb) with jb <= ib, block k of the lower triangle to
+        //    warp k mod WARPS.
+        for (int first = warp; first < kLowerBlocks; first += kScoreGroup * WARPS) {
+            // Up to kScoreGroup of the warp's blocks at once, their products interleaved over k: independent
+            // accumulator chains (one block alone is two chains of N / 16 dependent products).
+            int ib[kScoreGroup], jb[kScoreGroup];
+            bool has[kScoreGroup];
+            float acc[kScoreGroup][2][4] = {};
 #pragma unroll
-            for (int k = 0; k < 8; ++k) e[k] = roundToOperand<mma_t>(toFloat(e[k]) * f);
-            *reinterpret_cast<uint4*>(Xw + r * ldx + c) = u;
-        }
-        for (int blk = warp; blk < kLowerBlocks; blk += WARPS) {
-            const int ib = blk >= 6 ? 3 : blk >= 3 ? 2 : blk >= 1 ? 1 : 0, jb = blk - ib * (ib + 1) / 2;
-            float acc[2][4] = {};
-#pragma unroll 4
-            for (int kb = 0; kb < N / 16; ++kb) {
-                unsigned af[4], bf[4];
-                mma::ldmatrixX4(af, mma::aFromRows(Cs, ldn, 16 * ib, 16 * kb, lane));
-                mma::ldmatrixX4(bf, mma::bFromRows(Bs, ldn, 16 * jb, 16 * kb, lane));
-                mma::mma16816<mma_t>(acc[0], af, bf[0], bf[1]);
-                mma::mma16816<mma_t>(acc[1], af, bf[2], bf[3]);
+            for (int u = 0; u < kScoreGroup; ++u) {
+                const int blk = first + u * WARPS;
+                has[u] = blk < kLowerBlocks;
+                ib[u] = blk >= 6 ? 3 : blk >= 3 ? 2 : blk >= 1 ? 1 : 0;
+                jb[u] = blk - ib[u] * (ib[u] + 1) / 2;
             }
+#pragma unroll 2
+            for (int kb = 0; kb < N / 16; ++kb)
 #pragma unroll
-            for (int nt = 0; nt < 2; ++nt)
-#pragma unroll
-                for (int hr = 0; hr < 2; ++hr) {
-                    const int i = 16 * ib + g + 8 * hr, j = 16 * jb + 8 * nt + 2 * q;
-                    const float ai = aCum[i];
-                    // j > i: above the diagonal, zero (whatever the exponential of a positive sum gave)
-                    const float v0 = j <= i ? acc[nt][2 * hr] * __expf(ai - aCum[j]) * dtS[j] : 0.f;
-                    const float v1 = j + 1 <= i ? acc[nt][2 * hr + 1] * __expf(ai - aCum[j + 1]) * dtS[j + 1] : 0.f;
-                    *reinterpret_cast<unsigned*>(Sh + i * ldh + j) = mma::packPair<mma_t>(v0, v1);
+                for (int u = 0; u < kScoreGroup; ++u) {
+                    if (!has[u]) continue;
+                    unsigned af[4], bf[4];
+                    mma::ldmatrixX4(af, mma::aFromRows(Cs, ldn, 16 * ib[u], 16 * kb, lane));
+                    mma::ldmatrixX4(bf, mma::bFromRows(Bs, ldn, 16 * jb[u], 16 * kb, lane));
+                    mma::mma16816<mma_t>(acc[u][0], af, bf[0], bf[1]);
+                    mma::mma16816<mma_t>(acc[u][1], af, bf[2], bf[3]);
                 }
+#pragma unroll
+            for (int u = 0; u < kScoreGroup; ++u) {
+                if (!has[u]) continue;
+#pragma unroll
+                for (int nt = 0; nt < 2; ++nt)
+#pragma unroll
+                    for (int hr = 0; hr < 2; ++hr) {
+                        const int i = 16 * ib[u] + g + 8 * hr, j = 16 * jb[u] + 8 * nt + 2 * q;
+                        const float ai = aCum[i];
+                        // j > i: above the diagonal, zero (whatever the exponential of a positive sum gave)
+                        const float v0 = j <= i ? acc[u][nt][2 * hr] * __expf(ai - aCum[j]) * dtS[j] : 0.f;
+                        const float v1 =
+                            j + 1 <= i ? acc[u][nt][2 * hr + 1] * __expf(ai - aCum[j + 1]) * dtS[j + 1] : 0.f;
+                        *reinterpret_cast<unsigned*>(Sh + i * ldh + j) = mma::packPair<mma_t>(v0, v1);
+                    }
+            }
         }
         __syncthreads();
 
@@ -296,9 +340,8 @@ __global__ void __launch_bounds__(WARPS * 32, 12 / WARPS)  // at most 170 regist
                             x0 = xv.x;
                             x1 = xv.y;
                         }
-                        const int d = skipPerChannel ? h * s.P + p0 + p : h;
-                        v0 += __fmul_rn(x0, skip[d]);
-                        v1 += __fmul_rn(x1, skip[skipPerChannel ? d + 1 : d]);
+                        v0 += __fmul_rn(x0, skipOf[nt][0]);
+                        v1 += __fmul_rn(x1, skipOf[nt][1]);
                     }
                     storePair(y + ((bi * s.L + pos + i) * s.H + h) * s.P + p0 + p, v0, v1);
                 }
@@ -312,8 +355,16 @@ __global__ void __launch_bounds__(WARPS * 32, 12 / WARPS)  // at most 170 regist
             for (int e = 0; e < 4; ++e) S[nt][e] *= decay;
 #pragma unroll
         for (int kb = 0; kb < kTileBlocks; ++kb) {
+            // x^T as the A operand, each value times its position's weight and rounded in registers: a[0], a[1]
+            // hold positions 16kb + 2q, + 1; a[2], a[3] positions 16kb + 8 + 2q, + 1.
             unsigned ax[4];
-            mma::ldmatrixX4Trans(ax, mma::aFromCols(Xw, ldx, 16 * kb, pw, lane));
+            mma::ldmatrixX4Trans(ax, mma::aFromCols(Xs, ldx, 16 * kb, pw, lane));
+            const float2 wLo = *reinterpret_cast<const float2*>(wS + 16 * kb + 2 * q),
+                         wHi = *reinterpret_cast<const float2*>(wS + 16 * kb + 8 + 2 * q);
+            ax[0] = scalePair<mma_t>(ax[0], wLo);
+            ax[1] = scalePair<mma_t>(ax[1], wLo);
+            ax[2] = scalePair<mma_t>(ax[2], wHi);
+            ax[3] = scalePair<mma_t>(ax[3], wHi);
 #pragma unroll
             for (int nb = 0; nb < NT / 2; ++nb) {
                 if (16 * nb >= N) break;
@@ -341,10 +392,11 @@ int sliceWidth(int64_t P) { return static_cast<int>(std::min<int64_t>(P, kSliceP
 }  // namespace
 
 bool ssdSerialPays(const SsdShape& s, int64_t batch, int multiprocessors) {
-    // Measured on an H100 (bench-ssd's parallel / serial columns, docs/results/ssd-serial-h100-2026-12-06.md):
-    // the serial kernel only wins where its blocks fill the GPU several times over (2.7b at batch 8: 640 blocks
-    // on 132 multiprocessors); with fewer, each block's walk through its chunks sets the pace.
-    constexpr int64_t kBlocksPerMultiprocessor = 4;
+    // Measured on an H100 (bench-ssd's parallel / serial columns, device run 3 of 2026-12-06,
+    // docs/results/ssd-serial-h100-2026-12-06.md): the serial kernel wins from about one block per multiprocessor
+    // (130m at batch 8, 192 blocks: 0.304 against 0.477 ms at L 2048) and loses below it, where each block's walk
+    // through its chunks sets the pace (2.7b at batch 1, 80 blocks: 0.274 against 0.217 ms).
+    constexpr int64_t kBlocksPerMultiprocessor = 1;
     const int64_t blocks = batch * s.H * (s.P / sliceWidth(s.P));
     return blocks >= kBlocksPerMultiprocessor * multiprocessors;
 }
@@ -365,7 +417,7 @@ void ssdSerial(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
         const int bytes = static_cast<int>(SerialSmem(PS, s.N, sizeof(mma_t)).total);
         auto kernel = serialScanKernel<mma_t, in_t, warps>;
         allowSharedMemory(kernel, bytes);
-        // All of the unified L1 / shared memory as shared where it can be: room for three blocks of 64 KB.
+        // All of the unified L1 / shared memory as shared where it can be: room for three blocks of 55 KB.
         C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributePreferredSharedMemoryCarveout,
                                             cudaSharedmemCarveoutMaxShared));
         kernel<<<grid, warps * 32, bytes, stream>>>(
