@@ -1,7 +1,9 @@
 #pragma once
 // What the tensor-core prefill scans share (core/cuda/FusedSsd.cu: the chunk-parallel kernels,
-// core/cuda/SerialSsd.cu: the chunk-serial kernel): the scan's shape and strides, shared-memory staging of
-// 16-bit operand tiles, and 16 x 16 x 16 products on tensor cores (wmma) that accumulate in fp32.
+// core/cuda/SerialSsd.cu: the chunk-serial kernel): the scan's shape and strides, chunk and padding sizes, and
+// shared-memory limits; for the chunk-parallel kernels also shared-memory staging of 16-bit operand tiles and
+// 16 x 16 x 16 products on tensor cores (wmma) that accumulate in fp32 (the serial kernel keeps its accumulators
+// in registers across products, which needs the known fragment layout of raw mma.sync: MmaFragments.cuh).
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <mma.h>
