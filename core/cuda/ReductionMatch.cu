@@ -71,10 +71,15 @@ __device__ __forceinline__ void mma16816(float (&d)[4], const unsigned (&a)[4], 
 }
 
 // max(v, 0) on two packed 16-bit values of a bf16 / fp16 type (both keep the sign in the top bit): a value with
-// its sign bit set (negative, -0, or a NaN with the sign set) becomes +0, the same bits as clip8 below.
+// its sign bit set (negative, -0, or a NaN with the sign set) becomes +0, the same bits as clip8 below. Two
+// instructions: a byte permute whose selector nibbles 9 and B replicate the sign bit of byte 1 (the low half's
+// top byte) over bytes 0-1 and that of byte 3 over bytes 2-3 (PTX prmt, sign-extend mode: selector msb set),
+// which gives 0xffff for every negative half, then an and-not (the form before was four integer operations; every
+// warp clips each operand register it reads, at every k step, so this is most of the mma loop's non-mma work).
 __device__ __forceinline__ unsigned clip2(unsigned w) {
-    const unsigned negative = (w >> 15) & 0x00010001u;  // bit 0: low half negative, bit 16: high half
-    return w & ~(negative * 0xffffu);                  // 0x0000ffff, 0xffff0000 or both: no carries
+    unsigned negative;
+    asm("prmt.b32 %0, %1, %2, 0xbb99;\n" : "=r"(negative) : "r"(w), "r"(0u));
+    return w & ~negative;
 }
 template <int N>
 __device__ __forceinline__ void clipFragments(unsigned (&r)[N]) {
@@ -177,10 +182,15 @@ using BigTiles = TileConfig<128, 128, 2, 4, 4, 32, 2>;
 // tiles), 32 x 64 below that (the last anchors of a 130m pass, ~560 x 560, are 81 tiles of 64 x 64 and 162 of
 // 32 x 64). Measured on the H100 (Nsight Compute, reduced 130m pass at L 2048, mean per step; 2026-12-06,
 // docs/results/step-narrow-h100-2026-12-06.md): 32 channels x 4 stages with the smem clip 31.7 us, 64 x 3 stages
-// 23.6 us, 64 x 6 stages 23.3 us. More operand tiles in flight did not help: what bounds the kernel at these
-// sizes is still open (cuBLAS's gather + product + row maxima took less device time for the 130m in every run).
-using NarrowTiles = TileConfig<64, 64, 2, 2, 6, 64, 2>;      // 128 threads, 108 KB
-using NarrowTallTiles = TileConfig<32, 64, 1, 2, 6, 64, 2>;  // 64 threads, 81 KB
+// 23.6 us, 64 x 6 stages 23.3 us, all with 32 x 32 outputs per warp. More operand tiles in flight did not help;
+// Nsight Compute (first anchor step, 2026-12-06 run 1 of session 5) showed 2 warps per scheduler (the grid is
+// ~2 blocks per multiprocessor whatever the occupancy limit), 4.4 cycles per issued instruction, the top stall a
+// fixed-latency dependency: too few warps to hide the latency of the mma / clip chain. So 32 x 16 outputs per
+// warp (8 warps a 64 x 64 tile, 4 a 32 x 64 one): twice the warps on the same tiles and stages, half again the
+// ldmatrix traffic (24 ldmatrix.x4 per 16 channels of a 64 x 64 tile, not 16: A is read by 4 warps, not 2), the
+// same chain of k steps for every output (bit-identical cosines).
+using NarrowTiles = TileConfig<64, 64, 2, 4, 6, 64, 2>;      // 256 threads, 108 KB
+using NarrowTallTiles = TileConfig<32, 64, 1, 4, 6, 64, 2>;  // 128 threads, 81 KB
 
 template <typename T, typename C>
 __global__ void __launch_bounds__(C::THREADS, C::MIN_BLOCKS)
