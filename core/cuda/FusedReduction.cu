@@ -152,6 +152,7 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
                   oRemoved = ints.reserve(B * s.kmax),
                   oMembers = ints.reserve(B * s.kmax), oMergedCount = ints.reserve(B * s.kmax);
     const int64_t oImportance = floats.reserve(rowsIn), oInvNorm = floats.reserve(rowsIn),
+                  oMemberSize = floats.reserve(B * s.kmax),
                   oCosine = floats.reserve(rowsIn), oMergedFraction = floats.reserve(rowsIn),
                   oSizesOut = floats.reserve(rowsOut);
     const int64_t oBest = longs.reserve(rowsIn), oMatch = longs.reserve(rowsIn), oFate = longs.reserve(rowsIn),
@@ -173,6 +174,7 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
     buf.removedList = ints.pointer<int>(oRemoved);
     buf.memberList = ints.pointer<int>(oMembers);
     buf.mergedCount = ints.pointer<int>(oMergedCount);
+    buf.memberSize = floats.pointer<float>(oMemberSize);
     buf.importance = floats.pointer<float>(oImportance);
     buf.invNorm = floats.pointer<float>(oInvNorm);
     buf.cosine = floats.pointer<float>(oCosine);
@@ -198,7 +200,7 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
     launchSplit(prot, s, rc, buf, how);
     if (rc.split != Split::ImportanceOnly) {
         if (anyMatching) launchBestMatch(h, s, rc, buf, products, how);
-        launchFinalize(s, rc, buf, how);
+        launchFinalize(sizes.data_ptr<float>(), s, rc, buf, how);
         if (totalRemoved > 0) launchMergeChoice(h, s, rc, buf, how);
     }
 

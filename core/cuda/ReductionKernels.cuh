@@ -65,11 +65,14 @@ struct StepBuffers {
     int* removedList = nullptr;  // [B * kmax] removed rows, ascending
     uint8_t* removed = nullptr;  // per row: removed at this step
     int* groupCount = nullptr;   // per row: removed tokens merged into it (j); zeroed by rowStats
-    int* groupEnd = nullptr;     // per row: end of its members in memberList (the members are [end - j, end))
-    int* groupStart = nullptr;   // per row: start of its members in memberList
+    int* groupStart = nullptr;   // per row: start of its members in memberList (the members are [start, start + j))
+    int* groupEnd = nullptr;     // per row: finalize's cursor while it places members (sequences of more removed
+                                 // tokens than its block has threads); not read after finalize
     int* memberList = nullptr;   // [B * kmax] removed rows grouped by destination, each group ascending
     int2* memberGroup = nullptr;  // [B * kmax] per member slot: (start, j) of its group in memberList, so that the
                                   // choice kernels find the group in one load instead of three dependent ones
+    float* memberSize = nullptr;  // [B * kmax] per member slot: the member's size (finalize copies it from the input
+                                  // sizes, so that the merge reads a group's rows and sizes in one round trip)
     int* mergedCount = nullptr;  // [B * kmax] per member slot: channels (or 1 for the token) merged; zeroed
     uint8_t* chosen = nullptr;   // [B * kmax * D] per member slot and channel: merged (1) or pruned (0)
     // Detail outputs [B * M] (padding rows: whatever is convenient)
@@ -248,13 +251,25 @@ __device__ void blockTopCount(int n, int count, Key key, Mark mark, int* hist, i
     for (int shift = 24; shift >= 0; shift -= 8) {
         for (int t = threadIdx.x; t < 256; t += blockDim.x) hist[t] = 0;
         __syncthreads();
-        // Plain shared atomics. Aggregating a warp's equal digits first (__match_any_sync) was tried on
-        // 2026-12-06: the 130m's steps at L 8192, where the per-sequence kernels changed by that alone (their
-        // rows exceed the runs below), got ~25 us slower each on the H100 (mergeCompact changed too, so that is
-        // an upper bound for it), and no gain was seen anywhere.
-        for (int i = threadIdx.x; i < n; i += blockDim.x) {
-            const uint32_t k = key(i);
-            if ((k & mask) == prefix) atomicAdd(&hist[(k >> shift) & 255u], 1);
+        // Shared atomics, one per key, except where a whole warp's keys have the same digit (or none matches the
+        // prefix): then one add of 32 by its first lane, or nothing. That is the common case of the first round,
+        // where the keys of a step (cosines, importances: floats of a few exponents) share their top byte and
+        // 32 adds to one address would be serialized; the test is a shuffle and a ballot per key. (Aggregating
+        // every warp's equal digits with __match_any_sync, tried on 2026-12-06, was slower: ~25 us per step of
+        // the 130m at L 8192 on the H100, no gain anywhere.)
+        for (int i0 = 0; i0 < n; i0 += blockDim.x) {  // the same trips for every thread: the warp votes together
+            const int i = i0 + static_cast<int>(threadIdx.x);
+            uint32_t digit = 256u;  // none
+            if (i < n) {
+                const uint32_t k = key(i);
+                if ((k & mask) == prefix) digit = (k >> shift) & 255u;
+            }
+            const uint32_t lead = __shfl_sync(0xffffffffu, digit, 0);
+            if (__all_sync(0xffffffffu, digit == lead)) {
+                if ((threadIdx.x & 31) == 0 && lead < 256u) atomicAdd(&hist[lead], 32);
+            } else if (digit < 256u) {
+                atomicAdd(&hist[digit], 1);
+            }
         }
         __syncthreads();
         if (threadIdx.x < 32) {  // lane l looks at digits 255 - 8l down to 248 - 8l
@@ -371,7 +386,8 @@ void launchSplit(const bool* protect, const StepShape& s, const StepRecipe& r, c
                  const StepLaunch& how);
 void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
                      BestMatchProducts products, const StepLaunch& how);
-void launchFinalize(const StepShape& s, const StepRecipe& r, const StepBuffers& buf, const StepLaunch& how);
+void launchFinalize(const float* sizes, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
+                    const StepLaunch& how);
 void launchMergeChoice(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
                        const StepLaunch& how);
 void launchMergeCompact(const at::Tensor& hidden, const at::Tensor& residual, const float* sizes, const bool* protect,

@@ -128,12 +128,27 @@ __device__ __forceinline__ void store8(T* p, const float* v) {
 // 16 bytes of a row as they are (copies of rows that receive nothing: no conversion, bit for bit).
 __device__ __forceinline__ uint4 load16Raw(const void* p) { return __ldg(reinterpret_cast<const uint4*>(p)); }
 __device__ __forceinline__ void store16Raw(void* p, uint4 v) { *reinterpret_cast<uint4*>(p) = v; }
+// 8 channels as fp32 from their raw 16-byte words (2 for fp32, 1 for 16-bit types): load8 in two halves, so that
+// a batch's loads are all issued before any is converted.
+template <typename T>
+__device__ __forceinline__ void unpack8(const uint4* raw, float* v) {
+    if constexpr (sizeof(T) == 4) {
+        const float* f = reinterpret_cast<const float*>(raw);
+#pragma unroll
+        for (int k = 0; k < 8; ++k) v[k] = f[k];
+    } else {
+        const T* t = reinterpret_cast<const T*>(raw);
+#pragma unroll
+        for (int k = 0; k < 8; ++k) v[k] = toFloat(t[k]);
+    }
+}
 
 // One block per output row, a thread per 8 channels (up to kMergeMaxThreads, wider rows loop): a destination's
 // merge then takes a few memory round trips whatever D is. (A warp per row, tried on 2026-12-06, serialized a
 // destination's channels, D / 256 chunks of round trips each, and made 1.3b / 2.7b steps 40-55 % slower on the H100.)
 constexpr int kMergeMaxThreads = 512;
-// A destination's members: the first kCachedMembers (row, size) in shared memory, rows summed kMemberBatch at a time.
+// A destination's members: the first kCachedMembers (row, size) in shared memory, rows summed kMemberBatch at a time
+// (both streams' loads of a batch in flight together).
 constexpr int kCachedMembers = 32;
 constexpr int kMemberBatch = 2;
 
@@ -182,6 +197,9 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
     // the weighted average.
     const bool active = merges && s.removeCount(b) > 0;
     const int j = active ? buf.groupCount[row] : 0;
+    // Where a destination's members start, loaded with j rather than after it (finalize wrote it for every row of
+    // a sequence with removals; unused when j is 0).
+    const int groupStart = active ? buf.groupStart[row] : 0;
     const float own = sizes[row];
     if (threadIdx.x == 0) protectOut[outRow] = protect[row];
     if (j == 0) {  // most rows: a copy
@@ -205,79 +223,81 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
         return;
     }
     const bool mergeHidden = rc.hidden != HiddenMerge::Prune, mergeResidual = rc.mergeResidual;
-    const int end = buf.groupEnd[row], start = end - j;
-    const int* members = buf.memberList + static_cast<int64_t>(b) * s.kmax;
-    const uint8_t* chosen = buf.chosen + static_cast<int64_t>(b) * s.kmax * (rc.channelChoice ? D : 1);
-    // The group's first kCachedMembers members and their sizes, a thread each, in shared memory (the rest, rare,
-    // read again from the member list): the sums below then wait on member rows only.
+    const int start = groupStart, end = start + j;
+    const int64_t slots = static_cast<int64_t>(b) * s.kmax;  // this sequence's member slots
+    const int* members = buf.memberList + slots;
+    const float* memberSizes = buf.memberSize + slots;
+    const uint8_t* chosen = buf.chosen + slots * (rc.channelChoice ? D : 1);
+    // The group's first kCachedMembers members and their sizes (finalize wrote both per slot: one round trip), a
+    // thread each, in shared memory (the rest, rare, read again): the sums below then wait on member rows only.
     __shared__ int memberRow[kCachedMembers];
     __shared__ float memberSize[kCachedMembers];
     if (static_cast<int>(threadIdx.x) < j && threadIdx.x < kCachedMembers) {
-        const int m = members[start + threadIdx.x];
-        memberRow[threadIdx.x] = m;
-        memberSize[threadIdx.x] = sizes[base + m];
+        memberRow[threadIdx.x] = members[start + threadIdx.x];
+        memberSize[threadIdx.x] = memberSizes[start + threadIdx.x];
     }
     __syncthreads();  // j is the block's: every thread gets here
     auto memberAt = [&](int q) { return q - start < kCachedMembers ? memberRow[q - start] : members[q]; };
-    auto sizeAt = [&](int q) {
-        return q - start < kCachedMembers ? memberSize[q - start] : sizes[base + members[q]];
-    };
+    auto sizeAt = [&](int q) { return q - start < kCachedMembers ? memberSize[q - start] : memberSizes[q]; };
     float total = own;  // own size plus the members', summed in order
     for (int q = start; q < end; ++q) total = __fadd_rn(total, sizeAt(q));
     if (threadIdx.x == 0) sizeOut[outRow] = mergeResidual ? total : own;
-    // Members' rows are loaded kMemberBatch at a time (their round trips together), then added in order.
-    float y[kMemberBatch][8];
     for (int c = c0; c < D; c += blockDim.x * 8) {
-        float x[8];
-        load8(rSrc + c, x);
-        if (mergeResidual) {
-            float num[8];
+        // Both streams' sums at once: a batch of kMemberBatch members loads their residual and hidden values (and
+        // channel choices) together, so a group of j costs ceil(j / kMemberBatch) round trips, not twice that;
+        // each stream's sum still adds its members in order, with the ATen code's fp32 operations.
+        // A stream that is not merged is stored at once (its values are then not held across the loop).
+        float numR[8], numH[8], denH[8];
+        load8(rSrc + c, numR);
+        load8(hSrc + c, numH);
+        if (!mergeResidual) store8(rDst + c, numR);
+        if (!mergeHidden) store8(hDst + c, numH);
 #pragma unroll
-            for (int k = 0; k < 8; ++k) num[k] = __fmul_rn(x[k], own);
-            for (int q0 = start; q0 < end; q0 += kMemberBatch) {
+        for (int k = 0; k < 8; ++k) {
+            numR[k] = __fmul_rn(numR[k], own);
+            numH[k] = __fmul_rn(numH[k], own);
+            denH[k] = own;
+        }
+        for (int q0 = start; q0 < end; q0 += kMemberBatch) {
+            uint4 yr[kMemberBatch][2], yh[kMemberBatch][HV];
+            uint2 pick[kMemberBatch];
 #pragma unroll
-                for (int u = 0; u < kMemberBatch; ++u)
-                    if (q0 + u < end) load8(r + (base + memberAt(q0 + u)) * D + c, y[u]);
+            for (int u = 0; u < kMemberBatch; ++u) {
+                const int q = q0 + u;
+                if (q >= end) continue;
+                const int64_t m = (base + memberAt(q)) * D + c;
+                if (mergeResidual) {
+                    yr[u][0] = load16Raw(r + m);
+                    yr[u][1] = load16Raw(r + m + 4);
+                }
+                if (mergeHidden) {
 #pragma unroll
-                for (int u = 0; u < kMemberBatch; ++u) {
-                    if (q0 + u < end) {
-                        const float w = sizeAt(q0 + u);
-#pragma unroll
-                        for (int k = 0; k < 8; ++k) num[k] = __fadd_rn(num[k], __fmul_rn(y[u][k], w));
-                    }
+                    for (int w = 0; w < HV; ++w) yh[u][w] = load16Raw(h + m + w * (8 / HV));
+                    if (rc.hidden == HiddenMerge::Hybrid && rc.channelChoice)
+                        pick[u] = *reinterpret_cast<const uint2*>(chosen + static_cast<int64_t>(q) * D + c);
                 }
             }
 #pragma unroll
-            for (int k = 0; k < 8; ++k) x[k] = __fdiv_rn(num[k], total);
-        }
-        store8(rDst + c, x);
-
-        load8(hSrc + c, x);
-        if (mergeHidden) {
-            float num[8], den[8];
+            for (int u = 0; u < kMemberBatch; ++u) {
+                const int q = q0 + u;
+                if (q >= end) continue;
+                const float size = sizeAt(q);
+                if (mergeResidual) {
+                    float y[8];
+                    unpack8<float>(yr[u], y);
 #pragma unroll
-            for (int k = 0; k < 8; ++k) {
-                num[k] = __fmul_rn(x[k], own);
-                den[k] = own;
-            }
-            for (int q0 = start; q0 < end; q0 += kMemberBatch) {
-#pragma unroll
-                for (int u = 0; u < kMemberBatch; ++u)
-                    if (q0 + u < end) load8(h + (base + memberAt(q0 + u)) * D + c, y[u]);
-#pragma unroll
-                for (int u = 0; u < kMemberBatch; ++u) {
-                    const int q = q0 + u;
-                    if (q >= end) continue;
-                    const float size = sizeAt(q);
-                    float w[8];
+                    for (int k = 0; k < 8; ++k) numR[k] = __fadd_rn(numR[k], __fmul_rn(y[k], size));
+                }
+                if (mergeHidden) {
+                    float y[8], w[8];
+                    unpack8<T>(yh[u], y);
                     if (rc.hidden == HiddenMerge::Merge) {
 #pragma unroll
                         for (int k = 0; k < 8; ++k) w[k] = size;
                     } else if (rc.channelChoice) {
-                        const uint2 bits = *reinterpret_cast<const uint2*>(chosen + static_cast<int64_t>(q) * D + c);
-                        const uint8_t* pick = reinterpret_cast<const uint8_t*>(&bits);
+                        const uint8_t* bits = reinterpret_cast<const uint8_t*>(&pick[u]);
 #pragma unroll
-                        for (int k = 0; k < 8; ++k) w[k] = pick[k] ? size : 0.f;
+                        for (int k = 0; k < 8; ++k) w[k] = bits[k] ? size : 0.f;
                     } else {
                         const float v = chosen[q] ? size : 0.f;
 #pragma unroll
@@ -285,15 +305,22 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
                     }
 #pragma unroll
                     for (int k = 0; k < 8; ++k) {
-                        num[k] = __fadd_rn(num[k], __fmul_rn(y[u][k], w[k]));
-                        den[k] = __fadd_rn(den[k], w[k]);
+                        numH[k] = __fadd_rn(numH[k], __fmul_rn(y[k], w[k]));
+                        denH[k] = __fadd_rn(denH[k], w[k]);
                     }
                 }
             }
-#pragma unroll
-            for (int k = 0; k < 8; ++k) x[k] = __fdiv_rn(num[k], den[k]);
         }
-        store8(hDst + c, x);
+        if (mergeResidual) {
+#pragma unroll
+            for (int k = 0; k < 8; ++k) numR[k] = __fdiv_rn(numR[k], total);
+            store8(rDst + c, numR);
+        }
+        if (mergeHidden) {
+#pragma unroll
+            for (int k = 0; k < 8; ++k) numH[k] = __fdiv_rn(numH[k], denH[k]);
+            store8(hDst + c, numH);
+        }
     }
     // The members' fates, now that the share of their channels merged is known.
     if (!mergeHidden) return;

@@ -176,7 +176,7 @@ __global__ void __launch_bounds__(kSequenceThreads)
 // Min. one block per multiprocessor: ptxas otherwise keeps to 32 registers (room for two such blocks, which a
 // launch of one block per sequence rarely has) and spills.
 __global__ void __launch_bounds__(kSequenceThreads, 1)
-    finalizeKernel(StepShape s, StepRecipe r, StepBuffers buf, int cacheCapacity) {
+    finalizeKernel(const float* __restrict__ sizes, StepShape s, StepRecipe r, StepBuffers buf, int cacheCapacity) {
     awaitPreviousKernel();
     releaseNextKernel();
     extern __shared__ uint32_t keyCache[];
@@ -188,17 +188,6 @@ __global__ void __launch_bounds__(kSequenceThreads, 1)
     int* removedList = buf.removedList + static_cast<int64_t>(b) * s.kmax;
     int* members = buf.memberList + static_cast<int64_t>(b) * s.kmax;
     int64_t* kept = buf.kept + static_cast<int64_t>(b) * s.M2;
-    if (k > 0) {
-        const auto key = cacheKeys(nA, cacheCapacity, keyCache,
-                                   [&](int e) { return static_cast<uint32_t>(buf.best[base + aList[e]] >> 32); });
-        blockTopCount(
-            nA, k, key,
-            [&](int e, bool f) {
-                if (f) buf.removed[base + aList[e]] = 1;
-            },
-            hist, scratch);
-        __syncthreads();  // the removed flags (zero elsewhere, from the split kernel) are complete
-    }
     // Per token: its match and cosine; survivors' fates; removed tokens counted into their destination's group.
     auto detail = [&](int i, int slot, unsigned long long word, bool removed) {
         const int64_t row = base + i;
@@ -227,30 +216,72 @@ __global__ void __launch_bounds__(kSequenceThreads, 1)
     uint8_t* removedShared = reinterpret_cast<uint8_t*>(chunkDst);
     static_assert(sizeof(chunkDst) >= kRunRows * kSequenceThreads, "a byte per row of the runs");
     const bool flagsShared = fitsRuns(n);
-    if (flagsShared) {  // a thread's rows loaded together (ReductionKernels.cuh: kRunRows)
+    if (flagsShared && nA <= cacheCapacity) {
+        // A thread's rows loaded together (ReductionKernels.cuh: kRunRows), once: their A slots and best matches
+        // give the select's keys (each A row writes its own slot's key into the cache), the select marks the
+        // removed A slots in a shared bit set, and the details read those bits. One round trip to memory before
+        // the select instead of the list, then the match (two), and none after it for the removed flags.
+        __shared__ unsigned removedBits[kRunRows * kSequenceThreads / 32];
+        for (int w = threadIdx.x; w < kRunRows * kSequenceThreads / 32; w += blockDim.x) removedBits[w] = 0u;
         const int per = runLength(n), first = static_cast<int>(threadIdx.x) * per;
         int slot[kRunRows];
         unsigned long long word[kRunRows];
-        bool removed[kRunRows];
 #pragma unroll
         for (int u = 0; u < kRunRows; ++u) {
             if (u < per && first + u < n) {
                 const int64_t row = base + first + u;
                 slot[u] = buf.aSlot[row];
                 word[u] = buf.best[row];  // zeroed by rowStats for every row
-                removed[u] = buf.removed[row] != 0;
             }
+        }
+#pragma unroll
+        for (int u = 0; u < kRunRows; ++u)
+            if (u < per && first + u < n && slot[u] >= 0) keyCache[slot[u]] = static_cast<uint32_t>(word[u] >> 32);
+        __syncthreads();  // the keys are in, the bits cleared
+        if (k > 0) {
+            blockTopCount(
+                nA, k, [&](int e) { return keyCache[e]; },
+                [&](int e, bool f) {
+                    if (f) atomicOr(&removedBits[e >> 5], 1u << (e & 31));
+                },
+                hist, scratch);
+            __syncthreads();  // the removed bits are complete
         }
 #pragma unroll
         for (int u = 0; u < kRunRows; ++u) {
             if (u < per && first + u < n) {
-                detail(first + u, slot[u], word[u], removed[u]);
-                removedShared[first + u] = removed[u] ? 1 : 0;
+                const bool removed = slot[u] >= 0 && ((removedBits[slot[u] >> 5] >> (slot[u] & 31)) & 1u);
+                detail(first + u, slot[u], word[u], removed);
+                removedShared[first + u] = removed ? 1 : 0;
             }
         }
     } else {
-        for (int i = threadIdx.x; i < n; i += blockDim.x)
-            detail(i, buf.aSlot[base + i], buf.best[base + i], buf.removed[base + i] != 0);
+        if (k > 0) {
+            const auto key = cacheKeys(nA, cacheCapacity, keyCache,
+                                       [&](int e) { return static_cast<uint32_t>(buf.best[base + aList[e]] >> 32); });
+            blockTopCount(
+                nA, k, key,
+                [&](int e, bool f) {
+                    if (f) buf.removed[base + aList[e]] = 1;
+                },
+                hist, scratch);
+            __syncthreads();  // the removed flags (zero elsewhere, from the split kernel) are complete
+        }
+        if (flagsShared) {
+            const int per = runLength(n), first = static_cast<int>(threadIdx.x) * per;
+#pragma unroll
+            for (int u = 0; u < kRunRows; ++u) {
+                if (u < per && first + u < n) {
+                    const int64_t row = base + first + u;
+                    const bool removed = buf.removed[row] != 0;
+                    detail(first + u, buf.aSlot[row], buf.best[row], removed);
+                    removedShared[first + u] = removed ? 1 : 0;
+                }
+            }
+        } else {
+            for (int i = threadIdx.x; i < n; i += blockDim.x)
+                detail(i, buf.aSlot[base + i], buf.best[base + i], buf.removed[base + i] != 0);
+        }
     }
     __syncthreads();  // the shared removed flags are complete
     // The removed rows in order also in the key cache (free now) when they fit, for the placement below.
@@ -269,41 +300,59 @@ __global__ void __launch_bounds__(kSequenceThreads, 1)
     if (k == 0) return;
     __syncthreads();  // the group sizes (this block's atomics) are complete
     // Where each destination's members start: an exclusive prefix sum of the group sizes over the rows.
+    // Sequences of more removed tokens than the block has threads place them a chunk at a time, with groupEnd as
+    // each group's cursor; one chunk (every step of a prefill up to L 2048) needs no cursor.
+    const bool oneChunk = k <= static_cast<int>(blockDim.x);
     blockPrefixSums(
         n, [&](int i) { return buf.groupCount[base + i]; },
         [&](int i, int start) {
-            buf.groupEnd[base + i] = start;
             buf.groupStart[base + i] = start;
+            if (!oneChunk) buf.groupEnd[base + i] = start;
         },
         scratch);
     __syncthreads();  // the removed list and the group starts are complete
     // The removed tokens into their groups: chunks of the (ascending) removed list in order; inside a chunk a
-    // token's slot counts the earlier tokens of the chunk with its destination. groupEnd serves as the cursor
-    // and ends at each group's end.
+    // token's slot counts the earlier tokens of the chunk with its destination.
+    int2* memberGroup = buf.memberGroup + static_cast<int64_t>(b) * s.kmax;
+    float* memberSize = buf.memberSize + static_cast<int64_t>(b) * s.kmax;
     for (int c0 = 0; c0 < k; c0 += blockDim.x) {
         const int e = c0 + threadIdx.x;
         const int a = e < k ? (removedCached ? static_cast<int>(keyCache[e]) : removedList[e]) : -1;
-        const int dst = e < k ? bestPosition(buf.best[base + a]) : -1;
+        // The token's size with its destination, then the destination's group (final since the prefix sums) and
+        // cursor (the chunk before advanced it, barriers ago), all loaded before the barrier below.
+        int dst = -1, groupStart = 0, groupSize = 0, cursor = 0;
+        float size = 0.f;
+        if (e < k) {
+            size = sizes[base + a];
+            dst = bestPosition(buf.best[base + a]);
+            groupStart = buf.groupStart[base + dst];
+            groupSize = buf.groupCount[base + dst];
+            cursor = oneChunk ? groupStart : buf.groupEnd[base + dst];
+        }
         chunkDst[threadIdx.x] = dst;
         __syncthreads();
         if (e < k) {
-            // Earlier lanes of my warp by a match mask, earlier warps from shared memory.
+            // Earlier lanes of my warp by a match mask; earlier warps from shared memory, unless the whole group is
+            // in this warp (a lone member, the most common case, included).
             const unsigned same = __match_any_sync(__activemask(), dst);
             int earlier = __popc(same & ((1u << (threadIdx.x & 31)) - 1u));
-            // The earlier warps' destinations, four at a time (a warp's 32 are eight 16-byte words), eight words
-            // in flight: the lanes of a warp read the same words (broadcast).
-            const int4* words = reinterpret_cast<const int4*>(chunkDst);
-            const int wordsBefore = static_cast<int>(threadIdx.x >> 5) * 8;
+            if (__popc(same) < groupSize) {
+                // The earlier warps' destinations, four at a time (a warp's 32 are eight 16-byte words), eight
+                // words in flight: the lanes of a warp read the same words (broadcast).
+                const int4* words = reinterpret_cast<const int4*>(chunkDst);
+                const int wordsBefore = static_cast<int>(threadIdx.x >> 5) * 8;
 #pragma unroll 8
-            for (int w = 0; w < wordsBefore; ++w) {
-                const int4 d4 = words[w];
-                earlier += (d4.x == dst) + (d4.y == dst) + (d4.z == dst) + (d4.w == dst);
+                for (int w = 0; w < wordsBefore; ++w) {
+                    const int4 d4 = words[w];
+                    earlier += (d4.x == dst) + (d4.y == dst) + (d4.z == dst) + (d4.w == dst);
+                }
             }
-            const int slot = buf.groupEnd[base + dst] + earlier;
+            const int slot = cursor + earlier;
             members[slot] = a;
-            buf.memberGroup[static_cast<int64_t>(b) * s.kmax + slot] =
-                make_int2(buf.groupStart[base + dst], buf.groupCount[base + dst]);
+            memberGroup[slot] = make_int2(groupStart, groupSize);
+            memberSize[slot] = size;
         }
+        if (oneChunk) break;
         __syncthreads();
         if (e < k) atomicAdd(&buf.groupEnd[base + dst], 1);
         __syncthreads();
@@ -332,9 +381,10 @@ void launchSplit(const bool* protect, const StepShape& s, const StepRecipe& r, c
     launchStepKernel(splitKernel, dim3(s.B), dim3(kSequenceThreads), bytes, how, protect, s, r, buf, bytes / 4);
 }
 
-void launchFinalize(const StepShape& s, const StepRecipe& r, const StepBuffers& buf, const StepLaunch& how) {
+void launchFinalize(const float* sizes, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
+                    const StepLaunch& how) {
     const int bytes = keyCacheBytes(s.nAmax);
-    launchStepKernel(finalizeKernel, dim3(s.B), dim3(kSequenceThreads), bytes, how, s, r, buf, bytes / 4);
+    launchStepKernel(finalizeKernel, dim3(s.B), dim3(kSequenceThreads), bytes, how, sizes, s, r, buf, bytes / 4);
 }
 
 }  // namespace ssmlens::fused::reduction
