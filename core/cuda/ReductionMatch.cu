@@ -116,7 +116,7 @@ template <int BM, int BN>
 struct TileRows {
     int64_t offA[BM], offB[BN];
     float invA[BM], invB[BN];
-    int posB[BN];
+    int rowA[BM], posB[BN];  // positions of the A and B tokens in the sequence
 };
 
 // The tile's rows in two parts: the list entries (thread q takes A row q and B row q: every configuration has at
@@ -134,7 +134,10 @@ __device__ __forceinline__ TileRowIndex loadTileOffsets(TileRows<BM, BN>& t, con
     TileRowIndex r;
     r.rowA = q < BM && a0 + q < nA ? buf.aList[static_cast<int64_t>(b) * s.nAmax + a0 + q] : -1;
     r.rowB = q < BN && c0 + q < nB ? buf.bList[static_cast<int64_t>(b) * s.nBmax + c0 + q] : -1;
-    if (q < BM) t.offA[q] = r.rowA >= 0 ? (base + r.rowA) * s.D : -1;
+    if (q < BM) {
+        t.offA[q] = r.rowA >= 0 ? (base + r.rowA) * s.D : -1;
+        t.rowA[q] = r.rowA;
+    }
     if (q < BN) {
         t.offB[q] = r.rowB >= 0 ? (base + r.rowB) * s.D : -1;
         t.posB[q] = r.rowB;
@@ -319,7 +322,7 @@ __global__ void __launch_bounds__(C::THREADS, C::MIN_BLOCKS)
         int col = -1;
         for (int w = 0; w < C::WARPS_N; ++w) keepBetter(v, col, partV[r * C::WARPS_N + w], partC[r * C::WARPS_N + w]);
         if (col < 0) continue;
-        const int64_t aRowIndex = static_cast<int64_t>(b) * s.M + buf.aList[static_cast<int64_t>(b) * s.nAmax + a0 + r];
+        const int64_t aRowIndex = static_cast<int64_t>(b) * s.M + rows.rowA[r];  // no list read at the end
         atomicMax(&buf.best[aRowIndex], packBest(v, rows.posB[col]));
     }
 }
@@ -408,8 +411,7 @@ __global__ void __launch_bounds__(kThreads)
         for (int o = 8; o > 0; o >>= 1)
             keepBetter(v, col, __shfl_xor_sync(0xffffffffu, v, o), __shfl_xor_sync(0xffffffffu, col, o));
         if (tx == 0 && col >= 0 && a0 + rowInTile < nA) {
-            const int64_t aRow =
-                static_cast<int64_t>(b) * s.M + buf.aList[static_cast<int64_t>(b) * s.nAmax + a0 + rowInTile];
+            const int64_t aRow = static_cast<int64_t>(b) * s.M + rows.rowA[rowInTile];
             atomicMax(&buf.best[aRow], packBest(v, rows.posB[col]));
         }
     }
