@@ -176,10 +176,11 @@ __global__ void __launch_bounds__(kSequenceThreads)
 // Min. one block per multiprocessor: ptxas otherwise keeps to 32 registers (room for two such blocks, which a
 // launch of one block per sequence rarely has) and spills.
 __global__ void __launch_bounds__(kSequenceThreads, 1)
-    finalizeKernel(const float* __restrict__ sizes, StepShape s, StepRecipe r, StepBuffers buf, int cacheCapacity) {
+    finalizeKernel(const float* __restrict__ sizes, StepShape s, StepRecipe r, StepBuffers buf, int cacheCapacity,
+                   int groupCapacity) {
     awaitPreviousKernel();
     releaseNextKernel();
-    extern __shared__ uint32_t keyCache[];
+    extern __shared__ uint32_t keyCache[];  // [cacheCapacity] keys, then [groupCapacity] per-row groups (below)
     __shared__ int scratch[32], hist[258];
     __shared__ __align__(16) int chunkDst[kSequenceThreads];
     const int b = blockIdx.x, n = s.length(b), k = s.removeCount(b), nA = s.nA(b), nB = s.nB(b);
@@ -188,6 +189,15 @@ __global__ void __launch_bounds__(kSequenceThreads, 1)
     int* removedList = buf.removedList + static_cast<int64_t>(b) * s.kmax;
     int* members = buf.memberList + static_cast<int64_t>(b) * s.kmax;
     int64_t* kept = buf.kept + static_cast<int64_t>(b) * s.M2;
+    // While the rows fit the per-thread runs and the A list the key cache (every step of a prefill up to L 4096),
+    // the select and the details take one load per row (below), and when the rows also fit groupCapacity, the
+    // group sizes are counted in shared memory and the survivors, removed list and group starts come out of one
+    // block scan; `groupOf` then holds (start << 16) | size per row (both at most 4096).
+    const bool flagsShared = fitsRuns(n);
+    const bool rowsOnce = flagsShared && nA <= cacheCapacity;
+    const bool groupsShared = rowsOnce && n <= groupCapacity;
+    int* groupOf = reinterpret_cast<int*>(keyCache + cacheCapacity);
+    int* groupCounter = groupsShared ? groupOf : buf.groupCount + base;
     // Per token: its match and cosine; survivors' fates; removed tokens counted into their destination's group.
     auto detail = [&](int i, int slot, unsigned long long word, bool removed) {
         const int64_t row = base + i;
@@ -202,7 +212,7 @@ __global__ void __launch_bounds__(kSequenceThreads, 1)
             return;
         }
         const int dst = bestPosition(p);
-        atomicAdd(&buf.groupCount[base + dst], 1);
+        atomicAdd(&groupCounter[dst], 1);
         if (r.hidden == HiddenMerge::Prune) {
             // Nothing of h is merged, so the fate follows from the residual strategy alone; otherwise the merge
             // kernel, which knows the channel choice, writes it.
@@ -215,14 +225,15 @@ __global__ void __launch_bounds__(kSequenceThreads, 1)
     // placement below) for the partition, which then needs no round trip to memory.
     uint8_t* removedShared = reinterpret_cast<uint8_t*>(chunkDst);
     static_assert(sizeof(chunkDst) >= kRunRows * kSequenceThreads, "a byte per row of the runs");
-    const bool flagsShared = fitsRuns(n);
-    if (flagsShared && nA <= cacheCapacity) {
+    if (rowsOnce) {
         // A thread's rows loaded together (ReductionKernels.cuh: kRunRows), once: their A slots and best matches
         // give the select's keys (each A row writes its own slot's key into the cache), the select marks the
         // removed A slots in a shared bit set, and the details read those bits. One round trip to memory before
         // the select instead of the list, then the match (two), and none after it for the removed flags.
         __shared__ unsigned removedBits[kRunRows * kSequenceThreads / 32];
         for (int w = threadIdx.x; w < kRunRows * kSequenceThreads / 32; w += blockDim.x) removedBits[w] = 0u;
+        if (groupsShared)
+            for (int i = threadIdx.x; i < n; i += blockDim.x) groupOf[i] = 0;
         const int per = runLength(n), first = static_cast<int>(threadIdx.x) * per;
         int slot[kRunRows];
         unsigned long long word[kRunRows];
@@ -237,7 +248,7 @@ __global__ void __launch_bounds__(kSequenceThreads, 1)
 #pragma unroll
         for (int u = 0; u < kRunRows; ++u)
             if (u < per && first + u < n && slot[u] >= 0) keyCache[slot[u]] = static_cast<uint32_t>(word[u] >> 32);
-        __syncthreads();  // the keys are in, the bits cleared
+        __syncthreads();  // the keys are in, the bits and counts cleared
         if (k > 0) {
             blockTopCount(
                 nA, k, [&](int e) { return keyCache[e]; },
@@ -283,33 +294,75 @@ __global__ void __launch_bounds__(kSequenceThreads, 1)
                 detail(i, buf.aSlot[base + i], buf.best[base + i], buf.removed[base + i] != 0);
         }
     }
-    __syncthreads();  // the shared removed flags are complete
+    __syncthreads();  // the shared removed flags and group sizes are complete
     // The removed rows in order also in the key cache (free now) when they fit, for the placement below.
     const bool removedCached = k <= cacheCapacity;
-    stablePartition(
-        n, [&](int i) { return flagsShared ? removedShared[i] == 0 : buf.removed[base + i] == 0; },
-        [&](int i, int t) {
-            if (t < s.M2) kept[t] = i;
-        },
-        [&](int i, int f) {
-            if (f < s.kmax) removedList[f] = i;
-            if (removedCached) keyCache[f] = static_cast<uint32_t>(i);
-        },
-        scratch);
-    for (int t = s.outLength(b) + threadIdx.x; t < s.M2; t += blockDim.x) kept[t] = 0;
-    if (k == 0) return;
-    __syncthreads();  // the group sizes (this block's atomics) are complete
-    // Where each destination's members start: an exclusive prefix sum of the group sizes over the rows.
     // Sequences of more removed tokens than the block has threads place them a chunk at a time, with groupEnd as
     // each group's cursor; one chunk (every step of a prefill up to L 2048) needs no cursor.
     const bool oneChunk = k <= static_cast<int>(blockDim.x);
-    blockPrefixSums(
-        n, [&](int i) { return buf.groupCount[base + i]; },
-        [&](int i, int start) {
-            buf.groupStart[base + i] = start;
-            if (!oneChunk) buf.groupEnd[base + i] = start;
-        },
-        scratch);
+    if (groupsShared) {
+        // Survivors, removed list and group starts in one pass over a thread's run: one block scan of the kept
+        // count (low 16 bits) and the group sizes (high 16 bits; both sums at most 4096, no carry between them).
+        const int per = runLength(n), first = static_cast<int>(threadIdx.x) * per;
+        bool removed[kRunRows];
+        int size[kRunRows], packed = 0;
+#pragma unroll
+        for (int u = 0; u < kRunRows; ++u) {
+            removed[u] = false;
+            size[u] = 0;
+            if (u < per && first + u < n) {
+                removed[u] = removedShared[first + u] != 0;
+                size[u] = groupOf[first + u];
+                packed += (removed[u] ? 0 : 1) + (size[u] << 16);
+            }
+        }
+        int total = 0;
+        const int before = blockExclusiveScan(packed, scratch, &total);
+        int keptBefore = before & 0xffff, start = before >> 16;
+#pragma unroll
+        for (int u = 0; u < kRunRows; ++u) {
+            const int i = first + u;
+            if (u < per && i < n) {
+                if (!removed[u]) {
+                    if (keptBefore < s.M2) kept[keptBefore] = i;
+                    ++keptBefore;
+                } else {
+                    const int f = i - keptBefore;
+                    if (f < s.kmax) removedList[f] = i;
+                    if (removedCached) keyCache[f] = static_cast<uint32_t>(i);
+                }
+                buf.groupStart[base + i] = start;
+                if (size[u] > 0) buf.groupCount[base + i] = size[u];  // zero elsewhere (rowStats)
+                if (!oneChunk) buf.groupEnd[base + i] = start;
+                groupOf[i] = (start << 16) | size[u];  // this thread's own rows: read above, before the scan
+                start += size[u];
+            }
+        }
+        for (int t = s.outLength(b) + threadIdx.x; t < s.M2; t += blockDim.x) kept[t] = 0;
+        if (k == 0) return;
+    } else {
+        stablePartition(
+            n, [&](int i) { return flagsShared ? removedShared[i] == 0 : buf.removed[base + i] == 0; },
+            [&](int i, int t) {
+                if (t < s.M2) kept[t] = i;
+            },
+            [&](int i, int f) {
+                if (f < s.kmax) removedList[f] = i;
+                if (removedCached) keyCache[f] = static_cast<uint32_t>(i);
+            },
+            scratch);
+        for (int t = s.outLength(b) + threadIdx.x; t < s.M2; t += blockDim.x) kept[t] = 0;
+        if (k == 0) return;
+        __syncthreads();  // the group sizes (this block's atomics) are complete
+        // Where each destination's members start: an exclusive prefix sum of the group sizes over the rows.
+        blockPrefixSums(
+            n, [&](int i) { return buf.groupCount[base + i]; },
+            [&](int i, int start) {
+                buf.groupStart[base + i] = start;
+                if (!oneChunk) buf.groupEnd[base + i] = start;
+            },
+            scratch);
+    }
     __syncthreads();  // the removed list and the group starts are complete
     // The removed tokens into their groups: chunks of the (ascending) removed list in order; inside a chunk a
     // token's slot counts the earlier tokens of the chunk with its destination.
@@ -325,8 +378,14 @@ __global__ void __launch_bounds__(kSequenceThreads, 1)
         if (e < k) {
             size = sizes[base + a];
             dst = bestPosition(buf.best[base + a]);
-            groupStart = buf.groupStart[base + dst];
-            groupSize = buf.groupCount[base + dst];
+            if (groupsShared) {
+                const int g = groupOf[dst];
+                groupStart = g >> 16;
+                groupSize = g & 0xffff;
+            } else {
+                groupStart = buf.groupStart[base + dst];
+                groupSize = buf.groupCount[base + dst];
+            }
             cursor = oneChunk ? groupStart : buf.groupEnd[base + dst];
         }
         chunkDst[threadIdx.x] = dst;
@@ -383,8 +442,12 @@ void launchSplit(const bool* protect, const StepShape& s, const StepRecipe& r, c
 
 void launchFinalize(const float* sizes, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
                     const StepLaunch& how) {
-    const int bytes = keyCacheBytes(s.nAmax);
-    launchStepKernel(finalizeKernel, dim3(s.B), dim3(kSequenceThreads), bytes, how, sizes, s, r, buf, bytes / 4);
+    const int keyBytes = keyCacheBytes(s.nAmax);
+    // Per-row group counts in shared memory too, where the rows fit the per-thread runs and both fit the budget.
+    const int groupBytes =
+        s.M <= kRunRows * kSequenceThreads && keyBytes + 4 * s.M <= kKeyCacheBytes ? 4 * s.M : 0;
+    launchStepKernel(finalizeKernel, dim3(s.B), dim3(kSequenceThreads), keyBytes + groupBytes, how, sizes, s, r, buf,
+                     keyBytes / 4, groupBytes / 4);
 }
 
 }  // namespace ssmlens::fused::reduction
