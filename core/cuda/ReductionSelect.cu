@@ -247,7 +247,8 @@ __global__ void __launch_bounds__(kSequenceThreads, 1)
         }
 #pragma unroll
         for (int u = 0; u < kRunRows; ++u)
-            if (u < per && first + u < n && slot[u] >= 0) keyCache[slot[u]] = static_cast<uint32_t>(word[u] >> 32);
+            if (u < per && first + u < n && slot[u] >= 0 && slot[u] < nA)
+                keyCache[slot[u]] = static_cast<uint32_t>(word[u] >> 32);
         __syncthreads();  // the keys are in, the bits and counts cleared
         if (k > 0) {
             blockTopCount(
@@ -261,7 +262,8 @@ __global__ void __launch_bounds__(kSequenceThreads, 1)
 #pragma unroll
         for (int u = 0; u < kRunRows; ++u) {
             if (u < per && first + u < n) {
-                const bool removed = slot[u] >= 0 && ((removedBits[slot[u] >> 5] >> (slot[u] & 31)) & 1u);
+                const bool removed =
+                    slot[u] >= 0 && slot[u] < nA && ((removedBits[slot[u] >> 5] >> (slot[u] & 31)) & 1u);
                 detail(first + u, slot[u], word[u], removed);
                 removedShared[first + u] = removed ? 1 : 0;
             }
