@@ -236,10 +236,12 @@ __device__ void blockPrefixSums(int n, Value value, Out out, int* scratch) {
 }
 
 // Marks the `count` largest of the keys key(i), i < n (ties to the lower i), by the whole block: mark(i, flag)
-// once for every i. The count-th largest key T comes from a radix select over 8-bit digits (four passes over
-// the keys, which the caller should keep in shared memory); the marked keys are those above T, and the first
-// of those equal to T (in order) until the count is reached. hist: 258 ints, scratch: 32 ints, both shared.
-// Every thread of the block must call it.
+// once for every i. The count-th largest key T comes from a radix select over 8-bit digits (up to four passes
+// over the keys, which the caller should keep in shared memory); the marked keys are those above T, and the
+// first of those equal to T (in order) until the count is reached. A pass whose digit's keys are all taken
+// (exactly the count still missing: common after two or three passes, the keys being floats of a step) ends
+// the select early: every key with the digits found so far is marked, with no ties to break and no scan.
+// hist: 258 ints, scratch: 32 ints, both shared. Every thread of the block must call it.
 template <typename Key, typename Mark>
 __device__ void blockTopCount(int n, int count, Key key, Mark mark, int* hist, int* scratch) {
     if (count <= 0 || count >= n) {
@@ -248,6 +250,7 @@ __device__ void blockTopCount(int n, int count, Key key, Mark mark, int* hist, i
     }
     uint32_t prefix = 0u, mask = 0u;
     int remaining = count;  // keys still to take among those matching the prefix
+    bool allOfPrefix = false;  // the keys matching the prefix are exactly the ones still to take
     for (int shift = 24; shift >= 0; shift -= 8) {
         for (int t = threadIdx.x; t < 256; t += blockDim.x) hist[t] = 0;
         __syncthreads();
@@ -290,7 +293,7 @@ __device__ void blockTopCount(int n, int count, Key key, Mark mark, int* hist, i
 #pragma unroll
                 for (int u = 0; u < 8; ++u) {
                     if (run + c[u] >= remaining) {
-                        hist[256] = 255 - (8 * lane + u);
+                        hist[256] = (255 - (8 * lane + u)) | (run + c[u] == remaining ? 0x100 : 0);  // 0x100: all
                         hist[257] = run;
                         break;
                     }
@@ -299,10 +302,17 @@ __device__ void blockTopCount(int n, int count, Key key, Mark mark, int* hist, i
             }
         }
         __syncthreads();
-        prefix |= static_cast<uint32_t>(hist[256]) << shift;
+        const int found = hist[256];
+        prefix |= static_cast<uint32_t>(found & 0xff) << shift;
         mask |= 0xffu << shift;
         remaining -= hist[257];
+        allOfPrefix = (found & 0x100) != 0;
         __syncthreads();  // hist is cleared next round
+        if (allOfPrefix) break;  // the block's: every thread read the same word
+    }
+    if (allOfPrefix) {
+        for (int i = threadIdx.x; i < n; i += blockDim.x) mark(i, (key(i) & mask) >= prefix);
+        return;
     }
     if (fitsRuns(n)) {
         const int per = runLength(n), first = static_cast<int>(threadIdx.x) * per;
