@@ -33,16 +33,6 @@ namespace {
 constexpr int kThreads = 256;  // 8 warps (fp32 kernel)
 __device__ __forceinline__ float negInf() { return __uint_as_float(0xff800000u); }
 
-__device__ __forceinline__ void cpAsync16(void* smem, const void* gmem, int srcBytes) {
-    const unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(smem));
-    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(s), "l"(gmem), "r"(srcBytes));
-}
-__device__ __forceinline__ void cpAsyncCommit() { asm volatile("cp.async.commit_group;\n" ::); }
-template <int Pending>
-__device__ __forceinline__ void cpAsyncWait() {
-    asm volatile("cp.async.wait_group %0;\n" ::"n"(Pending));
-}
-
 // Four 8 x 8 matrices of 16-bit values from shared memory, one row address per lane (lanes 8m .. 8m + 7 give
 // the rows of matrix m), into the mma fragment registers.
 __device__ __forceinline__ void ldmatrixX4(unsigned (&r)[4], const void* p) {

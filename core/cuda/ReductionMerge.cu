@@ -14,6 +14,7 @@
 #include "core/cuda/ReductionKernels.cuh"
 
 #include <algorithm>
+#include <atomic>
 
 #include <c10/cuda/CUDAException.h>
 #include <c10/cuda/CUDAStream.h>
@@ -147,15 +148,17 @@ __device__ __forceinline__ void unpack8(const uint4* raw, float* v) {
 // merge then takes a few memory round trips whatever D is. (A warp per row, tried on 2026-12-06, serialized a
 // destination's channels, D / 256 chunks of round trips each, and made 1.3b / 2.7b steps 40-55 % slower on the H100.)
 constexpr int kMergeMaxThreads = 512;
-// A destination's members: the first kCachedMembers (row, size) in shared memory, rows summed kMemberBatch at a time
-// (both streams' loads of a batch in flight together).
+// A destination's members: the first kCachedMembers (row, size) in shared memory; their rows summed up to
+// kStagedMembers at a time, both streams' values of a batch copied into shared memory together (cp.async: one
+// round trip per batch, and no registers held for them), in at most kStageBytes per block.
 constexpr int kCachedMembers = 32;
-constexpr int kMemberBatch = 2;
+constexpr int kStagedMembers = 4;
+constexpr int kStageBytes = 40 * 1024;  // with 256 bytes of static shared memory, under the default 48 KB
 
 template <typename T>
 __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restrict__ r, const float* __restrict__ sizes,
                                    const bool* __restrict__ protect, StepShape s, StepRecipe rc, bool merges,
-                                   StepBuffers buf, T* __restrict__ hOut, float* __restrict__ rOut,
+                                   int stagedMembers, StepBuffers buf, T* __restrict__ hOut, float* __restrict__ rOut,
                                    float* __restrict__ sizeOut, bool* __restrict__ protectOut) {
     constexpr int HV = 8 * static_cast<int>(sizeof(T)) / 16;  // 16-byte words per 8 channels of h: 1 or 2
     awaitPreviousKernel();
@@ -242,9 +245,16 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
     float total = own;  // own size plus the members', summed in order
     for (int q = start; q < end; ++q) total = __fadd_rn(total, sizeAt(q));
     if (threadIdx.x == 0) sizeOut[outRow] = mergeResidual ? total : own;
+    // The staging area: per member of a batch, this thread's 16-byte words (residual, then hidden), each word's
+    // threads side by side.
+    // Then per member of a batch its choice for this thread's channels (8 bytes; per token: the token's, 4 bytes
+    // of mergedCount, which the token choice sets to the same 0 / 1), after all of the words.
+    extern __shared__ uint4 stage[];
+    const int words = (mergeResidual ? 2 : 0) + (mergeHidden ? HV : 0);
+    uint2* picks = reinterpret_cast<uint2*>(stage + stagedMembers * words * blockDim.x) + threadIdx.x;
     for (int c = c0; c < D; c += blockDim.x * 8) {
-        // Both streams' sums at once: a batch of kMemberBatch members loads their residual and hidden values (and
-        // channel choices) together, so a group of j costs ceil(j / kMemberBatch) round trips, not twice that;
+        // Both streams' sums at once: a batch of members has their residual and hidden values (and channel choices)
+        // in flight together, so a group of j costs ceil(j / stagedMembers) round trips (before: 2 ceil(j / 2));
         // each stream's sum still adds its members in order, with the ATen code's fp32 operations.
         // A stream that is not merged is stored at once (its values are then not held across the loop).
         float numR[8], numH[8], denH[8];
@@ -258,48 +268,60 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
             numH[k] = __fmul_rn(numH[k], own);
             denH[k] = own;
         }
-        for (int q0 = start; q0 < end; q0 += kMemberBatch) {
-            uint4 yr[kMemberBatch][2], yh[kMemberBatch][HV];
-            uint2 pick[kMemberBatch];
-#pragma unroll
-            for (int u = 0; u < kMemberBatch; ++u) {
+        for (int q0 = start; q0 < end; q0 += stagedMembers) {
+            const int batch = min(stagedMembers, end - q0);
+#pragma unroll 1
+            for (int u = 0; u < batch; ++u) {
                 const int q = q0 + u;
-                if (q >= end) continue;
                 const int64_t m = (base + memberAt(q)) * D + c;
+                uint4* slot = stage + u * words * blockDim.x + threadIdx.x;
                 if (mergeResidual) {
-                    yr[u][0] = load16Raw(r + m);
-                    yr[u][1] = load16Raw(r + m + 4);
+                    cpAsync16(slot, r + m);
+                    cpAsync16(slot + blockDim.x, r + m + 4);
+                    slot += 2 * blockDim.x;
                 }
                 if (mergeHidden) {
 #pragma unroll
-                    for (int w = 0; w < HV; ++w) yh[u][w] = load16Raw(h + m + w * (8 / HV));
+                    for (int w = 0; w < HV; ++w) cpAsync16(slot + w * blockDim.x, h + m + w * (8 / HV));
+                    uint2* pick = picks + u * blockDim.x;
                     if (rc.hidden == HiddenMerge::Hybrid && rc.channelChoice)
-                        pick[u] = *reinterpret_cast<const uint2*>(chosen + static_cast<int64_t>(q) * D + c);
+                        cpAsyncSmall<8>(pick, chosen + static_cast<int64_t>(q) * D + c);
+                    else if (rc.hidden == HiddenMerge::Hybrid)
+                        cpAsyncSmall<4>(pick, buf.mergedCount + slots + q);  // the same 0 / 1 as chosen[q]
+
                 }
             }
-#pragma unroll
-            for (int u = 0; u < kMemberBatch; ++u) {
+            cpAsyncCommit();
+            cpAsyncWait<0>();  // this thread's own copies: no other thread reads them, no barrier
+#pragma unroll 1
+            for (int u = 0; u < batch; ++u) {
                 const int q = q0 + u;
-                if (q >= end) continue;
+                const uint4* slot = stage + u * words * blockDim.x + threadIdx.x;
                 const float size = sizeAt(q);
                 if (mergeResidual) {
+                    const uint4 raw[2] = {slot[0], slot[blockDim.x]};
                     float y[8];
-                    unpack8<float>(yr[u], y);
+                    unpack8<float>(raw, y);
 #pragma unroll
                     for (int k = 0; k < 8; ++k) numR[k] = __fadd_rn(numR[k], __fmul_rn(y[k], size));
+                    slot += 2 * blockDim.x;
                 }
                 if (mergeHidden) {
+                    uint4 raw[HV];
+#pragma unroll
+                    for (int w = 0; w < HV; ++w) raw[w] = slot[w * blockDim.x];
                     float y[8], w[8];
-                    unpack8<T>(yh[u], y);
+                    unpack8<T>(raw, y);
                     if (rc.hidden == HiddenMerge::Merge) {
 #pragma unroll
                         for (int k = 0; k < 8; ++k) w[k] = size;
                     } else if (rc.channelChoice) {
-                        const uint8_t* bits = reinterpret_cast<const uint8_t*>(&pick[u]);
+                        const uint2 pick = picks[u * blockDim.x];
+                        const uint8_t* bits = reinterpret_cast<const uint8_t*>(&pick);
 #pragma unroll
                         for (int k = 0; k < 8; ++k) w[k] = bits[k] ? size : 0.f;
                     } else {
-                        const float v = chosen[q] ? size : 0.f;
+                        const float v = picks[u * blockDim.x].x ? size : 0.f;  // the token's choice
 #pragma unroll
                         for (int k = 0; k < 8; ++k) w[k] = v;
                     }
@@ -367,9 +389,26 @@ void launchMergeCompact(const at::Tensor& hidden, const at::Tensor& residual, co
         static_cast<int>(std::min<int64_t>(kMergeMaxThreads, std::max<int64_t>(32, (s.D / 8 + 31) / 32 * 32)));
     dispatchCudaType(hidden.scalar_type(), [&](auto tag) {
         using T = decltype(tag);
-        launchStepKernel(mergeCompactKernel<T>, dim3(s.M2, s.B), dim3(threads), 0, how,
+        // Members staged per batch: as many as kStageBytes hold (at most kStagedMembers, at least one), each this
+        // many 16-byte words per thread (residual 2, hidden 8 channels of T), none where nothing is merged.
+        const int words = (merges && r.mergeResidual ? 2 : 0) +
+                          (merges && r.hidden != HiddenMerge::Prune ? 8 * static_cast<int>(sizeof(T)) / 16 : 0);
+        const bool picks = merges && r.hidden == HiddenMerge::Hybrid;
+        const int perMember = words * threads * 16 + (picks ? threads * 8 : 0);
+        const int staged = perMember == 0 ? 1 : std::max(1, std::min(kStagedMembers, kStageBytes / perMember));
+        // All of the unified L1 / shared memory as shared where it can be, asked once per device: the copies (most
+        // blocks) are register-bound at nine 96-thread blocks per multiprocessor (the 130m's rows), whose staging
+        // areas (21.5 KB each) need the largest carveout. L1 holds nothing this kernel reads twice.
+        static std::atomic<bool> asked[kMaxDevices] = {};
+        const int device = currentDeviceIndex();
+        if (!asked[device].load(std::memory_order_acquire)) {
+            C10_CUDA_CHECK(cudaFuncSetAttribute(mergeCompactKernel<T>, cudaFuncAttributePreferredSharedMemoryCarveout,
+                                                cudaSharedmemCarveoutMaxShared));
+            asked[device].store(true, std::memory_order_release);
+        }
+        launchStepKernel(mergeCompactKernel<T>, dim3(s.M2, s.B), dim3(threads), staged * perMember, how,
                          reinterpret_cast<const T*>(hidden.data_ptr()), residual.data_ptr<float>(), sizes, protect, s, r,
-                         merges, buf, reinterpret_cast<T*>(hiddenOut.data_ptr()), residualOut.data_ptr<float>(),
+                         merges, staged, buf, reinterpret_cast<T*>(hiddenOut.data_ptr()), residualOut.data_ptr<float>(),
                          sizesOut.data_ptr<float>(), protectOut.data_ptr<bool>());
     });
 }
