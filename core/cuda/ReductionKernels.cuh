@@ -277,8 +277,8 @@ __device__ void blockTopCount(int n, int count, Key key, Mark mark, int* hist, i
         // prefix): then one add of 32 by its first lane, or nothing. That is the common case of the first round,
         // where the keys of a step (cosines, importances: floats of a few exponents) share their top byte and
         // 32 adds to one address would be serialized; the test is a shuffle and a ballot per key. (Aggregating
-        // every warp's equal digits with __match_any_sync, tried on 2026-12-06, was slower: ~25 us per step of
-        // the 130m at L 8192 on the H100, no gain anywhere.)
+        // every warp's equal digits with __match_any_sync, tried on 2026-12-06, was slower: up to ~25 us per
+        // step of the 130m at L 8192 on the H100, no gain anywhere.)
         for (int i0 = 0; i0 < n; i0 += blockDim.x) {  // the same trips for every thread: the warp votes together
             const int i = i0 + static_cast<int>(threadIdx.x);
             uint32_t digit = 256u;  // none

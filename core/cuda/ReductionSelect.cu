@@ -189,12 +189,12 @@ __global__ void __launch_bounds__(kSequenceThreads, 1)
     int* removedList = buf.removedList + static_cast<int64_t>(b) * s.kmax;
     int* members = buf.memberList + static_cast<int64_t>(b) * s.kmax;
     int64_t* kept = buf.kept + static_cast<int64_t>(b) * s.M2;
-    // While the rows fit the per-thread runs and the A list the key cache (every step of a prefill up to L 4096),
-    // the select and the details take one load per row (below), and when the rows also fit groupCapacity, the
-    // group sizes are counted in shared memory and the survivors, removed list and group starts come out of one
-    // block scan; `groupOf` then holds (start << 16) | size per row (both at most 4096).
-    const bool flagsShared = fitsRuns(n);
-    const bool rowsOnce = flagsShared && nA <= cacheCapacity;
+    // While the rows fit the per-thread runs (every step of a prefill up to L 4096; the A list then always fits
+    // the key cache), the select and the details take one load per row and the removed flags stay in shared
+    // memory (below); when the rows also fit groupCapacity, the group sizes are counted in shared memory and the
+    // survivors, removed list and group starts come out of one block scan, `groupOf` then holding
+    // (start << 16) | size per row (both at most 4096). Longer sequences go through memory, a tile at a time.
+    const bool rowsOnce = fitsRuns(n) && nA <= cacheCapacity;
     const bool groupsShared = rowsOnce && n <= groupCapacity;
     int* groupOf = reinterpret_cast<int*>(keyCache + cacheCapacity);
     int* groupCounter = groupsShared ? groupOf : buf.groupCount + base;
@@ -221,8 +221,8 @@ __global__ void __launch_bounds__(kSequenceThreads, 1)
             buf.destination[row] = r.mergeResidual ? dst : -1;
         }
     };
-    // While the rows fit the per-thread runs, their removed flags are kept in chunkDst's bytes (free until the
-    // placement below) for the partition, which then needs no round trip to memory.
+    // With the rows in runs, their removed flags are kept in chunkDst's bytes (free until the placement below) for
+    // the partition, which then needs no round trip to memory.
     uint8_t* removedShared = reinterpret_cast<uint8_t*>(chunkDst);
     static_assert(sizeof(chunkDst) >= kRunRows * kSequenceThreads, "a byte per row of the runs");
     if (rowsOnce) {
@@ -280,21 +280,8 @@ __global__ void __launch_bounds__(kSequenceThreads, 1)
                 hist, scratch);
             __syncthreads();  // the removed flags (zero elsewhere, from the split kernel) are complete
         }
-        if (flagsShared) {
-            const int per = runLength(n), first = static_cast<int>(threadIdx.x) * per;
-#pragma unroll
-            for (int u = 0; u < kRunRows; ++u) {
-                if (u < per && first + u < n) {
-                    const int64_t row = base + first + u;
-                    const bool removed = buf.removed[row] != 0;
-                    detail(first + u, buf.aSlot[row], buf.best[row], removed);
-                    removedShared[first + u] = removed ? 1 : 0;
-                }
-            }
-        } else {
-            for (int i = threadIdx.x; i < n; i += blockDim.x)
-                detail(i, buf.aSlot[base + i], buf.best[base + i], buf.removed[base + i] != 0);
-        }
+        for (int i = threadIdx.x; i < n; i += blockDim.x)
+            detail(i, buf.aSlot[base + i], buf.best[base + i], buf.removed[base + i] != 0);
     }
     __syncthreads();  // the shared removed flags and group sizes are complete
     // The removed rows in order also in the key cache (free now) when they fit, for the placement below.
@@ -344,7 +331,7 @@ __global__ void __launch_bounds__(kSequenceThreads, 1)
         if (k == 0) return;
     } else {
         stablePartition(
-            n, [&](int i) { return flagsShared ? removedShared[i] == 0 : buf.removed[base + i] == 0; },
+            n, [&](int i) { return rowsOnce ? removedShared[i] == 0 : buf.removed[base + i] == 0; },
             [&](int i, int t) {
                 if (t < s.M2) kept[t] = i;
             },
