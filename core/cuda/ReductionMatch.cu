@@ -64,8 +64,8 @@ __device__ __forceinline__ void mma16816(float (&d)[4], const unsigned (&a)[4], 
 // its sign bit set (negative, -0, or a NaN with the sign set) becomes +0, the same bits as clip8 below. Two
 // instructions: a byte permute whose selector nibbles 9 and B replicate the sign bit of byte 1 (the low half's
 // top byte) over bytes 0-1 and that of byte 3 over bytes 2-3 (PTX prmt, sign-extend mode: selector msb set),
-// which gives 0xffff for every negative half, then an and-not (the form before was four integer operations; every
-// warp clips each operand register it reads, at every k step, so this is most of the mma loop's non-mma work).
+// which gives 0xffff for every negative half, then an and-not (the form before was four integer operations in
+// the source: shift, mask, multiply, and-not). Every warp clips each operand register it reads, at every k step.
 __device__ __forceinline__ unsigned clip2(unsigned w) {
     unsigned negative;
     asm("prmt.b32 %0, %1, %2, 0xbb99;\n" : "=r"(negative) : "r"(w), "r"(0u));
@@ -176,12 +176,12 @@ using BigTiles = TileConfig<128, 128, 2, 4, 4, 32, 2>;
 // 32 x 64). Measured on the H100 (Nsight Compute, reduced 130m pass at L 2048, mean per step; 2026-12-06,
 // docs/results/step-narrow-h100-2026-12-06.md): 32 channels x 4 stages with the smem clip 31.7 us, 64 x 3 stages
 // 23.6 us, 64 x 6 stages 23.3 us, all with 32 x 32 outputs per warp. More operand tiles in flight did not help;
-// Nsight Compute (first anchor step, 2026-12-06 run 1 of session 5) showed 2 warps per scheduler (the grid is
-// ~2 blocks per multiprocessor whatever the occupancy limit), 4.4 cycles per issued instruction, the top stall a
-// fixed-latency dependency: too few warps to hide the latency of the mma / clip chain. So 32 x 16 outputs per
-// warp (8 warps a 64 x 64 tile, 4 a 32 x 64 one): twice the warps on the same tiles and stages, half again the
-// ldmatrix traffic (24 ldmatrix.x4 per 16 channels of a 64 x 64 tile, not 16: A is read by 4 warps, not 2), the
-// same chain of k steps for every output (bit-identical cosines).
+// Nsight Compute's sections of the first anchor step (tools/device/prefill_graph.sh bprof, 2026-12-06) showed 2
+// warps per scheduler (the grid is ~2 blocks per multiprocessor whatever the occupancy limit), 4.4 cycles per
+// issued instruction, the top stall a fixed-latency dependency: too few warps to hide the latency of the mma /
+// clip chain. So 32 x 16 outputs per warp (8 warps a 64 x 64 tile, 4 a 32 x 64 one): twice the warps on the
+// same tiles and stages, half again the ldmatrix traffic (24 ldmatrix.x4 per 16 channels of a 64 x 64 tile, not
+// 16: A is read by 4 warps, not 2), the same chain of k steps for every output (bit-identical cosines).
 using NarrowTiles = TileConfig<64, 64, 2, 4, 6, 64, 2>;      // 256 threads, 108 KB
 using NarrowTallTiles = TileConfig<32, 64, 1, 4, 6, 64, 2>;  // 128 threads, 81 KB
 
