@@ -8,9 +8,11 @@
 //   tokenChoiceKernel    the same choice per token, by importance (granularity "token").
 //   mergeCompactKernel   one block per output row: the survivor's row, with its group's members added in
 //                        position order, written to its new place; padding rows zeroed. Rows that receive
-//                        nothing (most) are 16-byte copies whose loads start before the group size is read. The sums are the ATen
-//                        code's own fp32 operations in its order (no fused multiply-add), so a merged row is
-//                        bit-identical to the ATen step's whenever the choices are the same.
+//                        nothing (most) are 16-byte copies whose loads start before the group size is read;
+//                        a destination's member rows come into shared memory a few members per round trip
+//                        (cp.async). The sums are the ATen code's own fp32 operations in its order (no fused
+//                        multiply-add), so a merged row is bit-identical to the ATen step's whenever the choices
+//                        are the same.
 #include "core/cuda/ReductionKernels.cuh"
 
 #include <algorithm>

@@ -7,7 +7,8 @@
 //                      survivors directly
 //   finalizeKernel     one block per sequence: the removed tokens (the k largest cosines of A, the same
 //                      select), survivors, per-token details, and the removed tokens grouped by destination in
-//                      position order
+//                      position order (with each member's size, for the merge); up to 4096 rows per sequence
+//                      the flags and group sizes stay in shared memory
 #include "core/cuda/ReductionKernels.cuh"
 
 #include <algorithm>
