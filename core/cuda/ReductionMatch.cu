@@ -17,6 +17,7 @@
 #include "core/cuda/ReductionKernels.cuh"
 
 #include "core/cuda/CublasProducts.h"
+#include "core/cuda/MmaFragments.cuh"
 
 #include <algorithm>
 #include <atomic>
@@ -30,35 +31,11 @@
 namespace ssmlens::fused::reduction {
 namespace {
 
+using mma::ldmatrixX4;  // ldmatrix and mma.sync m16n8k16 on raw PTX (MmaFragments.cuh, shared with the serial scan)
+using mma::mma16816;
+
 constexpr int kThreads = 256;  // 8 warps (fp32 kernel)
 __device__ __forceinline__ float negInf() { return __uint_as_float(0xff800000u); }
-
-// Four 8 x 8 matrices of 16-bit values from shared memory, one row address per lane (lanes 8m .. 8m + 7 give
-// the rows of matrix m), into the mma fragment registers.
-__device__ __forceinline__ void ldmatrixX4(unsigned (&r)[4], const void* p) {
-    const unsigned a = static_cast<unsigned>(__cvta_generic_to_shared(p));
-    asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];\n"
-                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
-                 : "r"(a));
-}
-
-// d += A (16 x 16, row-major fragment) * B (16 x 8, column-major fragment), fp32 accumulation.
-template <typename T>
-__device__ __forceinline__ void mma16816(float (&d)[4], const unsigned (&a)[4], unsigned b0, unsigned b1) {
-    if constexpr (std::is_same_v<T, __nv_bfloat16>) {
-        asm volatile(
-            "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
-            "{%0, %1, %2, %3};\n"
-            : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-            : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
-    } else {
-        asm volatile(
-            "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
-            "{%0, %1, %2, %3};\n"
-            : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-            : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
-    }
-}
 
 // max(v, 0) on two packed 16-bit values of a bf16 / fp16 type (both keep the sign in the top bit): a value with
 // its sign bit set (negative, -0, or a NaN with the sign set) becomes +0, the same bits as clip8 below. Two
