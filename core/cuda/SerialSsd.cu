@@ -484,8 +484,13 @@ void ssdSerial(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
         auto kernel = serialScanKernel<mma_t, in_t, warps>;
         allowSharedMemory(kernel, bytes);
         // All of the unified L1 / shared memory as shared where it can be: room for three blocks of 55 KB.
-        C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributePreferredSharedMemoryCarveout,
-                                            cudaSharedmemCarveoutMaxShared));
+        static const bool carveout = [] {
+            const char* e = std::getenv("SSMLENS_SERIAL_CARVEOUT");
+            return !(e && std::string(e) == "0");
+        }();
+        if (carveout)
+            C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributePreferredSharedMemoryCarveout,
+                                                cudaSharedmemCarveoutMaxShared));
         kernel<<<grid, warps * 32, bytes, stream>>>(
             reinterpret_cast<const in_t*>(x.data_ptr()), reinterpret_cast<const in_t*>(Bm.data_ptr()),
             reinterpret_cast<const in_t*>(Cm.data_ptr()), dt.data_ptr<float>(), A.data_ptr<float>(),
