@@ -25,10 +25,7 @@
 #include "core/cuda/MmaFragments.cuh"
 
 #include <algorithm>
-#include <cstdlib>
-#include <string>
 
-#include <ATen/ops/empty.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 
@@ -141,42 +138,6 @@ __device__ __forceinline__ void rawScoreBlock(float (&acc)[2][4], const mma_t* C
     }
 }
 
-// Where chunkScoresKernel leaves the raw score block blk of (sequence, chunk, group): each lane's eight values
-// together (its two accumulator tiles), so the scan reads them back with two 16-byte loads.
-__device__ __forceinline__ int64_t rawScoreOffset(int64_t sequence, int64_t chunk, int chunks, int G, int group,
-                                                  int blk) {
-    return (((sequence * chunks + chunk) * G + group) * kLowerBlocks + blk) * 32 * 8;
-}
-constexpr int kScoreThreads = 128;  // chunkScoresKernel: four warps
-
-// The raw scores of every chunk of every group once, for all the heads that share them (H / G of them: 80 for
-// the 2.7b), instead of in each head's block: a quarter of the scan's products and most of its operand loads
-// from shared memory. Block (chunk, group, sequence); same products in the same order as in the scan.
-template <typename mma_t, typename in_t>
-__global__ void __launch_bounds__(kScoreThreads)
-    chunkScoresKernel(const in_t* __restrict__ Bm, const in_t* __restrict__ Cm, SsdShape s, int chunks,
-                      float* __restrict__ raw) {
-    extern __shared__ __align__(128) unsigned char smem[];
-    const int chunk = blockIdx.x, grp = blockIdx.y, bi = blockIdx.z, warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
-    const int N = s.N, ldn = N + kPad16;
-    mma_t* Bs = reinterpret_cast<mma_t*>(smem);
-    mma_t* Cs = Bs + kTile * ldn;
-    const int64_t pos = static_cast<int64_t>(chunk) * kTile, valid = s.L - pos;
-    const RowPlan copyN(N / 8, kScoreThreads);
-    stageChunk<mma_t, in_t>(copyN, Bs, ldn, Bm + bi * s.bsb + pos * s.bsl + grp * N, s.bsl, valid);
-    stageChunk<mma_t, in_t>(copyN, Cs, ldn, Cm + bi * s.csb + pos * s.csl + grp * N, s.csl, valid);
-    waitAsyncCopies();
-    __syncthreads();
-    for (int blk = warp; blk < kLowerBlocks; blk += kScoreThreads / 32) {
-        const int ib = lowerBlockRow(blk);
-        float acc[2][4];
-        rawScoreBlock(acc, Cs, Bs, ldn, N, ib, lowerBlockCol(blk, ib), lane);
-        float4* out = reinterpret_cast<float4*>(raw + rawScoreOffset(bi, chunk, chunks, s.G, grp, blk) + lane * 8);
-        out[0] = make_float4(acc[0][0], acc[0][1], acc[0][2], acc[0][3]);
-        out[1] = make_float4(acc[1][0], acc[1][1], acc[1][2], acc[1][3]);
-    }
-}
-
 // Byte offsets of the kernel's shared buffers for a slice of PS channels and N state columns.
 struct SerialSmem {
     int64_t aCum, dt, expA, w, xs, sh, bs, cs, total;
@@ -201,8 +162,8 @@ template <typename mma_t, typename in_t, int WARPS>
 __global__ void __launch_bounds__(WARPS * 32, 12 / WARPS)
     serialScanKernel(const in_t* __restrict__ x, const in_t* __restrict__ Bm, const in_t* __restrict__ Cm,
                      const float* __restrict__ dt, const float* __restrict__ A, const float* __restrict__ init,
-                     const float* __restrict__ skip, bool skipPerChannel, SsdShape s, const float* __restrict__ raw,
-                     int chunks, in_t* __restrict__ y, float* __restrict__ finalState) {
+                     const float* __restrict__ skip, bool skipPerChannel, SsdShape s, in_t* __restrict__ y,
+                     float* __restrict__ finalState) {
     constexpr int PS = WARPS * 16, THREADS = WARPS * 32, NT = kMaxStateN / 8;
     extern __shared__ __align__(128) unsigned char smem[];
     const int slices = s.P / PS, h = blockIdx.x / slices, p0 = (blockIdx.x % slices) * PS, bi = blockIdx.y;
@@ -293,21 +254,14 @@ __global__ void __launch_bounds__(WARPS * 32, 12 / WARPS)
         __syncthreads();
 
         // 2. The decayed, masked scores: 16 x 16 blocks (ib, jb) with jb <= ib, block k of the lower triangle to
-        //    warp k mod WARPS; their raw scores from chunkScoresKernel (`raw`) or computed here. One block at a
-        //    time: a warp's blocks side by side (independent accumulator chains) measured slower (H100, device
-        //    run 7: 0.616 against 0.564 ms per 2.7b layer at batch 8).
+        //    warp k mod WARPS, one block at a time. Measured slower on the H100 and not kept: a warp's blocks side
+        //    by side (independent accumulator chains; device run 7: 0.616 against 0.564 ms per 2.7b layer at
+        //    batch 8), and the raw scores computed once per group by a kernel of their own and read back by
+        //    every head (device run 11: 0.588 against 0.573 ms in the same call).
         for (int blk = warp; blk < kLowerBlocks; blk += WARPS) {
             const int ib = lowerBlockRow(blk), jb = lowerBlockCol(blk, ib);
             float acc[2][4];
-            if (raw) {
-                const float4* in =
-                    reinterpret_cast<const float4*>(raw + rawScoreOffset(bi, pos / kTile, chunks, s.G, grp, blk) + lane * 8);
-                const float4 lo = __ldg(in), hi = __ldg(in + 1);
-                acc[0][0] = lo.x, acc[0][1] = lo.y, acc[0][2] = lo.z, acc[0][3] = lo.w;
-                acc[1][0] = hi.x, acc[1][1] = hi.y, acc[1][2] = hi.z, acc[1][3] = hi.w;
-            } else {
-                rawScoreBlock(acc, Cs, Bs, ldn, N, ib, jb, lane);
-            }
+            rawScoreBlock(acc, Cs, Bs, ldn, N, ib, jb, lane);
 #pragma unroll
             for (int nt = 0; nt < 2; ++nt)
 #pragma unroll
@@ -438,10 +392,11 @@ int sliceWidth(int64_t P) { return static_cast<int>(std::min<int64_t>(P, kSliceP
 }  // namespace
 
 bool ssdSerialPays(const SsdShape& s, int64_t batch, int multiprocessors) {
-    // Measured on an H100 (bench-ssd's parallel / serial columns, device run 3 of 2026-12-06,
+    // Measured on an H100 (bench-ssd's parallel / serial columns, device run 11 of 2026-12-06,
     // docs/results/ssd-serial-h100-2026-12-06.md): the serial kernel wins from about one block per multiprocessor
-    // (130m at batch 8, 192 blocks: 0.304 against 0.477 ms at L 2048) and loses below it, where each block's walk
-    // through its chunks sets the pace (2.7b at batch 1, 80 blocks: 0.274 against 0.217 ms).
+    // (130m at batch 8, 192 blocks: 0.263 against 0.470 ms at L 2048) and loses below it, where each block's walk
+    // through its chunks sets the pace (2.7b at batch 1, 80 blocks: 0.233 against 0.216 ms at L 2048, 0.879
+    // against 0.750 at L 8192).
     constexpr int64_t kBlocksPerMultiprocessor = 1;
     const int64_t blocks = batch * s.H * (s.P / sliceWidth(s.P));
     return blocks >= kBlocksPerMultiprocessor * multiprocessors;
@@ -456,47 +411,21 @@ void ssdSerial(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
     auto stream = c10::cuda::getCurrentCUDAStream();
     const bool skipPerChannel = skip.defined() && skip.numel() == static_cast<int64_t>(s.H) * s.P;
     const dim3 grid(static_cast<unsigned>(s.H * (s.P / PS)), static_cast<unsigned>(batch));
-    // Raw scores once per group where heads share them (H / G > 1), unless SSMLENS_SERIAL_SCORES=in-kernel.
-    static const bool inKernelScores = [] {
-        const char* e = std::getenv("SSMLENS_SERIAL_SCORES");
-        return e && std::string(e) == "in-kernel";
-    }();
-    const int chunks = static_cast<int>((s.L + kTile - 1) / kTile);
-    const bool shared = s.H / s.G > 1 && !inKernelScores;
-    at::Tensor raw;
-    if (shared)
-        raw = at::empty({batch, chunks, s.G, kLowerBlocks, 32, 8}, x.options().dtype(at::kFloat));
     auto launch = [&](auto mmaTag, auto inTag, auto warpsTag) {
         using mma_t = decltype(mmaTag);
         using in_t = decltype(inTag);
         constexpr int warps = decltype(warpsTag)::value;
-        if (shared) {
-            const int scoreBytes = 2 * kTile * (s.N + kPad16) * static_cast<int>(sizeof(mma_t));
-            auto scores = chunkScoresKernel<mma_t, in_t>;
-            allowSharedMemory(scores, scoreBytes);
-            scores<<<dim3(static_cast<unsigned>(chunks), static_cast<unsigned>(s.G), static_cast<unsigned>(batch)),
-                     kScoreThreads, scoreBytes, stream>>>(reinterpret_cast<const in_t*>(Bm.data_ptr()),
-                                                          reinterpret_cast<const in_t*>(Cm.data_ptr()), s, chunks,
-                                                          raw.data_ptr<float>());
-            C10_CUDA_KERNEL_LAUNCH_CHECK();
-        }
         const int bytes = static_cast<int>(SerialSmem(PS, s.N, sizeof(mma_t)).total);
         auto kernel = serialScanKernel<mma_t, in_t, warps>;
         allowSharedMemory(kernel, bytes);
         // All of the unified L1 / shared memory as shared where it can be: room for three blocks of 55 KB.
-        static const bool carveout = [] {
-            const char* e = std::getenv("SSMLENS_SERIAL_CARVEOUT");
-            return !(e && std::string(e) == "0");
-        }();
-        if (carveout)
-            C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributePreferredSharedMemoryCarveout,
-                                                cudaSharedmemCarveoutMaxShared));
+        C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributePreferredSharedMemoryCarveout,
+                                            cudaSharedmemCarveoutMaxShared));
         kernel<<<grid, warps * 32, bytes, stream>>>(
             reinterpret_cast<const in_t*>(x.data_ptr()), reinterpret_cast<const in_t*>(Bm.data_ptr()),
             reinterpret_cast<const in_t*>(Cm.data_ptr()), dt.data_ptr<float>(), A.data_ptr<float>(),
             init.defined() ? init.data_ptr<float>() : nullptr, skip.defined() ? skip.data_ptr<float>() : nullptr,
-            skipPerChannel, s, shared ? raw.data_ptr<float>() : nullptr, chunks, reinterpret_cast<in_t*>(y.data_ptr()),
-            finalState.data_ptr<float>());
+            skipPerChannel, s, reinterpret_cast<in_t*>(y.data_ptr()), finalState.data_ptr<float>());
         C10_CUDA_KERNEL_LAUNCH_CHECK();
     };
     // A warp per 16 channels of the slice.
