@@ -4,7 +4,6 @@
 #include "core/cuda/FusedReduction.h"
 
 #include <algorithm>
-#include <atomic>
 
 #include <ATen/ops/empty.h>
 #include <c10/cuda/CUDAGuard.h>
@@ -63,39 +62,8 @@ private:
     at::Tensor storage_;
 };
 
-// A device attribute of the current device, asked once per device (0: not yet known).
-int cachedDeviceAttribute(std::atomic<int> (&known)[kMaxDevices], cudaDeviceAttr attribute) {
-    const int device = currentDeviceIndex();
-    int v = known[device].load(std::memory_order_relaxed);
-    if (v == 0) {
-        C10_CUDA_CHECK(cudaDeviceGetAttribute(&v, attribute, device));
-        known[device].store(v, std::memory_order_relaxed);
-    }
-    return v;
-}
-
 }  // namespace
 
-namespace reduction {
-
-int currentDeviceIndex() {
-    int device = 0;
-    C10_CUDA_CHECK(cudaGetDevice(&device));
-    TORCH_CHECK(device >= 0 && device < kMaxDevices, "token reduction kernels: device ", device, " out of range");
-    return device;
-}
-
-int deviceMultiprocessors() {
-    static std::atomic<int> known[kMaxDevices] = {};
-    return cachedDeviceAttribute(known, cudaDevAttrMultiProcessorCount);
-}
-
-int deviceComputeMajor() {
-    static std::atomic<int> known[kMaxDevices] = {};
-    return cachedDeviceAttribute(known, cudaDevAttrComputeCapabilityMajor);
-}
-
-}  // namespace reduction
 
 bool fusedReductionSupported(const at::Tensor& hidden, const ReductionRecipe& recipe) {
     // utr-reference and positional have their own step (reduceTokensBatch never sends them here).

@@ -26,11 +26,11 @@
 #include <mma.h>
 
 #include <algorithm>
-#include <atomic>
 #include <type_traits>
 
 #include <ATen/ops/zeros.h>
 
+#include "core/cuda/DeviceAttributes.cuh"
 #include "core/cuda/FusedCommon.cuh"
 #include "core/cuda/SerialSsd.cuh"
 #include "core/cuda/SsdTiles.cuh"
@@ -433,23 +433,6 @@ void launchSsd(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
     C10_CUDA_KERNEL_LAUNCH_CHECK();
 }
 
-// The device's multiprocessor count, asked of the driver once per device (the scan runs once per layer).
-int multiprocessorCount(int device) {
-    constexpr int kDevices = 64;
-    static std::atomic<int> counts[kDevices] = {};
-    if (device < 0 || device >= kDevices) {
-        int n = 0;
-        C10_CUDA_CHECK(cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, device));
-        return n;
-    }
-    int n = counts[device].load(std::memory_order_relaxed);
-    if (n == 0) {
-        C10_CUDA_CHECK(cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, device));
-        counts[device].store(n, std::memory_order_relaxed);
-    }
-    return n;
-}
-
 }  // namespace
 
 bool ssdTensorCoreShapeSupported(int64_t headdim, int64_t dState) {
@@ -516,7 +499,7 @@ std::pair<at::Tensor, at::Tensor> ssdChunkedTensorCores(const at::Tensor& xIn, c
     // the chunk-parallel kernels (bench-ssd times each length).
     const SsdScanKernel which = kernelPaths().ssdScanKernel;
     if (chunkLength <= 0 && which != SsdScanKernel::Parallel && ssdSerialScanSupported(P, N)) {
-        if (which == SsdScanKernel::Serial || ssd::ssdSerialPays(s, batch, multiprocessorCount(xIn.device().index()))) {
+        if (which == SsdScanKernel::Serial || ssd::ssdSerialPays(s, batch, deviceMultiprocessors())) {
             ssd::ssdSerial(x, dtIn, A, Bm, Cm, init, skip, s, batch, operandType, y, finalState);
             return {y, finalState};
         }

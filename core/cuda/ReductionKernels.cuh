@@ -10,6 +10,9 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
+#include "core/cuda/AsyncCopy.cuh"
+#include "core/cuda/DeviceAttributes.cuh"
+
 #include <cstdint>
 
 #include <ATen/core/Tensor.h>
@@ -117,24 +120,7 @@ template <> __device__ __forceinline__ float fromFloat<float>(float v) { return 
 template <> __device__ __forceinline__ __nv_bfloat16 fromFloat<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
 template <> __device__ __forceinline__ __half fromFloat<__half>(float v) { return __float2half_rn(v); }
 
-// Asynchronous copies from global into shared memory (cp.async, compute capability 8 and more): 16 bytes (srcBytes
-// 0 writes zeros) or 4 / 8, issued, grouped (commit), and waited for until at most Pending groups are in flight.
-// The "memory" clobbers keep the compiler from moving the thread's own shared-memory reads or writes across them.
-__device__ __forceinline__ void cpAsync16(void* smem, const void* gmem, int srcBytes = 16) {
-    const unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(smem));
-    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(s), "l"(gmem), "r"(srcBytes) : "memory");
-}
-template <int Bytes>  // 4 or 8
-__device__ __forceinline__ void cpAsyncSmall(void* smem, const void* gmem) {
-    static_assert(Bytes == 4 || Bytes == 8, "cp.async.ca copies 4, 8 or 16 bytes");
-    const unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(smem));
-    asm volatile("cp.async.ca.shared.global [%0], [%1], %2;\n" ::"r"(s), "l"(gmem), "n"(Bytes) : "memory");
-}
-__device__ __forceinline__ void cpAsyncCommit() { asm volatile("cp.async.commit_group;\n" ::: "memory"); }
-template <int Pending>
-__device__ __forceinline__ void cpAsyncWait() {
-    asm volatile("cp.async.wait_group %0;\n" ::"n"(Pending) : "memory");
-}
+// cp.async wrappers (cpAsync16, cpAsyncSmall, cpAsyncCommit, cpAsyncWait): core/cuda/AsyncCopy.cuh.
 
 // Calls f(T()) with T the CUDA type of a model dtype.
 template <typename F>
@@ -423,11 +409,7 @@ void launchMergeCompact(const at::Tensor& hidden, const at::Tensor& residual, co
                         const StepShape& s, const StepRecipe& r, const StepBuffers& buf, at::Tensor& hiddenOut,
                         at::Tensor& residualOut, at::Tensor& sizesOut, at::Tensor& protectOut, const StepLaunch& how);
 
-// The current device (checked to be below kMaxDevices, the size of the per-device caches), its multiprocessors
-// and compute capability (major), each asked of the runtime once per device.
-constexpr int kMaxDevices = 64;
-int currentDeviceIndex();
-int deviceMultiprocessors();
-int deviceComputeMajor();
+// The current device and its cached attributes (kMaxDevices, currentDeviceIndex, deviceMultiprocessors,
+// deviceComputeMajor): core/cuda/DeviceAttributes.cuh.
 
 }  // namespace ssmlens::fused::reduction
