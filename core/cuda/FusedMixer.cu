@@ -1,8 +1,12 @@
 // Fused elementwise parts of the mixer: the time steps (+ decay rates) and the causal depthwise conv + SiLU.
-// One thread per output element; neighbouring threads take neighbouring channels, so reads are coalesced.
+// One thread per output element (the K = 4 conv: per channel or pair of channels and run of rows); neighbouring
+// threads take neighbouring channels, so reads are coalesced.
 #include "core/cuda/FusedKernels.h"
 
 #include "core/cuda/FusedCommon.cuh"
+
+#include <cstdint>
+#include <type_traits>
 
 namespace ssmlens::fused {
 namespace {
@@ -75,6 +79,93 @@ __global__ void causalConv4SiluKernel(const x_t* __restrict__ x, int64_t sb, int
     }
 }
 
+// The same conv for two neighbouring channels per thread (4- or 8-byte accesses: a warp moves whole 128-byte
+// lines), with every input of the run (kConvRows + 3 rows) requested before the first sum, so the loads of a
+// thread are in flight together instead of one after another. Same sums in the same order as the kernels above.
+// Taken where the layout allows it (channels contiguous and even in number, rows and start aligned to a pair).
+constexpr int kConvPairThreads = 128;  // 256 channels per block
+
+// Two neighbouring values as they are in memory (16-bit types: one 32-bit word, low half first), and as fp32
+// (16-bit types through their bits and c10's own conversion); two fp32 values stored as o_t.
+template <typename x_t> using RawPair = std::conditional_t<sizeof(x_t) == 2, unsigned, float2>;
+template <typename x_t> __device__ __forceinline__ RawPair<x_t> loadRawPair(const x_t* p) {
+    if constexpr (sizeof(x_t) == 2) return __ldg(reinterpret_cast<const unsigned*>(p));
+    else return __ldg(reinterpret_cast<const float2*>(p));
+}
+template <typename x_t> __device__ __forceinline__ float2 unpackPair(RawPair<x_t> v) {
+    if constexpr (sizeof(x_t) == 2) {
+        const x_t lo(static_cast<unsigned short>(v & 0xffffu), x_t::from_bits()),
+            hi(static_cast<unsigned short>(v >> 16), x_t::from_bits());
+        return make_float2(static_cast<float>(lo), static_cast<float>(hi));
+    } else {
+        return v;
+    }
+}
+template <typename o_t> __device__ __forceinline__ void storePair(o_t* p, float a, float b) {
+    if constexpr (sizeof(o_t) == 2) {
+        const o_t lo = static_cast<o_t>(a), hi = static_cast<o_t>(b);
+        *reinterpret_cast<unsigned*>(p) = static_cast<unsigned>(lo.x) | (static_cast<unsigned>(hi.x) << 16);
+    } else {
+        *reinterpret_cast<float2*>(p) = make_float2(a, b);
+    }
+}
+
+template <typename x_t, typename o_t>
+__global__ void causalConv4SiluPairsKernel(const x_t* __restrict__ x, int64_t sb, int64_t sl, const x_t* __restrict__ w,
+                               const x_t* __restrict__ bias, o_t* __restrict__ out, int64_t L, int64_t C) {
+    const int64_t c = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) * 2;
+    if (c >= C) return;
+    const int64_t l0 = static_cast<int64_t>(blockIdx.y) * kConvRows, b = blockIdx.z;
+    const x_t* xc = x + b * sb + c;
+    float wa[4], wb[4];  // the taps of channels c and c + 1
+#pragma unroll
+    for (int k = 0; k < 4; ++k) {
+        wa[k] = static_cast<float>(w[c * 4 + k]);
+        wb[k] = static_cast<float>(w[(c + 1) * 4 + k]);
+    }
+    const float ba = bias ? static_cast<float>(bias[c]) : 0.f, bb = bias ? static_cast<float>(bias[c + 1]) : 0.f;
+    // Inputs l0 - 3 .. l0 + kConvRows - 1, all requested before the first sum (zeros before the sequence's start
+    // and past its end, never used), kept as loaded and converted once each as the window slides.
+    RawPair<x_t> in[kConvRows + 3];
+#pragma unroll
+    for (int r = 0; r < kConvRows + 3; ++r) {
+        const int64_t l = l0 - 3 + r;
+        in[r] = l >= 0 && l < L ? loadRawPair(xc + l * sl) : RawPair<x_t>{};
+    }
+    float2 x0 = unpackPair<x_t>(in[0]), x1 = unpackPair<x_t>(in[1]), x2 = unpackPair<x_t>(in[2]);
+    o_t* o = out + b * L * C + c;
+#pragma unroll
+    for (int r = 0; r < kConvRows; ++r) {
+        const int64_t l = l0 + r;
+        if (l >= L) break;
+        const float2 x3 = unpackPair<x_t>(in[r + 3]);
+        float acc = ba;  // as causalConv4SiluKernel: bias, then the taps oldest first
+        acc += wa[0] * x0.x;
+        acc += wa[1] * x1.x;
+        acc += wa[2] * x2.x;
+        acc += wa[3] * x3.x;
+        float acc2 = bb;
+        acc2 += wb[0] * x0.y;
+        acc2 += wb[1] * x1.y;
+        acc2 += wb[2] * x2.y;
+        acc2 += wb[3] * x3.y;
+        x0 = x1;
+        x1 = x2;
+        x2 = x3;
+        storePair(o + l * C, detail::convSiluRounded<x_t>(acc), detail::convSiluRounded<x_t>(acc2));
+    }
+}
+
+// Whether causalConv4SiluPairsKernel takes x [B, L, C] with these strides (elements) at this address: channels
+// contiguous and even in number, every row's start aligned to a pair. Measured against causalConv4SiluKernel in
+// one call (H100, 2026-12-06, docs/results/conv-pairs-h100-2026-12-06.md): 159 against 209 us per 2.7b layer at
+// L 2048 batch 8, 9.9 against 11.2 us per 130m layer of the reduced pass at L 2048.
+bool convPairsFit(const void* data, int64_t elementSize, int64_t sb, int64_t sl, int64_t sc, int64_t C) {
+    const int64_t pairBytes = 2 * elementSize;
+    return sc == 1 && C % 2 == 0 && sb % 2 == 0 && sl % 2 == 0 &&
+           reinterpret_cast<uintptr_t>(data) % static_cast<uintptr_t>(pairBytes) == 0;
+}
+
 constexpr int kThreads = 256;
 
 unsigned blocksFor(int64_t total) { return static_cast<unsigned>((total + kThreads - 1) / kThreads); }
@@ -122,7 +213,15 @@ at::Tensor causalConvSilu(const at::Tensor& xBC, const at::Tensor& weightIn, con
         using x_t = decltype(tag);
         auto launch = [&](auto outTag) {
             using o_t = decltype(outTag);
-            if (K == 4) {
+            if (K == 4 && convPairsFit(xBC.data_ptr(), xBC.element_size(), xBC.stride(0), xBC.stride(1),
+                                       xBC.stride(2), C)) {
+                const dim3 grid(static_cast<unsigned>((C / 2 + kConvPairThreads - 1) / kConvPairThreads),
+                                static_cast<unsigned>((xBC.size(1) + kConvRows - 1) / kConvRows),
+                                static_cast<unsigned>(xBC.size(0)));
+                causalConv4SiluPairsKernel<x_t, o_t><<<grid, kConvPairThreads, 0, stream>>>(
+                    xBC.data_ptr<x_t>(), xBC.stride(0), xBC.stride(1), w.data_ptr<x_t>(),
+                    b.defined() ? b.data_ptr<x_t>() : nullptr, out.data_ptr<o_t>(), xBC.size(1), C);
+            } else if (K == 4) {
                 const dim3 grid(static_cast<unsigned>((C + kConvThreads - 1) / kConvThreads),
                                 static_cast<unsigned>((xBC.size(1) + kConvRows - 1) / kConvRows),
                                 static_cast<unsigned>(xBC.size(0)));

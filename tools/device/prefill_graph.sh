@@ -16,6 +16,9 @@
 #   b8        bench_reduce_b8.txt     the same for 2.7b at L 2048, batch 8 (goal: prefill within 1.6x of its
 #                                     matrix products alone), with the scan the model picks, then again with the
 #                                     chunk-parallel scan forced (SSMLENS_SSD_KERNEL=parallel)
+#   ab        ab.txt                  with a baseline in .carry/base (tools/device/carry_base.sh; carry .carry): its
+#                                     CLI and the tree's alternated, bench-reduce 130m L 2048 (twice) and 2.7b L 2048
+#                                     batch 8; AB_SWITCH="VAR=value" adds the tree with that switch set
 #   kprof     kernels.md              Nsight Compute time per kernel: one eager dense and one reduced 130m pass at
 #                                     L 2048 side by side (bench-reduce's NVTX ranges ssmlens-dense-pass /
 #                                     ssmlens-reduced-pass; warm-up + 1 pass each, per pass), then one dense 2.7b
@@ -63,13 +66,30 @@ for s in "${steps[@]}"; do
         SSMLENS_SSD_KERNEL=$kernel timeout 100 $CLI bench-reduce --size 2.7b --lengths 2048 --batch 8 --dtype bf16 \
           --device cuda --repeats 5 >>"$OUT/bench_reduce_b8.txt" 2>>"$log" || step "bench-reduce 2.7b batch 8 $kernel FAILED (rc $?)"
       done ;;
+    ab)
+      # The baseline (carry_base.sh) and the tree alternated in one call, the same bench-reduce each time: 130m at
+      # L 2048 (where launches decide) twice round, 2.7b at L 2048 batch 8 once; AB_SWITCH (e.g.
+      # "SSMLENS_STEP_OVERLAP=0") adds the tree run with that switch as a third column.
+      [ -n "$BASE_CLI" ] || { step "ab: no baseline (tools/device/carry_base.sh)"; continue; }
+      for run in "130m 1 1" "2.7b 8 1" "130m 1 2"; do
+        set -- $run
+        for who in base tree ${AB_SWITCH:+switch}; do
+          late "ab $run $who" && break 2
+          cli=$CLI; envs=(); [ $who = base ] && cli=$BASE_CLI; [ $who = switch ] && envs=($AB_SWITCH)
+          echo "## $1, L 2048, batch $2, round $3: $who${envs[*]:+ (${envs[*]})}" >>"$OUT/ab.txt"
+          env "${envs[@]}" timeout 100 $cli bench-reduce --size "$1" --lengths 2048 --batch "$2" --dtype bf16 \
+            --device cuda --repeats 5 >>"$OUT/ab.txt" 2>>"$log" || step "ab $run $who FAILED (rc $?)"
+        done
+      done ;;
     kprof)
       command -v ncu >/dev/null || { step "kprof: no ncu"; continue; }
       ncu_time=(ncu --clock-control none --metrics gpu__time_duration.sum --csv --print-units base)  # timeout runs no functions
-      for range in ssmlens-dense-pass ssmlens-reduced-pass; do
+      for range in ssmlens-dense-pass ssmlens-reduced-pass ${BASE_CLI:+baseline-reduced-pass}; do
         late "kprof $range" && break
+        cli=$CLI; [ $range = baseline-reduced-pass ] && cli=$BASE_CLI range=ssmlens-reduced-pass &&
+          echo "## the baseline ($(cat .carry/base/REVISION)):" >>"$OUT/kernels.md"
         echo "## 130m, bf16, L 2048, batch 1: $range, time per kernel name (per pass)" >>"$OUT/kernels.md"
-        timeout 150 "${ncu_time[@]}" --nvtx --nvtx-include "$range/" $CLI bench-reduce --size 130m --lengths 2048 \
+        timeout 150 "${ncu_time[@]}" --nvtx --nvtx-include "$range/" $cli bench-reduce --size 130m --lengths 2048 \
           --dtype bf16 --device cuda --repeats 1 >/tmp/kprof.csv 2>>"$log" || step "kprof $range FAILED (rc $?)"
         python3 tools/device/ncu_table.py /tmp/kprof.csv passes=2 >>"$OUT/kernels.md"
       done
@@ -93,7 +113,7 @@ for s in "${steps[@]}"; do
     conf)
       timeout 150 python3 tools/conformance.py --cli "$CLI" --out "$OUT/conformance.txt" >>"$log" 2>&1 \
         || step "conformance FAILED (rc $?)" ;;
-    *) step "unknown step $s (gpu ssd pgraph breduce b8 kprof sprof bprof conf)" ;;
+    *) step "unknown step $s (gpu ssd pgraph breduce b8 ab kprof sprof bprof conf)" ;;
   esac
 done
 step done

@@ -2,7 +2,8 @@
 # $OUT and its run.log, `step` (a timestamped line in run.log and on stdout), `late` (true, with a note, once
 # DEADLINE seconds have passed: the call must end inside the device tool's 10 minutes), the steps named on
 # the command line or the caller's defaults in `steps`, and the CUDA build of core + CLI (tools/gpu_run.sh) as
-# $CLI, and gpu_checks (ctest -L gpu in build-gpu into $OUT/ctest_gpu.txt). Usage, after `set -uo pipefail`:
+# $CLI (and a baseline's beside it as $BASE_CLI: carry_base.sh), and gpu_checks (ctest -L gpu in build-gpu into
+# $OUT/ctest_gpu.txt). Usage, after `set -uo pipefail`:
 #     default_steps=(a b c); default_deadline=500; source tools/device/step_runner.sh "$@"
 export JOBS=${JOBS:-16} PYTHONUNBUFFERED=1
 OUT="${OUT:-$PWD/out}"
@@ -17,9 +18,26 @@ steps=("$@")
 
 step "build (commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
 nvidia-smi -L >>"$log" 2>&1
+# A baseline's sources in .carry/base (tools/device/carry_base.sh) are built beside the tree, at the same time:
+# $BASE_CLI, empty without one. A failed baseline build is noted and the run goes on without it.
+BASE_CLI=
+if [ -f .carry/base/CMakeLists.txt ]; then
+  (cd .carry/base && JOBS=$(( JOBS / 2 )) OUT=/tmp/base-build-out bash tools/gpu_run.sh build >/tmp/base-build.log 2>&1) &
+  base_pid=$!
+  JOBS=$(( JOBS / 2 ))
+fi
 (OUT=/tmp/build-out bash tools/gpu_run.sh build >/tmp/build.log 2>&1) ||
   { tail -60 /tmp/build.log >>"$log"; step "build FAILED"; exit 1; }
 CLI=build-gpu/bin/ssmlens-cli
+if [ -n "${base_pid:-}" ]; then
+  if wait "$base_pid"; then
+    BASE_CLI=.carry/base/build-gpu/bin/ssmlens-cli
+    step "baseline $(cat .carry/base/REVISION 2>/dev/null) built"
+  else
+    tail -30 /tmp/base-build.log >>"$log"; step "baseline build FAILED"
+  fi
+  JOBS=$(( JOBS * 2 ))
+fi
 # The CTest checks labelled gpu, JOBS at once (they compare values, no timing); a failure is noted in run.log.
 gpu_checks() {
   (cd build-gpu && timeout 240 ctest -L gpu -j "$1" --timeout 230 --output-on-failure) >"$OUT/ctest_gpu.txt" 2>&1 \
