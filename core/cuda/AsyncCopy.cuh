@@ -4,8 +4,8 @@
 // scan (SerialSsd.cu).
 namespace ssmlens::fused {
 
-// 16 bytes (srcBytes
-// 0 writes zeros) or 4 / 8, issued, grouped (commit), and waited for until at most Pending groups are in flight.
+// 16 bytes (srcBytes 0 writes zeros) or 4 / 8, issued, grouped (commit), and waited for until at most Pending
+// groups are in flight.
 // The "memory" clobbers keep the compiler from moving the thread's own shared-memory reads or writes across them.
 __device__ __forceinline__ void cpAsync16(void* smem, const void* gmem, int srcBytes = 16) {
     const unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(smem));

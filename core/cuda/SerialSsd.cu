@@ -62,8 +62,8 @@ __device__ __forceinline__ void prefetchRows(const RowPlan& plan, const void* sr
 }
 
 // kTile rows (plan over the rows' 8-value pieces; row r at src + r * stride) into shared memory as mma_t rows of
-// length ld, zeros at and after row `valid`. 16-bit inputs: asynchronous copies, completed by cpAsyncCommit + cpAsyncWait<0>;
-// fp32 inputs: loaded and rounded here.
+// length ld, zeros at and after row `valid`. 16-bit inputs: asynchronous copies, completed by cpAsyncCommit and
+// cpAsyncWait<0>; fp32 inputs: loaded and rounded here.
 template <typename mma_t, typename in_t>
 __device__ __forceinline__ void stageChunk(const RowPlan& plan, mma_t* dst, int ld, const in_t* src, int64_t stride,
                                            int64_t valid) {

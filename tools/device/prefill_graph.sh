@@ -86,8 +86,11 @@ for s in "${steps[@]}"; do
       ncu_time=(ncu --clock-control none --metrics gpu__time_duration.sum --csv --print-units base)  # timeout runs no functions
       for range in ssmlens-dense-pass ssmlens-reduced-pass ${BASE_CLI:+baseline-reduced-pass}; do
         late "kprof $range" && break
-        cli=$CLI; [ $range = baseline-reduced-pass ] && cli=$BASE_CLI range=ssmlens-reduced-pass &&
+        cli=$CLI
+        if [ $range = baseline-reduced-pass ]; then  # the same range, profiled in the baseline's CLI
+          cli=$BASE_CLI range=ssmlens-reduced-pass
           echo "## the baseline ($(cat .carry/base/REVISION)):" >>"$OUT/kernels.md"
+        fi
         echo "## 130m, bf16, L 2048, batch 1: $range, time per kernel name (per pass)" >>"$OUT/kernels.md"
         timeout 150 "${ncu_time[@]}" --nvtx --nvtx-include "$range/" $cli bench-reduce --size 130m --lengths 2048 \
           --dtype bf16 --device cuda --repeats 1 >/tmp/kprof.csv 2>>"$log" || step "kprof $range FAILED (rc $?)"

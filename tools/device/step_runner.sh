@@ -22,7 +22,8 @@ nvidia-smi -L >>"$log" 2>&1
 # $BASE_CLI, empty without one. A failed baseline build is noted and the run goes on without it.
 BASE_CLI=
 if [ -f .carry/base/CMakeLists.txt ]; then
-  (cd .carry/base && JOBS=$(( JOBS / 2 )) OUT=/tmp/base-build-out bash tools/gpu_run.sh build >/tmp/base-build.log 2>&1) &
+  (cd .carry/base && JOBS=$(( JOBS / 2 )) OUT=/tmp/base-build-out bash tools/gpu_run.sh build \
+    >/tmp/base-build.log 2>&1) &
   base_pid=$!
   JOBS=$(( JOBS / 2 ))
 fi
