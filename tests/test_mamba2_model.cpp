@@ -43,6 +43,32 @@ public:
     }
 };
 
+// Does the next block's residual add and norm itself after every block but the last, as the reduction kernels
+// do on a GPU (LayerStreams::normalized); `scale` != 1 hands on a deliberately different input, to show it is used.
+class NextNormHook : public LayerHook {
+public:
+    double scale = 1.0;
+    int taken = 0, offered = 0;
+    void afterLayer(int64_t, LayerStreams& s) override {
+        if (!s.nextNormWeight.defined()) return;
+        ++offered;
+        s.residual = s.hidden.to(at::kFloat) + s.residual;
+        s.hidden = at::Tensor();
+        s.normalized = rmsNorm(s.residual, s.nextNormWeight, s.nextNormEps) * scale;
+        ++taken;
+    }
+};
+
+// Puts a hidden stream back after NextNormHook: the model must then add and normalize again, not use the stale
+// normalized input.
+class RestoreHiddenHook : public LayerHook {
+public:
+    void afterLayer(int64_t, LayerStreams& s) override {
+        if (s.hidden.defined()) return;
+        s.hidden = at::zeros_like(s.residual);
+    }
+};
+
 }  // namespace
 
 class TestMamba2Model : public QObject {
@@ -137,6 +163,33 @@ private slots:
         at::Tensor changed = m.forward(ids, opt).logits;
         QCOMPARE(zero.calls, int(c.nLayer));
         QVERIFY(relativeError(changed, base) > 1e-3);
+
+        // A hook that hands on the next block's input: offered after every block but the last, and used.
+        NextNormHook next;
+        opt.hook = &next;
+        QVERIFY(relativeError(m.forward(ids, opt).logits, base) < 1e-6);
+        QCOMPARE(next.offered, int(c.nLayer) - 1);
+        QCOMPARE(next.taken, int(c.nLayer) - 1);
+        next.scale = 2.0;
+        QVERIFY(relativeError(m.forward(ids, opt).logits, base) > 1e-3);
+        // With hidden put back by a later hook (zeros: residual already has it) the model adds and normalizes
+        // again, and the doubled input is not used.
+        RestoreHiddenHook restore;
+        HookChain chain;
+        chain.add(&next);
+        chain.add(&restore);
+        opt.hook = &chain;
+        QVERIFY(relativeError(m.forward(ids, opt).logits, base) < 1e-6);
+        // A recorder after it sees hidden as zeros and residual with hidden in it.
+        LayerRecorder afterNext;
+        HookChain recorded;
+        next.scale = 1.0;
+        recorded.add(&next);
+        recorded.add(&afterNext);
+        opt.hook = &recorded;
+        QVERIFY(relativeError(m.forward(ids, opt).logits, base) < 1e-6);
+        QVERIFY(afterNext.records().at(0).hidden.abs().max().item<float>() == 0.f);
+        QVERIFY(relativeError(afterNext.records().at(0).residual, rec.records().at(1).residual) < 1e-6);
 
         DropFirstHook drop;
         opt.hook = &drop;

@@ -107,11 +107,14 @@ public:
         at::Tensor hidden, residual;  // [B, M, D] as the step saw them
         std::vector<int64_t> lengths;
         double keepRatio = 1;
+        at::Tensor nextNormWeight;  // the next block's norm, which the step may do (LayerStreams)
+        double nextNormEps = 0;
     };
     explicit AnchorInputRecorder(const ReductionSchedule& s) : TokenReductionHook(s), schedule_(s) {}
     void afterLayer(int64_t layer, LayerStreams& streams) override {
         if (schedule_.keepRatioAt(layer) < 1.0) {
-            Input in{streams.hidden.clone(), streams.residual.clone(), {}, schedule_.keepRatioAt(layer)};
+            Input in{streams.hidden.clone(), streams.residual.clone(), {}, schedule_.keepRatioAt(layer),
+                     streams.nextNormWeight, streams.nextNormEps};
             for (int64_t b = 0; b < streams.lengths.size(0); ++b)
                 in.lengths.push_back(streams.lengths[b].item<int64_t>());  // a CPU tensor: no wait
             inputs.push_back(std::move(in));
@@ -153,6 +156,8 @@ double stepsAsGraphsMilliseconds(const Mamba2Model& model, const at::Tensor& ids
         in.lengths = r.lengths;
         in.protectedCount.assign(B, 1);
         in.keepRatio = r.keepRatio;
+        in.nextNormWeight = r.nextNormWeight;
+        in.nextNormEps = r.nextNormEps;
         graphs.push_back(std::make_unique<fused::CapturedGraph>(model.device(), [&in, &recipe] {
             c10::InferenceMode inferenceOnly;
             reduceTokensBatch(in, recipe);

@@ -12,6 +12,10 @@
 #include "core/reduction/TokenReducer.h"
 #include "core/runtime/KernelPaths.h"
 
+#ifdef SSMLENS_FUSED_CUDA
+#include "core/cuda/FusedKernels.h"
+#endif
+
 namespace ssmlens {
 namespace {
 
@@ -55,6 +59,42 @@ BatchReductionInput makeInputs(const ReductionCheckCase& c, const c10::Device& d
 }
 
 at::Tensor host(const at::Tensor& t) { return t.to(at::kCPU).contiguous(); }
+
+// The step with the next layer's add and norm in its last kernel (KernelPaths::stepNextNorm) against the step
+// without it followed by the norm kernel the next layer would run: the same bits, or why not. A norm weight of
+// the hidden stream's dtype with negative entries (a zero row then normalizes to -0 in those channels).
+std::string checkNextNorm(const BatchReductionInput& in, const ReductionRecipe& recipe, const KernelPaths& kernels,
+                          const BatchReductionResult& plain) {
+#ifdef SSMLENS_FUSED_CUDA
+    BatchReductionInput withNorm = in;
+    const int64_t D = in.hidden.size(2);
+    withNorm.nextNormWeight = (at::randn({D}, in.residual.options()) + 1.0).to(in.hidden.scalar_type());
+    withNorm.nextNormEps = 1e-5;
+    KernelPaths paths = kernels;
+    paths.stepNextNorm = true;
+    BatchReductionResult fused;
+    {
+        const ScopedKernelPaths inEffect(paths);
+        fused = reduceTokensBatch(withNorm, recipe);
+    }
+    if (fused.changed != plain.changed) return "next norm: a different outcome";
+    if (!plain.changed) return fused.normalized.defined() ? "next norm: normalized rows without a change" : "";
+    if (fused.hidden.defined() || !fused.normalized.defined()) return "next norm: not taken over";
+    at::Tensor residual = plain.residual.clone();
+    const auto [r, u] = fused::addRmsNorm(plain.hidden, residual, withNorm.nextNormWeight, withNorm.nextNormEps);
+    if (!at::equal(host(fused.residual), host(r))) return "next norm: residual stream differs";
+    // Bits, not values: the zero rows' -0 included.
+    const at::Tensor got = host(fused.normalized), ref = host(u);
+    if (got.scalar_type() != ref.scalar_type() ||
+        !at::equal(got.view({-1}).view(at::kByte), ref.view({-1}).view(at::kByte)))
+        return "next norm: normalized rows differ";
+    if (!at::equal(host(fused.sizes), host(plain.sizes)) || !at::equal(host(fused.protect), host(plain.protect)))
+        return "next norm: sizes or protection differ";
+#else
+    (void)in, (void)recipe, (void)kernels, (void)plain;
+#endif
+    return "";
+}
 
 // Whether `chosen` (the kernels' choice of `count` of the keys, the ATen step's keys) is a correct choice of the
 // largest `count` up to fp32 rounding: the keys at the threshold are within rounding of each other (two correct
@@ -226,6 +266,10 @@ ReductionCheckResult checkCase(const ReductionCheckCase& c, const ReductionCheck
         r.passed = streamsOk && r.hiddenDiff <= 1e-6 && r.residualDiff <= 1e-6 && r.importanceDiff <= 1e-4 &&
                    r.cosineDiff <= 1e-5 && r.fractionDiff <= 1e-6;
         if (!r.passed && r.problem.empty()) r.problem = "values differ";
+        if (r.passed && !c.timed) {
+            r.problem = checkNextNorm(in, recipe, kernels, got);
+            r.passed = r.problem.empty();
+        }
     }
     if (c.timed) {
         auto time = [&](const KernelPaths& paths) {

@@ -9,6 +9,7 @@
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 
+#include "core/cuda/FusedCommon.cuh"
 #include "core/cuda/FusedKernels.h"
 #include "core/cuda/ReductionKernels.cuh"
 
@@ -74,19 +75,41 @@ bool fusedReductionSupported(const at::Tensor& hidden, const ReductionRecipe& re
            hidden.size(1) < (int64_t(1) << 31) / 2;
 }
 
+bool countsInArgumentsFit(int64_t sequences) { return sequences <= reduction::kCountsInArguments; }
+
+// The widest rows on which the step takes over the next norm: narrow models, where it was measured to pay (device
+// run 15, H100, docs/results/step-next-norm-h100-2026-12-07.md: the 130m's reduced pass at L 2048 0.02 ms faster
+// as a graph, the launches of 7 norm kernels saved); the 2.7b (2560 channels) at L 2048 batch 8 was no faster
+// (137.3 against 137.1 ms). The kernel itself takes rows up to kNextNormMaxChannels.
+constexpr int64_t kNextNormWidestRows = 1024;
+
+bool nextNormFusable(const at::Tensor& hidden, const at::Tensor& w) {
+    const int64_t D = hidden.size(-1);
+    static_assert(kNextNormWidestRows <= reduction::kNextNormMaxChannels, "rows mergeCompact normalizes in one pass");
+    return w.defined() && w.device() == hidden.device() && w.scalar_type() == hidden.scalar_type() &&
+           w.is_contiguous() && w.numel() == D && D % 8 == 0 && D <= kNextNormWidestRows &&
+           reinterpret_cast<uintptr_t>(w.data_ptr()) % 16 == 0;
+}
+
 ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const at::Tensor& residualIn,
                                               const at::Tensor& sizesIn, const at::Tensor& protectIn,
                                               const std::vector<SequenceCounts>& counts,
                                               const at::Tensor& countsOnDevice, const ReductionRecipe& recipe,
-                                              BestMatchProducts products, bool overlapLaunches) {
+                                              BestMatchProducts products, bool overlapLaunches,
+                                              const at::Tensor& nextNormWeight, double nextNormEps) {
     c10::cuda::CUDAGuard guard(hiddenIn.device());
     const at::Tensor h = hiddenIn.contiguous(), r = residualIn.to(at::kFloat).contiguous();
     const at::Tensor sizes = sizesIn.to(at::kFloat).contiguous(), protect = protectIn.to(at::kBool).contiguous();
     const int64_t B = h.size(0), M = h.size(1), D = h.size(2);
     TORCH_CHECK(r.sizes() == h.sizes() && sizes.size(0) == B && sizes.size(1) == M && protect.sizes() == sizes.sizes(),
                 "token reduction kernels: streams of different shapes");
-    TORCH_CHECK(static_cast<int64_t>(counts.size()) == B && countsOnDevice.is_contiguous() &&
-                    countsOnDevice.numel() == B * kSequenceCountFields && countsOnDevice.scalar_type() == at::kLong,
+    // The counts in the first kernel's arguments where the batch is small enough and they are not on the device.
+    const bool countsInArguments = !countsOnDevice.defined();
+    TORCH_CHECK(static_cast<int64_t>(counts.size()) == B &&
+                    (countsInArguments ? B <= kCountsInArguments
+                                       : countsOnDevice.is_contiguous() &&
+                                             countsOnDevice.numel() == B * kSequenceCountFields &&
+                                             countsOnDevice.scalar_type() == at::kLong),
                 "token reduction kernels: counts for ", counts.size(), " sequences, ", B, " in the batch");
     TORCH_CHECK(reinterpret_cast<uintptr_t>(h.data_ptr()) % 16 == 0 && reinterpret_cast<uintptr_t>(r.data_ptr()) % 16 == 0,
                 "token reduction kernels: streams not 16-byte aligned");
@@ -107,7 +130,6 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
     s.nAmax = rc.split == Split::ImportanceOnly ? 0 : largest(counts, &SequenceCounts::nA);
     s.nBmax = rc.split == Split::ImportanceOnly ? 0 : largest(counts, &SequenceCounts::nB);
     s.kmax = rc.split == Split::ImportanceOnly ? 0 : largest(counts, &SequenceCounts::removeCount);
-    s.counts = reinterpret_cast<const SequenceCounts*>(countsOnDevice.data_ptr<int64_t>());
     const int64_t rowsIn = B * M, rowsOut = B * s.M2;
 
     // Four allocations: 32-bit ints, floats, 64-bit ints and bytes.
@@ -123,12 +145,22 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
                   oMemberSize = floats.reserve(B * s.kmax),
                   oCosine = floats.reserve(rowsIn), oMergedFraction = floats.reserve(rowsIn),
                   oSizesOut = floats.reserve(rowsOut);
+    const int64_t oCounts = countsInArguments ? longs.reserve(B * kSequenceCountFields) : 0;
     const int64_t oBest = longs.reserve(rowsIn), oMatch = longs.reserve(rowsIn), oFate = longs.reserve(rowsIn),
                   oDestination = longs.reserve(rowsIn), oKept = longs.reserve(rowsOut);
     const bool channelChoice = rc.hidden == HiddenMerge::Hybrid && rc.channelChoice;
     const int64_t oInB = bytes.reserve(rowsIn), oRemovedFlag = bytes.reserve(rowsIn), oProtectOut = bytes.reserve(rowsOut),
                   oChosen = bytes.reserve(B * s.kmax * (channelChoice ? D : 1));
     for (Arena* a : {&ints, &floats, &longs, &bytes}) a->allocate();
+    CountsInArguments inArguments;
+    if (countsInArguments) {
+        inArguments.dst = longs.pointer<SequenceCounts>(oCounts);  // written by rowStats
+        s.counts = inArguments.dst;
+        inArguments.n = static_cast<int>(B);
+        std::copy(counts.begin(), counts.end(), inArguments.c);
+    } else {
+        s.counts = reinterpret_cast<const SequenceCounts*>(countsOnDevice.data_ptr<int64_t>());
+    }
 
     StepBuffers buf;
     buf.rankKey = ints.pointer<uint32_t>(oRankKey);
@@ -164,7 +196,7 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
     StepLaunch first = how;
     first.overlap = false;
     const bool* prot = protect.data_ptr<bool>();
-    launchRowStats(h, prot, s, rc, anyMatching, buf, first);
+    launchRowStats(h, prot, s, rc, anyMatching, buf, inArguments, first);
     launchSplit(prot, s, rc, buf, how);
     if (rc.split != Split::ImportanceOnly) {
         if (anyMatching) launchBestMatch(h, s, rc, buf, products, how);
@@ -173,6 +205,7 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
     }
 
     ReductionKernelResult out;
+    out.changed = totalRemoved > 0;
     out.importance = floats.piece(oImportance, rowsIn).view({B, M});
     out.inB = bytes.piece(oInB, rowsIn).view({B, M});
     out.match = longs.piece(oMatch, rowsIn).view({B, M});
@@ -181,13 +214,23 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
     out.destination = longs.piece(oDestination, rowsIn).view({B, M});
     out.mergedFraction = floats.piece(oMergedFraction, rowsIn).view({B, M});
     if (totalRemoved == 0) return out;
-    out.hidden = at::empty({B, s.M2, D}, h.options());
+    const bool fuseNorm = nextNormWeight.defined() && nextNormFusable(h, nextNormWeight);
     out.residual = at::empty({B, s.M2, D}, r.options());
     out.sizes = floats.piece(oSizesOut, rowsOut).view({B, s.M2});
     out.protect = bytes.piece(oProtectOut, rowsOut).view({B, s.M2});
     out.kept = longs.piece(oKept, rowsOut).view({B, s.M2});
+    NextNormArgs next;
+    if (fuseNorm) {
+        out.normalized = at::empty({B, s.M2, D}, h.options());
+        next.weight = nextNormWeight.data_ptr();
+        next.out = out.normalized.data_ptr();
+        next.eps = static_cast<float>(nextNormEps);
+        next.sumThreads = detail::blockThreads(D);  // the block size addRmsNorm sums with (FusedNorms.cu)
+    } else {
+        out.hidden = at::empty({B, s.M2, D}, h.options());
+    }
     launchMergeCompact(h, r, sizes.data_ptr<float>(), prot, s, rc, buf, out.hidden, out.residual, out.sizes, out.protect,
-                       how);
+                       fuseNorm ? &next : nullptr, how);
     return out;
 }
 

@@ -32,13 +32,25 @@ struct StepShape {
     int nAmax = 0;  // widths of the per-sequence lists: A, B, removed tokens
     int nBmax = 0;
     int kmax = 0;
-    const SequenceCounts* counts = nullptr;  // [B] on the device (core/reduction/ReductionCounts.h)
+    // [B] on the device (core/reduction/ReductionCounts.h); for batches of up to kCountsInArguments sequences
+    // written there by the step's first kernel (rowStats) from its arguments (CountsInArguments), where no kernel
+    // of the step reads them earlier.
+    const SequenceCounts* counts = nullptr;
     __device__ __forceinline__ int length(int b) const { return static_cast<int>(counts[b].length); }
     __device__ __forceinline__ int keep(int b) const { return static_cast<int>(counts[b].keep); }
     __device__ __forceinline__ int nB(int b) const { return static_cast<int>(counts[b].nB); }
     __device__ __forceinline__ int nA(int b) const { return static_cast<int>(counts[b].nA); }
     __device__ __forceinline__ int removeCount(int b) const { return static_cast<int>(counts[b].removeCount); }
     __device__ __forceinline__ int outLength(int b) const { return static_cast<int>(counts[b].outLength); }
+};
+
+// The counts of a small batch by value, for the step's first kernel: no upload of its own before the step (one
+// launch fewer per anchor; core/runtime/DeviceUpload.h says why small host values travel in arguments).
+inline constexpr int kCountsInArguments = 8;
+struct CountsInArguments {
+    int n = 0;  // sequences given here; 0: StepShape::counts was filled on the device before the step
+    SequenceCounts* dst = nullptr;  // where rowStats writes them for the later kernels (StepShape::counts)
+    SequenceCounts c[kCountsInArguments];
 };
 
 // What the recipe asks of the kernels (ReductionRecipe, as plain values).
@@ -396,7 +408,7 @@ void launchStepKernel(void (*kernel)(Params...), dim3 grid, dim3 block, int shar
 
 // Launchers (one per kernel; each as `how` says, its error checked).
 void launchRowStats(const at::Tensor& hidden, const bool* protect, const StepShape& s, const StepRecipe& r,
-                    bool needNorms, const StepBuffers& buf, const StepLaunch& how);
+                    bool needNorms, const StepBuffers& buf, const CountsInArguments& counts, const StepLaunch& how);
 void launchSplit(const bool* protect, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
                  const StepLaunch& how);
 void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
@@ -405,9 +417,28 @@ void launchFinalize(const float* sizes, const StepShape& s, const StepRecipe& r,
                     const StepLaunch& how);
 void launchMergeChoice(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
                        const StepLaunch& how);
+// mergeCompact's threads per block (8 channels each); rows up to 8 times as wide are one pass of the block, the
+// rows on which it can also do the next layer's norm.
+inline constexpr int kMergeMaxThreads = 512;
+inline constexpr int kNextNormMaxChannels = 8 * kMergeMaxThreads;
+
+// The next layer's residual add and RMSNorm, taken over by mergeCompact (FusedReduction.h, nextNormWeight): the
+// norm's weight (the rows' dtype), epsilon, where the normalized rows go, and the block size of the norm kernel
+// that would otherwise run (FusedNorms.cu, addRmsNorm), whose order of additions mergeCompact repeats.
+struct NextNormArgs {
+    const void* weight = nullptr;
+    void* out = nullptr;
+    float eps = 0.f;
+    int sumThreads = 0;
+    int rowAt = 0;  // byte offset of the row's D floats in the kernel's dynamic shared memory
+};
+
+// hiddenOut is not written when `next` is given: residualOut then holds hidden + residual (the next layer's
+// residual stream) and next->out the normalized rows.
 void launchMergeCompact(const at::Tensor& hidden, const at::Tensor& residual, const float* sizes, const bool* protect,
                         const StepShape& s, const StepRecipe& r, const StepBuffers& buf, at::Tensor& hiddenOut,
-                        at::Tensor& residualOut, at::Tensor& sizesOut, at::Tensor& protectOut, const StepLaunch& how);
+                        at::Tensor& residualOut, at::Tensor& sizesOut, at::Tensor& protectOut, const NextNormArgs* next,
+                        const StepLaunch& how);
 
 // The current device and its cached attributes (kMaxDevices, currentDeviceIndex, deviceMultiprocessors,
 // deviceComputeMajor): core/cuda/DeviceAttributes.cuh.

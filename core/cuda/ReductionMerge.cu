@@ -146,10 +146,10 @@ __device__ __forceinline__ void unpack8(const uint4* raw, float* v) {
     }
 }
 
-// One block per output row, a thread per 8 channels (up to kMergeMaxThreads, wider rows loop): a destination's
-// merge then takes a few memory round trips whatever D is. (A warp per row, tried on 2026-12-06, serialized a
-// destination's channels, D / 256 chunks of round trips each, and made 1.3b / 2.7b steps 40-55 % slower on the H100.)
-constexpr int kMergeMaxThreads = 512;
+// One block per output row, a thread per 8 channels (up to kMergeMaxThreads, ReductionKernels.cuh; wider rows
+// loop): a destination's merge then takes a few memory round trips whatever D is. (A warp per row, tried on
+// 2026-12-06, serialized a destination's channels, D / 256 chunks of round trips each, and made 1.3b / 2.7b steps
+// 40-55 % slower on the H100.)
 // A destination's members: the first kCachedMembers (row, size) in shared memory; their rows summed up to
 // kStagedMembers at a time, both streams' values of a batch copied into shared memory together (cp.async: one
 // round trip per batch, and no registers held for them), in at most kStageBytes per block.
@@ -157,11 +157,55 @@ constexpr int kCachedMembers = 32;
 constexpr int kStagedMembers = 4;
 constexpr int kStageBytes = 40 * 1024;  // with 256 bytes of static shared memory, under the default 48 KB
 
+// The next layer's start for one output row, in place of its addRmsNorm kernel (FusedNorms.cu): x = float(h) +
+// residual (x: this thread's 8 channels from c0, h already rounded to T as the merge stores it), stored as the
+// residual stream, and x * rsqrt(mean(x^2) + eps) * w in T. The sum of squares is added up in the norm kernel's
+// order: its block of sumThreads threads, thread v summing channels v, v + sumThreads, ... in turn (fused
+// multiply-adds, as the compiler makes of its loop), then detail::blockSum over those threads. So the rows are
+// bit for bit what the step's streams would give after the norm kernel (ssmlens-cli check-reduce compares them).
+// The row goes through shared memory (D floats at `row`) for that order. Every thread of the block calls it.
 template <typename T>
+__device__ void normalizeRow(const float* x, int c0, int D, const NextNormArgs& next, float* row, float* rDst, T* uDst) {
+    __shared__ float warpSums[32];
+    if (c0 < D) {
+        store8(rDst + c0, x);
+        store8(row + c0, x);
+    }
+    __syncthreads();
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+    const int S = next.sumThreads, sumWarps = S >> 5;
+    for (int vw = warp; vw < sumWarps; vw += warps) {  // warp-uniform: whole warps shuffle below
+        float ss = 0.f;
+        for (int i = vw * 32 + lane; i < D; i += S) {
+            const float v = row[i];
+            ss += v * v;
+        }
+        for (int o = 16; o > 0; o >>= 1) ss += __shfl_xor_sync(0xffffffffu, ss, o);
+        if (lane == 0) warpSums[vw] = ss;
+    }
+    __syncthreads();
+    if (warp == 0) {
+        float v = lane < sumWarps ? warpSums[lane] : 0.f;
+        for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+        if (lane == 0) warpSums[0] = v;
+    }
+    __syncthreads();
+    const float rstd = rsqrtf(warpSums[0] / static_cast<float>(D) + next.eps);
+    if (c0 >= D) return;
+    float w[8], u[8];
+    load8(static_cast<const T*>(next.weight) + c0, w);
+#pragma unroll
+    for (int k = 0; k < 8; ++k) u[k] = __fmul_rn(x[k], rstd) * w[k];
+    store8(uDst + c0, u);
+}
+
+// kNorm: the next layer's add and norm too (normalizeRow; the host asks for it only where a row is one pass of
+// the block's threads, D <= kNextNormMaxChannels): hOut is then not written.
+template <typename T, bool kNorm>
 __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restrict__ r, const float* __restrict__ sizes,
                                    const bool* __restrict__ protect, StepShape s, StepRecipe rc, bool merges,
                                    int stagedMembers, StepBuffers buf, T* __restrict__ hOut, float* __restrict__ rOut,
-                                   float* __restrict__ sizeOut, bool* __restrict__ protectOut) {
+                                   float* __restrict__ sizeOut, bool* __restrict__ protectOut, NextNormArgs next) {
     constexpr int HV = 8 * static_cast<int>(sizeof(T)) / 16;  // 16-byte words per 8 channels of h: 1 or 2
     awaitPreviousKernel();
     releaseNextKernel();
@@ -169,7 +213,21 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
     const int64_t outRow = static_cast<int64_t>(b) * s.M2 + t;
     T* hDst = hOut + outRow * D;
     float* rDst = rOut + outRow * D;
+    // The merge's staging area (below); with kNorm the row for the norm's sums in shared memory after it.
+    extern __shared__ uint4 stage[];
+    float* normRow = reinterpret_cast<float*>(reinterpret_cast<unsigned char*>(stage) + next.rowAt);
+    T* uDst = kNorm ? static_cast<T*>(next.out) + outRow * D : nullptr;
     if (t >= s.outLength(b)) {  // padding
+        if constexpr (kNorm) {
+            // Zero streams, normalized as the norm kernel would (zeros, or -0 where a weight is negative).
+            float zero[8] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
+            normalizeRow<T>(zero, threadIdx.x * 8, D, next, normRow, rDst, uDst);
+            if (threadIdx.x == 0) {
+                sizeOut[outRow] = 1.f;
+                protectOut[outRow] = false;
+            }
+            return;
+        }
         const uint4 zero = make_uint4(0u, 0u, 0u, 0u);
         for (int c = threadIdx.x * 8; c < D; c += blockDim.x * 8) {
 #pragma unroll
@@ -209,6 +267,17 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
     if (threadIdx.x == 0) protectOut[outRow] = protect[row];
     if (j == 0) {  // most rows: a copy
         if (threadIdx.x == 0) sizeOut[outRow] = own;
+        if constexpr (kNorm) {
+            float x[8], y[8];
+            if (c0 < D) {
+                unpack8<float>(early, x);
+                unpack8<T>(early + 2, y);
+#pragma unroll
+                for (int k = 0; k < 8; ++k) x[k] = y[k] + x[k];
+            }
+            normalizeRow<T>(x, c0, D, next, normRow, rDst, uDst);
+            return;
+        }
         if (c0 < D) {
             store16Raw(rDst + c0, early[0]);
             store16Raw(rDst + c0 + 4, early[1]);
@@ -251,9 +320,10 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
     // threads side by side.
     // Then per member of a batch its choice for this thread's channels (8 bytes; per token: the token's, 4 bytes
     // of mergedCount, which the token choice sets to the same 0 / 1), after all of the words.
-    extern __shared__ uint4 stage[];
     const int words = (mergeResidual ? 2 : 0) + (mergeHidden ? HV : 0);
     uint2* picks = reinterpret_cast<uint2*>(stage + stagedMembers * words * blockDim.x) + threadIdx.x;
+    // kNorm: this thread's channels of hidden + residual, for the norm (hidden rounded to T, as it is stored).
+    float sumOut[8];
     for (int c = c0; c < D; c += blockDim.x * 8) {
         // Both streams' sums at once: a batch of members has their residual and hidden values (and channel choices)
         // in flight together, so a group of j costs ceil(j / stagedMembers) round trips (before: 2 ceil(j / 2));
@@ -262,8 +332,10 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
         float numR[8], numH[8], denH[8];
         load8(rSrc + c, numR);
         load8(hSrc + c, numH);
-        if (!mergeResidual) store8(rDst + c, numR);
-        if (!mergeHidden) store8(hDst + c, numH);
+        if constexpr (!kNorm) {
+            if (!mergeResidual) store8(rDst + c, numR);
+            if (!mergeHidden) store8(hDst + c, numH);
+        }
 #pragma unroll
         for (int k = 0; k < 8; ++k) {
             numR[k] = __fmul_rn(numR[k], own);
@@ -338,14 +410,23 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
         if (mergeResidual) {
 #pragma unroll
             for (int k = 0; k < 8; ++k) numR[k] = __fdiv_rn(numR[k], total);
-            store8(rDst + c, numR);
+            if constexpr (!kNorm) store8(rDst + c, numR);
         }
         if (mergeHidden) {
 #pragma unroll
             for (int k = 0; k < 8; ++k) numH[k] = __fdiv_rn(numH[k], denH[k]);
-            store8(hDst + c, numH);
+            if constexpr (!kNorm) store8(hDst + c, numH);
+        }
+        if constexpr (kNorm) {
+            // A stream that is not merged is the survivor's own row: loaded again (rare recipes) rather than held
+            // in registers across the members' loop.
+            if (!mergeResidual) load8(rSrc + c, numR);
+            if (!mergeHidden) load8(hSrc + c, numH);
+#pragma unroll
+            for (int k = 0; k < 8; ++k) sumOut[k] = toFloat(fromFloat<T>(numH[k])) + numR[k];
         }
     }
+    if constexpr (kNorm) normalizeRow<T>(sumOut, c0, D, next, normRow, rDst, uDst);
     // The members' fates, now that the share of their channels merged is known.
     if (!mergeHidden) return;
     for (int q = start + threadIdx.x; q < end; q += blockDim.x) {
@@ -382,9 +463,11 @@ void launchMergeChoice(const at::Tensor& hidden, const StepShape& s, const StepR
 
 void launchMergeCompact(const at::Tensor& hidden, const at::Tensor& residual, const float* sizes, const bool* protect,
                         const StepShape& s, const StepRecipe& r, const StepBuffers& buf, at::Tensor& hiddenOut,
-                        at::Tensor& residualOut, at::Tensor& sizesOut, at::Tensor& protectOut, const StepLaunch& how) {
+                        at::Tensor& residualOut, at::Tensor& sizesOut, at::Tensor& protectOut, const NextNormArgs* next,
+                        const StepLaunch& how) {
     if (s.M2 == 0) return;
     TORCH_CHECK(s.B <= 65535, "token reduction kernels: at most 65535 sequences per batch");
+    TORCH_CHECK(!next || s.D <= kNextNormMaxChannels, "token reduction kernels: the next norm on rows of ", s.D);
     // The EViT split and prune-only merge nothing: survivors are copied.
     const bool merges = r.split != Split::ImportanceOnly && (r.mergeResidual || r.hidden != HiddenMerge::Prune);
     const int threads =
@@ -398,20 +481,32 @@ void launchMergeCompact(const at::Tensor& hidden, const at::Tensor& residual, co
         const bool picks = merges && r.hidden == HiddenMerge::Hybrid;
         const int perMember = words * threads * 16 + (picks ? threads * 8 : 0);
         const int staged = perMember == 0 ? 1 : std::max(1, std::min(kStagedMembers, kStageBytes / perMember));
-        // All of the unified L1 / shared memory as shared where it can be, asked once per device: the copies (most
-        // blocks) are register-bound at nine 96-thread blocks per multiprocessor (the 130m's rows), whose staging
-        // areas (21.5 KB each) need the largest carveout. L1 holds nothing this kernel reads twice.
-        static std::atomic<bool> asked[kMaxDevices] = {};
-        const int device = currentDeviceIndex();
-        if (!asked[device].load(std::memory_order_acquire)) {
-            C10_CUDA_CHECK(cudaFuncSetAttribute(mergeCompactKernel<T>, cudaFuncAttributePreferredSharedMemoryCarveout,
-                                                cudaSharedmemCarveoutMaxShared));
-            asked[device].store(true, std::memory_order_release);
-        }
-        launchStepKernel(mergeCompactKernel<T>, dim3(s.M2, s.B), dim3(threads), staged * perMember, how,
-                         reinterpret_cast<const T*>(hidden.data_ptr()), residual.data_ptr<float>(), sizes, protect, s, r,
-                         merges, staged, buf, reinterpret_cast<T*>(hiddenOut.data_ptr()), residualOut.data_ptr<float>(),
-                         sizesOut.data_ptr<float>(), protectOut.data_ptr<bool>());
+        // With the next norm, the row's D floats follow the staging area (16-byte aligned: perMember is).
+        NextNormArgs args = next ? *next : NextNormArgs{};
+        args.rowAt = staged * perMember;
+        const int bytes = args.rowAt + (next ? 4 * s.D : 0);
+        auto launch = [&](auto kernel) {
+            // All of the unified L1 / shared memory as shared where it can be, asked once per device and kernel:
+            // the copies (most blocks) are register-bound at nine 96-thread blocks per multiprocessor (the 130m's
+            // rows), whose staging areas (21.5 KB each) need the largest carveout. L1 holds nothing this kernel
+            // reads twice. Up to 56 KB per block with the next norm's row (above the default 48 KB: asked for).
+            static std::atomic<bool> asked[kMaxDevices] = {};
+            const int device = currentDeviceIndex();
+            if (!asked[device].load(std::memory_order_acquire)) {
+                C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributePreferredSharedMemoryCarveout,
+                                                    cudaSharedmemCarveoutMaxShared));
+                C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                                    kStageBytes + 4 * kNextNormMaxChannels));
+                asked[device].store(true, std::memory_order_release);
+            }
+            launchStepKernel(kernel, dim3(s.M2, s.B), dim3(threads), bytes, how,
+                             reinterpret_cast<const T*>(hidden.data_ptr()), residual.data_ptr<float>(), sizes, protect,
+                             s, r, merges, staged, buf, next ? nullptr : reinterpret_cast<T*>(hiddenOut.data_ptr()),
+                             residualOut.data_ptr<float>(), sizesOut.data_ptr<float>(), protectOut.data_ptr<bool>(),
+                             args);
+        };
+        if (next) launch(mergeCompactKernel<T, true>);
+        else launch(mergeCompactKernel<T, false>);
     });
 }
 

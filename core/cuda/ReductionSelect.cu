@@ -40,20 +40,24 @@ __device__ __forceinline__ void load16(const T* p, float* out) {
 template <typename T>
 __global__ void __launch_bounds__(kStatsRowsPerBlock * 32)
     rowStatsKernel(const T* __restrict__ h, const bool* __restrict__ protect, StepShape s, StepRecipe r, bool needNorms,
-                   StepBuffers buf) {
+                   StepBuffers buf, CountsInArguments inArguments) {
     awaitPreviousKernel();
     releaseNextKernel();
+    // Counts given in the arguments: read from there, and written where the later kernels read them.
+    if (inArguments.n > 0 && blockIdx.x == 0 && threadIdx.x < inArguments.n)
+        inArguments.dst[threadIdx.x] = inArguments.c[threadIdx.x];
     const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
     const int64_t row = static_cast<int64_t>(blockIdx.x) * kStatsRowsPerBlock + warp;
     if (row >= static_cast<int64_t>(s.B) * s.M) return;
     const int b = static_cast<int>(row / s.M), i = static_cast<int>(row % s.M);
+    const int length = inArguments.n > 0 ? static_cast<int>(inArguments.c[b].length) : s.length(b);
     if (lane == 0) {
         // The accumulators the later kernels add into, zeroed here rather than by separate memsets.
         buf.best[row] = 0ull;
         buf.groupCount[row] = 0;
         if (i < s.kmax) buf.mergedCount[static_cast<int64_t>(b) * s.kmax + i] = 0;
     }
-    if (i >= s.length(b)) {
+    if (i >= length) {
         if (lane == 0) {
             buf.importance[row] = 0.f;
             buf.invNorm[row] = 1.f;
@@ -411,13 +415,13 @@ __global__ void __launch_bounds__(kSequenceThreads, 1)
 }  // namespace
 
 void launchRowStats(const at::Tensor& hidden, const bool* protect, const StepShape& s, const StepRecipe& r,
-                    bool needNorms, const StepBuffers& buf, const StepLaunch& how) {
+                    bool needNorms, const StepBuffers& buf, const CountsInArguments& counts, const StepLaunch& how) {
     const int64_t rows = static_cast<int64_t>(s.B) * s.M;
     const int64_t blocks = (rows + kStatsRowsPerBlock - 1) / kStatsRowsPerBlock;
     dispatchCudaType(hidden.scalar_type(), [&](auto tag) {
         using T = decltype(tag);
         launchStepKernel(rowStatsKernel<T>, dim3(static_cast<unsigned>(blocks)), dim3(kStatsRowsPerBlock * 32), 0, how,
-                         reinterpret_cast<const T*>(hidden.data_ptr()), protect, s, r, needNorms, buf);
+                         reinterpret_cast<const T*>(hidden.data_ptr()), protect, s, r, needNorms, buf, counts);
     });
 }
 

@@ -3,7 +3,9 @@
 //   hidden   = the mixer output h_l            [B, L, D] in the model dtype
 //   residual = the residual r_l entering block l's norm  [B, L, D] fp32
 // A hook may read them, record them, or replace them (token reduction returns shorter sequences and
-// new lengths). Everything downstream runs on what the hook leaves there.
+// new lengths). Everything downstream runs on what the hook leaves there. After a hook, hidden may be undefined:
+// residual then already holds hidden + residual (the token reduction's GPU kernels do the next block's add, and
+// its norm, in their last kernel; LayerStreams::normalized).
 #include <cstdint>
 #include <map>
 #include <set>
@@ -14,10 +16,17 @@
 namespace ssmlens {
 
 struct LayerStreams {
-    at::Tensor hidden;
+    at::Tensor hidden;    // undefined where residual already includes it (above)
     at::Tensor residual;
     at::Tensor lengths;  // [B] int64 on CPU: valid tokens of each right-padded sequence; a hook that changes
                          // them assigns a new tensor (the model keys its padding mask on this one)
+    // Set by the model before the hooks run: the norm that the next block starts with (undefined after the last
+    // block), for a hook that does that block's add and norm itself.
+    at::Tensor nextNormWeight;
+    double nextNormEps = 0.0;
+    // Left by such a hook, with hidden undefined: the next block's input, rmsNorm(residual) * nextNormWeight.
+    // The model uses it instead of adding and normalizing; a later hook that changes the streams must reset it.
+    at::Tensor normalized;
 };
 
 class LayerHook {

@@ -115,17 +115,24 @@ ForwardResult Mamba2Model::forwardUnchecked(const at::Tensor& idsIn, const Forwa
     int64_t maskL = L;
     auto runHook = [&](int64_t l) {
         if (!opt.hook) return;
+        const bool last = l + 1 >= config_.nLayer;
+        s.nextNormWeight = last ? at::Tensor() : weights_.layers[l + 1].norm;
+        s.nextNormEps = config_.normEps;
         opt.hook->afterLayer(l, s);
-        if (!s.lengths.is_same(maskLengths) || s.hidden.size(1) != maskL) {
+        if (!s.lengths.is_same(maskLengths) || s.residual.size(1) != maskL) {
             maskLengths = s.lengths;
-            maskL = s.hidden.size(1);
+            maskL = s.residual.size(1);
             mask = paddingMask(s.lengths, maskL, ids.device());
         }
     };
     if (opt.resume) runHook(opt.resume->afterLayer);
     for (int64_t l = firstLayer; l < config_.nLayer; ++l) {
         const Mamba2LayerWeights& w = weights_.layers[l];
-        at::Tensor u = addAndNorm(l > 0 ? s.hidden : at::Tensor(), s.residual, w.norm, config_.normEps);
+        // The hook after the block before may have done this block's add and norm (LayerStreams::normalized).
+        at::Tensor u = s.normalized.defined() && !s.hidden.defined()
+                           ? s.normalized
+                           : addAndNorm(l > 0 ? s.hidden : at::Tensor(), s.residual, w.norm, config_.normEps);
+        s.normalized = at::Tensor();
         const ActivationTap tap{opt.probe, l};
         if (tap.wants(HookPoint::ResidPre)) tap.record(HookPoint::ResidPre, s.residual);
         if (tap.wants(HookPoint::NormalizedInput)) tap.record(HookPoint::NormalizedInput, u);
@@ -140,8 +147,9 @@ ForwardResult Mamba2Model::forwardUnchecked(const at::Tensor& idsIn, const Forwa
         result.logits = head(s.hidden, s.residual, opt.logitsInModelDtype);
     } else if (opt.logitsAt == LogitsAt::LastPosition) {
         // Without waiting for the device (and so that a CUDA graph can capture it: core/model/PrefillGraph.h).
-        at::Tensor last = uploadWithoutWaiting(s.lengths - 1, s.hidden.device());
+        at::Tensor last = uploadWithoutWaiting(s.lengths - 1, s.residual.device());
         auto pick = [&](const at::Tensor& t) {
+            if (!t.defined()) return t;  // hidden already in residual (LayerStreams)
             return t.gather(1, last.view({B, 1, 1}).expand({B, 1, t.size(2)})).squeeze(1);
         };
         result.logits = head(pick(s.hidden), pick(s.residual), opt.logitsInModelDtype);

@@ -342,10 +342,11 @@ BatchReductionResult reduceTokensBySequence(const BatchReductionInput& in, const
 }
 
 // The batch's counts (core/reduction/ReductionCounts.h): per sequence on the host, and as one [B, 6] copy on the
-// device, where the ATen step reads them column by column and the kernels struct by struct.
+// device, where the ATen step reads them column by column and the kernels struct by struct (the kernels take a
+// small batch's counts in their first kernel's arguments instead: no copy of its own).
 struct StepCounts {
     std::vector<SequenceCounts> sequences;  // [B]
-    at::Tensor onDevice;                    // [B, kSequenceCountFields] int64, the same bytes
+    at::Tensor onDevice;                    // [B, kSequenceCountFields] int64, the same bytes (upload() makes it)
     int64_t totalRemoved = 0;
     bool anyMatching = false;  // some sequence has tokens in both A and B (the best-match search runs)
 
@@ -353,6 +354,12 @@ struct StepCounts {
         int64_t m = 0;
         for (const SequenceCounts& c : sequences) m = std::max(m, c.*field);
         return m;
+    }
+    void upload(const at::Device& device) {
+        const int64_t B = static_cast<int64_t>(sequences.size());
+        at::Tensor host = at::empty({B, kSequenceCountFields}, at::kLong);
+        std::memcpy(host.data_ptr(), sequences.data(), sequences.size() * sizeof(SequenceCounts));
+        onDevice = uploadWithoutWaiting(host, device);
     }
     // [B] view of one field on the device.
     at::Tensor column(int64_t SequenceCounts::*field) const {
@@ -377,7 +384,8 @@ void makePositionsAndProtection(const BatchReductionInput& in, const ReductionRe
 }
 
 // The host's counts of every sequence (nothing waits for the device, except the alternate-position split, which
-// reads its |A| back once), copied to the device in one go. `protect` [B, M] bool on the streams' device.
+// reads its |A| back once); StepCounts::upload copies them to the device in one go. `protect` [B, M] bool on the
+// streams' device.
 StepCounts countStep(const BatchReductionInput& in, const ReductionRecipe& recipe, const at::Tensor& protect,
                      BatchRows& rows) {
     const int64_t B = in.hidden.size(0);
@@ -412,9 +420,6 @@ StepCounts countStep(const BatchReductionInput& in, const ReductionRecipe& recip
         c.outLength = c.length - c.removeCount;
         counts.totalRemoved += c.removeCount;
     }
-    at::Tensor host = at::empty({B, kSequenceCountFields}, at::kLong);
-    std::memcpy(host.data_ptr(), counts.sequences.data(), counts.sequences.size() * sizeof(SequenceCounts));
-    counts.onDevice = uploadWithoutWaiting(host, dev);
     return counts;
 }
 
@@ -564,21 +569,25 @@ BatchReductionResult reduceWithKernels(const BatchReductionInput& in, const Redu
     fused::ReductionKernelResult k = fused::reduceTokensWithKernels(in.hidden, in.residual, in.sizes, protect,
                                                                     counts.sequences, counts.onDevice, recipe,
                                                                     kernelPaths().bestMatchProducts,
-                                                                    kernelPaths().overlappedStepLaunches);
+                                                                    kernelPaths().overlappedStepLaunches,
+                                                                    kernelPaths().stepNextNorm ? in.nextNormWeight
+                                                                                               : at::Tensor(),
+                                                                    in.nextNormEps);
     BatchReductionResult out;
-    if (!k.hidden.defined()) {
+    if (!k.changed) {
         out = unchangedStreams(
             in, at::arange(in.hidden.size(1), at::TensorOptions().dtype(at::kLong).device(in.hidden.device())).unsqueeze(0));
     } else {
         out.hidden = k.hidden;
         out.residual = k.residual;
+        out.normalized = k.normalized;
         out.sizes = k.sizes;
         out.protect = k.protect;
         out.kept = k.kept;
     }
     out.details = {k.importance, k.inB, k.match, k.matchCosine, k.fate, k.destination, k.mergedFraction};
     for (const SequenceCounts& s : counts.sequences) out.lengths.push_back(s.outLength);
-    out.changed = k.hidden.defined();
+    out.changed = k.changed;
     return out;
 }
 #endif
@@ -605,11 +614,14 @@ BatchReductionResult reduceTokensBatched(const BatchReductionInput& in, const Re
     if (recipe.referenceQuirks || recipe.split == SplitRule::OldestAfterFirst) return reduceTokensBySequence(in, recipe);
     const at::Tensor protect = in.protect.to(in.hidden.device(), at::kBool);
     BatchRows rows;
-    const StepCounts counts = countStep(in, recipe, protect, rows);
+    StepCounts counts = countStep(in, recipe, protect, rows);
 #ifdef SSMLENS_FUSED_CUDA
-    if (kernelPaths().reductionKernels && fused::fusedReductionSupported(in.hidden, recipe))
+    if (kernelPaths().reductionKernels && fused::fusedReductionSupported(in.hidden, recipe)) {
+        if (!fused::countsInArgumentsFit(in.hidden.size(0))) counts.upload(in.hidden.device());
         return reduceWithKernels(in, recipe, counts, protect);
+    }
 #endif
+    counts.upload(in.hidden.device());
     return reduceWithAten(in, recipe, counts, protect, std::move(rows));
 }
 

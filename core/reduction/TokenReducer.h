@@ -68,11 +68,18 @@ struct BatchReductionInput {
     std::vector<int64_t> lengths;         // [B] valid rows of each sequence (>= 1)
     std::vector<int64_t> protectedCount;  // [B] true rows of protect per sequence (kept on the host)
     double keepRatio = 1.0;
+    // Optional: the norm of the layer that reads the streams next (LayerStreams::nextNormWeight). The GPU kernels
+    // then also do that layer's residual add and norm where they can (BatchReductionResult::normalized).
+    at::Tensor nextNormWeight;
+    double nextNormEps = 0.0;
 };
 
 struct BatchReductionResult {
     bool changed = false;                // false: nothing was removed and the streams below are the inputs
     at::Tensor hidden, residual;         // [B, M', D] survivors in order, zero rows after each sequence's end
+    // Where the step did the next layer's add and norm (the kernels, given nextNormWeight): hidden undefined,
+    // residual = hidden + residual, and normalized [B, M', D] (model dtype) that layer's input.
+    at::Tensor normalized;
     at::Tensor sizes;                    // [B, M'] (1 on padding rows)
     at::Tensor protect;                  // [B, M'] the input protection, carried to the survivors
     at::Tensor kept;                     // [B, M'] int64 input row of each survivor (padding rows: any row)

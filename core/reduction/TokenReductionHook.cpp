@@ -136,6 +136,8 @@ void TokenReductionHook::afterLayer(int64_t layer, LayerStreams& s) {
     for (int64_t b = 0; b < B; ++b) in.lengths[b] = len[b];
     in.protectedCount = protectedCount_;
     in.keepRatio = schedule_.keepRatioAt(layer);
+    in.nextNormWeight = s.nextNormWeight;
+    in.nextNormEps = s.nextNormEps;
     BatchReductionResult r;
     {
         // No autograd bookkeeping for the step's ~200 small operators (they are host-bound on a GPU). The
@@ -148,8 +150,9 @@ void TokenReductionHook::afterLayer(int64_t layer, LayerStreams& s) {
     pending_.push_back({layer, r.details.fate, r.details.destination, r.kept, in.lengths, r.lengths});
     if (recordTrace_) resolve();  // the next layer's trace reads the provenance
     // Padding rows (zero) are never read as valid.
-    s.hidden = r.hidden;
+    s.hidden = r.hidden;  // undefined where the step did the next block's add and norm (r.normalized)
     s.residual = r.residual;
+    s.normalized = r.normalized;
     s.lengths = at::tensor(r.lengths, at::kLong);
     sizes_ = r.sizes;
     protect_ = r.protect;

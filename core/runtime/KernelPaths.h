@@ -51,6 +51,12 @@ struct KernelPaths {
     // between the step's small kernels); false: plain stream order. The same results either way.
     // Environment: SSMLENS_STEP_OVERLAP=0.
     bool overlappedStepLaunches = true;
+    // CUDA builds: the reduction step also computes the next layer's input (the residual add and RMSNorm that
+    // layer would start with) in its last kernel, one kernel fewer per anchor (models of up to 1024 channels,
+    // core/cuda/FusedReduction.h: nextNormFusable); false: the step hands on the
+    // merged hidden and residual streams and the next layer adds and normalizes them. The same results either
+    // way (core/cuda/ReductionMerge.cu). Environment: SSMLENS_STEP_NEXT_NORM=0.
+    bool stepNextNorm = true;
 
     // Every hand-written path off: ATen operators only (what the kernels are checked against).
     static KernelPaths atenOnly();
