@@ -19,6 +19,7 @@
 #   ab        ab.txt                  with a baseline in .carry/base (tools/device/carry_base.sh; carry .carry): its
 #                                     CLI and the tree's alternated, bench-reduce 130m L 2048 (twice) and 2.7b L 2048
 #                                     batch 8; AB_SWITCH="VAR=value" adds the tree with that switch set
+#                                     (AB_SWITCH="A=0;B=1": one column each)
 #   kprof     kernels.md              Nsight Compute time per kernel: one eager dense and one reduced 130m pass at
 #                                     L 2048 side by side (bench-reduce's NVTX ranges ssmlens-dense-pass /
 #                                     ssmlens-reduced-pass; warm-up + 1 pass each, per pass), then one dense 2.7b
@@ -68,14 +69,22 @@ for s in "${steps[@]}"; do
       done ;;
     ab)
       # The baseline (carry_base.sh) and the tree alternated in one call, the same bench-reduce each time: 130m at
-      # L 2048 (where launches decide) twice round, 2.7b at L 2048 batch 8 once; AB_SWITCH (e.g.
+      # L 2048 (where launches decide) twice round, then 2.7b at L 2048 batch 8 once; AB_SWITCH (e.g.
       # "SSMLENS_STEP_OVERLAP=0") adds the tree run with that switch as a third column.
+      # Several switched columns: AB_SWITCH="A=0;B=1" (each column's variables separated by spaces).
       [ -n "$BASE_CLI" ] || { step "ab: no baseline (tools/device/carry_base.sh)"; continue; }
-      for run in "130m 1 1" "2.7b 8 1" "130m 1 2"; do
+      IFS=';' read -ra switches <<<"${AB_SWITCH:-}"
+      columns=(base tree)
+      for k in "${!switches[@]}"; do columns+=("switch$k"); done
+      for run in "130m 1 1" "130m 1 2" "2.7b 8 1"; do
         set -- $run
-        for who in base tree ${AB_SWITCH:+switch}; do
+        # AB_WIDE_COLUMNS=n: only the first n columns for the 2.7b (switches that concern narrow models alone).
+        wide=("${columns[@]}")
+        [ "$1" = 2.7b ] && wide=("${columns[@]:0:${AB_WIDE_COLUMNS:-${#columns[@]}}}")
+        for who in "${wide[@]}"; do
           late "ab $run $who" && break 2
-          cli=$CLI; envs=(); [ $who = base ] && cli=$BASE_CLI; [ $who = switch ] && envs=($AB_SWITCH)
+          cli=$CLI; envs=(); [ $who = base ] && cli=$BASE_CLI
+          case $who in switch*) envs=(${switches[${who#switch}]}) ;; esac
           echo "## $1, L 2048, batch $2, round $3: $who${envs[*]:+ (${envs[*]})}" >>"$OUT/ab.txt"
           env "${envs[@]}" timeout 100 $cli bench-reduce --size "$1" --lengths 2048 --batch "$2" --dtype bf16 \
             --device cuda --repeats 5 >>"$OUT/ab.txt" 2>>"$log" || step "ab $run $who FAILED (rc $?)"
