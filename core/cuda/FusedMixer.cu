@@ -4,6 +4,7 @@
 #include "core/cuda/FusedKernels.h"
 
 #include "core/cuda/FusedCommon.cuh"
+#include "core/cuda/LaunchOverlap.cuh"
 
 #include <cstdint>
 #include <type_traits>
@@ -18,6 +19,7 @@ template <typename t_t>
 __global__ void timeStepsKernel(const t_t* __restrict__ raw, RowView rv, const float* __restrict__ bias,
                                 const float* __restrict__ aLog, float* __restrict__ dt, float* __restrict__ A,
                                 int64_t total, int64_t H, bool clamp, float lo, float hi) {
+    followPreviousKernel();  // before any global memory access (LaunchOverlap.cuh)
     const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (i < H) A[i] = -expf(aLog[i]);
     if (i >= total) return;
@@ -32,6 +34,7 @@ template <typename x_t, typename o_t>
 __global__ void causalConvSiluKernel(const x_t* __restrict__ x, RowView xv, const x_t* __restrict__ w,
                                      const x_t* __restrict__ bias, o_t* __restrict__ out, int64_t total, int64_t C,
                                      int K) {
+    followPreviousKernel();  // before any global memory access (LaunchOverlap.cuh)
     const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (i >= total) return;
     const int64_t row = i / C, c = i % C, l = row % xv.L;
@@ -53,6 +56,7 @@ template <typename x_t, typename o_t>
 __global__ void causalConv4SiluKernel(const x_t* __restrict__ x, int64_t sb, int64_t sl, int64_t sc,
                                       const x_t* __restrict__ w, const x_t* __restrict__ bias,
                                       o_t* __restrict__ out, int64_t L, int64_t C) {
+    followPreviousKernel();  // before any global memory access (LaunchOverlap.cuh)
     const int64_t c = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (c >= C) return;
     const int64_t l0 = static_cast<int64_t>(blockIdx.y) * kConvRows, b = blockIdx.z;
@@ -113,6 +117,7 @@ template <typename o_t> __device__ __forceinline__ void storePair(o_t* p, float 
 template <typename x_t, typename o_t>
 __global__ void causalConv4SiluPairsKernel(const x_t* __restrict__ x, int64_t sb, int64_t sl, const x_t* __restrict__ w,
                                const x_t* __restrict__ bias, o_t* __restrict__ out, int64_t L, int64_t C) {
+    followPreviousKernel();  // before any global memory access (LaunchOverlap.cuh)
     const int64_t c = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) * 2;
     if (c >= C) return;
     const int64_t l0 = static_cast<int64_t>(blockIdx.y) * kConvRows, b = blockIdx.z;
@@ -186,10 +191,9 @@ std::pair<at::Tensor, at::Tensor> timeSteps(const at::Tensor& dtRaw, const at::T
     auto stream = c10::cuda::getCurrentCUDAStream();
     detail::dispatchModelType(dtRaw.scalar_type(), "timeSteps", [&](auto tag) {
         using t_t = decltype(tag);
-        timeStepsKernel<t_t><<<blocksFor(std::max(total, H)), kThreads, 0, stream>>>(
+        launchKernel(timeStepsKernel<t_t>, blocksFor(std::max(total, H)), kThreads, 0, layerLaunch(stream),
             dtRaw.data_ptr<t_t>(), rv, bias.data_ptr<float>(), al.data_ptr<float>(), dt.data_ptr<float>(),
             A.data_ptr<float>(), total, H, clamp, static_cast<float>(lo), static_cast<float>(hi));
-        C10_CUDA_KERNEL_LAUNCH_CHECK();
     });
     return {dt, A};
 }
@@ -218,22 +222,21 @@ at::Tensor causalConvSilu(const at::Tensor& xBC, const at::Tensor& weightIn, con
                 const dim3 grid(static_cast<unsigned>((C / 2 + kConvPairThreads - 1) / kConvPairThreads),
                                 static_cast<unsigned>((xBC.size(1) + kConvRows - 1) / kConvRows),
                                 static_cast<unsigned>(xBC.size(0)));
-                causalConv4SiluPairsKernel<x_t, o_t><<<grid, kConvPairThreads, 0, stream>>>(
+                launchKernel(causalConv4SiluPairsKernel<x_t, o_t>, grid, kConvPairThreads, 0, layerLaunch(stream),
                     xBC.data_ptr<x_t>(), xBC.stride(0), xBC.stride(1), w.data_ptr<x_t>(),
                     b.defined() ? b.data_ptr<x_t>() : nullptr, out.data_ptr<o_t>(), xBC.size(1), C);
             } else if (K == 4) {
                 const dim3 grid(static_cast<unsigned>((C + kConvThreads - 1) / kConvThreads),
                                 static_cast<unsigned>((xBC.size(1) + kConvRows - 1) / kConvRows),
                                 static_cast<unsigned>(xBC.size(0)));
-                causalConv4SiluKernel<x_t, o_t><<<grid, kConvThreads, 0, stream>>>(
+                launchKernel(causalConv4SiluKernel<x_t, o_t>, grid, kConvThreads, 0, layerLaunch(stream),
                     xBC.data_ptr<x_t>(), xBC.stride(0), xBC.stride(1), xBC.stride(2), w.data_ptr<x_t>(),
                     b.defined() ? b.data_ptr<x_t>() : nullptr, out.data_ptr<o_t>(), xBC.size(1), C);
             } else {
-                causalConvSiluKernel<x_t, o_t><<<blocksFor(total), kThreads, 0, stream>>>(
+                launchKernel(causalConvSiluKernel<x_t, o_t>, blocksFor(total), kThreads, 0, layerLaunch(stream),
                     xBC.data_ptr<x_t>(), xv, w.data_ptr<x_t>(), b.defined() ? b.data_ptr<x_t>() : nullptr,
                     out.data_ptr<o_t>(), total, C, K);
             }
-            C10_CUDA_KERNEL_LAUNCH_CHECK();
         };
         if (inModelDtype) launch(x_t());
         else launch(float());

@@ -9,6 +9,7 @@
 #include <atomic>
 
 #include "core/cuda/FusedCommon.cuh"
+#include "core/cuda/LaunchOverlap.cuh"
 #include "core/runtime/KernelPaths.h"
 
 namespace ssmlens::fused {
@@ -22,6 +23,7 @@ constexpr int kCached = 8;  // elements per thread kept in registers between the
 template <typename h_t, typename w_t>
 __global__ void addRmsNormKernel(const h_t* __restrict__ h, const float* __restrict__ res, float* __restrict__ rOut,
                                  const w_t* __restrict__ w, w_t* __restrict__ out, int64_t D, float eps) {
+    followPreviousKernel();  // before any global memory access (LaunchOverlap.cuh)
     const int64_t base = static_cast<int64_t>(blockIdx.x) * D;
     const int step = blockDim.x;
     auto r = [&](int64_t i) { return h ? static_cast<float>(h[base + i]) + res[base + i] : res[base + i]; };
@@ -57,6 +59,7 @@ __global__ void gatedRmsNormKernel(const y_t* __restrict__ y, RowView yv, const 
                                    const float* __restrict__ d, bool dPerChannel, int P, const z_t* __restrict__ z,
                                    RowView zv, const w_t* __restrict__ w, w_t* __restrict__ out, int64_t Di, int n,
                                    float eps) {
+    followPreviousKernel();  // before any global memory access (LaunchOverlap.cuh)
     const int64_t row = blockIdx.x;
     const int c0 = blockIdx.y * n, end = c0 + n, step = blockDim.x;
     const int64_t yb = yv.rowBase(row), xb = x ? xv.rowBase(row) : 0, zb = zv.rowBase(row);
@@ -97,6 +100,7 @@ __global__ void gatedRmsNormKernel(const y_t* __restrict__ y, RowView yv, const 
 template <typename t_t>
 __global__ void gatedRmsNorm8Kernel(const t_t* __restrict__ y, RowView yv, const t_t* __restrict__ z, RowView zv,
                                     const t_t* __restrict__ w, t_t* __restrict__ out, int64_t Di, int n, float eps) {
+    followPreviousKernel();  // before any global memory access (LaunchOverlap.cuh)
     const int64_t row = blockIdx.x;
     const int c = blockIdx.y * n + threadIdx.x * 8;
     const bool active = threadIdx.x * 8 < n;
@@ -175,11 +179,10 @@ std::pair<at::Tensor, at::Tensor> addRmsNorm(const at::Tensor& hiddenIn, const a
         using w_t = decltype(wTag);
         auto launch = [&](auto hTag) {
             using h_t = decltype(hTag);
-            addRmsNormKernel<h_t, w_t><<<rows, detail::blockThreads(D), 0, stream>>>(
+            launchKernel(addRmsNormKernel<h_t, w_t>, rows, detail::blockThreads(D), 0, layerLaunch(stream),
                 h.defined() ? h.data_ptr<h_t>() : nullptr, res.data_ptr<float>(),
                 h.defined() ? r.data_ptr<float>() : nullptr, w.data_ptr<w_t>(), out.data_ptr<w_t>(), D,
                 static_cast<float>(eps));
-            C10_CUDA_KERNEL_LAUNCH_CHECK();
         };
         if (h.defined() && h.scalar_type() == at::kFloat) launch(float());
         else launch(w_t());  // h in w's dtype, or no h at all
@@ -218,10 +221,9 @@ at::Tensor gatedRmsNorm(const at::Tensor& yIn, const at::Tensor& xIn, const at::
             using t_t = decltype(tag);
             if constexpr (sizeof(t_t) == 2) {
                 const int threads = (n / 8 + 31) / 32 * 32;
-                gatedRmsNorm8Kernel<t_t><<<dim3(rows, groups), threads, 0, stream>>>(
+                launchKernel(gatedRmsNorm8Kernel<t_t>, dim3(rows, groups), threads, 0, layerLaunch(stream),
                     y.data_ptr<t_t>(), yv, z.data_ptr<t_t>(), zv, w.data_ptr<t_t>(), out.data_ptr<t_t>(), Di, n,
                     static_cast<float>(eps));
-                C10_CUDA_KERNEL_LAUNCH_CHECK();
             }
         });
         return out;
@@ -232,11 +234,11 @@ at::Tensor gatedRmsNorm(const at::Tensor& yIn, const at::Tensor& xIn, const at::
             using z_t = decltype(zTag);
             auto launch = [&](auto yTag) {
                 using y_t = decltype(yTag);
-                gatedRmsNormKernel<y_t, z_t, w_t><<<dim3(rows, groups), detail::blockThreads(n), 0, stream>>>(
+                launchKernel(gatedRmsNormKernel<y_t, z_t, w_t>, dim3(rows, groups), detail::blockThreads(n), 0,
+                             layerLaunch(stream),
                 y.data_ptr<y_t>(), yv, x.defined() ? x.data_ptr<float>() : nullptr, xv,
                 d.defined() ? d.data_ptr<float>() : nullptr, dPerChannel, P, z.data_ptr<z_t>(), zv, w.data_ptr<w_t>(),
                 out.data_ptr<w_t>(), Di, n, static_cast<float>(eps));
-                C10_CUDA_KERNEL_LAUNCH_CHECK();
             };
             if (y.scalar_type() == at::kFloat) launch(float());
             else launch(w_t());

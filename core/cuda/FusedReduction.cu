@@ -188,12 +188,12 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
     buf.removed = bytes.pointer<uint8_t>(oRemovedFlag);
     buf.chosen = bytes.pointer<uint8_t>(oChosen);
 
-    StepLaunch how;
+    KernelLaunch how;
     how.stream = c10::cuda::getCurrentCUDAStream();
     how.overlap = overlapLaunches && deviceComputeMajor() >= 9;  // programmatic dependent launch: Hopper and later
     // The first kernel follows whatever the caller queued (in a captured graph that may be a copy, not a kernel):
     // plain stream order. It lets the second start early all the same; every later one follows one of ours.
-    StepLaunch first = how;
+    KernelLaunch first = how;
     first.overlap = false;
     const bool* prot = protect.data_ptr<bool>();
     launchRowStats(h, prot, s, rc, anyMatching, buf, inArguments, first);

@@ -32,6 +32,7 @@
 
 #include "core/cuda/DeviceAttributes.cuh"
 #include "core/cuda/FusedCommon.cuh"
+#include "core/cuda/LaunchOverlap.cuh"
 #include "core/cuda/SerialSsd.cuh"
 #include "core/cuda/SsdTiles.cuh"
 #include "core/runtime/KernelPaths.h"
@@ -177,6 +178,7 @@ __global__ void __launch_bounds__(kThreads, kFrags <= 2 ? 4 : 3) chunkStateAndSc
     const in_t* __restrict__ x, const in_t* __restrict__ Bm, const in_t* __restrict__ Cm,
     const float* __restrict__ dt, const float* __restrict__ A, SsdShape s, float* __restrict__ aCumOut,
     float* __restrict__ totals, float* __restrict__ states, float* __restrict__ scores, int stateBlocks) {
+    followPreviousKernel();  // before any global memory access (LaunchOverlap.cuh)
     const int block = blockIdx.x;
     if (block < stateBlocks) {
         const int headSlices = s.H * ((s.N + kStateSlice - 1) / kStateSlice);
@@ -198,6 +200,7 @@ template <typename mma_t>
 __global__ void statePassingKernel(const float* __restrict__ states, const float* __restrict__ totals,
                                    const float* __restrict__ init, mma_t* __restrict__ stateIn,
                                    float* __restrict__ finalState, SsdShape s) {
+    followPreviousKernel();  // before any global memory access (LaunchOverlap.cuh)
     // Four consecutive state elements per thread (P * N is a multiple of 4): 16-byte loads, 8-byte stores.
     const int64_t PN = static_cast<int64_t>(s.P) * s.N;
     const int64_t e = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) * 4;
@@ -264,6 +267,7 @@ __global__ void __launch_bounds__(kThreads, kFrags <= 2 ? 4 : 3) chunkScanKernel
                                                             const mma_t* __restrict__ statesIn,
                                                             const float* __restrict__ skip, bool skipPerChannel,
                                                             SsdShape s, in_t* __restrict__ y) {
+    followPreviousKernel();  // before any global memory access (LaunchOverlap.cuh)
     extern __shared__ __align__(128) unsigned char smem[];
     const int tiles = s.Q / kTile, ci = blockIdx.x / tiles, mt = blockIdx.x % tiles;
     const int h = blockIdx.y, bi = blockIdx.z, t = threadIdx.x, warp = t >> 5;
@@ -414,23 +418,21 @@ void launchSsd(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
     const in_t* xp = reinterpret_cast<const in_t*>(x.data_ptr());
     const in_t* bp = reinterpret_cast<const in_t*>(Bm.data_ptr());
     const in_t* cp = reinterpret_cast<const in_t*>(Cm.data_ptr());
-    chunkStateAndScoresKernel<mma_t, in_t, kFrags><<<static_cast<unsigned>(stateBlocks + scoreBlocks), kThreads,
-                                                     firstSmem, stream>>>(
+    launchKernel(chunkStateAndScoresKernel<mma_t, in_t, kFrags>, static_cast<unsigned>(stateBlocks + scoreBlocks),
+                 kThreads, firstSmem, layerLaunch(stream),
         xp, bp, cp, dt.data_ptr<float>(), A.data_ptr<float>(), s,
         aCum.data_ptr<float>(), totals.data_ptr<float>(), states.data_ptr<float>(), scores.data_ptr<float>(),
         static_cast<int>(stateBlocks));
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
     const int64_t PN = static_cast<int64_t>(s.P) * s.N;
     mma_t* stateInPtr = reinterpret_cast<mma_t*>(stateIn.data_ptr());
-    statePassingKernel<mma_t><<<dim3((PN / 4 + 255) / 256, s.H, batch), 256, 0, stream>>>(
+    launchKernel(statePassingKernel<mma_t>, dim3((PN / 4 + 255) / 256, s.H, batch), 256, 0, layerLaunch(stream),
         states.data_ptr<float>(), totals.data_ptr<float>(), init.defined() ? init.data_ptr<float>() : nullptr,
         stateInPtr, finalState.data_ptr<float>(), s);
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
     const bool skipPerChannel = skip.defined() && skip.numel() == static_cast<int64_t>(s.H) * s.P;
-    chunkScanKernel<mma_t, in_t, kFrags><<<dim3(s.chunks * tiles, s.H, batch), kThreads, scanSmem, stream>>>(
+    launchKernel(chunkScanKernel<mma_t, in_t, kFrags>, dim3(s.chunks * tiles, s.H, batch), kThreads, scanSmem,
+                 layerLaunch(stream),
         xp, cp, dt.data_ptr<float>(), aCum.data_ptr<float>(), scores.data_ptr<float>(), stateInPtr,
         skip.defined() ? skip.data_ptr<float>() : nullptr, skipPerChannel, s, reinterpret_cast<in_t*>(y.data_ptr()));
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "core/cuda/AsyncCopy.cuh"
 #include "core/cuda/DeviceAttributes.cuh"
+#include "core/cuda/LaunchOverlap.cuh"
 
 #include <cstdint>
 
@@ -364,59 +365,19 @@ __device__ void blockTopCount(int n, int count, Key key, Mark mark, int* hist, i
     }
 }
 
-// Overlapped launches (programmatic dependent launch, Hopper and later). A step is six small kernels in a row,
-// each of which costs a few microseconds between the end of the one before and the start of its own blocks.
-// Launched with overlap, a kernel's blocks are scheduled while the kernel before it still runs, and wait in
-// awaitPreviousKernel() until it has finished and its writes are visible; so every kernel of the step calls
-// awaitPreviousKernel() before it touches global memory (reads or writes: the buffers it writes may be memory
-// the kernel before still uses), then releaseNextKernel() (all of its blocks are then resident, so the next
-// kernel's waiting blocks never take a multiprocessor this kernel needs). Launched in plain stream order both
-// are no-ops. Kernels that follow one of these in plain order (cuBLAS, the next layer's) wait for it whole.
-__device__ __forceinline__ void awaitPreviousKernel() {
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-    asm volatile("griddepcontrol.wait;\n" ::: "memory");
-#endif
-}
-__device__ __forceinline__ void releaseNextKernel() {
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-    asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
-#endif
-}
-
-// Where and how the step's kernels are launched (FusedReduction.cu decides: overlap where the paths in effect ask
-// for it and the device has compute capability 9 or more).
-struct StepLaunch {
-    cudaStream_t stream = nullptr;
-    bool overlap = false;
-};
-
-template <typename... Params, typename... Args>
-void launchStepKernel(void (*kernel)(Params...), dim3 grid, dim3 block, int sharedBytes, const StepLaunch& how,
-                      Args... args) {
-    cudaLaunchConfig_t config = {};
-    config.gridDim = grid;
-    config.blockDim = block;
-    config.dynamicSmemBytes = static_cast<size_t>(sharedBytes);
-    config.stream = how.stream;
-    cudaLaunchAttribute overlap[1];
-    overlap[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
-    overlap[0].val.programmaticStreamSerializationAllowed = 1;
-    config.attrs = overlap;
-    config.numAttrs = how.overlap ? 1 : 0;
-    C10_CUDA_CHECK(cudaLaunchKernelEx(&config, kernel, static_cast<Params>(args)...));
-}
-
-// Launchers (one per kernel; each as `how` says, its error checked).
+// Launchers (one per kernel; each as `how` says, its error checked). The step is six small kernels in a row,
+// launched overlapped where FusedReduction.cu says so (core/cuda/LaunchOverlap.cuh: each kernel calls
+// followPreviousKernel() before it touches global memory).
 void launchRowStats(const at::Tensor& hidden, const bool* protect, const StepShape& s, const StepRecipe& r,
-                    bool needNorms, const StepBuffers& buf, const CountsInArguments& counts, const StepLaunch& how);
+                    bool needNorms, const StepBuffers& buf, const CountsInArguments& counts, const KernelLaunch& how);
 void launchSplit(const bool* protect, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
-                 const StepLaunch& how);
+                 const KernelLaunch& how);
 void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
-                     BestMatchProducts products, const StepLaunch& how);
+                     BestMatchProducts products, const KernelLaunch& how);
 void launchFinalize(const float* sizes, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
-                    const StepLaunch& how);
+                    const KernelLaunch& how);
 void launchMergeChoice(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
-                       const StepLaunch& how);
+                       const KernelLaunch& how);
 // mergeCompact's threads per block (8 channels each); rows up to 8 times as wide are one pass of the block, the
 // rows on which it can also do the next layer's norm.
 inline constexpr int kMergeMaxThreads = 512;
@@ -438,7 +399,7 @@ struct NextNormArgs {
 void launchMergeCompact(const at::Tensor& hidden, const at::Tensor& residual, const float* sizes, const bool* protect,
                         const StepShape& s, const StepRecipe& r, const StepBuffers& buf, at::Tensor& hiddenOut,
                         at::Tensor& residualOut, at::Tensor& sizesOut, at::Tensor& protectOut, const NextNormArgs* next,
-                        const StepLaunch& how);
+                        const KernelLaunch& how);
 
 // The current device and its cached attributes (kMaxDevices, currentDeviceIndex, deviceMultiprocessors,
 // deviceComputeMajor): core/cuda/DeviceAttributes.cuh.

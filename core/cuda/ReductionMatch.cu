@@ -170,8 +170,7 @@ __global__ void __launch_bounds__(C::THREADS, C::MIN_BLOCKS)
     constexpr int CH = BK * sizeof(T) / 16;  // 16-byte chunks per tile row
     static_assert(FM >= 1 && FN8 >= 2 && WM % 16 == 0 && WN % 16 == 0, "tile shape");
     static_assert(THREADS >= BM && THREADS >= BN, "a thread per tile row (loadTileOffsets)");
-    awaitPreviousKernel();
-    releaseNextKernel();
+    followPreviousKernel();
     const int b = blockIdx.z, nA = s.nA(b), nB = s.nB(b);
     const int a0 = blockIdx.x * BM, c0 = blockIdx.y * BN;
     if (a0 >= nA || c0 >= nB) return;
@@ -295,7 +294,7 @@ __global__ void __launch_bounds__(C::THREADS, C::MIN_BLOCKS)
 }
 
 template <typename T, typename C>
-void launchTensorCore(const T* h, const StepShape& s, bool clipped, const StepBuffers& buf, const StepLaunch& how) {
+void launchTensorCore(const T* h, const StepShape& s, bool clipped, const StepBuffers& buf, const KernelLaunch& how) {
     constexpr int bytes = C::template smemBytes<T>();
     auto kernel = bestMatchTensorCoreKernel<T, C>;
     // Above 48 KB of dynamic shared memory a kernel must ask, once per device (the first step runs eagerly
@@ -312,15 +311,14 @@ void launchTensorCore(const T* h, const StepShape& s, bool clipped, const StepBu
         }
     }
     const dim3 grid((s.nAmax + C::BM - 1) / C::BM, (s.nBmax + C::BN - 1) / C::BN, s.B);
-    launchStepKernel(kernel, grid, dim3(C::THREADS), bytes, how, h, s, clipped, buf);
+    launchKernel(kernel, grid, dim3(C::THREADS), bytes, how, h, s, clipped, buf);
 }
 
 // fp32 models: 64 x 64 tiles, k steps of 16, each of the 256 threads owns 4 rows x 4 columns.
 __global__ void __launch_bounds__(kThreads)
     bestMatchFp32Kernel(const float* __restrict__ h, StepShape s, bool clipped, StepBuffers buf) {
     constexpr int BM = 64, BN = 64, BK = 16;
-    awaitPreviousKernel();
-    releaseNextKernel();
+    followPreviousKernel();
     const int b = blockIdx.z, nA = s.nA(b), nB = s.nB(b);
     const int a0 = blockIdx.x * BM, c0 = blockIdx.y * BN;
     if (a0 >= nA || c0 >= nB) return;
@@ -479,7 +477,7 @@ void bestMatchOnCublas(const at::Tensor& hidden, const StepShape& s, const StepR
 }  // namespace
 
 void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
-                     BestMatchProducts products, const StepLaunch& how) {
+                     BestMatchProducts products, const KernelLaunch& how) {
     if (s.nAmax == 0 || s.nBmax == 0) return;
     TORCH_CHECK(s.B <= 65535, "token reduction kernels: at most 65535 sequences per batch");
     // Which product is faster, measured on an H100 with padded cuBLAS operands (check-reduce --cases timed,
@@ -495,7 +493,7 @@ void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRec
         return bestMatchOnCublas(hidden, s, r, buf);  // plain stream order (cuBLAS waits for nothing itself)
     if (hidden.scalar_type() == at::kFloat) {
         const dim3 grid((s.nAmax + 63) / 64, (s.nBmax + 63) / 64, s.B);
-        launchStepKernel(bestMatchFp32Kernel, grid, dim3(kThreads), 0, how, hidden.data_ptr<float>(), s,
+        launchKernel(bestMatchFp32Kernel, grid, dim3(kThreads), 0, how, hidden.data_ptr<float>(), s,
                          r.clippedFeatures, buf);
         return;
     }

@@ -43,8 +43,7 @@ constexpr int kChoiceBatch = 4;
 template <typename T>
 __global__ void __launch_bounds__(kChoiceThreads)
     channelChoiceKernel(const T* __restrict__ h, StepShape s, StepBuffers buf) {
-    awaitPreviousKernel();
-    releaseNextKernel();
+    followPreviousKernel();
     const int b = blockIdx.z, e = blockIdx.x;
     if (e >= s.removeCount(b)) return;
     const int64_t base = static_cast<int64_t>(b) * s.M;
@@ -81,8 +80,7 @@ __global__ void __launch_bounds__(kChoiceThreads)
 }
 
 __global__ void __launch_bounds__(kChoiceThreads) tokenChoiceKernel(StepShape s, StepBuffers buf) {
-    awaitPreviousKernel();
-    releaseNextKernel();
+    followPreviousKernel();
     const int b = blockIdx.y, e = blockIdx.x * kChoiceThreads + threadIdx.x;
     if (e >= s.removeCount(b)) return;
     const int64_t base = static_cast<int64_t>(b) * s.M;
@@ -207,8 +205,7 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
                                    int stagedMembers, StepBuffers buf, T* __restrict__ hOut, float* __restrict__ rOut,
                                    float* __restrict__ sizeOut, bool* __restrict__ protectOut, NextNormArgs next) {
     constexpr int HV = 8 * static_cast<int>(sizeof(T)) / 16;  // 16-byte words per 8 channels of h: 1 or 2
-    awaitPreviousKernel();
-    releaseNextKernel();
+    followPreviousKernel();
     const int b = blockIdx.y, t = blockIdx.x, D = s.D;
     const int64_t outRow = static_cast<int64_t>(b) * s.M2 + t;
     T* hDst = hOut + outRow * D;
@@ -445,10 +442,10 @@ __global__ void mergeCompactKernel(const T* __restrict__ h, const float* __restr
 }  // namespace
 
 void launchMergeChoice(const at::Tensor& hidden, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
-                       const StepLaunch& how) {
+                       const KernelLaunch& how) {
     if (s.kmax == 0 || r.hidden != HiddenMerge::Hybrid) return;
     if (!r.channelChoice) {
-        launchStepKernel(tokenChoiceKernel, dim3((s.kmax + kChoiceThreads - 1) / kChoiceThreads, s.B),
+        launchKernel(tokenChoiceKernel, dim3((s.kmax + kChoiceThreads - 1) / kChoiceThreads, s.B),
                          dim3(kChoiceThreads), 0, how, s, buf);
         return;
     }
@@ -456,7 +453,7 @@ void launchMergeChoice(const at::Tensor& hidden, const StepShape& s, const StepR
     dispatchCudaType(hidden.scalar_type(), [&](auto tag) {
         using T = decltype(tag);
         const dim3 grid(s.kmax, (s.D + kChoiceThreads - 1) / kChoiceThreads, s.B);
-        launchStepKernel(channelChoiceKernel<T>, grid, dim3(kChoiceThreads), 0, how,
+        launchKernel(channelChoiceKernel<T>, grid, dim3(kChoiceThreads), 0, how,
                          reinterpret_cast<const T*>(hidden.data_ptr()), s, buf);
     });
 }
@@ -464,7 +461,7 @@ void launchMergeChoice(const at::Tensor& hidden, const StepShape& s, const StepR
 void launchMergeCompact(const at::Tensor& hidden, const at::Tensor& residual, const float* sizes, const bool* protect,
                         const StepShape& s, const StepRecipe& r, const StepBuffers& buf, at::Tensor& hiddenOut,
                         at::Tensor& residualOut, at::Tensor& sizesOut, at::Tensor& protectOut, const NextNormArgs* next,
-                        const StepLaunch& how) {
+                        const KernelLaunch& how) {
     if (s.M2 == 0) return;
     TORCH_CHECK(s.B <= 65535, "token reduction kernels: at most 65535 sequences per batch");
     TORCH_CHECK(!next || s.D <= kNextNormMaxChannels, "token reduction kernels: the next norm on rows of ", s.D);
@@ -499,7 +496,7 @@ void launchMergeCompact(const at::Tensor& hidden, const at::Tensor& residual, co
                                                     kStageBytes + 4 * kNextNormMaxChannels));
                 asked[device].store(true, std::memory_order_release);
             }
-            launchStepKernel(kernel, dim3(s.M2, s.B), dim3(threads), bytes, how,
+            launchKernel(kernel, dim3(s.M2, s.B), dim3(threads), bytes, how,
                              reinterpret_cast<const T*>(hidden.data_ptr()), residual.data_ptr<float>(), sizes, protect,
                              s, r, merges, staged, buf, next ? nullptr : reinterpret_cast<T*>(hiddenOut.data_ptr()),
                              residualOut.data_ptr<float>(), sizesOut.data_ptr<float>(), protectOut.data_ptr<bool>(),

@@ -41,8 +41,7 @@ template <typename T>
 __global__ void __launch_bounds__(kStatsRowsPerBlock * 32)
     rowStatsKernel(const T* __restrict__ h, const bool* __restrict__ protect, StepShape s, StepRecipe r, bool needNorms,
                    StepBuffers buf, CountsInArguments inArguments) {
-    awaitPreviousKernel();
-    releaseNextKernel();
+    followPreviousKernel();
     // Counts given in the arguments: read from there, and written where the later kernels read them.
     if (inArguments.n > 0 && blockIdx.x == 0 && threadIdx.x < inArguments.n)
         inArguments.dst[threadIdx.x] = inArguments.c[threadIdx.x];
@@ -114,8 +113,7 @@ __device__ KeyCache<Load> cacheKeys(int n, int capacity, uint32_t* cache, Load l
 
 __global__ void __launch_bounds__(kSequenceThreads)
     splitKernel(const bool* __restrict__ protect, StepShape s, StepRecipe r, StepBuffers buf, int cacheCapacity) {
-    awaitPreviousKernel();
-    releaseNextKernel();
+    followPreviousKernel();
     extern __shared__ uint32_t keyCache[];
     __shared__ int scratch[32], hist[258];
     // The B flags also here while the rows fit the per-thread runs (ReductionKernels.cuh), so that the partition
@@ -183,8 +181,7 @@ __global__ void __launch_bounds__(kSequenceThreads)
 __global__ void __launch_bounds__(kSequenceThreads, 1)
     finalizeKernel(const float* __restrict__ sizes, StepShape s, StepRecipe r, StepBuffers buf, int cacheCapacity,
                    int groupCapacity) {
-    awaitPreviousKernel();
-    releaseNextKernel();
+    followPreviousKernel();
     extern __shared__ uint32_t keyCache[];  // [cacheCapacity] keys, then [groupCapacity] per-row groups (below)
     __shared__ int scratch[32], hist[258];
     __shared__ __align__(16) int chunkDst[kSequenceThreads];
@@ -415,12 +412,12 @@ __global__ void __launch_bounds__(kSequenceThreads, 1)
 }  // namespace
 
 void launchRowStats(const at::Tensor& hidden, const bool* protect, const StepShape& s, const StepRecipe& r,
-                    bool needNorms, const StepBuffers& buf, const CountsInArguments& counts, const StepLaunch& how) {
+                    bool needNorms, const StepBuffers& buf, const CountsInArguments& counts, const KernelLaunch& how) {
     const int64_t rows = static_cast<int64_t>(s.B) * s.M;
     const int64_t blocks = (rows + kStatsRowsPerBlock - 1) / kStatsRowsPerBlock;
     dispatchCudaType(hidden.scalar_type(), [&](auto tag) {
         using T = decltype(tag);
-        launchStepKernel(rowStatsKernel<T>, dim3(static_cast<unsigned>(blocks)), dim3(kStatsRowsPerBlock * 32), 0, how,
+        launchKernel(rowStatsKernel<T>, dim3(static_cast<unsigned>(blocks)), dim3(kStatsRowsPerBlock * 32), 0, how,
                          reinterpret_cast<const T*>(hidden.data_ptr()), protect, s, r, needNorms, buf, counts);
     });
 }
@@ -429,18 +426,18 @@ void launchRowStats(const at::Tensor& hidden, const bool* protect, const StepSha
 static int keyCacheBytes(int longest) { return static_cast<int>(std::min<int64_t>(longest, kKeyCacheBytes / 4) * 4); }
 
 void launchSplit(const bool* protect, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
-                 const StepLaunch& how) {
+                 const KernelLaunch& how) {
     const int bytes = r.split == Split::AlternatePositions ? 0 : keyCacheBytes(s.M);
-    launchStepKernel(splitKernel, dim3(s.B), dim3(kSequenceThreads), bytes, how, protect, s, r, buf, bytes / 4);
+    launchKernel(splitKernel, dim3(s.B), dim3(kSequenceThreads), bytes, how, protect, s, r, buf, bytes / 4);
 }
 
 void launchFinalize(const float* sizes, const StepShape& s, const StepRecipe& r, const StepBuffers& buf,
-                    const StepLaunch& how) {
+                    const KernelLaunch& how) {
     const int keyBytes = keyCacheBytes(s.nAmax);
     // Per-row group counts in shared memory too, where the rows fit the per-thread runs and both fit the budget.
     const int groupBytes =
         s.M <= kRunRows * kSequenceThreads && keyBytes + 4 * s.M <= kKeyCacheBytes ? 4 * s.M : 0;
-    launchStepKernel(finalizeKernel, dim3(s.B), dim3(kSequenceThreads), keyBytes + groupBytes, how, sizes, s, r, buf,
+    launchKernel(finalizeKernel, dim3(s.B), dim3(kSequenceThreads), keyBytes + groupBytes, how, sizes, s, r, buf,
                      keyBytes / 4, groupBytes / 4);
 }
 

@@ -23,6 +23,7 @@
 
 #include "core/cuda/AsyncCopy.cuh"
 #include "core/cuda/FusedKernels.h"
+#include "core/cuda/LaunchOverlap.cuh"
 #include "core/cuda/MmaFragments.cuh"
 
 #include <algorithm>
@@ -156,6 +157,7 @@ __global__ void __launch_bounds__(WARPS * 32, 12 / WARPS)
                      const float* __restrict__ dt, const float* __restrict__ A, const float* __restrict__ init,
                      const float* __restrict__ skip, bool skipPerChannel, SsdShape s, in_t* __restrict__ y,
                      float* __restrict__ finalState) {
+    followPreviousKernel();  // before any global memory access (LaunchOverlap.cuh)
     constexpr int PS = WARPS * 16, THREADS = WARPS * 32, NT = kMaxStateN / 8;
     extern __shared__ __align__(128) unsigned char smem[];
     const int slices = s.P / PS, h = blockIdx.x / slices, p0 = (blockIdx.x % slices) * PS, bi = blockIdx.y;
@@ -413,12 +415,11 @@ void ssdSerial(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
         // No carveout preference: leaving it to the driver measured the same (device run 11, dense 2.7b batch-8
         // graph 195.56 ms either way), and it spares a driver call at every layer's launch.
         allowSharedMemory(kernel, bytes);
-        kernel<<<grid, warps * 32, bytes, stream>>>(
+        launchKernel(kernel, grid, warps * 32, bytes, layerLaunch(stream),
             reinterpret_cast<const in_t*>(x.data_ptr()), reinterpret_cast<const in_t*>(Bm.data_ptr()),
             reinterpret_cast<const in_t*>(Cm.data_ptr()), dt.data_ptr<float>(), A.data_ptr<float>(),
             init.defined() ? init.data_ptr<float>() : nullptr, skip.defined() ? skip.data_ptr<float>() : nullptr,
             skipPerChannel, s, reinterpret_cast<in_t*>(y.data_ptr()), finalState.data_ptr<float>());
-        C10_CUDA_KERNEL_LAUNCH_CHECK();
     };
     // A warp per 16 channels of the slice.
     auto run = [&](auto mmaTag, auto inTag) {

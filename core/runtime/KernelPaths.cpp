@@ -58,7 +58,8 @@ bool KernelPaths::operator==(const KernelPaths& o) const {
     return cpuCausalConv == o.cpuCausalConv && cudaKernels == o.cudaKernels && tensorCoreScan == o.tensorCoreScan &&
            ssdScanKernel == o.ssdScanKernel &&
            reductionKernels == o.reductionKernels && bestMatchProducts == o.bestMatchProducts &&
-           overlappedStepLaunches == o.overlappedStepLaunches && stepNextNorm == o.stepNextNorm;
+           overlappedStepLaunches == o.overlappedStepLaunches &&
+           overlappedLayerLaunches == o.overlappedLayerLaunches && stepNextNorm == o.stepNextNorm;
 }
 
 const KernelPaths& kernelPaths() { return tInEffect ? *tInEffect : gDefault; }
@@ -74,6 +75,7 @@ KernelPaths kernelPathsFromEnvironment() {
     if (environmentSays("SSMLENS_SSD_KERNEL", "serial")) p.ssdScanKernel = SsdScanKernel::Serial;
     p.reductionKernels = !environmentSays("SSMLENS_FUSED_REDUCTION", "0");
     p.overlappedStepLaunches = !environmentSays("SSMLENS_STEP_OVERLAP", "0");
+    p.overlappedLayerLaunches = !environmentSays("SSMLENS_LAYER_OVERLAP", "0");
     p.stepNextNorm = !environmentSays("SSMLENS_STEP_NEXT_NORM", "0");
     return p;
 }

@@ -51,6 +51,10 @@ struct KernelPaths {
     // between the step's small kernels); false: plain stream order. The same results either way.
     // Environment: SSMLENS_STEP_OVERLAP=0.
     bool overlappedStepLaunches = true;
+    // CUDA builds, compute capability 9 and more: the forward pass's own kernels (conv, time steps, scan, norms)
+    // launched overlapped with the kernel before them, as the step's are (core/cuda/LaunchOverlap.cuh); false:
+    // plain stream order. The same results either way. Environment: SSMLENS_LAYER_OVERLAP=0.
+    bool overlappedLayerLaunches = true;
     // CUDA builds: the reduction step also computes the next layer's input (the residual add and RMSNorm that
     // layer would start with) in its last kernel, one kernel fewer per anchor (models of up to 1024 channels,
     // core/cuda/FusedReduction.h: nextNormFusable); false: the step hands on the
