@@ -19,7 +19,8 @@
 #   ab        ab.txt                  with a baseline in .carry/base (tools/device/carry_base.sh; carry .carry): its
 #                                     CLI and the tree's alternated, bench-reduce 130m L 2048 (twice) and 2.7b L 2048
 #                                     batch 8; AB_SWITCH="VAR=value" adds the tree with that switch set
-#                                     (AB_SWITCH="A=0;B=1": one column each)
+#                                     (AB_SWITCH="A=0;B=1": one column each); AB_RUNS="2.7b 8 1;1.3b 1 1" other
+#                                     runs (size, batch, round) in another order
 #   kprof     kernels.md              Nsight Compute time per kernel: one eager dense and one reduced 130m pass at
 #                                     L 2048 side by side (bench-reduce's NVTX ranges ssmlens-dense-pass /
 #                                     ssmlens-reduced-pass; warm-up + 1 pass each, per pass), then one dense 2.7b
@@ -76,7 +77,9 @@ for s in "${steps[@]}"; do
       IFS=';' read -ra switches <<<"${AB_SWITCH:-}"
       columns=(base tree)
       for k in "${!switches[@]}"; do columns+=("switch$k"); done
-      for run in "130m 1 1" "130m 1 2" "2.7b 8 1"; do
+      # AB_RUNS="SIZE BATCH ROUND;...": other runs in another order (e.g. AB_RUNS="2.7b 8 1;1.3b 1 1").
+      IFS=';' read -ra runs <<<"${AB_RUNS:-130m 1 1;130m 1 2;2.7b 8 1}"
+      for run in "${runs[@]}"; do
         set -- $run
         # AB_WIDE_COLUMNS=n: only the first n columns for the 2.7b (switches that concern narrow models alone).
         wide=("${columns[@]}")
