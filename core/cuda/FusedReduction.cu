@@ -190,7 +190,7 @@ ReductionKernelResult reduceTokensWithKernels(const at::Tensor& hiddenIn, const 
 
     KernelLaunch how;
     how.stream = c10::cuda::getCurrentCUDAStream();
-    how.overlap = overlapLaunches && deviceComputeMajor() >= 9;  // programmatic dependent launch: Hopper and later
+    how.overlap = overlapLaunches && deviceOverlapsLaunches();  // programmatic dependent launch
     // The first kernel follows whatever the caller queued (in a captured graph that may be a copy, not a kernel):
     // plain stream order. It lets the second start early all the same; every later one follows one of ours.
     KernelLaunch first = how;

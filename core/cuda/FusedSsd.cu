@@ -425,12 +425,12 @@ void launchSsd(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, c
         static_cast<int>(stateBlocks));
     const int64_t PN = static_cast<int64_t>(s.P) * s.N;
     mma_t* stateInPtr = reinterpret_cast<mma_t*>(stateIn.data_ptr());
-    launchKernel(statePassingKernel<mma_t>, dim3((PN / 4 + 255) / 256, s.H, batch), 256, 0, layerLaunch(stream),
+    const KernelLaunch next = layerLaunchAfterOwnKernel(stream);  // the two below follow the kernel above
+    launchKernel(statePassingKernel<mma_t>, dim3((PN / 4 + 255) / 256, s.H, batch), 256, 0, next,
         states.data_ptr<float>(), totals.data_ptr<float>(), init.defined() ? init.data_ptr<float>() : nullptr,
         stateInPtr, finalState.data_ptr<float>(), s);
     const bool skipPerChannel = skip.defined() && skip.numel() == static_cast<int64_t>(s.H) * s.P;
-    launchKernel(chunkScanKernel<mma_t, in_t, kFrags>, dim3(s.chunks * tiles, s.H, batch), kThreads, scanSmem,
-                 layerLaunch(stream),
+    launchKernel(chunkScanKernel<mma_t, in_t, kFrags>, dim3(s.chunks * tiles, s.H, batch), kThreads, scanSmem, next,
         xp, cp, dt.data_ptr<float>(), aCum.data_ptr<float>(), scores.data_ptr<float>(), stateInPtr,
         skip.defined() ? skip.data_ptr<float>() : nullptr, skipPerChannel, s, reinterpret_cast<in_t*>(y.data_ptr()));
 }

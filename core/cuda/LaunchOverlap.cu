@@ -27,14 +27,23 @@ bool followsKernelNode(cudaStream_t stream) {
 
 }  // namespace
 
+bool deviceOverlapsLaunches() { return deviceComputeMajor() >= 9; }
+
 bool layerLaunchOverlaps(cudaStream_t stream) {
-    return kernelPaths().overlappedLayerLaunches && deviceComputeMajor() >= 9 && followsKernelNode(stream);
+    return kernelPaths().overlappedLayerLaunches && deviceOverlapsLaunches() && followsKernelNode(stream);
 }
 
 KernelLaunch layerLaunch(cudaStream_t stream) {
     KernelLaunch how;
     how.stream = stream;
     how.overlap = layerLaunchOverlaps(stream);
+    return how;
+}
+
+KernelLaunch layerLaunchAfterOwnKernel(cudaStream_t stream) {
+    KernelLaunch how;
+    how.stream = stream;
+    how.overlap = kernelPaths().overlappedLayerLaunches && deviceOverlapsLaunches();
     return how;
 }
 

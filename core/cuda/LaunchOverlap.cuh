@@ -41,13 +41,19 @@ struct KernelLaunch {
     bool overlap = false;
 };
 
+// Whether the current device can launch overlapped at all (compute capability 9 or more): the one test for both
+// the step's and the forward pass's launches. LaunchOverlap.cu, as the two below.
+bool deviceOverlapsLaunches();
 // Whether the forward pass's own kernels may be launched with overlap on `stream` now: the paths in effect ask for
-// it (KernelPaths::overlappedLayerLaunches), the device has compute capability 9 or more, and, while the stream is
-// being captured into a graph, the work before is a single kernel node (a graph takes an overlapped launch only
-// after a kernel; a copy or an event before it makes the capture fail). LaunchOverlap.cu.
+// it (KernelPaths::overlappedLayerLaunches), the device can, and, while the stream is being captured into a graph,
+// the work before is a single kernel node (a graph takes an overlapped launch only after a kernel; a copy or an
+// event before it makes the capture fail).
 bool layerLaunchOverlaps(cudaStream_t stream);
 // The launch of a forward-pass kernel on `stream`, overlapped where layerLaunchOverlaps says so.
 KernelLaunch layerLaunch(cudaStream_t stream);
+// The same for a kernel queued right after another of ours on `stream` (nothing queued between the two, as in the
+// scan's three kernels): the work before it is that kernel, so the capture is not asked again.
+KernelLaunch layerLaunchAfterOwnKernel(cudaStream_t stream);
 
 // kernel<<<grid, block, sharedBytes, how.stream>>>(args...), with overlap where `how` says; the error checked.
 template <typename... Params, typename... Args>
