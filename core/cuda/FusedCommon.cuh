@@ -56,22 +56,35 @@ __device__ __forceinline__ float convSiluRounded(float acc) {
     return roundTo<T>(acc / (1.f + expf(-acc)));
 }
 
+// Sum of v over the 32 lanes of a warp, every lane getting the total, in butterfly order (lane xor 16, 8, ... 1):
+// the order of blockSum, so that kernels which must give its bits (ReductionMerge.cu's normalizeRow) use it too.
+__device__ __forceinline__ float warpXorSum(float v) {
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+
+// The total of per-warp partial sums sums[0, warps) (warps at most 32), added up by warp 0 in warpXorSum's order
+// and returned to every thread through sums[0]. Every thread of the block calls it after a barrier that follows
+// the partials' stores.
+__device__ __forceinline__ float sumWarpPartials(float* sums, int warps) {
+    const int lane = threadIdx.x & 31;
+    if ((threadIdx.x >> 5) == 0) {
+        const float v = warpXorSum(lane < warps ? sums[lane] : 0.f);
+        if (lane == 0) sums[0] = v;
+    }
+    __syncthreads();
+    return sums[0];
+}
+
 // Sum of v over the block (blockDim.x a multiple of 32, at most 1024); every thread gets the total, summed in
 // the same order on every run. It reuses one shared buffer: a kernel that calls it twice needs a
 // __syncthreads() between the two calls.
 __device__ __forceinline__ float blockSum(float v) {
     __shared__ float warpSums[32];
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
-    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
-    if (lane == 0) warpSums[warp] = v;
+    v = warpXorSum(v);
+    if ((threadIdx.x & 31) == 0) warpSums[threadIdx.x >> 5] = v;
     __syncthreads();
-    if (warp == 0) {
-        v = lane < warps ? warpSums[lane] : 0.f;
-        for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
-        if (lane == 0) warpSums[0] = v;
-    }
-    __syncthreads();
-    return warpSums[0];
+    return sumWarpPartials(warpSums, blockDim.x >> 5);
 }
 
 // The time step of one head: softplus(raw + bias) (at::softplus with beta 1 and threshold 20), clamped to

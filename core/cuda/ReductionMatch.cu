@@ -9,9 +9,9 @@
 // cosine matrix itself never reaches device memory.
 //
 // bf16 / fp16: tensor cores (ldmatrix + mma.sync m16n8k16, fp32 accumulation), operand tiles brought in by
-// cp.async, three or four stages deep; the clipping max(g, 0) is applied to the operand fragments in registers
-// right after ldmatrix (a few integer operations per register, no pass over shared memory and no extra barrier
-// per k step), the row maxima are taken from the accumulator registers. Whatever the tile shape, every output
+// cp.async, four or six stages deep; the clipping max(g, 0) is applied in shared memory by the thread that copied
+// each chunk, between its own cp.async wait and the block barrier every k step has anyway (no extra barrier, each
+// value clipped once), the row maxima are taken from the accumulator registers. Whatever the tile shape, every output
 // is the same chain of m16n8k16 steps over k in order, so the tile configurations give bit-identical cosines.
 // fp32: a plain fp32 product (no TF32), 4 x 4 outputs per thread.
 #include "core/cuda/ReductionKernels.cuh"
@@ -42,28 +42,20 @@ __device__ __forceinline__ float negInf() { return __uint_as_float(0xff800000u);
 // instructions: a byte permute whose selector nibbles 9 and B replicate the sign bit of byte 1 (the low half's
 // top byte) over bytes 0-1 and that of byte 3 over bytes 2-3 (PTX prmt, sign-extend mode: selector msb set),
 // which gives 0xffff for every negative half, then an and-not (the form before was four integer operations in
-// the source: shift, mask, multiply, and-not). Every warp clips each operand register it reads, at every k step.
+// the source: shift, mask, multiply, and-not).
 __device__ __forceinline__ unsigned clip2(unsigned w) {
     unsigned negative;
     asm("prmt.b32 %0, %1, %2, 0xbb99;\n" : "=r"(negative) : "r"(w), "r"(0u));
     return w & ~negative;
 }
-template <int N>
-__device__ __forceinline__ void clipFragments(unsigned (&r)[N]) {
-#pragma unroll
-    for (int k = 0; k < N; ++k) r[k] = clip2(r[k]);
-}
 
-// max(v, 0) on 8 packed 16-bit values of a bf16 / fp16 type: both keep the sign in the top bit.
+// max(v, 0) on 8 packed 16-bit values of a bf16 / fp16 type (16 bytes in registers or in shared memory).
 __device__ __forceinline__ void clip8(uint4* p) {
     uint4 u = *p;
-    unsigned* w = reinterpret_cast<unsigned*>(&u);
-#pragma unroll
-    for (int k = 0; k < 4; ++k) {
-        const unsigned lo = (w[k] & 0x8000u) ? 0u : (w[k] & 0xffffu);
-        const unsigned hi = (w[k] & 0x80000000u) ? 0u : (w[k] & 0xffff0000u);
-        w[k] = lo | hi;
-    }
+    u.x = clip2(u.x);
+    u.y = clip2(u.y);
+    u.z = clip2(u.z);
+    u.w = clip2(u.w);
     *p = u;
 }
 
@@ -146,9 +138,9 @@ struct TileConfig {
 // Large products (all on these kernels): 256 threads, 80 KB, two blocks per multiprocessor.
 using BigTiles = TileConfig<128, 128, 2, 4, 4, 32, 2>;
 // Narrow models at short lengths (the by-size default: D <= 1024, under kCublasFromMacs), where one step's
-// product is a few hundred tiles: k steps of 64 channels with the clip in registers (half the waits and barriers
-// of 32 channels with an smem clip pass), six stages, 108 KB, two blocks per multiprocessor. 64 x 64 tiles while
-// there are enough of them to give every multiprocessor one (the first anchors: 1024 x 1024 at L 2048 is 256
+// product is a few hundred tiles: k steps of 64 channels (half the waits and barriers of 32 channels; the clip
+// was then a separate pass over shared memory with a barrier of its own), six stages, 108 KB, two blocks per
+// multiprocessor. 64 x 64 tiles while there are enough of them to give every multiprocessor one (the first anchors: 1024 x 1024 at L 2048 is 256
 // tiles), 32 x 64 below that (the last anchors of a 130m pass, ~560 x 560, are 81 tiles of 64 x 64 and 162 of
 // 32 x 64). Measured on the H100 (Nsight Compute, reduced 130m pass at L 2048, mean per step; 2026-12-06,
 // docs/results/step-narrow-h100-2026-12-06.md): 32 channels x 4 stages with the smem clip 31.7 us, 64 x 3 stages
@@ -158,7 +150,9 @@ using BigTiles = TileConfig<128, 128, 2, 4, 4, 32, 2>;
 // issued instruction, the top stall a fixed-latency dependency: too few warps to hide the latency of the mma /
 // clip chain. So 32 x 16 outputs per warp (8 warps a 64 x 64 tile, 4 a 32 x 64 one): twice the warps on the
 // same tiles and stages, half again the ldmatrix traffic (24 ldmatrix.x4 per 16 channels of a 64 x 64 tile, not
-// 16: A is read by 4 warps, not 2), the same chain of k steps for every output (bit-identical cosines).
+// 16: A is read by 4 warps, not 2), the same chain of k steps for every output (bit-identical cosines). Then
+// (2026-12-07) fewer instructions per k step for the same warps: the copies' addresses worked out once per block
+// and the clip done once per value by the copying thread (the kernel below), no longer per fragment in every warp.
 using NarrowTiles = TileConfig<64, 64, 2, 4, 6, 64, 2>;      // 256 threads, 108 KB
 using NarrowTallTiles = TileConfig<32, 64, 1, 4, 6, 64, 2>;  // 128 threads, 81 KB
 
@@ -183,18 +177,45 @@ __global__ void __launch_bounds__(C::THREADS, C::MIN_BLOCKS)
 
     const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
     const int wm = warp / C::WARPS_N, wn = warp % C::WARPS_N;
-    auto stageA = [&](int stage) { return operands + stage * (BM + BN) * LDS; };
-    auto stageB = [&](int stage) { return operands + stage * (BM + BN) * LDS + BM * LDS; };
+    // Each thread copies the same CPT 16-byte chunks of every k tile (chunk j is number j * THREADS + tid of the
+    // tile's (BM + BN) x CH), so where they come from and go to is worked out once here, not at every k step:
+    // the chunks' column in the tile (tid % CH) is the same for all j, and whether chunk j is of A or B is known
+    // at compile time. Per k step a chunk then costs an add, a select and its cp.async.
+    constexpr int CPT = (BM + BN) * CH / THREADS, A_CHUNKS = BM * CH / THREADS;
+    static_assert(THREADS % CH == 0 && (BM * CH) % THREADS == 0 && (BN * CH) % THREADS == 0, "chunks per thread");
+    const int part = tid % CH, firstRow = tid / CH;
+    const T* src[CPT];  // the chunk's row at channel part * 8, nullptr where the tile has no such row
+#pragma unroll
+    for (int j = 0; j < CPT; ++j) {
+        const int r = firstRow + j * (THREADS / CH) - (j < A_CHUNKS ? 0 : BM);
+        const int64_t off = j < A_CHUNKS ? rows.offA[r] : rows.offB[r];
+        src[j] = off >= 0 ? h + off + part * 8 : nullptr;
+    }
+    // Element offset of chunk j in a stage: A rows first, then B rows (the B chunks' rows restart at BM).
+    const int firstDst = firstRow * LDS + part * 8;
+    constexpr int kRowStride = (THREADS / CH) * LDS;
+    auto stageOf = [&](int stage) { return operands + stage * (BM + BN) * LDS; };
     auto load = [&](int stage, int k0) {
-        for (int c = tid; c < (BM + BN) * CH; c += THREADS) {
-            const bool isA = c < BM * CH;
-            const int q = isA ? c : c - BM * CH, r = q / CH, part = q % CH, col = k0 + part * 8;
-            const int64_t off = isA ? rows.offA[r] : rows.offB[r];
-            T* dst = (isA ? stageA(stage) : stageB(stage)) + r * LDS + part * 8;
-            const bool ok = off >= 0 && col < s.D;  // past the end: zeros (D is a multiple of 8)
-            cpAsync16(dst, ok ? h + off + col : h, ok ? 16 : 0);
+        T* dst = stageOf(stage) + firstDst;
+        const bool inK = k0 + part * 8 < s.D;  // past the end: zeros (D is a multiple of 8)
+#pragma unroll
+        for (int j = 0; j < CPT; ++j) {
+            const bool ok = inK && src[j] != nullptr;
+            cpAsync16(dst + j * kRowStride, ok ? src[j] + k0 : h, ok ? 16 : 0);
         }
     };
+    // max(g, 0) on the chunks this thread copied, once they are in (its own cp.async wait) and before the barrier
+    // that shows them to the other warps: each operand value is clipped once, by one thread, with no barrier of
+    // its own (clipping the fragments after ldmatrix instead repeated it in every warp that reads the value: an A
+    // row is read by WARPS_N warps, and put an integer dependency between every ldmatrix and its mma). Zero-filled
+    // chunks stay zero, so every chunk is clipped, without a test. The same bits either way.
+    auto clipOwn = [&](int stage) {
+        T* dst = stageOf(stage) + firstDst;
+#pragma unroll
+        for (int j = 0; j < CPT; ++j) clip8(reinterpret_cast<uint4*>(dst + j * kRowStride));
+    };
+    auto stageA = [&](int stage) { return stageOf(stage); };
+    auto stageB = [&](int stage) { return stageOf(stage) + BM * LDS; };
 
     // Accumulators of the warp's WM x WN outputs as m16n8 tiles: acc[i][j][0..1] at row g, columns 2q, 2q + 1
     // of tile (i, j), acc[i][j][2..3] at row g + 8 (g = lane / 4, q = lane % 4: the mma.m16n8k16 layout).
@@ -220,8 +241,9 @@ __global__ void __launch_bounds__(C::THREADS, C::MIN_BLOCKS)
     const int aRow = lane & 15, aCol = (lane >> 4) * 8;
     const int bRow = (lane & 7) + (lane >> 4) * 8, bCol = ((lane >> 3) & 1) * 8;
     for (int kt = 0; kt < KT; ++kt) {
-        cpAsyncWait<STAGES - 2>();
-        __syncthreads();  // tile kt is in for everyone, and everyone is done with tile kt - 1
+        cpAsyncWait<STAGES - 2>();  // this thread's chunks of tile kt are in
+        if (clipped) clipOwn(kt % STAGES);
+        __syncthreads();  // tile kt is in (and clipped) for everyone, and everyone is done with tile kt - 1
         const int next = kt + STAGES - 1;
         if (next < KT) load(next % STAGES, next * BK);
         cpAsyncCommit();
@@ -234,12 +256,6 @@ __global__ void __launch_bounds__(C::THREADS, C::MIN_BLOCKS)
             for (int i = 0; i < FM; ++i) ldmatrixX4(af[i], At + (wm * WM + i * 16 + aRow) * LDS + kk + aCol);
 #pragma unroll
             for (int j = 0; j < FN8 / 2; ++j) ldmatrixX4(bf[j], Bt + (wn * WN + j * 16 + bRow) * LDS + kk + bCol);
-            if (clipped) {
-#pragma unroll
-                for (int i = 0; i < FM; ++i) clipFragments(af[i]);
-#pragma unroll
-                for (int j = 0; j < FN8 / 2; ++j) clipFragments(bf[j]);
-            }
 #pragma unroll
             for (int i = 0; i < FM; ++i)
 #pragma unroll

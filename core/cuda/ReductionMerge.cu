@@ -15,6 +15,8 @@
 //                        are the same.
 #include "core/cuda/ReductionKernels.cuh"
 
+#include "core/cuda/FusedCommon.cuh"  // the block sum normalizeRow reproduces
+
 #include <algorithm>
 #include <atomic>
 
@@ -178,17 +180,11 @@ __device__ void normalizeRow(const float* x, int c0, int D, const NextNormArgs& 
             const float v = row[i];
             ss += v * v;
         }
-        for (int o = 16; o > 0; o >>= 1) ss += __shfl_xor_sync(0xffffffffu, ss, o);
+        ss = detail::warpXorSum(ss);
         if (lane == 0) warpSums[vw] = ss;
     }
     __syncthreads();
-    if (warp == 0) {
-        float v = lane < sumWarps ? warpSums[lane] : 0.f;
-        for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
-        if (lane == 0) warpSums[0] = v;
-    }
-    __syncthreads();
-    const float rstd = rsqrtf(warpSums[0] / static_cast<float>(D) + next.eps);
+    const float rstd = rsqrtf(detail::sumWarpPartials(warpSums, sumWarps) / static_cast<float>(D) + next.eps);
     if (c0 >= D) return;
     float w[8], u[8];
     load8(static_cast<const T*>(next.weight) + c0, w);

@@ -11,6 +11,8 @@
 //                      the flags and group sizes stay in shared memory
 #include "core/cuda/ReductionKernels.cuh"
 
+#include "core/cuda/FusedCommon.cuh"
+
 #include <algorithm>
 
 #include <c10/cuda/CUDAException.h>
@@ -22,11 +24,6 @@ namespace {
 constexpr int kStatsRowsPerBlock = 8;  // one warp per row
 constexpr int kKeyCacheBytes = 40 * 1024;  // with the static buffers, under the default 48 KB per block
 constexpr int kSequenceThreads = 1024;  // block per sequence
-
-__device__ __forceinline__ float warpSum(float v) {
-    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
-    return v;
-}
 
 // 16 bytes of the row as fp32 values (V = 8 for 16-bit types, 4 for fp32).
 template <typename T>
@@ -81,10 +78,10 @@ __global__ void __launch_bounds__(kStatsRowsPerBlock * 32)
             sqClip += p * p;
         }
     }
-    sum = warpSum(sum);
-    sumClip = warpSum(sumClip);
-    sq = warpSum(sq);
-    sqClip = warpSum(sqClip);
+    sum = detail::warpXorSum(sum);
+    sumClip = detail::warpXorSum(sumClip);
+    sq = detail::warpXorSum(sq);
+    sqClip = detail::warpXorSum(sqClip);
     if (lane != 0) return;
     const float importance = r.metric == Metric::Clip ? sumClip : r.metric == Metric::Raw ? sum : sqrtf(sq);
     buf.importance[row] = importance;
