@@ -9,10 +9,10 @@
 // cosine matrix itself never reaches device memory.
 //
 // bf16 / fp16: tensor cores (ldmatrix + mma.sync m16n8k16, fp32 accumulation), operand tiles brought in by
-// cp.async, four or six stages deep; the clipping max(g, 0) is applied in shared memory by the thread that copied
-// each chunk, between its own cp.async wait and the block barrier every k step has anyway (no extra barrier, each
-// value clipped once), the row maxima are taken from the accumulator registers. Whatever the tile shape, every output
-// is the same chain of m16n8k16 steps over k in order, so the tile configurations give bit-identical cosines.
+// cp.async, four or six stages deep; the clipping max(g, 0) is applied in shared memory by the thread that
+// copied each chunk, between its own cp.async wait and the block barrier every k step has anyway (no extra
+// barrier, each value clipped once); the row maxima are taken from the accumulator registers. Whatever the tile
+// shape, every output is the same chain of m16n8k16 steps over k in order, so the tile configurations give bit-identical cosines.
 // fp32: a plain fp32 product (no TF32), 4 x 4 outputs per thread.
 #include "core/cuda/ReductionKernels.cuh"
 
@@ -137,22 +137,22 @@ struct TileConfig {
 };
 // Large products (all on these kernels): 256 threads, 80 KB, two blocks per multiprocessor.
 using BigTiles = TileConfig<128, 128, 2, 4, 4, 32, 2>;
-// Narrow models at short lengths (the by-size default: D <= 1024, under kCublasFromMacs), where one step's
-// product is a few hundred tiles: k steps of 64 channels (half the waits and barriers of 32 channels; the clip
-// was then a separate pass over shared memory with a barrier of its own), six stages, 108 KB, two blocks per
-// multiprocessor. 64 x 64 tiles while there are enough of them to give every multiprocessor one (the first anchors: 1024 x 1024 at L 2048 is 256
-// tiles), 32 x 64 below that (the last anchors of a 130m pass, ~560 x 560, are 81 tiles of 64 x 64 and 162 of
-// 32 x 64). Measured on the H100 (Nsight Compute, reduced 130m pass at L 2048, mean per step; 2026-12-06,
+// Narrow models at short lengths (the by-size default: D <= 1024, under kCublasFromMacs), where one step's product
+// is a few hundred tiles: k steps of 64 channels (half the waits and barriers of 32 channels; the clip was then a
+// separate pass over shared memory with a barrier of its own), six stages, 108 KB, two blocks per multiprocessor.
+// 64 x 64 tiles while there are enough of them to give every multiprocessor one (the first anchors: 1024 x 1024 at
+// L 2048 is 256 tiles), 32 x 64 below that (the last anchors of a 130m pass, ~560 x 560, are 81 tiles of 64 x 64 and
+// 162 of 32 x 64). Measured on the H100 (Nsight Compute, reduced 130m pass at L 2048, mean per step; 2026-12-06,
 // docs/results/step-narrow-h100-2026-12-06.md): 32 channels x 4 stages with the smem clip 31.7 us, 64 x 3 stages
 // 23.6 us, 64 x 6 stages 23.3 us, all with 32 x 32 outputs per warp. More operand tiles in flight did not help;
-// Nsight Compute's sections of the first anchor step (tools/device/prefill_graph.sh bprof, 2026-12-06) showed 2
-// warps per scheduler (the grid is ~2 blocks per multiprocessor whatever the occupancy limit), 4.4 cycles per
-// issued instruction, the top stall a fixed-latency dependency: too few warps to hide the latency of the mma /
-// clip chain. So 32 x 16 outputs per warp (8 warps a 64 x 64 tile, 4 a 32 x 64 one): twice the warps on the
-// same tiles and stages, half again the ldmatrix traffic (24 ldmatrix.x4 per 16 channels of a 64 x 64 tile, not
-// 16: A is read by 4 warps, not 2), the same chain of k steps for every output (bit-identical cosines). Then
-// (2026-12-07) fewer instructions per k step for the same warps: the copies' addresses worked out once per block
-// and the clip done once per value by the copying thread (the kernel below), no longer per fragment in every warp.
+// Nsight Compute's sections of the first anchor step (tools/device/prefill_graph.sh bprof, 2026-12-06) showed
+// 2 warps per scheduler (the grid is ~2 blocks per multiprocessor whatever the occupancy limit), 4.4 cycles per
+// issued instruction, the top stall a fixed-latency dependency: too few warps to hide the latency of the mma / clip
+// chain. So 32 x 16 outputs per warp (8 warps a 64 x 64 tile, 4 a 32 x 64 one): twice the warps on the same tiles
+// and stages, half again the ldmatrix traffic (24 ldmatrix.x4 per 16 channels of a 64 x 64 tile, not 16: A is read
+// by 4 warps, not 2), the same chain of k steps for every output (bit-identical cosines). Then (2026-12-07) fewer
+// instructions per k step for the same warps: the copies' addresses worked out once per block and the clip done once
+// per value by the copying thread (the kernel below), no longer per fragment in every warp.
 using NarrowTiles = TileConfig<64, 64, 2, 4, 6, 64, 2>;      // 256 threads, 108 KB
 using NarrowTallTiles = TileConfig<32, 64, 1, 4, 6, 64, 2>;  // 128 threads, 81 KB
 
