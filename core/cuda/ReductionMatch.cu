@@ -12,7 +12,8 @@
 // cp.async, four or six stages deep; the clipping max(g, 0) is applied in shared memory by the thread that
 // copied each chunk, between its own cp.async wait and the block barrier every k step has anyway (no extra
 // barrier, each value clipped once); the row maxima are taken from the accumulator registers. Whatever the tile
-// shape, every output is the same chain of m16n8k16 steps over k in order, so the tile configurations give bit-identical cosines.
+// shape, every output is the same chain of m16n8k16 steps over k in order, so the tile configurations give
+// bit-identical cosines.
 // fp32: a plain fp32 product (no TF32), 4 x 4 outputs per thread.
 #include "core/cuda/ReductionKernels.cuh"
 
