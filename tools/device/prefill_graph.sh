@@ -30,6 +30,10 @@
 #   bprof     step_ncu.txt            the same sections for the first anchor step's bestMatch, finalize and
 #                                     mergeCompact kernels of a reduced 130m pass at L 2048 (where a narrow model's
 #                                     step spends its time: stalls, occupancy)
+#   sfull     step_stalls.md          Nsight Compute's full sections (--set full) of the first anchor step's six
+#                                     kernels of a reduced 130m pass at L 2048: per kernel its duration,
+#                                     instructions, cycles per issued instruction and top stall reasons
+#                                     (tools/device/ncu_stalls.py; the whole details page in step_details.txt)
 #   conf      conformance.txt         tools/conformance.py (the forward pass's uploads changed: logits against
 #                                     transformers and an fp64 recurrence)
 # run.log has the machine, each step's start time and every failure. A step (or a model within one) that would
@@ -125,10 +129,18 @@ for s in "${steps[@]}"; do
         --section MemoryWorkloadAnalysis --section SourceCounters --nvtx --nvtx-include "ssmlens-reduced-pass/" \
         -k regex:"bestMatch|finalize|mergeCompact" -c 3 $CLI bench-reduce --size 130m --lengths 2048 --dtype bf16 \
         --device cuda --repeats 1 >"$OUT/step_ncu.txt" 2>>"$log" || step "bprof FAILED (rc $?)" ;;
+    sfull)
+      command -v ncu >/dev/null || { step "sfull: no ncu"; continue; }
+      timeout 200 ncu --set full --nvtx --nvtx-include "ssmlens-reduced-pass/" \
+        -k regex:"rowStats|split|bestMatch|finalize|channelChoice|mergeCompact" -c 6 -f -o /tmp/step-full \
+        $CLI bench-reduce --size 130m --lengths 2048 --dtype bf16 --device cuda --repeats 1 >/dev/null 2>>"$log" \
+        || step "sfull FAILED (rc $?)"
+      ncu --import /tmp/step-full.ncu-rep --page details --print-details all >"$OUT/step_details.txt" 2>>"$log"
+      python3 tools/device/ncu_stalls.py "$OUT/step_details.txt" >"$OUT/step_stalls.md" ;;
     conf)
       timeout 150 python3 tools/conformance.py --cli "$CLI" --out "$OUT/conformance.txt" >>"$log" 2>&1 \
         || step "conformance FAILED (rc $?)" ;;
-    *) step "unknown step $s (gpu ssd pgraph breduce b8 ab kprof sprof bprof conf)" ;;
+    *) step "unknown step $s (gpu ssd pgraph breduce b8 ab kprof sprof bprof sfull conf)" ;;
   esac
 done
 step done
