@@ -16,7 +16,10 @@ late() { [ $(( $(date +%s) - t0 )) -gt "$deadline" ] && { step "skipped $1 (dead
 steps=("$@")
 [ ${#steps[@]} -gt 0 ] || steps=("${default_steps[@]}")
 
-step "build (commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
+# The device's copy of the tree keeps the git metadata of the session's first checkout, so its HEAD can be older
+# than the sources sent: the label says when the sources differ from that HEAD (results name the commits).
+changed=$(git status --porcelain --untracked-files=no 2>/dev/null | wc -l)
+step "build (git HEAD $(git rev-parse --short HEAD 2>/dev/null || echo '?')$([ "$changed" -gt 0 ] && echo ", $changed files differ from it"))"
 nvidia-smi -L >>"$log" 2>&1
 # A baseline's sources in .carry/base (tools/device/carry_base.sh) are built beside the tree, at the same time:
 # $BASE_CLI, empty without one. A failed baseline build is noted and the run goes on without it.
