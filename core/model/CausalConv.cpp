@@ -25,9 +25,20 @@ bool handWrittenApplies(const at::Tensor& x, const at::Tensor& weight, const at:
 
 at::Tensor causalConvSiluAten(const at::Tensor& xBC, const at::Tensor& weight, const at::Tensor& bias) {
     const int64_t L = xBC.size(1), K = weight.size(2);
-    at::Tensor conv = at::conv1d(xBC.transpose(1, 2), weight, bias, at::IntArrayRef{1}, at::IntArrayRef{K - 1},
+    // A 16-bit model on the CPU: the conv in fp32, its sum rounded once to the model dtype, as the GPU kernels and
+    // the decode step (causalConvSiluStep) do. ATen's own bf16 / fp16 conv1d on the CPU depends on the processor:
+    // oneDNN with fp32 sums where it has AVX-512, another path elsewhere that rounds to 16 bits on the way (on an
+    // AVX2-only AMD EPYC, 2026-12-07: a bf16 model's decoded logits 1.7 % from its prefill's, against 0.3 % with
+    // AVX-512), so the prefill would depend on the machine it runs on.
+    const at::ScalarType type = xBC.scalar_type();
+    const bool sixteenBitOnCpu = xBC.device().is_cpu() && (type == at::kBFloat16 || type == at::kHalf);
+    const at::Tensor x = sixteenBitOnCpu ? xBC.to(at::kFloat) : xBC;
+    const at::Tensor w = sixteenBitOnCpu ? weight.to(at::kFloat) : weight;
+    const at::Tensor b = sixteenBitOnCpu && bias.defined() ? bias.to(at::kFloat) : bias;
+    at::Tensor conv = at::conv1d(x.transpose(1, 2), w, b, at::IntArrayRef{1}, at::IntArrayRef{K - 1},
                                  at::IntArrayRef{1}, xBC.size(2))
                           .narrow(2, 0, L);
+    if (sixteenBitOnCpu) conv = conv.to(type);  // rounded once; the SiLU below then as in the model dtype
     // One conversion to fp32 for x, B and C together (none at all for an fp32 model).
     return at::silu(conv).transpose(1, 2).to(at::kFloat);
 }
