@@ -26,10 +26,10 @@ bool handWrittenApplies(const at::Tensor& x, const at::Tensor& weight, const at:
 at::Tensor causalConvSiluAten(const at::Tensor& xBC, const at::Tensor& weight, const at::Tensor& bias) {
     const int64_t L = xBC.size(1), K = weight.size(2);
     // A 16-bit model on the CPU: the conv in fp32, its sum rounded once to the model dtype, as the GPU kernels and
-    // the decode step (causalConvSiluStep) do. ATen's own bf16 / fp16 conv1d on the CPU depends on the processor:
-    // oneDNN with fp32 sums where it has AVX-512, another path elsewhere that rounds to 16 bits on the way (on an
-    // AVX2-only AMD EPYC, 2026-12-07: a bf16 model's decoded logits 1.7 % from its prefill's, against 0.3 % with
-    // AVX-512), so the prefill would depend on the machine it runs on.
+    // the decode step (causalConvSiluStep) do. ATen's own bf16 conv1d on the CPU depends on the processor: on an
+    // AVX2-only AMD EPYC (2026-12-07) it rounds to 16 bits on the way (4095 of 8192 outputs off the fp32 sum
+    // rounded once, twice its error against fp64; a bf16 model's decoded logits 1.7 % from its prefill's), while
+    // the machines with AVX-512 before gave the fp32 sum, so the prefill would depend on the machine.
     const at::ScalarType type = xBC.scalar_type();
     const bool sixteenBitOnCpu = xBC.device().is_cpu() && (type == at::kBFloat16 || type == at::kHalf);
     const at::Tensor x = sixteenBitOnCpu ? xBC.to(at::kFloat) : xBC;
