@@ -18,13 +18,15 @@
 #                                     chunk-parallel scan forced (SSMLENS_SSD_KERNEL=parallel)
 #   ab        ab.txt                  with a baseline in .carry/base (tools/device/carry_base.sh; carry .carry): its
 #                                     CLI and the tree's alternated, bench-reduce 130m L 2048 (twice) and 2.7b L 2048
-#                                     batch 8; AB_SWITCH="VAR=value" adds the tree with that switch set
+#                                     batch 8; AB_SWITCH="VAR=value" adds the tree with that switch set (without a
+#                                     baseline: the tree and the switched tree only)
 #                                     (AB_SWITCH="A=0;B=1": one column each); AB_RUNS="2.7b 8 1;1.3b 1 1" other
 #                                     runs (size, batch, round) in another order
 #   kprof     kernels.md              Nsight Compute time per kernel: one eager dense and one reduced 130m pass at
 #                                     L 2048 side by side (bench-reduce's NVTX ranges ssmlens-dense-pass /
 #                                     ssmlens-reduced-pass; warm-up + 1 pass each, per pass), then one dense 2.7b
-#                                     pass at L 2048, batch 8 (where the time beyond the matrix products goes)
+#                                     pass at L 2048, batch 8 (where the time beyond the matrix products goes);
+#                                     KPROF_SWITCH="VAR=value" also the tree's reduced pass with that switch
 #   sprof     serial_scan_ncu.txt     Nsight Compute's speed-of-light, occupancy and warp-stall sections for one
 #                                     chunk-serial scan of the 2.7b layer at L 2048, batch 8 (the model's form)
 #   bprof     step_ncu.txt            the same sections for the first anchor step's bestMatch, finalize and
@@ -77,9 +79,11 @@ for s in "${steps[@]}"; do
       # L 2048 (where launches decide) twice round, then 2.7b at L 2048 batch 8 once; AB_SWITCH (e.g.
       # "SSMLENS_STEP_OVERLAP=0") adds the tree run with that switch as a third column.
       # Several switched columns: AB_SWITCH="A=0;B=1" (each column's variables separated by spaces).
-      [ -n "$BASE_CLI" ] || { step "ab: no baseline (tools/device/carry_base.sh)"; continue; }
+      # Without a baseline, a switch is needed: the tree against itself with the switch (the same build).
+      [ -n "$BASE_CLI" ] || [ -n "${AB_SWITCH:-}" ] || { step "ab: no baseline (tools/device/carry_base.sh) and no AB_SWITCH"; continue; }
       IFS=';' read -ra switches <<<"${AB_SWITCH:-}"
-      columns=(base tree)
+      columns=(tree)
+      [ -n "$BASE_CLI" ] && columns=(base tree)
       for k in "${!switches[@]}"; do columns+=("switch$k"); done
       # AB_RUNS="SIZE BATCH ROUND;...": other runs in another order (e.g. AB_RUNS="2.7b 8 1;1.3b 1 1").
       IFS=';' read -ra runs <<<"${AB_RUNS:-130m 1 1;130m 1 2;2.7b 8 1}"
@@ -100,15 +104,21 @@ for s in "${steps[@]}"; do
     kprof)
       command -v ncu >/dev/null || { step "kprof: no ncu"; continue; }
       ncu_time=(ncu --clock-control none --metrics gpu__time_duration.sum --csv --print-units base)  # timeout runs no functions
-      for range in ssmlens-dense-pass ssmlens-reduced-pass ${BASE_CLI:+baseline-reduced-pass}; do
+      # KPROF_SWITCH="VAR=value": the tree's reduced pass once more with that switch set.
+      for range in ssmlens-dense-pass ssmlens-reduced-pass ${BASE_CLI:+baseline-reduced-pass} \
+                   ${KPROF_SWITCH:+switched-reduced-pass}; do
         late "kprof $range" && break
-        cli=$CLI
+        cli=$CLI envs=()
         if [ $range = baseline-reduced-pass ]; then  # the same range, profiled in the baseline's CLI
           cli=$BASE_CLI range=ssmlens-reduced-pass
           echo "## the baseline ($(cat .carry/base/REVISION)):" >>"$OUT/kernels.md"
         fi
+        if [ $range = switched-reduced-pass ]; then
+          envs=($KPROF_SWITCH) range=ssmlens-reduced-pass
+          echo "## the tree with $KPROF_SWITCH:" >>"$OUT/kernels.md"
+        fi
         echo "## 130m, bf16, L 2048, batch 1: $range, time per kernel name (per pass)" >>"$OUT/kernels.md"
-        timeout 150 "${ncu_time[@]}" --nvtx --nvtx-include "$range/" $cli bench-reduce --size 130m --lengths 2048 \
+        env "${envs[@]}" timeout 150 "${ncu_time[@]}" --nvtx --nvtx-include "$range/" $cli bench-reduce --size 130m --lengths 2048 \
           --dtype bf16 --device cuda --repeats 1 >/tmp/kprof.csv 2>>"$log" || step "kprof $range FAILED (rc $?)"
         python3 tools/device/ncu_table.py /tmp/kprof.csv passes=2 >>"$OUT/kernels.md"
       done
