@@ -7,8 +7,9 @@
 #   bash tools/test_cpu_variants.sh --quick   # the oldest kernels only (Prescott SSE3, ATen default): CI
 #
 # Extra arguments after the options go to ctest (for example -R test_token). Exit status: 0 when every
-# variant passed. The packaging and slurm tests are left out: they check installing and job handling, and
-# compare like with like under one kernel set (the eval tests cover the arithmetic).
+# variant passed. The packaging, slurm, window and hostile-file tests (labels packaging, slurm, window, input) are
+# left out: they check installing, job handling, what the window shows and how bad files are refused, comparing
+# like with like under one kernel set (the eval and engine tests cover the arithmetic).
 set -euo pipefail
 cd "$(dirname "$0")/../build"
 
@@ -25,7 +26,7 @@ for coretype in "${coretypes[@]}"; do
   for capability in "${capabilities[@]}"; do
     # ATen falls back to a lower capability on a CPU without the asked one, so every pair is valid here.
     if OPENBLAS_CORETYPE=$coretype ATEN_CPU_CAPABILITY=$capability \
-        ctest --output-on-failure -j"$(nproc)" --timeout 900 -LE "packaging|slurm" "$@" > "variant-$coretype-$capability.log" 2>&1; then
+        ctest --output-on-failure -j"$(nproc)" --timeout 900 -LE "packaging|slurm|window|input" "$@" > "variant-$coretype-$capability.log" 2>&1; then
       echo "test_cpu_variants: OPENBLAS_CORETYPE=$coretype ATEN_CPU_CAPABILITY=$capability: passed"
     else
       echo "test_cpu_variants: OPENBLAS_CORETYPE=$coretype ATEN_CPU_CAPABILITY=$capability: FAILED"
