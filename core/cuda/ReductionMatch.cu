@@ -154,7 +154,14 @@ using BigTiles = TileConfig<128, 128, 2, 4, 4, 32, 2>;
 // by 4 warps, not 2), the same chain of k steps for every output (bit-identical cosines). Then (2026-12-07) fewer
 // instructions per k step for the same warps: the copies' addresses worked out once per block and the clip done once
 // per value by the copying thread (the kernel below), no longer per fragment in every warp.
+// Then (2026-12-07, eleventh session) the first anchors' products, where 64 x 64 tiles are more than one per
+// multiprocessor (256 at L 2048: two blocks on most of them): the work of two such tiles as one 128 x 64 tile of
+// 16 warps, the same 32 x 16 outputs per warp. Per multiprocessor the same product and the same warps, but 192
+// operand rows brought in from L2 per k step instead of 256 (the A rows shared by the pair): the step's product
+// reads each token row from L2 once per tile it is in, ~50 MB at the first anchor of a 130m pass at L 2048 for
+// 3 MB of features, and Nsight Compute had the kernel's memory at 47 % of its peak.
 using NarrowTiles = TileConfig<64, 64, 2, 4, 6, 64, 2>;      // 256 threads, 108 KB
+using NarrowPairTiles = TileConfig<128, 64, 4, 4, 6, 64, 1>;  // 512 threads, 162 KB
 using NarrowTallTiles = TileConfig<32, 64, 1, 4, 6, 64, 2>;  // 128 threads, 81 KB
 
 template <typename T, typename C>
@@ -518,12 +525,15 @@ void launchBestMatch(const at::Tensor& hidden, const StepShape& s, const StepRec
         using T = decltype(tag);
         if constexpr (!std::is_same_v<T, float>) {
             const T* h = reinterpret_cast<const T*>(hidden.data_ptr());
-            // Large tiles when there are enough of them to fill the GPU twice over, else the narrow ones (above).
+            // Large tiles when there are enough of them to fill the GPU twice over, else the narrow ones (above):
+            // pairs of 64 x 64 tiles where those would be more than one per multiprocessor and the pairs fit in one.
             auto tiles = [&](int bm, int bn) {
                 return static_cast<int64_t>((s.nAmax + bm - 1) / bm) * ((s.nBmax + bn - 1) / bn) * s.B;
             };
             const int sms = deviceMultiprocessors();
             if (tiles(128, 128) >= 2 * sms) launchTensorCore<T, BigTiles>(h, s, r.clippedFeatures, buf, how);
+            else if (tiles(64, 64) > sms && tiles(128, 64) <= sms)
+                launchTensorCore<T, NarrowPairTiles>(h, s, r.clippedFeatures, buf, how);
             else if (tiles(64, 64) >= sms) launchTensorCore<T, NarrowTiles>(h, s, r.clippedFeatures, buf, how);
             else launchTensorCore<T, NarrowTallTiles>(h, s, r.clippedFeatures, buf, how);
         }
