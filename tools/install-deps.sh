@@ -14,6 +14,9 @@ packages=(
   # The sanitizer and fuzzing build (tools/test_sanitized.sh): clang with libFuzzer, ASan and UBSan runtimes;
   # llvm for llvm-symbolizer (readable stack traces in sanitizer reports).
   clang libclang-rt-14-dev llvm
+  # LLVM's linker: each test program links libtorch, ~2-3 s with GNU ld and ~0.2 s with lld (CMakeLists.txt,
+  # SSMLENS_LINKER).
+  lld
 )
 missing=()
 for p in "${packages[@]}"; do
