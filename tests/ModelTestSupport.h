@@ -3,7 +3,7 @@
 #include <QString>
 #include <QTemporaryDir>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include "core/model/Mamba2Model.h"
 

@@ -10,7 +10,7 @@
 //    than that tolerance; a near-tie may go either way and is reported as undecided, not as a failure.
 // Exact comparisons stay only where one code path computes both sides on the same inputs (determinism,
 // a no-op hook, a file round trip). `bash tools/test_cpu_variants.sh` runs the suite under forced kernels.
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include <algorithm>
 #include <cmath>

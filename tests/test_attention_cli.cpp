@@ -6,7 +6,7 @@
 #include <cmath>
 #include <fstream>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 #include <nlohmann/json.hpp>
 
 #include "core/attention/AttentionRollout.h"

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include "core/Error.h"
 #include "core/attention/AttentionRollout.h"

@@ -2,7 +2,7 @@
 // on the in-projection's strided slice, with and without bias, lengths shorter than the kernel included.
 #include <QtTest/QtTest>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include "core/model/CausalConv.h"
 #include "ModelTestSupport.h"

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 #include <nlohmann/json.hpp>
 
 #include "core/io/NpyFile.h"

@@ -5,7 +5,7 @@
 // once otherwise. The trace carries the flag on its anchors (and in its JSON).
 #include <QtTest/QtTest>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 #include <nlohmann/json.hpp>
 
 #include "core/model/Mamba2Model.h"

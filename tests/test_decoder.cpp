@@ -4,7 +4,7 @@
 // test_decoder_gpu.)
 #include <QtTest/QtTest>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include "core/Error.h"
 #include "core/model/Decoder.h"

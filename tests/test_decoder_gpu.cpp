@@ -4,7 +4,7 @@
 // generation gives the aten path's tokens.
 #include <QtTest/QtTest>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include "core/bench/DecodeCheck.h"
 #include "core/model/Decoder.h"

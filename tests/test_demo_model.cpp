@@ -3,7 +3,7 @@
 // training.json (within 2%), and generates the recorded greedy continuation, the same every time.
 #include <QtTest/QtTest>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include <algorithm>
 #include <cmath>

@@ -11,7 +11,7 @@
 #include <cmath>
 #include <numeric>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include "core/eval/LoglikelihoodScorer.h"
 #include "core/eval/RequestEncoding.h"

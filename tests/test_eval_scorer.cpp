@@ -8,7 +8,7 @@
 #include <cmath>
 #include <set>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include "core/eval/LoglikelihoodScorer.h"
 #include "core/eval/RequestEncoding.h"

@@ -1,7 +1,7 @@
 // Token sampling: greedy, temperature, top-k and top-p keep exactly the tokens they should; seeds repeat.
 #include <QtTest/QtTest>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 #include <ATen/CPUGeneratorImpl.h>
 
 #include "core/model/Generation.h"

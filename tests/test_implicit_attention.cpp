@@ -7,7 +7,7 @@
 
 #include <cmath>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include "core/Error.h"
 #include "core/attention/ImplicitAttention.h"

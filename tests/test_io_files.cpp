@@ -14,7 +14,7 @@
 #include <future>
 #include <thread>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include "core/Error.h"
 #include "core/io/AtomicFile.h"

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include "core/Error.h"
 #include "core/io/TorchPickle.h"

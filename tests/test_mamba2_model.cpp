@@ -2,7 +2,7 @@
 // different lengths equal single sequences; hooks see and replace the streams; bad ids are rejected.
 #include <QtTest/QtTest>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include "core/Error.h"
 #include "core/model/Mamba2Mixer.h"

@@ -4,7 +4,7 @@
 // `ssmlens-cli check-prefill-graph`, CTest gpu_check_prefill_graph.)
 #include <QtTest/QtTest>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include "core/Error.h"
 #include "core/bench/ReductionBenchmark.h"

@@ -4,7 +4,7 @@
 // plus invariants on random tokens.
 #include <QtTest/QtTest>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include "core/reduction/ReferenceReduction.h"
 

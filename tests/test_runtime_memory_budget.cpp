@@ -5,7 +5,7 @@
 
 #include <sys/resource.h>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include "core/Error.h"
 #include "core/io/NpyFile.h"

@@ -4,7 +4,7 @@
 // tensor, and tokenizes with sentencepiece in the same process. Reaching the checks at all is the test.
 #include "core/text/SentencePieceTokenizer.h"
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 

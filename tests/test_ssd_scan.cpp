@@ -2,7 +2,7 @@
 // several groups, an initial state, and the segment sum.
 #include <QtTest/QtTest>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include "core/model/SsdScan.h"
 #include "ModelTestSupport.h"

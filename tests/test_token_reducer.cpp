@@ -4,7 +4,7 @@
 #include <QtTest/QtTest>
 #include <cmath>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include "core/reduction/TokenReducer.h"
 #include "ModelTestSupport.h"

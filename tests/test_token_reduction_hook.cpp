@@ -6,7 +6,7 @@
 #include <cmath>
 #include <set>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include "core/model/Generation.h"
 #include "core/model/Mamba2Model.h"

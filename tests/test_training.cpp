@@ -4,7 +4,7 @@
 // loads.
 #include <QtTest/QtTest>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 #include <ATen/core/grad_mode.h>
 
 #include <cmath>

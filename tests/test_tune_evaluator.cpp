@@ -6,7 +6,7 @@
 #include <cmath>
 #include <fstream>
 
-#include <ATen/ATen.h>
+#include "AtenOperators.h"
 
 #include "core/Error.h"
 #include "core/reduction/TokenReductionHook.h"
