@@ -29,7 +29,7 @@ private slots:
     void defaultsAreEveryKernel() {
         const KernelPaths p;
         QVERIFY(p.cpuCausalConv && p.cudaKernels && p.tensorCoreScan && p.reductionKernels && p.overlappedStepLaunches &&
-                p.overlappedLayerLaunches && p.stepNextNorm);
+                p.overlappedLayerLaunches && p.stepNextNorm && p.convWithTimeSteps);
         QVERIFY(p.bestMatchProducts == BestMatchProducts::BySize);
         QVERIFY(kernelPaths() == p);  // nothing set in this process
         const KernelPaths aten = KernelPaths::atenOnly();
@@ -87,7 +87,7 @@ private slots:
     void environmentSwitchesOneEach() {
         const char* names[] = {"SSMLENS_CPU_CONV", "SSMLENS_FUSED_CUDA", "SSMLENS_FUSED_SSD", "SSMLENS_FUSED_REDUCTION",
                                "SSMLENS_SSD_KERNEL", "SSMLENS_STEP_OVERLAP", "SSMLENS_LAYER_OVERLAP",
-                               "SSMLENS_STEP_NEXT_NORM"};
+                               "SSMLENS_STEP_NEXT_NORM", "SSMLENS_CONV_TIME_STEPS"};
         for (const char* n : names) unsetenv(n);
         QVERIFY(kernelPathsFromEnvironment() == KernelPaths());
         setenv("SSMLENS_CPU_CONV", "aten", 1);
@@ -123,6 +123,9 @@ private slots:
         setenv("SSMLENS_STEP_NEXT_NORM", "0", 1);
         QVERIFY(kernelPathsFromEnvironment() == only(&KernelPaths::stepNextNorm));
         unsetenv("SSMLENS_STEP_NEXT_NORM");
+        setenv("SSMLENS_CONV_TIME_STEPS", "0", 1);
+        QVERIFY(kernelPathsFromEnvironment() == only(&KernelPaths::convWithTimeSteps));
+        unsetenv("SSMLENS_CONV_TIME_STEPS");
     }
 
     void productPathNames() {

@@ -166,6 +166,19 @@ void kernelCases(const DeviceCheckSettings& s, std::vector<DeviceCheckResult>& o
                                    tolerance(t, true)));
             out.push_back(compared("kernels", "decode, " + m.name + ", " + dt, largestDifference(got, ref, true),
                                    tolerance(t, true)));
+            if (s.device.is_cuda()) {
+                // The time steps inside the conv's kernel (KernelPaths::convWithTimeSteps) against their own kernel:
+                // the same expressions on the same inputs, so the same bits.
+                KernelPaths apartPaths = kernels;
+                apartPaths.convWithTimeSteps = false;
+                ModelOutputs apart;
+                {
+                    const ScopedKernelPaths on(apartPaths);
+                    apart = runModel(model, p);
+                }
+                out.push_back(compared("kernels", "time steps in the conv's kernel, " + m.name + ", " + dt,
+                                       relativeDifference(got.prefill, apart.prefill), 0.0));
+            }
             if (s.progress) s.progress("kernels: " + m.name + ", " + dt);
         }
     }

@@ -43,6 +43,16 @@ std::pair<at::Tensor, at::Tensor> timeSteps(const at::Tensor& dtRaw, const at::T
 at::Tensor causalConvSilu(const at::Tensor& xBC, const at::Tensor& weight, const at::Tensor& bias,
                           bool inModelDtype = false);
 
+// causalConvSilu and timeSteps together, the same values as the two calls: in one launch where the conv takes its
+// channel-pair kernel and dtRaw has xBC's batch, length and dtype (the in-projection's rows: every published
+// Mamba-2 in bf16 / fp16 / fp32), else in two.
+struct ConvAndTimeSteps {
+    at::Tensor xBC, dt, A;
+};
+ConvAndTimeSteps causalConvSiluAndTimeSteps(const at::Tensor& xBC, const at::Tensor& weight, const at::Tensor& bias,
+                                            bool inModelDtype, const at::Tensor& dtRaw, const at::Tensor& dtBias,
+                                            const at::Tensor& aLog, bool clamp, double lo, double hi);
+
 // Whether ssdChunkedTensorCores takes heads of `headdim` channels and states of `dState`: both multiples of
 // 16, headdim <= 128, dState <= 256 (every published Mamba-2: 64 x 128).
 bool ssdTensorCoreShapeSupported(int64_t headdim, int64_t dState);

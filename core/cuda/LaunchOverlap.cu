@@ -25,13 +25,14 @@ bool followsKernelNode(cudaStream_t stream) {
     return type == cudaGraphNodeTypeKernel;
 }
 
+// Whether the forward pass's kernels may overlap at all: the paths in effect ask for it and the device can.
+bool layerOverlapWanted() { return kernelPaths().overlappedLayerLaunches && deviceOverlapsLaunches(); }
+
 }  // namespace
 
 bool deviceOverlapsLaunches() { return deviceComputeMajor() >= 9; }
 
-bool layerLaunchOverlaps(cudaStream_t stream) {
-    return kernelPaths().overlappedLayerLaunches && deviceOverlapsLaunches() && followsKernelNode(stream);
-}
+bool layerLaunchOverlaps(cudaStream_t stream) { return layerOverlapWanted() && followsKernelNode(stream); }
 
 KernelLaunch layerLaunch(cudaStream_t stream) {
     KernelLaunch how;
@@ -43,7 +44,7 @@ KernelLaunch layerLaunch(cudaStream_t stream) {
 KernelLaunch layerLaunchAfterOwnKernel(cudaStream_t stream) {
     KernelLaunch how;
     how.stream = stream;
-    how.overlap = kernelPaths().overlappedLayerLaunches && deviceOverlapsLaunches();
+    how.overlap = layerOverlapWanted();
     return how;
 }
 

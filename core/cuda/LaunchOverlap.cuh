@@ -1,7 +1,7 @@
 #pragma once
 // Overlapped kernel launches (programmatic dependent launch, compute capability 9 and later). Between two
 // kernels in plain stream order the GPU drains the first before it schedules the second's blocks: a few
-// microseconds per launch, which add up in a pass of many short kernels (a 130m layer is eight kernels and two
+// microseconds per launch, which add up in a pass of many short kernels (a 130m layer is six kernels and two
 // GEMMs; the reduction step six kernels). Launched with overlap, a kernel's blocks are scheduled while the kernel
 // before it still runs, and wait in awaitPreviousKernel() until that kernel has finished and its writes are
 // visible.

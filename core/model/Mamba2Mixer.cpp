@@ -10,6 +10,7 @@
 #include "core/model/CausalConv.h"
 #include "core/model/SsdScan.h"
 #include "core/runtime/DeviceUpload.h"
+#include "core/runtime/KernelPaths.h"
 
 #ifdef SSMLENS_FUSED_CUDA
 #include "core/cuda/FusedKernels.h"  // one-kernel versions of the helpers below, for CUDA tensors
@@ -28,16 +29,25 @@ Projected inProjection(const Mamba2Config& c, const Mamba2LayerWeights& w, const
     return {parts[0], parts[1], parts[2]};
 }
 
+// time_step_limit as the clamp of dt: whether there is one, and its upper end (1e30 for an infinite one).
+struct TimeStepLimits {
+    bool clamp;
+    double lo, hi;
+};
+TimeStepLimits timeStepLimits(const Mamba2Config& c) {
+    return {c.dtLimitMin > 0.0 || std::isfinite(c.dtLimitMax), c.dtLimitMin,
+            std::isfinite(c.dtLimitMax) ? c.dtLimitMax : 1e30};
+}
+
 // {dt, A}: dt = softplus(dt + dt_bias), clamped to time_step_limit when it is finite, fp32; A = -exp(A_log).
 std::pair<at::Tensor, at::Tensor> timeSteps(const Mamba2Config& c, const Mamba2LayerWeights& w,
                                             const at::Tensor& dtRaw) {
-    const bool clamp = c.dtLimitMin > 0.0 || std::isfinite(c.dtLimitMax);
-    const double hi = std::isfinite(c.dtLimitMax) ? c.dtLimitMax : 1e30;
+    const TimeStepLimits t = timeStepLimits(c);
 #ifdef SSMLENS_FUSED_CUDA
-    if (fused::fusedAvailable(dtRaw)) return fused::timeSteps(dtRaw, w.dtBias, w.aLog, clamp, c.dtLimitMin, hi);
+    if (fused::fusedAvailable(dtRaw)) return fused::timeSteps(dtRaw, w.dtBias, w.aLog, t.clamp, t.lo, t.hi);
 #endif
     at::Tensor dt = at::softplus(dtRaw.to(at::kFloat) + w.dtBias);
-    if (clamp) dt = at::clamp(dt, c.dtLimitMin, hi);
+    if (t.clamp) dt = at::clamp(dt, t.lo, t.hi);
     return {dt, -at::exp(w.aLog)};
 }
 
@@ -51,6 +61,26 @@ at::Tensor convSilu(const Mamba2LayerWeights& w, const at::Tensor& xBC, bool inM
     (void)inModelDtype;
 #endif
     return causalConvSilu(xBC, w.convWeight, w.convBias);  // [B, L, C] fp32
+}
+
+// convSilu and timeSteps of the prefill: {conv output, dt, A}. On the GPU in one kernel where the fused kernels
+// take both (KernelPaths::convWithTimeSteps; one launch fewer per layer, the same values).
+struct ConvAndTimeSteps {
+    at::Tensor xBC, dt, A;
+};
+ConvAndTimeSteps convAndTimeSteps(const Mamba2Config& c, const Mamba2LayerWeights& w, const Projected& p,
+                                  bool inModelDtype) {
+#ifdef SSMLENS_FUSED_CUDA
+    if (kernelPaths().convWithTimeSteps && fused::fusedAvailable(p.xBC) && fused::fusedAvailable(p.dt)) {
+        const TimeStepLimits t = timeStepLimits(c);
+        fused::ConvAndTimeSteps r = fused::causalConvSiluAndTimeSteps(p.xBC, w.convWeight, w.convBias, inModelDtype,
+                                                                      p.dt, w.dtBias, w.aLog, t.clamp, t.lo, t.hi);
+        return {r.xBC, r.dt, r.A};
+    }
+#endif
+    at::Tensor xBC = convSilu(w, p.xBC, inModelDtype);
+    auto [dt, A] = timeSteps(c, w, p.dt);
+    return {xBC, dt, A};
 }
 
 // y * SiLU(z), then RMSNorm over each group of Di/G channels, times mixer.norm.weight. fp32 in, dtype out.
@@ -166,11 +196,11 @@ at::Tensor mixerPrefill(const Mamba2Config& c, const Mamba2LayerWeights& w, cons
     // writes y in the model dtype, as the reference kernels of state-spaces/mamba do; the gated norm then reads
     // half the bytes and no x.
     const bool tensorCores = mode == ScanMode::Chunked && ssdPrefillUsesTensorCores(p.xBC, modelType, P, N, H, G);
-    at::Tensor xBC = convSilu(w, p.xBC, tensorCores);  // [B, L, C] fp32 (model dtype with tensorCores)
+    // xBC: [B, L, C] fp32 (model dtype with tensorCores); dt: [B, L, H]; A: [H]
+    auto [xBC, dt, A] = convAndTimeSteps(c, w, p, tensorCores);
     auto parts = at::split_with_sizes(xBC, {c.dInner(), G * N, G * N}, -1);
     at::Tensor x = parts[0].reshape({B, L, H, P});
 
-    auto [dt, A] = timeSteps(c, w, p.dt);  // [B, L, H], [H]
     // Padding of shorter sequences: dt = 0 there, so the state passes through unchanged.
     if (validMask.defined()) dt = dt * validMask.unsqueeze(-1);
 

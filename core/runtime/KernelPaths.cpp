@@ -59,7 +59,8 @@ bool KernelPaths::operator==(const KernelPaths& o) const {
            ssdScanKernel == o.ssdScanKernel &&
            reductionKernels == o.reductionKernels && bestMatchProducts == o.bestMatchProducts &&
            overlappedStepLaunches == o.overlappedStepLaunches &&
-           overlappedLayerLaunches == o.overlappedLayerLaunches && stepNextNorm == o.stepNextNorm;
+           overlappedLayerLaunches == o.overlappedLayerLaunches && stepNextNorm == o.stepNextNorm &&
+           convWithTimeSteps == o.convWithTimeSteps;
 }
 
 const KernelPaths& kernelPaths() { return tInEffect ? *tInEffect : gDefault; }
@@ -77,6 +78,7 @@ KernelPaths kernelPathsFromEnvironment() {
     p.overlappedStepLaunches = !environmentSays("SSMLENS_STEP_OVERLAP", "0");
     p.overlappedLayerLaunches = !environmentSays("SSMLENS_LAYER_OVERLAP", "0");
     p.stepNextNorm = !environmentSays("SSMLENS_STEP_NEXT_NORM", "0");
+    p.convWithTimeSteps = !environmentSays("SSMLENS_CONV_TIME_STEPS", "0");
     return p;
 }
 

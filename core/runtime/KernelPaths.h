@@ -61,6 +61,10 @@ struct KernelPaths {
     // merged hidden and residual streams and the next layer adds and normalizes them. The same results either
     // way (core/cuda/ReductionMerge.cu). Environment: SSMLENS_STEP_NEXT_NORM=0.
     bool stepNextNorm = true;
+    // CUDA builds: the mixer's time steps (dt, A) computed by the causal conv's kernel, one launch fewer per layer
+    // (core/cuda/FusedMixer.cu: where the conv takes its channel-pair kernel); false: the time-step kernel of their
+    // own. The same results either way. Environment: SSMLENS_CONV_TIME_STEPS=0.
+    bool convWithTimeSteps = true;
 
     // Every hand-written path off: ATen operators only (what the kernels are checked against).
     static KernelPaths atenOnly();

@@ -36,6 +36,9 @@
 #                                     kernels of a reduced 130m pass at L 2048: per kernel its duration,
 #                                     instructions, cycles per issued instruction and top stall reasons
 #                                     (tools/device/ncu_stalls.py; the whole details page in step_details.txt)
+#   lsweep    length_sweep.txt        bench-reduce, bf16, 130m and 370m at L 1024, 1536 and 2048 (5 repeats): how the
+#                                     dense and reduced graphs grow with the length, for the fixed (per launch) and
+#                                     per-token parts of a pass (LSWEEP_SIZES="130m 370m" by default)
 #   conf      conformance.txt         tools/conformance.py (the forward pass's uploads changed: logits against
 #                                     transformers and an fp64 recurrence)
 # run.log has the machine, each step's start time and every failure. A step (or a model within one) that would
@@ -147,10 +150,17 @@ for s in "${steps[@]}"; do
         || step "sfull FAILED (rc $?)"
       ncu --import /tmp/step-full.ncu-rep --page details --print-details all >"$OUT/step_details.txt" 2>>"$log"
       python3 tools/device/ncu_stalls.py "$OUT/step_details.txt" >"$OUT/step_stalls.md" ;;
+    lsweep)
+      for size in ${LSWEEP_SIZES:-130m 370m}; do
+        late "lsweep $size" && break
+        echo "## $size, bf16, batch 1" >>"$OUT/length_sweep.txt"
+        timeout 120 $CLI bench-reduce --size "$size" --lengths 1024,1536,2048 --dtype bf16 --device cuda --repeats 5 \
+          >>"$OUT/length_sweep.txt" 2>>"$log" || step "lsweep $size FAILED (rc $?)"
+      done ;;
     conf)
       timeout 150 python3 tools/conformance.py --cli "$CLI" --out "$OUT/conformance.txt" >>"$log" 2>&1 \
         || step "conformance FAILED (rc $?)" ;;
-    *) step "unknown step $s (gpu ssd pgraph breduce b8 ab kprof sprof bprof sfull conf)" ;;
+    *) step "unknown step $s (gpu ssd pgraph breduce b8 ab kprof sprof bprof sfull lsweep conf)" ;;
   esac
 done
 step done
