@@ -225,38 +225,39 @@ unsigned blocksFor(int64_t total) { return static_cast<unsigned>((total + kThrea
 
 }  // namespace
 
+std::pair<at::Tensor, at::Tensor> timeSteps(const at::Tensor& dtRaw, const at::Tensor& dtBias, const at::Tensor& aLog,
+                                            bool clamp, double lo, double hi) {
+    c10::cuda::CUDAGuard guard(dtRaw.device());
+    at::Tensor bias = dtBias.to(at::kFloat).contiguous(), al = aLog.to(at::kFloat).contiguous();
+    const int64_t H = dtRaw.size(-1), total = dtRaw.numel();
+    TORCH_CHECK(bias.numel() == H && al.numel() == H, "timeSteps: ", H, " heads, dt_bias ", bias.numel(), ", A_log ",
+                al.numel());
+    at::Tensor dt = at::empty(dtRaw.sizes(), dtRaw.options().dtype(at::kFloat));
+    at::Tensor A = at::empty({H}, al.options());
+    if (H == 0) return {dt, A};
+    const RowView rv = detail::rowView(dtRaw, "timeSteps");
+    auto stream = c10::cuda::getCurrentCUDAStream();
+    detail::dispatchModelType(dtRaw.scalar_type(), "timeSteps", [&](auto tag) {
+        using t_t = decltype(tag);
+        launchKernel(timeStepsKernel<t_t>, blocksFor(std::max(total, H)), kThreads, 0, layerLaunch(stream),
+            dtRaw.data_ptr<t_t>(), rv, bias.data_ptr<float>(), al.data_ptr<float>(), dt.data_ptr<float>(),
+            A.data_ptr<float>(), total, H, clamp, static_cast<float>(lo), static_cast<float>(hi));
+    });
+    return {dt, A};
+}
+
 namespace {
 
-// The time steps' inputs as the kernels read them (fp32, contiguous) and their outputs, allocated: dt [.., H] fp32
-// like dtRaw, A [H]. Shared by timeSteps and causalConvSiluAndTimeSteps.
-struct TimeStepsTensors {
+// The conv of causalConvSilu; with `steps` (dt and A allocated by the caller, raw in xBC's dtype) the time steps
+// too where the channel-pair kernel runs. Returns whether it computed them.
+struct TimeStepsRequest {
+    const at::Tensor* raw;
     at::Tensor bias, aLog, dt, A;
-};
-TimeStepsTensors timeStepsTensors(const at::Tensor& dtRaw, const at::Tensor& dtBias, const at::Tensor& aLog) {
-    TimeStepsTensors t{dtBias.to(at::kFloat).contiguous(), aLog.to(at::kFloat).contiguous(), {}, {}};
-    const int64_t H = dtRaw.size(-1);
-    TORCH_CHECK(t.bias.numel() == H && t.aLog.numel() == H, "timeSteps: ", H, " heads, dt_bias ", t.bias.numel(),
-                ", A_log ", t.aLog.numel());
-    t.dt = at::empty(dtRaw.sizes(), dtRaw.options().dtype(at::kFloat));
-    t.A = at::empty({H}, t.aLog.options());
-    return t;
-}
-
-// Whether the conv of xBC takes the channel-pair kernel (K = 4 and the layout convPairsFit asks for).
-bool convTakesPairs(const at::Tensor& xBC, const at::Tensor& weight) {
-    return weight.dim() == 3 && weight.size(2) == 4 &&
-           convPairsFit(xBC.data_ptr(), xBC.element_size(), xBC.stride(0), xBC.stride(1), xBC.stride(2), xBC.size(2));
-}
-
-// The conv of causalConvSilu into `out`; with `steps` (only where convTakesPairs) the time steps of dtRaw too.
-struct TimeStepsInLaunch {
-    const at::Tensor& raw;
-    const TimeStepsTensors& t;
     bool clamp;
     double lo, hi;
 };
-void launchConv(const at::Tensor& xBC, const at::Tensor& weightIn, const at::Tensor& biasIn, at::Tensor& out,
-                const TimeStepsInLaunch* steps) {
+bool launchConv(const at::Tensor& xBC, const at::Tensor& weightIn, const at::Tensor& biasIn, at::Tensor& out,
+                const TimeStepsRequest* steps) {
     const int64_t C = xBC.size(2), total = xBC.numel();
     at::Tensor w = weightIn.to(xBC.scalar_type()).contiguous();
     at::Tensor b = biasIn.defined() ? biasIn.to(xBC.scalar_type()).contiguous() : at::Tensor();
@@ -264,11 +265,11 @@ void launchConv(const at::Tensor& xBC, const at::Tensor& weightIn, const at::Ten
                 " channels");
     TORCH_CHECK(!b.defined() || b.numel() == C, "causalConvSilu: bias of ", b.numel(), " for ", C, " channels");
     const int K = static_cast<int>(w.size(2));
-    if (total == 0) return;
+    if (total == 0) return false;
     const RowView xv = detail::rowView(xBC, "causalConvSilu");
     auto stream = c10::cuda::getCurrentCUDAStream();
-    const bool pairs = convTakesPairs(xBC, w);
-    TORCH_CHECK(!steps || pairs, "causalConvSilu: time steps asked of a conv that does not take the pair kernel");
+    const bool pairs = K == 4 && convPairsFit(xBC.data_ptr(), xBC.element_size(), xBC.stride(0), xBC.stride(1),
+                                              xBC.stride(2), C);
     detail::dispatchModelType(xBC.scalar_type(), "causalConvSilu", [&](auto tag) {
         using x_t = decltype(tag);
         auto launch = [&](auto outTag) {
@@ -276,15 +277,16 @@ void launchConv(const at::Tensor& xBC, const at::Tensor& weightIn, const at::Ten
             if (pairs) {
                 TimeStepsInConv<x_t> ts;
                 if (steps) {
-                    ts.raw = steps->raw.data_ptr<x_t>();
-                    ts.sb = steps->raw.stride(0);
-                    ts.sl = steps->raw.stride(1);
-                    ts.sh = steps->raw.stride(2);
-                    ts.bias = steps->t.bias.data_ptr<float>();
-                    ts.aLog = steps->t.aLog.data_ptr<float>();
-                    ts.dt = steps->t.dt.data_ptr<float>();
-                    ts.A = steps->t.A.data_ptr<float>();
-                    ts.H = static_cast<int>(steps->raw.size(2));
+                    const at::Tensor& raw = *steps->raw;
+                    ts.raw = raw.data_ptr<x_t>();
+                    ts.sb = raw.stride(0);
+                    ts.sl = raw.stride(1);
+                    ts.sh = raw.stride(2);
+                    ts.bias = steps->bias.data_ptr<float>();
+                    ts.aLog = steps->aLog.data_ptr<float>();
+                    ts.dt = steps->dt.data_ptr<float>();
+                    ts.A = steps->A.data_ptr<float>();
+                    ts.H = static_cast<int>(raw.size(2));
                     ts.clamp = steps->clamp;
                     ts.lo = static_cast<float>(steps->lo);
                     ts.hi = static_cast<float>(steps->hi);
@@ -311,6 +313,7 @@ void launchConv(const at::Tensor& xBC, const at::Tensor& weightIn, const at::Ten
         if (out.scalar_type() == xBC.scalar_type()) launch(x_t());
         else launch(float());
     });
+    return pairs && steps != nullptr;
 }
 
 at::Tensor convOutput(const at::Tensor& xBC, bool inModelDtype) {
@@ -319,23 +322,6 @@ at::Tensor convOutput(const at::Tensor& xBC, bool inModelDtype) {
 }
 
 }  // namespace
-
-std::pair<at::Tensor, at::Tensor> timeSteps(const at::Tensor& dtRaw, const at::Tensor& dtBias, const at::Tensor& aLog,
-                                            bool clamp, double lo, double hi) {
-    c10::cuda::CUDAGuard guard(dtRaw.device());
-    const TimeStepsTensors t = timeStepsTensors(dtRaw, dtBias, aLog);
-    const int64_t H = dtRaw.size(-1), total = dtRaw.numel();
-    if (H == 0) return {t.dt, t.A};
-    const RowView rv = detail::rowView(dtRaw, "timeSteps");
-    auto stream = c10::cuda::getCurrentCUDAStream();
-    detail::dispatchModelType(dtRaw.scalar_type(), "timeSteps", [&](auto tag) {
-        using t_t = decltype(tag);
-        launchKernel(timeStepsKernel<t_t>, blocksFor(std::max(total, H)), kThreads, 0, layerLaunch(stream),
-            dtRaw.data_ptr<t_t>(), rv, t.bias.data_ptr<float>(), t.aLog.data_ptr<float>(), t.dt.data_ptr<float>(),
-            t.A.data_ptr<float>(), total, H, clamp, static_cast<float>(lo), static_cast<float>(hi));
-    });
-    return {t.dt, t.A};
-}
 
 at::Tensor causalConvSilu(const at::Tensor& xBC, const at::Tensor& weightIn, const at::Tensor& biasIn,
                           bool inModelDtype) {
@@ -351,22 +337,27 @@ ConvAndTimeSteps causalConvSiluAndTimeSteps(const at::Tensor& xBC, const at::Ten
     c10::cuda::CUDAGuard guard(xBC.device());
     ConvAndTimeSteps r;
     r.xBC = convOutput(xBC, inModelDtype);
-    // One launch where the conv takes the pair kernel and the time steps' rows are the conv's (the in-projection's);
-    // else the two kernels, as causalConvSilu and timeSteps.
-    const bool together = xBC.numel() > 0 && convTakesPairs(xBC, weight) && dtRaw.dim() == 3 &&
-                          dtRaw.size(0) == xBC.size(0) && dtRaw.size(1) == xBC.size(1) &&
+    const bool together = dtRaw.dim() == 3 && dtRaw.size(0) == xBC.size(0) && dtRaw.size(1) == xBC.size(1) &&
                           dtRaw.scalar_type() == xBC.scalar_type() && dtRaw.device() == xBC.device() &&
                           dtRaw.size(2) > 0 && dtRaw.size(2) <= kMaxHeadsInConv;
-    if (!together) {
+    if (together) {
+        TimeStepsRequest steps{&dtRaw, dtBias.to(at::kFloat).contiguous(), aLog.to(at::kFloat).contiguous(), {}, {},
+                               clamp, lo, hi};
+        const int64_t H = dtRaw.size(2);
+        TORCH_CHECK(steps.bias.numel() == H && steps.aLog.numel() == H, "timeSteps: ", H, " heads, dt_bias ",
+                    steps.bias.numel(), ", A_log ", steps.aLog.numel());
+        steps.dt = at::empty(dtRaw.sizes(), dtRaw.options().dtype(at::kFloat));
+        steps.A = at::empty({H}, steps.aLog.options());
+        if (launchConv(xBC, weight, bias, r.xBC, &steps)) {
+            r.dt = steps.dt;
+            r.A = steps.A;
+            return r;
+        }
+    } else {
         launchConv(xBC, weight, bias, r.xBC, nullptr);
-        std::tie(r.dt, r.A) = timeSteps(dtRaw, dtBias, aLog, clamp, lo, hi);
-        return r;
     }
-    const TimeStepsTensors t = timeStepsTensors(dtRaw, dtBias, aLog);
-    const TimeStepsInLaunch steps{dtRaw, t, clamp, lo, hi};
-    launchConv(xBC, weight, bias, r.xBC, &steps);
-    r.dt = t.dt;
-    r.A = t.A;
+    // The conv took another kernel (or the shapes differ): the time steps' own kernel.
+    std::tie(r.dt, r.A) = timeSteps(dtRaw, dtBias, aLog, clamp, lo, hi);
     return r;
 }
 
