@@ -41,9 +41,6 @@
 #                                     per-token parts of a pass (LSWEEP_SIZES="130m 370m" by default)
 #   conf      conformance.txt         tools/conformance.py (the forward pass's uploads changed: logits against
 #                                     transformers and an fp64 recurrence)
-#   products  products.txt            ssmlens-cli check-reduce --cases timed: one step with the own best-match
-#                                     products against cuBLAS at D 768 / 2048 / 2560, L 1024-8192 (whether `by-size`
-#                                     still picks the faster one; as tools/device/speed_side_by_side.sh products)
 # run.log has the machine, each step's start time and every failure. A step (or a model within one) that would
 # start after DEADLINE seconds (default 500) is skipped, so the call ends inside 9 minutes.
 set -uo pipefail
@@ -163,10 +160,7 @@ for s in "${steps[@]}"; do
     conf)
       timeout 150 python3 tools/conformance.py --cli "$CLI" --out "$OUT/conformance.txt" >>"$log" 2>&1 \
         || step "conformance FAILED (rc $?)" ;;
-    products)
-      timeout 120 $CLI check-reduce --cases timed --repeats 10 >"$OUT/products.txt" 2>>"$log" \
-        || step "check-reduce --cases timed FAILED (rc $?)" ;;
-    *) step "unknown step $s (gpu ssd pgraph breduce b8 ab kprof sprof bprof sfull lsweep conf products)" ;;
+    *) step "unknown step $s (gpu ssd pgraph breduce b8 ab kprof sprof bprof sfull lsweep conf)" ;;
   esac
 done
 step done
